@@ -1,0 +1,38 @@
+// Parsing JSON text with limits, and writing canonical JSON.
+//
+// Canonical JSON is what makes two builds comparable byte for byte: object keys in
+// byte order, no insignificant whitespace, integers only, UTF-8 as is.
+#ifndef ROLEGATE_JSON_H_
+#define ROLEGATE_JSON_H_
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "rolegate/error.h"
+#include "rolegate/limits.h"
+
+namespace rolegate {
+
+using Json = nlohmann::json;
+
+struct ParsedJson {
+  Json value;
+  Errors errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Parses `text`. Reports parse_error (with line and column), input_too_large,
+// nesting_too_deep, string_too_long and duplicate_key. Never throws.
+ParsedJson ParseJson(std::string_view text, const Limits& limits = Limits());
+
+// The canonical text of `value`. Never throws.
+std::string Canonical(const Json& value);
+
+// The canonical text of `value`, indented by two spaces, for people.
+std::string Pretty(const Json& value);
+
+}  // namespace rolegate
+
+#endif  // ROLEGATE_JSON_H_

@@ -1,0 +1,79 @@
+// A compiled policy bundle.
+//
+//   rolegate::LoadResult loaded = rolegate::LoadPolicy(bundle_text);
+//   if (!loaded.ok()) { /* loaded.errors lists every problem */ }
+//   rolegate::DecideResult r = loaded.policy->Decide(request);
+//
+// A Policy is immutable once loaded and safe to share between threads. Loading
+// validates the whole bundle and reports every problem; a Policy exists only for a
+// valid bundle.
+#ifndef ROLEGATE_POLICY_H_
+#define ROLEGATE_POLICY_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rolegate/decision.h"
+#include "rolegate/error.h"
+#include "rolegate/json.h"
+#include "rolegate/limits.h"
+#include "rolegate/request.h"
+
+namespace rolegate {
+
+namespace internal {
+struct Model;
+}
+
+class Policy;
+
+struct LoadResult {
+  std::shared_ptr<const Policy> policy;  // null when errors is not empty
+  Errors errors;
+  Errors warnings;  // problems that do not stop the bundle from loading
+  bool ok() const { return policy != nullptr; }
+};
+
+// Parses, validates and compiles a bundle.
+LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits = Limits());
+LoadResult CompilePolicy(const Json& bundle, const Limits& limits = Limits());
+
+struct DecideResult {
+  Errors errors;      // an invalid request: unknown actor, action, resource...
+  Decision decision;  // meaningful only when errors is empty
+  bool ok() const { return errors.empty(); }
+};
+
+class Policy {
+ public:
+  explicit Policy(std::unique_ptr<internal::Model> model);
+  ~Policy();
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
+  const std::string& revision() const;
+
+  // Decides one request. With `explain` false, reasons are left out (the effect and
+  // the requirements are the same), which is the fast path for bulk checks.
+  DecideResult Decide(const Request& request, bool explain = true) const;
+
+  // JSON-level entry points. Each returns a canonical result object: the answer
+  // with "ok": true, or {"ok": false, "errors": [...]}.
+  Json Check(const Json& request) const;
+  Json WhatCan(const Json& query) const;        // {"member", "scope"}
+  Json WhoCan(const Json& query) const;         // {"action", "scope"}
+  Json VisibleMembers(const Json& query) const; // {"actor", "scope"}
+
+  // Summary of the compiled policy: counts and revision.
+  Json Summary() const;
+
+  const internal::Model& model() const { return *model_; }
+
+ private:
+  std::unique_ptr<internal::Model> model_;
+};
+
+}  // namespace rolegate
+
+#endif  // ROLEGATE_POLICY_H_

@@ -1,0 +1,29 @@
+// Reading a bundle document into a validated Model.
+#ifndef ROLEGATE_BUNDLE_H_
+#define ROLEGATE_BUNDLE_H_
+
+#include <memory>
+
+#include "model.h"
+#include "rolegate/error.h"
+#include "rolegate/json.h"
+#include "rolegate/limits.h"
+
+namespace rolegate {
+namespace internal {
+
+// Validates `bundle` and compiles it. Returns null, with every problem in `errors`,
+// when the bundle is invalid. Problems that do not stop loading go to `warnings`.
+std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
+                                  Errors* warnings);
+
+// Orders errors by pointer (array indexes compared as numbers), stably.
+void SortErrors(Errors* errors);
+
+// "fnv1a64:" + 16 hex digits of the canonical text of `bundle`.
+std::string ContentRevision(const Json& bundle);
+
+}  // namespace internal
+}  // namespace rolegate
+
+#endif  // ROLEGATE_BUNDLE_H_

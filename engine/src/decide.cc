@@ -1,0 +1,542 @@
+// Policy::Decide: deny by default; allow only through a live binding of an active
+// member whose role grants the action on the resource; conditional when an approval
+// rule or a verification stands between the actor and the action.
+#include <algorithm>
+#include <set>
+
+#include "model.h"
+#include "rolegate/policy.h"
+#include "shape.h"
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+class Decider {
+ public:
+  Decider(const Model& m, const Request& req, bool explain, Decision* out)
+      : m_(m), req_(req), explain_(explain), d_(out) {}
+
+  void Run(Index actor, Index resource, const Index* permission);
+
+ private:
+  void Add(const char* code, Json facts, std::string message) {
+    if (!explain_) return;
+    d_->reasons.push_back(Reason{code, std::move(facts), std::move(message)});
+  }
+  void Deny() { d_->effect = Effect::kDeny; }
+
+  // Splits the actor's bindings covering the resource into live and expired.
+  void Cover();
+  void DecidePermission(Index permission);
+  bool CheckRankLimit(const Permission& perm, std::vector<Index>* granting);
+  void CheckApprovals(Index permission);
+  void DecideSelfUpgrade(const std::vector<Index>& rules);
+  void DecideClaim(const std::vector<Index>& claims);
+  std::vector<std::string> Approvers(const ApprovalRule& rule) const;
+  // Highest rank `member` holds on the resource among roles of `families`, or -1.
+  int64_t RankOn(Index member, const std::vector<Index>& families) const;
+  void GrantedBy(Index binding);
+  std::string ScopeWord(Index scope) const;
+
+  const Model& m_;
+  const Request& req_;
+  bool explain_;
+  Decision* d_;
+  Index actor_ = kNone, resource_ = kNone;
+  std::vector<Index> live_, expired_;
+};
+
+std::string Decider::ScopeWord(Index scope) const { return Q(m_.scopes[scope].id); }
+
+void Decider::Cover() {
+  m_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
+    const Binding& bd = m_.bindings[b];
+    if (!m_.BindingCovers(bd, resource_)) return;
+    (Model::Expired(bd, req_.now) ? expired_ : live_).push_back(b);
+  });
+}
+
+void Decider::GrantedBy(Index b) {
+  if (!explain_) return;
+  const Binding& bd = m_.bindings[b];
+  Json facts{{"binding", bd.id}, {"role", m_.roles[bd.role].id},
+             {"scope", m_.scopes[bd.scope].id}};
+  std::string msg = "granted by role " + Q(m_.roles[bd.role].id) + " on " +
+                    ScopeWord(bd.scope) + " (binding " + Q(bd.id) + ")";
+  if (bd.scope != resource_) {
+    facts["inheritedFrom"] = m_.scopes[bd.scope].id;
+    msg += ", inherited by " + ScopeWord(resource_) + " from its ancestor " +
+           ScopeWord(bd.scope);
+  }
+  Add("granted_by", std::move(facts), std::move(msg));
+}
+
+int64_t Decider::RankOn(Index member, const std::vector<Index>& families) const {
+  int64_t best = -1;
+  m_.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = m_.bindings[b];
+    if (!m_.BindingCovers(bd, resource_) || Model::Expired(bd, req_.now)) return;
+    const Role& r = m_.roles[bd.role];
+    if (std::find(families.begin(), families.end(), r.family) == families.end()) return;
+    best = std::max(best, r.rank);
+  });
+  return best;
+}
+
+bool Decider::CheckRankLimit(const Permission& perm, std::vector<Index>* granting) {
+  const Json& attrs = req_.attributes;
+  Index target_role = kNone, target = kNone;
+  if (auto it = attrs.find("role"); it != attrs.end()) {
+    target_role = m_.role_index.at(it->get<std::string>());
+  }
+  if (auto it = attrs.find("target"); it != attrs.end()) {
+    target = m_.member_index.at(it->get<std::string>());
+  }
+  int64_t need_role = target_role == kNone ? -1 : m_.roles[target_role].rank;
+  int64_t best_have = -1;
+  int64_t target_rank = -1;
+  bool role_failed = false, target_failed = false;
+  std::vector<Index> passing;
+  for (Index b : *granting) {
+    const Role& r = m_.roles[m_.bindings[b].role];
+    if (!r.manages) continue;
+    const std::vector<Index>& fams = r.manages_families;
+    bool ok = true;
+    if (target_role != kNone) {
+      bool family_ok = std::find(fams.begin(), fams.end(), m_.roles[target_role].family) !=
+                       fams.end();
+      if (family_ok) best_have = std::max(best_have, r.manages_up_to);
+      if (!family_ok || need_role > r.manages_up_to) {
+        ok = false;
+        role_failed = true;
+      }
+    }
+    if (target != kNone) {
+      // The target's standing in the families this binding manages (or, when a
+      // role is named, in that role's family).
+      std::vector<Index> f = target_role != kNone
+                                 ? std::vector<Index>{m_.roles[target_role].family}
+                                 : fams;
+      int64_t tr = RankOn(target, f);
+      target_rank = std::max(target_rank, tr);
+      if (target_role == kNone) best_have = std::max(best_have, r.manages_up_to);
+      if (tr > r.manages_up_to) {
+        ok = false;
+        target_failed = true;
+      }
+    }
+    if (ok) passing.push_back(b);
+  }
+  if (!passing.empty()) {
+    *granting = std::move(passing);
+    return true;
+  }
+  Deny();
+  const std::string& action = perm.id;
+  if (best_have < 0 && target_role != kNone) {
+    Add("rank_too_low",
+        Json{{"role", m_.roles[target_role].id}, {"have", -1}, {"need", need_role}},
+        "no role of the actor on " + ScopeWord(resource_) + " may manage roles of family " +
+            Q(m_.families[m_.roles[target_role].family]));
+    return false;
+  }
+  if (role_failed || (!target_failed && target_role != kNone)) {
+    Add("rank_too_low",
+        Json{{"role", m_.roles[target_role].id}, {"have", best_have}, {"need", need_role}},
+        Q(action) + " with role " + Q(m_.roles[target_role].id) + " needs rank " +
+            std::to_string(need_role) + ", but the actor manages roles up to rank " +
+            std::to_string(best_have) + " on " + ScopeWord(resource_));
+  }
+  if (target_failed) {
+    Add("target_outranks_actor",
+        Json{{"target", m_.members[target].id}, {"have", best_have}, {"need", target_rank}},
+        "member " + Q(m_.members[target].id) + " holds rank " + std::to_string(target_rank) +
+            " on " + ScopeWord(resource_) + ", above the rank " + std::to_string(best_have) +
+            " the actor may manage");
+  }
+  if (!role_failed && !target_failed) {
+    Add("rank_too_low", Json{{"role", ""}, {"have", -1}, {"need", 0}},
+        "no role of the actor on " + ScopeWord(resource_) + " may manage other members");
+  }
+  return false;
+}
+
+std::vector<std::string> Decider::Approvers(const ApprovalRule& rule) const {
+  std::set<std::string> out;
+  m_.ForEachBindingCovering(resource_, [&](uint32_t b) {
+    const Binding& bd = m_.bindings[b];
+    if (bd.member == actor_ || Model::Expired(bd, req_.now)) return;
+    if (m_.members[bd.member].status != MemberStatus::kActive) return;
+    bool qualifies = rule.approver_permission != kNone
+                         ? m_.roles[bd.role].permissions.Test(rule.approver_permission)
+                         : std::find(rule.approver_roles.begin(), rule.approver_roles.end(),
+                                     bd.role) != rule.approver_roles.end();
+    if (qualifies) out.insert(m_.members[bd.member].id);
+  });
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
+// Compares an attribute with a condition's value. Returns nullopt when the types
+// do not match.
+std::optional<bool> Compare(const Json& have, Op op, const Json& want) {
+  if (op == Op::kIn) {
+    if (!want.is_array()) return std::nullopt;
+    for (const Json& w : want) {
+      if (w.type() == have.type() && w == have) return true;
+    }
+    return false;
+  }
+  bool both_int = have.is_number_integer() && want.is_number_integer();
+  if (!both_int && have.type() != want.type()) return std::nullopt;
+  switch (op) {
+    case Op::kEq: return have == want;
+    case Op::kNe: return have != want;
+    case Op::kLt: return have < want;
+    case Op::kLe: return have <= want;
+    case Op::kGt: return have > want;
+    case Op::kGe: return have >= want;
+    case Op::kIn: break;
+  }
+  return std::nullopt;
+}
+
+void Decider::CheckApprovals(Index permission) {
+  const Scope& scope = m_.scopes[resource_];
+  bool unreachable = false;
+  for (Index ri : m_.approval_rules_by_permission[permission]) {
+    const ApprovalRule& rule = m_.approval_rules[ri];
+    if (rule.scope_mask != 0 && !((rule.scope_mask >> scope.type) & 1u)) continue;
+    if (!rule.requester_roles.empty()) {
+      bool holds = false;
+      for (Index b : live_) {
+        const std::vector<Index>& rr = rule.requester_roles;
+        if (std::find(rr.begin(), rr.end(), m_.bindings[b].role) != rr.end()) holds = true;
+      }
+      if (!holds) continue;
+    }
+    bool applies = true;
+    std::vector<std::pair<const char*, std::string>> notes;
+    for (const Condition& c : rule.when) {
+      auto it = req_.attributes.find(c.attribute);
+      if (it == req_.attributes.end()) {
+        notes.push_back({"condition_attribute_missing", c.attribute});
+        continue;  // fail closed: the condition counts as holding
+      }
+      std::optional<bool> r = Compare(*it, c.op, c.value);
+      if (!r) {
+        notes.push_back({"condition_type_mismatch", c.attribute});
+        continue;
+      }
+      if (!*r) {
+        applies = false;
+        break;
+      }
+    }
+    if (!applies) continue;
+    for (const auto& [code, attribute] : notes) {
+      Add(code, Json{{"rule", rule.id}, {"attribute", attribute}},
+          std::string("rule ") + Q(rule.id) + " applies because attribute " + Q(attribute) +
+              (std::string(code) == "condition_attribute_missing"
+                   ? " is missing from the request"
+                   : " has a type its condition cannot compare"));
+    }
+    std::vector<std::string> approvers = Approvers(rule);
+    if (static_cast<int64_t>(approvers.size()) < rule.quorum) {
+      unreachable = true;
+      Add("approval_unreachable",
+          Json{{"rule", rule.id},
+               {"have", static_cast<int64_t>(approvers.size())},
+               {"need", rule.quorum}},
+          "rule " + Q(rule.id) + " needs " + std::to_string(rule.quorum) +
+              " approval(s), but only " + std::to_string(approvers.size()) +
+              " member(s) could approve on " + ScopeWord(resource_));
+      continue;
+    }
+    Add("approval_required", Json{{"rule", rule.id}},
+        "rule " + Q(rule.id) + " requires " + std::to_string(rule.quorum) +
+            " approval(s) from: " + [&] {
+              std::string s;
+              for (const std::string& a : approvers) s += (s.empty() ? "" : ", ") + Q(a);
+              return s;
+            }());
+    d_->approvals.push_back(
+        ApprovalRequirement{rule.id, std::move(approvers), rule.quorum,
+                            rule.expires_after_days});
+  }
+  if (unreachable) {
+    Deny();
+    d_->approvals.clear();
+  } else if (!d_->approvals.empty()) {
+    d_->effect = Effect::kConditional;
+  }
+}
+
+void Decider::DecidePermission(Index permission) {
+  const Permission& perm = m_.permissions[permission];
+  const Scope& scope = m_.scopes[resource_];
+  if (!((perm.applies_mask >> scope.type) & 1u)) {
+    Deny();
+    Add("action_not_applicable", Json{{"scopeType", m_.scope_types[scope.type].id}},
+        Q(perm.id) + " does not apply to scopes of type " +
+            Q(m_.scope_types[scope.type].id));
+    return;
+  }
+  Cover();
+  std::vector<Index> granting;
+  for (Index b : live_) {
+    if (m_.roles[m_.bindings[b].role].permissions.Test(permission)) granting.push_back(b);
+  }
+  if (granting.empty()) {
+    Deny();
+    if (live_.empty() && expired_.empty()) {
+      Add("no_binding", Json::object(),
+          "member " + Q(req_.actor) + " holds no role on " + ScopeWord(resource_) +
+              " or its ancestors");
+    }
+    for (Index b : expired_) {
+      const Binding& bd = m_.bindings[b];
+      Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
+          "binding " + Q(bd.id) + " expired at " + bd.expires_at);
+    }
+    if (!live_.empty()) {
+      std::set<std::string> roles;
+      for (Index b : live_) roles.insert(m_.roles[m_.bindings[b].role].id);
+      std::string list;
+      for (const std::string& r : roles) list += (list.empty() ? "" : ", ") + Q(r);
+      Add("permission_not_granted", Json{{"roles", roles}},
+          "none of the roles held on " + ScopeWord(resource_) + " (" + list + ") grants " +
+              Q(perm.id));
+    }
+    return;
+  }
+  if (perm.rank_limited && !CheckRankLimit(perm, &granting)) return;
+  d_->effect = Effect::kAllow;
+  for (Index b : granting) GrantedBy(b);
+  CheckApprovals(permission);
+}
+
+void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
+  const Json& attrs = req_.attributes;
+  Index target = m_.role_index.at(attrs.at("role").get<std::string>());
+  const Role& want = m_.roles[target];
+  Cover();
+  Deny();
+  bool any_rule = false;
+  for (Index ri : rules) {
+    const SelfUpgrade& rule = m_.self_upgrades[ri];
+    if (std::find(rule.to.begin(), rule.to.end(), target) == rule.to.end()) continue;
+    any_rule = true;
+    const Binding* held = nullptr;
+    for (Index b : live_) {
+      const Binding& bd = m_.bindings[b];
+      if (bd.scope == resource_ &&
+          std::find(rule.from.begin(), rule.from.end(), bd.role) != rule.from.end()) {
+        held = &bd;
+      }
+    }
+    if (held == nullptr) {
+      std::vector<std::string> from;
+      for (Index r : rule.from) from.push_back(m_.roles[r].id);
+      std::sort(from.begin(), from.end());
+      Add("not_eligible", Json{{"rule", rule.id}, {"from", from}},
+          "rule " + Q(rule.id) + " applies to members holding one of its roles on " +
+              ScopeWord(resource_) + ", and the actor holds none");
+      continue;
+    }
+    const Role& have = m_.roles[held->role];
+    if (want.rank <= have.rank) {
+      Add("not_an_upgrade", Json{{"have", have.rank}, {"need", want.rank}},
+          "role " + Q(want.id) + " (rank " + std::to_string(want.rank) +
+              ") is not above the role held, " + Q(have.id) + " (rank " +
+              std::to_string(have.rank) + ")");
+      continue;
+    }
+    if (rule.has_unless) {
+      std::set<std::string> holders;
+      m_.ForEachBindingCovering(resource_, [&](uint32_t b) {
+        const Binding& bd = m_.bindings[b];
+        const Role& r = m_.roles[bd.role];
+        if (bd.member == actor_ || r.family != want.family || r.rank < rule.unless_min_rank) {
+          return;
+        }
+        if (m_.members[bd.member].status != MemberStatus::kActive) return;
+        if (Model::Expired(bd, req_.now)) return;
+        holders.insert(m_.members[bd.member].id);
+      });
+      if (!holders.empty()) {
+        std::string list;
+        for (const std::string& h : holders) list += (list.empty() ? "" : ", ") + Q(h);
+        Add("self_upgrade_blocked", Json{{"rule", rule.id}, {"holders", holders}},
+            "rule " + Q(rule.id) + " allows a self-upgrade only while nobody holds rank " +
+                std::to_string(rule.unless_min_rank) + " or above on " +
+                ScopeWord(resource_) + ", and " + list + " does");
+        continue;
+      }
+    }
+    // Eligible: this rule decides.
+    d_->reasons.clear();
+    Add("self_upgrade_allowed", Json{{"rule", rule.id}, {"from", have.id}},
+        "rule " + Q(rule.id) + " lets a holder of " + Q(have.id) + " upgrade to " +
+            Q(want.id) + " on " + ScopeWord(resource_));
+    if (rule.has_verification) {
+      d_->effect = Effect::kConditional;
+      d_->verifications.push_back(
+          VerificationRequirement{rule.id, rule.method, rule.valid_for_days});
+      Add("verification_required",
+          Json{{"rule", rule.id}, {"method", rule.method},
+               {"validForDays", rule.valid_for_days}},
+          "the upgrade needs verification by " + Q(rule.method) + ", valid for " +
+              std::to_string(rule.valid_for_days) + " days");
+    } else {
+      d_->effect = Effect::kAllow;
+    }
+    return;
+  }
+  if (!any_rule) {
+    Add("not_eligible", Json{{"rule", ""}, {"from", Json::array()}},
+        "no rule of " + Q(req_.action) + " lets a member upgrade themself to " + Q(want.id));
+  }
+}
+
+void Decider::DecideClaim(const std::vector<Index>& claims) {
+  Cover();
+  Deny();
+  const Json& attrs = req_.attributes;
+  Index wanted = kNone;
+  if (auto it = attrs.find("role"); it != attrs.end()) {
+    wanted = m_.role_index.at(it->get<std::string>());
+  }
+  std::set<std::string> holder_roles;
+  for (Index ci : claims) {
+    const Claim& c = m_.claims[ci];
+    if (wanted != kNone && c.grants != wanted) continue;
+    for (Index r : c.holder) holder_roles.insert(m_.roles[r].id);
+    const Role& grants = m_.roles[c.grants];
+    if (!((grants.assignable_mask >> m_.scopes[resource_].type) & 1u)) continue;
+    m_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
+      if (d_->effect == Effect::kAllow) return;
+      const Binding& bd = m_.bindings[b];
+      if (Model::Expired(bd, req_.now)) return;
+      if (std::find(c.holder.begin(), c.holder.end(), bd.role) == c.holder.end()) return;
+      Index w = bd.scope;
+      while (w != kNone && m_.scopes[w].type != c.within) w = m_.scopes[w].parent;
+      if (w == kNone || !m_.IsAncestorOrSelf(w, resource_)) return;
+      d_->effect = Effect::kAllow;
+      Add("claimable", Json{{"claim", c.id}, {"binding", bd.id}},
+          "holding " + Q(m_.roles[bd.role].id) + " on " + ScopeWord(bd.scope) +
+              " lets the actor take " + Q(grants.id) + " on " + ScopeWord(resource_) +
+              " (claim " + Q(c.id) + ")");
+    });
+    if (d_->effect == Effect::kAllow) return;
+  }
+  std::string list;
+  for (const std::string& r : holder_roles) list += (list.empty() ? "" : ", ") + Q(r);
+  Add("claim_not_available", Json{{"holder", holder_roles}},
+      "claiming on " + ScopeWord(resource_) + " needs one of these roles on a related scope: " +
+          (list.empty() ? std::string("none") : list));
+}
+
+void Decider::Run(Index actor, Index resource, const Index* permission) {
+  actor_ = actor;
+  resource_ = resource;
+  d_->effect = Effect::kDeny;
+  const Member& mb = m_.members[actor];
+  if (mb.status != MemberStatus::kActive) {
+    Add("member_not_active", Json{{"member", mb.id}, {"status", StatusName(mb.status)}},
+        "member " + Q(mb.id) + " is " + StatusName(mb.status) +
+            ", and only active members hold permissions");
+    return;
+  }
+  if (permission != nullptr) {
+    DecidePermission(*permission);
+  } else if (auto it = m_.self_upgrades_by_action.find(req_.action);
+             it != m_.self_upgrades_by_action.end()) {
+    DecideSelfUpgrade(it->second);
+  } else {
+    DecideClaim(m_.claims_by_action.at(req_.action));
+  }
+}
+
+bool ReasonLess(const Reason& a, const Reason& b) {
+  if (a.code != b.code) return a.code < b.code;
+  return Canonical(a.facts) < Canonical(b.facts);
+}
+
+}  // namespace
+}  // namespace internal
+
+DecideResult Policy::Decide(const Request& req, bool explain) const {
+  using namespace internal;
+  const Model& m = *model_;
+  DecideResult out;
+  Errors& errors = out.errors;
+  const Index* actor = m.Find(m.member_index, req.actor);
+  const Index* resource = m.Find(m.scope_index, req.resource);
+  const Index* permission = m.Find(m.permission_index, req.action);
+  if (actor == nullptr) {
+    errors.push_back({"unknown_member", "/actor", "unknown member " + Q(req.actor)});
+  }
+  if (permission == nullptr && !m.self_upgrades_by_action.count(req.action) &&
+      !m.claims_by_action.count(req.action)) {
+    errors.push_back({"unknown_action", "/action", "unknown action " + Q(req.action)});
+  }
+  if (resource == nullptr) {
+    errors.push_back({"unknown_scope", "/resource", "unknown scope " + Q(req.resource)});
+  }
+  if (!IsTimestamp(req.now)) {
+    errors.push_back({"invalid_timestamp", "/now",
+                      Q(req.now) + " is not a timestamp of the form YYYY-MM-DDTHH:MM:SSZ"});
+  }
+  const Json& attrs = req.attributes;
+  if (!attrs.is_object()) {
+    errors.push_back({"wrong_type", "/attributes", "expected an object"});
+  } else {
+    if (auto it = attrs.find("role"); it != attrs.end()) {
+      if (!it->is_string() || !m.role_index.count(it->get<std::string>())) {
+        errors.push_back({"unknown_role", "/attributes/role",
+                          "unknown role " + (it->is_string() ? Q(it->get<std::string>())
+                                                             : std::string("(not a string)"))});
+      }
+    }
+    if (auto it = attrs.find("target"); it != attrs.end()) {
+      if (!it->is_string() || !m.member_index.count(it->get<std::string>())) {
+        errors.push_back({"unknown_member", "/attributes/target",
+                          "unknown member " + (it->is_string() ? Q(it->get<std::string>())
+                                                               : std::string("(not a string)"))});
+      }
+    }
+    bool needs_role = permission == nullptr && m.self_upgrades_by_action.count(req.action);
+    bool rank_limited = permission != nullptr && m.permissions[*permission].rank_limited;
+    if (needs_role && !attrs.contains("role")) {
+      errors.push_back({"missing_attribute", "/attributes",
+                        "a self-upgrade request must name the role wanted in `role`"});
+    }
+    if (rank_limited && !attrs.contains("role") && !attrs.contains("target")) {
+      errors.push_back({"missing_attribute", "/attributes",
+                        Q(req.action) + " manages other members: name the role in `role` "
+                                        "or the member acted on in `target`"});
+    }
+  }
+  if (!errors.empty()) return out;
+  Decision& d = out.decision;
+  d.actor = req.actor;
+  d.action = req.action;
+  d.resource = req.resource;
+  Decider(m, req, explain, &d).Run(*actor, *resource, permission);
+  if (explain) std::sort(d.reasons.begin(), d.reasons.end(), ReasonLess);
+  return out;
+}
+
+Json Policy::Check(const Json& request) const {
+  Request req;
+  Errors errors = ReadRequest(request, "", &req);
+  if (!errors.empty()) return ErrorsToJson(errors);
+  DecideResult r = Decide(req, true);
+  if (!r.ok()) return ErrorsToJson(r.errors);
+  return DecisionToJson(r.decision);
+}
+
+}  // namespace rolegate

@@ -1,0 +1,228 @@
+// A SAX handler that builds the DOM while enforcing limits, so that oversized or
+// hostile input is refused before it costs memory, and every error gets a pointer.
+#include "rolegate/json.h"
+
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace rolegate {
+namespace {
+
+class LimitedBuilder {
+ public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  LimitedBuilder(const Limits& limits, Json* root, Errors* errors)
+      : limits_(limits), root_(root), errors_(errors) {}
+
+  bool null() { return Put(Json(nullptr)); }
+  bool boolean(bool v) { return Put(Json(v)); }
+  bool number_integer(number_integer_t v) { return Put(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) { return Put(Json(v)); }
+  bool number_float(number_float_t v, const string_t&) { return Put(Json(v)); }
+  bool binary(binary_t&) { return Fail("parse_error", "", "binary values are not json"); }
+
+  bool string(string_t& v) {
+    if (v.size() > limits_.max_string) {
+      return Fail("string_too_long", CurrentPointer(),
+                  "string of " + std::to_string(v.size()) + " bytes exceeds the limit of " +
+                      std::to_string(limits_.max_string));
+    }
+    return Put(Json(std::move(v)));
+  }
+
+  bool start_object(std::size_t) { return Open(Json::object()); }
+  bool start_array(std::size_t) { return Open(Json::array()); }
+
+  bool key(string_t& k) {
+    if (k.size() > limits_.max_string) {
+      return Fail("string_too_long", CurrentPointer(), "object key exceeds the length limit");
+    }
+    Json* object = stack_.back().node;
+    if (object->contains(k)) {
+      // Keep going: report every repeated key, keep the first value.
+      errors_->push_back({"duplicate_key", PointerAppend(PointerOfTop(), k),
+                          "key `" + k + "` appears more than once in this object"});
+      stack_.back().key = k;
+      stack_.back().skip_next = true;
+      return true;
+    }
+    stack_.back().key = k;
+    stack_.back().skip_next = false;
+    return true;
+  }
+
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& ex) {
+    parse_failed_ = true;
+    // Point at the start of the offending token, not past its end.
+    parse_position_ = position >= last_token.size() ? position - last_token.size() + 1
+                                                    : position;
+    parse_what_ = ex.what();
+    return false;
+  }
+
+  bool parse_failed() const { return parse_failed_; }
+  size_t parse_position() const { return parse_position_; }
+  const std::string& parse_what() const { return parse_what_; }
+
+ private:
+  struct Frame {
+    Json* node;
+    std::string key;        // last key seen, for objects
+    bool skip_next = false; // the value belongs to a duplicate key
+  };
+
+  std::string PointerOfTop() const {
+    std::string p;
+    for (size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.node->is_object()) {
+        p = PointerAppend(p, f.key);
+      } else {
+        p = PointerAppend(p, f.node->size() - 1);
+      }
+    }
+    return p;
+  }
+
+  // Pointer of the value about to be added.
+  std::string CurrentPointer() const {
+    if (stack_.empty()) return "";
+    std::string p = PointerOfTop();
+    const Frame& f = stack_.back();
+    return f.node->is_object() ? PointerAppend(p, f.key) : PointerAppend(p, f.node->size());
+  }
+
+  // Adds a value to the current container (or as the root); returns its address.
+  Json* Insert(Json&& v) {
+    if (stack_.empty()) {
+      *root_ = std::move(v);
+      return root_;
+    }
+    Frame& f = stack_.back();
+    if (f.node->is_object()) {
+      if (f.skip_next) {
+        f.skip_next = false;
+        discard_ = std::move(v);
+        return &discard_;
+      }
+      Json& slot = (*f.node)[f.key];
+      slot = std::move(v);
+      return &slot;
+    }
+    f.node->push_back(std::move(v));
+    return &f.node->back();
+  }
+
+  bool Put(Json&& v) {
+    Insert(std::move(v));
+    return true;
+  }
+
+  bool Open(Json&& container) {
+    if (stack_.size() >= limits_.max_depth) {
+      return Fail("nesting_too_deep", CurrentPointer(),
+                  "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+    Json* node = Insert(std::move(container));
+    // A duplicate key's container is parsed into a scratch value that must not be
+    // reused while open; give it its own storage.
+    if (node == &discard_) {
+      scratch_.emplace_back(std::move(discard_));
+      node = &scratch_.back();
+    }
+    stack_.push_back(Frame{node, std::string(), false});
+    return true;
+  }
+
+  bool Close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  bool Fail(const char* code, const std::string& pointer, const std::string& message) {
+    errors_->push_back({code, pointer, message});
+    return false;
+  }
+
+  const Limits& limits_;
+  Json* root_;
+  Errors* errors_;
+  std::vector<Frame> stack_;
+  Json discard_;
+  std::deque<Json> scratch_;  // values under duplicate keys; a deque keeps
+                              // addresses stable while their frames are open
+  bool parse_failed_ = false;
+  size_t parse_position_ = 0;
+  std::string parse_what_;
+};
+
+// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error
+// while parsing object - unexpected '}'" -> "syntax error while parsing object -
+// unexpected '}'".
+std::string ParseDetail(const std::string& what) {
+  size_t at = what.find("column ");
+  if (at != std::string::npos) {
+    size_t colon = what.find(": ", at);
+    if (colon != std::string::npos) return what.substr(colon + 2);
+  }
+  size_t bracket = what.find("] ");
+  return bracket == std::string::npos ? what : what.substr(bracket + 2);
+}
+
+}  // namespace
+
+ParsedJson ParseJson(std::string_view text, const Limits& limits) {
+  ParsedJson out;
+  if (text.size() > limits.max_bytes) {
+    out.errors.push_back({"input_too_large", "",
+                          "input of " + std::to_string(text.size()) +
+                              " bytes exceeds the limit of " +
+                              std::to_string(limits.max_bytes) + " bytes"});
+    return out;
+  }
+  LimitedBuilder builder(limits, &out.value, &out.errors);
+  bool ok = Json::sax_parse(text.begin(), text.end(), &builder,
+                            Json::input_format_t::json, /*strict=*/true);
+  if (builder.parse_failed()) {
+    // Line and column (1-based) of the byte where parsing stopped.
+    size_t pos = builder.parse_position();
+    if (pos > text.size()) pos = text.size();
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i + 1 < pos; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    out.errors.push_back({"parse_error", "",
+                          "invalid json at line " + std::to_string(line) + ", column " +
+                              std::to_string(column) + ": " +
+                              ParseDetail(builder.parse_what())});
+  } else if (!ok && out.errors.empty()) {
+    out.errors.push_back({"parse_error", "", "invalid json"});
+  }
+  if (!out.errors.empty()) out.value = Json();
+  return out;
+}
+
+std::string Canonical(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Pretty(const Json& value) {
+  return value.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace rolegate

@@ -1,0 +1,212 @@
+// The compiled, immutable model of a valid bundle. Every id is interned to a dense
+// integer; lists are sorted by id so that iteration order (and so every output) is
+// deterministic.
+#ifndef ROLEGATE_MODEL_H_
+#define ROLEGATE_MODEL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "rolegate/json.h"
+
+namespace rolegate {
+namespace internal {
+
+using Index = uint32_t;
+inline constexpr Index kNone = 0xffffffffu;
+
+enum class MemberStatus { kPending, kInvited, kActive, kBlocked, kDisabled, kRemoved };
+const char* StatusName(MemberStatus status);
+std::optional<MemberStatus> ParseStatus(const std::string& text);
+
+// A fixed-size set of permission indexes.
+class PermissionSet {
+ public:
+  PermissionSet() = default;
+  explicit PermissionSet(size_t bits) : words_((bits + 63) / 64, 0) {}
+  void Set(Index i) { words_[i >> 6] |= uint64_t{1} << (i & 63); }
+  bool Test(Index i) const { return (words_[i >> 6] >> (i & 63)) & 1u; }
+  void Merge(const PermissionSet& other) {
+    for (size_t w = 0; w < words_.size(); ++w) words_[w] |= other.words_[w];
+  }
+  size_t size_bits() const { return words_.size() * 64; }
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+struct ScopeType {
+  std::string id, label;
+  uint64_t parent_mask = 0;  // bit i: scope type i may be the parent
+};
+
+struct Scope {
+  std::string id, name;
+  Index type = kNone;
+  Index parent = kNone;
+  uint32_t tin = 0, tout = 0;  // Euler-tour interval: a is an ancestor-or-self of d
+                               // iff tin[a] <= tin[d] && tout[d] <= tout[a]
+  Json attributes = Json::object();
+};
+
+struct Permission {
+  std::string id, label, description;
+  uint64_t applies_mask = 0;  // scope types
+  bool rank_limited = false;
+};
+
+struct Role {
+  std::string id, label, description;
+  Index family = kNone;
+  int64_t rank = 0;
+  std::vector<Index> direct_permissions, inherits;
+  std::vector<uint32_t> inherits_at;  // position of each of `inherits` in the document
+  PermissionSet permissions;  // inheritance expanded
+  uint64_t assignable_mask = 0;
+  bool exclusive = false, has_service = true, custom = false, descendants = true;
+  bool sees = false;
+  int64_t sees_min_rank = 0;
+  std::vector<Index> sees_families;
+  bool sees_email = false;
+  bool manages = false;
+  int64_t manages_up_to = 0;
+  std::vector<Index> manages_families;
+};
+
+struct Member {
+  std::string id, email, name, kind, branding_domain, language;
+  MemberStatus status = MemberStatus::kActive;
+  bool registered = true;
+};
+
+struct Binding {
+  std::string id;
+  Index member = kNone, role = kNone, scope = kNone;
+  std::string granted_by, granted_at, expires_at;
+};
+
+struct SelfUpgrade {
+  std::string id, action;
+  std::vector<Index> from, to;
+  bool has_unless = false;
+  int64_t unless_min_rank = 0;
+  bool has_verification = false;
+  std::string method;
+  int64_t valid_for_days = 0;
+};
+
+struct Claim {
+  std::string id, action;
+  std::vector<Index> holder;
+  Index grants = kNone;
+  Index within = kNone;  // scope type
+};
+
+enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn };
+const char* OpName(Op op);
+
+struct Condition {
+  std::string attribute;
+  Op op = Op::kEq;
+  Json value;
+};
+
+struct ApprovalRule {
+  std::string id;
+  std::vector<Index> actions;
+  uint64_t scope_mask = 0;  // 0: any scope type
+  std::vector<Index> requester_roles;  // empty: any requester
+  std::vector<Condition> when;
+  Index approver_permission = kNone;   // either this...
+  std::vector<Index> approver_roles;   // ...or these
+  int64_t quorum = 1;
+  std::optional<int64_t> expires_after_days;
+};
+
+struct Invariant {
+  std::string id, kind, severity;
+  Json spec;  // the rule as written, for simulation
+};
+
+struct Model {
+  Json bundle;  // the source document, as read
+  std::string revision, name;
+
+  std::vector<ScopeType> scope_types;
+  std::vector<Scope> scopes;
+  std::vector<Permission> permissions;
+  std::vector<Role> roles;
+  std::vector<std::string> families;
+  std::vector<Member> members;
+  std::vector<Binding> bindings;
+  std::vector<SelfUpgrade> self_upgrades;
+  std::vector<Claim> claims;
+  std::vector<ApprovalRule> approval_rules;
+  std::vector<Invariant> invariants;
+
+  std::unordered_map<std::string, Index> scope_type_index, scope_index, permission_index,
+      role_index, family_index, member_index;
+  // Actions that are not permissions.
+  std::unordered_map<std::string, std::vector<Index>> self_upgrades_by_action,
+      claims_by_action;
+  std::vector<std::vector<Index>> approval_rules_by_permission;
+
+  // Bindings indexed by member and by scope, as offsets into flat arrays (CSR).
+  std::vector<uint32_t> member_binding_start, member_bindings;
+  std::vector<uint32_t> scope_binding_start, scope_bindings;
+
+  bool IsAncestorOrSelf(Index ancestor, Index scope) const {
+    const Scope& a = scopes[ancestor];
+    const Scope& d = scopes[scope];
+    return a.tin <= d.tin && d.tout <= a.tout;
+  }
+  // Whether binding `b` applies on `scope` (ignores member status and expiry).
+  bool BindingCovers(const Binding& b, Index scope) const {
+    if (b.scope == scope) return true;
+    return roles[b.role].descendants && IsAncestorOrSelf(b.scope, scope);
+  }
+  template <typename F>
+  void ForEachBindingOfMember(Index member, F&& f) const {
+    for (uint32_t i = member_binding_start[member]; i < member_binding_start[member + 1];
+         ++i) {
+      f(member_bindings[i]);
+    }
+  }
+  template <typename F>
+  void ForEachBindingOnScope(Index scope, F&& f) const {
+    for (uint32_t i = scope_binding_start[scope]; i < scope_binding_start[scope + 1]; ++i) {
+      f(scope_bindings[i]);
+    }
+  }
+  // Every binding that applies on `scope`: bound on it, or bound on an ancestor
+  // with a role that applies to descendants. Ignores status and expiry.
+  template <typename F>
+  void ForEachBindingCovering(Index scope, F&& f) const {
+    for (Index s = scope; s != kNone; s = scopes[s].parent) {
+      ForEachBindingOnScope(s, [&](uint32_t b) {
+        if (s == scope || roles[bindings[b].role].descendants) f(b);
+      });
+    }
+  }
+  // Whether binding `b` has expired at `now` (an empty `now` never expires it).
+  static bool Expired(const Binding& b, const std::string& now) {
+    return !now.empty() && !b.expires_at.empty() && b.expires_at <= now;
+  }
+  const Index* Find(const std::unordered_map<std::string, Index>& map,
+                    const std::string& id) const {
+    auto it = map.find(id);
+    return it == map.end() ? nullptr : &it->second;
+  }
+};
+
+// Builds the indexes of a model whose lists are filled in and valid: Euler-tour
+// intervals, expanded role permissions, binding indexes, rule indexes.
+void BuildIndexes(Model* model);
+
+}  // namespace internal
+}  // namespace rolegate
+
+#endif  // ROLEGATE_MODEL_H_

@@ -1,0 +1,299 @@
+// The scenario runner: one implementation for every place scenarios run.
+#include "rolegate/scenario.h"
+
+#include <algorithm>
+#include <set>
+
+#include "rolegate/policy.h"
+#include "shape.h"
+
+namespace rolegate {
+namespace {
+
+using internal::Shape;
+
+std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+std::string Join(const std::set<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "(none)" : out;
+}
+
+std::set<std::string> Strings(const Json& list, const char* key = nullptr) {
+  std::set<std::string> out;
+  if (!list.is_array()) return out;
+  for (const Json& v : list) {
+    const Json* x = &v;
+    if (key != nullptr) {
+      auto it = v.find(key);
+      if (it == v.end()) continue;
+      x = &*it;
+    }
+    if (x->is_string()) out.insert(x->get<std::string>());
+  }
+  return out;
+}
+
+// Every expected {code, pointer} must be among `errors` (a {"errors": [...]} list).
+void ExpectErrors(const Json& expected, const Json& actual_errors,
+                  std::vector<std::string>* failures) {
+  for (const Json& e : expected) {
+    bool found = false;
+    for (const Json& a : actual_errors) {
+      if (a.value("code", "") == e.value("code", "") &&
+          (!e.contains("pointer") || a.value("pointer", "") == e.value("pointer", ""))) {
+        found = true;
+      }
+    }
+    if (!found) {
+      failures->push_back("expected error " + Q(e.value("code", "")) + " at " +
+                          Q(e.value("pointer", "")) + ", not reported");
+    }
+  }
+}
+
+void CompareSet(const char* what, const std::set<std::string>& want,
+                const std::set<std::string>& got, std::vector<std::string>* failures) {
+  if (want == got) return;
+  std::set<std::string> missing, extra;
+  std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                      std::inserter(missing, missing.end()));
+  std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
+                      std::inserter(extra, extra.end()));
+  failures->push_back(std::string(what) + ": missing " + Join(missing) + "; unexpected " +
+                      Join(extra));
+}
+
+void CheckDecision(const Json& expect, const Json& actual, std::vector<std::string>* f) {
+  if (expect.contains("errors")) {
+    if (actual.value("ok", false)) {
+      f->push_back("expected the request to be rejected, but it was decided: " +
+                   actual.value("effect", ""));
+      return;
+    }
+    ExpectErrors(expect["errors"], actual["errors"], f);
+    return;
+  }
+  if (!actual.value("ok", false)) {
+    f->push_back("request rejected: " + Canonical(actual["errors"]));
+    return;
+  }
+  std::string want = expect.value("effect", ""), got = actual.value("effect", "");
+  if (want != got) f->push_back("effect: expected " + want + ", got " + got);
+  std::set<std::string> codes = Strings(actual["reasons"], "code");
+  for (const std::string& c : Strings(expect.value("reasons", Json::array()))) {
+    if (!codes.count(c)) f->push_back("reason " + Q(c) + " expected, got " + Join(codes));
+  }
+  for (const std::string& c : Strings(expect.value("absentReasons", Json::array()))) {
+    if (codes.count(c)) f->push_back("reason " + Q(c) + " must not appear");
+  }
+  for (const char* key : {"approvals", "verifications"}) {
+    if (!expect.contains(key)) continue;
+    const Json& got_list = actual["requirements"][key];
+    if (expect[key] != got_list) {
+      f->push_back(std::string(key) + ": expected " + Canonical(expect[key]) + ", got " +
+                   Canonical(got_list));
+    }
+  }
+}
+
+void CheckWhatCan(const Json& expect, const Json& actual, std::vector<std::string>* f) {
+  if (!actual.value("ok", false)) {
+    f->push_back("query rejected: " + Canonical(actual["errors"]));
+    return;
+  }
+  std::set<std::string> got = Strings(actual["permissions"], "permission");
+  if (expect.contains("permissions")) {
+    CompareSet("permissions", Strings(expect["permissions"]), got, f);
+  }
+  for (const std::string& p : Strings(expect.value("includes", Json::array()))) {
+    if (!got.count(p)) f->push_back("permission " + Q(p) + " expected, not granted");
+  }
+  for (const std::string& p : Strings(expect.value("excludes", Json::array()))) {
+    if (got.count(p)) f->push_back("permission " + Q(p) + " granted, but must not be");
+  }
+}
+
+void CheckWhoCan(const Json& expect, const Json& actual, std::vector<std::string>* f) {
+  if (!actual.value("ok", false)) {
+    f->push_back("query rejected: " + Canonical(actual["errors"]));
+    return;
+  }
+  if (expect.contains("members")) {
+    CompareSet("members", Strings(expect["members"]), Strings(actual["members"], "member"), f);
+  }
+}
+
+void CheckVisible(const Json& expect, const Json& actual, std::vector<std::string>* f) {
+  if (!actual.value("ok", false)) {
+    f->push_back("query rejected: " + Canonical(actual["errors"]));
+    return;
+  }
+  if (!expect.contains("members")) return;
+  CompareSet("visible members", Strings(expect["members"], "member"),
+             Strings(actual["members"], "member"), f);
+  for (const Json& e : expect["members"]) {
+    if (!e.contains("email")) continue;
+    for (const Json& a : actual["members"]) {
+      if (a["member"] != e["member"]) continue;
+      bool shown = a.contains("email");
+      if (shown != e["email"].get<bool>()) {
+        f->push_back("member " + Q(e.value("member", "")) + ": e-mail " +
+                     (shown ? "shown, but must be hidden" : "hidden, but must be shown"));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool ScenarioReport::passed() const { return errors.empty() && failed_count() == 0; }
+
+size_t ScenarioReport::failed_count() const {
+  size_t n = 0;
+  for (const CaseResult& c : cases) n += c.passed ? 0 : 1;
+  return n;
+}
+
+ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver& resolve,
+                           const Limits& limits) {
+  ScenarioReport report;
+  ParsedJson parsed = ParseJson(scenario_text, limits);
+  if (!parsed.ok()) {
+    report.errors = std::move(parsed.errors);
+    return report;
+  }
+  const Json& doc = parsed.value;
+  Shape shape(&report.errors);
+  if (!shape.Object(doc, "",
+                    {"format", "name", "description", "bundle", "now", "cases",
+                     "expectBundleErrors"})) {
+    return report;
+  }
+  if (const std::string* f = shape.String(doc, "format", "", true)) {
+    if (*f != "rolegate-scenario/1") {
+      shape.Add("unsupported_format", "/format",
+                "unsupported format " + Q(*f) + ": expected `rolegate-scenario/1`");
+    }
+  }
+  if (const std::string* n = shape.String(doc, "name", "", true)) report.name = *n;
+  shape.String(doc, "description", "", false);
+  std::string now;
+  if (const std::string* s = shape.Timestamp(doc, "now", "", false)) now = *s;
+  const Json* cases = shape.Array(doc, "cases", "", false, limits.max_batch);
+  const Json* expect_errors = shape.Array(doc, "expectBundleErrors", "", false, 1024);
+
+  // The cases' shape, before any is run.
+  std::set<std::string> ids;
+  if (cases != nullptr) {
+    static const char* kKinds[] = {"check", "whatCan", "whoCan", "visibleMembers"};
+    for (size_t i = 0; i < cases->size(); ++i) {
+      std::string p = PointerAppend("/cases", i);
+      const Json& c = (*cases)[i];
+      if (!shape.Object(c, p,
+                        {"id", "seed", "quote", "description", "check", "whatCan", "whoCan",
+                         "visibleMembers", "expect"})) {
+        continue;
+      }
+      if (const std::string* id = shape.Id(c, "id", p, true)) {
+        if (!ids.insert(*id).second) {
+          shape.Add("duplicate_id", PointerAppend(p, "id"), "duplicate case id " + Q(*id));
+        }
+      }
+      shape.String(c, "seed", p, false);
+      shape.String(c, "quote", p, false);
+      shape.String(c, "description", p, false);
+      int kinds = 0;
+      for (const char* k : kKinds) kinds += c.contains(k) ? 1 : 0;
+      if (kinds != 1) {
+        shape.Add("invalid_value", p,
+                  "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
+                  "`visibleMembers`");
+      }
+      if (const Json* e = shape.Field(c, "expect", p, true); e != nullptr && !e->is_object()) {
+        shape.Add("wrong_type", PointerAppend(p, "expect"), "expected an object");
+      }
+    }
+  }
+  if (const Json* b = shape.Field(doc, "bundle", "", true);
+      b != nullptr && !b->is_string() && !b->is_object()) {
+    shape.Add("wrong_type", "/bundle", "expected a path or an inline bundle");
+  }
+  if (!report.errors.empty()) return report;
+
+  const Json& bundle = doc["bundle"];
+  LoadResult loaded;
+  if (bundle.is_string()) {
+    std::optional<std::string> text = resolve(bundle.get<std::string>());
+    if (!text) {
+      report.errors.push_back({"bundle_unreadable", "/bundle",
+                               "cannot read bundle " + Q(bundle.get<std::string>())});
+      return report;
+    }
+    loaded = LoadPolicy(*text, limits);
+  } else {
+    loaded = CompilePolicy(bundle, limits);
+  }
+
+  if (expect_errors != nullptr) {
+    CaseResult r;
+    r.id = "bundle-errors";
+    if (loaded.ok()) {
+      r.failures.push_back("the bundle loaded, but errors were expected");
+    } else {
+      ExpectErrors(*expect_errors, ErrorsToJson(loaded.errors)["errors"], &r.failures);
+    }
+    r.actual = ErrorsToJson(loaded.errors);
+    r.passed = r.failures.empty();
+    report.cases.push_back(std::move(r));
+  } else if (!loaded.ok()) {
+    for (Error e : loaded.errors) {
+      e.message = "bundle: " + e.message;
+      e.pointer = "/bundle" + e.pointer;
+      report.errors.push_back(std::move(e));
+    }
+    return report;
+  }
+  if (cases == nullptr || !loaded.ok()) return report;
+
+  const Policy& policy = *loaded.policy;
+  for (const Json& c : *cases) {
+    CaseResult r;
+    r.id = c["id"].get<std::string>();
+    const Json& expect = c["expect"];
+    if (c.contains("check")) {
+      Json req = c["check"];
+      if (req.is_object() && !req.contains("now") && !now.empty()) req["now"] = now;
+      r.actual = policy.Check(req);
+      CheckDecision(expect, r.actual, &r.failures);
+    } else if (c.contains("whatCan")) {
+      r.actual = policy.WhatCan(c["whatCan"]);
+      CheckWhatCan(expect, r.actual, &r.failures);
+    } else if (c.contains("whoCan")) {
+      r.actual = policy.WhoCan(c["whoCan"]);
+      CheckWhoCan(expect, r.actual, &r.failures);
+    } else {
+      r.actual = policy.VisibleMembers(c["visibleMembers"]);
+      CheckVisible(expect, r.actual, &r.failures);
+    }
+    r.passed = r.failures.empty();
+    report.cases.push_back(std::move(r));
+  }
+  return report;
+}
+
+Json ScenarioReportToJson(const ScenarioReport& report) {
+  Json cases = Json::array();
+  for (const CaseResult& c : report.cases) {
+    cases.push_back(Json{{"id", c.id}, {"passed", c.passed}, {"failures", c.failures}});
+  }
+  Json errors = Json::array();
+  for (const Error& e : report.errors) errors.push_back(ErrorToJson(e));
+  return Json{{"name", report.name},
+              {"passed", report.passed()},
+              {"errors", std::move(errors)},
+              {"cases", std::move(cases)}};
+}
+
+}  // namespace rolegate

@@ -1,0 +1,173 @@
+// Validation: every mistake reported, each with its code and pointer.
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace rolegate {
+namespace {
+
+using testing::ErrorKeys;
+using testing::TinyBundle;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+TEST(Bundle, TinyBundleIsValid) { EXPECT_TRUE(ErrorKeys(TinyBundle()).empty()); }
+
+TEST(Bundle, RejectsNonObjectAndWrongFormat) {
+  EXPECT_THAT(ErrorKeys(Json::array()), ElementsAre("wrong_type@"));
+  Json b = TinyBundle();
+  b["format"] = "rolegate/2";
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("unsupported_format@/format"));
+  b.erase("format");
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("missing_field@"));
+}
+
+TEST(Bundle, ReportsUnknownFieldsAndWrongTypes) {
+  Json b = TinyBundle();
+  b["roles"][0]["permisions"] = Json::array();
+  b["roles"][1]["rank"] = "high";
+  b["roles"][2]["rank"] = 2.5;
+  b["members"][0]["status"] = "sleeping";
+  EXPECT_THAT(ErrorKeys(b),
+              UnorderedElementsAre("invalid_value@/members/0/status", "unknown_field@/roles/0/permisions",
+                          "wrong_type@/roles/1/rank", "not_an_integer@/roles/2/rank"));
+}
+
+TEST(Bundle, ReportsDuplicateIds) {
+  Json b = TinyBundle();
+  b["scopes"].push_back({{"id", "repo-x"}, {"type", "repo"}, {"parent", "team-b"}});
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("duplicate_id@/scopes/6/id"));
+}
+
+TEST(Bundle, ReportsUnknownReferences) {
+  Json b = TinyBundle();
+  b["roles"][0]["permissions"].push_back("code.fork");
+  b["roles"][0]["inherits"] = {"dev.guest"};
+  b["scopes"][1]["parent"] = "org-9";
+  b["scopes"][2]["type"] = "squad";
+  b["bindings"][0]["member"] = "nobody";
+  EXPECT_THAT(ErrorKeys(b),
+              UnorderedElementsAre("unknown_member@/bindings/0/member",
+                          "unknown_permission@/roles/0/permissions/2",
+                          "unknown_role@/roles/0/inherits/0",
+                          "unknown_scope@/scopes/1/parent",
+                          "unknown_scope_type@/scopes/2/type"));
+}
+
+TEST(Bundle, ReportsScopeCycleAndParentTypes) {
+  Json b = TinyBundle();
+  b["scopeTypes"][0]["parents"] = {"team"};  // org may now hang under team
+  b["scopes"][0]["parent"] = "team-a";        // org-1 -> team-a -> org-1
+  std::vector<std::string> keys = ErrorKeys(b);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "scope_cycle@/scopes/0/parent"), keys.end())
+      << ::testing::PrintToString(keys);
+
+  Json c = TinyBundle();
+  c["scopes"][3]["parent"] = "org-1";  // a repo directly under an org
+  c["scopes"][1].erase("parent");      // a team without a parent
+  EXPECT_THAT(ErrorKeys(c), UnorderedElementsAre("invalid_parent_type@/scopes/1",
+                                        "invalid_parent_type@/scopes/3/parent"));
+}
+
+TEST(Bundle, ReportsRoleInheritanceCycle) {
+  Json b = TinyBundle();
+  b["roles"][1]["inherits"] = {"dev.member", "dev.maintainer"};  // itself, second entry
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("role_inheritance_cycle@/roles/1/inherits/1"));
+  Json c = TinyBundle();
+  c["roles"][0]["inherits"] = {"dev.owner"};  // member -> owner -> maintainer -> member
+  std::vector<std::string> keys = ErrorKeys(c);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].rfind("role_inheritance_cycle@/roles/", 0), 0u) << keys[0];
+}
+
+TEST(Bundle, ReportsBindingProblems) {
+  Json b = TinyBundle();
+  b["bindings"].push_back({{"member", "zed"}, {"role", "dev.owner"}, {"scope", "repo-x"}});
+  b["bindings"].push_back({{"member", "dan"}, {"role", "dev.maintainer"}, {"scope", "repo-x"}});
+  b["bindings"].push_back({{"member", "vic"}, {"role", "ops.viewer"}, {"scope", "repo-y"}});
+  b["bindings"][1]["expiresAt"] = "tomorrow";
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_timestamp@/bindings/1/expiresAt",
+                                        "role_not_assignable_at@/bindings/7/scope",
+                                        "exclusive_role_conflict@/bindings/8/role",
+                                        "duplicate_binding@/bindings/9"));
+}
+
+TEST(Bundle, ReportsUnapprovableRuleAndActionConflicts) {
+  Json b = TinyBundle();
+  b["permissions"].push_back({{"id", "nobody.has"}, {"appliesTo", {"repo"}}});
+  b["approvalRules"][0]["approvers"]["permission"] = "nobody.has";
+  b["claims"][0]["action"] = "code.read";
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unapprovable_rule@/approvalRules/0/approvers/permission",
+                                        "action_conflict@/claims/0/action"));
+}
+
+TEST(Bundle, ReportsDuplicateEmailUnderUniqueEmailInvariant) {
+  Json b = TinyBundle();
+  b["members"][1]["email"] = "OLGA@example.org";
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("duplicate_email@/members/1/email"));
+  b["invariants"][1]["severity"] = "warning";
+  LoadResult r = CompilePolicy(b);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "duplicate_email");
+}
+
+TEST(Bundle, EnforcesCountLimits) {
+  Limits limits;
+  limits.max_members = 3;
+  LoadResult r = CompilePolicy(TinyBundle(), limits);
+  ASSERT_FALSE(r.ok());
+  bool found = false;
+  for (const Error& e : r.errors) found |= e.code == "too_many_items" && e.pointer == "/members";
+  EXPECT_TRUE(found) << Canonical(ErrorsToJson(r.errors));
+}
+
+TEST(Bundle, ErrorsAreOrderedByPointerWithNumericIndexes) {
+  Json b = TinyBundle();
+  for (int i = 0; i < 11; ++i) {
+    b["members"].push_back({{"id", "x" + std::to_string(i)}, {"status", "gone"}});
+  }
+  LoadResult r = CompilePolicy(b);
+  ASSERT_EQ(r.errors.size(), 11u);
+  EXPECT_EQ(r.errors[0].pointer, "/members/7/status");
+  EXPECT_EQ(r.errors[2].pointer, "/members/9/status");
+  EXPECT_EQ(r.errors[3].pointer, "/members/10/status");
+}
+
+TEST(Bundle, DerivesRevisionFromContentWhenAbsent) {
+  Json b = TinyBundle();
+  b.erase("revision");
+  auto p1 = testing::MustLoad(b);
+  auto p2 = testing::MustLoad(b);
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_EQ(p1->revision().rfind("fnv1a64:", 0), 0u);
+  EXPECT_EQ(p1->revision(), p2->revision());
+  b["members"][0]["name"] = "Olga O.";
+  EXPECT_NE(testing::MustLoad(b)->revision(), p1->revision());
+}
+
+TEST(Bundle, DozenMistakesFileReportsEachExpectedError) {
+  std::string dir = std::string(ROLEGATE_SOURCE_DIR) + "/tests/data/invalid/";
+  LoadResult r = LoadPolicy(testing::ReadFileOrDie(dir + "dozen-mistakes.json"));
+  ParsedJson expected = ParseJson(testing::ReadFileOrDie(dir + "dozen-mistakes.expected.json"));
+  ASSERT_TRUE(expected.ok());
+  ASSERT_FALSE(r.ok());
+  std::set<std::string> codes;
+  for (const Json& e : expected.value) {
+    codes.insert(e["code"].get<std::string>());
+    bool found = false;
+    for (const Error& got : r.errors) {
+      if (got.code == e["code"] && got.pointer == e["pointer"]) found = true;
+    }
+    EXPECT_TRUE(found) << "missing " << Canonical(e) << " in "
+                       << Canonical(ErrorsToJson(r.errors));
+  }
+  EXPECT_GE(codes.size(), 12u);
+  EXPECT_EQ(r.errors.size(), expected.value.size()) << Canonical(ErrorsToJson(r.errors));
+}
+
+}  // namespace
+}  // namespace rolegate

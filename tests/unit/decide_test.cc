@@ -1,0 +1,228 @@
+// Decisions: effects, requirements and reasons.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace rolegate {
+namespace {
+
+using testing::MakeRequest;
+
+class DecideTest : public ::testing::Test {
+ protected:
+  void SetUp() override { policy_ = testing::MustLoad(testing::TinyBundle()); }
+
+  Decision Decide(const std::string& actor, const std::string& action,
+                  const std::string& resource, Json attrs = Json::object()) {
+    DecideResult r = policy_->Decide(MakeRequest(actor, action, resource, std::move(attrs)));
+    EXPECT_TRUE(r.ok()) << Canonical(ErrorsToJson(r.errors));
+    return r.decision;
+  }
+  static std::vector<std::string> Codes(const Decision& d) {
+    std::vector<std::string> out;
+    for (const Reason& r : d.reasons) out.push_back(r.code);
+    return out;
+  }
+  std::shared_ptr<const Policy> policy_;
+};
+
+TEST_F(DecideTest, AllowsThroughDirectBinding) {
+  Decision d = Decide("dan", "code.read", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kAllow);
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_EQ(d.reasons[0].code, "granted_by");
+  EXPECT_EQ(d.reasons[0].facts["binding"], "b-dan");
+  EXPECT_FALSE(d.reasons[0].facts.contains("inheritedFrom"));
+}
+
+TEST_F(DecideTest, AllowsThroughAncestorAndNamesIt) {
+  Decision d = Decide("olga", "code.approve", "repo-y");
+  EXPECT_EQ(d.effect, Effect::kAllow);
+  EXPECT_EQ(d.reasons[0].facts["inheritedFrom"], "org-1");
+  EXPECT_NE(d.reasons[0].message.find("ancestor `org-1`"), std::string::npos);
+}
+
+TEST_F(DecideTest, DeniesByDefault) {
+  Decision d = Decide("zed", "code.read", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(d), ::testing::ElementsAre("no_binding"));
+}
+
+TEST_F(DecideTest, DeniesWhenHeldRolesLackThePermission) {
+  Decision d = Decide("dan", "code.approve", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("permission_not_granted"));
+  EXPECT_EQ(d.reasons[0].facts["roles"], Json({"dev.member"}));
+}
+
+TEST_F(DecideTest, InactiveMembersHoldNothing) {
+  Decision d = Decide("ben", "code.read", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("member_not_active"));
+  EXPECT_EQ(d.reasons[0].facts["status"], "blocked");
+}
+
+TEST_F(DecideTest, ExpiredBindingGrantsNothing) {
+  Decision d = Decide("eve", "code.read", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(d), ::testing::ElementsAre("binding_expired"));
+  Request early = MakeRequest("eve", "code.read", "repo-x");
+  early.now = "2026-05-31T23:59:59Z";
+  EXPECT_EQ(policy_->Decide(early).decision.effect, Effect::kAllow);
+}
+
+TEST_F(DecideTest, ActionMustApplyToScopeType) {
+  Decision d = Decide("olga", "billing.pay", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(d), ::testing::ElementsAre("action_not_applicable"));
+  EXPECT_EQ(Decide("olga", "billing.pay", "org-1").effect, Effect::kAllow);
+}
+
+TEST_F(DecideTest, NonInheritingRoleAppliesOnItsScopeOnly) {
+  Json b = testing::TinyBundle();
+  b["roles"][3]["assignableAt"] = {"team", "repo"};
+  b["bindings"][6]["scope"] = "team-a";
+  auto p = testing::MustLoad(b);
+  DecideResult r = p->Decide(MakeRequest("vic", "code.read", "repo-y"));
+  EXPECT_EQ(r.decision.effect, Effect::kDeny);
+}
+
+TEST_F(DecideTest, RankLimitNamesHaveAndNeed) {
+  Decision d = Decide("mia", "members.manage", "repo-x", {{"role", "dev.owner"}});
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("rank_too_low"));
+  EXPECT_EQ(d.reasons[0].facts["have"], 20);
+  EXPECT_EQ(d.reasons[0].facts["need"], 30);
+  EXPECT_EQ(Decide("mia", "members.manage", "repo-x", {{"role", "dev.maintainer"}}).effect,
+            Effect::kAllow);
+  EXPECT_EQ(Decide("olga", "members.manage", "repo-x", {{"role", "dev.owner"}}).effect,
+            Effect::kAllow);
+}
+
+TEST_F(DecideTest, TargetOutranksActor) {
+  Decision d = Decide("mia", "members.manage", "team-a", {{"target", "olga"}});
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("target_outranks_actor"));
+  EXPECT_EQ(d.reasons[0].facts["need"], 30);
+  EXPECT_EQ(Decide("mia", "members.manage", "repo-x", {{"target", "dan"}}).effect,
+            Effect::kAllow);
+}
+
+TEST_F(DecideTest, ApprovalRuleMakesDecisionConditionalWithApprovers) {
+  Decision d = Decide("dan", "code.push", "repo-x", {{"branch", "main"}});
+  EXPECT_EQ(d.effect, Effect::kConditional);
+  ASSERT_EQ(d.approvals.size(), 1u);
+  EXPECT_EQ(d.approvals[0].rule, "protected.push");
+  // Ben is a maintainer too, but blocked; Dan never approves himself.
+  EXPECT_EQ(d.approvals[0].approvers, (std::vector<std::string>{"mia", "olga"}));
+  EXPECT_EQ(d.approvals[0].quorum, 1);
+  EXPECT_EQ(*d.approvals[0].expires_after_days, 7);
+  EXPECT_EQ(Decide("dan", "code.push", "repo-x", {{"branch", "dev"}}).effect, Effect::kAllow);
+}
+
+TEST_F(DecideTest, MissingConditionAttributeFailsClosed) {
+  Decision d = Decide("dan", "code.push", "repo-x");
+  EXPECT_EQ(d.effect, Effect::kConditional);
+  EXPECT_THAT(Codes(d), ::testing::Contains("condition_attribute_missing"));
+}
+
+TEST_F(DecideTest, UnreachableQuorumDenies) {
+  // On repo-z nobody but Olga could approve; ask for two.
+  Json b = testing::TinyBundle();
+  b["approvalRules"][0]["quorum"] = 2;
+  auto p = testing::MustLoad(b);
+  Decision d = p->Decide(MakeRequest("dan", "code.push", "repo-z", {{"branch", "main"}}))
+                   .decision;
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(d), ::testing::Contains("approval_unreachable"));
+  EXPECT_TRUE(d.approvals.empty());
+}
+
+TEST_F(DecideTest, RequesterRolesLimitWhoNeedsApproval) {
+  // Mia is a maintainer, not a dev.member binding holder: no approval needed.
+  EXPECT_EQ(Decide("mia", "code.push", "repo-x", {{"branch", "main"}}).effect, Effect::kAllow);
+}
+
+TEST_F(DecideTest, SelfUpgradeConditionalOnVerificationWhenNobodyOutranks) {
+  // repo-z has no maintainer or owner below org... but Olga owns org-1 (rank 30).
+  Decision blocked = Decide("dan", "roles.self_upgrade", "repo-z", {{"role", "dev.maintainer"}});
+  EXPECT_EQ(blocked.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(blocked), ::testing::Contains("self_upgrade_blocked"));
+
+  Json b = testing::TinyBundle();
+  b["members"][0]["status"] = "disabled";  // Olga gone: nobody of rank >= 20 on repo-z
+  auto p = testing::MustLoad(b);
+  Decision d = p->Decide(MakeRequest("dan", "roles.self_upgrade", "repo-z",
+                                     {{"role", "dev.maintainer"}}))
+                   .decision;
+  EXPECT_EQ(d.effect, Effect::kConditional);
+  ASSERT_EQ(d.verifications.size(), 1u);
+  EXPECT_EQ(d.verifications[0].method, "postal_pin");
+  EXPECT_EQ(d.verifications[0].valid_for_days, 28);
+}
+
+TEST_F(DecideTest, SelfUpgradeNeedsAnEligibleRole) {
+  Decision d = Decide("zed", "roles.self_upgrade", "repo-z", {{"role", "dev.maintainer"}});
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(d), ::testing::Contains("not_eligible"));
+}
+
+TEST_F(DecideTest, ClaimWithinTheHoldersTree) {
+  Decision d = Decide("olga", "roles.claim", "repo-x", {{"role", "ops.viewer"}});
+  EXPECT_EQ(d.effect, Effect::kAllow);
+  EXPECT_THAT(Codes(d), ::testing::ElementsAre("claimable"));
+  Decision no = Decide("mia", "roles.claim", "repo-x", {{"role", "ops.viewer"}});
+  EXPECT_EQ(no.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(no), ::testing::ElementsAre("claim_not_available"));
+}
+
+TEST_F(DecideTest, InvalidRequestsAreErrorsNeverAllows) {
+  DecideResult r = policy_->Decide(MakeRequest("ghost", "code.fly", "repo-q"));
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> codes;
+  for (const Error& e : r.errors) codes.push_back(e.code + "@" + e.pointer);
+  EXPECT_THAT(codes, ::testing::ElementsAre("unknown_member@/actor", "unknown_action@/action",
+                                            "unknown_scope@/resource"));
+  DecideResult m = policy_->Decide(MakeRequest("mia", "members.manage", "repo-x"));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.errors[0].code, "missing_attribute");
+  DecideResult t =
+      policy_->Decide(MakeRequest("mia", "members.manage", "repo-x", {{"role", "dev.boss"}}));
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.errors[0].pointer, "/attributes/role");
+}
+
+TEST_F(DecideTest, CheckReadsJsonAndReportsShapeErrors) {
+  Json bad = {{"actor", 5}, {"action", "code.read"}, {"resource", "repo-x"},
+              {"now", "yesterday"}, {"colour", "red"}};
+  Json out = policy_->Check(bad);
+  EXPECT_EQ(out["ok"], false);
+  EXPECT_EQ(out["errors"].size(), 3u);
+  Json good = {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"},
+               {"now", testing::kNow}};
+  Json d = policy_->Check(good);
+  EXPECT_EQ(d["ok"], true);
+  EXPECT_EQ(d["effect"], "allow");
+  EXPECT_EQ(d["requirements"]["approvals"], Json::array());
+}
+
+TEST_F(DecideTest, ExplainOffGivesTheSameEffectAndRequirements) {
+  Request r = MakeRequest("dan", "code.push", "repo-x", {{"branch", "main"}});
+  Decision full = policy_->Decide(r, true).decision;
+  Decision fast = policy_->Decide(r, false).decision;
+  EXPECT_EQ(full.effect, fast.effect);
+  EXPECT_TRUE(fast.reasons.empty());
+  EXPECT_EQ(DecisionToJson(full)["requirements"], DecisionToJson(fast)["requirements"]);
+}
+
+TEST_F(DecideTest, OutputIsDeterministic) {
+  Json req = {{"actor", "dan"}, {"action", "code.push"}, {"resource", "repo-x"},
+              {"now", testing::kNow}, {"attributes", {{"branch", "main"}}}};
+  std::string first = Canonical(policy_->Check(req));
+  auto again = testing::MustLoad(testing::TinyBundle());
+  EXPECT_EQ(Canonical(again->Check(req)), first);
+}
+
+}  // namespace
+}  // namespace rolegate

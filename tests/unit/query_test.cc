@@ -1,0 +1,83 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace rolegate {
+namespace {
+
+class QueryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { policy_ = testing::MustLoad(testing::TinyBundle()); }
+  static std::vector<std::string> Ids(const Json& list, const char* key) {
+    std::vector<std::string> out;
+    for (const Json& x : list) out.push_back(x[key].get<std::string>());
+    return out;
+  }
+  std::shared_ptr<const Policy> policy_;
+};
+
+TEST_F(QueryTest, WhatCanListsPermissionsWithSources) {
+  Json r = policy_->WhatCan({{"member", "mia"}, {"scope", "repo-x"}});
+  ASSERT_EQ(r["ok"], true) << Canonical(r);
+  EXPECT_THAT(Ids(r["permissions"], "permission"),
+              ::testing::ElementsAre("code.approve", "code.push", "code.read",
+                                     "members.manage"));
+  EXPECT_EQ(r["permissions"][0]["sources"][0]["inheritedFrom"], "team-a");
+}
+
+TEST_F(QueryTest, WhatCanFiltersByScopeTypeAndStatus) {
+  Json org = policy_->WhatCan({{"member", "olga"}, {"scope", "org-1"}});
+  EXPECT_THAT(Ids(org["permissions"], "permission"),
+              ::testing::ElementsAre("billing.pay", "members.manage"));
+  Json blocked = policy_->WhatCan({{"member", "ben"}, {"scope", "repo-x"}});
+  EXPECT_EQ(blocked["status"], "blocked");
+  EXPECT_TRUE(blocked["permissions"].empty());
+}
+
+TEST_F(QueryTest, WhatCanHonoursExpiryWhenGivenNow) {
+  Json later = policy_->WhatCan({{"member", "eve"}, {"scope", "repo-x"}, {"now", testing::kNow}});
+  EXPECT_TRUE(later["permissions"].empty());
+  Json earlier = policy_->WhatCan(
+      {{"member", "eve"}, {"scope", "repo-x"}, {"now", "2026-01-01T00:00:00Z"}});
+  EXPECT_FALSE(earlier["permissions"].empty());
+}
+
+TEST_F(QueryTest, WhoCanNamesActiveMembersAndTheirBindings) {
+  Json r = policy_->WhoCan({{"action", "code.approve"}, {"scope", "repo-x"}});
+  ASSERT_EQ(r["ok"], true);
+  EXPECT_THAT(Ids(r["members"], "member"), ::testing::ElementsAre("mia", "olga"));
+  EXPECT_EQ(r["members"][0]["bindings"][0]["binding"], "b-mia");
+}
+
+TEST_F(QueryTest, WhoCanOnInapplicableScopeIsEmpty) {
+  Json r = policy_->WhoCan({{"action", "billing.pay"}, {"scope", "repo-x"}});
+  EXPECT_TRUE(r["members"].empty());
+  EXPECT_EQ(r["applies"], false);
+}
+
+TEST_F(QueryTest, VisibleMembersAppliesSeesRules) {
+  // Dan (member) sees only rank >= 20 holders, with e-mails.
+  Json dan = policy_->VisibleMembers({{"actor", "dan"}, {"scope", "repo-x"}});
+  ASSERT_EQ(dan["ok"], true) << Canonical(dan);
+  EXPECT_THAT(Ids(dan["members"], "member"), ::testing::ElementsAre("ben", "mia", "olga"));
+  EXPECT_EQ(dan["members"][1]["email"], "mia@example.org");
+  // Mia (maintainer on team-a) sees everyone in her subtree and above.
+  Json mia = policy_->VisibleMembers({{"actor", "mia"}, {"scope", "team-a"}});
+  EXPECT_THAT(Ids(mia["members"], "member"),
+              ::testing::ElementsAre("ben", "dan", "eve", "olga"));
+  // Vic's role has no `sees`: nobody.
+  Json vic = policy_->VisibleMembers({{"actor", "vic"}, {"scope", "repo-y"}});
+  EXPECT_TRUE(vic["members"].empty());
+}
+
+TEST_F(QueryTest, QueriesReportUnknownReferences) {
+  Json r = policy_->WhoCan({{"action", "code.fly"}, {"scope", "nowhere"}});
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["errors"].size(), 2u);
+  Json w = policy_->WhatCan({{"member", "dan"}});
+  EXPECT_EQ(w["errors"][0]["code"], "missing_field");
+}
+
+}  // namespace
+}  // namespace rolegate
