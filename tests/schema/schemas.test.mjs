@@ -1,0 +1,587 @@
+// Checks the JSON Schemas in schemas/ against docs/format.md: every schema compiles in
+// Ajv's strict mode, a small valid document of each kind passes, typical mistakes fail at
+// the right place, and every example bundle and scenario file in the tree validates.
+// Run: node --test tests/schema/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Ajv2020 from "ajv/dist/2020.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..", "..");
+const schemaDir = path.join(root, "schemas");
+const examplesDir = path.join(root, "examples");
+const scenariosDir = path.join(root, "tests", "scenarios");
+const invalidDir = path.join(root, "tests", "data", "invalid");
+const BASE = "https://rolegate.dev/schemas/";
+const EXPECTED_SCHEMAS = [
+  "bundle.schema.json",
+  "request.schema.json",
+  "decision.schema.json",
+  "error.schema.json",
+  "queries.schema.json",
+  "scenario.schema.json",
+];
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+function schemaFiles() {
+  return fs.readdirSync(schemaDir).filter((f) => f.endsWith(".schema.json")).sort();
+}
+
+function makeAjv() {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  for (const f of schemaFiles()) ajv.addSchema(readJson(path.join(schemaDir, f)));
+  return ajv;
+}
+
+const ajv = makeAjv();
+const validator = (name) => ajv.getSchema(BASE + name);
+
+/** Every *.json file under `dir`, recursively, sorted; none when `dir` does not exist. */
+function jsonFilesUnder(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const found = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...jsonFilesUnder(full));
+    else if (entry.isFile() && entry.name.endsWith(".json")) found.push(full);
+  }
+  return found.sort();
+}
+
+/** examples/<name>/bundle.json for every example directory that has one. */
+function exampleBundles() {
+  if (!fs.existsSync(examplesDir)) return [];
+  return fs
+    .readdirSync(examplesDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(examplesDir, e.name, "bundle.json"))
+    .filter((f) => fs.existsSync(f))
+    .sort();
+}
+
+function describeErrors(errors) {
+  return (errors ?? [])
+    .map((e) => `${e.instancePath || "/"} ${e.keyword}: ${e.message} ${JSON.stringify(e.params)}`)
+    .join("\n");
+}
+
+function assertValid(name, doc, label = name) {
+  const validate = validator(name);
+  const ok = validate(doc);
+  assert.ok(ok, `${label} should be valid against ${name}:\n${describeErrors(validate.errors)}`);
+}
+
+/** Asserts that `doc` is invalid and that one error is `keyword` at `instancePath`. */
+function assertRejected(name, doc, instancePath, keyword) {
+  const validate = validator(name);
+  assert.equal(validate(doc), false, `expected ${name} to reject the document`);
+  const hit = validate.errors.some((e) => e.instancePath === instancePath && e.keyword === keyword);
+  assert.ok(hit, `expected a \`${keyword}\` error at \`${instancePath}\`, got:\n${describeErrors(validate.errors)}`);
+}
+
+function relative(file) {
+  return path.relative(root, file);
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents used by the tests below.
+
+const VALID_BUNDLE = {
+  format: "rolegate/1",
+  revision: "2026-12-01.1",
+  name: "Schema test portal",
+  description: "A small bundle that touches every section of the format.",
+  scopeTypes: [
+    { id: "group", label: "Group", parents: [] },
+    { id: "billing_account", label: "Billing account", parents: ["group"] },
+  ],
+  scopes: [
+    { id: "grp-north", type: "group", name: "North" },
+    { id: "acc-1001", type: "billing_account", parent: "grp-north", name: "Leeds", attributes: { postcode: "LS1 4AP", seats: 12, vip: true } },
+  ],
+  permissions: [
+    { id: "billing.view", label: "View bills", description: "See bills.", appliesTo: ["billing_account"] },
+    { id: "billing.pay", label: "Pay bills", appliesTo: ["billing_account"] },
+    { id: "orders.place", appliesTo: ["billing_account"] },
+    { id: "orders.approve", appliesTo: ["billing_account", "group"] },
+    { id: "roles.manage", appliesTo: ["billing_account"], rankLimited: true },
+  ],
+  roles: [
+    {
+      id: "billing.user", label: "User", family: "billing", rank: 10,
+      permissions: ["billing.view", "orders.place"], assignableAt: ["billing_account"],
+      exclusive: true, sees: { minRank: 30 },
+    },
+    {
+      id: "billing.admin", label: "Admin", family: "billing", rank: 30,
+      permissions: ["billing.pay", "orders.approve", "roles.manage"], inherits: ["billing.user"],
+      assignableAt: ["billing_account", "group"], exclusive: true, hasService: true, custom: false,
+      appliesToDescendants: true,
+      sees: { minRank: 0, families: ["billing"], fields: ["email"] },
+      manages: { upToRank: 30, families: ["billing"] },
+    },
+  ],
+  selfUpgrades: [
+    {
+      id: "billing.self_upgrade.from_user", action: "roles.self_upgrade",
+      from: ["billing.user"], to: ["billing.admin"], unlessPresent: { minRank: 30 },
+      verification: { method: "postal_pin", validForDays: 28 },
+    },
+  ],
+  claims: [
+    { id: "claim.admin", action: "roles.claim_admin", holder: ["billing.admin"], grants: "billing.admin", within: "group" },
+  ],
+  approvalRules: [
+    {
+      id: "orders.large", actions: ["orders.place"], scopeTypes: ["billing_account"],
+      requesterRoles: ["billing.user"],
+      when: [
+        { attribute: "orderTotal", op: "gt", value: 50000 },
+        { attribute: "channel", op: "in", value: ["web", "phone"] },
+        { attribute: "currency", op: "eq", value: "GBP" },
+      ],
+      approvers: { permission: "orders.approve" }, quorum: 1, expiresAfterDays: 7,
+    },
+    { id: "pay.any", actions: ["billing.pay"], approvers: { roles: ["billing.admin"] } },
+  ],
+  invariants: [
+    { id: "one-admin", kind: "min_holders", severity: "warning", family: "billing", minRank: 30, scopeType: "billing_account", count: 1 },
+    { id: "unique-email", kind: "unique_email", severity: "error", kinds: ["end_user", "account_manager"] },
+    { id: "custom-within", kind: "custom_role_within_creator", severity: "error" },
+  ],
+  members: [
+    { id: "m-alex", email: "alex@example.com", name: "Alex", kind: "end_user", status: "active", registered: true, brandingDomain: "bt.com", language: "en" },
+    { id: "m-uma", name: "Uma", status: "invited", registered: false },
+  ],
+  bindings: [
+    { id: "b-1", member: "m-alex", role: "billing.admin", scope: "acc-1001", grantedBy: "m-uma", grantedAt: "2026-01-15T10:00:00Z" },
+    { member: "m-uma", role: "billing.user", scope: "acc-1001", expiresAt: "2027-01-01T00:00:00Z" },
+  ],
+};
+
+// The examples of docs/format.md sections 2, 3 and 6, as written there.
+const DOC_REQUEST = {
+  actor: "m-alex", action: "billing.pay", resource: "acc-1002",
+  attributes: { orderTotal: 12000 }, now: "2026-12-01T09:30:00Z",
+};
+
+const DOC_DECISION = {
+  actor: "m-alex", action: "billing.pay", resource: "acc-1002",
+  effect: "allow",
+  reasons: [{ code: "granted_by", binding: "b-7", role: "billing.admin", scope: "grp-north", inheritedFrom: "grp-north", message: "…" }],
+  requirements: { approvals: [], verifications: [] },
+};
+
+const DOC_SCENARIO = {
+  format: "rolegate-scenario/1",
+  name: "billing roles",
+  bundle: "../../examples/bt-business/bundle.json",
+  now: "2026-12-01T09:00:00Z",
+  cases: [
+    {
+      id: "user-cannot-tag", seed: "000_31ce3bb475cfba22.txt",
+      quote: "Do all billing tasks, except tag services and their costs.",
+      check: { actor: "m-uma", action: "billing.tag_services", resource: "acc-1001" },
+      expect: { effect: "deny", reasons: ["permission_not_granted"] },
+    },
+  ],
+};
+
+const clone = (v) => structuredClone(v);
+
+// ---------------------------------------------------------------------------------------
+// The schemas themselves.
+
+test("schemas/ holds the six schemas, each with the 2020-12 $schema and its own $id", () => {
+  const files = schemaFiles();
+  for (const name of EXPECTED_SCHEMAS) assert.ok(files.includes(name), `missing schemas/${name}`);
+  for (const name of files) {
+    const schema = readJson(path.join(schemaDir, name));
+    assert.equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema", name);
+    assert.equal(schema.$id, BASE + name, name);
+  }
+});
+
+test("every schema compiles with Ajv2020 in strict mode", () => {
+  for (const name of schemaFiles()) {
+    const validate = validator(name);
+    assert.equal(typeof validate, "function", `${name} did not compile`);
+  }
+});
+
+test("every property of every schema has a description", () => {
+  const missing = [];
+  const walk = (node, where) => {
+    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${where}/${i}`));
+    if (node === null || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "properties" && value && typeof value === "object" && !Array.isArray(value)) {
+        for (const [prop, sub] of Object.entries(value)) {
+          // `prop: false` forbids a property and `prop: {const}` inside if/then only tests it.
+          if (sub === false || sub === true) continue;
+          if (where.includes("/if") || where.includes("/then") || where.includes("/else")) continue;
+          if (typeof sub.description !== "string" || sub.description === "") missing.push(`${where}/properties/${prop}`);
+        }
+      }
+      walk(value, `${where}/${key}`);
+    }
+  };
+  for (const name of schemaFiles()) walk(readJson(path.join(schemaDir, name)), name + "#");
+  assert.deepEqual(missing, []);
+});
+
+// ---------------------------------------------------------------------------------------
+// Bundles.
+
+test("a small valid bundle validates", () => {
+  assertValid("bundle.schema.json", VALID_BUNDLE, "VALID_BUNDLE");
+  assertValid("bundle.schema.json", { format: "rolegate/1" }, "the smallest bundle");
+});
+
+test("bundle: an unknown field is rejected", () => {
+  const doc = clone(VALID_BUNDLE);
+  doc.roles[0].permisions = doc.roles[0].permissions;
+  assertRejected("bundle.schema.json", doc, "/roles/0", "additionalProperties");
+  const top = clone(VALID_BUNDLE);
+  top.scopetypes = [];
+  assertRejected("bundle.schema.json", top, "", "additionalProperties");
+});
+
+test("bundle: a member status outside the enum is rejected", () => {
+  const doc = clone(VALID_BUNDLE);
+  doc.members[0].status = "sleeping";
+  assertRejected("bundle.schema.json", doc, "/members/0/status", "enum");
+});
+
+test("bundle: a fractional rank is rejected", () => {
+  const doc = clone(VALID_BUNDLE);
+  doc.roles[1].rank = 2.5;
+  assertRejected("bundle.schema.json", doc, "/roles/1/rank", "type");
+  const negative = clone(VALID_BUNDLE);
+  negative.roles[1].rank = -1;
+  assertRejected("bundle.schema.json", negative, "/roles/1/rank", "minimum");
+});
+
+test("bundle: a timestamp not in the form YYYY-MM-DDTHH:MM:SSZ is rejected", () => {
+  for (const bad of ["2026-12-01T09:30Z", "2026-12-01 09:30:00Z", "2026-12-01T09:30:00+01:00", "2026-12-01T09:30:00.000Z"]) {
+    const doc = clone(VALID_BUNDLE);
+    doc.bindings[1].expiresAt = bad;
+    assertRejected("bundle.schema.json", doc, "/bindings/1/expiresAt", "pattern");
+  }
+});
+
+test("bundle: other shape mistakes are rejected where they are", () => {
+  const cases = [
+    ["wrong format", (d) => { d.format = "rolegate/2"; }, "/format", "const"],
+    ["format missing", (d) => { delete d.format; }, "", "required"],
+    ["empty id", (d) => { d.scopes[0].id = ""; }, "/scopes/0/id", "minLength"],
+    ["id of 257 characters", (d) => { d.members[1].id = "m".repeat(257); }, "/members/1/id", "maxLength"],
+    ["empty appliesTo", (d) => { d.permissions[0].appliesTo = []; }, "/permissions/0/appliesTo", "minItems"],
+    ["empty assignableAt", (d) => { d.roles[0].assignableAt = []; }, "/roles/0/assignableAt", "minItems"],
+    ["rankLimited not a boolean", (d) => { d.permissions[4].rankLimited = "yes"; }, "/permissions/4/rankLimited", "type"],
+    ["unknown invariant kind", (d) => { d.invariants[0].kind = "max_holders"; }, "/invariants/0/kind", "enum"],
+    ["bad severity", (d) => { d.invariants[1].severity = "fatal"; }, "/invariants/1/severity", "enum"],
+    ["min_holders without count", (d) => { delete d.invariants[0].count; }, "/invariants/0", "required"],
+    ["field of another invariant kind", (d) => { d.invariants[2].count = 1; }, "/invariants/2", "additionalProperties"],
+    ["unknown op", (d) => { d.approvalRules[0].when[0].op = "gte"; }, "/approvalRules/0/when/0/op", "enum"],
+    ["`in` with a single value", (d) => { d.approvalRules[0].when[1].value = "web"; }, "/approvalRules/0/when/1/value", "type"],
+    ["`eq` with a list", (d) => { d.approvalRules[0].when[2].value = ["GBP"]; }, "/approvalRules/0/when/2/value", "not"],
+    ["fractional quorum", (d) => { d.approvalRules[0].quorum = 1.5; }, "/approvalRules/0/quorum", "type"],
+    ["empty approvers", (d) => { d.approvalRules[1].approvers = {}; }, "/approvalRules/1/approvers", "minProperties"],
+    ["sees an unknown field", (d) => { d.roles[1].sees.fields = ["phone"]; }, "/roles/1/sees/fields/0", "enum"],
+    ["scope attribute that is an object", (d) => { d.scopes[1].attributes.owner = { id: 1 }; }, "/scopes/1/attributes/owner", "anyOf"],
+    ["fractional validForDays", (d) => { d.selfUpgrades[0].verification.validForDays = 0.5; }, "/selfUpgrades/0/verification/validForDays", "type"],
+    ["claim without within", (d) => { delete d.claims[0].within; }, "/claims/0", "required"],
+    ["binding without scope", (d) => { delete d.bindings[0].scope; }, "/bindings/0", "required"],
+    ["too many scope types", (d) => { d.scopeTypes = Array.from({ length: 65 }, (_, i) => ({ id: `t${i}` })); }, "/scopeTypes", "maxItems"],
+  ];
+  for (const [label, mutate, instancePath, keyword] of cases) {
+    const doc = clone(VALID_BUNDLE);
+    mutate(doc);
+    try {
+      assertRejected("bundle.schema.json", doc, instancePath, keyword);
+    } catch (err) {
+      err.message = `${label}: ${err.message}`;
+      throw err;
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// Requests, decisions, errors and queries.
+
+test("request: the example of docs/format.md validates; `now` is required", () => {
+  assertValid("request.schema.json", DOC_REQUEST);
+  assertValid("request.schema.json", { ...DOC_REQUEST, attributes: { role: "billing.admin", target: "m-uma", urgent: true } });
+  const noNow = clone(DOC_REQUEST);
+  delete noNow.now;
+  assertRejected("request.schema.json", noNow, "", "required");
+  assertRejected("request.schema.json", { ...DOC_REQUEST, now: "2026-12-01" }, "/now", "pattern");
+  assertRejected("request.schema.json", { ...DOC_REQUEST, subject: "m-uma" }, "", "additionalProperties");
+  assertRejected("request.schema.json", { ...DOC_REQUEST, attributes: { orderTotal: 120.5 } }, "/attributes/orderTotal", "anyOf");
+  assertRejected("request.schema.json", { ...DOC_REQUEST, attributes: { role: "" } }, "/attributes/role", "minLength");
+});
+
+test("decision: the example of docs/format.md validates; facts must match the reason code", () => {
+  assertValid("decision.schema.json", DOC_DECISION);
+  const conditional = {
+    actor: "m-uma", action: "roles.self_upgrade", resource: "acc-1001", effect: "conditional",
+    reasons: [
+      { code: "approval_required", rule: "orders.large", message: "needs approval" },
+      { code: "self_upgrade_allowed", rule: "billing.self_upgrade.from_user", from: "billing.user", message: "may upgrade" },
+      { code: "verification_required", rule: "billing.self_upgrade.from_user", method: "postal_pin", validForDays: 28, message: "pin" },
+    ],
+    requirements: {
+      approvals: [{ rule: "orders.large", approvers: ["m-alex", "m-bea"], quorum: 1, expiresAfterDays: 7 }],
+      verifications: [{ rule: "billing.self_upgrade.from_user", method: "postal_pin", validForDays: 28 }],
+    },
+  };
+  assertValid("decision.schema.json", conditional, "a conditional decision");
+  const deny = {
+    actor: "m-uma", action: "roles.manage", resource: "acc-1001", effect: "deny",
+    reasons: [
+      { code: "no_binding", message: "no role here" },
+      { code: "not_eligible", from: ["billing.user"], message: "not eligible" },
+      { code: "rank_too_low", role: "billing.admin", have: 10, need: 30, message: "too low" },
+    ],
+    requirements: { approvals: [], verifications: [] },
+  };
+  assertValid("decision.schema.json", deny, "a deny decision");
+
+  const badEffect = { ...clone(DOC_DECISION), effect: "permit" };
+  assertRejected("decision.schema.json", badEffect, "/effect", "enum");
+  const wrongFact = clone(deny);
+  wrongFact.reasons[0].role = "billing.admin";
+  assertRejected("decision.schema.json", wrongFact, "/reasons/0", "additionalProperties");
+  const missingFact = clone(deny);
+  delete missingFact.reasons[2].need;
+  assertRejected("decision.schema.json", missingFact, "/reasons/2", "required");
+  const fractional = clone(deny);
+  fractional.reasons[2].have = 10.5;
+  assertRejected("decision.schema.json", fractional, "/reasons/2/have", "type");
+  const unknownCode = clone(deny);
+  unknownCode.reasons[0].code = "member_blocked";
+  assertRejected("decision.schema.json", unknownCode, "/reasons/0/code", "enum");
+});
+
+test("error: the failure shape validates and is strict", () => {
+  const failure = {
+    ok: false,
+    errors: [
+      { code: "unknown_role", pointer: "/bindings/3/role", message: "unknown role `billing.admn`" },
+      { code: "parse_error", pointer: "", message: "expected `,` or `}` at line 3, column 5" },
+      { code: "unknown_field", pointer: "/roles/0/a~1b~0c", message: "unknown field `a/b~c`" },
+    ],
+  };
+  assertValid("error.schema.json", failure, "a failure");
+  assertRejected("error.schema.json", { ok: false, errors: [] }, "/errors", "minItems");
+  assertRejected("error.schema.json", { ...failure, ok: true }, "/ok", "const");
+  const badPointer = clone(failure);
+  badPointer.errors[0].pointer = "bindings/3/role";
+  assertRejected("error.schema.json", badPointer, "/errors/0/pointer", "pattern");
+  const badEscape = clone(failure);
+  badEscape.errors[0].pointer = "/roles/a~2";
+  assertRejected("error.schema.json", badEscape, "/errors/0/pointer", "pattern");
+  const badCode = clone(failure);
+  badCode.errors[0].code = "unknownRole";
+  assertRejected("error.schema.json", badCode, "/errors/0/code", "enum");
+});
+
+test("queries: the three results validate and are told apart", () => {
+  const whatCan = {
+    member: "m-alex", scope: "acc-1001", status: "active",
+    permissions: [{ permission: "billing.pay", sources: [{ binding: "b-1", role: "billing.admin", scope: "grp-north", inheritedFrom: "grp-north" }] }],
+  };
+  const whoCan = {
+    action: "billing.pay", scope: "acc-1001",
+    members: [{ member: "m-alex", bindings: [{ binding: "b-1", role: "billing.admin", scope: "grp-north" }] }],
+  };
+  const visible = {
+    actor: "m-alex", scope: "acc-1001",
+    members: [
+      { member: "m-uma", name: "Uma", status: "invited", email: "uma@example.com", roles: [{ role: "billing.user", scope: "acc-1001" }] },
+      { member: "m-bea", name: "Bea", status: "active", roles: [] },
+    ],
+  };
+  for (const [label, doc] of [["whatCan", whatCan], ["whoCan", whoCan], ["visibleMembers", visible]]) {
+    assertValid("queries.schema.json", doc, label);
+    assertValid(`queries.schema.json#/$defs/${label}Result`, doc, label);
+  }
+  const badStatus = clone(whatCan);
+  badStatus.status = "gone";
+  assert.equal(validator("queries.schema.json")(badStatus), false);
+  const extra = clone(whoCan);
+  extra.members[0].email = "x@example.com";
+  assertRejected("queries.schema.json#/$defs/whoCanResult", extra, "/members/0", "additionalProperties");
+  const noName = clone(visible);
+  delete noName.members[1].name;
+  assertRejected("queries.schema.json#/$defs/visibleMembersResult", noName, "/members/1", "required");
+});
+
+// ---------------------------------------------------------------------------------------
+// Scenario files.
+
+test("scenario: the example of docs/format.md validates", () => {
+  assertValid("scenario.schema.json", DOC_SCENARIO);
+});
+
+test("scenario: every kind of case, inline bundles and expected bundle errors validate", () => {
+  const doc = {
+    format: "rolegate-scenario/1",
+    bundle: VALID_BUNDLE,
+    cases: [
+      { id: "c1", check: { actor: "m-alex", action: "billing.pay", resource: "acc-1001", now: "2026-12-01T09:00:00Z" }, expect: { effect: "allow", absentReasons: ["no_binding"] } },
+      { id: "c2", check: { actor: "m-ghost", action: "billing.pay", resource: "acc-1001", now: "2026-12-01T09:00:00Z" }, expect: { errors: [{ code: "unknown_member", pointer: "/actor" }] } },
+      {
+        id: "c3", description: "approvals compared exactly",
+        check: { actor: "m-uma", action: "orders.place", resource: "acc-1001", attributes: { orderTotal: 60000 }, now: "2026-12-01T09:00:00Z" },
+        expect: { effect: "conditional", reasons: ["approval_required"], approvals: [{ rule: "orders.large", approvers: ["m-alex"], quorum: 1, expiresAfterDays: 7 }], verifications: [] },
+      },
+      { id: "c4", whatCan: { member: "m-alex", scope: "acc-1001" }, expect: { includes: ["billing.pay"], excludes: ["apps.buy"] } },
+      { id: "c5", whatCan: { member: "m-uma", scope: "acc-1001" }, expect: { permissions: [] } },
+      { id: "c6", whoCan: { action: "billing.pay", scope: "acc-1001" }, expect: { members: ["m-alex"] } },
+      { id: "c7", visibleMembers: { actor: "m-alex", scope: "acc-1001" }, expect: { members: [{ member: "m-uma", email: true }, { member: "m-bea" }] } },
+    ],
+  };
+  assertValid("scenario.schema.json", doc, "a scenario with every kind of case");
+
+  const rejection = {
+    format: "rolegate-scenario/1",
+    name: "a typo is an error",
+    bundle: { format: "rolegate/1", permisions: [] },
+    expectBundleErrors: [{ code: "unknown_field", pointer: "/permisions" }],
+  };
+  assertValid("scenario.schema.json", rejection, "a scenario expecting bundle errors");
+  assertValid("scenario.schema.json", { ...rejection, bundle: "../data/invalid/dozen-mistakes.json" }, "bundle errors of a bundle file");
+});
+
+test("scenario: mistakes are rejected", () => {
+  const v = validator("scenario.schema.json");
+  const reject = (label, mutate) => {
+    const doc = clone(DOC_SCENARIO);
+    mutate(doc);
+    assert.equal(v(doc), false, `${label} should be rejected`);
+  };
+  reject("a wrong format", (d) => { d.format = "rolegate-scenario/2"; });
+  reject("an unknown top-level field", (d) => { d.cases_ = []; });
+  reject("neither cases nor expectBundleErrors", (d) => { delete d.cases; });
+  reject("both cases and expectBundleErrors", (d) => { d.expectBundleErrors = [{ code: "unknown_field", pointer: "/x" }]; });
+  reject("a case with two queries", (d) => { d.cases[0].whoCan = { action: "billing.pay", scope: "acc-1001" }; });
+  reject("a case with no query", (d) => { delete d.cases[0].check; });
+  reject("a case without expect", (d) => { delete d.cases[0].expect; });
+  reject("an expect without effect", (d) => { delete d.cases[0].expect.effect; });
+  reject("an unknown effect", (d) => { d.cases[0].expect.effect = "permit"; });
+  reject("an unknown reason code", (d) => { d.cases[0].expect.reasons = ["member_blocked"]; });
+  reject("an expect that mixes effect and errors", (d) => { d.cases[0].expect.errors = [{ code: "unknown_member", pointer: "/actor" }]; });
+  reject("a whoCan expect for a check", (d) => { d.cases[0].expect = { members: ["m-alex"] }; });
+  reject("a check without now in a file without now", (d) => { delete d.now; });
+  reject("an invalid inline bundle", (d) => { d.bundle = { format: "rolegate/1", permisions: [] }; });
+  reject("an empty bundle path", (d) => { d.bundle = ""; });
+  reject("an unknown field in a visibleMembers expect", (d) => {
+    d.cases[0] = { id: "v", visibleMembers: { actor: "m-alex", scope: "acc-1001" }, expect: { members: [{ member: "m-uma", phone: false }] } };
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Files in the tree, discovered at run time (there may be none yet).
+
+test("every examples/*/bundle.json validates against bundle.schema.json", async (t) => {
+  const files = exampleBundles();
+  if (files.length === 0) t.diagnostic("no examples/*/bundle.json yet");
+  for (const file of files) {
+    await t.test(relative(file), () => assertValid("bundle.schema.json", readJson(file), relative(file)));
+  }
+});
+
+test("every tests/scenarios/**/*.json validates against scenario.schema.json", async (t) => {
+  const files = jsonFilesUnder(scenariosDir);
+  if (files.length === 0) t.diagnostic("no tests/scenarios/**/*.json yet");
+  for (const file of files) {
+    await t.test(relative(file), () => assertValid("scenario.schema.json", readJson(file), relative(file)));
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// The invalid-bundle fixtures in tests/data/invalid.
+
+function unescapePointerToken(token) {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/** Whether `pointer` names a value in `doc` (for an object key, the key must exist). */
+function pointerExists(doc, pointer) {
+  if (pointer === "") return true;
+  let node = doc;
+  for (const token of pointer.slice(1).split("/").map(unescapePointerToken)) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, token)) return false;
+    node = node[token];
+  }
+  return true;
+}
+
+/** Every pointer of `doc` in document order (JSON.parse keeps the order of non-numeric keys). */
+function pointersInOrder(doc, at = "", out = []) {
+  out.push(at);
+  if (Array.isArray(doc)) doc.forEach((v, i) => pointersInOrder(v, `${at}/${i}`, out));
+  else if (doc !== null && typeof doc === "object") {
+    for (const [k, v] of Object.entries(doc)) pointersInOrder(v, `${at}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, out);
+  }
+  return out;
+}
+
+test("dozen-mistakes.expected.json: at least 14 different codes, pointers that exist, in document order", () => {
+  const bundle = readJson(path.join(invalidDir, "dozen-mistakes.json"));
+  const expected = readJson(path.join(invalidDir, "dozen-mistakes.expected.json"));
+  assert.ok(Array.isArray(expected));
+  const expectedError = validator("error.schema.json#/$defs/expectedError");
+  for (const e of expected) assert.ok(expectedError(e), `${JSON.stringify(e)}: ${describeErrors(expectedError.errors)}`);
+
+  const codes = expected.map((e) => e.code);
+  assert.equal(new Set(codes).size, codes.length, "each mistake has a different code");
+  assert.ok(codes.length >= 14, `only ${codes.length} mistakes`);
+
+  const order = pointersInOrder(bundle);
+  let last = -1;
+  for (const { code, pointer } of expected) {
+    assert.ok(pointerExists(bundle, pointer), `${code}: pointer \`${pointer}\` names nothing in the bundle`);
+    const at = order.indexOf(pointer);
+    assert.ok(at > last, `${code}: \`${pointer}\` is out of document order`);
+    last = at;
+  }
+});
+
+test("dozen-mistakes.json: the schema catches its shape and value mistakes at the expected pointers", () => {
+  const bundle = readJson(path.join(invalidDir, "dozen-mistakes.json"));
+  const expected = readJson(path.join(invalidDir, "dozen-mistakes.expected.json"));
+  const validate = validator("bundle.schema.json");
+  assert.equal(validate(bundle), false);
+  const keywordFor = { wrong_type: "type", not_an_integer: "type", invalid_value: "enum", invalid_timestamp: "pattern" };
+  const schemaCaught = (e) =>
+    e.keyword === "additionalProperties"
+      ? `${e.instancePath}/${e.params.additionalProperty}`
+      : e.instancePath;
+  for (const { code, pointer } of expected) {
+    if (code === "unknown_field") {
+      assert.ok(validate.errors.some((e) => e.keyword === "additionalProperties" && schemaCaught(e) === pointer), `${code} at ${pointer}`);
+    } else if (keywordFor[code]) {
+      assert.ok(validate.errors.some((e) => e.keyword === keywordFor[code] && e.instancePath === pointer), `${code} at ${pointer}:\n${describeErrors(validate.errors)}`);
+    }
+  }
+  // Everything else in the file is well-formed: the schema finds nothing beyond those five.
+  const shapePointers = new Set(expected.filter((e) => e.code === "unknown_field" || keywordFor[e.code]).map((e) => e.pointer));
+  const stray = validate.errors.filter((e) => !shapePointers.has(schemaCaught(e)));
+  assert.deepEqual(stray.map((e) => `${e.instancePath} ${e.keyword}`), []);
+});
+
+test("malformed.json is not JSON", () => {
+  const text = fs.readFileSync(path.join(invalidDir, "malformed.json"), "utf8");
+  assert.throws(() => JSON.parse(text), SyntaxError);
+  const expected = readJson(path.join(invalidDir, "malformed.expected.json"));
+  assert.deepEqual(expected, [{ code: "parse_error", pointer: "" }]);
+});
