@@ -73,8 +73,13 @@ Json GenerateBundle() {
   return b;
 }
 
+const Json& Bundle() {
+  static const Json bundle = GenerateBundle();
+  return bundle;
+}
+
 const std::string& BundleText() {
-  static const std::string text = rolegate::Canonical(GenerateBundle());
+  static const std::string text = rolegate::Canonical(Bundle());
   return text;
 }
 
@@ -83,14 +88,23 @@ const rolegate::Policy& SharedPolicy() {
   return *loaded.policy;
 }
 
+// Half the requests name a scope the actor holds a role on (mostly allowed), half a
+// random one (mostly denied: no binding).
 std::vector<rolegate::Request> Requests(size_t n) {
   std::vector<rolegate::Request> out;
+  const Json& bindings = Bundle()["bindings"];
   Lcg rng{7};
   for (size_t i = 0; i < n; ++i) {
     rolegate::Request r;
-    r.actor = "m" + std::to_string(rng.Next() % kMembers);
+    if (i % 2 == 0) {
+      const Json& b = bindings[rng.Next() % bindings.size()];
+      r.actor = b["member"].get<std::string>();
+      r.resource = b["scope"].get<std::string>();
+    } else {
+      r.actor = "m" + std::to_string(rng.Next() % kMembers);
+      r.resource = "a" + std::to_string(rng.Next() % (kGroups * kAccountsPerGroup));
+    }
     r.action = "perm." + std::to_string(rng.Next() % 40);
-    r.resource = "a" + std::to_string(rng.Next() % (kGroups * kAccountsPerGroup));
     r.now = "2026-12-01T09:00:00Z";
     out.push_back(std::move(r));
   }

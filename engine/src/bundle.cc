@@ -41,15 +41,15 @@ class BundleReader {
   // Registers the id of each element of a top-level list, reporting duplicates.
   // Returns the list (or null when absent or malformed).
   const Json* CollectIds(const char* key, size_t max_items,
-                         std::unordered_map<std::string, Index>* index, size_t* count);
+                         IdIndex* index, size_t* count);
 
-  Index Resolve(const std::unordered_map<std::string, Index>& index, const IdAt& ref,
+  Index Resolve(const IdIndex& index, const IdAt& ref,
                 const char* code, const char* what);
   Index ResolveField(const Json& obj, const char* key, const std::string& pointer,
-                     const std::unordered_map<std::string, Index>& index, const char* code,
+                     const IdIndex& index, const char* code,
                      const char* what, bool required);
   std::vector<Index> ResolveList(const Json& obj, const char* key, const std::string& pointer,
-                                 const std::unordered_map<std::string, Index>& index,
+                                 const IdIndex& index,
                                  const char* code, const char* what, bool required,
                                  bool non_empty);
   uint64_t TypeMask(const Json& obj, const char* key, const std::string& pointer,
@@ -83,7 +83,7 @@ class BundleReader {
 };
 
 const Json* BundleReader::CollectIds(const char* key, size_t max_items,
-                                     std::unordered_map<std::string, Index>* index,
+                                     IdIndex* index,
                                      size_t* count) {
   *count = 0;
   const Json* list = shape_.Array(doc_, key, "", false, max_items);
@@ -105,18 +105,18 @@ const Json* BundleReader::CollectIds(const char* key, size_t max_items,
   return list;
 }
 
-Index BundleReader::Resolve(const std::unordered_map<std::string, Index>& index,
+Index BundleReader::Resolve(const IdIndex& index,
                             const IdAt& ref, const char* code, const char* what) {
-  auto it = index.find(ref.id);
-  if (it == index.end()) {
+  const Index* found = index.Get(ref.id);
+  if (found == nullptr) {
     shape_.Add(code, ref.pointer, std::string("unknown ") + what + " " + Quote(ref.id));
     return kNone;
   }
-  return it->second;
+  return *found;
 }
 
 Index BundleReader::ResolveField(const Json& obj, const char* key, const std::string& pointer,
-                                 const std::unordered_map<std::string, Index>& index,
+                                 const IdIndex& index,
                                  const char* code, const char* what, bool required) {
   const std::string* id = shape_.Id(obj, key, pointer, required);
   if (id == nullptr) return kNone;
@@ -125,7 +125,7 @@ Index BundleReader::ResolveField(const Json& obj, const char* key, const std::st
 
 std::vector<Index> BundleReader::ResolveList(
     const Json& obj, const char* key, const std::string& pointer,
-    const std::unordered_map<std::string, Index>& index, const char* code, const char* what,
+    const IdIndex& index, const char* code, const char* what,
     bool required, bool non_empty) {
   std::vector<Index> out;
   for (const IdAt& ref :
@@ -147,8 +147,7 @@ uint64_t BundleReader::TypeMask(const Json& obj, const char* key, const std::str
 }
 
 Index BundleReader::Family(const std::string& name, bool create, const std::string& pointer) {
-  auto it = m_->family_index.find(name);
-  if (it != m_->family_index.end()) return it->second;
+  if (const Index* found = m_->family_index.Get(name)) return *found;
   if (!create) {
     shape_.Add("unknown_family", pointer, "no role has the family " + Quote(name));
     return kNone;

@@ -22,8 +22,8 @@ class Decider {
   void Run(Index actor, Index resource, const Index* permission);
 
  private:
+  // Callers test explain_ first, so that the fast path builds no messages.
   void Add(const char* code, Json facts, std::string message) {
-    if (!explain_) return;
     d_->reasons.push_back(Reason{code, std::move(facts), std::move(message)});
   }
   void Deny() { d_->effect = Effect::kDeny; }
@@ -71,7 +71,7 @@ void Decider::GrantedBy(Index b) {
     msg += ", inherited by " + ScopeWord(resource_) + " from its ancestor " +
            ScopeWord(bd.scope);
   }
-  Add("granted_by", std::move(facts), std::move(msg));
+  if (explain_) Add("granted_by", std::move(facts), std::move(msg));
 }
 
 int64_t Decider::RankOn(Index member, const std::vector<Index>& families) const {
@@ -137,28 +137,28 @@ bool Decider::CheckRankLimit(const Permission& perm, std::vector<Index>* grantin
   Deny();
   const std::string& action = perm.id;
   if (best_have < 0 && target_role != kNone) {
-    Add("rank_too_low",
+    if (explain_) Add("rank_too_low",
         Json{{"role", m_.roles[target_role].id}, {"have", -1}, {"need", need_role}},
         "no role of the actor on " + ScopeWord(resource_) + " may manage roles of family " +
             Q(m_.families[m_.roles[target_role].family]));
     return false;
   }
   if (role_failed || (!target_failed && target_role != kNone)) {
-    Add("rank_too_low",
+    if (explain_) Add("rank_too_low",
         Json{{"role", m_.roles[target_role].id}, {"have", best_have}, {"need", need_role}},
         Q(action) + " with role " + Q(m_.roles[target_role].id) + " needs rank " +
             std::to_string(need_role) + ", but the actor manages roles up to rank " +
             std::to_string(best_have) + " on " + ScopeWord(resource_));
   }
   if (target_failed) {
-    Add("target_outranks_actor",
+    if (explain_) Add("target_outranks_actor",
         Json{{"target", m_.members[target].id}, {"have", best_have}, {"need", target_rank}},
         "member " + Q(m_.members[target].id) + " holds rank " + std::to_string(target_rank) +
             " on " + ScopeWord(resource_) + ", above the rank " + std::to_string(best_have) +
             " the actor may manage");
   }
   if (!role_failed && !target_failed) {
-    Add("rank_too_low", Json{{"role", ""}, {"have", -1}, {"need", 0}},
+    if (explain_) Add("rank_too_low", Json{{"role", ""}, {"have", -1}, {"need", 0}},
         "no role of the actor on " + ScopeWord(resource_) + " may manage other members");
   }
   return false;
@@ -237,7 +237,7 @@ void Decider::CheckApprovals(Index permission) {
     }
     if (!applies) continue;
     for (const auto& [code, attribute] : notes) {
-      Add(code, Json{{"rule", rule.id}, {"attribute", attribute}},
+      if (explain_) Add(code, Json{{"rule", rule.id}, {"attribute", attribute}},
           std::string("rule ") + Q(rule.id) + " applies because attribute " + Q(attribute) +
               (std::string(code) == "condition_attribute_missing"
                    ? " is missing from the request"
@@ -246,7 +246,7 @@ void Decider::CheckApprovals(Index permission) {
     std::vector<std::string> approvers = Approvers(rule);
     if (static_cast<int64_t>(approvers.size()) < rule.quorum) {
       unreachable = true;
-      Add("approval_unreachable",
+      if (explain_) Add("approval_unreachable",
           Json{{"rule", rule.id},
                {"have", static_cast<int64_t>(approvers.size())},
                {"need", rule.quorum}},
@@ -255,7 +255,7 @@ void Decider::CheckApprovals(Index permission) {
               " member(s) could approve on " + ScopeWord(resource_));
       continue;
     }
-    Add("approval_required", Json{{"rule", rule.id}},
+    if (explain_) Add("approval_required", Json{{"rule", rule.id}},
         "rule " + Q(rule.id) + " requires " + std::to_string(rule.quorum) +
             " approval(s) from: " + [&] {
               std::string s;
@@ -279,7 +279,7 @@ void Decider::DecidePermission(Index permission) {
   const Scope& scope = m_.scopes[resource_];
   if (!((perm.applies_mask >> scope.type) & 1u)) {
     Deny();
-    Add("action_not_applicable", Json{{"scopeType", m_.scope_types[scope.type].id}},
+    if (explain_) Add("action_not_applicable", Json{{"scopeType", m_.scope_types[scope.type].id}},
         Q(perm.id) + " does not apply to scopes of type " +
             Q(m_.scope_types[scope.type].id));
     return;
@@ -292,13 +292,13 @@ void Decider::DecidePermission(Index permission) {
   if (granting.empty()) {
     Deny();
     if (live_.empty() && expired_.empty()) {
-      Add("no_binding", Json::object(),
+      if (explain_) Add("no_binding", Json::object(),
           "member " + Q(req_.actor) + " holds no role on " + ScopeWord(resource_) +
               " or its ancestors");
     }
     for (Index b : expired_) {
       const Binding& bd = m_.bindings[b];
-      Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
+      if (explain_) Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
           "binding " + Q(bd.id) + " expired at " + bd.expires_at);
     }
     if (!live_.empty()) {
@@ -306,7 +306,7 @@ void Decider::DecidePermission(Index permission) {
       for (Index b : live_) roles.insert(m_.roles[m_.bindings[b].role].id);
       std::string list;
       for (const std::string& r : roles) list += (list.empty() ? "" : ", ") + Q(r);
-      Add("permission_not_granted", Json{{"roles", roles}},
+      if (explain_) Add("permission_not_granted", Json{{"roles", roles}},
           "none of the roles held on " + ScopeWord(resource_) + " (" + list + ") grants " +
               Q(perm.id));
     }
@@ -341,14 +341,14 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
       std::vector<std::string> from;
       for (Index r : rule.from) from.push_back(m_.roles[r].id);
       std::sort(from.begin(), from.end());
-      Add("not_eligible", Json{{"rule", rule.id}, {"from", from}},
+      if (explain_) Add("not_eligible", Json{{"rule", rule.id}, {"from", from}},
           "rule " + Q(rule.id) + " applies to members holding one of its roles on " +
               ScopeWord(resource_) + ", and the actor holds none");
       continue;
     }
     const Role& have = m_.roles[held->role];
     if (want.rank <= have.rank) {
-      Add("not_an_upgrade", Json{{"have", have.rank}, {"need", want.rank}},
+      if (explain_) Add("not_an_upgrade", Json{{"have", have.rank}, {"need", want.rank}},
           "role " + Q(want.id) + " (rank " + std::to_string(want.rank) +
               ") is not above the role held, " + Q(have.id) + " (rank " +
               std::to_string(have.rank) + ")");
@@ -369,7 +369,7 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
       if (!holders.empty()) {
         std::string list;
         for (const std::string& h : holders) list += (list.empty() ? "" : ", ") + Q(h);
-        Add("self_upgrade_blocked", Json{{"rule", rule.id}, {"holders", holders}},
+        if (explain_) Add("self_upgrade_blocked", Json{{"rule", rule.id}, {"holders", holders}},
             "rule " + Q(rule.id) + " allows a self-upgrade only while nobody holds rank " +
                 std::to_string(rule.unless_min_rank) + " or above on " +
                 ScopeWord(resource_) + ", and " + list + " does");
@@ -378,14 +378,14 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
     }
     // Eligible: this rule decides.
     d_->reasons.clear();
-    Add("self_upgrade_allowed", Json{{"rule", rule.id}, {"from", have.id}},
+    if (explain_) Add("self_upgrade_allowed", Json{{"rule", rule.id}, {"from", have.id}},
         "rule " + Q(rule.id) + " lets a holder of " + Q(have.id) + " upgrade to " +
             Q(want.id) + " on " + ScopeWord(resource_));
     if (rule.has_verification) {
       d_->effect = Effect::kConditional;
       d_->verifications.push_back(
           VerificationRequirement{rule.id, rule.method, rule.valid_for_days});
-      Add("verification_required",
+      if (explain_) Add("verification_required",
           Json{{"rule", rule.id}, {"method", rule.method},
                {"validForDays", rule.valid_for_days}},
           "the upgrade needs verification by " + Q(rule.method) + ", valid for " +
@@ -396,7 +396,7 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
     return;
   }
   if (!any_rule) {
-    Add("not_eligible", Json{{"rule", ""}, {"from", Json::array()}},
+    if (explain_) Add("not_eligible", Json{{"rule", ""}, {"from", Json::array()}},
         "no rule of " + Q(req_.action) + " lets a member upgrade themself to " + Q(want.id));
   }
 }
@@ -425,7 +425,7 @@ void Decider::DecideClaim(const std::vector<Index>& claims) {
       while (w != kNone && m_.scopes[w].type != c.within) w = m_.scopes[w].parent;
       if (w == kNone || !m_.IsAncestorOrSelf(w, resource_)) return;
       d_->effect = Effect::kAllow;
-      Add("claimable", Json{{"claim", c.id}, {"binding", bd.id}},
+      if (explain_) Add("claimable", Json{{"claim", c.id}, {"binding", bd.id}},
           "holding " + Q(m_.roles[bd.role].id) + " on " + ScopeWord(bd.scope) +
               " lets the actor take " + Q(grants.id) + " on " + ScopeWord(resource_) +
               " (claim " + Q(c.id) + ")");
@@ -434,7 +434,7 @@ void Decider::DecideClaim(const std::vector<Index>& claims) {
   }
   std::string list;
   for (const std::string& r : holder_roles) list += (list.empty() ? "" : ", ") + Q(r);
-  Add("claim_not_available", Json{{"holder", holder_roles}},
+  if (explain_) Add("claim_not_available", Json{{"holder", holder_roles}},
       "claiming on " + ScopeWord(resource_) + " needs one of these roles on a related scope: " +
           (list.empty() ? std::string("none") : list));
 }
@@ -445,7 +445,7 @@ void Decider::Run(Index actor, Index resource, const Index* permission) {
   d_->effect = Effect::kDeny;
   const Member& mb = m_.members[actor];
   if (mb.status != MemberStatus::kActive) {
-    Add("member_not_active", Json{{"member", mb.id}, {"status", StatusName(mb.status)}},
+    if (explain_) Add("member_not_active", Json{{"member", mb.id}, {"status", StatusName(mb.status)}},
         "member " + Q(mb.id) + " is " + StatusName(mb.status) +
             ", and only active members hold permissions");
     return;

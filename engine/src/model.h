@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "id_index.h"
 #include "rolegate/json.h"
 
 namespace rolegate {
@@ -147,8 +148,8 @@ struct Model {
   std::vector<ApprovalRule> approval_rules;
   std::vector<Invariant> invariants;
 
-  std::unordered_map<std::string, Index> scope_type_index, scope_index, permission_index,
-      role_index, family_index, member_index;
+  IdIndex scope_type_index, scope_index, permission_index, role_index, family_index,
+      member_index;
   // Actions that are not permissions.
   std::unordered_map<std::string, std::vector<Index>> self_upgrades_by_action,
       claims_by_action;
@@ -195,10 +196,8 @@ struct Model {
   static bool Expired(const Binding& b, const std::string& now) {
     return !now.empty() && !b.expires_at.empty() && b.expires_at <= now;
   }
-  const Index* Find(const std::unordered_map<std::string, Index>& map,
-                    const std::string& id) const {
-    auto it = map.find(id);
-    return it == map.end() ? nullptr : &it->second;
+  const Index* Find(const IdIndex& index, const std::string& id) const {
+    return index.Get(id);
   }
 };
 

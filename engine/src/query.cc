@@ -26,7 +26,7 @@ struct QueryArgs {
 };
 
 Errors ReadQuery(const Model& m, const Json& q, const char* first_key,
-                 const std::unordered_map<std::string, Index>& first_index,
+                 const internal::IdIndex& first_index,
                  const char* first_code, const char* first_what, QueryArgs* out) {
   Errors errors;
   internal::Shape shape(&errors);
