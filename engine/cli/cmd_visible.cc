@@ -1,0 +1,72 @@
+// `rolegate visible BUNDLE ACTOR SCOPE`: the other members ACTOR may see on SCOPE.
+// json (default): the canonical visibleMembers answer; text: one line per member.
+// Exit 0, or 3 when the query is invalid.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "io.h"
+
+namespace rolegate::cli {
+namespace {
+
+constexpr Format kDefaultFormat = Format::kJson;
+
+void PrintText(const Names& names, const Json& answer) {
+  const Json members = answer.value("members", Json::array());
+  std::cout << names.Member(StringField(answer, "actor")) << " sees " << members.size()
+            << (members.size() == 1 ? " member" : " members") << " on "
+            << names.Scope(StringField(answer, "scope")) << '\n';
+  for (const Json& member : members) {
+    std::string line = names.Member(StringField(member, "member")) + ", " +
+                       StringField(member, "status");
+    const std::string email = StringField(member, "email");
+    if (!email.empty()) line += ", " + email;
+    std::string roles;
+    for (const Json& role : member.value("roles", Json::array())) {
+      roles += (roles.empty() ? "" : ", ") + names.Role(StringField(role, "role")) + " on " +
+               names.Scope(StringField(role, "scope"));
+    }
+    std::cout << "  " << line << ": " << roles << '\n';
+  }
+}
+
+int RunVisible(const std::string& bundle_path, const std::string& actor,
+               const std::string& scope, Format format) {
+  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
+  if (!bundle) return kExitInvalid;
+  const Json answer =
+      bundle->loaded.policy->VisibleMembers(Json{{"actor", actor}, {"scope", scope}});
+  if (format == Format::kJson) {
+    PrintJson(answer);
+  } else if (IsFailure(answer)) {
+    std::cout << "invalid query:\n";
+    PrintErrorLines(answer, std::cout, "  ");
+  } else {
+    PrintText(Names::FromText(bundle->text), answer);
+  }
+  return IsFailure(answer) ? kExitInvalid : kExitOk;
+}
+
+}  // namespace
+
+void AddVisible(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string bundle, actor, scope;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("visible", "list the members an actor may see on a scope");
+  AddFormatOption(cmd, ctx, kDefaultFormat);
+  cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
+  cmd->add_option("ACTOR", args->actor, "member id of the one looking")->required();
+  cmd->add_option("SCOPE", args->scope, "scope id")->required();
+  cmd->callback([&ctx, args] {
+    ctx.exit_code =
+        RunVisible(args->bundle, args->actor, args->scope, ctx.FormatOr(kDefaultFormat));
+  });
+}
+
+}  // namespace rolegate::cli

@@ -1,0 +1,81 @@
+// The subcommands of `rolegate`, one source file each (cmd_<name>.cc).
+//
+// Each Add* function registers its subcommand on `app`. When the subcommand runs,
+// it writes its answer to stdout and sets ctx->exit_code (see ExitCode in io.h).
+#ifndef ROLEGATE_CLI_COMMANDS_H_
+#define ROLEGATE_CLI_COMMANDS_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "io.h"
+#include "rolegate/rolegate.h"
+
+
+namespace rolegate::cli {
+
+// State shared by all subcommands: the global --format option and the exit code.
+struct Context {
+  std::string format;  // "json", "text", or "" for the subcommand's default
+  int exit_code = kExitOk;
+
+  Format FormatOr(Format fallback) const {
+    if (format == "json") return Format::kJson;
+    if (format == "text") return Format::kText;
+    return fallback;
+  }
+};
+
+// Adds --format to a subcommand (bound to ctx.format, so it may also be given
+// before the subcommand), with the subcommand's default in its help.
+inline void AddFormatOption(CLI::App* cmd, Context& ctx, Format fallback) {
+  cmd->add_option("--format", ctx.format,
+                  std::string("output format: json or text (default: ") +
+                      (fallback == Format::kJson ? "json" : "text") + ")")
+      ->check(CLI::IsMember({"json", "text"}));
+}
+
+void AddValidate(CLI::App& app, Context& ctx);  // default format: text
+void AddCheck(CLI::App& app, Context& ctx);     // default format: json
+void AddExplain(CLI::App& app, Context& ctx);   // default format: text
+void AddWhoCan(CLI::App& app, Context& ctx);    // default format: json
+void AddWhatCan(CLI::App& app, Context& ctx);   // default format: json
+void AddVisible(CLI::App& app, Context& ctx);   // default format: json
+void AddTest(CLI::App& app, Context& ctx);      // default format: text
+
+// The requests in a check/explain input (defined in cmd_check.cc).
+struct RequestInput {
+  size_t line = 0;    // 1-based line in a JSON Lines input; 0 for a single document
+  ParsedJson parsed;  // the request, or why it did not parse
+};
+
+struct RequestBatch {
+  bool single = false;  // the whole input was one JSON object
+  std::vector<RequestInput> items;
+};
+
+// If the whole of `text` parses as one JSON object, that is the one request.
+// Otherwise `text` is JSON Lines: each non-blank line is parsed on its own.
+RequestBatch SplitRequests(std::string_view text);
+
+// Decides one input item: policy.Check() of the request, or the parse failure.
+Json CheckItem(const Policy& policy, const RequestInput& item);
+
+// The exit code of one check result: 0 allow, 2 deny, 4 conditional, 3 invalid.
+int ExitCodeForResult(const Json& result);
+
+// The exit code of a whole input: the single result's code, or for a batch 3 when
+// any line was invalid, else 0.
+int ExitCodeForBatch(const RequestBatch& batch, const std::vector<Json>& results);
+
+// Reads the requests at `path` ("-" for stdin). Prints why and returns false when
+// the input is unreadable or holds no request.
+bool ReadRequests(const std::string& path, RequestBatch* batch);
+
+}  // namespace rolegate::cli
+
+#endif  // ROLEGATE_CLI_COMMANDS_H_
