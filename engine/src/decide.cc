@@ -7,12 +7,15 @@
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "small_vector.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
 std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+using Bindings = SmallVector<Index, 8>;
 
 class Decider {
  public:
@@ -31,7 +34,7 @@ class Decider {
   // Splits the actor's bindings covering the resource into live and expired.
   void Cover();
   void DecidePermission(Index permission);
-  bool CheckRankLimit(const Permission& perm, std::vector<Index>* granting);
+  bool CheckRankLimit(const Permission& perm, Bindings* granting);
   void CheckApprovals(Index permission);
   void DecideSelfUpgrade(const std::vector<Index>& rules);
   void DecideClaim(const std::vector<Index>& claims);
@@ -46,16 +49,16 @@ class Decider {
   bool explain_;
   Decision* d_;
   Index actor_ = kNone, resource_ = kNone;
-  std::vector<Index> live_, expired_;
+  Bindings live_, expired_;
 };
 
 std::string Decider::ScopeWord(Index scope) const { return Q(m_.scopes[scope].id); }
 
 void Decider::Cover() {
   m_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
-    const Binding& bd = m_.bindings[b];
-    if (!m_.BindingCovers(bd, resource_)) return;
-    (Model::Expired(bd, req_.now) ? expired_ : live_).push_back(b);
+    if (!m_.Covers(b, resource_)) return;
+    bool expired = m_.binding_keys[b].expires && Model::Expired(m_.bindings[b], req_.now);
+    (expired ? expired_ : live_).push_back(b);
   });
 }
 
@@ -86,7 +89,7 @@ int64_t Decider::RankOn(Index member, const std::vector<Index>& families) const 
   return best;
 }
 
-bool Decider::CheckRankLimit(const Permission& perm, std::vector<Index>* granting) {
+bool Decider::CheckRankLimit(const Permission& perm, Bindings* granting) {
   const Json& attrs = req_.attributes;
   Index target_role = kNone, target = kNone;
   if (auto it = attrs.find("role"); it != attrs.end()) {
@@ -99,7 +102,7 @@ bool Decider::CheckRankLimit(const Permission& perm, std::vector<Index>* grantin
   int64_t best_have = -1;
   int64_t target_rank = -1;
   bool role_failed = false, target_failed = false;
-  std::vector<Index> passing;
+  Bindings passing;
   for (Index b : *granting) {
     const Role& r = m_.roles[m_.bindings[b].role];
     if (!r.manages) continue;
@@ -285,9 +288,11 @@ void Decider::DecidePermission(Index permission) {
     return;
   }
   Cover();
-  std::vector<Index> granting;
+  Bindings granting;
   for (Index b : live_) {
-    if (m_.roles[m_.bindings[b].role].permissions.Test(permission)) granting.push_back(b);
+    if (m_.roles[m_.binding_keys[b].role].permissions.Test(permission)) {
+      granting.push_back(b);
+    }
   }
   if (granting.empty()) {
     Deny();

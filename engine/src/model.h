@@ -50,6 +50,8 @@ struct Scope {
   Index parent = kNone;
   uint32_t tin = 0, tout = 0;  // Euler-tour interval: a is an ancestor-or-self of d
                                // iff tin[a] <= tin[d] && tout[d] <= tout[a]
+  uint32_t pre = 0, subtree_end = 0;  // the scope's descendants are
+                                      // Model::preorder[pre + 1, subtree_end)
   Json attributes = Json::object();
 };
 
@@ -87,6 +89,13 @@ struct Binding {
   std::string id;
   Index member = kNone, role = kNone, scope = kNone;
   std::string granted_by, granted_at, expires_at;
+};
+
+// The fields of a binding a check reads, packed apart from its strings so that the
+// hot path touches 16 bytes per binding.
+struct BindingKey {
+  Index member = kNone, role = kNone, scope = kNone;
+  uint32_t expires = 0;  // 1 when the binding has an expiry
 };
 
 struct SelfUpgrade {
@@ -138,11 +147,17 @@ struct Model {
 
   std::vector<ScopeType> scope_types;
   std::vector<Scope> scopes;
+  std::vector<Index> preorder;  // scopes in depth-first order
   std::vector<Permission> permissions;
   std::vector<Role> roles;
   std::vector<std::string> families;
   std::vector<Member> members;
   std::vector<Binding> bindings;
+  std::vector<BindingKey> binding_keys;  // parallel to bindings
+  struct Span {
+    uint32_t tin, tout;
+  };
+  std::vector<Span> spans;  // parallel to scopes: their Euler-tour intervals
   std::vector<SelfUpgrade> self_upgrades;
   std::vector<Claim> claims;
   std::vector<ApprovalRule> approval_rules;
@@ -160,9 +175,15 @@ struct Model {
   std::vector<uint32_t> scope_binding_start, scope_bindings;
 
   bool IsAncestorOrSelf(Index ancestor, Index scope) const {
-    const Scope& a = scopes[ancestor];
-    const Scope& d = scopes[scope];
+    const Span& a = spans[ancestor];
+    const Span& d = spans[scope];
     return a.tin <= d.tin && d.tout <= a.tout;
+  }
+  // Whether binding `b` applies on `scope` (ignores member status and expiry).
+  bool Covers(uint32_t b, Index scope) const {
+    const BindingKey& k = binding_keys[b];
+    if (k.scope == scope) return true;
+    return roles[k.role].descendants && IsAncestorOrSelf(k.scope, scope);
   }
   // Whether binding `b` applies on `scope` (ignores member status and expiry).
   bool BindingCovers(const Binding& b, Index scope) const {

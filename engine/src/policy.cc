@@ -60,19 +60,27 @@ void BuildEulerTour(Model* m) {
     if (p != kNone) children[fill[p]++] = static_cast<uint32_t>(i);
   }
   uint32_t clock = 0;
+  m->preorder.clear();
+  m->preorder.reserve(n);
+  auto enter = [&](uint32_t s) {
+    m->scopes[s].tin = clock++;
+    m->scopes[s].pre = static_cast<uint32_t>(m->preorder.size());
+    m->preorder.push_back(s);
+  };
   std::vector<std::pair<uint32_t, uint32_t>> stack;  // scope, next child offset
   for (size_t root = 0; root < n; ++root) {
     if (m->scopes[root].parent != kNone) continue;
-    m->scopes[root].tin = clock++;
+    enter(static_cast<uint32_t>(root));
     stack.push_back({static_cast<uint32_t>(root), child_start[root]});
     while (!stack.empty()) {
       auto& [s, next] = stack.back();
       if (next < child_start[s + 1]) {
         uint32_t c = children[next++];
-        m->scopes[c].tin = clock++;
+        enter(c);
         stack.push_back({c, child_start[c]});
       } else {
         m->scopes[s].tout = clock++;
+        m->scopes[s].subtree_end = static_cast<uint32_t>(m->preorder.size());
         stack.pop_back();
       }
     }
@@ -120,6 +128,15 @@ void BuildCsr(size_t groups, const std::vector<Binding>& bindings, bool by_membe
 
 void BuildIndexes(Model* m) {
   BuildEulerTour(m);
+  m->spans.resize(m->scopes.size());
+  for (size_t i = 0; i < m->scopes.size(); ++i) {
+    m->spans[i] = Model::Span{m->scopes[i].tin, m->scopes[i].tout};
+  }
+  m->binding_keys.resize(m->bindings.size());
+  for (size_t i = 0; i < m->bindings.size(); ++i) {
+    const Binding& b = m->bindings[i];
+    m->binding_keys[i] = BindingKey{b.member, b.role, b.scope, b.expires_at.empty() ? 0u : 1u};
+  }
   ExpandRolePermissions(m);
   BuildCsr(m->members.size(), m->bindings, true, &m->member_binding_start,
            &m->member_bindings);

@@ -182,11 +182,9 @@ Json Policy::VisibleMembers(const Json& query) const {
   if (!rules.empty()) {
     // Holders on the scope or an ancestor...
     m.ForEachBindingCovering(args.scope, consider);
-    // ...and on its descendants (their Euler-tour entries follow the scope's).
-    for (size_t s = 0; s < m.scopes.size(); ++s) {
-      const internal::Scope& d = m.scopes[s];
-      if (s == args.scope || !(scope.tin < d.tin && d.tout < scope.tout)) continue;
-      m.ForEachBindingOnScope(static_cast<Index>(s), consider);
+    // ...and on its descendants, a contiguous run of the depth-first order.
+    for (uint32_t i = scope.pre + 1; i < scope.subtree_end; ++i) {
+      m.ForEachBindingOnScope(m.preorder[i], consider);
     }
   }
   Json members = Json::array();
