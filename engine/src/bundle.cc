@@ -592,7 +592,7 @@ void BundleReader::ReadInvariants(const Json& list) {
       shape_.Integer(item, "minRank", p, true, 0, kMaxRank);
       ResolveField(item, "scopeType", p, m_->scope_type_index, "unknown_scope_type",
                    "scope type", true);
-      shape_.Integer(item, "count", p, false, 1, 1000);
+      shape_.Integer(item, "count", p, true, 1, 1000);
     } else if (inv.kind == "unique_email") {
       shape_.Object(item, p, {"id", "kind", "severity", "kinds"});
       shape_.IdList(item, "kinds", p, false, limits_.max_list);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "bundle.h"
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
@@ -296,12 +297,17 @@ void Decider::DecidePermission(Index permission) {
   }
   if (granting.empty()) {
     Deny();
-    if (live_.empty() && expired_.empty()) {
+    // Expired bindings are named only when they would have granted the action.
+    Bindings lapsed;
+    for (Index b : expired_) {
+      if (m_.roles[m_.binding_keys[b].role].permissions.Test(permission)) lapsed.push_back(b);
+    }
+    if (live_.empty() && lapsed.empty()) {
       if (explain_) Add("no_binding", Json::object(),
           "member " + Q(req_.actor) + " holds no role on " + ScopeWord(resource_) +
               " or its ancestors");
     }
-    for (Index b : expired_) {
+    for (Index b : lapsed) {
       const Binding& bd = m_.bindings[b];
       if (explain_) Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
           "binding " + Q(bd.id) + " expired at " + bd.expires_at);
@@ -525,7 +531,10 @@ DecideResult Policy::Decide(const Request& req, bool explain) const {
                                         "or the member acted on in `target`"});
     }
   }
-  if (!errors.empty()) return out;
+  if (!errors.empty()) {
+    SortErrors(&errors);
+    return out;
+  }
   Decision& d = out.decision;
   d.actor = req.actor;
   d.action = req.action;
@@ -538,10 +547,33 @@ DecideResult Policy::Decide(const Request& req, bool explain) const {
 Json Policy::Check(const Json& request) const {
   Request req;
   Errors errors = ReadRequest(request, "", &req);
-  if (!errors.empty()) return ErrorsToJson(errors);
-  DecideResult r = Decide(req, true);
-  if (!r.ok()) return ErrorsToJson(r.errors);
-  return DecisionToJson(r.decision);
+  if (errors.empty()) {
+    DecideResult r = Decide(req, true);
+    if (r.ok()) return DecisionToJson(r.decision);
+    errors = std::move(r.errors);
+  } else if (request.is_object()) {
+    // Report the references that could be read too, except where the field
+    // itself was already found wrong.
+    DecideResult r = Decide(req, false);
+    auto shadowed = [&](const Error& e) {
+      std::string top = e.pointer.substr(0, e.pointer.find('/', 1));  // "/attributes"
+      for (const Error& known : errors) {
+        if (known.pointer == e.pointer || known.pointer == top) return true;
+        if (known.code == "missing_field" && known.pointer.empty() &&
+            known.message.find("`" + top.substr(1) + "`") != std::string::npos) {
+          return true;
+        }
+      }
+      return false;
+    };
+    Errors more;
+    for (Error& e : r.errors) {
+      if (!shadowed(e)) more.push_back(std::move(e));
+    }
+    for (Error& e : more) errors.push_back(std::move(e));
+  }
+  internal::SortErrors(&errors);
+  return ErrorsToJson(errors);
 }
 
 }  // namespace rolegate

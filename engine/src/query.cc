@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "bundle.h"
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
@@ -47,6 +48,7 @@ Errors ReadQuery(const Model& m, const Json& q, const char* first_key,
     }
   }
   if (const std::string* now = shape.Timestamp(q, "now", "", false)) out->now = *now;
+  internal::SortErrors(&errors);
   return errors;
 }
 
@@ -104,8 +106,8 @@ Json Policy::WhatCan(const Json& query) const {
 Json Policy::WhoCan(const Json& query) const {
   const Model& m = *model_;
   QueryArgs args;
-  Errors errors = ReadQuery(m, query, "action", m.permission_index, "unknown_permission",
-                            "permission", &args);
+  Errors errors = ReadQuery(m, query, "action", m.permission_index, "unknown_action",
+                            "action", &args);
   if (!errors.empty()) return ErrorsToJson(errors);
   const internal::Permission& perm = m.permissions[args.first];
   const internal::Scope& scope = m.scopes[args.scope];

@@ -172,7 +172,7 @@ const DOC_REQUEST = {
 };
 
 const DOC_DECISION = {
-  actor: "m-alex", action: "billing.pay", resource: "acc-1002",
+  ok: true, actor: "m-alex", action: "billing.pay", resource: "acc-1002",
   effect: "allow",
   reasons: [{ code: "granted_by", binding: "b-7", role: "billing.admin", scope: "grp-north", inheritedFrom: "grp-north", message: "…" }],
   requirements: { approvals: [], verifications: [] },
@@ -244,6 +244,17 @@ test("a small valid bundle validates", () => {
   assertValid("bundle.schema.json", { format: "rolegate/1" }, "the smallest bundle");
 });
 
+test("bundle: what the engine accepts beyond the first draft validates", () => {
+  const doc = clone(VALID_BUNDLE);
+  delete doc.selfUpgrades[0].verification; // allowed outright, without verification
+  doc.roles[1].sees.fields = ["email", "name"];
+  doc.approvalRules[0].when.push({ attribute: "urgent", op: "eq", value: true });
+  doc.approvalRules[0].when.push({ attribute: "flag", op: "in", value: [true, "yes", 1] });
+  doc.bindings[0].grantedBy = "the onboarding import";
+  doc.revision = "";
+  assertValid("bundle.schema.json", doc, "a bundle using the engine's full input range");
+});
+
 test("bundle: an unknown field is rejected", () => {
   const doc = clone(VALID_BUNDLE);
   doc.roles[0].permisions = doc.roles[0].permissions;
@@ -293,7 +304,15 @@ test("bundle: other shape mistakes are rejected where they are", () => {
     ["`in` with a single value", (d) => { d.approvalRules[0].when[1].value = "web"; }, "/approvalRules/0/when/1/value", "type"],
     ["`eq` with a list", (d) => { d.approvalRules[0].when[2].value = ["GBP"]; }, "/approvalRules/0/when/2/value", "not"],
     ["fractional quorum", (d) => { d.approvalRules[0].quorum = 1.5; }, "/approvalRules/0/quorum", "type"],
-    ["empty approvers", (d) => { d.approvalRules[1].approvers = {}; }, "/approvalRules/1/approvers", "minProperties"],
+    ["empty approvers", (d) => { d.approvalRules[1].approvers = {}; }, "/approvalRules/1/approvers", "oneOf"],
+    ["approvers with both permission and roles", (d) => { d.approvalRules[1].approvers.permission = "orders.approve"; }, "/approvalRules/1/approvers", "oneOf"],
+    ["approvers with an empty roles list", (d) => { d.approvalRules[1].approvers.roles = []; }, "/approvalRules/1/approvers/roles", "minItems"],
+    ["an ordering operator with a boolean", (d) => { d.approvalRules[0].when[0].value = true; }, "/approvalRules/0/when/0/value", "not"],
+    ["manages without upToRank", (d) => { delete d.roles[1].manages.upToRank; }, "/roles/1/manages", "required"],
+    ["a rank above 1000000", (d) => { d.roles[1].rank = 1000001; }, "/roles/1/rank", "maximum"],
+    ["a self-upgrade from no role", (d) => { d.selfUpgrades[0].from = []; }, "/selfUpgrades/0/from", "minItems"],
+    ["an e-mail address without @", (d) => { d.members[0].email = "alex.example.com"; }, "/members/0/email", "pattern"],
+    ["a timestamp in month 13", (d) => { d.bindings[1].expiresAt = "2026-13-01T00:00:00Z"; }, "/bindings/1/expiresAt", "pattern"],
     ["sees an unknown field", (d) => { d.roles[1].sees.fields = ["phone"]; }, "/roles/1/sees/fields/0", "enum"],
     ["scope attribute that is an object", (d) => { d.scopes[1].attributes.owner = { id: 1 }; }, "/scopes/1/attributes/owner", "anyOf"],
     ["fractional validForDays", (d) => { d.selfUpgrades[0].verification.validForDays = 0.5; }, "/selfUpgrades/0/verification/validForDays", "type"],
@@ -331,7 +350,7 @@ test("request: the example of docs/format.md validates; `now` is required", () =
 test("decision: the example of docs/format.md validates; facts must match the reason code", () => {
   assertValid("decision.schema.json", DOC_DECISION);
   const conditional = {
-    actor: "m-uma", action: "roles.self_upgrade", resource: "acc-1001", effect: "conditional",
+    ok: true, actor: "m-uma", action: "roles.self_upgrade", resource: "acc-1001", effect: "conditional",
     reasons: [
       { code: "approval_required", rule: "orders.large", message: "needs approval" },
       { code: "self_upgrade_allowed", rule: "billing.self_upgrade.from_user", from: "billing.user", message: "may upgrade" },
@@ -344,10 +363,10 @@ test("decision: the example of docs/format.md validates; facts must match the re
   };
   assertValid("decision.schema.json", conditional, "a conditional decision");
   const deny = {
-    actor: "m-uma", action: "roles.manage", resource: "acc-1001", effect: "deny",
+    ok: true, actor: "m-uma", action: "roles.manage", resource: "acc-1001", effect: "deny",
     reasons: [
       { code: "no_binding", message: "no role here" },
-      { code: "not_eligible", from: ["billing.user"], message: "not eligible" },
+      { code: "not_eligible", rule: "billing.self_upgrade.from_user", from: ["billing.user"], message: "not eligible" },
       { code: "rank_too_low", role: "billing.admin", have: 10, need: 30, message: "too low" },
     ],
     requirements: { approvals: [], verifications: [] },
@@ -368,6 +387,25 @@ test("decision: the example of docs/format.md validates; facts must match the re
   const unknownCode = clone(deny);
   unknownCode.reasons[0].code = "member_blocked";
   assertRejected("decision.schema.json", unknownCode, "/reasons/0/code", "enum");
+  const noOk = clone(deny);
+  delete noOk.ok;
+  assertRejected("decision.schema.json", noOk, "", "required");
+  const notEligibleWithoutRule = clone(deny);
+  delete notEligibleWithoutRule.reasons[1].rule;
+  assertRejected("decision.schema.json", notEligibleWithoutRule, "/reasons/1", "required");
+
+  // Shapes the engine emits at the edges (engine/src/decide.cc).
+  const edges = clone(deny);
+  edges.reasons = [
+    { code: "condition_type_mismatch", rule: "orders.large", attribute: "orderTotal", message: "cannot compare" },
+    { code: "not_eligible", rule: "", from: [], message: "no rule names the role" },
+    { code: "rank_too_low", role: "", have: -1, need: 0, message: "no role may manage others" },
+    { code: "rank_too_low", role: "billing.admin", have: -1, need: 30, message: "no role manages this family" },
+  ];
+  assertValid("decision.schema.json", edges, "a decision with edge-case reasons");
+  const badHave = clone(edges);
+  badHave.reasons[2].have = -2;
+  assertRejected("decision.schema.json", badHave, "/reasons/2/have", "minimum");
 });
 
 test("error: the failure shape validates and is strict", () => {
@@ -395,15 +433,16 @@ test("error: the failure shape validates and is strict", () => {
 
 test("queries: the three results validate and are told apart", () => {
   const whatCan = {
-    member: "m-alex", scope: "acc-1001", status: "active",
+    ok: true, member: "m-alex", scope: "acc-1001", status: "active",
+    roles: [{ binding: "b-1", role: "billing.admin", scope: "grp-north", inheritedFrom: "grp-north" }],
     permissions: [{ permission: "billing.pay", sources: [{ binding: "b-1", role: "billing.admin", scope: "grp-north", inheritedFrom: "grp-north" }] }],
   };
   const whoCan = {
-    action: "billing.pay", scope: "acc-1001",
-    members: [{ member: "m-alex", bindings: [{ binding: "b-1", role: "billing.admin", scope: "grp-north" }] }],
+    ok: true, action: "billing.pay", scope: "acc-1001",
+    members: [{ member: "m-alex", bindings: [{ binding: "b-1", role: "billing.admin", scope: "grp-north", inheritedFrom: "grp-north" }] }],
   };
   const visible = {
-    actor: "m-alex", scope: "acc-1001",
+    ok: true, actor: "m-alex", scope: "acc-1001",
     members: [
       { member: "m-uma", name: "Uma", status: "invited", email: "uma@example.com", roles: [{ role: "billing.user", scope: "acc-1001" }] },
       { member: "m-bea", name: "Bea", status: "active", roles: [] },
@@ -422,6 +461,16 @@ test("queries: the three results validate and are told apart", () => {
   const noName = clone(visible);
   delete noName.members[1].name;
   assertRejected("queries.schema.json#/$defs/visibleMembersResult", noName, "/members/1", "required");
+  assertValid("queries.schema.json#/$defs/whoCanResult", { ...whoCan, applies: false, members: [] }, "whoCan where the action does not apply");
+  assertRejected("queries.schema.json#/$defs/whoCanResult", { ...whoCan, applies: true }, "/applies", "const");
+  for (const [label, doc] of [["whatCan", whatCan], ["whoCan", whoCan], ["visibleMembers", visible]]) {
+    const noOk = clone(doc);
+    delete noOk.ok;
+    assertRejected(`queries.schema.json#/$defs/${label}Result`, noOk, "", "required");
+  }
+  const removed = clone(visible);
+  removed.members[1].status = "removed";
+  assertRejected("queries.schema.json#/$defs/visibleMembersResult", removed, "/members/1/status", "not");
 });
 
 // ---------------------------------------------------------------------------------------
@@ -434,6 +483,7 @@ test("scenario: the example of docs/format.md validates", () => {
 test("scenario: every kind of case, inline bundles and expected bundle errors validate", () => {
   const doc = {
     format: "rolegate-scenario/1",
+    name: "every kind of case",
     bundle: VALID_BUNDLE,
     cases: [
       { id: "c1", check: { actor: "m-alex", action: "billing.pay", resource: "acc-1001", now: "2026-12-01T09:00:00Z" }, expect: { effect: "allow", absentReasons: ["no_binding"] } },
@@ -469,6 +519,7 @@ test("scenario: mistakes are rejected", () => {
     assert.equal(v(doc), false, `${label} should be rejected`);
   };
   reject("a wrong format", (d) => { d.format = "rolegate-scenario/2"; });
+  reject("no name (the runner requires one)", (d) => { delete d.name; });
   reject("an unknown top-level field", (d) => { d.cases_ = []; });
   reject("neither cases nor expectBundleErrors", (d) => { delete d.cases; });
   reject("both cases and expectBundleErrors", (d) => { d.expectBundleErrors = [{ code: "unknown_field", pointer: "/x" }]; });

@@ -182,7 +182,7 @@ TEST_F(DecideTest, InvalidRequestsAreErrorsNeverAllows) {
   ASSERT_FALSE(r.ok());
   std::vector<std::string> codes;
   for (const Error& e : r.errors) codes.push_back(e.code + "@" + e.pointer);
-  EXPECT_THAT(codes, ::testing::ElementsAre("unknown_member@/actor", "unknown_action@/action",
+  EXPECT_THAT(codes, ::testing::ElementsAre("unknown_action@/action", "unknown_member@/actor",
                                             "unknown_scope@/resource"));
   DecideResult m = policy_->Decide(MakeRequest("mia", "members.manage", "repo-x"));
   ASSERT_FALSE(m.ok());
@@ -198,7 +198,19 @@ TEST_F(DecideTest, CheckReadsJsonAndReportsShapeErrors) {
               {"now", "yesterday"}, {"colour", "red"}};
   Json out = policy_->Check(bad);
   EXPECT_EQ(out["ok"], false);
-  EXPECT_EQ(out["errors"].size(), 3u);
+  std::vector<std::string> keys;
+  for (const Json& e : out["errors"]) {
+    keys.push_back(e["code"].get<std::string>() + "@" + e["pointer"].get<std::string>());
+  }
+  // Every problem, references included, ordered by pointer.
+  EXPECT_THAT(keys, ::testing::ElementsAre("wrong_type@/actor", "unknown_field@/colour",
+                                           "invalid_timestamp@/now"));
+  Json unknown = {{"actor", "ghost"}, {"action", "code.read"}, {"resource", "repo-x"},
+                  {"now", "yesterday"}};
+  Json out2 = policy_->Check(unknown);
+  ASSERT_EQ(out2["errors"].size(), 2u) << Canonical(out2);
+  EXPECT_EQ(out2["errors"][0]["code"], "unknown_member");
+  EXPECT_EQ(out2["errors"][1]["code"], "invalid_timestamp");
   Json good = {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"},
                {"now", testing::kNow}};
   Json d = policy_->Check(good);
