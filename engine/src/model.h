@@ -1,6 +1,6 @@
 // The compiled, immutable model of a valid bundle. Every id is interned to a dense
-// integer; lists are sorted by id so that iteration order (and so every output) is
-// deterministic.
+// integer. Lists keep the bundle's document order; every output sorts what it lists,
+// so results do not depend on that order.
 #ifndef ROLEGATE_MODEL_H_
 #define ROLEGATE_MODEL_H_
 

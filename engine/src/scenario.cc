@@ -146,6 +146,50 @@ void CheckVisible(const Json& expect, const Json& actual, std::vector<std::strin
   }
 }
 
+// The shape of a case's `expect`, so that comparing never meets a wrong type.
+void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
+  if (!shape->Object(e, p,
+                     {"effect", "reasons", "absentReasons", "approvals", "verifications",
+                      "errors", "permissions", "includes", "excludes", "members"})) {
+    return;
+  }
+  if (const std::string* effect = shape->String(e, "effect", p, false)) {
+    if (*effect != "allow" && *effect != "deny" && *effect != "conditional") {
+      shape->Add("invalid_value", PointerAppend(p, "effect"),
+                 "unknown effect " + Q(*effect) + ": expected allow, deny or conditional");
+    }
+  }
+  for (const char* key : {"reasons", "absentReasons", "permissions", "includes", "excludes"}) {
+    shape->IdList(e, key, p, false, 1 << 20);
+  }
+  for (const char* key : {"approvals", "verifications"}) shape->Array(e, key, p, false, 1 << 20);
+  if (const Json* errors = shape->Array(e, "errors", p, false, 1 << 20)) {
+    for (size_t i = 0; i < errors->size(); ++i) {
+      std::string ep = PointerAppend(PointerAppend(p, "errors"), i);
+      if (shape->Object((*errors)[i], ep, {"code", "pointer"})) {
+        shape->String((*errors)[i], "code", ep, true);
+        shape->String((*errors)[i], "pointer", ep, false);
+      }
+    }
+  }
+  if (const Json* members = shape->Field(e, "members", p, false)) {
+    std::string mp = PointerAppend(p, "members");
+    if (!members->is_array()) {
+      shape->Add("wrong_type", mp, "expected an array");
+    } else {
+      for (size_t i = 0; i < members->size(); ++i) {
+        const Json& m = (*members)[i];
+        std::string ip = PointerAppend(mp, i);
+        if (m.is_string()) continue;  // whoCan: member ids
+        if (shape->Object(m, ip, {"member", "email"})) {  // visibleMembers
+          shape->Id(m, "member", ip, true);
+          shape->Bool(m, "email", ip);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool ScenarioReport::passed() const { return errors.empty() && failed_count() == 0; }
@@ -211,8 +255,8 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
                   "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
                   "`visibleMembers`");
       }
-      if (const Json* e = shape.Field(c, "expect", p, true); e != nullptr && !e->is_object()) {
-        shape.Add("wrong_type", PointerAppend(p, "expect"), "expected an object");
+      if (const Json* e = shape.Field(c, "expect", p, true)) {
+        CheckExpect(*e, PointerAppend(p, "expect"), &shape);
       }
     }
   }

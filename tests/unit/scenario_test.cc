@@ -101,6 +101,27 @@ TEST(ScenarioRunner, ReportsMalformedScenario) {
   EXPECT_FALSE(r.passed());
 }
 
+TEST(ScenarioRunner, ReportsWronglyTypedExpectations) {
+  Json scenario = {
+      {"format", "rolegate-scenario/1"},
+      {"name", "bad expect"},
+      {"bundle", testing::TinyBundle()},
+      {"now", testing::kNow},
+      {"cases",
+       {{{"id", "a"},
+         {"check", {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"}}},
+         {"expect", {{"effect", 7}, {"reasons", "granted_by"}}}},
+        {{"id", "b"},
+         {"visibleMembers", {{"actor", "dan"}, {"scope", "repo-x"}}},
+         {"expect", {{"members", {{{"member", "mia"}, {"email", "yes"}}}}}}}}}};
+  ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
+  std::vector<std::string> keys;
+  for (const Error& e : r.errors) keys.push_back(e.code + "@" + e.pointer);
+  EXPECT_EQ(keys, (std::vector<std::string>{"wrong_type@/cases/0/expect/effect",
+                                            "wrong_type@/cases/0/expect/reasons",
+                                            "wrong_type@/cases/1/expect/members/0/email"}));
+}
+
 TEST(ScenarioRunner, ExpectBundleErrors) {
   Json bundle = testing::TinyBundle();
   bundle["roles"][0]["rank"] = -1;
