@@ -6,6 +6,7 @@
 #define ROLEGATE_CLI_COMMANDS_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,9 @@ void AddWhoCan(CLI::App& app, Context& ctx);    // default format: json
 void AddWhatCan(CLI::App& app, Context& ctx);   // default format: json
 void AddVisible(CLI::App& app, Context& ctx);   // default format: json
 void AddTest(CLI::App& app, Context& ctx);      // default format: text
+void AddSimulate(CLI::App& app, Context& ctx);  // default format: json
+void AddVerify(CLI::App& app, Context& ctx);    // default format: json
+void AddApply(CLI::App& app, Context& ctx);     // default format: text
 
 // The requests in a check/explain input (defined in cmd_check.cc).
 struct RequestInput {
@@ -75,6 +79,37 @@ int ExitCodeForBatch(const RequestBatch& batch, const std::vector<Json>& results
 // Reads the requests at `path` ("-" for stdin). Prints why and returns false when
 // the input is unreadable or holds no request.
 bool ReadRequests(const std::string& path, RequestBatch* batch);
+
+// Change sets (docs/changes.md), shared by simulate, verify and apply (defined in
+// cmd_simulate.cc).
+
+// Reads the JSON document at `path` ("-" for stdin): a change set or, for verify, a
+// preview; `what` names it in messages ("change set"). Returns nullopt after
+// reporting why: an unreadable file on stderr; text that is not JSON as a failed
+// result (json: {"ok": false, "errors"} on stdout; text: "invalid <what> `path`:"
+// and one line per error on stdout). The caller then exits with kExitInvalid.
+std::optional<Json> ReadJsonDocument(const std::string& path, const std::string& what,
+                                     Format format);
+
+// The exit code of a simulation result: 3 invalid (including stale_revision), 2 when
+// summary.blocked is true, 0 when it is false, 1 when the result has no summary.
+int ExitCodeForSimulation(const Json& result);
+
+// "invalid change set `path`:" and one error line per error, on stdout.
+void PrintInvalidChangeSet(const std::string& path, const Json& failed_result);
+
+// The names to show for a change: the bundle's, plus the members and roles the
+// change set creates (an invited member object, add_members, define_role).
+Names ChangeNames(const Json& bundle, const Json& change_set);
+
+// The text report of a successful simulation result: each operation and its effect
+// (with reasons and requirements unless allowed), the access changes, violations,
+// notifications and the summary line.
+void PrintSimulationText(const Names& names, const Json& change_set, const Json& result);
+
+// What blocks a simulation result: each operation that is not allowed (with its
+// reasons and requirements) and each `error` violation, as in PrintSimulationText.
+void PrintBlockers(const Names& names, const Json& change_set, const Json& result);
 
 }  // namespace rolegate::cli
 

@@ -9,6 +9,12 @@
 #include <iterator>
 #include <sstream>
 #include <system_error>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace rolegate::cli {
 namespace {
@@ -40,7 +46,102 @@ void Collect(const Json& bundle, const char* list, const char* key,
   }
 }
 
+std::string CannotWrite(const std::string& path, const std::string& reason) {
+  return "cannot write `" + path + "`: " + Lowercased(reason);
+}
+
+// Writes all of `data` to `fd`, retrying short writes and interrupted calls.
+bool WriteAll(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The mode a file written at `path` should get: that of the file it replaces, or
+// for a new file 0666 less the process umask.
+mode_t ModeFor(const std::string& path) {
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+    return existing.st_mode & 07777;
+  }
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return static_cast<mode_t>(0666 & ~mask);
+}
+
+// Syncs the directory `dir`, so that a rename in it is on disk. Filesystems that
+// cannot sync a directory (EINVAL) count as synced.
+bool SyncDirectory(const std::string& dir, std::string* reason) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    *reason = std::strerror(errno);
+    return false;
+  }
+  const bool ok = ::fsync(fd) == 0 || errno == EINVAL;
+  if (!ok) *reason = std::strerror(errno);
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
+
+bool WriteFileAtomically(const std::string& path, const std::string& contents,
+                         std::string* error) {
+  if (path.empty() || path == "-") {
+    *error = CannotWrite(path, "not a file path");
+    return false;
+  }
+  const fs::path target(path);
+  const std::string dir =
+      target.has_parent_path() ? target.parent_path().string() : std::string(".");
+
+  std::string name = path + ".tmp-XXXXXX";
+  std::vector<char> buffer(name.begin(), name.end());
+  buffer.push_back('\0');
+  const int fd = ::mkstemp(buffer.data());
+  if (fd < 0) {
+    *error = CannotWrite(path, "cannot create a temporary file: " +
+                                   Lowercased(std::strerror(errno)));
+    return false;
+  }
+  const std::string temp(buffer.data());
+
+  // Everything up to the rename happens on the temporary file only; any failure
+  // removes it and leaves `path` untouched.
+  auto fail = [&](const std::string& what, int fd_to_close) {
+    const std::string reason = what + ": " + Lowercased(std::strerror(errno));
+    if (fd_to_close >= 0) ::close(fd_to_close);
+    ::unlink(temp.c_str());
+    *error = CannotWrite(path, reason);
+    return false;
+  };
+  if (::fchmod(fd, ModeFor(path)) != 0) return fail("cannot set the file mode", fd);
+  if (!WriteAll(fd, contents)) return fail("cannot write the temporary file", fd);
+  if (::fsync(fd) != 0) return fail("cannot sync the temporary file", fd);
+  if (::close(fd) != 0) return fail("cannot close the temporary file", -1);
+
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) {
+    ::unlink(temp.c_str());
+    *error = CannotWrite(path, ec.message());
+    return false;
+  }
+  std::string reason;
+  if (!SyncDirectory(dir, &reason)) {
+    *error = CannotWrite(path, "the file was replaced, but its directory could not be synced: " +
+                                   Lowercased(reason));
+    return false;
+  }
+  return true;
+}
 
 std::optional<std::string> ReadInput(const std::string& path, std::string* error) {
   if (path == "-") {

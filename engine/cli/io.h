@@ -48,6 +48,18 @@ std::optional<Bundle> ReadBundle(const std::string& path);
 // the caller then exits with kExitInvalid.
 std::optional<Bundle> LoadValidBundle(const std::string& path, Format format);
 
+// Replaces the file at `path` with `contents` atomically: afterwards `path` holds
+// either its old bytes or all of `contents`, never a part. The bytes are written to
+// a new temporary file "<path>.tmp-XXXXXX" in the same directory (mkstemp), which
+// is flushed to disk (fsync) and then renamed over `path`; the directory is then
+// synced so that the rename itself survives a crash. The new file keeps the mode of
+// the file it replaces (a new file gets 0666 less the umask). A symbolic link at
+// `path` is replaced by the file, not followed. On failure the temporary file is
+// removed, `path` is left as it was (unless only the final directory sync failed:
+// the message says so), and *error is set to "cannot write `path`: reason".
+bool WriteFileAtomically(const std::string& path, const std::string& contents,
+                         std::string* error);
+
 // Writes the canonical text of `value` and a newline to stdout.
 void PrintJson(const Json& value);
 

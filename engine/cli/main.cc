@@ -7,9 +7,12 @@
 //   rolegate what-can BUNDLE MEMBER SCOPE
 //   rolegate visible BUNDLE ACTOR SCOPE
 //   rolegate test PATH...
+//   rolegate simulate BUNDLE CHANGESET [--bundle-after]   (CHANGESET: a file, or -)
+//   rolegate verify BUNDLE CHANGESET PREVIEW
+//   rolegate apply BUNDLE CHANGESET [--output PATH]
 //
-// Exit codes: 0 ok/allow, 1 internal error, 2 deny/test failure, 3 invalid input or
-// bad usage, 4 conditional.
+// Exit codes: 0 ok/allow, 1 internal error, 2 deny/test failure/blocked change set/
+// verify differences, 3 invalid input or bad usage, 4 conditional.
 #include <exception>
 #include <iostream>
 #include <string>
@@ -49,6 +52,9 @@ int main(int argc, char** argv) {
     AddWhatCan(app, ctx);
     AddVisible(app, ctx);
     AddTest(app, ctx);
+    AddSimulate(app, ctx);
+    AddVerify(app, ctx);
+    AddApply(app, ctx);
 
     try {
       app.parse(argc, argv);  // runs the chosen subcommand's callback

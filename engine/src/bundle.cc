@@ -11,6 +11,7 @@
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "vocabulary.h"
 
 namespace rolegate {
 namespace internal {
@@ -66,6 +67,15 @@ class BundleReader {
   void ReadClaims(const Json& list);
   void ReadApprovalRules(const Json& list);
   void ReadInvariants(const Json& list);
+
+  void ReadOperations();
+  void ReadNotifications();
+  void ReadVerifications();
+  void ReadApprovalRequests();
+  bool IsAction(const std::string& action) const {
+    return m_->permission_index.count(action) || m_->self_upgrades_by_action.count(action) ||
+           m_->claims_by_action.count(action);
+  }
 
   void CheckScopeForest();
   void CheckRoleInheritance();
@@ -304,7 +314,7 @@ void BundleReader::ReadMembers(const Json& list) {
     const Json& item = list[i];
     if (!shape_.Object(item, p,
                        {"id", "email", "name", "kind", "status", "registered",
-                        "brandingDomain", "language"})) {
+                        "brandingDomain", "language", "invitation"})) {
       continue;
     }
     Member& mb = m_->members[i];
@@ -333,6 +343,17 @@ void BundleReader::ReadMembers(const Json& list) {
       }
     }
     mb.registered = shape_.Bool(item, "registered", p).value_or(true);
+    if (const Json* inv = shape_.Field(item, "invitation", p, false)) {
+      std::string ip = PointerAppend(p, "invitation");
+      if (shape_.Object(*inv, ip, {"sentAt", "expiresAt"})) {
+        if (const std::string* t = shape_.Timestamp(*inv, "sentAt", ip, true)) {
+          mb.invitation_sent_at = *t;
+        }
+        if (const std::string* t = shape_.Timestamp(*inv, "expiresAt", ip, false)) {
+          mb.invitation_expires_at = *t;
+        }
+      }
+    }
   }
 }
 
@@ -622,6 +643,143 @@ void BundleReader::ReadInvariants(const Json& list) {
   }
 }
 
+void BundleReader::ReadOperations() {
+  const Json* ops = shape_.Field(doc_, "operations", "", false);
+  if (ops == nullptr) return;
+  if (!ops->is_object()) {
+    shape_.Add("wrong_type", "/operations", "expected an object of operation kinds");
+    return;
+  }
+  for (auto it = ops->begin(); it != ops->end(); ++it) {
+    std::string p = PointerAppend("/operations", it.key());
+    if (!InVocabulary(kOperationKinds, it.key())) {
+      shape_.Add("unknown_operation", p, "unknown operation kind " + Quote(it.key()));
+      continue;
+    }
+    if (!shape_.Object(it.value(), p, {"action", "invitationValidForDays"})) continue;
+    OperationRule rule;
+    if (const std::string* a = shape_.Id(it.value(), "action", p, true)) {
+      rule.action = *a;
+      if (!IsAction(*a)) {
+        shape_.Add("unknown_action", PointerAppend(p, "action"), "unknown action " + Quote(*a));
+      }
+    }
+    rule.invitation_valid_for_days =
+        shape_.Integer(it.value(), "invitationValidForDays", p, false, 1, kMaxDays).value_or(0);
+    m_->operation_rules[it.key()] = std::move(rule);
+  }
+}
+
+void BundleReader::ReadNotifications() {
+  const Json* list = shape_.Array(doc_, "notifications", "", false, limits_.max_rules);
+  if (list == nullptr) return;
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::string p = PointerAppend("/notifications", i);
+    const Json& item = (*list)[i];
+    if (!shape_.Object(item, p,
+                       {"event", "channels", "revealActor", "revealActorEmail",
+                        "temporaryPassword"})) {
+      continue;
+    }
+    NotificationRule rule;
+    const std::string* event = shape_.Id(item, "event", p, true);
+    for (const IdAt& c : shape_.IdList(item, "channels", p, true, 16, true)) {
+      rule.channels.push_back(c.id);
+    }
+    std::sort(rule.channels.begin(), rule.channels.end());
+    rule.reveal_actor = shape_.Bool(item, "revealActor", p).value_or(false);
+    rule.reveal_actor_email = shape_.Bool(item, "revealActorEmail", p).value_or(false);
+    rule.temporary_password = shape_.Bool(item, "temporaryPassword", p).value_or(false);
+    if (event == nullptr) continue;
+    if (!InVocabulary(kEventKinds, *event)) {
+      shape_.Add("invalid_value", PointerAppend(p, "event"), "unknown event " + Quote(*event));
+    } else if (!m_->notification_rules.emplace(*event, std::move(rule)).second) {
+      shape_.Add("duplicate_id", PointerAppend(p, "event"),
+                 "event " + Quote(*event) + " is configured twice");
+    }
+  }
+}
+
+void BundleReader::ReadVerifications() {
+  const Json* list = shape_.Array(doc_, "verifications", "", false, limits_.max_members);
+  if (list == nullptr) return;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::string p = PointerAppend("/verifications", i);
+    const Json& item = (*list)[i];
+    if (!shape_.Object(item, p,
+                       {"id", "member", "role", "scope", "rule", "method", "issuedAt",
+                        "expiresAt"})) {
+      continue;
+    }
+    if (const std::string* id = shape_.Id(item, "id", p, true); id && !ids.insert(*id).second) {
+      shape_.Add("duplicate_id", PointerAppend(p, "id"), "duplicate id " + Quote(*id));
+    }
+    ResolveField(item, "member", p, m_->member_index, "unknown_member", "member", true);
+    ResolveField(item, "role", p, m_->role_index, "unknown_role", "role", true);
+    ResolveField(item, "scope", p, m_->scope_index, "unknown_scope", "scope", true);
+    if (const std::string* r = shape_.Id(item, "rule", p, true)) {
+      bool known = false;
+      for (const SelfUpgrade& u : m_->self_upgrades) known = known || u.id == *r;
+      if (!known) {
+        shape_.Add("unknown_rule", PointerAppend(p, "rule"), "unknown self-upgrade rule " + Quote(*r));
+      }
+    }
+    shape_.Id(item, "method", p, true);
+    shape_.Timestamp(item, "issuedAt", p, true);
+    shape_.Timestamp(item, "expiresAt", p, true);
+  }
+}
+
+void BundleReader::ReadApprovalRequests() {
+  const Json* list = shape_.Array(doc_, "approvalRequests", "", false, limits_.max_members);
+  if (list == nullptr) return;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::string p = PointerAppend("/approvalRequests", i);
+    const Json& item = (*list)[i];
+    if (!shape_.Object(item, p,
+                       {"id", "group", "requester", "rule", "action", "resource", "attributes",
+                        "operation", "createdAt", "expiresAt", "decisions"})) {
+      continue;
+    }
+    if (const std::string* id = shape_.Id(item, "id", p, true); id && !ids.insert(*id).second) {
+      shape_.Add("duplicate_id", PointerAppend(p, "id"), "duplicate id " + Quote(*id));
+    }
+    shape_.Id(item, "group", p, false);
+    ResolveField(item, "requester", p, m_->member_index, "unknown_member", "member", true);
+    if (const std::string* r = shape_.Id(item, "rule", p, true)) {
+      bool known = false;
+      for (const ApprovalRule& a : m_->approval_rules) known = known || a.id == *r;
+      if (!known) {
+        shape_.Add("unknown_rule", PointerAppend(p, "rule"), "unknown approval rule " + Quote(*r));
+      }
+    }
+    ResolveField(item, "action", p, m_->permission_index, "unknown_action", "action", true);
+    ResolveField(item, "resource", p, m_->scope_index, "unknown_scope", "scope", true);
+    shape_.ScalarMap(item, "attributes", p);
+    if (const Json* op = shape_.Field(item, "operation", p, true); op && !op->is_object()) {
+      shape_.Add("wrong_type", PointerAppend(p, "operation"), "expected an operation object");
+    }
+    shape_.Timestamp(item, "createdAt", p, true);
+    shape_.Timestamp(item, "expiresAt", p, false);
+    if (const Json* ds = shape_.Array(item, "decisions", p, true, limits_.max_list)) {
+      for (size_t k = 0; k < ds->size(); ++k) {
+        std::string dp = PointerAppend(PointerAppend(p, "decisions"), k);
+        const Json& d = (*ds)[k];
+        if (!shape_.Object(d, dp, {"member", "decision", "at"})) continue;
+        ResolveField(d, "member", dp, m_->member_index, "unknown_member", "member", true);
+        if (const std::string* v = shape_.String(d, "decision", dp, true);
+            v && *v != "approve" && *v != "reject") {
+          shape_.Add("invalid_value", PointerAppend(dp, "decision"),
+                     "unknown decision " + Quote(*v) + ": expected approve or reject");
+        }
+        shape_.Timestamp(d, "at", dp, true);
+      }
+    }
+  }
+}
+
 void BundleReader::CheckScopeForest() {
   std::vector<Scope>& scopes = m_->scopes;
   // Parent types.
@@ -784,7 +942,8 @@ std::unique_ptr<Model> BundleReader::Run() {
   if (!shape_.Object(doc_, "",
                      {"format", "revision", "name", "description", "scopeTypes", "scopes",
                       "permissions", "roles", "selfUpgrades", "claims", "approvalRules",
-                      "invariants", "members", "bindings"})) {
+                      "invariants", "members", "bindings", "operations", "notifications",
+                      "verifications", "approvalRequests"})) {
     return nullptr;
   }
   if (const std::string* f = shape_.String(doc_, "format", "", true)) {
@@ -824,8 +983,15 @@ std::unique_ptr<Model> BundleReader::Run() {
         static_cast<Index>(i));
   }
   if (claims) ReadClaims(*claims);
+  for (size_t i = 0; i < m_->claims.size(); ++i) {
+    m_->claims_by_action[m_->claims[i].action].push_back(static_cast<Index>(i));
+  }
   if (approval_rules) ReadApprovalRules(*approval_rules);
   if (invariants) ReadInvariants(*invariants);
+  ReadOperations();
+  ReadNotifications();
+  ReadVerifications();
+  ReadApprovalRequests();
 
   if (!m_->scopes.empty()) CheckScopeForest();
   CheckRoleInheritance();

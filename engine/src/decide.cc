@@ -169,18 +169,7 @@ bool Decider::CheckRankLimit(const Permission& perm, Bindings* granting) {
 }
 
 std::vector<std::string> Decider::Approvers(const ApprovalRule& rule) const {
-  std::set<std::string> out;
-  m_.ForEachBindingCovering(resource_, [&](uint32_t b) {
-    const Binding& bd = m_.bindings[b];
-    if (bd.member == actor_ || Model::Expired(bd, req_.now)) return;
-    if (m_.members[bd.member].status != MemberStatus::kActive) return;
-    bool qualifies = rule.approver_permission != kNone
-                         ? m_.roles[bd.role].permissions.Test(rule.approver_permission)
-                         : std::find(rule.approver_roles.begin(), rule.approver_roles.end(),
-                                     bd.role) != rule.approver_roles.end();
-    if (qualifies) out.insert(m_.members[bd.member].id);
-  });
-  return std::vector<std::string>(out.begin(), out.end());
+  return EligibleApprovers(m_, rule, resource_, actor_, req_.now);
 }
 
 // Compares an attribute with a condition's value. Returns nullopt when the types
@@ -470,6 +459,27 @@ void Decider::Run(Index actor, Index resource, const Index* permission) {
     DecideClaim(m_.claims_by_action.at(req_.action));
   }
 }
+
+}  // namespace
+
+std::vector<std::string> EligibleApprovers(const Model& m, const ApprovalRule& rule,
+                                           Index resource, Index requester,
+                                           const std::string& now) {
+  std::set<std::string> out;
+  m.ForEachBindingCovering(resource, [&](uint32_t b) {
+    const Binding& bd = m.bindings[b];
+    if (bd.member == requester || Model::Expired(bd, now)) return;
+    if (m.members[bd.member].status != MemberStatus::kActive) return;
+    bool qualifies = rule.approver_permission != kNone
+                         ? m.roles[bd.role].permissions.Test(rule.approver_permission)
+                         : std::find(rule.approver_roles.begin(), rule.approver_roles.end(),
+                                     bd.role) != rule.approver_roles.end();
+    if (qualifies) out.insert(m.members[bd.member].id);
+  });
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
+namespace {
 
 bool ReasonLess(const Reason& a, const Reason& b) {
   if (a.code != b.code) return a.code < b.code;

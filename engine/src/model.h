@@ -5,6 +5,7 @@
 #define ROLEGATE_MODEL_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -81,6 +82,7 @@ struct Role {
 
 struct Member {
   std::string id, email, name, kind, branding_domain, language;
+  std::string invitation_sent_at, invitation_expires_at;  // while invited
   MemberStatus status = MemberStatus::kActive;
   bool registered = true;
 };
@@ -136,6 +138,18 @@ struct ApprovalRule {
   std::optional<int64_t> expires_after_days;
 };
 
+// How an operation kind is authorised (bundle "operations").
+struct OperationRule {
+  std::string action;
+  int64_t invitation_valid_for_days = 0;  // invite only; 0: never expires
+};
+
+// Which events are sent, and how (bundle "notifications").
+struct NotificationRule {
+  std::vector<std::string> channels;
+  bool reveal_actor = false, reveal_actor_email = false, temporary_password = false;
+};
+
 struct Invariant {
   std::string id, kind, severity;
   Json spec;  // the rule as written, for simulation
@@ -162,6 +176,8 @@ struct Model {
   std::vector<Claim> claims;
   std::vector<ApprovalRule> approval_rules;
   std::vector<Invariant> invariants;
+  std::map<std::string, OperationRule> operation_rules;        // by operation kind
+  std::map<std::string, NotificationRule> notification_rules;  // by event kind
 
   IdIndex scope_type_index, scope_index, permission_index, role_index, family_index,
       member_index;
@@ -221,6 +237,12 @@ struct Model {
     return index.Get(id);
   }
 };
+
+// The active members other than `requester` who could approve under `rule` on
+// `resource` (bindings on it or on an ancestor that apply there), sorted by id.
+std::vector<std::string> EligibleApprovers(const Model& m, const ApprovalRule& rule,
+                                           Index resource, Index requester,
+                                           const std::string& now);
 
 // Builds the indexes of a model whose lists are filled in and valid: Euler-tour
 // intervals, expanded role permissions, binding indexes, rule indexes.

@@ -98,6 +98,119 @@ void CheckDecision(const Json& expect, const Json& actual, std::vector<std::stri
   }
 }
 
+// Whether `actual` has every field `expected` gives, with the same value (objects
+// recursively; arrays and scalars compared exactly).
+bool Matches(const Json& expected, const Json& actual) {
+  if (!expected.is_object()) return expected == actual;
+  if (!actual.is_object()) return false;
+  for (auto it = expected.begin(); it != expected.end(); ++it) {
+    auto a = actual.find(it.key());
+    if (a == actual.end() || !Matches(it.value(), *a)) return false;
+  }
+  return true;
+}
+
+bool AnyMatches(const Json& expected, const Json& list) {
+  for (const Json& a : list) {
+    if (Matches(expected, a)) return true;
+  }
+  return false;
+}
+
+void CheckSimulation(const Json& expect, const Json& actual, std::vector<std::string>* f) {
+  if (expect.contains("errors")) {
+    if (actual.value("ok", false)) {
+      f->push_back("expected the change set to be rejected, but it was simulated");
+      return;
+    }
+    ExpectErrors(expect["errors"], actual["errors"], f);
+    return;
+  }
+  if (!actual.value("ok", false)) {
+    f->push_back("change set rejected: " + Canonical(actual["errors"]));
+    return;
+  }
+  if (expect.contains("operations")) {
+    const Json& ops = actual["operations"];
+    if (expect["operations"].size() != ops.size()) {
+      f->push_back("operations: expected " + std::to_string(expect["operations"].size()) +
+                   ", got " + std::to_string(ops.size()));
+    }
+    for (size_t i = 0; i < expect["operations"].size() && i < ops.size(); ++i) {
+      const Json& want = expect["operations"][i];
+      const Json& got = ops[i];
+      std::string at = "operation " + std::to_string(i) + ": ";
+      if (want.contains("effect") && want["effect"] != got["effect"]) {
+        f->push_back(at + "effect: expected " + want.value("effect", "") + ", got " +
+                     got.value("effect", ""));
+      }
+      std::set<std::string> codes = Strings(got["reasons"], "code");
+      for (const Json& c : got["checks"]) {
+        for (const std::string& code : Strings(c.value("reasons", Json::array()), "code")) {
+          codes.insert(code);
+        }
+      }
+      for (const std::string& c : Strings(want.value("reasons", Json::array()))) {
+        if (!codes.count(c)) f->push_back(at + "reason " + Q(c) + " expected, got " + Join(codes));
+      }
+      for (const char* key : {"approvals", "verifications"}) {
+        if (!want.contains(key)) continue;
+        const Json& list = got["requirements"][key];
+        if (want[key].size() != list.size()) {
+          f->push_back(at + key + ": expected " + Canonical(want[key]) + ", got " +
+                       Canonical(list));
+          continue;
+        }
+        for (const Json& w : want[key]) {
+          if (!AnyMatches(w, list)) {
+            f->push_back(at + key + ": no requirement matches " + Canonical(w) + " in " +
+                         Canonical(list));
+          }
+        }
+      }
+    }
+  }
+  const Json& events = actual["events"];
+  for (const Json& e : expect.value("events", Json::array())) {
+    if (!AnyMatches(e, events)) {
+      f->push_back("no event matches " + Canonical(e) + "; events: " + Canonical(events));
+    }
+  }
+  for (const Json& e : expect.value("absentEvents", Json::array())) {
+    if (AnyMatches(e, events)) f->push_back("an event matches " + Canonical(e) + ", but must not");
+  }
+  if (expect.contains("eventCount") && expect["eventCount"] != events.size()) {
+    f->push_back("events: expected " + Canonical(expect["eventCount"]) + ", got " +
+                 std::to_string(events.size()));
+  }
+  const Json& violations = actual["violations"];
+  for (const Json& v : expect.value("violations", Json::array())) {
+    if (!AnyMatches(v, violations)) {
+      f->push_back("no violation matches " + Canonical(v) + "; violations: " +
+                   Canonical(violations));
+    }
+  }
+  if (expect.value("noViolations", false) && !violations.empty()) {
+    f->push_back("expected no violations, got " + Canonical(violations));
+  }
+  for (const Json& want : expect.value("accessDiff", Json::array())) {
+    Json totals = Json{{"gained", 0}, {"lost", 0}, {"scopes", 0}};
+    for (const Json& m : actual["accessDiff"]["members"]) {
+      if (m["member"] == want["member"]) totals = m["totals"];
+    }
+    for (const char* key : {"gained", "lost", "scopes"}) {
+      if (want.contains(key) && want[key] != totals[key]) {
+        f->push_back("access of " + Q(want.value("member", "")) + ": " + key + " expected " +
+                     Canonical(want[key]) + ", got " + Canonical(totals[key]));
+      }
+    }
+  }
+  if (expect.contains("blocked") && expect["blocked"] != actual["summary"]["blocked"]) {
+    f->push_back("blocked: expected " + Canonical(expect["blocked"]) + ", got " +
+                 Canonical(actual["summary"]["blocked"]));
+  }
+}
+
 void CheckWhatCan(const Json& expect, const Json& actual, std::vector<std::string>* f) {
   if (!actual.value("ok", false)) {
     f->push_back("query rejected: " + Canonical(actual["errors"]));
@@ -150,8 +263,44 @@ void CheckVisible(const Json& expect, const Json& actual, std::vector<std::strin
 void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
   if (!shape->Object(e, p,
                      {"effect", "reasons", "absentReasons", "approvals", "verifications",
-                      "errors", "permissions", "includes", "excludes", "members"})) {
+                      "errors", "permissions", "includes", "excludes", "members",
+                      "operations", "events", "absentEvents", "eventCount", "violations",
+                      "noViolations", "accessDiff", "blocked"})) {
     return;
+  }
+  if (const Json* ops = shape->Array(e, "operations", p, false, 1 << 20)) {
+    for (size_t i = 0; i < ops->size(); ++i) {
+      std::string op = PointerAppend(PointerAppend(p, "operations"), i);
+      if (!shape->Object((*ops)[i], op, {"effect", "reasons", "approvals", "verifications"})) {
+        continue;
+      }
+      shape->String((*ops)[i], "effect", op, true);
+      shape->IdList((*ops)[i], "reasons", op, false, 1 << 20);
+      shape->Array((*ops)[i], "approvals", op, false, 1 << 20);
+      shape->Array((*ops)[i], "verifications", op, false, 1 << 20);
+    }
+  }
+  for (const char* key : {"events", "absentEvents", "violations"}) {
+    if (const Json* list = shape->Array(e, key, p, false, 1 << 20)) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        if (!(*list)[i].is_object()) {
+          shape->Add("wrong_type", PointerAppend(PointerAppend(p, key), i), "expected an object");
+        }
+      }
+    }
+  }
+  shape->Integer(e, "eventCount", p, false, 0, 1 << 30);
+  shape->Bool(e, "noViolations", p);
+  shape->Bool(e, "blocked", p);
+  if (const Json* diff = shape->Array(e, "accessDiff", p, false, 1 << 20)) {
+    for (size_t i = 0; i < diff->size(); ++i) {
+      std::string dp = PointerAppend(PointerAppend(p, "accessDiff"), i);
+      if (!shape->Object((*diff)[i], dp, {"member", "gained", "lost", "scopes"})) continue;
+      shape->Id((*diff)[i], "member", dp, true);
+      for (const char* k : {"gained", "lost", "scopes"}) {
+        shape->Integer((*diff)[i], k, dp, false, 0, 1 << 30);
+      }
+    }
   }
   if (const std::string* effect = shape->String(e, "effect", p, false)) {
     if (*effect != "allow" && *effect != "deny" && *effect != "conditional") {
@@ -231,13 +380,13 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
   // The cases' shape, before any is run.
   std::set<std::string> ids;
   if (cases != nullptr) {
-    static const char* kKinds[] = {"check", "whatCan", "whoCan", "visibleMembers"};
+    static const char* kKinds[] = {"check", "whatCan", "whoCan", "visibleMembers", "simulate"};
     for (size_t i = 0; i < cases->size(); ++i) {
       std::string p = PointerAppend("/cases", i);
       const Json& c = (*cases)[i];
       if (!shape.Object(c, p,
                         {"id", "seed", "quote", "description", "check", "whatCan", "whoCan",
-                         "visibleMembers", "expect"})) {
+                         "visibleMembers", "simulate", "expect"})) {
         continue;
       }
       if (const std::string* id = shape.Id(c, "id", p, true)) {
@@ -253,7 +402,7 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
       if (kinds != 1) {
         shape.Add("invalid_value", p,
                   "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
-                  "`visibleMembers`");
+                  "`visibleMembers`, `simulate`");
       }
       if (const Json* e = shape.Field(c, "expect", p, true)) {
         CheckExpect(*e, PointerAppend(p, "expect"), &shape);
@@ -311,6 +460,14 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
       if (req.is_object() && !req.contains("now") && !now.empty()) req["now"] = now;
       r.actual = policy.Check(req);
       CheckDecision(expect, r.actual, &r.failures);
+    } else if (c.contains("simulate")) {
+      Json cs = c["simulate"];
+      if (cs.is_object()) {
+        if (!cs.contains("baseRevision")) cs["baseRevision"] = policy.revision();
+        if (!cs.contains("now") && !now.empty()) cs["now"] = now;
+      }
+      r.actual = policy.Simulate(cs);
+      CheckSimulation(expect, r.actual, &r.failures);
     } else if (c.contains("whatCan")) {
       r.actual = policy.WhatCan(c["whatCan"]);
       CheckWhatCan(expect, r.actual, &r.failures);

@@ -1,6 +1,7 @@
 #include "shape.h"
 
 #include <cctype>
+#include <cstdio>
 
 namespace rolegate {
 namespace internal {
@@ -26,6 +27,47 @@ bool IsTimestamp(std::string_view t) {
       second = num(17, 2);
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
          minute <= 59 && second <= 59;
+}
+
+namespace {
+
+// Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+}  // namespace
+
+std::string AddDays(const std::string& t, int64_t days) {
+  auto num = [&](size_t at, size_t n) {
+    int64_t v = 0;
+    for (size_t i = 0; i < n; ++i) v = v * 10 + (t[at + i] - '0');
+    return v;
+  };
+  int64_t y, m, d;
+  CivilFromDays(DaysFromCivil(num(0, 4), num(5, 2), num(8, 2)) + days, &y, &m, &d);
+  if (y < 0 || y > 9999) return t;  // out of the timestamp's range: leave it
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
+                static_cast<int>(d));
+  return std::string(buf) + t.substr(10);
 }
 
 const char* TypeName(const Json& v) {

@@ -23,6 +23,10 @@ inline constexpr size_t kMaxIdLength = 256;
 // YYYY-MM-DDTHH:MM:SSZ with plausible field ranges.
 bool IsTimestamp(std::string_view text);
 
+// `timestamp` (valid) plus `days` whole days, in the same form. Pure calendar
+// arithmetic on the proleptic Gregorian calendar: no clock, no time zone.
+std::string AddDays(const std::string& timestamp, int64_t days);
+
 // An id and the pointer to where it was written.
 struct IdAt {
   std::string id;

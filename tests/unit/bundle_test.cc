@@ -100,8 +100,10 @@ TEST(Bundle, ReportsUnapprovableRuleAndActionConflicts) {
   b["permissions"].push_back({{"id", "nobody.has"}, {"appliesTo", {"repo"}}});
   b["approvalRules"][0]["approvers"]["permission"] = "nobody.has";
   b["claims"][0]["action"] = "code.read";
+  // The claim's old action is gone, so the operation mapped to it is reported too.
   EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unapprovable_rule@/approvalRules/0/approvers/permission",
-                                        "action_conflict@/claims/0/action"));
+                                        "action_conflict@/claims/0/action",
+                                        "unknown_action@/operations/claim_role/action"));
 }
 
 TEST(Bundle, ReportsDuplicateEmailUnderUniqueEmailInvariant) {

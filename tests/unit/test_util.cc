@@ -61,6 +61,38 @@ Json TinyBundle() {
      "when": [{"attribute": "branch", "op": "eq", "value": "main"}],
      "approvers": {"permission": "code.approve"}, "quorum": 1, "expiresAfterDays": 7}
   ],
+  "operations": {
+    "invite": {"action": "members.manage", "invitationValidForDays": 7},
+    "resend_invitation": {"action": "members.manage"},
+    "assign_role": {"action": "members.manage"},
+    "change_role": {"action": "members.manage"},
+    "revoke_role": {"action": "members.manage"},
+    "remove_role": {"action": "members.manage"},
+    "remove_member": {"action": "members.manage"},
+    "delete_member": {"action": "members.manage"},
+    "block": {"action": "members.manage"},
+    "unblock": {"action": "members.manage"},
+    "edit_member": {"action": "members.manage"},
+    "add_members": {"action": "members.manage"},
+    "activate_member": {"action": "members.manage"},
+    "request_self_upgrade": {"action": "roles.self_upgrade"},
+    "claim_role": {"action": "roles.claim"},
+    "define_role": {"action": "billing.pay"},
+    "edit_role": {"action": "billing.pay"},
+    "delete_role": {"action": "billing.pay"},
+    "set_approval_rule": {"action": "billing.pay"}
+  },
+  "notifications": [
+    {"event": "member_invited", "channels": ["email"]},
+    {"event": "role_upgraded", "channels": ["email"]},
+    {"event": "role_downgraded", "channels": ["in_app"], "revealActor": true},
+    {"event": "member_removed", "channels": ["in_app"], "revealActor": true,
+     "revealActorEmail": true},
+    {"event": "verification_sent", "channels": ["post"]},
+    {"event": "verification_resent", "channels": ["post"]},
+    {"event": "approval_requested", "channels": ["in_app"]},
+    {"event": "activation_email", "channels": ["email"], "temporaryPassword": true}
+  ],
   "invariants": [
     {"id": "one-owner", "kind": "min_holders", "family": "dev", "minRank": 30,
      "scopeType": "org", "count": 1, "severity": "error"},

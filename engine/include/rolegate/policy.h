@@ -65,6 +65,18 @@ class Policy {
   Json WhoCan(const Json& query) const;         // {"action", "scope"}
   Json VisibleMembers(const Json& query) const; // {"actor", "scope"}
 
+  // Change sets (docs/changes.md). Simulate returns the simulation result, with
+  // "bundleAfter" when `include_bundle`; Verify recomputes it and lists every
+  // difference from `preview`. Both reject a change set whose baseRevision is not
+  // this policy's revision.
+  Json Simulate(const Json& change_set, bool include_bundle = false) const;
+  Json Verify(const Json& change_set, const Json& preview) const;
+
+  // The status of an approval request of the bundle at a time:
+  // {"request", "now"} -> {"ok", "request", "status", "approvals", "rejections",
+  // "eligible", "quorum"}.
+  Json ApprovalStatus(const Json& query) const;
+
   // Summary of the compiled policy: counts and revision.
   Json Summary() const;
 

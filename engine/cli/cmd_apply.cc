@@ -1,0 +1,124 @@
+// `rolegate apply BUNDLE CHANGESET [--output PATH]`: simulate a change set and, when
+// nothing blocks it, write the bundle after the change.
+//
+// CHANGESET is a file or "-" (stdin). The bundle after the change is written as
+// indented JSON (and a newline) to PATH, by default over BUNDLE itself, atomically
+// (WriteFileAtomically in io.h): the target holds either its old bytes or the whole
+// new bundle, never a part.
+// text (default): "applied: <path> (revision <revisionAfter>)"; when the change set
+//       is blocked, "refused: ..." and what blocks it (the operations that are not
+//       allowed, the error violations) and the summary line; nothing is written.
+// json: the canonical simulation result, without "bundleAfter".
+// Exit 0 applied, 2 refused (summary.blocked), 3 invalid input (including a stale
+// baseRevision), 1 internal error or the file could not be written.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "io.h"
+
+namespace rolegate::cli {
+namespace {
+
+constexpr Format kDefaultFormat = Format::kText;
+
+int RunApply(const std::string& bundle_path, const std::string& change_set_path,
+             const std::string& output_path, Format format) {
+  if (bundle_path == "-" && output_path.empty()) {
+    std::cerr << "rolegate: apply: BUNDLE is read from stdin, so --output PATH is required\n";
+    return kExitInvalid;
+  }
+  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
+  if (!bundle) return kExitInvalid;
+  const std::optional<Json> change_set = ReadJsonDocument(change_set_path, "change set", format);
+  if (!change_set) return kExitInvalid;
+
+  Json result = bundle->loaded.policy->Simulate(*change_set, /*include_bundle=*/true);
+  if (IsFailure(result)) {
+    if (format == Format::kJson) {
+      PrintJson(result);
+    } else {
+      PrintInvalidChangeSet(change_set_path, result);
+    }
+    return kExitInvalid;
+  }
+  Json after;
+  if (const auto it = result.find("bundleAfter"); it != result.end()) {
+    after = std::move(*it);
+    result.erase("bundleAfter");
+  }
+  const std::string target = output_path.empty() ? bundle_path : output_path;
+  const int code = ExitCodeForSimulation(result);
+  if (code == kExitDeny) {
+    if (format == Format::kJson) {
+      PrintJson(result);
+    } else {
+      std::cout << "refused: change set `" << change_set_path
+                << "` cannot be applied as it stands; `" << target << "` was not written\n";
+      PrintBlockers(ChangeNames(ParseJson(bundle->text).value, *change_set), *change_set,
+                    result);
+    }
+    return kExitDeny;
+  }
+  const auto internal_error = [&target](const std::string& what) {
+    std::cerr << "rolegate: internal error: " << what << "; `" << target
+              << "` was not written\n";
+    return kExitInternal;
+  };
+  if (code != kExitOk) return internal_error("the simulation result has no summary");
+  if (!after.is_object()) return internal_error("the simulation result has no bundleAfter");
+
+  // The bundle written must load, with the revision the simulation announced: a
+  // bundle that the next change set cannot be built on is never written.
+  const std::string revision = StringField(result, "revisionAfter");
+  const std::string text = Pretty(after) + "\n";
+  const LoadResult reloaded = LoadPolicy(text);
+  if (!reloaded.ok()) {
+    const int status = internal_error("the bundle after the change does not load");
+    PrintErrorLines(reloaded.errors, std::cerr, "  ");
+    return status;
+  }
+  if (reloaded.policy->revision() != revision) {
+    return internal_error("the bundle after the change has revision " +
+                          reloaded.policy->revision() + ", not " + revision);
+  }
+
+  std::string error;
+  if (!WriteFileAtomically(target, text, &error)) {
+    std::cerr << "rolegate: " << error << "\n";
+    return kExitInternal;
+  }
+  if (format == Format::kJson) {
+    PrintJson(result);
+  } else {
+    std::cout << "applied: " << target << " (revision " << revision << ")\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddApply(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string bundle, change_set, output;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "apply", "apply a change set that nothing blocks, writing the bundle after it");
+  AddFormatOption(cmd, ctx, kDefaultFormat);
+  cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
+  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")
+      ->required();
+  cmd->add_option("--output", args->output,
+                  "where to write the bundle after the change (default: over BUNDLE)");
+  cmd->callback([&ctx, args] {
+    ctx.exit_code = RunApply(args->bundle, args->change_set, args->output,
+                             ctx.FormatOr(kDefaultFormat));
+  });
+}
+
+}  // namespace rolegate::cli

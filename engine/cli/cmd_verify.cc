@@ -1,0 +1,103 @@
+// `rolegate verify BUNDLE CHANGESET PREVIEW`: recompute a change set's simulation
+// and compare it with PREVIEW, the result a client showed (docs/changes.md).
+//
+// CHANGESET and PREVIEW are files, or "-" (stdin) for one of them.
+// json (default): the canonical verification result {"ok", "match", "differences"}.
+// text: "match", or "N differences:" and one line per difference:
+//   "  <pointer>: expected <preview's value>, actual <recomputed value>"
+//   (a side that lacks the value shows "(absent)").
+// Exit 0 match, 2 differences, 3 invalid input (including a stale baseRevision).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "io.h"
+
+namespace rolegate::cli {
+namespace {
+
+constexpr Format kDefaultFormat = Format::kJson;
+
+// The canonical text of `difference[key]`, or "(absent)".
+std::string ShowSide(const Json& difference, const char* key) {
+  const auto it = difference.find(key);
+  return it == difference.end() ? "(absent)" : Canonical(*it);
+}
+
+void PrintText(const Json& result) {
+  const auto match = result.find("match");
+  if (match != result.end() && match->is_boolean() && match->get<bool>()) {
+    std::cout << "match\n";
+    return;
+  }
+  const auto differences = result.find("differences");
+  const Json none = Json::array();
+  const Json& list = differences != result.end() && differences->is_array() ? *differences : none;
+  std::cout << list.size() << (list.size() == 1 ? " difference:" : " differences:") << '\n';
+  for (const Json& difference : list) {
+    if (!difference.is_object()) continue;
+    const std::string pointer = StringField(difference, "pointer");
+    std::cout << "  " << (pointer.empty() ? "(root)" : pointer) << ": expected "
+              << ShowSide(difference, "expected") << ", actual "
+              << ShowSide(difference, "actual") << '\n';
+  }
+}
+
+// 0 match, 2 differences, 3 invalid, 1 when the result says neither.
+int ExitCodeForVerification(const Json& result) {
+  if (IsFailure(result)) return kExitInvalid;
+  const auto match = result.find("match");
+  if (match == result.end() || !match->is_boolean()) return kExitInternal;
+  return match->get<bool>() ? kExitOk : kExitDeny;
+}
+
+int RunVerify(const std::string& bundle_path, const std::string& change_set_path,
+              const std::string& preview_path, Format format) {
+  if (change_set_path == "-" && preview_path == "-") {
+    std::cerr << "rolegate: verify: CHANGESET and PREVIEW cannot both be read from stdin\n";
+    return kExitInvalid;
+  }
+  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
+  if (!bundle) return kExitInvalid;
+  const std::optional<Json> change_set = ReadJsonDocument(change_set_path, "change set", format);
+  if (!change_set) return kExitInvalid;
+  const std::optional<Json> preview = ReadJsonDocument(preview_path, "preview", format);
+  if (!preview) return kExitInvalid;
+
+  const Json result = bundle->loaded.policy->Verify(*change_set, *preview);
+  if (format == Format::kJson) {
+    PrintJson(result);
+  } else if (IsFailure(result)) {
+    PrintInvalidChangeSet(change_set_path, result);
+  } else {
+    PrintText(result);
+  }
+  return ExitCodeForVerification(result);
+}
+
+}  // namespace
+
+void AddVerify(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string bundle, change_set, preview;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "recompute a change set's simulation and compare it with a preview");
+  AddFormatOption(cmd, ctx, kDefaultFormat);
+  cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
+  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")
+      ->required();
+  cmd->add_option("PREVIEW", args->preview,
+                  "the simulation result the client showed: a file, or - for stdin")
+      ->required();
+  cmd->callback([&ctx, args] {
+    ctx.exit_code = RunVerify(args->bundle, args->change_set, args->preview,
+                              ctx.FormatOr(kDefaultFormat));
+  });
+}
+
+}  // namespace rolegate::cli

@@ -1,0 +1,176 @@
+#include "access.h"
+
+#include <algorithm>
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+// What decides a member's access, as text: the member entry and its bindings.
+std::map<std::string, std::string> MemberSignatures(const Json& bundle) {
+  std::map<std::string, std::string> out;
+  if (auto it = bundle.find("members"); it != bundle.end()) {
+    for (const Json& mb : *it) out[mb.value("id", "")] = Canonical(mb) + "|";
+  }
+  std::map<std::string, std::vector<std::string>> bindings;
+  if (auto it = bundle.find("bindings"); it != bundle.end()) {
+    for (const Json& b : *it) {
+      bindings[b.value("member", "")].push_back(b.value("role", "") + "@" + b.value("scope", "") +
+                                               "~" + b.value("expiresAt", ""));
+    }
+  }
+  for (auto& [member, list] : bindings) {
+    std::sort(list.begin(), list.end());
+    std::string& sig = out[member];
+    for (const std::string& s : list) sig += s + ";";
+  }
+  return out;
+}
+
+std::map<std::string, std::string> RoleSignatures(const Json& bundle) {
+  std::map<std::string, std::string> out;
+  if (auto it = bundle.find("roles"); it != bundle.end()) {
+    for (const Json& r : *it) out[r.value("id", "")] = Canonical(r);
+  }
+  return out;
+}
+
+// Members holding (in `m`) one of `roles`.
+void HoldersOf(const Model& m, const std::set<std::string>& roles, std::set<std::string>* out) {
+  for (const Binding& b : m.bindings) {
+    if (roles.count(m.roles[b.role].id)) out->insert(m.members[b.member].id);
+  }
+}
+
+}  // namespace
+
+Access EffectiveAccess(const Model& m, Index member, const std::string& now) {
+  Access out;
+  if (m.members[member].status != MemberStatus::kActive) return out;
+  m.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = m.bindings[b];
+    if (Model::Expired(bd, now)) return;
+    const Role& r = m.roles[bd.role];
+    auto add = [&](Index s) {
+      const Scope& scope = m.scopes[s];
+      for (size_t p = 0; p < m.permissions.size(); ++p) {
+        if (r.permissions.Test(static_cast<Index>(p)) &&
+            ((m.permissions[p].applies_mask >> scope.type) & 1u)) {
+          out.insert({scope.id, m.permissions[p].id});
+        }
+      }
+    };
+    add(bd.scope);
+    if (r.descendants) {
+      const Scope& s = m.scopes[bd.scope];
+      for (uint32_t i = s.pre + 1; i < s.subtree_end; ++i) add(m.preorder[i]);
+    }
+  });
+  return out;
+}
+
+Json AccessDiff(const Model& before, const Model& after, const std::string& now) {
+  std::map<std::string, std::string> sig_before = MemberSignatures(before.bundle),
+                                     sig_after = MemberSignatures(after.bundle);
+  std::set<std::string> touched;
+  for (const auto& [id, sig] : sig_after) {
+    auto it = sig_before.find(id);
+    if (it == sig_before.end() || it->second != sig) touched.insert(id);
+  }
+  for (const auto& [id, sig] : sig_before) {
+    if (!sig_after.count(id)) touched.insert(id);
+  }
+  std::map<std::string, std::string> roles_before = RoleSignatures(before.bundle),
+                                     roles_after = RoleSignatures(after.bundle);
+  std::set<std::string> changed_roles;
+  for (const auto& [id, sig] : roles_after) {
+    auto it = roles_before.find(id);
+    if (it == roles_before.end() || it->second != sig) changed_roles.insert(id);
+  }
+  for (const auto& [id, sig] : roles_before) {
+    if (!roles_after.count(id)) changed_roles.insert(id);
+  }
+  if (!changed_roles.empty()) {
+    HoldersOf(before, changed_roles, &touched);
+    HoldersOf(after, changed_roles, &touched);
+  }
+
+  Json members = Json::array();
+  int64_t total_gained = 0, total_lost = 0;
+  for (const std::string& id : touched) {
+    Access a, b;
+    if (const Index* i = before.member_index.Get(id)) a = EffectiveAccess(before, *i, now);
+    if (const Index* i = after.member_index.Get(id)) b = EffectiveAccess(after, *i, now);
+    Json gained = Json::array(), lost = Json::array();
+    std::set<std::string> scopes;
+    for (const auto& [scope, perm] : b) {
+      if (!a.count({scope, perm})) {
+        gained.push_back(Json{{"scope", scope}, {"permission", perm}});
+        scopes.insert(scope);
+      }
+    }
+    for (const auto& [scope, perm] : a) {
+      if (!b.count({scope, perm})) {
+        lost.push_back(Json{{"scope", scope}, {"permission", perm}});
+        scopes.insert(scope);
+      }
+    }
+    if (gained.empty() && lost.empty()) continue;
+    int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
+    total_gained += g;
+    total_lost += l;
+    members.push_back(Json{{"member", id},
+                           {"gained", std::move(gained)},
+                           {"lost", std::move(lost)},
+                           {"totals",
+                            {{"gained", g},
+                             {"lost", l},
+                             {"scopes", static_cast<int64_t>(scopes.size())}}}});
+  }
+  int64_t count = static_cast<int64_t>(members.size());
+  return Json{{"members", std::move(members)},
+              {"totals", {{"gained", total_gained}, {"lost", total_lost}, {"members", count}}}};
+}
+
+std::map<std::pair<std::string, std::string>, Breach> MinHolderBreaches(const Model& m,
+                                                                         const std::string& now) {
+  std::map<std::pair<std::string, std::string>, Breach> out;
+  for (const Invariant& inv : m.invariants) {
+    if (inv.kind != "min_holders") continue;
+    const std::string family = inv.spec.value("family", "");
+    const int64_t min_rank = inv.spec.value("minRank", int64_t{0});
+    const int64_t need = inv.spec.value("count", int64_t{1});
+    const Index* type = m.scope_type_index.Get(inv.spec.value("scopeType", ""));
+    const Index* fam = m.family_index.Get(family);
+    if (type == nullptr || fam == nullptr) continue;
+    for (size_t s = 0; s < m.scopes.size(); ++s) {
+      if (m.scopes[s].type != *type) continue;
+      std::set<Index> holders;
+      m.ForEachBindingCovering(static_cast<Index>(s), [&](uint32_t b) {
+        const Binding& bd = m.bindings[b];
+        const Role& r = m.roles[bd.role];
+        if (r.family != *fam || r.rank < min_rank || Model::Expired(bd, now)) return;
+        if (m.members[bd.member].status != MemberStatus::kActive) return;
+        holders.insert(bd.member);
+      });
+      int64_t have = static_cast<int64_t>(holders.size());
+      if (have >= need) continue;
+      Breach br;
+      br.invariant = inv.id;
+      br.kind = inv.kind;
+      br.severity = inv.severity;
+      br.scope = m.scopes[s].id;
+      br.have = have;
+      br.need = need;
+      br.message = "scope `" + br.scope + "` would have " + std::to_string(have) +
+                   " active holder(s) of a `" + family + "` role of rank " +
+                   std::to_string(min_rank) + " or above; invariant `" + inv.id +
+                   "` needs " + std::to_string(need);
+      out[{inv.id, br.scope}] = std::move(br);
+    }
+  }
+  return out;
+}
+
+}  // namespace internal
+}  // namespace rolegate

@@ -1,0 +1,263 @@
+#include "changeset.h"
+
+#include <set>
+
+#include "bundle.h"
+#include "shape.h"
+#include "vocabulary.h"
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+class ChangeSetReader {
+ public:
+  ChangeSetReader(const Model& m, const Limits& limits, Errors* errors)
+      : m_(m), limits_(limits), shape_(errors) {
+    for (const Member& mb : m.members) members_.insert(mb.id);
+    for (const Role& r : m.roles) roles_.insert(r.id);
+    for (const ApprovalRule& r : m.approval_rules) rules_.insert(r.id);
+    if (auto it = m.bundle.find("approvalRequests"); it != m.bundle.end()) {
+      for (const Json& r : *it) requests_.insert(r.value("id", ""));
+    }
+  }
+
+  void Operation(const Json& op, const std::string& p);
+
+ private:
+  void CheckMember(const Json& op, const std::string& p, bool required) {
+    if (const std::string* id = shape_.Id(op, "member", p, required); id && !members_.count(*id)) {
+      shape_.Add("unknown_member", PointerAppend(p, "member"), "unknown member " + Q(*id));
+    }
+  }
+  void CheckRole(const Json& op, const std::string& p) {
+    if (const std::string* id = shape_.Id(op, "role", p, true); id && !roles_.count(*id)) {
+      shape_.Add("unknown_role", PointerAppend(p, "role"), "unknown role " + Q(*id));
+    }
+  }
+  void CheckScope(const Json& op, const std::string& p, bool required) {
+    if (const std::string* id = shape_.Id(op, "scope", p, required);
+        id && !m_.scope_index.count(*id)) {
+      shape_.Add("unknown_scope", PointerAppend(p, "scope"), "unknown scope " + Q(*id));
+    }
+  }
+  void CheckScopes(const Json& op, const std::string& p) {
+    bool one = op.contains("scope"), many = op.contains("scopes");
+    if (one == many) {
+      shape_.Add("missing_field", p, "give exactly one of `scope` or `scopes`");
+      return;
+    }
+    if (one) return CheckScope(op, p, true);
+    for (const IdAt& s : shape_.IdList(op, "scopes", p, true, limits_.max_list, true)) {
+      if (!m_.scope_index.count(s.id)) {
+        shape_.Add("unknown_scope", s.pointer, "unknown scope " + Q(s.id));
+      }
+    }
+  }
+  // A new member object: {"id", "email"?, "name"?, "kind"?, "registered"?}.
+  void NewMember(const Json& v, const std::string& p) {
+    if (!shape_.Object(v, p, {"id", "email", "name", "kind", "registered", "brandingDomain",
+                              "language"})) {
+      return;
+    }
+    if (const std::string* id = shape_.Id(v, "id", p, true)) {
+      if (!members_.insert(*id).second) {
+        shape_.Add("duplicate_id", PointerAppend(p, "id"),
+                   "member " + Q(*id) + " already exists");
+      }
+    }
+    for (const char* k : {"email", "name", "kind", "brandingDomain", "language"}) {
+      shape_.String(v, k, p, false);
+    }
+    shape_.Bool(v, "registered", p);
+  }
+  void Setup(const Json& op, const std::string& p, bool required) {
+    if (const std::string* s = shape_.String(op, "setup", p, required)) {
+      if (*s != "send_invite" && *s != "activation_email" && *s != "assign_credentials" &&
+          *s != "activate_later") {
+        shape_.Add("invalid_value", PointerAppend(p, "setup"),
+                   "unknown set-up option " + Q(*s) +
+                       ": expected send_invite, activation_email, assign_credentials or "
+                       "activate_later");
+      }
+    }
+  }
+
+  const Model& m_;
+  const Limits& limits_;
+  Shape shape_;
+  std::set<std::string> members_, roles_, rules_, requests_;
+};
+
+void ChangeSetReader::Operation(const Json& op, const std::string& p) {
+  if (!op.is_object()) {
+    shape_.Add("wrong_type", p, "expected an operation object");
+    return;
+  }
+  const std::string* kind = shape_.String(op, "op", p, true);
+  if (kind == nullptr) return;
+  const std::string& k = *kind;
+  if (!InVocabulary(kOperationKinds, k)) {
+    shape_.Add("unknown_operation", PointerAppend(p, "op"), "unknown operation " + Q(k));
+    return;
+  }
+  shape_.ScalarMap(op, "attributes", p);
+  if (k == "invite") {
+    shape_.Object(op, p, {"op", "attributes", "member", "role", "scope", "setup"});
+    if (const Json* mb = shape_.Field(op, "member", p, true)) {
+      if (mb->is_object()) {
+        NewMember(*mb, PointerAppend(p, "member"));
+      } else {
+        CheckMember(op, p, true);
+      }
+    }
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+    Setup(op, p, false);
+  } else if (k == "resend_invitation" || k == "delete_member" || k == "block" ||
+             k == "unblock" || k == "disable" || k == "enable") {
+    shape_.Object(op, p, {"op", "attributes", "member", "scope"});
+    CheckMember(op, p, true);
+    CheckScope(op, p, false);
+  } else if (k == "accept_invitation") {
+    shape_.Object(op, p, {"op", "attributes"});
+  } else if (k == "assign_role" || k == "revoke_role") {
+    shape_.Object(op, p, {"op", "attributes", "member", "role", "scope", "scopes"});
+    CheckMember(op, p, true);
+    CheckRole(op, p);
+    CheckScopes(op, p);
+  } else if (k == "change_role") {
+    shape_.Object(op, p, {"op", "attributes", "member", "role", "scope"});
+    CheckMember(op, p, true);
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+  } else if (k == "remove_role") {
+    shape_.Object(op, p, {"op", "attributes", "member", "role"});
+    CheckMember(op, p, true);
+    CheckRole(op, p);
+  } else if (k == "remove_member") {
+    shape_.Object(op, p, {"op", "attributes", "member", "scope"});
+    CheckMember(op, p, true);
+    CheckScope(op, p, true);
+  } else if (k == "edit_member") {
+    shape_.Object(op, p, {"op", "attributes", "member", "scope", "name", "email"});
+    CheckMember(op, p, true);
+    CheckScope(op, p, false);
+    shape_.String(op, "name", p, false);
+    shape_.String(op, "email", p, false);
+  } else if (k == "add_members") {
+    shape_.Object(op, p, {"op", "attributes", "scope", "members"});
+    CheckScope(op, p, true);
+    if (const Json* list = shape_.Array(op, "members", p, true, limits_.max_list, true)) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        NewMember((*list)[i], PointerAppend(PointerAppend(p, "members"), i));
+      }
+    }
+  } else if (k == "activate_member") {
+    shape_.Object(op, p, {"op", "attributes", "member", "setup", "role", "scope"});
+    CheckMember(op, p, true);
+    Setup(op, p, true);
+    if (op.contains("role")) CheckRole(op, p);
+    CheckScope(op, p, op.contains("role"));
+  } else if (k == "request_self_upgrade" || k == "resend_verification" ||
+             k == "complete_self_upgrade" || k == "claim_role") {
+    shape_.Object(op, p, {"op", "attributes", "role", "scope"});
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+  } else if (k == "define_role" || k == "edit_role") {
+    shape_.Object(op, p, {"op", "attributes", "role", "scope"});
+    CheckScope(op, p, true);
+    if (const Json* r = shape_.Field(op, "role", p, true)) {
+      std::string rp = PointerAppend(p, "role");
+      if (!r->is_object()) {
+        shape_.Add("wrong_type", rp, "expected a role object");
+      } else if (const std::string* id = shape_.Id(*r, "id", rp, true)) {
+        if (k == "define_role" && !roles_.insert(*id).second) {
+          shape_.Add("duplicate_id", PointerAppend(rp, "id"), "role " + Q(*id) + " already exists");
+        } else if (k == "edit_role" && !roles_.count(*id)) {
+          shape_.Add("unknown_role", PointerAppend(rp, "id"), "unknown role " + Q(*id));
+        }
+      }
+    }
+  } else if (k == "delete_role") {
+    shape_.Object(op, p, {"op", "attributes", "role", "scope"});
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+  } else if (k == "set_approval_rule") {
+    shape_.Object(op, p, {"op", "attributes", "rule", "scope"});
+    CheckScope(op, p, true);
+    if (const Json* r = shape_.Field(op, "rule", p, true)) {
+      std::string rp = PointerAppend(p, "rule");
+      if (!r->is_object()) {
+        shape_.Add("wrong_type", rp, "expected an approval rule object");
+      } else if (const std::string* id = shape_.Id(*r, "id", rp, true)) {
+        rules_.insert(*id);
+      }
+    }
+  } else if (k == "delete_approval_rule") {
+    shape_.Object(op, p, {"op", "attributes", "rule", "scope"});
+    CheckScope(op, p, true);
+    if (const std::string* id = shape_.Id(op, "rule", p, true); id && !rules_.count(*id)) {
+      shape_.Add("unknown_rule", PointerAppend(p, "rule"), "unknown approval rule " + Q(*id));
+    }
+  } else if (k == "decide_request" || k == "apply_approved") {
+    if (k == "decide_request") {
+      shape_.Object(op, p, {"op", "attributes", "request", "decision"});
+      if (const std::string* d = shape_.String(op, "decision", p, true);
+          d && *d != "approve" && *d != "reject") {
+        shape_.Add("invalid_value", PointerAppend(p, "decision"),
+                   "unknown decision " + Q(*d) + ": expected approve or reject");
+      }
+    } else {
+      shape_.Object(op, p, {"op", "attributes", "request"});
+    }
+    if (const std::string* id = shape_.Id(op, "request", p, true); id && !requests_.count(*id)) {
+      shape_.Add("unknown_request", PointerAppend(p, "request"),
+                 "unknown approval request " + Q(*id));
+    }
+  }
+}
+
+}  // namespace
+
+Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, ChangeSet* out) {
+  Errors errors;
+  Shape shape(&errors);
+  if (!shape.Object(doc, "", {"format", "baseRevision", "actor", "now", "operations"})) {
+    return errors;
+  }
+  if (const std::string* f = shape.String(doc, "format", "", false);
+      f && *f != "rolegate-changeset/1") {
+    shape.Add("unsupported_format", "/format",
+              "unsupported format " + Q(*f) + ": expected `rolegate-changeset/1`");
+  }
+  if (const std::string* r = shape.String(doc, "baseRevision", "", true)) {
+    out->base_revision = *r;
+  }
+  if (const std::string* a = shape.Id(doc, "actor", "", true)) {
+    out->actor = *a;
+    if (!m.member_index.count(*a)) {
+      shape.Add("unknown_member", "/actor", "unknown member " + Q(*a));
+    }
+  }
+  if (const std::string* n = shape.Timestamp(doc, "now", "", true)) out->now = *n;
+  out->operations = shape.Array(doc, "operations", "", true, limits.max_rules);
+  if (out->operations != nullptr) {
+    ChangeSetReader reader(m, limits, &errors);
+    for (size_t i = 0; i < out->operations->size(); ++i) {
+      reader.Operation((*out->operations)[i], PointerAppend("/operations", i));
+    }
+  }
+  if (errors.empty() && out->base_revision != m.revision) {
+    errors.push_back({"stale_revision", "/baseRevision",
+                      "the change set was built on revision " + Q(out->base_revision) +
+                          ", but the bundle is at " + Q(m.revision)});
+  }
+  SortErrors(&errors);
+  return errors;
+}
+
+}  // namespace internal
+}  // namespace rolegate

@@ -1,0 +1,28 @@
+// Reading a change set (docs/changes.md): its shape and every reference it makes,
+// before anything is simulated, so that a malformed change set is rejected whole.
+#ifndef ROLEGATE_CHANGESET_H_
+#define ROLEGATE_CHANGESET_H_
+
+#include <string>
+
+#include "model.h"
+#include "rolegate/error.h"
+#include "rolegate/json.h"
+#include "rolegate/limits.h"
+
+namespace rolegate {
+namespace internal {
+
+struct ChangeSet {
+  std::string base_revision, actor, now;
+  const Json* operations = nullptr;  // points into the document read
+};
+
+// Checks `doc` against the bundle `m`; fills `out` when there are no errors.
+// References may name members, roles and rules that earlier operations create.
+Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, ChangeSet* out);
+
+}  // namespace internal
+}  // namespace rolegate
+
+#endif  // ROLEGATE_CHANGESET_H_

@@ -1,0 +1,1102 @@
+// Simulation of change sets (docs/changes.md): operations run one by one against
+// the state the allowed operations before them produced; each is authorised by
+// the policy of that state. The result is canonical and deterministic.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "access.h"
+#include "bundle.h"
+#include "changeset.h"
+#include "model.h"
+#include "rolegate/policy.h"
+#include "shape.h"
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+Json Reason(const char* code, std::string message, Json facts = Json::object()) {
+  facts["code"] = code;
+  facts["message"] = std::move(message);
+  return facts;
+}
+
+// What one operation came to.
+struct Outcome {
+  Effect effect = Effect::kAllow;
+  Json checks = Json::array();
+  Json reasons = Json::array();
+  Json approvals = Json::array();
+  Json verifications = Json::array();
+  std::vector<Json> events;
+  Json violations = Json::array();
+
+  void Deny(Json reason) {
+    effect = Effect::kDeny;
+    reasons.push_back(std::move(reason));
+  }
+};
+
+class Simulator {
+ public:
+  Simulator(const Policy& base, const ChangeSet& cs)
+      : base_(base), cs_(cs), state_(base.model().bundle), cur_(&base), actor_(cs.actor) {
+    for (const char* list : {"members", "bindings", "roles", "approvalRules", "verifications",
+                             "approvalRequests"}) {
+      if (!state_.contains(list)) state_[list] = Json::array();
+    }
+  }
+
+  Json Run(bool include_bundle);
+
+ private:
+  const Model& M() const { return cur_->model(); }
+
+  // One operation, by kind. Each fills `out` and may change `next` (a copy of the
+  // state); the caller compiles `next` and keeps it when it is valid.
+  void Apply(size_t index, const Json& op, Json* next, Outcome* out);
+
+  // Authorises `action` on `scope` with `attrs`; records the decision.
+  Effect Check(const std::string& action, const std::string& scope, Json attrs, Outcome* out);
+  // Checks over every scope where `member` holds a binding (or `fallback`).
+  void CheckOnMemberScopes(const std::string& kind, const std::string& member,
+                           const std::string& fallback, Json attrs, Outcome* out);
+  // The action an operation kind needs, or null (with a deny) when not configured.
+  const std::string* ActionFor(const std::string& kind, Outcome* out);
+
+  void Emit(Outcome* out, size_t op, const char* event, const std::string& to, Json facts);
+  // Records pending approval requests for a conditional operation.
+  void RequestApprovals(size_t index, const Json& op, Json* next, Outcome* out);
+
+  std::string NextId(const Json& list, const std::string& prefix) const;
+  static Json* FindById(Json* list, const std::string& id);
+  static const Json* FindById(const Json& list, const std::string& id);
+  std::vector<std::string> MemberScopes(const std::string& member) const;
+  const Json* BindingOf(const Json& state, const std::string& member, const std::string& scope,
+                        Index family) const;
+
+  // Operation handlers.
+  void Invite(size_t i, const Json& op, Json* next, Outcome* out);
+  void MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* out);
+  void RoleBindingOp(size_t i, const Json& op, Json* next, Outcome* out);
+  void ChangeRole(size_t i, const Json& op, Json* next, Outcome* out);
+  void RemoveOp(size_t i, const Json& op, Json* next, Outcome* out);
+  void EditMember(size_t i, const Json& op, Json* next, Outcome* out);
+  void AddMembers(size_t i, const Json& op, Json* next, Outcome* out);
+  void ActivateMember(size_t i, const Json& op, Json* next, Outcome* out);
+  void SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out);
+  void ClaimRole(size_t i, const Json& op, Json* next, Outcome* out);
+  void RoleDefinition(size_t i, const Json& op, Json* next, Outcome* out);
+  void ApprovalRuleOp(size_t i, const Json& op, Json* next, Outcome* out);
+  void DecideRequest(size_t i, const Json& op, Json* next, Outcome* out);
+  void ApplyApproved(size_t i, const Json& op, Json* next, Outcome* out);
+
+  void AddBinding(Json* next, const std::string& member, const std::string& role,
+                  const std::string& scope) const {
+    (*next)["bindings"].push_back(Json{{"member", member},
+                                       {"role", role},
+                                       {"scope", scope},
+                                       {"grantedBy", actor_},
+                                       {"grantedAt", cs_.now}});
+  }
+  template <typename Pred>
+  static size_t RemoveBindings(Json* next, Pred pred) {
+    Json& list = (*next)["bindings"];
+    Json kept = Json::array();
+    size_t removed = 0;
+    for (Json& b : list) {
+      if (pred(b)) {
+        ++removed;
+      } else {
+        kept.push_back(std::move(b));
+      }
+    }
+    list = std::move(kept);
+    return removed;
+  }
+  const Member* MemberById(const std::string& id) const {
+    const Index* i = M().member_index.Get(id);
+    return i ? &M().members[*i] : nullptr;
+  }
+  const Role* RoleById(const std::string& id) const {
+    const Index* i = M().role_index.Get(id);
+    return i ? &M().roles[*i] : nullptr;
+  }
+
+  const Policy& base_;
+  const ChangeSet& cs_;
+  Json state_;
+  const Policy* cur_;
+  std::shared_ptr<const Policy> owned_;
+  std::string actor_;          // who acts: the change set's actor, or a requester
+  bool skip_approvals_ = false;  // apply_approved: approvals were given already
+};
+
+std::string Simulator::NextId(const Json& list, const std::string& prefix) const {
+  std::set<std::string> used;
+  for (const Json& x : list) used.insert(x.value("id", ""));
+  for (size_t n = list.size() + 1;; ++n) {
+    std::string id = prefix + std::to_string(n);
+    if (!used.count(id)) return id;
+  }
+}
+
+Json* Simulator::FindById(Json* list, const std::string& id) {
+  for (Json& x : *list) {
+    if (x.value("id", "") == id) return &x;
+  }
+  return nullptr;
+}
+
+const Json* Simulator::FindById(const Json& list, const std::string& id) {
+  for (const Json& x : list) {
+    if (x.value("id", "") == id) return &x;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Simulator::MemberScopes(const std::string& member) const {
+  std::set<std::string> scopes;
+  if (const Index* i = M().member_index.Get(member)) {
+    M().ForEachBindingOfMember(*i, [&](uint32_t b) {
+      scopes.insert(M().scopes[M().bindings[b].scope].id);
+    });
+  }
+  return std::vector<std::string>(scopes.begin(), scopes.end());
+}
+
+const Json* Simulator::BindingOf(const Json& state, const std::string& member,
+                                 const std::string& scope, Index family) const {
+  for (const Json& b : state["bindings"]) {
+    if (b.value("member", "") != member || b.value("scope", "") != scope) continue;
+    const Role* r = RoleById(b.value("role", ""));
+    if (r != nullptr && r->family == family) return &b;
+  }
+  return nullptr;
+}
+
+const std::string* Simulator::ActionFor(const std::string& kind, Outcome* out) {
+  auto it = M().operation_rules.find(kind);
+  if (it == M().operation_rules.end()) {
+    out->Deny(Reason("operation_not_supported",
+                     "this policy does not allow " + Q(kind) + " operations"));
+    return nullptr;
+  }
+  return &it->second.action;
+}
+
+Effect Simulator::Check(const std::string& action, const std::string& scope, Json attrs,
+                        Outcome* out) {
+  Request req;
+  req.actor = actor_;
+  req.action = action;
+  req.resource = scope;
+  req.now = cs_.now;
+  req.attributes = std::move(attrs);
+  DecideResult r = cur_->Decide(req, true);
+  Effect effect = Effect::kDeny;
+  if (!r.ok()) {
+    Json errors = ErrorsToJson(r.errors)["errors"];
+    out->checks.push_back(Json{{"action", action}, {"resource", scope}, {"errors", errors}});
+    out->Deny(Reason("invalid_check", "the check of " + Q(action) + " on " + Q(scope) +
+                                          " could not be made: " +
+                                          r.errors[0].message));
+    return effect;
+  }
+  Json d = DecisionToJson(r.decision);
+  d.erase("ok");
+  effect = r.decision.effect;
+  if (effect == Effect::kConditional && skip_approvals_ && r.decision.verifications.empty()) {
+    effect = Effect::kAllow;  // approved already (apply_approved)
+  }
+  if (effect == Effect::kDeny) {
+    out->effect = Effect::kDeny;
+  } else if (effect == Effect::kConditional && out->effect != Effect::kDeny) {
+    out->effect = Effect::kConditional;
+    for (const Json& a : d["requirements"]["approvals"]) {
+      Json entry = a;
+      entry["resource"] = scope;
+      entry["action"] = action;
+      out->approvals.push_back(std::move(entry));
+    }
+    for (const Json& v : d["requirements"]["verifications"]) out->verifications.push_back(v);
+  }
+  out->checks.push_back(std::move(d));
+  return effect;
+}
+
+void Simulator::CheckOnMemberScopes(const std::string& kind, const std::string& member,
+                                    const std::string& fallback, Json attrs, Outcome* out) {
+  const std::string* action = ActionFor(kind, out);
+  if (action == nullptr) return;
+  std::vector<std::string> scopes = MemberScopes(member);
+  if (!fallback.empty()) scopes = {fallback};
+  if (scopes.empty()) {
+    out->Deny(Reason("no_scope", "member " + Q(member) +
+                                     " holds no role, so the operation must name a `scope`"));
+    return;
+  }
+  attrs["target"] = member;
+  for (const std::string& s : scopes) Check(*action, s, attrs, out);
+}
+
+void Simulator::Emit(Outcome* out, size_t op, const char* event, const std::string& to,
+                     Json facts) {
+  auto it = M().notification_rules.find(event);
+  if (it == M().notification_rules.end()) return;
+  const NotificationRule& rule = it->second;
+  facts["event"] = event;
+  facts["to"] = to;
+  facts["op"] = static_cast<int64_t>(op);
+  facts["channels"] = rule.channels;
+  if (rule.reveal_actor) facts["by"] = actor_;
+  if (rule.reveal_actor_email) {
+    if (const Member* a = MemberById(actor_); a && !a->email.empty()) facts["byEmail"] = a->email;
+  }
+  if (rule.temporary_password) facts["temporaryPassword"] = true;
+  out->events.push_back(std::move(facts));
+}
+
+void Simulator::RequestApprovals(size_t index, const Json& op, Json* next, Outcome* out) {
+  Json& list = (*next)["approvalRequests"];
+  std::string group;
+  for (const Json& a : out->approvals) {
+    std::string id = NextId(list, "request-");
+    if (group.empty()) group = id;
+    Json attrs = op.value("attributes", Json::object());
+    Json request{{"id", id},
+                 {"group", group},
+                 {"requester", actor_},
+                 {"rule", a["rule"]},
+                 {"action", a["action"]},
+                 {"resource", a["resource"]},
+                 {"attributes", attrs},
+                 {"operation", op},
+                 {"createdAt", cs_.now},
+                 {"decisions", Json::array()}};
+    if (a.contains("expiresAfterDays")) {
+      request["expiresAt"] = AddDays(cs_.now, a["expiresAfterDays"].get<int64_t>());
+    }
+    list.push_back(request);
+    for (const Json& approver : a["approvers"]) {
+      Emit(out, index, "approval_requested", approver.get<std::string>(),
+           Json{{"request", id}, {"rule", a["rule"]}, {"requester", actor_},
+                {"action", a["action"]}, {"scope", a["resource"]}});
+    }
+  }
+}
+
+void Simulator::Invite(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string* action = ActionFor("invite", out);
+  if (action == nullptr) return;
+  const Json& mb = op["member"];
+  const bool is_new = mb.is_object();
+  const std::string member = is_new ? mb["id"].get<std::string>() : mb.get<std::string>();
+  const std::string role = op["role"], scope = op["scope"];
+  Json attrs = op.value("attributes", Json::object());
+  attrs["role"] = role;
+  if (!is_new) attrs["target"] = member;
+  Check(*action, scope, attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  const std::string setup = op.value("setup", "send_invite");
+  if (is_new) {
+    Json entry = mb;
+    entry["status"] = setup == "assign_credentials" ? "active"
+                      : setup == "activate_later"   ? "pending"
+                                                    : "invited";
+    if (entry["status"] == "invited") {
+      Json inv{{"sentAt", cs_.now}};
+      int64_t days = M().operation_rules.at("invite").invitation_valid_for_days;
+      if (days > 0) inv["expiresAt"] = AddDays(cs_.now, days);
+      entry["invitation"] = inv;
+    }
+    (*next)["members"].push_back(entry);
+  }
+  AddBinding(next, member, role, scope);
+  Json facts{{"scope", scope}, {"role", role}};
+  if (is_new) facts["registered"] = mb.value("registered", true);
+  if (setup == "send_invite") Emit(out, i, "member_invited", member, facts);
+  if (setup == "activation_email") Emit(out, i, "activation_email", member, facts);
+}
+
+void Simulator::MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"], member = op["member"];
+  Json attrs = op.value("attributes", Json::object());
+  const Member* mb = MemberById(member);
+  if (kind == "resend_invitation" && mb->status != MemberStatus::kInvited) {
+    out->Deny(Reason("not_invited", "member " + Q(member) + " is " +
+                                        StatusName(mb->status) + ", not invited"));
+    return;
+  }
+  CheckOnMemberScopes(kind, member, op.value("scope", ""), attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  Json* entry = FindById(&(*next)["members"], member);
+  static const std::map<std::string, std::pair<const char*, const char*>> kStatus = {
+      {"block", {"blocked", "member_blocked"}},   {"unblock", {"active", "member_unblocked"}},
+      {"disable", {"disabled", "member_disabled"}}, {"enable", {"active", "member_enabled"}},
+      {"delete_member", {"removed", "member_deleted"}}};
+  if (kind == "resend_invitation") {
+    Json inv{{"sentAt", cs_.now}};
+    auto rule = M().operation_rules.find("invite");
+    if (rule != M().operation_rules.end() && rule->second.invitation_valid_for_days > 0) {
+      inv["expiresAt"] = AddDays(cs_.now, rule->second.invitation_valid_for_days);
+    }
+    (*entry)["invitation"] = inv;
+    Emit(out, i, "invitation_resent", member, Json::object());
+    return;
+  }
+  const auto& [status, event] = kStatus.at(kind);
+  (*entry)["status"] = status;
+  if (std::string(status) != "invited") entry->erase("invitation");
+  if (kind == "delete_member") {
+    RemoveBindings(next, [&](const Json& b) { return b.value("member", "") == member; });
+  }
+  Emit(out, i, event, member, Json::object());
+}
+
+void Simulator::RoleBindingOp(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"], member = op["member"], role = op["role"];
+  const std::string* action = ActionFor(kind, out);
+  if (action == nullptr) return;
+  std::vector<std::string> scopes;
+  if (op.contains("scope")) {
+    scopes.push_back(op["scope"]);
+  } else {
+    for (const Json& s : op["scopes"]) scopes.push_back(s);
+  }
+  Json attrs = op.value("attributes", Json::object());
+  attrs["role"] = role;
+  attrs["target"] = member;
+  for (const std::string& s : scopes) Check(*action, s, attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  for (const std::string& s : scopes) {
+    if (kind == "assign_role") {
+      AddBinding(next, member, role, s);
+      Emit(out, i, "role_assigned", member, Json{{"scope", s}, {"role", role}});
+    } else {
+      size_t n = RemoveBindings(next, [&](const Json& b) {
+        return b.value("member", "") == member && b.value("role", "") == role &&
+               b.value("scope", "") == s;
+      });
+      if (n == 0) {
+        out->Deny(Reason("no_such_binding", "member " + Q(member) + " does not hold " +
+                                                Q(role) + " on " + Q(s)));
+        return;
+      }
+      Emit(out, i, "role_revoked", member, Json{{"scope", s}, {"role", role}});
+    }
+  }
+}
+
+void Simulator::ChangeRole(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string member = op["member"], role = op["role"], scope = op["scope"];
+  const std::string* action = ActionFor("change_role", out);
+  if (action == nullptr) return;
+  const Role* to = RoleById(role);
+  const Json* held = BindingOf(state_, member, scope, to->family);
+  if (held == nullptr) {
+    out->Deny(Reason("no_such_binding", "member " + Q(member) + " holds no role of family " +
+                                            Q(M().families[to->family]) + " on " + Q(scope) +
+                                            " to change"));
+    return;
+  }
+  const std::string from = held->value("role", "");
+  Json attrs = op.value("attributes", Json::object());
+  attrs["role"] = role;
+  attrs["target"] = member;
+  Check(*action, scope, attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  RemoveBindings(next, [&](const Json& b) {
+    return b.value("member", "") == member && b.value("scope", "") == scope &&
+           b.value("role", "") == from;
+  });
+  AddBinding(next, member, role, scope);
+  const Role* was = RoleById(from);
+  const char* event = to->rank > was->rank   ? "role_upgraded"
+                      : to->rank < was->rank ? "role_downgraded"
+                                             : "role_changed";
+  Emit(out, i, event, member, Json{{"scope", scope}, {"role", role}, {"fromRole", from}});
+}
+
+void Simulator::RemoveOp(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"], member = op["member"];
+  Json attrs = op.value("attributes", Json::object());
+  if (kind == "remove_member") {
+    const std::string scope = op["scope"];
+    const std::string* action = ActionFor(kind, out);
+    if (action == nullptr) return;
+    attrs["target"] = member;
+    Check(*action, scope, attrs, out);
+    if (out->effect != Effect::kAllow) return;
+    const Index s = M().scope_index.at(scope);
+    size_t n = RemoveBindings(next, [&](const Json& b) {
+      if (b.value("member", "") != member) return false;
+      const Index* bs = M().scope_index.Get(b.value("scope", ""));
+      return bs != nullptr && M().IsAncestorOrSelf(s, *bs);
+    });
+    if (n == 0) {
+      out->Deny(Reason("no_such_binding", "member " + Q(member) + " holds no role on " +
+                                              Q(scope) + " or below"));
+      return;
+    }
+    Emit(out, i, "member_removed", member, Json{{"scope", scope}});
+    return;
+  }
+  // remove_role: every binding of the role, checked on each of its scopes.
+  const std::string role = op["role"];
+  const std::string* action = ActionFor(kind, out);
+  if (action == nullptr) return;
+  std::set<std::string> scopes;
+  for (const Json& b : state_["bindings"]) {
+    if (b.value("member", "") == member && b.value("role", "") == role) {
+      scopes.insert(b.value("scope", ""));
+    }
+  }
+  if (scopes.empty()) {
+    out->Deny(Reason("no_such_binding", "member " + Q(member) + " does not hold " + Q(role)));
+    return;
+  }
+  attrs["role"] = role;
+  attrs["target"] = member;
+  for (const std::string& s : scopes) Check(*action, s, attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  RemoveBindings(next, [&](const Json& b) {
+    return b.value("member", "") == member && b.value("role", "") == role;
+  });
+  for (const std::string& s : scopes) {
+    Emit(out, i, "role_revoked", member, Json{{"scope", s}, {"role", role}});
+  }
+}
+
+void Simulator::EditMember(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string member = op["member"];
+  CheckOnMemberScopes("edit_member", member, op.value("scope", ""),
+                      op.value("attributes", Json::object()), out);
+  if (out->effect != Effect::kAllow) return;
+  Json* entry = FindById(&(*next)["members"], member);
+  Json changed = Json::array();
+  for (const char* k : {"name", "email"}) {
+    if (op.contains(k)) {
+      (*entry)[k] = op[k];
+      changed.push_back(k);
+    }
+  }
+  Emit(out, i, "member_edited", member, Json{{"fields", changed}});
+}
+
+void Simulator::AddMembers(size_t, const Json& op, Json* next, Outcome* out) {
+  const std::string* action = ActionFor("add_members", out);
+  if (action == nullptr) return;
+  Check(*action, op["scope"], op.value("attributes", Json::object()), out);
+  if (out->effect != Effect::kAllow) return;
+  for (const Json& mb : op["members"]) {
+    Json entry = mb;
+    entry["status"] = "pending";  // unassigned until activated
+    (*next)["members"].push_back(entry);
+  }
+}
+
+void Simulator::ActivateMember(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string member = op["member"], setup = op["setup"];
+  Json attrs = op.value("attributes", Json::object());
+  if (op.contains("role")) attrs["role"] = op["role"];
+  CheckOnMemberScopes("activate_member", member, op.value("scope", ""), attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  Json* entry = FindById(&(*next)["members"], member);
+  if (setup == "assign_credentials") {
+    (*entry)["status"] = "active";
+    entry->erase("invitation");
+  } else if (setup == "send_invite" || setup == "activation_email") {
+    (*entry)["status"] = "invited";
+    (*entry)["invitation"] = Json{{"sentAt", cs_.now}};
+  }
+  if (op.contains("role")) AddBinding(next, member, op["role"], op["scope"]);
+  Json facts = Json::object();
+  if (op.contains("role")) facts = Json{{"role", op["role"]}, {"scope", op["scope"]}};
+  if (setup == "send_invite") Emit(out, i, "member_invited", member, facts);
+  if (setup == "activation_email") Emit(out, i, "activation_email", member, facts);
+}
+
+void Simulator::SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"], role = op["role"], scope = op["scope"];
+  auto rule_it = M().operation_rules.find(kind);
+  if (rule_it == M().operation_rules.end()) {
+    rule_it = M().operation_rules.find("request_self_upgrade");
+  }
+  if (rule_it == M().operation_rules.end()) {
+    ActionFor(kind, out);
+    return;
+  }
+  const std::string action = rule_it->second.action;
+  Json& records = (*next)["verifications"];
+  Json* record = nullptr;
+  for (Json& v : records) {
+    if (v.value("member", "") == actor_ && v.value("role", "") == role &&
+        v.value("scope", "") == scope) {
+      record = &v;
+    }
+  }
+  if (kind != "request_self_upgrade" && record == nullptr) {
+    out->Deny(Reason("no_pending_verification",
+                     "there is no pending verification for " + Q(role) + " on " + Q(scope)));
+    return;
+  }
+  if (kind == "complete_self_upgrade" && (*record)["expiresAt"].get<std::string>() < cs_.now) {
+    out->Deny(Reason("verification_expired",
+                     "the verification expired at " + (*record)["expiresAt"].get<std::string>(),
+                     Json{{"expiresAt", (*record)["expiresAt"]}}));
+    return;
+  }
+  Json attrs = op.value("attributes", Json::object());
+  attrs["role"] = role;
+  Check(action, scope, attrs, out);
+  if (out->effect == Effect::kDeny) return;
+  if (kind == "complete_self_upgrade" || out->verifications.empty()) {
+    // The verification is done (or none is needed): the upgrade takes effect.
+    out->effect = out->approvals.empty() ? Effect::kAllow : out->effect;
+    out->verifications = Json::array();
+    if (out->effect != Effect::kAllow) return;
+    const Role* to = RoleById(role);
+    const Json* held = BindingOf(state_, actor_, scope, to->family);
+    std::string from = held ? held->value("role", "") : "";
+    RemoveBindings(next, [&](const Json& b) {
+      return b.value("member", "") == actor_ && b.value("scope", "") == scope &&
+             b.value("role", "") == from;
+    });
+    AddBinding(next, actor_, role, scope);
+    Json kept = Json::array();
+    for (Json& v : records) {
+      if (!(v.value("member", "") == actor_ && v.value("role", "") == role &&
+            v.value("scope", "") == scope)) {
+        kept.push_back(std::move(v));
+      }
+    }
+    records = std::move(kept);
+    Emit(out, i, "role_upgraded", actor_, Json{{"scope", scope}, {"role", role}, {"fromRole", from}});
+    return;
+  }
+  // Conditional on a verification: (re)issue the record; a new one invalidates
+  // the previous one.
+  const Json& v = out->verifications[0];
+  Json fresh{{"member", actor_},
+             {"role", role},
+             {"scope", scope},
+             {"rule", v["rule"]},
+             {"method", v["method"]},
+             {"issuedAt", cs_.now},
+             {"expiresAt", AddDays(cs_.now, v["validForDays"].get<int64_t>())}};
+  if (record != nullptr) {
+    fresh["id"] = (*record)["id"];
+    *record = fresh;
+  } else {
+    fresh["id"] = NextId(records, "verification-");
+    records.push_back(fresh);
+  }
+  Emit(out, i, record != nullptr ? "verification_resent" : "verification_sent", actor_,
+       Json{{"scope", scope}, {"role", role}, {"method", v["method"]},
+            {"expiresAt", fresh["expiresAt"]}});
+}
+
+void Simulator::ClaimRole(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string* action = ActionFor("claim_role", out);
+  if (action == nullptr) return;
+  const std::string role = op["role"], scope = op["scope"];
+  Json attrs = op.value("attributes", Json::object());
+  attrs["role"] = role;
+  Check(*action, scope, attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  AddBinding(next, actor_, role, scope);
+  Emit(out, i, "role_claimed", actor_, Json{{"scope", scope}, {"role", role}});
+}
+
+void Simulator::RoleDefinition(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"];
+  const std::string* action = ActionFor(kind, out);
+  if (action == nullptr) return;
+  const std::string id = op["role"].is_object() ? op["role"]["id"].get<std::string>()
+                                                : op["role"].get<std::string>();
+  if (kind != "define_role") {
+    const Role* r = RoleById(id);
+    if (r == nullptr || !r->custom) {
+      out->Deny(Reason("role_not_custom", "role " + Q(id) +
+                                              " is part of the policy, not a custom role"));
+      return;
+    }
+  }
+  Check(*action, op["scope"], op.value("attributes", Json::object()), out);
+  if (out->effect != Effect::kAllow) return;
+  Json& roles = (*next)["roles"];
+  if (kind == "delete_role") {
+    Json kept = Json::array();
+    for (Json& r : roles) {
+      if (r.value("id", "") != id) kept.push_back(std::move(r));
+    }
+    roles = std::move(kept);
+    RemoveBindings(next, [&](const Json& b) { return b.value("role", "") == id; });
+    Emit(out, i, "role_deleted", actor_, Json{{"role", id}});
+    return;
+  }
+  Json role = op["role"];
+  role["custom"] = true;
+  if (kind == "define_role") {
+    roles.push_back(role);
+  } else {
+    *FindById(&roles, id) = role;
+  }
+  Emit(out, i, kind == "define_role" ? "role_defined" : "role_edited", actor_, Json{{"role", id}});
+}
+
+void Simulator::ApprovalRuleOp(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"];
+  const std::string* action = ActionFor(kind, out);
+  if (action == nullptr) return;
+  Check(*action, op["scope"], op.value("attributes", Json::object()), out);
+  if (out->effect != Effect::kAllow) return;
+  Json& rules = (*next)["approvalRules"];
+  std::string id = op["rule"].is_object() ? op["rule"]["id"].get<std::string>()
+                                          : op["rule"].get<std::string>();
+  if (kind == "delete_approval_rule") {
+    Json kept = Json::array();
+    for (Json& r : rules) {
+      if (r.value("id", "") != id) kept.push_back(std::move(r));
+    }
+    rules = std::move(kept);
+  } else if (Json* existing = FindById(&rules, id)) {
+    *existing = op["rule"];
+  } else {
+    rules.push_back(op["rule"]);
+  }
+  Emit(out, i, "approval_rule_changed", actor_, Json{{"rule", id}});
+}
+
+// The status of an approval request in `m` at `now`, as in ApprovalStatus.
+Json RequestStatus(const Model& m, const Json& request, const std::string& now) {
+  const ApprovalRule* rule = nullptr;
+  for (const ApprovalRule& r : m.approval_rules) {
+    if (r.id == request.value("rule", "")) rule = &r;
+  }
+  const Index* resource = m.scope_index.Get(request.value("resource", ""));
+  const Index* requester = m.member_index.Get(request.value("requester", ""));
+  std::vector<std::string> eligible;
+  if (rule != nullptr && resource != nullptr && requester != nullptr) {
+    eligible = EligibleApprovers(m, *rule, *resource, *requester, now);
+  }
+  std::set<std::string> approvals, rejections;
+  for (const Json& d : request.value("decisions", Json::array())) {
+    std::string who = d.value("member", "");
+    if (!std::binary_search(eligible.begin(), eligible.end(), who)) continue;
+    (d.value("decision", "") == "approve" ? approvals : rejections).insert(who);
+  }
+  int64_t quorum = rule ? rule->quorum : 1;
+  std::string status = "pending";
+  if (rule == nullptr) {
+    status = "rejected";  // its rule is gone: nothing can approve it
+  } else if (!rejections.empty()) {
+    status = "rejected";
+  } else if (static_cast<int64_t>(approvals.size()) >= quorum) {
+    status = "approved";
+  } else if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() < now) {
+    status = "expired";
+  }
+  return Json{{"ok", true},
+              {"request", request.value("id", "")},
+              {"status", status},
+              {"approvals", approvals},
+              {"rejections", rejections},
+              {"eligible", eligible},
+              {"quorum", quorum}};
+}
+
+void Simulator::DecideRequest(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string id = op["request"];
+  Json* request = FindById(&(*next)["approvalRequests"], id);
+  if (request == nullptr) {
+    out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
+    return;
+  }
+  Json status = RequestStatus(M(), *request, cs_.now);
+  const Json& eligible = status["eligible"];
+  if (std::find(eligible.begin(), eligible.end(), actor_) == eligible.end()) {
+    out->Deny(Reason("not_an_approver", "member " + Q(actor_) +
+                                            " cannot approve request " + Q(id),
+                     Json{{"eligible", eligible}}));
+    return;
+  }
+  if (status["status"] != "pending") {
+    out->Deny(Reason("request_not_pending", "request " + Q(id) + " is already " +
+                                                status["status"].get<std::string>()));
+    return;
+  }
+  (*request)["decisions"].push_back(
+      Json{{"member", actor_}, {"decision", op["decision"]}, {"at", cs_.now}});
+  Emit(out, i, "request_decided", (*request)["requester"].get<std::string>(),
+       Json{{"request", id}, {"decision", op["decision"]}});
+}
+
+void Simulator::ApplyApproved(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string id = op["request"];
+  const Json* request = FindById(state_["approvalRequests"], id);
+  if (request == nullptr) {
+    out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
+    return;
+  }
+  std::string group = request->value("group", id);
+  std::vector<std::string> members;
+  for (const Json& r : state_["approvalRequests"]) {
+    if (r.value("group", r.value("id", "")) != group) continue;
+    Json status = RequestStatus(M(), r, cs_.now);
+    if (status["status"] != "approved") {
+      out->Deny(Reason("request_not_approved",
+                       "request " + Q(r.value("id", "")) + " is " +
+                           status["status"].get<std::string>(),
+                       Json{{"request", r.value("id", "")}, {"status", status["status"]}}));
+      return;
+    }
+    members.push_back(r.value("id", ""));
+  }
+  // The operation runs as its requester, its approvals given.
+  std::string saved = actor_;
+  actor_ = request->value("requester", "");
+  skip_approvals_ = true;
+  Apply(i, (*request)["operation"], next, out);
+  skip_approvals_ = false;
+  actor_ = saved;
+  if (out->effect != Effect::kAllow) return;
+  Json kept = Json::array();
+  for (Json& r : (*next)["approvalRequests"]) {
+    if (std::find(members.begin(), members.end(), r.value("id", "")) == members.end()) {
+      kept.push_back(std::move(r));
+    }
+  }
+  (*next)["approvalRequests"] = std::move(kept);
+}
+
+void Simulator::Apply(size_t i, const Json& op, Json* next, Outcome* out) {
+  const std::string kind = op["op"];
+  if (kind == "invite") return Invite(i, op, next, out);
+  if (kind == "accept_invitation") {
+    const Member* mb = MemberById(actor_);
+    if (mb->status != MemberStatus::kInvited) {
+      out->Deny(Reason("not_invited", "member " + Q(actor_) + " has no open invitation"));
+      return;
+    }
+    if (!mb->invitation_expires_at.empty() && mb->invitation_expires_at < cs_.now) {
+      out->Deny(Reason("invitation_expired", "the invitation expired at " +
+                                                 mb->invitation_expires_at,
+                       Json{{"expiresAt", mb->invitation_expires_at}}));
+      return;
+    }
+    Json* entry = FindById(&(*next)["members"], actor_);
+    (*entry)["status"] = "active";
+    (*entry)["registered"] = true;
+    entry->erase("invitation");
+    Emit(out, i, "invitation_accepted", actor_, Json::object());
+    return;
+  }
+  if (kind == "resend_invitation" || kind == "block" || kind == "unblock" || kind == "disable" ||
+      kind == "enable" || kind == "delete_member") {
+    return MemberStatusOp(i, op, next, out);
+  }
+  if (kind == "assign_role" || kind == "revoke_role") return RoleBindingOp(i, op, next, out);
+  if (kind == "change_role") return ChangeRole(i, op, next, out);
+  if (kind == "remove_member" || kind == "remove_role") return RemoveOp(i, op, next, out);
+  if (kind == "edit_member") return EditMember(i, op, next, out);
+  if (kind == "add_members") return AddMembers(i, op, next, out);
+  if (kind == "activate_member") return ActivateMember(i, op, next, out);
+  if (kind == "request_self_upgrade" || kind == "resend_verification" ||
+      kind == "complete_self_upgrade") {
+    return SelfUpgrade(i, op, next, out);
+  }
+  if (kind == "claim_role") return ClaimRole(i, op, next, out);
+  if (kind == "define_role" || kind == "edit_role" || kind == "delete_role") {
+    return RoleDefinition(i, op, next, out);
+  }
+  if (kind == "set_approval_rule" || kind == "delete_approval_rule") {
+    return ApprovalRuleOp(i, op, next, out);
+  }
+  if (kind == "decide_request") return DecideRequest(i, op, next, out);
+  return ApplyApproved(i, op, next, out);
+}
+
+// Permission ids a member holds anywhere (live bindings, active member).
+std::set<std::string> HeldAnywhere(const Model& m, const std::string& member,
+                                   const std::string& now) {
+  std::set<std::string> out;
+  const Index* i = m.member_index.Get(member);
+  if (i == nullptr || m.members[*i].status != MemberStatus::kActive) return out;
+  m.ForEachBindingOfMember(*i, [&](uint32_t b) {
+    const Binding& bd = m.bindings[b];
+    if (Model::Expired(bd, now)) return;
+    for (size_t p = 0; p < m.permissions.size(); ++p) {
+      if (m.roles[bd.role].permissions.Test(static_cast<Index>(p))) {
+        out.insert(m.permissions[p].id);
+      }
+    }
+  });
+  return out;
+}
+
+const Invariant* FindInvariant(const Model& m, const char* kind) {
+  for (const Invariant& inv : m.invariants) {
+    if (inv.kind == kind) return &inv;
+  }
+  return nullptr;
+}
+
+Json Simulator::Run(bool include_bundle) {
+  Json results = Json::array();
+  Json events = Json::array();
+  std::map<std::pair<std::string, std::string>, std::pair<Breach, size_t>> new_breaches;
+  auto base_breaches = MinHolderBreaches(base_.model(), cs_.now);
+  std::set<std::string> warnings_before;
+  {
+    LoadResult again = CompilePolicy(state_);
+    for (const Error& w : again.warnings) warnings_before.insert(w.pointer + w.code);
+  }
+  Json violations = Json::array();
+  int64_t allowed = 0, denied = 0, conditional = 0;
+  bool error_violation = false;
+
+  for (size_t i = 0; i < cs_.operations->size(); ++i) {
+    const Json& op = (*cs_.operations)[i];
+    Outcome out;
+    Json next = state_;
+    Apply(i, op, &next, &out);
+    bool changed = false;
+    if (out.effect == Effect::kConditional && !out.approvals.empty()) {
+      RequestApprovals(i, op, &next, &out);
+      changed = true;
+    } else if (out.effect != Effect::kDeny) {
+      changed = next != state_;
+    }
+    if (changed) {
+      LoadResult compiled = CompilePolicy(next);
+      if (!compiled.ok()) {
+        // The change would break the bundle: an error invariant, or an invalid
+        // definition. Nothing of it is applied.
+        for (const Error& e : compiled.errors) {
+          std::string kind = e.code == "duplicate_email"           ? "unique_email"
+                             : e.code == "exclusive_role_conflict" ? "exclusive_role"
+                                                                   : "";
+          if (!kind.empty()) {
+            const Invariant* inv = FindInvariant(M(), kind.c_str());
+            violations.push_back(Json{{"invariant", inv ? inv->id : kind},
+                                      {"kind", kind},
+                                      {"severity", "error"},
+                                      {"op", static_cast<int64_t>(i)},
+                                      {"message", e.message}});
+            error_violation = true;
+          }
+          out.Deny(Reason(kind.empty() ? "invalid_change" : "violates_invariant",
+                          kind.empty() ? "the change would make the policy invalid: " +
+                                             e.pointer + ": " + e.message
+                                       : e.message,
+                          Json{{"error", e.code}}));
+        }
+        out.events.clear();
+        out.approvals = Json::array();
+        out.verifications = Json::array();
+      } else {
+        // custom_role_within_creator: a custom role may not grant more than its
+        // creator holds.
+        std::string kind = op["op"];
+        const Invariant* within = FindInvariant(M(), "custom_role_within_creator");
+        bool reverted = false;
+        if (within && (kind == "define_role" || kind == "edit_role") &&
+            out.effect == Effect::kAllow) {
+          const Model& after = compiled.policy->model();
+          const Role& r = after.roles[after.role_index.at(op["role"]["id"].get<std::string>())];
+          std::set<std::string> held = HeldAnywhere(M(), actor_, cs_.now);
+          Json beyond = Json::array();
+          for (size_t p = 0; p < after.permissions.size(); ++p) {
+            if (r.permissions.Test(static_cast<Index>(p)) && !held.count(after.permissions[p].id)) {
+              beyond.push_back(after.permissions[p].id);
+            }
+          }
+          if (!beyond.empty()) {
+            violations.push_back(Json{{"invariant", within->id},
+                                      {"kind", within->kind},
+                                      {"severity", within->severity},
+                                      {"op", static_cast<int64_t>(i)},
+                                      {"role", r.id},
+                                      {"permissions", beyond},
+                                      {"message", "custom role `" + r.id +
+                                                      "` grants permissions its creator `" +
+                                                      actor_ + "` does not hold"}});
+            if (within->severity == "error") {
+              error_violation = true;
+              reverted = true;
+              out.Deny(Reason("violates_invariant",
+                              "a custom role may not grant more than its creator holds",
+                              Json{{"invariant", within->id}}));
+              out.events.clear();
+            }
+          }
+        }
+        if (!reverted) {
+          for (const Error& w : compiled.warnings) {
+            if (warnings_before.insert(w.pointer + w.code).second) {
+              const Invariant* inv = FindInvariant(M(), "unique_email");
+              violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
+                                        {"kind", "unique_email"},
+                                        {"severity", "warning"},
+                                        {"op", static_cast<int64_t>(i)},
+                                        {"message", w.message}});
+            }
+          }
+          auto before = MinHolderBreaches(M(), cs_.now);
+          owned_ = compiled.policy;
+          cur_ = owned_.get();
+          state_ = std::move(next);
+          for (auto& [key, breach] : MinHolderBreaches(M(), cs_.now)) {
+            if (!before.count(key) && !base_breaches.count(key) && !new_breaches.count(key)) {
+              new_breaches.emplace(key, std::make_pair(breach, i));
+            }
+          }
+        }
+      }
+    }
+    switch (out.effect) {
+      case Effect::kAllow: ++allowed; break;
+      case Effect::kDeny: ++denied; break;
+      case Effect::kConditional: ++conditional; break;
+    }
+    for (Json& e : out.events) events.push_back(std::move(e));
+    results.push_back(Json{{"index", static_cast<int64_t>(i)},
+                           {"op", op["op"]},
+                           {"effect", EffectName(out.effect)},
+                           {"checks", std::move(out.checks)},
+                           {"reasons", std::move(out.reasons)},
+                           {"requirements",
+                            {{"approvals", std::move(out.approvals)},
+                             {"verifications", std::move(out.verifications)}}}});
+  }
+  // min_holders breaches introduced and still present at the end.
+  auto final_breaches = MinHolderBreaches(M(), cs_.now);
+  for (const auto& [key, entry] : new_breaches) {
+    if (!final_breaches.count(key)) continue;
+    const Breach& b = entry.first;
+    violations.push_back(Json{{"invariant", b.invariant},
+                              {"kind", b.kind},
+                              {"severity", b.severity},
+                              {"scope", b.scope},
+                              {"have", b.have},
+                              {"need", b.need},
+                              {"op", static_cast<int64_t>(entry.second)},
+                              {"message", b.message}});
+    if (b.severity == "error") error_violation = true;
+  }
+  std::stable_sort(violations.begin(), violations.end(), [](const Json& a, const Json& b) {
+    return a["op"] < b["op"];
+  });
+
+  std::string revision_after = base_.revision();
+  Json after = state_;
+  if (cur_ != &base_) {
+    after.erase("revision");
+    revision_after = ContentRevision(after);
+    after["revision"] = revision_after;
+  }
+  Json result{{"ok", true},
+              {"baseRevision", base_.revision()},
+              {"revisionAfter", revision_after},
+              {"operations", std::move(results)},
+              {"accessDiff", AccessDiff(base_.model(), M(), cs_.now)},
+              {"violations", std::move(violations)},
+              {"events", std::move(events)},
+              {"summary",
+               {{"allowed", allowed},
+                {"denied", denied},
+                {"conditional", conditional},
+                {"blocked", denied > 0 || conditional > 0 || error_violation}}}};
+  if (include_bundle) result["bundleAfter"] = std::move(after);
+  return result;
+}
+
+// Every difference between `expected` and `actual`, with pointers.
+void Diff(const Json& expected, const Json& actual, const std::string& pointer, Json* out) {
+  if (expected.is_object() && actual.is_object()) {
+    std::set<std::string> keys;
+    for (auto it = expected.begin(); it != expected.end(); ++it) keys.insert(it.key());
+    for (auto it = actual.begin(); it != actual.end(); ++it) keys.insert(it.key());
+    for (const std::string& k : keys) {
+      std::string p = PointerAppend(pointer, k);
+      auto e = expected.find(k);
+      auto a = actual.find(k);
+      if (e == expected.end()) {
+        out->push_back(Json{{"pointer", p}, {"actual", *a}});
+      } else if (a == actual.end()) {
+        out->push_back(Json{{"pointer", p}, {"expected", *e}});
+      } else {
+        Diff(*e, *a, p, out);
+      }
+    }
+    return;
+  }
+  if (expected.is_array() && actual.is_array()) {
+    size_t n = std::max(expected.size(), actual.size());
+    for (size_t i = 0; i < n; ++i) {
+      std::string p = PointerAppend(pointer, i);
+      if (i >= expected.size()) {
+        out->push_back(Json{{"pointer", p}, {"actual", actual[i]}});
+      } else if (i >= actual.size()) {
+        out->push_back(Json{{"pointer", p}, {"expected", expected[i]}});
+      } else {
+        Diff(expected[i], actual[i], p, out);
+      }
+    }
+    return;
+  }
+  if (expected != actual) {
+    out->push_back(Json{{"pointer", pointer}, {"expected", expected}, {"actual", actual}});
+  }
+}
+
+}  // namespace
+}  // namespace internal
+
+Json Policy::Simulate(const Json& change_set, bool include_bundle) const {
+  internal::ChangeSet cs;
+  Errors errors = internal::ReadChangeSet(*model_, change_set, Limits(), &cs);
+  if (!errors.empty()) return ErrorsToJson(errors);
+  return internal::Simulator(*this, cs).Run(include_bundle);
+}
+
+Json Policy::Verify(const Json& change_set, const Json& preview) const {
+  Json actual = Simulate(change_set, preview.is_object() && preview.contains("bundleAfter"));
+  if (!actual.value("ok", false)) return actual;
+  Json differences = Json::array();
+  internal::Diff(preview, actual, "", &differences);
+  return Json{{"ok", true},
+              {"match", differences.empty()},
+              {"revision", revision()},
+              {"differences", std::move(differences)}};
+}
+
+Json Policy::ApprovalStatus(const Json& query) const {
+  Errors errors;
+  internal::Shape shape(&errors);
+  std::string id, now;
+  if (shape.Object(query, "", {"request", "now"})) {
+    if (const std::string* r = shape.Id(query, "request", "", true)) id = *r;
+    if (const std::string* n = shape.Timestamp(query, "now", "", true)) now = *n;
+  }
+  const Json* request = nullptr;
+  if (errors.empty()) {
+    if (auto it = model_->bundle.find("approvalRequests"); it != model_->bundle.end()) {
+      for (const Json& r : *it) {
+        if (r.value("id", "") == id) request = &r;
+      }
+    }
+    if (request == nullptr) {
+      errors.push_back({"unknown_request", "/request", "unknown approval request `" + id + "`"});
+    }
+  }
+  if (!errors.empty()) return ErrorsToJson(errors);
+  return internal::RequestStatus(*model_, *request, now);
+}
+
+}  // namespace rolegate

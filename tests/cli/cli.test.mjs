@@ -1,0 +1,236 @@
+// Runs the real CLI (build/native/rolegate) on change sets: `apply` writes the bundle
+// atomically or refuses a blocked change set without touching the file, `verify`
+// matches the CLI's own `simulate` output and reports a tampered preview, and a stale
+// baseRevision is invalid input. Every test works on a copy of
+// examples/bt-business/bundle.json in its own temporary directory.
+// The whole file is skipped when the binary has not been built.
+// Run: node --test tests/cli/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..", "..");
+const BIN = path.join(root, "build", "native", "rolegate");
+const EXAMPLE = path.join(root, "examples", "bt-business", "bundle.json");
+const NOW = "2026-12-01T09:00:00Z";
+
+/** Runs the CLI; returns {code, stdout, stderr}. */
+function run(args, input) {
+  const r = spawnSync(BIN, args, { encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function describe(r) {
+  return `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+}
+
+/** The one JSON line a command printed. */
+function json(r) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch (e) {
+    assert.fail(`output is not one JSON document (${e.message})\n${describe(r)}`);
+  }
+}
+
+/**
+ * A temporary directory holding bundle.json: the example bundle, with `change_role`
+ * authorised by roles.manage (docs/changes.md, "operations") when it is not already.
+ * Returns {dir, bundle, revision}.
+ */
+function workspace(t) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolegate-cli-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const doc = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
+  doc.operations ??= {};
+  doc.operations.change_role ??= { action: "roles.manage" };
+  const bundle = path.join(dir, "bundle.json");
+  fs.writeFileSync(bundle, JSON.stringify(doc, null, 2) + "\n");
+  const v = run(["validate", "--format", "json", bundle]);
+  assert.equal(v.code, 0, `the test bundle must be valid\n${describe(v)}`);
+  return { dir, bundle, revision: json(v).revision };
+}
+
+/** Writes a change set of `operations` by `actor` to dir/name; returns its path. */
+function changeSet(dir, name, { baseRevision, actor, operations }) {
+  const file = path.join(dir, name);
+  const doc = { format: "rolegate-changeset/1", baseRevision, actor, now: NOW, operations };
+  fs.writeFileSync(file, JSON.stringify(doc) + "\n");
+  return file;
+}
+
+// Olivia, super admin of acc-1001, makes Raj super admin there: allowed.
+const PROMOTE_RAJ = [{ op: "change_role", member: "m-raj", scope: "acc-1001", role: "billing.super_admin" }];
+// Raj, admin of acc-1001 (manages up to admin), makes Alex super admin: denied.
+const RAJ_PROMOTES_ALEX = [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.super_admin" }];
+
+function tempFilesIn(dir) {
+  return fs.readdirSync(dir).filter((name) => name.includes(".tmp-"));
+}
+
+if (!fs.existsSync(BIN)) {
+  test("rolegate simulate / verify / apply", {
+    skip: `the rolegate CLI is not built (${path.relative(root, BIN)} is missing); build it with \`cmake --build build/native\` to run these tests`,
+  }, () => {});
+} else {
+  test("apply writes the bundle after the change atomically", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const cs = changeSet(dir, "promote.json", { baseRevision: revision, actor: "m-olivia", operations: PROMOTE_RAJ });
+
+    const sim = run(["simulate", bundle, cs]);
+    assert.equal(sim.code, 0, describe(sim));
+    const simulated = json(sim);
+    assert.equal(simulated.ok, true);
+    assert.equal(simulated.summary.blocked, false);
+    assert.notEqual(simulated.revisionAfter, revision);
+
+    const r = run(["apply", bundle, cs]);
+    assert.equal(r.code, 0, describe(r));
+    const m = /^applied: (.+) \(revision (\S+)\)\n$/.exec(r.stdout);
+    assert.ok(m, `unexpected output\n${describe(r)}`);
+    assert.equal(m[1], bundle);
+    assert.equal(m[2], simulated.revisionAfter);
+
+    const text = fs.readFileSync(bundle, "utf8");
+    assert.ok(text.endsWith("}\n"), "the bundle ends with a newline");
+    const written = JSON.parse(text);
+    const binding = written.bindings.find((b) => b.member === "m-raj" && b.scope === "acc-1001");
+    assert.equal(binding?.role, "billing.super_admin");
+    const v = run(["validate", "--format", "json", bundle]);
+    assert.equal(v.code, 0, describe(v));
+    assert.equal(json(v).revision, simulated.revisionAfter);
+    assert.deepEqual(tempFilesIn(dir), [], "no temporary file is left behind");
+
+    // The same change set is now stale against the bundle it changed.
+    const again = run(["apply", bundle, cs]);
+    assert.equal(again.code, 3, describe(again));
+    assert.equal(fs.readFileSync(bundle, "utf8"), text);
+  });
+
+  test("apply --output writes elsewhere and leaves BUNDLE alone", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const before = fs.readFileSync(bundle);
+    const cs = changeSet(dir, "promote.json", { baseRevision: revision, actor: "m-olivia", operations: PROMOTE_RAJ });
+    const out = path.join(dir, "after.json");
+    const r = run(["apply", bundle, cs, "--output", out]);
+    assert.equal(r.code, 0, describe(r));
+    assert.ok(r.stdout.startsWith(`applied: ${out} (revision `), describe(r));
+    assert.deepEqual(fs.readFileSync(bundle), before);
+    assert.equal(run(["validate", out]).code, 0);
+    assert.deepEqual(tempFilesIn(dir), []);
+  });
+
+  test("apply refuses a blocked change set and leaves the file byte-identical", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const before = fs.readFileSync(bundle);
+    const cs = changeSet(dir, "blocked.json", { baseRevision: revision, actor: "m-raj", operations: RAJ_PROMOTES_ALEX });
+
+    const sim = run(["simulate", bundle, cs]);
+    assert.equal(sim.code, 2, describe(sim));
+    assert.equal(json(sim).summary.blocked, true);
+
+    const r = run(["apply", bundle, cs]);
+    assert.equal(r.code, 2, describe(r));
+    assert.match(r.stdout, /^refused: /);
+    assert.match(r.stdout, /#0 change_role m-alex on acc-1001 -> billing\.super_admin: DENY/);
+    assert.deepEqual(fs.readFileSync(bundle), before, "the bundle is untouched");
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["blocked.json", "bundle.json"]);
+
+    const asJson = run(["apply", "--format", "json", bundle, cs]);
+    assert.equal(asJson.code, 2, describe(asJson));
+    const result = json(asJson);
+    assert.equal(result.summary.blocked, true);
+    assert.equal(result.bundleAfter, undefined);
+    assert.deepEqual(fs.readFileSync(bundle), before);
+  });
+
+  test("simulate --format text reports each operation and the summary", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const cs = changeSet(dir, "promote.json", { baseRevision: revision, actor: "m-olivia", operations: PROMOTE_RAJ });
+    const r = run(["simulate", "--format", "text", bundle, cs]);
+    assert.equal(r.code, 0, describe(r));
+    assert.match(r.stdout, /^#0 change_role m-raj on acc-1001 -> billing\.super_admin: ALLOW$/m);
+    assert.match(r.stdout, /^Access changes:/m);
+    assert.match(r.stdout, /^Violations:/m);
+    assert.match(r.stdout, /^Notifications:/m);
+    assert.match(r.stdout, /^summary: 1 allowed, 0 conditional, 0 denied; can be applied /m);
+  });
+
+  test("verify matches the CLI's own simulate output", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const cs = changeSet(dir, "promote.json", { baseRevision: revision, actor: "m-olivia", operations: PROMOTE_RAJ });
+    const sim = run(["simulate", bundle, cs]);
+    assert.equal(sim.code, 0, describe(sim));
+    const preview = path.join(dir, "preview.json");
+    fs.writeFileSync(preview, sim.stdout);
+
+    const r = run(["verify", bundle, cs, preview]);
+    assert.equal(r.code, 0, describe(r));
+    const result = json(r);
+    assert.equal(result.ok, true);
+    assert.equal(result.match, true);
+    assert.deepEqual(result.differences, []);
+
+    // The preview may come on stdin; text says "match".
+    const text = run(["verify", "--format", "text", bundle, cs, "-"], sim.stdout);
+    assert.equal(text.code, 0, describe(text));
+    assert.equal(text.stdout, "match\n");
+  });
+
+  test("verify reports the differences of a tampered preview", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const cs = changeSet(dir, "promote.json", { baseRevision: revision, actor: "m-olivia", operations: PROMOTE_RAJ });
+    const sim = run(["simulate", bundle, cs]);
+    assert.equal(sim.code, 0, describe(sim));
+    const tampered = JSON.parse(sim.stdout);
+    tampered.operations[0].effect = "deny";
+    const preview = path.join(dir, "preview.json");
+    fs.writeFileSync(preview, JSON.stringify(tampered));
+
+    const r = run(["verify", bundle, cs, preview]);
+    assert.equal(r.code, 2, describe(r));
+    const result = json(r);
+    assert.equal(result.ok, true);
+    assert.equal(result.match, false);
+    const difference = result.differences.find((d) => d.pointer === "/operations/0/effect");
+    assert.ok(difference, `no difference at /operations/0/effect: ${JSON.stringify(result.differences)}`);
+    assert.equal(difference.expected, "deny");
+    assert.equal(difference.actual, "allow");
+
+    const text = run(["verify", "--format", "text", bundle, cs, preview]);
+    assert.equal(text.code, 2, describe(text));
+    assert.match(text.stdout, /^\d+ differences?:\n/);
+    assert.match(text.stdout, /^ {2}\/operations\/0\/effect: expected "deny", actual "allow"$/m);
+  });
+
+  test("a stale baseRevision is invalid input (exit 3)", (t) => {
+    const { dir, bundle, revision } = workspace(t);
+    const stale = "fnv1a64:0000000000000000";
+    assert.notEqual(stale, revision);
+    const cs = changeSet(dir, "stale.json", { baseRevision: stale, actor: "m-olivia", operations: PROMOTE_RAJ });
+
+    const r = run(["simulate", bundle, cs]);
+    assert.equal(r.code, 3, describe(r));
+    const result = json(r);
+    assert.equal(result.ok, false);
+    assert.ok(result.errors.some((e) => e.code === "stale_revision"), JSON.stringify(result.errors));
+
+    const text = run(["simulate", "--format", "text", bundle, cs]);
+    assert.equal(text.code, 3, describe(text));
+    assert.match(text.stdout, /stale_revision/);
+
+    const before = fs.readFileSync(bundle);
+    const apply = run(["apply", bundle, cs]);
+    assert.equal(apply.code, 3, describe(apply));
+    assert.deepEqual(fs.readFileSync(bundle), before);
+
+    const verify = run(["verify", bundle, cs, cs]);
+    assert.equal(verify.code, 3, describe(verify));
+  });
+}
