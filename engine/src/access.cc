@@ -6,35 +6,6 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-// What decides a member's access, as text: the member entry and its bindings.
-std::map<std::string, std::string> MemberSignatures(const Json& bundle) {
-  std::map<std::string, std::string> out;
-  if (auto it = bundle.find("members"); it != bundle.end()) {
-    for (const Json& mb : *it) out[mb.value("id", "")] = Canonical(mb) + "|";
-  }
-  std::map<std::string, std::vector<std::string>> bindings;
-  if (auto it = bundle.find("bindings"); it != bundle.end()) {
-    for (const Json& b : *it) {
-      bindings[b.value("member", "")].push_back(b.value("role", "") + "@" + b.value("scope", "") +
-                                               "~" + b.value("expiresAt", ""));
-    }
-  }
-  for (auto& [member, list] : bindings) {
-    std::sort(list.begin(), list.end());
-    std::string& sig = out[member];
-    for (const std::string& s : list) sig += s + ";";
-  }
-  return out;
-}
-
-std::map<std::string, std::string> RoleSignatures(const Json& bundle) {
-  std::map<std::string, std::string> out;
-  if (auto it = bundle.find("roles"); it != bundle.end()) {
-    for (const Json& r : *it) out[r.value("id", "")] = Canonical(r);
-  }
-  return out;
-}
-
 // Members holding (in `m`) one of `roles`.
 void HoldersOf(const Model& m, const std::set<std::string>& roles, std::set<std::string>* out) {
   for (const Binding& b : m.bindings) {
@@ -69,32 +40,14 @@ Access EffectiveAccess(const Model& m, Index member, const std::string& now) {
   return out;
 }
 
-Json AccessDiff(const Model& before, const Model& after, const std::string& now) {
-  std::map<std::string, std::string> sig_before = MemberSignatures(before.bundle),
-                                     sig_after = MemberSignatures(after.bundle);
-  std::set<std::string> touched;
-  for (const auto& [id, sig] : sig_after) {
-    auto it = sig_before.find(id);
-    if (it == sig_before.end() || it->second != sig) touched.insert(id);
+Json AccessDiff(const Model& before, const Model& after, const std::string& now,
+                const std::set<std::string>& members_touched,
+                const std::set<std::string>& roles_touched) {
+  std::set<std::string> touched = members_touched;
+  if (!roles_touched.empty()) {
+    HoldersOf(before, roles_touched, &touched);
+    HoldersOf(after, roles_touched, &touched);
   }
-  for (const auto& [id, sig] : sig_before) {
-    if (!sig_after.count(id)) touched.insert(id);
-  }
-  std::map<std::string, std::string> roles_before = RoleSignatures(before.bundle),
-                                     roles_after = RoleSignatures(after.bundle);
-  std::set<std::string> changed_roles;
-  for (const auto& [id, sig] : roles_after) {
-    auto it = roles_before.find(id);
-    if (it == roles_before.end() || it->second != sig) changed_roles.insert(id);
-  }
-  for (const auto& [id, sig] : roles_before) {
-    if (!roles_after.count(id)) changed_roles.insert(id);
-  }
-  if (!changed_roles.empty()) {
-    HoldersOf(before, changed_roles, &touched);
-    HoldersOf(after, changed_roles, &touched);
-  }
-
   Json members = Json::array();
   int64_t total_gained = 0, total_lost = 0;
   for (const std::string& id : touched) {

@@ -21,8 +21,10 @@ using Access = std::set<std::pair<std::string, std::string>>;
 Access EffectiveAccess(const Model& m, Index member, const std::string& now);
 
 // The accessDiff of a simulation result: every (member, scope, permission) gained
-// or lost from `before` to `after`, for members the change touched.
-Json AccessDiff(const Model& before, const Model& after, const std::string& now);
+// or lost from `before` to `after`, for the members the change touched: those in
+// `members`, and the holders (before or after) of the roles in `roles`.
+Json AccessDiff(const Model& before, const Model& after, const std::string& now,
+                const std::set<std::string>& members, const std::set<std::string>& roles);
 
 // An invariant breach found in a model.
 struct Breach {

@@ -1049,6 +1049,7 @@ std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Erro
   SortErrors(errors);
   SortErrors(warnings);
   if (model && model->revision.empty()) model->revision = ContentRevision(bundle);
+  if (model) model->warnings = *warnings;
   return model;
 }
 

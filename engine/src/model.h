@@ -157,6 +157,7 @@ struct Invariant {
 
 struct Model {
   Json bundle;  // the source document, as read
+  std::vector<Error> warnings;  // problems found on load that did not stop it
   std::string revision, name;
 
   std::vector<ScopeType> scope_types;

@@ -95,7 +95,8 @@ class Simulator {
   void ApplyApproved(size_t i, const Json& op, Json* next, Outcome* out);
 
   void AddBinding(Json* next, const std::string& member, const std::string& role,
-                  const std::string& scope) const {
+                  const std::string& scope) {
+    touching_.insert(member);
     (*next)["bindings"].push_back(Json{{"member", member},
                                        {"role", role},
                                        {"scope", scope},
@@ -103,19 +104,25 @@ class Simulator {
                                        {"grantedAt", cs_.now}});
   }
   template <typename Pred>
-  static size_t RemoveBindings(Json* next, Pred pred) {
+  size_t RemoveBindings(Json* next, Pred pred) {
     Json& list = (*next)["bindings"];
     Json kept = Json::array();
     size_t removed = 0;
     for (Json& b : list) {
       if (pred(b)) {
         ++removed;
+        touching_.insert(b.value("member", ""));
       } else {
         kept.push_back(std::move(b));
       }
     }
     list = std::move(kept);
     return removed;
+  }
+  // The entry of member `id` in `next`, to change it.
+  Json* MemberEntry(Json* next, const std::string& id) {
+    touching_.insert(id);
+    return FindById(&(*next)["members"], id);
   }
   const Member* MemberById(const std::string& id) const {
     const Index* i = M().member_index.Get(id);
@@ -132,6 +139,9 @@ class Simulator {
   const Policy* cur_;
   std::shared_ptr<const Policy> owned_;
   std::string actor_;          // who acts: the change set's actor, or a requester
+  // Members and roles the current operation changes, and those of the operations
+  // applied so far: the access diff looks at these only.
+  std::set<std::string> touching_, touching_roles_, touched_, touched_roles_;
   bool skip_approvals_ = false;  // apply_approved: approvals were given already
 };
 
@@ -314,6 +324,7 @@ void Simulator::Invite(size_t i, const Json& op, Json* next, Outcome* out) {
       entry["invitation"] = inv;
     }
     (*next)["members"].push_back(entry);
+    touching_.insert(member);
   }
   AddBinding(next, member, role, scope);
   Json facts{{"scope", scope}, {"role", role}};
@@ -333,7 +344,7 @@ void Simulator::MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* ou
   }
   CheckOnMemberScopes(kind, member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  Json* entry = FindById(&(*next)["members"], member);
+  Json* entry = MemberEntry(next, member);
   static const std::map<std::string, std::pair<const char*, const char*>> kStatus = {
       {"block", {"blocked", "member_blocked"}},   {"unblock", {"active", "member_unblocked"}},
       {"disable", {"disabled", "member_disabled"}}, {"enable", {"active", "member_enabled"}},
@@ -476,7 +487,7 @@ void Simulator::EditMember(size_t i, const Json& op, Json* next, Outcome* out) {
   CheckOnMemberScopes("edit_member", member, op.value("scope", ""),
                       op.value("attributes", Json::object()), out);
   if (out->effect != Effect::kAllow) return;
-  Json* entry = FindById(&(*next)["members"], member);
+  Json* entry = MemberEntry(next, member);
   Json changed = Json::array();
   for (const char* k : {"name", "email"}) {
     if (op.contains(k)) {
@@ -496,6 +507,7 @@ void Simulator::AddMembers(size_t, const Json& op, Json* next, Outcome* out) {
     Json entry = mb;
     entry["status"] = "pending";  // unassigned until activated
     (*next)["members"].push_back(entry);
+    touching_.insert(entry.value("id", ""));
   }
 }
 
@@ -505,7 +517,7 @@ void Simulator::ActivateMember(size_t i, const Json& op, Json* next, Outcome* ou
   if (op.contains("role")) attrs["role"] = op["role"];
   CheckOnMemberScopes("activate_member", member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  Json* entry = FindById(&(*next)["members"], member);
+  Json* entry = MemberEntry(next, member);
   if (setup == "assign_credentials") {
     (*entry)["status"] = "active";
     entry->erase("invitation");
@@ -629,6 +641,7 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Json* next, Outcome* ou
   Check(*action, op["scope"], op.value("attributes", Json::object()), out);
   if (out->effect != Effect::kAllow) return;
   Json& roles = (*next)["roles"];
+  touching_roles_.insert(id);
   if (kind == "delete_role") {
     Json kept = Json::array();
     for (Json& r : roles) {
@@ -789,7 +802,7 @@ void Simulator::Apply(size_t i, const Json& op, Json* next, Outcome* out) {
                        Json{{"expiresAt", mb->invitation_expires_at}}));
       return;
     }
-    Json* entry = FindById(&(*next)["members"], actor_);
+    Json* entry = MemberEntry(next, actor_);
     (*entry)["status"] = "active";
     (*entry)["registered"] = true;
     entry->erase("invitation");
@@ -851,11 +864,9 @@ Json Simulator::Run(bool include_bundle) {
   Json events = Json::array();
   std::map<std::pair<std::string, std::string>, std::pair<Breach, size_t>> new_breaches;
   auto base_breaches = MinHolderBreaches(base_.model(), cs_.now);
+  auto breaches = base_breaches;  // of the current state
   std::set<std::string> warnings_before;
-  {
-    LoadResult again = CompilePolicy(state_);
-    for (const Error& w : again.warnings) warnings_before.insert(w.pointer + w.code);
-  }
+  for (const Error& w : base_.model().warnings) warnings_before.insert(w.pointer + w.code);
   Json violations = Json::array();
   int64_t allowed = 0, denied = 0, conditional = 0;
   bool error_violation = false;
@@ -863,6 +874,8 @@ Json Simulator::Run(bool include_bundle) {
   for (size_t i = 0; i < cs_.operations->size(); ++i) {
     const Json& op = (*cs_.operations)[i];
     Outcome out;
+    touching_.clear();
+    touching_roles_.clear();
     Json next = state_;
     Apply(i, op, &next, &out);
     bool changed = false;
@@ -947,15 +960,18 @@ Json Simulator::Run(bool include_bundle) {
                                         {"message", w.message}});
             }
           }
-          auto before = MinHolderBreaches(M(), cs_.now);
           owned_ = compiled.policy;
           cur_ = owned_.get();
           state_ = std::move(next);
-          for (auto& [key, breach] : MinHolderBreaches(M(), cs_.now)) {
-            if (!before.count(key) && !base_breaches.count(key) && !new_breaches.count(key)) {
+          touched_.insert(touching_.begin(), touching_.end());
+          touched_roles_.insert(touching_roles_.begin(), touching_roles_.end());
+          auto after = MinHolderBreaches(M(), cs_.now);
+          for (auto& [key, breach] : after) {
+            if (!breaches.count(key) && !base_breaches.count(key) && !new_breaches.count(key)) {
               new_breaches.emplace(key, std::make_pair(breach, i));
             }
           }
+          breaches = std::move(after);
         }
       }
     }
@@ -975,9 +991,8 @@ Json Simulator::Run(bool include_bundle) {
                              {"verifications", std::move(out.verifications)}}}});
   }
   // min_holders breaches introduced and still present at the end.
-  auto final_breaches = MinHolderBreaches(M(), cs_.now);
   for (const auto& [key, entry] : new_breaches) {
-    if (!final_breaches.count(key)) continue;
+    if (!breaches.count(key)) continue;  // mended by a later operation
     const Breach& b = entry.first;
     violations.push_back(Json{{"invariant", b.invariant},
                               {"kind", b.kind},
@@ -1004,7 +1019,7 @@ Json Simulator::Run(bool include_bundle) {
               {"baseRevision", base_.revision()},
               {"revisionAfter", revision_after},
               {"operations", std::move(results)},
-              {"accessDiff", AccessDiff(base_.model(), M(), cs_.now)},
+              {"accessDiff", AccessDiff(base_.model(), M(), cs_.now, touched_, touched_roles_)},
               {"violations", std::move(violations)},
               {"events", std::move(events)},
               {"summary",
