@@ -108,6 +108,47 @@ TEST(Robustness, MangledTextNeverCrashes) {
   }
 }
 
+TEST(Robustness, MutatedChangeSetsNeverCrash) {
+  auto policy = testing::MustLoad(testing::TinyBundle());
+  const Json base = {
+      {"baseRevision", policy->revision()},
+      {"actor", "olga"},
+      {"now", testing::kNow},
+      {"operations",
+       {{{"op", "invite"}, {"member", {{"id", "nia"}, {"email", "nia@example.org"}}},
+         {"role", "dev.member"}, {"scope", "repo-y"}},
+        {{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"},
+         {"role", "dev.maintainer"}},
+        {{"op", "remove_member"}, {"member", "mia"}, {"scope", "team-a"}},
+        {{"op", "block"}, {"member", "dan"}},
+        {{"op", "edit_member"}, {"member", "zed"}, {"email", "z@example.org"}},
+        {{"op", "request_self_upgrade"}, {"role", "dev.maintainer"}, {"scope", "repo-z"}},
+        {{"op", "define_role"}, {"scope", "org-1"},
+         {"role", {{"id", "c.r"}, {"family", "c"}, {"rank", 1}, {"permissions", {"code.read"}},
+                   {"assignableAt", {"repo"}}}}},
+        {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}}}}};
+  Json first = policy->Simulate(base, true);
+  ASSERT_EQ(first["ok"], true) << Canonical(first);
+  Lcg rng{4242};
+  int simulated = 0;
+  for (int round = 0; round < 1500; ++round) {
+    Json cs = base;
+    int mutations = 1 + static_cast<int>(rng.Next() % 3);
+    for (int k = 0; k < mutations; ++k) Mutate(&cs, &rng);
+    Json r = policy->Simulate(cs, true);
+    ASSERT_TRUE(r.contains("ok"));
+    if (r["ok"] == true) {
+      ++simulated;
+      // Whatever was simulated leaves a valid bundle behind.
+      ASSERT_TRUE(CompilePolicy(r["bundleAfter"]).ok()) << Canonical(cs);
+      ASSERT_EQ(policy->Verify(cs, r)["match"], true);
+    } else {
+      ASSERT_FALSE(r["errors"].empty());
+    }
+  }
+  EXPECT_GT(simulated, 100);
+}
+
 TEST(Robustness, RequestsOfEveryWrongShapeAreErrors) {
   auto policy = testing::MustLoad(testing::TinyBundle());
   for (const Json& req : {Json(nullptr), Json::array(), Json("check"), Json(5),
