@@ -442,15 +442,14 @@ void Simulator::RemoveOp(size_t i, const Json& op, Json* next, Outcome* out) {
     attrs["target"] = member;
     Check(*action, scope, attrs, out);
     if (out->effect != Effect::kAllow) return;
-    const Index s = M().scope_index.at(scope);
+    // Only the bindings on the scope itself: a role on a scope below (a service
+    // under an account) is its own membership, managed by whoever manages there.
     size_t n = RemoveBindings(next, [&](const Json& b) {
-      if (b.value("member", "") != member) return false;
-      const Index* bs = M().scope_index.Get(b.value("scope", ""));
-      return bs != nullptr && M().IsAncestorOrSelf(s, *bs);
+      return b.value("member", "") == member && b.value("scope", "") == scope;
     });
     if (n == 0) {
       out->Deny(Reason("no_such_binding", "member " + Q(member) + " holds no role on " +
-                                              Q(scope) + " or below"));
+                                              Q(scope)));
       return;
     }
     Emit(out, i, "member_removed", member, Json{{"scope", scope}});
