@@ -231,6 +231,14 @@ void PrintAccessChanges(const Names& names, const Json& result) {
                   << " on " << names.Scope(StringField(item, "scope")) << '\n';
       }
     }
+    const Json& roles = Field(member, "roles");
+    for (const auto& [word, key] : {std::pair<const char*, const char*>{"now holds", "gained"},
+                                    std::pair<const char*, const char*>{"no longer holds", "lost"}}) {
+      for (const Json& item : ArrayField(roles, key)) {
+        std::cout << "    " << word << ' ' << names.Role(StringField(item, "role")) << " on "
+                  << names.Scope(StringField(item, "scope")) << '\n';
+      }
+    }
   }
 }
 

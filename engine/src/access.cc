@@ -13,6 +13,14 @@ void HoldersOf(const Model& m, const std::set<std::string>& roles, std::set<std:
   }
 }
 
+// (role id, scope id) of every binding of `member`, sorted.
+void HeldRoles(const Model& m, Index member, std::set<std::pair<std::string, std::string>>* out) {
+  m.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = m.bindings[b];
+    out->insert({m.roles[bd.role].id, m.scopes[bd.scope].id});
+  });
+}
+
 }  // namespace
 
 Access EffectiveAccess(const Model& m, Index member, const std::string& now) {
@@ -68,13 +76,31 @@ Json AccessDiff(const Model& before, const Model& after, const std::string& now,
         scopes.insert(scope);
       }
     }
-    if (gained.empty() && lost.empty()) continue;
+    // Roles held (bindings, whatever the member's status): a change of rank can
+    // matter without changing permissions (how far the member may manage others).
+    std::set<std::pair<std::string, std::string>> held_before, held_after;
+    if (const Index* i = before.member_index.Get(id)) HeldRoles(before, *i, &held_before);
+    if (const Index* i = after.member_index.Get(id)) HeldRoles(after, *i, &held_after);
+    Json roles_gained = Json::array(), roles_lost = Json::array();
+    for (const auto& [role, scope] : held_after) {
+      if (!held_before.count({role, scope})) {
+        roles_gained.push_back(Json{{"role", role}, {"scope", scope}});
+      }
+    }
+    for (const auto& [role, scope] : held_before) {
+      if (!held_after.count({role, scope})) {
+        roles_lost.push_back(Json{{"role", role}, {"scope", scope}});
+      }
+    }
+    if (gained.empty() && lost.empty() && roles_gained.empty() && roles_lost.empty()) continue;
     int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
     total_gained += g;
     total_lost += l;
     members.push_back(Json{{"member", id},
                            {"gained", std::move(gained)},
                            {"lost", std::move(lost)},
+                           {"roles", {{"gained", std::move(roles_gained)},
+                                      {"lost", std::move(roles_lost)}}},
                            {"totals",
                             {{"gained", g},
                              {"lost", l},
