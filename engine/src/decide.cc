@@ -6,6 +6,7 @@
 
 #include "bundle.h"
 #include "model.h"
+#include "overlay.h"
 #include "rolegate/policy.h"
 #include "shape.h"
 #include "small_vector.h"
@@ -18,10 +19,12 @@ std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 using Bindings = SmallVector<Index, 8>;
 
+// V is the view decided on: a compiled Model, or an Overlay of a simulated state.
+template <typename V>
 class Decider {
  public:
-  Decider(const Model& m, const Request& req, bool explain, Decision* out)
-      : m_(m), req_(req), explain_(explain), d_(out) {}
+  Decider(const V& v, const Request& req, bool explain, Decision* out)
+      : v_(v), m_(v.model()), req_(req), explain_(explain), d_(out) {}
 
   void Run(Index actor, Index resource, const Index* permission);
 
@@ -45,7 +48,8 @@ class Decider {
   void GrantedBy(Index binding);
   std::string ScopeWord(Index scope) const;
 
-  const Model& m_;
+  const V& v_;
+  const Model& m_;  // the parts a simulated state does not change
   const Request& req_;
   bool explain_;
   Decision* d_;
@@ -53,19 +57,22 @@ class Decider {
   Bindings live_, expired_;
 };
 
-std::string Decider::ScopeWord(Index scope) const { return Q(m_.scopes[scope].id); }
+template <typename V>
+std::string Decider<V>::ScopeWord(Index scope) const { return Q(m_.scopes[scope].id); }
 
-void Decider::Cover() {
-  m_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
-    if (!m_.Covers(b, resource_)) return;
-    bool expired = m_.binding_keys[b].expires && Model::Expired(m_.bindings[b], req_.now);
+template <typename V>
+void Decider<V>::Cover() {
+  v_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
+    if (!v_.Covers(b, resource_)) return;
+    bool expired = v_.key(b).expires && Model::Expired(v_.binding(b), req_.now);
     (expired ? expired_ : live_).push_back(b);
   });
 }
 
-void Decider::GrantedBy(Index b) {
+template <typename V>
+void Decider<V>::GrantedBy(Index b) {
   if (!explain_) return;
-  const Binding& bd = m_.bindings[b];
+  const Binding& bd = v_.binding(b);
   Json facts{{"binding", bd.id}, {"role", m_.roles[bd.role].id},
              {"scope", m_.scopes[bd.scope].id}};
   std::string msg = "granted by role " + Q(m_.roles[bd.role].id) + " on " +
@@ -78,11 +85,12 @@ void Decider::GrantedBy(Index b) {
   if (explain_) Add("granted_by", std::move(facts), std::move(msg));
 }
 
-int64_t Decider::RankOn(Index member, const std::vector<Index>& families) const {
+template <typename V>
+int64_t Decider<V>::RankOn(Index member, const std::vector<Index>& families) const {
   int64_t best = -1;
-  m_.ForEachBindingOfMember(member, [&](uint32_t b) {
-    const Binding& bd = m_.bindings[b];
-    if (!m_.BindingCovers(bd, resource_) || Model::Expired(bd, req_.now)) return;
+  v_.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = v_.binding(b);
+    if (!v_.Covers(b, resource_) || Model::Expired(bd, req_.now)) return;
     const Role& r = m_.roles[bd.role];
     if (std::find(families.begin(), families.end(), r.family) == families.end()) return;
     best = std::max(best, r.rank);
@@ -90,14 +98,15 @@ int64_t Decider::RankOn(Index member, const std::vector<Index>& families) const 
   return best;
 }
 
-bool Decider::CheckRankLimit(const Permission& perm, Bindings* granting) {
+template <typename V>
+bool Decider<V>::CheckRankLimit(const Permission& perm, Bindings* granting) {
   const Json& attrs = req_.attributes;
   Index target_role = kNone, target = kNone;
   if (auto it = attrs.find("role"); it != attrs.end()) {
     target_role = m_.role_index.at(it->get<std::string>());
   }
   if (auto it = attrs.find("target"); it != attrs.end()) {
-    target = m_.member_index.at(it->get<std::string>());
+    target = *v_.FindMember(it->get<std::string>());
   }
   int64_t need_role = target_role == kNone ? -1 : m_.roles[target_role].rank;
   int64_t best_have = -1;
@@ -105,7 +114,7 @@ bool Decider::CheckRankLimit(const Permission& perm, Bindings* granting) {
   bool role_failed = false, target_failed = false;
   Bindings passing;
   for (Index b : *granting) {
-    const Role& r = m_.roles[m_.bindings[b].role];
+    const Role& r = m_.roles[v_.binding(b).role];
     if (!r.manages) continue;
     const std::vector<Index>& fams = r.manages_families;
     bool ok = true;
@@ -156,8 +165,8 @@ bool Decider::CheckRankLimit(const Permission& perm, Bindings* granting) {
   }
   if (target_failed) {
     if (explain_) Add("target_outranks_actor",
-        Json{{"target", m_.members[target].id}, {"have", best_have}, {"need", target_rank}},
-        "member " + Q(m_.members[target].id) + " holds rank " + std::to_string(target_rank) +
+        Json{{"target", v_.member(target).id}, {"have", best_have}, {"need", target_rank}},
+        "member " + Q(v_.member(target).id) + " holds rank " + std::to_string(target_rank) +
             " on " + ScopeWord(resource_) + ", above the rank " + std::to_string(best_have) +
             " the actor may manage");
   }
@@ -168,8 +177,9 @@ bool Decider::CheckRankLimit(const Permission& perm, Bindings* granting) {
   return false;
 }
 
-std::vector<std::string> Decider::Approvers(const ApprovalRule& rule) const {
-  return EligibleApprovers(m_, rule, resource_, actor_, req_.now);
+template <typename V>
+std::vector<std::string> Decider<V>::Approvers(const ApprovalRule& rule) const {
+  return EligibleApprovers(v_, rule, resource_, actor_, req_.now);
 }
 
 // Compares an attribute with a condition's value. Returns nullopt when the types
@@ -196,7 +206,8 @@ std::optional<bool> Compare(const Json& have, Op op, const Json& want) {
   return std::nullopt;
 }
 
-void Decider::CheckApprovals(Index permission) {
+template <typename V>
+void Decider<V>::CheckApprovals(Index permission) {
   const Scope& scope = m_.scopes[resource_];
   bool unreachable = false;
   for (Index ri : m_.approval_rules_by_permission[permission]) {
@@ -206,7 +217,7 @@ void Decider::CheckApprovals(Index permission) {
       bool holds = false;
       for (Index b : live_) {
         const std::vector<Index>& rr = rule.requester_roles;
-        if (std::find(rr.begin(), rr.end(), m_.bindings[b].role) != rr.end()) holds = true;
+        if (std::find(rr.begin(), rr.end(), v_.binding(b).role) != rr.end()) holds = true;
       }
       if (!holds) continue;
     }
@@ -267,7 +278,8 @@ void Decider::CheckApprovals(Index permission) {
   }
 }
 
-void Decider::DecidePermission(Index permission) {
+template <typename V>
+void Decider<V>::DecidePermission(Index permission) {
   const Permission& perm = m_.permissions[permission];
   const Scope& scope = m_.scopes[resource_];
   if (!((perm.applies_mask >> scope.type) & 1u)) {
@@ -280,7 +292,7 @@ void Decider::DecidePermission(Index permission) {
   Cover();
   Bindings granting;
   for (Index b : live_) {
-    if (m_.roles[m_.binding_keys[b].role].permissions.Test(permission)) {
+    if (m_.roles[v_.key(b).role].permissions.Test(permission)) {
       granting.push_back(b);
     }
   }
@@ -289,7 +301,7 @@ void Decider::DecidePermission(Index permission) {
     // Expired bindings are named only when they would have granted the action.
     Bindings lapsed;
     for (Index b : expired_) {
-      if (m_.roles[m_.binding_keys[b].role].permissions.Test(permission)) lapsed.push_back(b);
+      if (m_.roles[v_.key(b).role].permissions.Test(permission)) lapsed.push_back(b);
     }
     if (live_.empty() && lapsed.empty()) {
       if (explain_) Add("no_binding", Json::object(),
@@ -297,13 +309,13 @@ void Decider::DecidePermission(Index permission) {
               " or its ancestors");
     }
     for (Index b : lapsed) {
-      const Binding& bd = m_.bindings[b];
+      const Binding& bd = v_.binding(b);
       if (explain_) Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
           "binding " + Q(bd.id) + " expired at " + bd.expires_at);
     }
     if (!live_.empty()) {
       std::set<std::string> roles;
-      for (Index b : live_) roles.insert(m_.roles[m_.bindings[b].role].id);
+      for (Index b : live_) roles.insert(m_.roles[v_.binding(b).role].id);
       std::string list;
       for (const std::string& r : roles) list += (list.empty() ? "" : ", ") + Q(r);
       if (explain_) Add("permission_not_granted", Json{{"roles", roles}},
@@ -318,7 +330,8 @@ void Decider::DecidePermission(Index permission) {
   CheckApprovals(permission);
 }
 
-void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
+template <typename V>
+void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
   const Json& attrs = req_.attributes;
   Index target = m_.role_index.at(attrs.at("role").get<std::string>());
   const Role& want = m_.roles[target];
@@ -331,7 +344,7 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
     any_rule = true;
     const Binding* held = nullptr;
     for (Index b : live_) {
-      const Binding& bd = m_.bindings[b];
+      const Binding& bd = v_.binding(b);
       if (bd.scope == resource_ &&
           std::find(rule.from.begin(), rule.from.end(), bd.role) != rule.from.end()) {
         held = &bd;
@@ -356,15 +369,15 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
     }
     if (rule.has_unless) {
       std::set<std::string> holders;
-      m_.ForEachBindingCovering(resource_, [&](uint32_t b) {
-        const Binding& bd = m_.bindings[b];
+      v_.ForEachBindingCovering(resource_, [&](uint32_t b) {
+        const Binding& bd = v_.binding(b);
         const Role& r = m_.roles[bd.role];
         if (bd.member == actor_ || r.family != want.family || r.rank < rule.unless_min_rank) {
           return;
         }
-        if (m_.members[bd.member].status != MemberStatus::kActive) return;
+        if (v_.member(bd.member).status != MemberStatus::kActive) return;
         if (Model::Expired(bd, req_.now)) return;
-        holders.insert(m_.members[bd.member].id);
+        holders.insert(v_.member(bd.member).id);
       });
       if (!holders.empty()) {
         std::string list;
@@ -401,7 +414,8 @@ void Decider::DecideSelfUpgrade(const std::vector<Index>& rules) {
   }
 }
 
-void Decider::DecideClaim(const std::vector<Index>& claims) {
+template <typename V>
+void Decider<V>::DecideClaim(const std::vector<Index>& claims) {
   Cover();
   Deny();
   const Json& attrs = req_.attributes;
@@ -416,9 +430,9 @@ void Decider::DecideClaim(const std::vector<Index>& claims) {
     for (Index r : c.holder) holder_roles.insert(m_.roles[r].id);
     const Role& grants = m_.roles[c.grants];
     if (!((grants.assignable_mask >> m_.scopes[resource_].type) & 1u)) continue;
-    m_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
+    v_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
       if (d_->effect == Effect::kAllow) return;
-      const Binding& bd = m_.bindings[b];
+      const Binding& bd = v_.binding(b);
       if (Model::Expired(bd, req_.now)) return;
       if (std::find(c.holder.begin(), c.holder.end(), bd.role) == c.holder.end()) return;
       Index w = bd.scope;
@@ -439,11 +453,12 @@ void Decider::DecideClaim(const std::vector<Index>& claims) {
           (list.empty() ? std::string("none") : list));
 }
 
-void Decider::Run(Index actor, Index resource, const Index* permission) {
+template <typename V>
+void Decider<V>::Run(Index actor, Index resource, const Index* permission) {
   actor_ = actor;
   resource_ = resource;
   d_->effect = Effect::kDeny;
-  const Member& mb = m_.members[actor];
+  const Member& mb = v_.member(actor);
   if (mb.status != MemberStatus::kActive) {
     if (explain_) Add("member_not_active", Json{{"member", mb.id}, {"status", StatusName(mb.status)}},
         "member " + Q(mb.id) + " is " + StatusName(mb.status) +
@@ -462,19 +477,21 @@ void Decider::Run(Index actor, Index resource, const Index* permission) {
 
 }  // namespace
 
-std::vector<std::string> EligibleApprovers(const Model& m, const ApprovalRule& rule,
+template <typename V>
+std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,
                                            Index resource, Index requester,
                                            const std::string& now) {
+  const Model& m = v.model();
   std::set<std::string> out;
-  m.ForEachBindingCovering(resource, [&](uint32_t b) {
-    const Binding& bd = m.bindings[b];
+  v.ForEachBindingCovering(resource, [&](uint32_t b) {
+    const Binding& bd = v.binding(b);
     if (bd.member == requester || Model::Expired(bd, now)) return;
-    if (m.members[bd.member].status != MemberStatus::kActive) return;
+    if (v.member(bd.member).status != MemberStatus::kActive) return;
     bool qualifies = rule.approver_permission != kNone
                          ? m.roles[bd.role].permissions.Test(rule.approver_permission)
                          : std::find(rule.approver_roles.begin(), rule.approver_roles.end(),
                                      bd.role) != rule.approver_roles.end();
-    if (qualifies) out.insert(m.members[bd.member].id);
+    if (qualifies) out.insert(v.member(bd.member).id);
   });
   return std::vector<std::string>(out.begin(), out.end());
 }
@@ -489,12 +506,14 @@ bool ReasonLess(const Reason& a, const Reason& b) {
 }  // namespace
 }  // namespace internal
 
-DecideResult Policy::Decide(const Request& req, bool explain) const {
-  using namespace internal;
-  const Model& m = *model_;
+namespace internal {
+
+template <typename V>
+DecideResult DecideIn(const V& v, const Request& req, bool explain) {
+  const Model& m = v.model();
   DecideResult out;
   Errors& errors = out.errors;
-  const Index* actor = m.Find(m.member_index, req.actor);
+  const Index* actor = v.FindMember(req.actor);
   const Index* resource = m.Find(m.scope_index, req.resource);
   const Index* permission = m.Find(m.permission_index, req.action);
   if (actor == nullptr) {
@@ -523,7 +542,7 @@ DecideResult Policy::Decide(const Request& req, bool explain) const {
       }
     }
     if (auto it = attrs.find("target"); it != attrs.end()) {
-      if (!it->is_string() || !m.member_index.count(it->get<std::string>())) {
+      if (!it->is_string() || v.FindMember(it->get<std::string>()) == nullptr) {
         errors.push_back({"unknown_member", "/attributes/target",
                           "unknown member " + (it->is_string() ? Q(it->get<std::string>())
                                                                : std::string("(not a string)"))});
@@ -549,9 +568,23 @@ DecideResult Policy::Decide(const Request& req, bool explain) const {
   d.actor = req.actor;
   d.action = req.action;
   d.resource = req.resource;
-  Decider(m, req, explain, &d).Run(*actor, *resource, permission);
+  Decider<V>(v, req, explain, &d).Run(*actor, *resource, permission);
   if (explain) std::sort(d.reasons.begin(), d.reasons.end(), ReasonLess);
   return out;
+}
+
+template DecideResult DecideIn<Model>(const Model&, const Request&, bool);
+template DecideResult DecideIn<Overlay>(const Overlay&, const Request&, bool);
+template std::vector<std::string> EligibleApprovers<Model>(const Model&, const ApprovalRule&,
+                                                           Index, Index, const std::string&);
+template std::vector<std::string> EligibleApprovers<Overlay>(const Overlay&,
+                                                             const ApprovalRule&, Index, Index,
+                                                             const std::string&);
+
+}  // namespace internal
+
+DecideResult Policy::Decide(const Request& req, bool explain) const {
+  return internal::DecideIn(*model_, req, explain);
 }
 
 Json Policy::Check(const Json& request) const {

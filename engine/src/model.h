@@ -191,6 +191,16 @@ struct Model {
   std::vector<uint32_t> member_binding_start, member_bindings;
   std::vector<uint32_t> scope_binding_start, scope_bindings;
 
+  // The read interface shared with Overlay (overlay.h): decisions and access
+  // computations are written against it, so they run on a compiled bundle and on
+  // a simulated state alike.
+  const Model& model() const { return *this; }
+  const Member& member(Index i) const { return members[i]; }
+  const Binding& binding(uint32_t b) const { return bindings[b]; }
+  const BindingKey& key(uint32_t b) const { return binding_keys[b]; }
+  const Index* FindMember(const std::string& id) const { return member_index.Get(id); }
+  size_t member_count() const { return members.size(); }
+
   bool IsAncestorOrSelf(Index ancestor, Index scope) const {
     const Span& a = spans[ancestor];
     const Span& d = spans[scope];
@@ -241,7 +251,9 @@ struct Model {
 
 // The active members other than `requester` who could approve under `rule` on
 // `resource` (bindings on it or on an ancestor that apply there), sorted by id.
-std::vector<std::string> EligibleApprovers(const Model& m, const ApprovalRule& rule,
+// V: Model or Overlay (instantiated for both in decide.cc).
+template <typename V>
+std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,
                                            Index resource, Index requester,
                                            const std::string& now);
 
