@@ -2,32 +2,42 @@
 
 #include <algorithm>
 
+#include "overlay.h"
+
 namespace rolegate {
 namespace internal {
 namespace {
 
-// Members holding (in `m`) one of `roles`.
-void HoldersOf(const Model& m, const std::set<std::string>& roles, std::set<std::string>* out) {
-  for (const Binding& b : m.bindings) {
-    if (roles.count(m.roles[b.role].id)) out->insert(m.members[b.member].id);
+// Members holding (in `v`) one of `roles`.
+template <typename V>
+void HoldersOf(const V& v, const std::set<std::string>& roles, std::set<std::string>* out) {
+  const Model& m = v.model();
+  for (size_t i = 0; i < v.member_count(); ++i) {
+    v.ForEachBindingOfMember(static_cast<Index>(i), [&](uint32_t b) {
+      if (roles.count(m.roles[v.key(b).role].id)) out->insert(v.member(static_cast<Index>(i)).id);
+    });
   }
 }
 
 // (role id, scope id) of every binding of `member`, sorted.
-void HeldRoles(const Model& m, Index member, std::set<std::pair<std::string, std::string>>* out) {
-  m.ForEachBindingOfMember(member, [&](uint32_t b) {
-    const Binding& bd = m.bindings[b];
-    out->insert({m.roles[bd.role].id, m.scopes[bd.scope].id});
+template <typename V>
+void HeldRoles(const V& v, Index member, std::set<std::pair<std::string, std::string>>* out) {
+  const Model& m = v.model();
+  v.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const BindingKey& k = v.key(b);
+    out->insert({m.roles[k.role].id, m.scopes[k.scope].id});
   });
 }
 
 }  // namespace
 
-Access EffectiveAccess(const Model& m, Index member, const std::string& now) {
+template <typename V>
+Access EffectiveAccess(const V& v, Index member, const std::string& now) {
+  const Model& m = v.model();
   Access out;
-  if (m.members[member].status != MemberStatus::kActive) return out;
-  m.ForEachBindingOfMember(member, [&](uint32_t b) {
-    const Binding& bd = m.bindings[b];
+  if (v.member(member).status != MemberStatus::kActive) return out;
+  v.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = v.binding(b);
     if (Model::Expired(bd, now)) return;
     const Role& r = m.roles[bd.role];
     auto add = [&](Index s) {
@@ -48,7 +58,8 @@ Access EffectiveAccess(const Model& m, Index member, const std::string& now) {
   return out;
 }
 
-Json AccessDiff(const Model& before, const Model& after, const std::string& now,
+template <typename V>
+Json AccessDiff(const Model& before, const V& after, const std::string& now,
                 const std::set<std::string>& members_touched,
                 const std::set<std::string>& roles_touched) {
   std::set<std::string> touched = members_touched;
@@ -60,8 +71,10 @@ Json AccessDiff(const Model& before, const Model& after, const std::string& now,
   int64_t total_gained = 0, total_lost = 0;
   for (const std::string& id : touched) {
     Access a, b;
-    if (const Index* i = before.member_index.Get(id)) a = EffectiveAccess(before, *i, now);
-    if (const Index* i = after.member_index.Get(id)) b = EffectiveAccess(after, *i, now);
+    const Index* ib = before.FindMember(id);
+    const Index* ia = after.FindMember(id);
+    if (ib) a = EffectiveAccess(before, *ib, now);
+    if (ia) b = EffectiveAccess(after, *ia, now);
     Json gained = Json::array(), lost = Json::array();
     std::set<std::string> scopes;
     for (const auto& [scope, perm] : b) {
@@ -79,8 +92,8 @@ Json AccessDiff(const Model& before, const Model& after, const std::string& now,
     // Roles held (bindings, whatever the member's status): a change of rank can
     // matter without changing permissions (how far the member may manage others).
     std::set<std::pair<std::string, std::string>> held_before, held_after;
-    if (const Index* i = before.member_index.Get(id)) HeldRoles(before, *i, &held_before);
-    if (const Index* i = after.member_index.Get(id)) HeldRoles(after, *i, &held_after);
+    if (ib) HeldRoles(before, *ib, &held_before);
+    if (ia) HeldRoles(after, *ia, &held_after);
     Json roles_gained = Json::array(), roles_lost = Json::array();
     for (const auto& [role, scope] : held_after) {
       if (!held_before.count({role, scope})) {
@@ -111,9 +124,10 @@ Json AccessDiff(const Model& before, const Model& after, const std::string& now,
               {"totals", {{"gained", total_gained}, {"lost", total_lost}, {"members", count}}}};
 }
 
-std::map<std::pair<std::string, std::string>, Breach> MinHolderBreaches(const Model& m,
-                                                                         const std::string& now) {
-  std::map<std::pair<std::string, std::string>, Breach> out;
+template <typename V>
+Breaches MinHolderBreaches(const V& v, const std::string& now, const std::vector<Index>* scopes) {
+  const Model& m = v.model();
+  Breaches out;
   for (const Invariant& inv : m.invariants) {
     if (inv.kind != "min_holders") continue;
     const std::string family = inv.spec.value("family", "");
@@ -122,18 +136,18 @@ std::map<std::pair<std::string, std::string>, Breach> MinHolderBreaches(const Mo
     const Index* type = m.scope_type_index.Get(inv.spec.value("scopeType", ""));
     const Index* fam = m.family_index.Get(family);
     if (type == nullptr || fam == nullptr) continue;
-    for (size_t s = 0; s < m.scopes.size(); ++s) {
-      if (m.scopes[s].type != *type) continue;
+    auto check = [&](Index s) {
+      if (m.scopes[s].type != *type) return;
       std::set<Index> holders;
-      m.ForEachBindingCovering(static_cast<Index>(s), [&](uint32_t b) {
-        const Binding& bd = m.bindings[b];
+      v.ForEachBindingCovering(s, [&](uint32_t b) {
+        const Binding& bd = v.binding(b);
         const Role& r = m.roles[bd.role];
         if (r.family != *fam || r.rank < min_rank || Model::Expired(bd, now)) return;
-        if (m.members[bd.member].status != MemberStatus::kActive) return;
+        if (v.member(bd.member).status != MemberStatus::kActive) return;
         holders.insert(bd.member);
       });
       int64_t have = static_cast<int64_t>(holders.size());
-      if (have >= need) continue;
+      if (have >= need) return;
       Breach br;
       br.invariant = inv.id;
       br.kind = inv.kind;
@@ -146,10 +160,43 @@ std::map<std::pair<std::string, std::string>, Breach> MinHolderBreaches(const Mo
                    std::to_string(min_rank) + " or above; invariant `" + inv.id +
                    "` needs " + std::to_string(need);
       out[{inv.id, br.scope}] = std::move(br);
+    };
+    if (scopes == nullptr) {
+      for (size_t s = 0; s < m.scopes.size(); ++s) check(static_cast<Index>(s));
+    } else {
+      for (Index s : *scopes) check(s);
     }
   }
   return out;
 }
+
+template <typename V>
+void ScopesOfMembers(const V& v, const std::set<std::string>& members, std::set<Index>* out) {
+  const Model& m = v.model();
+  for (const std::string& id : members) {
+    const Index* i = v.FindMember(id);
+    if (i == nullptr) continue;
+    v.ForEachBindingOfMember(*i, [&](uint32_t b) {
+      const BindingKey& k = v.key(b);
+      out->insert(k.scope);
+      if (m.roles[k.role].descendants) {
+        const Scope& s = m.scopes[k.scope];
+        for (uint32_t p = s.pre + 1; p < s.subtree_end; ++p) out->insert(m.preorder[p]);
+      }
+    });
+  }
+}
+
+#define ROLEGATE_ACCESS_INSTANTIATE(V)                                                     \
+  template Access EffectiveAccess<V>(const V&, Index, const std::string&);                 \
+  template Json AccessDiff<V>(const Model&, const V&, const std::string&,                  \
+                              const std::set<std::string>&, const std::set<std::string>&); \
+  template Breaches MinHolderBreaches<V>(const V&, const std::string&,                     \
+                                         const std::vector<Index>*);                       \
+  template void ScopesOfMembers<V>(const V&, const std::set<std::string>&, std::set<Index>*);
+ROLEGATE_ACCESS_INSTANTIATE(Model)
+ROLEGATE_ACCESS_INSTANTIATE(Overlay)
+#undef ROLEGATE_ACCESS_INSTANTIATE
 
 }  // namespace internal
 }  // namespace rolegate

@@ -1,5 +1,6 @@
-// Effective access of members, its difference between two models, and the
-// invariants a model breaks: the building blocks of simulation.
+// Effective access of members, its difference between two states, and the
+// invariants a state breaks: the building blocks of simulation. Each works on a
+// view V: a compiled Model or an Overlay (instantiated for both in access.cc).
 #ifndef ROLEGATE_ACCESS_H_
 #define ROLEGATE_ACCESS_H_
 
@@ -7,6 +8,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "model.h"
 #include "rolegate/json.h"
@@ -18,22 +20,34 @@ namespace internal {
 // every live binding, on the bound scope and, for roles that apply downwards, on
 // each descendant, where the permission applies to the scope's type.
 using Access = std::set<std::pair<std::string, std::string>>;
-Access EffectiveAccess(const Model& m, Index member, const std::string& now);
+template <typename V>
+Access EffectiveAccess(const V& v, Index member, const std::string& now);
 
 // The accessDiff of a simulation result: every (member, scope, permission) gained
-// or lost from `before` to `after`, for the members the change touched: those in
-// `members`, and the holders (before or after) of the roles in `roles`.
-Json AccessDiff(const Model& before, const Model& after, const std::string& now,
+// or lost from `before` to `after`, and every role binding, for the members the
+// change touched: those in `members`, and the holders (before or after) of the
+// roles in `roles`.
+template <typename V>
+Json AccessDiff(const Model& before, const V& after, const std::string& now,
                 const std::set<std::string>& members, const std::set<std::string>& roles);
 
-// An invariant breach found in a model.
+// An invariant breach found in a state.
 struct Breach {
   std::string invariant, kind, severity, scope, message;
   int64_t have = 0, need = 0;
 };
-// min_holders breaches, keyed by (invariant id, scope id).
-std::map<std::pair<std::string, std::string>, Breach> MinHolderBreaches(const Model& m,
-                                                                         const std::string& now);
+using Breaches = std::map<std::pair<std::string, std::string>, Breach>;
+
+// min_holders breaches, keyed by (invariant id, scope id), on `scopes` (all
+// scopes when null).
+template <typename V>
+Breaches MinHolderBreaches(const V& v, const std::string& now,
+                           const std::vector<Index>* scopes = nullptr);
+
+// The scopes whose min_holders standing may change when `members` change: the
+// scopes of their bindings in `v` and, for roles that apply downwards, below.
+template <typename V>
+void ScopesOfMembers(const V& v, const std::set<std::string>& members, std::set<Index>* out);
 
 }  // namespace internal
 }  // namespace rolegate
