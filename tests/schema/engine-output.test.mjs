@@ -92,15 +92,16 @@ function defineTests() {
   };
 
   /** Runs the CLI; fails on a crash, an unexpected exit code or anything on stderr. */
-  function run(args, { input, codes = [0, 3] } = {}) {
+  function runWithStatus(args, { input, codes = [0, 3] } = {}) {
     const r = spawnSync(BIN, args, { input: input ?? "", encoding: "utf8", maxBuffer: 256 << 20, timeout: 60_000 });
     const what = `rolegate ${args.map((a) => (a.startsWith(root) ? relative(a) : a)).join(" ")}`;
     assert.equal(r.error, undefined, `${what}: ${r.error}`);
     assert.equal(r.signal, null, `${what} was killed by ${r.signal}`);
     assert.ok(codes.includes(r.status), `${what} exited ${r.status} (expected one of ${codes}):\n${r.stderr}${r.stdout}`);
     assert.equal(r.stderr, "", `${what} wrote to stderr`);
-    return r.stdout;
+    return { stdout: r.stdout, status: r.status };
   }
+  const run = (args, options) => runWithStatus(args, options).stdout;
 
   /** One parsed JSON value per output line. */
   function jsonLines(stdout, label) {
@@ -462,6 +463,516 @@ function defineTests() {
     const [result] = check(fixture(), [INVALID_REQUESTS[3][0]], "ordering");
     const pointers = result.errors.map((e) => e.pointer);
     assert.deepEqual(pointers, [...pointers].sort(), `errors out of pointer order: ${pointers.join(", ")}`);
+  });
+
+  // -------------------------------------------------------------------------------------
+  // Change sets (docs/changes.md): `simulate --bundle-after` on every scenario change set
+  // and on hand-written change sets that reach every operation kind, operation reason,
+  // event and violation kind; `verify` on every result.
+
+  const revisions = new Map();
+  /** The revision of a bundle file, as `validate --format json` reports it. */
+  function revisionOf(bundle) {
+    if (!revisions.has(bundle)) {
+      const result = JSON.parse(run(["validate", "--format", "json", bundle]));
+      assert.equal(result.ok, true, `${relative(bundle)} does not load: ${JSON.stringify(result)}`);
+      assert.equal(typeof result.revision, "string");
+      revisions.set(bundle, result.revision);
+    }
+    return revisions.get(bundle);
+  }
+
+  /**
+   * Simulates `changeSet` (an object, or raw text) on `bundle` with `--bundle-after` and
+   * validates the result (simulation.schema.json, or error.schema.json when it failed) and
+   * the exit code; then, for a result, runs `verify` with the result as the preview, which
+   * must match. Returns the result.
+   */
+  function simulate(bundle, changeSet, label) {
+    const file = writeTemp("changeset.json", changeSet);
+    const { stdout, status } = runWithStatus(["simulate", "--bundle-after", bundle, file], { codes: [0, 2, 3] });
+    const [result] = jsonLines(stdout, label);
+    assertResult("simulation.schema.json", result, `${label}: simulate`);
+    const expectedStatus = !result.ok ? 3 : result.summary.blocked ? 2 : 0;
+    assert.equal(status, expectedStatus, `${label}: simulate exited ${status}, expected ${expectedStatus}`);
+    if (result.ok) {
+      assert.equal(result.baseRevision, revisionOf(bundle), `${label}: baseRevision`);
+      assert.equal(result.operations.length, changeSet.operations.length, `${label}: one result per operation`);
+      result.operations.forEach((o, i) => {
+        assert.equal(o.index, i, `${label}: operation ${i} index`);
+        assert.equal(o.op, changeSet.operations[i].op, `${label}: operation ${i} op`);
+      });
+      const { allowed, denied, conditional } = result.summary;
+      assert.equal(allowed + denied + conditional, result.operations.length, `${label}: summary counts`);
+      // When nothing changed, revisionAfter is the base revision and bundleAfter the bundle as it was.
+      if (result.revisionAfter !== result.baseRevision) assert.equal(result.bundleAfter.revision, result.revisionAfter, `${label}: bundleAfter.revision`);
+      const preview = writeTemp("preview.json", result);
+      const verified = runWithStatus(["verify", bundle, file, preview], { codes: [0, 2, 3] });
+      const [verification] = jsonLines(verified.stdout, `${label}: verify`);
+      assertResult("simulation.schema.json#/$defs/verifyResult", verification, `${label}: verify`);
+      assert.equal(verification.ok, true, `${label}: verify rejected the change set: ${JSON.stringify(verification)}`);
+      assert.equal(verification.match, true, `${label}: verify found differences: ${JSON.stringify(verification.differences)}`);
+      assert.equal(verified.status, 0, `${label}: verify exited ${verified.status}`);
+    }
+    return result;
+  }
+
+  test("scenario cases: every simulate change set and its simulation validate, and verify matches", async (t) => {
+    const files = jsonFilesUnder(scenariosDir);
+    let seen = 0;
+    for (const file of files) {
+      const scenario = readJson(file);
+      const cases = (scenario.cases ?? []).filter((c) => c.simulate);
+      if (cases.length === 0) continue;
+      await t.test(relative(file), () => {
+        const bundle = typeof scenario.bundle === "string"
+          ? path.resolve(path.dirname(file), scenario.bundle)
+          : writeTemp(`${path.basename(file)}.bundle.json`, scenario.bundle);
+        for (const c of cases) {
+          const label = `${relative(file)} ${c.id}`;
+          if (!c.expect.errors) assertValid("changeset.schema.json#/$defs/scenarioChangeSet", c.simulate, `${label}: change set as written`);
+          const changeSet = { ...c.simulate };
+          if (!("baseRevision" in changeSet)) changeSet.baseRevision = revisionOf(bundle);
+          if (!("now" in changeSet) && scenario.now !== undefined) changeSet.now = scenario.now;
+          if (!c.expect.errors) assertValid("changeset.schema.json", changeSet, `${label}: change set`);
+          const result = simulate(bundle, changeSet, label);
+          assert.equal(result.ok, !c.expect.errors, `${label}: ok is ${result.ok}: ${JSON.stringify(result.errors ?? [])}`);
+          if (result.ok) noteSimulation(result);
+          seen++;
+        }
+      });
+    }
+    if (seen === 0) t.diagnostic("no simulate cases in tests/scenarios yet");
+  });
+
+  // A bundle that maps every operation kind and configures every event, with members,
+  // invitations, verifications and approval requests in every state an operation checks.
+  const OPERATION_KINDS = validator("bundle.schema.json").schema.$defs.operationKind.enum;
+  const EVENT_KINDS = validator("bundle.schema.json").schema.$defs.eventKind.enum;
+  const OPERATION_ACTIONS = {
+    invite: "members.manage", resend_invitation: "members.manage", accept_invitation: "members.manage",
+    assign_role: "roles.manage", change_role: "roles.manage", revoke_role: "roles.manage", remove_role: "roles.manage",
+    remove_member: "members.manage", delete_member: "members.manage", block: "members.manage", unblock: "members.manage",
+    disable: "members.manage", enable: "members.manage", edit_member: "members.manage", add_members: "policy.manage",
+    activate_member: "members.manage", request_self_upgrade: "roles.self_upgrade", resend_verification: "roles.self_upgrade",
+    complete_self_upgrade: "roles.self_upgrade", claim_role: "roles.claim", define_role: "policy.manage",
+    edit_role: "policy.manage", delete_role: "policy.manage", set_approval_rule: "policy.manage",
+    delete_approval_rule: "policy.manage", decide_request: "approve.roles", apply_approved: "approve.roles",
+  };
+  const TO_SUPER = { op: "change_role", member: "m-admin", scope: "acc-1", role: "billing.super" };
+  const approvalRequest = (id, extra) => ({
+    id, requester: "m-super", rule: "roles.to_super", action: "roles.manage", resource: "acc-1", attributes: {},
+    operation: TO_SUPER, createdAt: "2026-11-28T09:00:00Z", expiresAt: "2026-12-05T09:00:00Z", decisions: [], ...extra,
+  });
+  const CHANGE_FIXTURE = {
+    format: "rolegate/1",
+    name: "every operation kind",
+    scopeTypes: [{ id: "company" }, { id: "account", parents: ["company"] }],
+    scopes: [
+      { id: "co-1", type: "company" },
+      { id: "acc-1", type: "account", parent: "co-1" },
+      { id: "acc-2", type: "account", parent: "co-1" },
+    ],
+    permissions: [
+      { id: "bill.view", appliesTo: ["account"] },
+      { id: "bill.pay", appliesTo: ["account"] },
+      { id: "members.manage", appliesTo: ["account", "company"], rankLimited: true },
+      { id: "roles.manage", appliesTo: ["account"], rankLimited: true },
+      { id: "policy.manage", appliesTo: ["account", "company"] },
+      { id: "approve.roles", appliesTo: ["account", "company"] },
+    ],
+    roles: [
+      { id: "billing.user", family: "billing", rank: 10, permissions: ["bill.view"], assignableAt: ["account"], exclusive: true },
+      { id: "billing.admin", family: "billing", rank: 30, permissions: ["bill.pay", "members.manage", "roles.manage"], inherits: ["billing.user"], assignableAt: ["account"], exclusive: true, manages: { upToRank: 30 } },
+      { id: "billing.auditor", family: "billing", rank: 30, permissions: ["bill.view", "bill.pay"], assignableAt: ["account"], exclusive: true },
+      { id: "billing.super", family: "billing", rank: 40, permissions: ["approve.roles"], inherits: ["billing.admin"], assignableAt: ["account"], exclusive: true, manages: { upToRank: 40 } },
+      { id: "org.owner", family: "org", rank: 50, permissions: ["bill.view", "members.manage", "roles.manage", "policy.manage", "approve.roles"], assignableAt: ["company"], manages: { upToRank: 50, families: ["billing", "org", "custom"] } },
+      { id: "custom.viewer", family: "custom", rank: 5, permissions: ["bill.view"], assignableAt: ["account"], custom: true },
+    ],
+    selfUpgrades: [
+      { id: "su.pin", action: "roles.self_upgrade", from: ["billing.user"], to: ["billing.admin"], verification: { method: "postal_pin", validForDays: 28 } },
+      { id: "su.free", action: "roles.self_upgrade", from: ["billing.auditor"], to: ["billing.super"] },
+    ],
+    claims: [{ id: "claim.admin", action: "roles.claim", holder: ["billing.super"], grants: "billing.admin", within: "company" }],
+    approvalRules: [
+      { id: "roles.to_super", actions: ["roles.manage"], when: [{ attribute: "role", op: "eq", value: "billing.super" }], approvers: { permission: "approve.roles" }, expiresAfterDays: 7 },
+    ],
+    invariants: [
+      { id: "one-super", kind: "min_holders", severity: "warning", family: "billing", minRank: 40, scopeType: "account", count: 1 },
+      { id: "emails", kind: "unique_email", severity: "error" },
+      { id: "within-creator", kind: "custom_role_within_creator", severity: "error" },
+    ],
+    operations: Object.fromEntries(OPERATION_KINDS.map((k) => [k, { action: OPERATION_ACTIONS[k], ...(k === "invite" ? { invitationValidForDays: 14 } : {}) }])),
+    notifications: EVENT_KINDS.map((event, i) => ({
+      event, channels: i % 3 === 0 ? ["in_app", "email"] : ["in_app"],
+      ...(i % 2 === 0 ? { revealActor: true } : {}),
+      ...(i % 4 === 0 ? { revealActorEmail: true } : {}),
+      ...(event === "activation_email" ? { temporaryPassword: true } : {}),
+    })),
+    members: [
+      { id: "m-owner", email: "owner@example.com", name: "Otto", status: "active" },
+      { id: "m-super", email: "super@example.com", name: "Sue", status: "active" },
+      { id: "m-admin", email: "admin@example.com", name: "Adam", status: "active" },
+      { id: "m-user", email: "user@example.com", name: "Uma", status: "active" },
+      { id: "m-user2", email: "user2@example.com", name: "Ulla", status: "active" },
+      { id: "m-verif", name: "Vic", status: "active" },
+      { id: "m-invited", email: "invited@example.com", status: "invited", registered: false, invitation: { sentAt: "2026-11-25T09:00:00Z", expiresAt: "2026-12-09T09:00:00Z" } },
+      { id: "m-late", status: "invited", invitation: { sentAt: "2026-10-01T09:00:00Z", expiresAt: "2026-10-15T09:00:00Z" } },
+      { id: "m-pending", name: "Pat", status: "pending" },
+      { id: "m-pending2", name: "Paz", status: "pending" },
+      { id: "m-blocked", name: "Bea", status: "blocked" },
+      { id: "m-disabled", name: "Dan", status: "disabled" },
+      { id: "m-norole", name: "Nora", status: "active" },
+      { id: "m-aud", name: "Aude", status: "active" },
+    ],
+    bindings: [
+      { id: "b-owner", member: "m-owner", role: "org.owner", scope: "co-1" },
+      { id: "b-super", member: "m-super", role: "billing.super", scope: "acc-1" },
+      { id: "b-admin", member: "m-admin", role: "billing.admin", scope: "acc-1" },
+      { id: "b-user", member: "m-user", role: "billing.user", scope: "acc-1" },
+      { id: "b-user2", member: "m-user2", role: "billing.user", scope: "acc-2" },
+      { id: "b-verif", member: "m-verif", role: "billing.user", scope: "acc-2" },
+      { id: "b-invited", member: "m-invited", role: "billing.user", scope: "acc-2" },
+      { id: "b-late", member: "m-late", role: "billing.user", scope: "acc-2" },
+      { id: "b-blocked", member: "m-blocked", role: "billing.user", scope: "acc-2" },
+      { id: "b-disabled", member: "m-disabled", role: "billing.user", scope: "acc-2" },
+      { id: "b-viewer", member: "m-user2", role: "custom.viewer", scope: "acc-2" },
+      { id: "b-aud", member: "m-aud", role: "billing.auditor", scope: "acc-2" },
+    ],
+    verifications: [
+      { id: "v-live", member: "m-user2", role: "billing.admin", scope: "acc-2", rule: "su.pin", method: "postal_pin", issuedAt: "2026-11-20T09:00:00Z", expiresAt: "2026-12-18T09:00:00Z" },
+      { id: "v-old", member: "m-verif", role: "billing.admin", scope: "acc-2", rule: "su.pin", method: "postal_pin", issuedAt: "2026-10-01T09:00:00Z", expiresAt: "2026-10-29T09:00:00Z" },
+    ],
+    approvalRequests: [
+      approvalRequest("req-pending", { group: "req-pending" }),
+      approvalRequest("req-approved", { decisions: [{ member: "m-owner", decision: "approve", at: "2026-11-29T09:00:00Z" }] }),
+      approvalRequest("req-rejected", { decisions: [{ member: "m-owner", decision: "reject", at: "2026-11-29T09:00:00Z" }, { member: "m-admin", decision: "approve", at: "2026-11-29T10:00:00Z" }] }),
+      approvalRequest("req-expired", { createdAt: "2026-11-01T09:00:00Z", expiresAt: "2026-11-08T09:00:00Z" }),
+    ],
+  };
+  // The same with the severities swapped: a min_holders error, a unique_email warning.
+  const STRICT_FIXTURE = structuredClone(CHANGE_FIXTURE);
+  STRICT_FIXTURE.name = "every operation kind, other severities";
+  STRICT_FIXTURE.invariants[0].severity = "error";
+  STRICT_FIXTURE.invariants[1].severity = "warning";
+
+  let changeFixtureFile, strictFixtureFile;
+  const changeFixture = () => (changeFixtureFile ??= writeTemp("every-operation.bundle.json", CHANGE_FIXTURE));
+  const strictFixture = () => (strictFixtureFile ??= writeTemp("every-operation-strict.bundle.json", STRICT_FIXTURE));
+  const BT_BUSINESS = path.join(root, "examples", "bt-business", "bundle.json");
+
+  // Hand-written change sets: [label, bundle, actor, operations, the effect of each
+  // operation with the operation-level reason code it must carry (after a colon), and
+  // the pointers of values the engine reads but then denies as `invalid_change`, which
+  // the schema (describing valid values) rejects].
+  const m = (id, extra) => ({ id, ...extra });
+  const CHANGE_SETS = [
+    ["invitations", changeFixture, "m-owner", [
+      { op: "invite", member: m("m-new", { email: "new@example.com", registered: false }), role: "billing.user", scope: "acc-2" },
+      { op: "invite", member: "m-norole", role: "billing.user", scope: "acc-2", setup: "activation_email" },
+      { op: "invite", member: m("m-new2", { name: "New", kind: "end_user", brandingDomain: "example.com", language: "en" }), role: "billing.user", scope: "acc-2", setup: "assign_credentials" },
+      { op: "invite", member: m("m-new3"), role: "billing.user", scope: "acc-1", setup: "activate_later", attributes: { channel: "web" } },
+      { op: "resend_invitation", member: "m-invited" },
+      { op: "resend_invitation", member: "m-user" },
+    ], ["allow", "allow", "allow", "allow", "allow", "deny:not_invited"]],
+    ["an invitee accepts", changeFixture, "m-invited", [{ op: "accept_invitation" }], ["allow"]],
+    ["an expired invitation", changeFixture, "m-late", [{ op: "accept_invitation", attributes: {} }], ["deny:invitation_expired"]],
+    ["no invitation to accept", changeFixture, "m-user", [{ op: "accept_invitation" }], ["deny:not_invited"]],
+    ["roles", changeFixture, "m-owner", [
+      { op: "assign_role", member: "m-user2", role: "custom.viewer", scopes: ["acc-1"] },
+      { op: "assign_role", member: "m-user", role: "billing.admin", scope: "acc-1" },
+      { op: "change_role", member: "m-admin", role: "billing.auditor", scope: "acc-1" },
+      { op: "change_role", member: "m-user2", role: "billing.admin", scope: "acc-2" },
+      { op: "change_role", member: "m-user2", role: "billing.user", scope: "acc-2" },
+      { op: "change_role", member: "m-norole", role: "billing.user", scope: "acc-2" },
+      { op: "revoke_role", member: "m-verif", role: "billing.user", scope: "acc-2" },
+      { op: "revoke_role", member: "m-verif", role: "billing.user", scopes: ["acc-1", "acc-2"] },
+      { op: "remove_role", member: "m-blocked", role: "billing.user" },
+      { op: "remove_role", member: "m-blocked", role: "billing.user" },
+      { op: "remove_member", member: "m-super", scope: "acc-1" },
+      { op: "remove_member", member: "m-super", scope: "acc-1" },
+    ], ["allow", "deny:violates_invariant", "allow", "allow", "allow", "deny:no_such_binding", "allow", "deny:no_such_binding", "allow", "deny:no_such_binding", "allow", "deny:no_such_binding"]],
+    ["member status and details", changeFixture, "m-owner", [
+      { op: "delete_member", member: "m-user2" },
+      { op: "block", member: "m-user" },
+      { op: "unblock", member: "m-blocked" },
+      { op: "disable", member: "m-verif", scope: "acc-2" },
+      { op: "enable", member: "m-disabled" },
+      { op: "block", member: "m-norole" },
+      { op: "edit_member", member: "m-admin", name: "Adam Smith" },
+      { op: "edit_member", member: "m-admin", email: "OWNER@example.com" },
+      { op: "edit_member", member: "m-admin", email: "not-an-e-mail" },
+    ], ["allow", "allow", "allow", "allow", "allow", "deny:no_scope", "allow", "deny:violates_invariant", "deny:invalid_change"], ["/operations/8/email"]],
+    ["adding and activating members", changeFixture, "m-owner", [
+      { op: "add_members", scope: "co-1", members: [m("m-p1", { email: "p1@example.com" }), m("m-p2", { name: "P2", registered: false })] },
+      { op: "activate_member", member: "m-p1", setup: "send_invite", role: "billing.user", scope: "acc-1" },
+      { op: "activate_member", member: "m-pending", setup: "activation_email", scope: "acc-2" },
+      { op: "activate_member", member: "m-pending2", setup: "assign_credentials", role: "billing.user", scope: "acc-2" },
+      { op: "activate_member", member: "m-p2", setup: "activate_later", scope: "co-1" },
+      { op: "add_members", scope: "co-1", members: [m("m-p3")], attributes: { target: "m-ghost" } },
+    ], ["allow", "allow", "allow", "allow", "allow", "deny:invalid_check"]],
+    ["self-upgrade in one change set", changeFixture, "m-user", [
+      { op: "request_self_upgrade", role: "billing.admin", scope: "acc-1" },
+      { op: "resend_verification", role: "billing.admin", scope: "acc-1" },
+      { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1" },
+    ], ["conditional", "conditional", "allow"]],
+    ["a recorded verification", changeFixture, "m-user2", [
+      { op: "resend_verification", role: "billing.admin", scope: "acc-2" },
+      { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-2" },
+    ], ["conditional", "allow"]],
+    ["an upgrade without verification", changeFixture, "m-aud", [{ op: "request_self_upgrade", role: "billing.super", scope: "acc-2" }], ["allow"]],
+    ["an expired verification", changeFixture, "m-verif", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-2" }], ["deny:verification_expired"]],
+    ["no verification to resend", changeFixture, "m-user", [{ op: "resend_verification", role: "billing.admin", scope: "acc-1" }], ["deny:no_pending_verification"]],
+    ["claims", changeFixture, "m-super", [
+      { op: "claim_role", role: "billing.admin", scope: "acc-2" },
+      { op: "claim_role", role: "billing.admin", scope: "acc-1" },
+    ], ["allow", "deny:violates_invariant"]],
+    ["roles and approval rules", changeFixture, "m-owner", [
+      { op: "define_role", scope: "co-1", role: { id: "custom.payer", family: "custom", rank: 6, permissions: ["bill.view"], assignableAt: ["account"] } },
+      { op: "define_role", scope: "co-1", role: { id: "custom.big", family: "custom", rank: 7, permissions: ["bill.pay"], assignableAt: ["account"] } },
+      { op: "define_role", scope: "co-1", role: { id: "custom.bad", family: "custom", rank: 7, permissions: ["ghost.perm"], assignableAt: ["account"] } },
+      { op: "edit_role", scope: "co-1", role: { id: "custom.viewer", label: "Viewer", family: "custom", rank: 5, permissions: [], assignableAt: ["account"], custom: false } },
+      { op: "edit_role", scope: "co-1", role: { id: "billing.user", family: "billing", rank: 10, assignableAt: ["account"] } },
+      { op: "delete_role", scope: "co-1", role: "custom.payer" },
+      { op: "delete_role", scope: "co-1", role: "billing.user" },
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "pay.all", actions: ["bill.pay"], approvers: { roles: ["billing.super"] }, quorum: 1 } },
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "roles.to_super", actions: ["roles.manage"], approvers: { permission: "approve.roles" } } },
+      { op: "delete_approval_rule", scope: "co-1", rule: "pay.all" },
+    ], ["allow", "deny:violates_invariant", "deny:invalid_change", "allow", "deny:role_not_custom", "allow", "deny:role_not_custom", "allow", "allow", "allow"]],
+    ["asking for approval", changeFixture, "m-super", [
+      { op: "change_role", member: "m-admin", role: "billing.super", scope: "acc-1", attributes: { ticket: "T-1" } },
+    ], ["conditional"]],
+    ["approving and applying", changeFixture, "m-owner", [
+      { op: "decide_request", request: "req-pending", decision: "approve" },
+      { op: "apply_approved", request: "req-pending" },
+      { op: "decide_request", request: "req-pending", decision: "reject" },
+      { op: "apply_approved", request: "req-approved" },
+      { op: "decide_request", request: "req-expired", decision: "approve" },
+    ], ["allow", "allow", "deny:unknown_request", "allow", "deny:request_not_pending"]],
+    ["approvals that do not count", changeFixture, "m-admin", [
+      { op: "decide_request", request: "req-pending", decision: "approve" },
+      { op: "apply_approved", request: "req-pending" },
+      { op: "apply_approved", request: "req-rejected" },
+      { op: "apply_approved", request: "req-expired" },
+    ], ["deny:not_an_approver", "deny:request_not_approved", "deny:request_not_approved", "deny:request_not_approved"]],
+    ["a last super admin removed, a shared e-mail (error, warning)", strictFixture, "m-owner", [
+      { op: "remove_member", member: "m-super", scope: "acc-1" },
+      { op: "edit_member", member: "m-admin", email: "Owner@Example.com" },
+    ], ["allow", "allow"]],
+    ["bt-business: mapped and unmapped operations", () => BT_BUSINESS, "m-olivia", [
+      { op: "change_role", member: "m-raj", scope: "acc-1001", role: "billing.super_admin" },
+      { op: "invite", member: m("m-newbie", { email: "newbie@example.com", name: "Newbie", registered: false }), role: "billing.user", scope: "acc-1001" },
+      { op: "revoke_role", member: "m-uma", role: "billing.user", scopes: ["acc-1001"] },
+      { op: "block", member: "m-alex" },
+      { op: "define_role", scope: "acc-1001", role: { id: "billing.viewer", family: "billing", rank: 1, assignableAt: ["billing_account"] } },
+      { op: "decide_request", request: "req-1", decision: "approve" },
+    ], null],
+  ];
+
+  // What the simulations showed, to check the fixtures reach every shape.
+  const simulationSeen = { succeeded: new Set(), reasons: new Set(), events: new Set(), violations: new Set(), failedChecks: 0, revealed: new Set() };
+  function noteSimulation(result) {
+    for (const o of result.operations) {
+      if (o.effect !== "deny") simulationSeen.succeeded.add(o.op);
+      for (const r of o.reasons) simulationSeen.reasons.add(r.code);
+      simulationSeen.failedChecks += o.checks.filter((c) => c.errors).length;
+    }
+    for (const e of result.events) {
+      simulationSeen.events.add(e.event);
+      for (const k of ["by", "byEmail", "temporaryPassword"]) if (k in e) simulationSeen.revealed.add(k);
+    }
+    for (const v of result.violations) simulationSeen.violations.add(`${v.kind} ${v.severity}`);
+  }
+
+  test("the change-set fixtures validate against bundle.schema.json and the engine loads them", () => {
+    assertValid("bundle.schema.json", CHANGE_FIXTURE, "CHANGE_FIXTURE");
+    assertValid("bundle.schema.json", STRICT_FIXTURE, "STRICT_FIXTURE");
+    for (const file of [changeFixture(), strictFixture()]) {
+      const result = JSON.parse(run(["validate", "--format", "json", file]));
+      assert.equal(result.ok, true, `the engine rejects ${path.basename(file)}: ${JSON.stringify(result)}`);
+      assert.deepEqual(result.warnings, []);
+    }
+  });
+
+  test("hand-written change sets: each validates against changeset.schema.json, its simulation against simulation.schema.json", async (t) => {
+    for (const [label, bundleOf, actor, operations, effects, schemaRejects = []] of CHANGE_SETS) {
+      await t.test(label, () => {
+        const bundle = bundleOf();
+        const changeSet = { format: "rolegate-changeset/1", baseRevision: revisionOf(bundle), actor, now: NOW, operations };
+        // bt-business names a request it does not have: the change set is rejected whole.
+        if (bundle === BT_BUSINESS) {
+          assertValid("changeset.schema.json", changeSet, label);
+          const rejected = simulate(bundle, changeSet, label);
+          assert.equal(rejected.ok, false);
+          assert.deepEqual(rejected.errors.map((e) => `${e.code} ${e.pointer}`), ["unknown_request /operations/5/request"]);
+          changeSet.operations = operations.slice(0, 5);
+        }
+        if (schemaRejects.length === 0) {
+          assertValid("changeset.schema.json", changeSet, label);
+        } else {
+          const validate = validator("changeset.schema.json");
+          assert.equal(validate(changeSet), false, `${label}: the schema accepts it`);
+          const at = new Set(validate.errors.filter((e) => e.keyword !== "if").map((e) => e.instancePath));
+          for (const pointer of schemaRejects) assert.ok(at.has(pointer), `${label}: no schema error at ${pointer}:\n${describeErrors(validate.errors)}`);
+          for (const pointer of at) assert.ok(schemaRejects.some((p) => p.startsWith(pointer)), `${label}: unexpected schema error at ${pointer}`);
+        }
+        const result = simulate(bundle, changeSet, label);
+        assert.equal(result.ok, true, `${label}: rejected: ${JSON.stringify(result.errors)}`);
+        noteSimulation(result);
+        if (effects) {
+          const got = result.operations.map((o) => {
+            const codes = o.reasons.map((r) => r.code);
+            const want = effects[o.index].split(":")[1];
+            return want && codes.includes(want) ? `${o.effect}:${want}` : codes.length ? `${o.effect}:${codes.join(",")}` : o.effect;
+          });
+          assert.deepEqual(got, effects, `${label}: effects`);
+        }
+      });
+    }
+  });
+
+  test("bt-business: an unmapped operation kind is operation_not_supported", () => {
+    const changeSet = { baseRevision: revisionOf(BT_BUSINESS), actor: "m-olivia", now: NOW, operations: [{ op: "block", member: "m-alex" }] };
+    const result = simulate(BT_BUSINESS, changeSet, "bt-business block");
+    assert.equal(result.operations[0].effect, "deny");
+    assert.deepEqual(result.operations[0].reasons.map((r) => r.code), ["operation_not_supported"]);
+  });
+
+  test("an approval request round trip: requested, decided and applied on the bundle after", () => {
+    const first = simulate(changeFixture(), {
+      baseRevision: revisionOf(changeFixture()), actor: "m-super", now: NOW,
+      operations: [{ op: "change_role", member: "m-admin", role: "billing.super", scope: "acc-1", attributes: { ticket: "T-1" } }],
+    }, "request");
+    assert.equal(first.operations[0].effect, "conditional");
+    const [approval] = first.operations[0].requirements.approvals;
+    assert.deepEqual(pick(approval, ["rule", "approvers", "action", "resource"]), { rule: "roles.to_super", approvers: ["m-owner"], action: "roles.manage", resource: "acc-1" });
+    const requests = first.bundleAfter.approvalRequests;
+    const created = requests[requests.length - 1];
+    assert.equal(created.group, created.id);
+    assert.deepEqual(created.operation, { op: "change_role", member: "m-admin", role: "billing.super", scope: "acc-1", attributes: { ticket: "T-1" } });
+    assert.ok(first.events.some((e) => e.event === "approval_requested" && e.request === created.id && e.to === "m-owner"));
+    // The bundle after the change is a bundle: it validates and the engine loads it.
+    const after = writeTemp("after-request.bundle.json", first.bundleAfter);
+    assert.equal(revisionOf(after), first.revisionAfter);
+    const second = simulate(after, {
+      format: "rolegate-changeset/1", baseRevision: first.revisionAfter, actor: "m-owner", now: "2026-12-02T09:00:00Z",
+      operations: [
+        { op: "apply_approved", request: created.id },
+        { op: "decide_request", request: created.id, decision: "approve" },
+        { op: "apply_approved", request: created.id },
+      ],
+    }, "approve and apply");
+    noteSimulation(second);
+    assert.deepEqual(second.operations.map((o) => o.effect), ["deny", "allow", "allow"]);
+    assert.equal(second.operations[2].checks[0].actor, "m-super", "apply_approved runs as the requester");
+    assert.ok(!second.bundleAfter.approvalRequests.some((r) => r.id === created.id), "the applied request is gone");
+    assert.ok(second.bundleAfter.bindings.some((b) => b.member === "m-admin" && b.role === "billing.super" && b.scope === "acc-1"));
+  });
+
+  test("invalid change sets: the errors validate against error.schema.json, and the schema agrees on shape mistakes", () => {
+    const base = () => ({ format: "rolegate-changeset/1", baseRevision: revisionOf(changeFixture()), actor: "m-owner", now: NOW, operations: [] });
+    const op = (o) => ({ ...base(), operations: [o] });
+    // [label, change set, expected errors, whether the schema rejects it too]
+    const cases = [
+      ["an unknown operation", op({ op: "promote", member: "m-user" }), ["unknown_operation /operations/0/op"], true],
+      ["a stale revision", { ...base(), baseRevision: "fnv1a64:0000000000000000" }, ["stale_revision /baseRevision"], false],
+      ["an unknown approval rule", op({ op: "delete_approval_rule", scope: "co-1", rule: "no.such.rule" }), ["unknown_rule /operations/0/rule"], false],
+      ["an unknown approval request", op({ op: "apply_approved", request: "req-none" }), ["unknown_request /operations/0/request"], false],
+      ["unknown references", op({ op: "assign_role", member: "m-ghost", role: "billing.ghost", scopes: ["acc-1", "acc-9"] }), ["unknown_member /operations/0/member", "unknown_role /operations/0/role", "unknown_scope /operations/0/scopes/1"], false],
+      ["an unknown actor", { ...base(), actor: "m-ghost" }, ["unknown_member /actor"], false],
+      ["an existing member invited as new", op({ op: "invite", member: { id: "m-user" }, role: "billing.user", scope: "acc-1" }), ["duplicate_id /operations/0/member/id"], false],
+      ["an existing role defined", op({ op: "define_role", scope: "co-1", role: { id: "billing.user", family: "billing", rank: 1, assignableAt: ["account"] } }), ["duplicate_id /operations/0/role/id"], false],
+      ["both scope and scopes", op({ op: "revoke_role", member: "m-user", role: "billing.user", scope: "acc-1", scopes: ["acc-1"] }), ["missing_field /operations/0"], true],
+      ["neither scope nor scopes", op({ op: "assign_role", member: "m-user", role: "billing.user" }), ["missing_field /operations/0"], true],
+      ["a field of another operation", op({ op: "block", member: "m-user", role: "billing.user" }), ["unknown_field /operations/0/role"], true],
+      ["a missing field", op({ op: "change_role", member: "m-user", role: "billing.admin" }), ["missing_field /operations/0"], true],
+      ["an unknown set-up", op({ op: "activate_member", member: "m-pending", setup: "later" }), ["invalid_value /operations/0/setup"], true],
+      ["an unknown decision", op({ op: "decide_request", request: "req-pending", decision: "maybe" }), ["invalid_value /operations/0/decision"], true],
+      ["a fractional attribute", op({ op: "block", member: "m-user", attributes: { total: 2.5 } }), ["not_an_integer /operations/0/attributes/total"], true],
+      ["an empty list of scopes", op({ op: "assign_role", member: "m-user", role: "billing.user", scopes: [] }), ["invalid_value /operations/0/scopes"], true],
+      ["a role that is not an object", op({ op: "define_role", scope: "co-1", role: "custom.x" }), ["wrong_type /operations/0/role"], true],
+      ["another format", { ...base(), format: "rolegate-changeset/2" }, ["unsupported_format /format"], true],
+      ["a bad timestamp, no operations list", { ...base(), now: "2026-12-01", operations: undefined }, ["invalid_timestamp /now", "missing_field "], true],
+      ["a top-level typo", { ...base(), operation: [] }, ["unknown_field /operation"], true],
+      ["an operation that is not an object", { ...base(), operations: ["block"] }, ["wrong_type /operations/0"], true],
+    ];
+    for (const [label, changeSet, codes, schemaRejects] of cases) {
+      const result = simulate(changeFixture(), changeSet, label);
+      assert.equal(result.ok, false, `${label}: simulated`);
+      const got = result.errors.map((e) => `${e.code} ${e.pointer}`);
+      for (const want of codes) assert.ok(got.includes(want), `${label}: expected ${want}, got ${got.join(", ")}`);
+      assert.equal(validator("changeset.schema.json")(changeSet), !schemaRejects, `${label}: the schema ${schemaRejects ? "accepts" : "rejects"} it`);
+    }
+    // Not JSON, and not an object.
+    for (const [label, text, code] of [["not JSON", '{"actor": ', "parse_error"], ["not an object", "[]", "wrong_type"]]) {
+      const file = writeTemp("changeset.json", text);
+      const [result] = jsonLines(run(["simulate", changeFixture(), file], { codes: [3] }), label);
+      assertResult("simulation.schema.json", result, label);
+      assert.equal(result.errors[0].code, code);
+    }
+  });
+
+  test("verify: differences from a tampered preview, and a stale change set", () => {
+    const changeSet = { baseRevision: revisionOf(changeFixture()), actor: "m-owner", now: NOW, operations: [{ op: "block", member: "m-user" }] };
+    const file = writeTemp("changeset.json", changeSet);
+    const [result] = jsonLines(run(["simulate", changeFixture(), file], { codes: [0] }), "verify");
+    const preview = structuredClone(result);
+    preview.summary.allowed = 5;
+    preview.extra = true;
+    delete preview.events[0].to;
+    const verified = runWithStatus(["verify", changeFixture(), file, writeTemp("preview.json", preview)], { codes: [2] });
+    const [verification] = jsonLines(verified.stdout, "verify tampered");
+    assertResult("simulation.schema.json#/$defs/verifyResult", verification, "verify tampered");
+    assert.equal(verification.match, false);
+    assert.deepEqual(verification.differences, [
+      { pointer: "/events/0/to", actual: "m-user" },
+      { pointer: "/extra", expected: true },
+      { pointer: "/summary/allowed", expected: 5, actual: 1 },
+    ]);
+    const stale = writeTemp("changeset.json", { ...changeSet, baseRevision: "2020-01-01.1" });
+    const [error] = jsonLines(run(["verify", changeFixture(), stale, writeTemp("preview.json", result)], { codes: [3] }), "verify stale");
+    assertResult("simulation.schema.json#/$defs/verifyResult", error, "verify stale");
+    assert.deepEqual(error.errors.map((e) => e.code), ["stale_revision"]);
+  });
+
+  test("apply --format json: the result validates, and the bundle written validates and loads at revisionAfter", () => {
+    const changeSet = { baseRevision: revisionOf(changeFixture()), actor: "m-owner", now: NOW, operations: [{ op: "block", member: "m-user" }, { op: "enable", member: "m-disabled" }] };
+    const output = path.join(tmp, "applied.bundle.json");
+    const [result] = jsonLines(run(["apply", "--format", "json", "--output", output, changeFixture(), writeTemp("changeset.json", changeSet)], { codes: [0] }), "apply");
+    assertResult("simulation.schema.json", result, "apply");
+    assert.equal("bundleAfter" in result, false);
+    const written = readJson(output);
+    assertValid("bundle.schema.json", written, "the bundle apply wrote");
+    assert.equal(revisionOf(output), result.revisionAfter);
+    // A blocked change set is refused: the result is printed, nothing is written.
+    const refused = path.join(tmp, "refused.bundle.json");
+    const blocked = { ...changeSet, operations: [{ op: "block", member: "m-norole" }] };
+    const [refusal] = jsonLines(run(["apply", "--format", "json", "--output", refused, changeFixture(), writeTemp("changeset.json", blocked)], { codes: [2] }), "apply refused");
+    assertResult("simulation.schema.json", refusal, "apply refused");
+    assert.equal(fs.existsSync(refused), false);
+  });
+
+  // Engine bug, reported: when nothing changes, revisionAfter is the base revision but
+  // bundleAfter is the bundle plus the empty lists simulation adds (members, bindings,
+  // roles, approvalRules, verifications, approvalRequests) and no revision, so it loads at
+  // another revision, and `apply` of an empty change set fails with an internal error.
+  test("a change set that changes nothing: bundleAfter loads at revisionAfter, and apply writes it", { todo: "engine: no-op bundleAfter has another revision (src/simulate.cc Run)" }, () => {
+    const changeSet = { baseRevision: revisionOf(BT_BUSINESS), actor: "m-olivia", now: NOW, operations: [] };
+    const result = simulate(BT_BUSINESS, changeSet, "an empty change set");
+    assert.equal(revisionOf(writeTemp("noop-after.bundle.json", result.bundleAfter)), result.revisionAfter);
+    run(["apply", "--output", path.join(tmp, "noop.bundle.json"), BT_BUSINESS, writeTemp("changeset.json", changeSet)], { codes: [0] });
+  });
+
+  test("the simulations reached every operation kind, operation reason, event and violation kind", () => {
+    const sim = validator("simulation.schema.json").schema.$defs;
+    assert.deepEqual(OPERATION_KINDS.filter((k) => !simulationSeen.succeeded.has(k)), [], "operation kinds never allowed (or conditional)");
+    assert.deepEqual(sim.operationReasonCode.enum.filter((c) => !simulationSeen.reasons.has(c)), [], "operation reasons never given");
+    assert.deepEqual([...simulationSeen.reasons].filter((c) => !sim.operationReasonCode.enum.includes(c)), [], "operation reasons missing from the schema");
+    assert.deepEqual(EVENT_KINDS.filter((e) => !simulationSeen.events.has(e)), [], "events never sent");
+    const violations = ["min_holders warning", "min_holders error", "unique_email error", "unique_email warning", "exclusive_role error", "custom_role_within_creator error"];
+    assert.deepEqual(violations.filter((v) => !simulationSeen.violations.has(v)), [], "violations never reported");
+    assert.ok(simulationSeen.failedChecks > 0, "a check that could not be made");
+    assert.deepEqual([...simulationSeen.revealed].sort(), ["by", "byEmail", "temporaryPassword"]);
   });
 }
 

@@ -23,6 +23,8 @@ const EXPECTED_SCHEMAS = [
   "error.schema.json",
   "queries.schema.json",
   "scenario.schema.json",
+  "changeset.schema.json",
+  "simulation.schema.json",
 ];
 
 function readJson(file) {
@@ -157,11 +159,48 @@ const VALID_BUNDLE = {
   ],
   members: [
     { id: "m-alex", email: "alex@example.com", name: "Alex", kind: "end_user", status: "active", registered: true, brandingDomain: "bt.com", language: "en" },
-    { id: "m-uma", name: "Uma", status: "invited", registered: false },
+    { id: "m-uma", name: "Uma", status: "invited", registered: false, invitation: { sentAt: "2026-11-20T09:00:00Z", expiresAt: "2026-12-04T09:00:00Z" } },
   ],
   bindings: [
     { id: "b-1", member: "m-alex", role: "billing.admin", scope: "acc-1001", grantedBy: "m-uma", grantedAt: "2026-01-15T10:00:00Z" },
     { member: "m-uma", role: "billing.user", scope: "acc-1001", expiresAt: "2027-01-01T00:00:00Z" },
+  ],
+  operations: {
+    invite: { action: "roles.manage", invitationValidForDays: 14 },
+    change_role: { action: "roles.manage" },
+    request_self_upgrade: { action: "roles.self_upgrade" },
+    claim_role: { action: "roles.claim_admin" },
+  },
+  notifications: [
+    { event: "role_downgraded", channels: ["in_app"], revealActor: true },
+    { event: "member_removed", channels: ["in_app"], revealActor: true, revealActorEmail: true },
+    { event: "activation_email", channels: ["email"], temporaryPassword: true },
+  ],
+  verifications: [
+    {
+      id: "verification-1", member: "m-uma", role: "billing.admin", scope: "acc-1001", rule: "billing.self_upgrade.from_user",
+      method: "postal_pin", issuedAt: "2026-11-20T09:00:00Z", expiresAt: "2026-12-18T09:00:00Z",
+    },
+  ],
+  approvalRequests: [
+    {
+      id: "request-1", group: "request-1", requester: "m-uma", rule: "orders.large", action: "orders.place", resource: "acc-1001",
+      attributes: { orderTotal: 60000 }, operation: { op: "change_role", member: "m-uma", scope: "acc-1001", role: "billing.admin", attributes: { orderTotal: 60000 } },
+      createdAt: "2026-11-30T09:00:00Z", expiresAt: "2026-12-07T09:00:00Z",
+      decisions: [{ member: "m-alex", decision: "approve", at: "2026-11-30T10:00:00Z" }],
+    },
+    { id: "request-2", requester: "m-uma", rule: "pay.any", action: "billing.pay", resource: "acc-1001", operation: { op: "accept_invitation" }, createdAt: "2026-11-30T09:00:00Z", decisions: [] },
+  ],
+};
+
+// The change set of docs/changes.md section 2, as written there.
+const DOC_CHANGE_SET = {
+  format: "rolegate-changeset/1",
+  baseRevision: "fnv1a64:e10243e844d06d6c",
+  actor: "m-olivia",
+  now: "2026-12-01T09:00:00Z",
+  operations: [
+    { op: "change_role", member: "m-raj", scope: "acc-1001", role: "billing.super_admin" },
   ],
 };
 
@@ -198,7 +237,7 @@ const clone = (v) => structuredClone(v);
 // ---------------------------------------------------------------------------------------
 // The schemas themselves.
 
-test("schemas/ holds the six schemas, each with the 2020-12 $schema and its own $id", () => {
+test("schemas/ holds the eight schemas, each with the 2020-12 $schema and its own $id", () => {
   const files = schemaFiles();
   for (const name of EXPECTED_SCHEMAS) assert.ok(files.includes(name), `missing schemas/${name}`);
   for (const name of files) {
@@ -330,6 +369,220 @@ test("bundle: other shape mistakes are rejected where they are", () => {
       throw err;
     }
   }
+});
+
+test("bundle: the sections of docs/changes.md are strict", () => {
+  const cases = [
+    ["an unknown operation kind", (d) => { d.operations.promote = { action: "roles.manage" }; }, "/operations", "propertyNames"],
+    ["an operation without action", (d) => { d.operations.invite = { invitationValidForDays: 14 }; }, "/operations/invite", "required"],
+    ["invitationValidForDays of 0", (d) => { d.operations.invite.invitationValidForDays = 0; }, "/operations/invite/invitationValidForDays", "minimum"],
+    ["an unknown event", (d) => { d.notifications[0].event = "role_lowered"; }, "/notifications/0/event", "enum"],
+    ["a notification without channels", (d) => { d.notifications[0].channels = []; }, "/notifications/0/channels", "minItems"],
+    ["a notification field typo", (d) => { d.notifications[0].revealActorMail = true; }, "/notifications/0", "additionalProperties"],
+    ["a verification without expiry", (d) => { delete d.verifications[0].expiresAt; }, "/verifications/0", "required"],
+    ["an unknown decision", (d) => { d.approvalRequests[0].decisions[0].decision = "maybe"; }, "/approvalRequests/0/decisions/0/decision", "enum"],
+    ["a request without decisions", (d) => { delete d.approvalRequests[1].decisions; }, "/approvalRequests/1", "required"],
+    ["a request whose operation is not one", (d) => { d.approvalRequests[1].operation = { op: "promote" }; }, "/approvalRequests/1/operation/op", "enum"],
+    ["an invitation without sentAt", (d) => { delete d.members[1].invitation.sentAt; }, "/members/1/invitation", "required"],
+  ];
+  for (const [label, mutate, instancePath, keyword] of cases) {
+    const doc = clone(VALID_BUNDLE);
+    mutate(doc);
+    try {
+      assertRejected("bundle.schema.json", doc, instancePath, keyword);
+    } catch (err) {
+      err.message = `${label}: ${err.message}`;
+      throw err;
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// Change sets and simulation results.
+
+test("changeset: the example of docs/changes.md and one operation of every kind validate", () => {
+  assertValid("changeset.schema.json", DOC_CHANGE_SET);
+  const role = { id: "custom.viewer", family: "custom", rank: 1, permissions: ["billing.view"], assignableAt: ["billing_account"] };
+  const rule = { id: "pay.big", actions: ["billing.pay"], approvers: { permission: "orders.approve" } };
+  const every = [
+    { op: "invite", member: { id: "m-new", email: "new@example.com", name: "New", kind: "end_user", registered: false }, role: "billing.user", scope: "acc-1001", setup: "send_invite" },
+    { op: "invite", member: "m-uma", role: "billing.user", scope: "acc-1001" },
+    { op: "resend_invitation", member: "m-uma" },
+    { op: "accept_invitation" },
+    { op: "assign_role", member: "m-uma", role: "billing.user", scopes: ["acc-1001", "acc-1002"] },
+    { op: "change_role", member: "m-raj", scope: "acc-1001", role: "billing.super_admin", attributes: { reason: "cover", urgent: true, days: 3 } },
+    { op: "revoke_role", member: "m-uma", role: "billing.user", scope: "acc-1001" },
+    { op: "remove_role", member: "m-uma", role: "billing.user" },
+    { op: "remove_member", member: "m-uma", scope: "acc-1001" },
+    { op: "delete_member", member: "m-uma" },
+    { op: "block", member: "m-uma", scope: "acc-1001" },
+    { op: "unblock", member: "m-uma" },
+    { op: "disable", member: "m-uma" },
+    { op: "enable", member: "m-uma" },
+    { op: "edit_member", member: "m-uma", name: "Uma B.", email: "uma@example.com" },
+    { op: "add_members", scope: "acc-1001", members: [{ id: "m-p1" }, { id: "m-p2", email: "p2@example.com" }] },
+    { op: "activate_member", member: "m-p1", setup: "activation_email", role: "billing.user", scope: "acc-1001" },
+    { op: "activate_member", member: "m-p2", setup: "activate_later" },
+    { op: "request_self_upgrade", role: "billing.admin", scope: "acc-1001" },
+    { op: "resend_verification", role: "billing.admin", scope: "acc-1001" },
+    { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1001" },
+    { op: "claim_role", role: "apps.admin", scope: "co-2001" },
+    { op: "define_role", scope: "acc-1001", role },
+    { op: "edit_role", scope: "acc-1001", role: { ...role, label: "Viewer" } },
+    { op: "delete_role", scope: "acc-1001", role: "custom.viewer" },
+    { op: "set_approval_rule", scope: "acc-1001", rule },
+    { op: "delete_approval_rule", scope: "acc-1001", rule: "pay.big" },
+    { op: "decide_request", request: "request-1", decision: "reject" },
+    { op: "apply_approved", request: "request-1" },
+  ];
+  const kinds = validator("bundle.schema.json").schema.$defs.operationKind.enum;
+  assert.deepEqual([...new Set(every.map((o) => o.op))].sort(), [...kinds].sort(), "one operation of every kind");
+  assertValid("changeset.schema.json", { ...DOC_CHANGE_SET, operations: every }, "every operation kind");
+  const { format, ...noFormat } = DOC_CHANGE_SET;
+  assertValid("changeset.schema.json", noFormat, "a change set without format");
+});
+
+test("changeset: mistakes are rejected where they are", () => {
+  const op = (o) => ({ ...clone(DOC_CHANGE_SET), operations: [o] });
+  const cases = [
+    ["no baseRevision", (() => { const d = clone(DOC_CHANGE_SET); delete d.baseRevision; return d; })(), "", "required"],
+    ["another format", { ...clone(DOC_CHANGE_SET), format: "rolegate-changeset/2" }, "/format", "const"],
+    ["a bad now", { ...clone(DOC_CHANGE_SET), now: "2026-12-01T09:00" }, "/now", "pattern"],
+    ["an unknown op", op({ op: "promote", member: "m-raj" }), "/operations/0/op", "enum"],
+    ["a field of another kind", op({ op: "block", member: "m-raj", role: "billing.admin" }), "/operations/0", "additionalProperties"],
+    ["a missing field", op({ op: "change_role", member: "m-raj", role: "billing.admin" }), "/operations/0", "required"],
+    ["both scope and scopes", op({ op: "assign_role", member: "m-raj", role: "billing.admin", scope: "acc-1001", scopes: ["acc-1002"] }), "/operations/0", "oneOf"],
+    ["neither scope nor scopes", op({ op: "revoke_role", member: "m-raj", role: "billing.admin" }), "/operations/0", "oneOf"],
+    ["an empty scopes list", op({ op: "assign_role", member: "m-raj", role: "billing.admin", scopes: [] }), "/operations/0/scopes", "minItems"],
+    ["a role without its scope", op({ op: "activate_member", member: "m-raj", setup: "send_invite", role: "billing.user" }), "/operations/0", "dependentRequired"],
+    ["an unknown set-up", op({ op: "invite", member: "m-raj", role: "billing.user", scope: "acc-1001", setup: "later" }), "/operations/0/setup", "enum"],
+    ["an unknown decision", op({ op: "decide_request", request: "request-1", decision: "maybe" }), "/operations/0/decision", "enum"],
+    ["a new member with a typo", op({ op: "invite", member: { id: "m-new", emial: "x@example.com" }, role: "billing.user", scope: "acc-1001" }), "/operations/0/member", "anyOf"],
+    ["a role that is not an object", op({ op: "define_role", scope: "acc-1001", role: "custom.x" }), "/operations/0/role", "type"],
+    ["a fractional attribute", op({ op: "block", member: "m-raj", attributes: { total: 2.5 } }), "/operations/0/attributes/total", "anyOf"],
+    ["an accept_invitation naming a member", op({ op: "accept_invitation", member: "m-raj" }), "/operations/0", "additionalProperties"],
+    ["no new members", op({ op: "add_members", scope: "acc-1001", members: [] }), "/operations/0/members", "minItems"],
+  ];
+  for (const [label, doc, instancePath, keyword] of cases) {
+    try {
+      assertRejected("changeset.schema.json", doc, instancePath, keyword);
+    } catch (err) {
+      err.message = `${label}: ${err.message}`;
+      throw err;
+    }
+  }
+});
+
+const SIMULATION = {
+  ok: true,
+  baseRevision: "fnv1a64:e10243e844d06d6c",
+  revisionAfter: "fnv1a64:0123456789abcdef",
+  operations: [
+    {
+      index: 0, op: "change_role", effect: "allow",
+      checks: [{
+        actor: "m-olivia", action: "roles.manage", resource: "acc-1001", effect: "allow",
+        reasons: [{ code: "granted_by", binding: "b-1", role: "billing.super_admin", scope: "acc-1001", message: "granted" }],
+        requirements: { approvals: [], verifications: [] },
+      }],
+      reasons: [], requirements: { approvals: [], verifications: [] },
+    },
+    {
+      index: 1, op: "change_role", effect: "conditional",
+      checks: [{
+        actor: "m-olivia", action: "roles.manage", resource: "acc-1002", effect: "conditional",
+        reasons: [{ code: "approval_required", rule: "roles.big", message: "needs approval" }],
+        requirements: { approvals: [{ rule: "roles.big", approvers: ["m-hannah"], quorum: 1 }], verifications: [] },
+      }],
+      reasons: [],
+      requirements: { approvals: [{ rule: "roles.big", approvers: ["m-hannah"], quorum: 1, action: "roles.manage", resource: "acc-1002" }], verifications: [] },
+    },
+    {
+      index: 2, op: "add_members", effect: "deny",
+      checks: [{ action: "members.invite", resource: "acc-1001", errors: [{ code: "unknown_member", pointer: "/attributes/target", message: "unknown member `m-x`" }] }],
+      reasons: [{ code: "invalid_check", message: "the check could not be made" }],
+      requirements: { approvals: [], verifications: [] },
+    },
+    {
+      index: 3, op: "edit_member", effect: "deny", checks: [],
+      reasons: [{ code: "violates_invariant", error: "duplicate_email", message: "e-mail used" }, { code: "request_not_approved", request: "request-1", status: "expired", message: "expired" }],
+      requirements: { approvals: [], verifications: [] },
+    },
+  ],
+  accessDiff: {
+    members: [{
+      member: "m-raj", gained: [{ scope: "acc-1001", permission: "roles.manage" }], lost: [],
+      roles: { gained: [{ role: "billing.super_admin", scope: "acc-1001" }], lost: [{ role: "billing.admin", scope: "acc-1001" }] },
+      totals: { gained: 1, lost: 0, scopes: 1 },
+    }],
+    totals: { gained: 1, lost: 0, members: 1 },
+  },
+  violations: [
+    { invariant: "one-super", kind: "min_holders", severity: "warning", scope: "acc-1004", have: 0, need: 1, op: 0, message: "too few" },
+    { invariant: "within", kind: "custom_role_within_creator", severity: "error", op: 3, role: "custom.x", permissions: ["billing.pay"], message: "beyond" },
+  ],
+  events: [
+    { event: "role_upgraded", to: "m-raj", channels: ["email"], op: 0, scope: "acc-1001", role: "billing.super_admin", fromRole: "billing.admin", by: "m-olivia", byEmail: "olivia@example.com" },
+    { event: "approval_requested", to: "m-hannah", channels: ["in_app"], op: 1, request: "request-1", rule: "roles.big", requester: "m-olivia", action: "roles.manage", scope: "acc-1002" },
+    { event: "activation_email", to: "m-new", channels: ["email"], op: 2, temporaryPassword: true },
+    { event: "member_blocked", to: "m-uma", channels: ["in_app"], op: 3 },
+  ],
+  summary: { allowed: 1, denied: 2, conditional: 1, blocked: true },
+  bundleAfter: { format: "rolegate/1", revision: "fnv1a64:0123456789abcdef" },
+};
+
+test("simulation: a result validates; facts must match their event, reason and violation kind", () => {
+  assertValid("simulation.schema.json", SIMULATION, "SIMULATION");
+  const { bundleAfter, ...noBundle } = SIMULATION;
+  assertValid("simulation.schema.json", noBundle, "a result without bundleAfter");
+  const cases = [
+    ["no ok", (d) => { delete d.ok; }, "", "required"],
+    ["ok false", (d) => { d.ok = false; }, "/ok", "const"],
+    ["an event with a fact of another event", (d) => { d.events[3].scope = "acc-1001"; }, "/events/3", "additionalProperties"],
+    ["an event without its facts", (d) => { delete d.events[0].fromRole; }, "/events/0", "required"],
+    ["an unknown event", (d) => { d.events[3].event = "member_frozen"; }, "/events/3/event", "enum"],
+    ["temporaryPassword false", (d) => { d.events[2].temporaryPassword = false; }, "/events/2/temporaryPassword", "const"],
+    ["an operation reason with a decision code", (d) => { d.operations[2].reasons[0].code = "no_binding"; }, "/operations/2/reasons/0/code", "enum"],
+    ["violates_invariant without its fact", (d) => { delete d.operations[3].reasons[0].error; }, "/operations/3/reasons/0", "oneOf"],
+    ["request_not_approved that is approved", (d) => { d.operations[3].reasons[1].status = "approved"; }, "/operations/3/reasons/1/status", "enum"],
+    ["a check with ok", (d) => { d.operations[0].checks[0].ok = true; }, "/operations/0/checks/0", "oneOf"],
+    ["an approval without action", (d) => { delete d.operations[1].requirements.approvals[0].action; }, "/operations/1/requirements/approvals/0", "required"],
+    ["an access diff without roles", (d) => { delete d.accessDiff.members[0].roles; }, "/accessDiff/members/0", "required"],
+    ["a min_holders violation without scope", (d) => { delete d.violations[0].scope; }, "/violations/0", "required"],
+    ["a violation of an unknown kind", (d) => { d.violations[0].kind = "max_holders"; }, "/violations/0/kind", "enum"],
+    ["a summary without blocked", (d) => { delete d.summary.blocked; }, "/summary", "required"],
+    ["an invalid bundleAfter", (d) => { d.bundleAfter.permisions = []; }, "/bundleAfter", "additionalProperties"],
+  ];
+  for (const [label, mutate, instancePath, keyword] of cases) {
+    const doc = clone(SIMULATION);
+    mutate(doc);
+    try {
+      assertRejected("simulation.schema.json", doc, instancePath, keyword);
+    } catch (err) {
+      err.message = `${label}: ${err.message}`;
+      throw err;
+    }
+  }
+});
+
+test("simulation: verify results and approval statuses validate", () => {
+  const verify = "simulation.schema.json#/$defs/verifyResult";
+  assertValid(verify, { ok: true, match: true, revision: "r1", differences: [] });
+  const differs = {
+    ok: true, match: false, revision: "r1",
+    differences: [{ pointer: "/events/0/to", actual: "m-uma" }, { pointer: "/extra", expected: true }, { pointer: "/summary/allowed", expected: 5, actual: 1 }],
+  };
+  assertValid(verify, differs);
+  assertRejected(verify, { ...differs, match: true }, "/differences", "maxItems");
+  assertRejected(verify, { ok: true, match: false, revision: "r1", differences: [] }, "/differences", "minItems");
+  assertRejected(verify, { ...differs, differences: [{ pointer: "/x" }] }, "/differences/0", "anyOf");
+  const status = "simulation.schema.json#/$defs/approvalStatus";
+  const pending = { ok: true, request: "request-1", status: "pending", approvals: [], rejections: [], eligible: ["m-alex", "m-bea"], quorum: 2 };
+  assertValid(status, pending);
+  assertValid(status, { ...pending, status: "approved", approvals: ["m-alex", "m-bea"] });
+  assertRejected(status, { ...pending, status: "open" }, "/status", "enum");
+  assertRejected(status, { ...pending, quorum: 0 }, "/quorum", "minimum");
+  assertValid("simulation.schema.json#/$defs/approvalStatusQuery", { request: "request-1", now: "2026-12-01T09:00:00Z" });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -497,6 +750,17 @@ test("scenario: every kind of case, inline bundles and expected bundle errors va
       { id: "c5", whatCan: { member: "m-uma", scope: "acc-1001" }, expect: { permissions: [] } },
       { id: "c6", whoCan: { action: "billing.pay", scope: "acc-1001" }, expect: { members: ["m-alex"] } },
       { id: "c7", visibleMembers: { actor: "m-alex", scope: "acc-1001" }, expect: { members: [{ member: "m-uma", email: true }, { member: "m-bea" }] } },
+      {
+        id: "c8", description: "a change set: baseRevision defaults to the bundle's, now to the file's",
+        simulate: { format: "rolegate-changeset/1", actor: "m-alex", now: "2026-12-01T09:00:00Z", operations: [{ op: "change_role", member: "m-uma", scope: "acc-1001", role: "billing.admin" }] },
+        expect: {
+          operations: [{ effect: "conditional", reasons: ["approval_required", "operation_not_supported"], approvals: [{ rule: "orders.large", action: "roles.manage" }], verifications: [] }],
+          events: [{ event: "role_upgraded", to: "m-uma" }], absentEvents: [{ event: "member_removed" }], eventCount: 1,
+          violations: [{ kind: "min_holders", scope: "acc-1001" }], noViolations: false,
+          accessDiff: [{ member: "m-uma", gained: 3, lost: 0, scopes: 1 }, { member: "m-alex" }], blocked: true,
+        },
+      },
+      { id: "c9", simulate: { actor: "m-alex", now: "2026-12-01T09:00:00Z", operations: [{ op: "promote" }] }, expect: { errors: [{ code: "unknown_operation", pointer: "/operations/0/op" }] } },
     ],
   };
   assertValid("scenario.schema.json", doc, "a scenario with every kind of case");
@@ -534,6 +798,17 @@ test("scenario: mistakes are rejected", () => {
   reject("a check without now in a file without now", (d) => { delete d.now; });
   reject("an invalid inline bundle", (d) => { d.bundle = { format: "rolegate/1", permisions: [] }; });
   reject("an empty bundle path", (d) => { d.bundle = ""; });
+  const simulateCase = (expect, simulate = { actor: "m-alex", operations: [{ op: "block", member: "m-uma" }] }) => (d) => { d.cases[0] = { id: "s", simulate, expect }; };
+  reject("a simulate expect with a check key", simulateCase({ effect: "allow" }));
+  reject("a simulate expect that mixes results and errors", simulateCase({ blocked: true, errors: [{ code: "stale_revision", pointer: "/baseRevision" }] }));
+  reject("an operation expect without effect", simulateCase({ operations: [{ reasons: ["no_scope"] }] }));
+  reject("an unknown operation reason", simulateCase({ operations: [{ effect: "deny", reasons: ["no_role"] }] }));
+  reject("an event pattern with a typo", simulateCase({ events: [{ evnet: "member_blocked" }] }));
+  reject("a negative eventCount", simulateCase({ eventCount: -1 }));
+  reject("an accessDiff expect without member", simulateCase({ accessDiff: [{ gained: 1 }] }));
+  reject("a change set with an unknown op, not expected to be rejected", simulateCase({ blocked: true }, { actor: "m-alex", operations: [{ op: "promote" }] }));
+  reject("a change set that is not an object", simulateCase({ errors: [{ code: "wrong_type", pointer: "" }] }, ["block"]));
+  reject("a simulate without now in a file without now", (d) => { delete d.now; d.cases[0] = { id: "s", simulate: { actor: "m-alex", operations: [] }, expect: {} }; });
   reject("an unknown field in a visibleMembers expect", (d) => {
     d.cases[0] = { id: "v", visibleMembers: { actor: "m-alex", scope: "acc-1001" }, expect: { members: [{ member: "m-uma", phone: false }] } };
   });
