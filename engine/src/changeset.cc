@@ -14,10 +14,11 @@ std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 class ChangeSetReader {
  public:
+  // Ids are looked up in the bundle's indexes; the sets hold only what the
+  // change set creates (and, for the small lists, what the bundle has).
   ChangeSetReader(const Model& m, const Limits& limits, Errors* errors)
-      : m_(m), limits_(limits), shape_(errors) {
-    for (const Member& mb : m.members) members_.insert(mb.id);
-    for (const Role& r : m.roles) roles_.insert(r.id);
+      : m_(m), limits_(limits), shape_(errors), members_(m.member_index),
+        roles_(m.role_index) {
     for (const ApprovalRule& r : m.approval_rules) rules_.insert(r.id);
     if (auto it = m.bundle.find("approvalRequests"); it != m.bundle.end()) {
       for (const Json& r : *it) requests_.insert(r.value("id", ""));
@@ -63,7 +64,7 @@ class ChangeSetReader {
       return;
     }
     if (const std::string* id = shape_.Id(v, "id", p, true)) {
-      if (!members_.insert(*id).second) {
+      if (!members_.insert(*id)) {
         shape_.Add("duplicate_id", PointerAppend(p, "id"),
                    "member " + Q(*id) + " already exists");
       }
@@ -88,7 +89,20 @@ class ChangeSetReader {
   const Model& m_;
   const Limits& limits_;
   Shape shape_;
-  std::set<std::string> members_, roles_, rules_, requests_;
+  // Ids of the bundle plus those created by earlier operations.
+  class Known {
+   public:
+    explicit Known(const IdIndex& base) : base_(base) {}
+    size_t count(const std::string& id) const { return base_.count(id) + created_.count(id); }
+    // Adds `id`; false when it is known already.
+    bool insert(const std::string& id) { return !count(id) && created_.insert(id).second; }
+
+   private:
+    const IdIndex& base_;
+    std::set<std::string> created_;
+  };
+  Known members_, roles_;
+  std::set<std::string> rules_, requests_;
 };
 
 void ChangeSetReader::Operation(const Json& op, const std::string& p) {
@@ -174,7 +188,7 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
       if (!r->is_object()) {
         shape_.Add("wrong_type", rp, "expected a role object");
       } else if (const std::string* id = shape_.Id(*r, "id", rp, true)) {
-        if (k == "define_role" && !roles_.insert(*id).second) {
+        if (k == "define_role" && !roles_.insert(*id)) {
           shape_.Add("duplicate_id", PointerAppend(rp, "id"), "role " + Q(*id) + " already exists");
         } else if (k == "edit_role" && !roles_.count(*id)) {
           shape_.Add("unknown_role", PointerAppend(rp, "id"), "unknown role " + Q(*id));

@@ -5,12 +5,16 @@
 #include <map>
 #include <set>
 
+#include <optional>
+
 #include "access.h"
 #include "bundle.h"
 #include "changeset.h"
 #include "model.h"
+#include "overlay.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "simulate.h"
 
 namespace rolegate {
 namespace internal {
@@ -40,24 +44,45 @@ struct Outcome {
   }
 };
 
+// The changes one operation makes. Role and status changes go to `overlay` (a
+// copy of the state's overlay); operations that change anything else (roles,
+// rules, pending records, new members) work on `json`, the whole bundle,
+// materialized on first use. Once materialized, all changes go to `json`.
+struct Edit {
+  explicit Edit(const Overlay& o) : overlay(o) {}
+  Overlay overlay;
+  std::optional<Json> json;
+  std::vector<uint32_t> added;  // bindings the operation added to `overlay`
+  bool changed = false;
+  Json& J() {
+    if (!json) json = overlay.Materialize();
+    return *json;
+  }
+  // The list `key` of the materialized bundle, created empty when absent.
+  Json& List(const char* key) {
+    Json& j = J();
+    if (!j.contains(key) || !j[key].is_array()) j[key] = Json::array();
+    return j[key];
+  }
+};
+
 class Simulator {
  public:
-  Simulator(const Policy& base, const ChangeSet& cs)
-      : base_(base), cs_(cs), state_(base.model().bundle), cur_(&base), actor_(cs.actor) {
-    for (const char* list : {"members", "bindings", "roles", "approvalRules", "verifications",
-                             "approvalRequests"}) {
-      if (!state_.contains(list)) state_[list] = Json::array();
-    }
-  }
+  Simulator(const Policy& base, const ChangeSet& cs, bool recompile_each)
+      : base_(base), cs_(cs), checkpoint_(&base),
+        overlay_(std::make_unique<Overlay>(base.model())), actor_(cs.actor),
+        recompile_each_(recompile_each) {}
 
   Json Run(bool include_bundle);
 
  private:
-  const Model& M() const { return cur_->model(); }
+  // The state: the compiled checkpoint and the overlay of changes on it.
+  const Model& M() const { return checkpoint_->model(); }
+  const Overlay& V() const { return *overlay_; }
 
-  // One operation, by kind. Each fills `out` and may change `next` (a copy of the
-  // state); the caller compiles `next` and keeps it when it is valid.
-  void Apply(size_t index, const Json& op, Json* next, Outcome* out);
+  // One operation, by kind. Each fills `out` and records its changes in `e`; the
+  // caller validates them and keeps them when they are valid.
+  void Apply(size_t index, const Json& op, Edit* e, Outcome* out);
 
   // Authorises `action` on `scope` with `attrs`; records the decision.
   Effect Check(const std::string& action, const std::string& scope, Json attrs, Outcome* out);
@@ -69,64 +94,52 @@ class Simulator {
 
   void Emit(Outcome* out, size_t op, const char* event, const std::string& to, Json facts);
   // Records pending approval requests for a conditional operation.
-  void RequestApprovals(size_t index, const Json& op, Json* next, Outcome* out);
+  void RequestApprovals(size_t index, const Json& op, Edit* e, Outcome* out);
 
   std::string NextId(const Json& list, const std::string& prefix) const;
   static Json* FindById(Json* list, const std::string& id);
   static const Json* FindById(const Json& list, const std::string& id);
   std::vector<std::string> MemberScopes(const std::string& member) const;
-  const Json* BindingOf(const Json& state, const std::string& member, const std::string& scope,
-                        Index family) const;
+  // The role (id) the member holds on the scope in the family, or "".
+  std::string RoleOf(const std::string& member, const std::string& scope, Index family) const;
+
+  // Writes, to the overlay or (once materialized) the JSON.
+  void AddBinding(Edit* e, const std::string& member, const std::string& role,
+                  const std::string& scope);
+  // Removes `member`'s bindings for which pred(role id, scope id) holds.
+  template <typename Pred>
+  size_t RemoveBindings(Edit* e, const std::string& member, Pred pred);
+  // Changes the member's bundle entry with mutate(Json&).
+  template <typename F>
+  void UpdateMember(Edit* e, const std::string& member, F mutate);
+
+  // Checks the bindings an operation added, as loading the bundle would: the
+  // errors loading would report (none when they are valid).
+  Errors ValidateAdded(const Edit& e) const;
+  // Records why an operation's changes were refused.
+  void Refuse(const Errors& errors, size_t i, Outcome* out, Json* violations,
+              bool* error_violation) const;
 
   // Operation handlers.
-  void Invite(size_t i, const Json& op, Json* next, Outcome* out);
-  void MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* out);
-  void RoleBindingOp(size_t i, const Json& op, Json* next, Outcome* out);
-  void ChangeRole(size_t i, const Json& op, Json* next, Outcome* out);
-  void RemoveOp(size_t i, const Json& op, Json* next, Outcome* out);
-  void EditMember(size_t i, const Json& op, Json* next, Outcome* out);
-  void AddMembers(size_t i, const Json& op, Json* next, Outcome* out);
-  void ActivateMember(size_t i, const Json& op, Json* next, Outcome* out);
-  void SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out);
-  void ClaimRole(size_t i, const Json& op, Json* next, Outcome* out);
-  void RoleDefinition(size_t i, const Json& op, Json* next, Outcome* out);
-  void ApprovalRuleOp(size_t i, const Json& op, Json* next, Outcome* out);
-  void DecideRequest(size_t i, const Json& op, Json* next, Outcome* out);
-  void ApplyApproved(size_t i, const Json& op, Json* next, Outcome* out);
+  void Invite(size_t i, const Json& op, Edit* e, Outcome* out);
+  void AcceptInvitation(size_t i, Edit* e, Outcome* out);
+  void MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out);
+  void RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out);
+  void ChangeRole(size_t i, const Json& op, Edit* e, Outcome* out);
+  void RemoveOp(size_t i, const Json& op, Edit* e, Outcome* out);
+  void EditMember(size_t i, const Json& op, Edit* e, Outcome* out);
+  void AddMembers(size_t i, const Json& op, Edit* e, Outcome* out);
+  void ActivateMember(size_t i, const Json& op, Edit* e, Outcome* out);
+  void SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out);
+  void ClaimRole(size_t i, const Json& op, Edit* e, Outcome* out);
+  void RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out);
+  void ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out);
+  void DecideRequest(size_t i, const Json& op, Edit* e, Outcome* out);
+  void ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out);
 
-  void AddBinding(Json* next, const std::string& member, const std::string& role,
-                  const std::string& scope) {
-    touching_.insert(member);
-    (*next)["bindings"].push_back(Json{{"member", member},
-                                       {"role", role},
-                                       {"scope", scope},
-                                       {"grantedBy", actor_},
-                                       {"grantedAt", cs_.now}});
-  }
-  template <typename Pred>
-  size_t RemoveBindings(Json* next, Pred pred) {
-    Json& list = (*next)["bindings"];
-    Json kept = Json::array();
-    size_t removed = 0;
-    for (Json& b : list) {
-      if (pred(b)) {
-        ++removed;
-        touching_.insert(b.value("member", ""));
-      } else {
-        kept.push_back(std::move(b));
-      }
-    }
-    list = std::move(kept);
-    return removed;
-  }
-  // The entry of member `id` in `next`, to change it.
-  Json* MemberEntry(Json* next, const std::string& id) {
-    touching_.insert(id);
-    return FindById(&(*next)["members"], id);
-  }
   const Member* MemberById(const std::string& id) const {
-    const Index* i = M().member_index.Get(id);
-    return i ? &M().members[*i] : nullptr;
+    const Index* i = V().FindMember(id);
+    return i ? &V().member(*i) : nullptr;
   }
   const Role* RoleById(const std::string& id) const {
     const Index* i = M().role_index.Get(id);
@@ -135,10 +148,11 @@ class Simulator {
 
   const Policy& base_;
   const ChangeSet& cs_;
-  Json state_;
-  const Policy* cur_;
-  std::shared_ptr<const Policy> owned_;
+  const Policy* checkpoint_;                 // the compiled state...
+  std::shared_ptr<const Policy> owned_;      // ...when it is not the base
+  std::unique_ptr<Overlay> overlay_;         // changes on the checkpoint
   std::string actor_;          // who acts: the change set's actor, or a requester
+  bool recompile_each_;        // recompile after every operation (for testing)
   // Members and roles the current operation changes, and those of the operations
   // applied so far: the access diff looks at these only.
   std::set<std::string> touching_, touching_roles_, touched_, touched_roles_;
@@ -170,22 +184,102 @@ const Json* Simulator::FindById(const Json& list, const std::string& id) {
 
 std::vector<std::string> Simulator::MemberScopes(const std::string& member) const {
   std::set<std::string> scopes;
-  if (const Index* i = M().member_index.Get(member)) {
-    M().ForEachBindingOfMember(*i, [&](uint32_t b) {
-      scopes.insert(M().scopes[M().bindings[b].scope].id);
+  if (const Index* i = V().FindMember(member)) {
+    V().ForEachBindingOfMember(*i, [&](uint32_t b) {
+      scopes.insert(M().scopes[V().key(b).scope].id);
     });
   }
   return std::vector<std::string>(scopes.begin(), scopes.end());
 }
 
-const Json* Simulator::BindingOf(const Json& state, const std::string& member,
-                                 const std::string& scope, Index family) const {
-  for (const Json& b : state["bindings"]) {
-    if (b.value("member", "") != member || b.value("scope", "") != scope) continue;
-    const Role* r = RoleById(b.value("role", ""));
-    if (r != nullptr && r->family == family) return &b;
+std::string Simulator::RoleOf(const std::string& member, const std::string& scope,
+                              Index family) const {
+  const Index* i = V().FindMember(member);
+  const Index* s = M().scope_index.Get(scope);
+  std::string found;
+  if (i == nullptr || s == nullptr) return found;
+  V().ForEachBindingOfMember(*i, [&](uint32_t b) {
+    const BindingKey& k = V().key(b);
+    if (found.empty() && k.scope == *s && M().roles[k.role].family == family) {
+      found = M().roles[k.role].id;
+    }
+  });
+  return found;
+}
+
+void Simulator::AddBinding(Edit* e, const std::string& member, const std::string& role,
+                           const std::string& scope) {
+  touching_.insert(member);
+  e->changed = true;
+  Json entry{{"member", member},
+             {"role", role},
+             {"scope", scope},
+             {"grantedBy", actor_},
+             {"grantedAt", cs_.now}};
+  if (e->json) {
+    e->List("bindings").push_back(std::move(entry));
+    return;
   }
-  return nullptr;
+  Binding b;
+  b.member = *V().FindMember(member);
+  b.role = M().role_index.at(role);
+  b.scope = M().scope_index.at(scope);
+  b.id = member + "/" + role + "@" + scope;
+  b.granted_by = actor_;
+  b.granted_at = cs_.now;
+  e->added.push_back(e->overlay.AddBinding(std::move(b), std::move(entry)));
+}
+
+template <typename Pred>
+size_t Simulator::RemoveBindings(Edit* e, const std::string& member, Pred pred) {
+  size_t removed = 0;
+  if (e->json) {
+    Json& list = e->List("bindings");
+    Json kept = Json::array();
+    for (Json& b : list) {
+      if (b.value("member", "") == member && pred(b.value("role", ""), b.value("scope", ""))) {
+        ++removed;
+      } else {
+        kept.push_back(std::move(b));
+      }
+    }
+    list = std::move(kept);
+  } else if (const Index* i = V().FindMember(member)) {
+    std::vector<uint32_t> doomed;
+    e->overlay.ForEachBindingOfMember(*i, [&](uint32_t b) {
+      const BindingKey& k = e->overlay.key(b);
+      if (pred(M().roles[k.role].id, M().scopes[k.scope].id)) doomed.push_back(b);
+    });
+    for (uint32_t b : doomed) e->overlay.RemoveBinding(b);
+    removed = doomed.size();
+  }
+  if (removed > 0) {
+    touching_.insert(member);
+    e->changed = true;
+  }
+  return removed;
+}
+
+template <typename F>
+void Simulator::UpdateMember(Edit* e, const std::string& member, F mutate) {
+  touching_.insert(member);
+  e->changed = true;
+  if (e->json) {
+    mutate(*FindById(&e->List("members"), member));
+    return;
+  }
+  const Index i = *V().FindMember(member);
+  Json entry = e->overlay.MemberJson(i);
+  mutate(entry);
+  Member m = e->overlay.member(i);
+  m.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
+  m.registered = entry.value("registered", true);
+  m.email = entry.value("email", "");
+  m.name = entry.value("name", "");
+  const Json inv = entry.value("invitation", Json::object());
+  m.invitation_sent_at = inv.value("sentAt", "");
+  m.invitation_expires_at = inv.value("expiresAt", "");
+  e->overlay.SetMember(i, std::move(m), std::move(entry));
 }
 
 const std::string* Simulator::ActionFor(const std::string& kind, Outcome* out) {
@@ -206,7 +300,7 @@ Effect Simulator::Check(const std::string& action, const std::string& scope, Jso
   req.resource = scope;
   req.now = cs_.now;
   req.attributes = std::move(attrs);
-  DecideResult r = cur_->Decide(req, true);
+  DecideResult r = DecideIn(V(), req, true);
   Effect effect = Effect::kDeny;
   if (!r.ok()) {
     Json errors = ErrorsToJson(r.errors)["errors"];
@@ -270,8 +364,9 @@ void Simulator::Emit(Outcome* out, size_t op, const char* event, const std::stri
   out->events.push_back(std::move(facts));
 }
 
-void Simulator::RequestApprovals(size_t index, const Json& op, Json* next, Outcome* out) {
-  Json& list = (*next)["approvalRequests"];
+void Simulator::RequestApprovals(size_t index, const Json& op, Edit* e, Outcome* out) {
+  Json& list = e->List("approvalRequests");
+  e->changed = true;
   std::string group;
   for (const Json& a : out->approvals) {
     std::string id = NextId(list, "request-");
@@ -299,7 +394,7 @@ void Simulator::RequestApprovals(size_t index, const Json& op, Json* next, Outco
   }
 }
 
-void Simulator::Invite(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::Invite(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string* action = ActionFor("invite", out);
   if (action == nullptr) return;
   const Json& mb = op["member"];
@@ -323,17 +418,38 @@ void Simulator::Invite(size_t i, const Json& op, Json* next, Outcome* out) {
       if (days > 0) inv["expiresAt"] = AddDays(cs_.now, days);
       entry["invitation"] = inv;
     }
-    (*next)["members"].push_back(entry);
+    e->List("members").push_back(entry);  // a new member: the bundle itself changes
     touching_.insert(member);
+    e->changed = true;
   }
-  AddBinding(next, member, role, scope);
+  AddBinding(e, member, role, scope);
   Json facts{{"scope", scope}, {"role", role}};
   if (is_new) facts["registered"] = mb.value("registered", true);
   if (setup == "send_invite") Emit(out, i, "member_invited", member, facts);
   if (setup == "activation_email") Emit(out, i, "activation_email", member, facts);
 }
 
-void Simulator::MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::AcceptInvitation(size_t i, Edit* e, Outcome* out) {
+  const Member* mb = MemberById(actor_);
+  if (mb->status != MemberStatus::kInvited) {
+    out->Deny(Reason("not_invited", "member " + Q(actor_) + " has no open invitation"));
+    return;
+  }
+  if (!mb->invitation_expires_at.empty() && mb->invitation_expires_at < cs_.now) {
+    out->Deny(Reason("invitation_expired",
+                     "the invitation expired at " + mb->invitation_expires_at,
+                     Json{{"expiresAt", mb->invitation_expires_at}}));
+    return;
+  }
+  UpdateMember(e, actor_, [](Json& entry) {
+    entry["status"] = "active";
+    entry["registered"] = true;
+    entry.erase("invitation");
+  });
+  Emit(out, i, "invitation_accepted", actor_, Json::object());
+}
+
+void Simulator::MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"], member = op["member"];
   Json attrs = op.value("attributes", Json::object());
   const Member* mb = MemberById(member);
@@ -344,7 +460,8 @@ void Simulator::MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* ou
   }
   CheckOnMemberScopes(kind, member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  Json* entry = MemberEntry(next, member);
+  // A removed member coming back may clash on e-mail: check it as a load would.
+  if (mb->status == MemberStatus::kRemoved) e->J();
   static const std::map<std::string, std::pair<const char*, const char*>> kStatus = {
       {"block", {"blocked", "member_blocked"}},   {"unblock", {"active", "member_unblocked"}},
       {"disable", {"disabled", "member_disabled"}}, {"enable", {"active", "member_enabled"}},
@@ -355,20 +472,22 @@ void Simulator::MemberStatusOp(size_t i, const Json& op, Json* next, Outcome* ou
     if (rule != M().operation_rules.end() && rule->second.invitation_valid_for_days > 0) {
       inv["expiresAt"] = AddDays(cs_.now, rule->second.invitation_valid_for_days);
     }
-    (*entry)["invitation"] = inv;
+    UpdateMember(e, member, [&](Json& entry) { entry["invitation"] = inv; });
     Emit(out, i, "invitation_resent", member, Json::object());
     return;
   }
   const auto& [status, event] = kStatus.at(kind);
-  (*entry)["status"] = status;
-  if (std::string(status) != "invited") entry->erase("invitation");
+  UpdateMember(e, member, [&](Json& entry) {
+    entry["status"] = status;
+    entry.erase("invitation");
+  });
   if (kind == "delete_member") {
-    RemoveBindings(next, [&](const Json& b) { return b.value("member", "") == member; });
+    RemoveBindings(e, member, [](const std::string&, const std::string&) { return true; });
   }
   Emit(out, i, event, member, Json::object());
 }
 
-void Simulator::RoleBindingOp(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"], member = op["member"], role = op["role"];
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
@@ -385,12 +504,11 @@ void Simulator::RoleBindingOp(size_t i, const Json& op, Json* next, Outcome* out
   if (out->effect != Effect::kAllow) return;
   for (const std::string& s : scopes) {
     if (kind == "assign_role") {
-      AddBinding(next, member, role, s);
+      AddBinding(e, member, role, s);
       Emit(out, i, "role_assigned", member, Json{{"scope", s}, {"role", role}});
     } else {
-      size_t n = RemoveBindings(next, [&](const Json& b) {
-        return b.value("member", "") == member && b.value("role", "") == role &&
-               b.value("scope", "") == s;
+      size_t n = RemoveBindings(e, member, [&](const std::string& r, const std::string& sc) {
+        return r == role && sc == s;
       });
       if (n == 0) {
         out->Deny(Reason("no_such_binding", "member " + Q(member) + " does not hold " +
@@ -402,37 +520,35 @@ void Simulator::RoleBindingOp(size_t i, const Json& op, Json* next, Outcome* out
   }
 }
 
-void Simulator::ChangeRole(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::ChangeRole(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"], role = op["role"], scope = op["scope"];
   const std::string* action = ActionFor("change_role", out);
   if (action == nullptr) return;
-  const Role* to = RoleById(role);
-  const Json* held = BindingOf(state_, member, scope, to->family);
-  if (held == nullptr) {
+  const Role& to = M().roles[M().role_index.at(role)];
+  const std::string from = RoleOf(member, scope, to.family);
+  if (from.empty()) {
     out->Deny(Reason("no_such_binding", "member " + Q(member) + " holds no role of family " +
-                                            Q(M().families[to->family]) + " on " + Q(scope) +
+                                            Q(M().families[to.family]) + " on " + Q(scope) +
                                             " to change"));
     return;
   }
-  const std::string from = held->value("role", "");
   Json attrs = op.value("attributes", Json::object());
   attrs["role"] = role;
   attrs["target"] = member;
   Check(*action, scope, attrs, out);
   if (out->effect != Effect::kAllow) return;
-  RemoveBindings(next, [&](const Json& b) {
-    return b.value("member", "") == member && b.value("scope", "") == scope &&
-           b.value("role", "") == from;
+  RemoveBindings(e, member, [&](const std::string& r, const std::string& s) {
+    return s == scope && r == from;
   });
-  AddBinding(next, member, role, scope);
-  const Role* was = RoleById(from);
-  const char* event = to->rank > was->rank   ? "role_upgraded"
-                      : to->rank < was->rank ? "role_downgraded"
-                                             : "role_changed";
+  AddBinding(e, member, role, scope);
+  const Role& was = M().roles[M().role_index.at(from)];
+  const char* event = to.rank > was.rank   ? "role_upgraded"
+                      : to.rank < was.rank ? "role_downgraded"
+                                           : "role_changed";
   Emit(out, i, event, member, Json{{"scope", scope}, {"role", role}, {"fromRole", from}});
 }
 
-void Simulator::RemoveOp(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::RemoveOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"], member = op["member"];
   Json attrs = op.value("attributes", Json::object());
   if (kind == "remove_member") {
@@ -444,8 +560,8 @@ void Simulator::RemoveOp(size_t i, const Json& op, Json* next, Outcome* out) {
     if (out->effect != Effect::kAllow) return;
     // Only the bindings on the scope itself: a role on a scope below (a service
     // under an account) is its own membership, managed by whoever manages there.
-    size_t n = RemoveBindings(next, [&](const Json& b) {
-      return b.value("member", "") == member && b.value("scope", "") == scope;
+    size_t n = RemoveBindings(e, member, [&](const std::string&, const std::string& s) {
+      return s == scope;
     });
     if (n == 0) {
       out->Deny(Reason("no_such_binding", "member " + Q(member) + " holds no role on " +
@@ -460,10 +576,11 @@ void Simulator::RemoveOp(size_t i, const Json& op, Json* next, Outcome* out) {
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
   std::set<std::string> scopes;
-  for (const Json& b : state_["bindings"]) {
-    if (b.value("member", "") == member && b.value("role", "") == role) {
-      scopes.insert(b.value("scope", ""));
-    }
+  if (const Index* m = V().FindMember(member)) {
+    V().ForEachBindingOfMember(*m, [&](uint32_t b) {
+      const BindingKey& k = V().key(b);
+      if (M().roles[k.role].id == role) scopes.insert(M().scopes[k.scope].id);
+    });
   }
   if (scopes.empty()) {
     out->Deny(Reason("no_such_binding", "member " + Q(member) + " does not hold " + Q(role)));
@@ -473,65 +590,69 @@ void Simulator::RemoveOp(size_t i, const Json& op, Json* next, Outcome* out) {
   attrs["target"] = member;
   for (const std::string& s : scopes) Check(*action, s, attrs, out);
   if (out->effect != Effect::kAllow) return;
-  RemoveBindings(next, [&](const Json& b) {
-    return b.value("member", "") == member && b.value("role", "") == role;
-  });
+  RemoveBindings(e, member, [&](const std::string& r, const std::string&) { return r == role; });
   for (const std::string& s : scopes) {
     Emit(out, i, "role_revoked", member, Json{{"scope", s}, {"role", role}});
   }
 }
 
-void Simulator::EditMember(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::EditMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"];
   CheckOnMemberScopes("edit_member", member, op.value("scope", ""),
                       op.value("attributes", Json::object()), out);
   if (out->effect != Effect::kAllow) return;
-  Json* entry = MemberEntry(next, member);
+  e->J();  // e-mail uniqueness is checked as a load would
   Json changed = Json::array();
-  for (const char* k : {"name", "email"}) {
-    if (op.contains(k)) {
-      (*entry)[k] = op[k];
-      changed.push_back(k);
+  UpdateMember(e, member, [&](Json& entry) {
+    for (const char* k : {"name", "email"}) {
+      if (op.contains(k)) {
+        entry[k] = op[k];
+        changed.push_back(k);
+      }
     }
-  }
+  });
   Emit(out, i, "member_edited", member, Json{{"fields", changed}});
 }
 
-void Simulator::AddMembers(size_t, const Json& op, Json* next, Outcome* out) {
+void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
   const std::string* action = ActionFor("add_members", out);
   if (action == nullptr) return;
   Check(*action, op["scope"], op.value("attributes", Json::object()), out);
   if (out->effect != Effect::kAllow) return;
+  Json& members = e->List("members");
   for (const Json& mb : op["members"]) {
     Json entry = mb;
     entry["status"] = "pending";  // unassigned until activated
-    (*next)["members"].push_back(entry);
+    members.push_back(entry);
     touching_.insert(entry.value("id", ""));
   }
+  e->changed = true;
 }
 
-void Simulator::ActivateMember(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::ActivateMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"], setup = op["setup"];
   Json attrs = op.value("attributes", Json::object());
   if (op.contains("role")) attrs["role"] = op["role"];
   CheckOnMemberScopes("activate_member", member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  Json* entry = MemberEntry(next, member);
-  if (setup == "assign_credentials") {
-    (*entry)["status"] = "active";
-    entry->erase("invitation");
-  } else if (setup == "send_invite" || setup == "activation_email") {
-    (*entry)["status"] = "invited";
-    (*entry)["invitation"] = Json{{"sentAt", cs_.now}};
-  }
-  if (op.contains("role")) AddBinding(next, member, op["role"], op["scope"]);
+  if (MemberById(member)->status == MemberStatus::kRemoved) e->J();
+  UpdateMember(e, member, [&](Json& entry) {
+    if (setup == "assign_credentials") {
+      entry["status"] = "active";
+      entry.erase("invitation");
+    } else if (setup == "send_invite" || setup == "activation_email") {
+      entry["status"] = "invited";
+      entry["invitation"] = Json{{"sentAt", cs_.now}};
+    }
+  });
+  if (op.contains("role")) AddBinding(e, member, op["role"], op["scope"]);
   Json facts = Json::object();
   if (op.contains("role")) facts = Json{{"role", op["role"]}, {"scope", op["scope"]}};
   if (setup == "send_invite") Emit(out, i, "member_invited", member, facts);
   if (setup == "activation_email") Emit(out, i, "activation_email", member, facts);
 }
 
-void Simulator::SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"], role = op["role"], scope = op["scope"];
   auto rule_it = M().operation_rules.find(kind);
   if (rule_it == M().operation_rules.end()) {
@@ -542,9 +663,12 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out) 
     return;
   }
   const std::string action = rule_it->second.action;
-  Json& records = (*next)["verifications"];
-  Json* record = nullptr;
-  for (Json& v : records) {
+  Json records = Json::array();
+  if (auto it = V().model().bundle.find("verifications"); it != V().model().bundle.end()) {
+    records = *it;
+  }
+  const Json* record = nullptr;
+  for (const Json& v : records) {
     if (v.value("member", "") == actor_ && v.value("role", "") == role &&
         v.value("scope", "") == scope) {
       record = &v;
@@ -565,28 +689,28 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out) 
   attrs["role"] = role;
   Check(action, scope, attrs, out);
   if (out->effect == Effect::kDeny) return;
+  Json& list = e->List("verifications");  // the pending records change
+  e->changed = true;
   if (kind == "complete_self_upgrade" || out->verifications.empty()) {
     // The verification is done (or none is needed): the upgrade takes effect.
     out->effect = out->approvals.empty() ? Effect::kAllow : out->effect;
     out->verifications = Json::array();
     if (out->effect != Effect::kAllow) return;
-    const Role* to = RoleById(role);
-    const Json* held = BindingOf(state_, actor_, scope, to->family);
-    std::string from = held ? held->value("role", "") : "";
-    RemoveBindings(next, [&](const Json& b) {
-      return b.value("member", "") == actor_ && b.value("scope", "") == scope &&
-             b.value("role", "") == from;
+    const std::string from = RoleOf(actor_, scope, M().roles[M().role_index.at(role)].family);
+    RemoveBindings(e, actor_, [&](const std::string& r, const std::string& s) {
+      return s == scope && r == from;
     });
-    AddBinding(next, actor_, role, scope);
+    AddBinding(e, actor_, role, scope);
     Json kept = Json::array();
-    for (Json& v : records) {
+    for (Json& v : list) {
       if (!(v.value("member", "") == actor_ && v.value("role", "") == role &&
             v.value("scope", "") == scope)) {
         kept.push_back(std::move(v));
       }
     }
-    records = std::move(kept);
-    Emit(out, i, "role_upgraded", actor_, Json{{"scope", scope}, {"role", role}, {"fromRole", from}});
+    list = std::move(kept);
+    Emit(out, i, "role_upgraded", actor_,
+         Json{{"scope", scope}, {"role", role}, {"fromRole", from}});
     return;
   }
   // Conditional on a verification: (re)issue the record; a new one invalidates
@@ -599,19 +723,26 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Json* next, Outcome* out) 
              {"method", v["method"]},
              {"issuedAt", cs_.now},
              {"expiresAt", AddDays(cs_.now, v["validForDays"].get<int64_t>())}};
-  if (record != nullptr) {
-    fresh["id"] = (*record)["id"];
-    *record = fresh;
-  } else {
-    fresh["id"] = NextId(records, "verification-");
-    records.push_back(fresh);
+  Json* existing = nullptr;
+  for (Json& r : list) {
+    if (r.value("member", "") == actor_ && r.value("role", "") == role &&
+        r.value("scope", "") == scope) {
+      existing = &r;
+    }
   }
-  Emit(out, i, record != nullptr ? "verification_resent" : "verification_sent", actor_,
+  if (existing != nullptr) {
+    fresh["id"] = (*existing)["id"];
+    *existing = fresh;
+  } else {
+    fresh["id"] = NextId(list, "verification-");
+    list.push_back(fresh);
+  }
+  Emit(out, i, existing != nullptr ? "verification_resent" : "verification_sent", actor_,
        Json{{"scope", scope}, {"role", role}, {"method", v["method"]},
             {"expiresAt", fresh["expiresAt"]}});
 }
 
-void Simulator::ClaimRole(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::ClaimRole(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string* action = ActionFor("claim_role", out);
   if (action == nullptr) return;
   const std::string role = op["role"], scope = op["scope"];
@@ -619,19 +750,19 @@ void Simulator::ClaimRole(size_t i, const Json& op, Json* next, Outcome* out) {
   attrs["role"] = role;
   Check(*action, scope, attrs, out);
   if (out->effect != Effect::kAllow) return;
-  AddBinding(next, actor_, role, scope);
+  AddBinding(e, actor_, role, scope);
   Emit(out, i, "role_claimed", actor_, Json{{"scope", scope}, {"role", role}});
 }
 
-void Simulator::RoleDefinition(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
   const std::string id = op["role"].is_object() ? op["role"]["id"].get<std::string>()
                                                 : op["role"].get<std::string>();
   if (kind != "define_role") {
-    const Role* r = RoleById(id);
-    if (r == nullptr || !r->custom) {
+    const Index* r = M().role_index.Get(id);
+    if (r == nullptr || !M().roles[*r].custom) {
       out->Deny(Reason("role_not_custom", "role " + Q(id) +
                                               " is part of the policy, not a custom role"));
       return;
@@ -639,7 +770,8 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Json* next, Outcome* ou
   }
   Check(*action, op["scope"], op.value("attributes", Json::object()), out);
   if (out->effect != Effect::kAllow) return;
-  Json& roles = (*next)["roles"];
+  Json& roles = e->List("roles");
+  e->changed = true;
   touching_roles_.insert(id);
   if (kind == "delete_role") {
     Json kept = Json::array();
@@ -647,7 +779,16 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Json* next, Outcome* ou
       if (r.value("id", "") != id) kept.push_back(std::move(r));
     }
     roles = std::move(kept);
-    RemoveBindings(next, [&](const Json& b) { return b.value("role", "") == id; });
+    Json& bindings = e->List("bindings");
+    Json left = Json::array();
+    for (Json& b : bindings) {
+      if (b.value("role", "") == id) {
+        touching_.insert(b.value("member", ""));
+      } else {
+        left.push_back(std::move(b));
+      }
+    }
+    bindings = std::move(left);
     Emit(out, i, "role_deleted", actor_, Json{{"role", id}});
     return;
   }
@@ -661,13 +802,14 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Json* next, Outcome* ou
   Emit(out, i, kind == "define_role" ? "role_defined" : "role_edited", actor_, Json{{"role", id}});
 }
 
-void Simulator::ApprovalRuleOp(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
   Check(*action, op["scope"], op.value("attributes", Json::object()), out);
   if (out->effect != Effect::kAllow) return;
-  Json& rules = (*next)["approvalRules"];
+  Json& rules = e->List("approvalRules");
+  e->changed = true;
   std::string id = op["rule"].is_object() ? op["rule"]["id"].get<std::string>()
                                           : op["rule"].get<std::string>();
   if (kind == "delete_approval_rule") {
@@ -684,17 +826,19 @@ void Simulator::ApprovalRuleOp(size_t i, const Json& op, Json* next, Outcome* ou
   Emit(out, i, "approval_rule_changed", actor_, Json{{"rule", id}});
 }
 
-// The status of an approval request in `m` at `now`, as in ApprovalStatus.
-Json RequestStatus(const Model& m, const Json& request, const std::string& now) {
+// The status of an approval request in state `v` at `now`, as in ApprovalStatus.
+template <typename V>
+Json RequestStatus(const V& v, const Json& request, const std::string& now) {
+  const Model& m = v.model();
   const ApprovalRule* rule = nullptr;
   for (const ApprovalRule& r : m.approval_rules) {
     if (r.id == request.value("rule", "")) rule = &r;
   }
   const Index* resource = m.scope_index.Get(request.value("resource", ""));
-  const Index* requester = m.member_index.Get(request.value("requester", ""));
+  const Index* requester = v.FindMember(request.value("requester", ""));
   std::vector<std::string> eligible;
   if (rule != nullptr && resource != nullptr && requester != nullptr) {
-    eligible = EligibleApprovers(m, *rule, *resource, *requester, now);
+    eligible = EligibleApprovers(v, *rule, *resource, *requester, now);
   }
   std::set<std::string> approvals, rejections;
   for (const Json& d : request.value("decisions", Json::array())) {
@@ -722,14 +866,21 @@ Json RequestStatus(const Model& m, const Json& request, const std::string& now) 
               {"quorum", quorum}};
 }
 
-void Simulator::DecideRequest(size_t i, const Json& op, Json* next, Outcome* out) {
+// The approval requests of the state.
+const Json& RequestsOf(const Model& m) {
+  static const Json kNone = Json::array();
+  auto it = m.bundle.find("approvalRequests");
+  return it == m.bundle.end() ? kNone : *it;
+}
+
+void Simulator::DecideRequest(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string id = op["request"];
-  Json* request = FindById(&(*next)["approvalRequests"], id);
+  const Json* request = FindById(RequestsOf(M()), id);
   if (request == nullptr) {
     out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
     return;
   }
-  Json status = RequestStatus(M(), *request, cs_.now);
+  Json status = RequestStatus(V(), *request, cs_.now);
   const Json& eligible = status["eligible"];
   if (std::find(eligible.begin(), eligible.end(), actor_) == eligible.end()) {
     out->Deny(Reason("not_an_approver", "member " + Q(actor_) +
@@ -742,24 +893,26 @@ void Simulator::DecideRequest(size_t i, const Json& op, Json* next, Outcome* out
                                                 status["status"].get<std::string>()));
     return;
   }
-  (*request)["decisions"].push_back(
+  const std::string requester = (*request)["requester"];
+  FindById(&e->List("approvalRequests"), id)->operator[]("decisions").push_back(
       Json{{"member", actor_}, {"decision", op["decision"]}, {"at", cs_.now}});
-  Emit(out, i, "request_decided", (*request)["requester"].get<std::string>(),
-       Json{{"request", id}, {"decision", op["decision"]}});
+  e->changed = true;
+  Emit(out, i, "request_decided", requester, Json{{"request", id}, {"decision", op["decision"]}});
 }
 
-void Simulator::ApplyApproved(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string id = op["request"];
-  const Json* request = FindById(state_["approvalRequests"], id);
+  const Json& requests = RequestsOf(M());
+  const Json* request = FindById(requests, id);
   if (request == nullptr) {
     out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
     return;
   }
   std::string group = request->value("group", id);
   std::vector<std::string> members;
-  for (const Json& r : state_["approvalRequests"]) {
+  for (const Json& r : requests) {
     if (r.value("group", r.value("id", "")) != group) continue;
-    Json status = RequestStatus(M(), r, cs_.now);
+    Json status = RequestStatus(V(), r, cs_.now);
     if (status["status"] != "approved") {
       out->Deny(Reason("request_not_approved",
                        "request " + Q(r.value("id", "")) + " is " +
@@ -770,77 +923,139 @@ void Simulator::ApplyApproved(size_t i, const Json& op, Json* next, Outcome* out
     members.push_back(r.value("id", ""));
   }
   // The operation runs as its requester, its approvals given.
+  const Json operation = (*request)["operation"];
   std::string saved = actor_;
   actor_ = request->value("requester", "");
   skip_approvals_ = true;
-  Apply(i, (*request)["operation"], next, out);
+  Apply(i, operation, e, out);
   skip_approvals_ = false;
   actor_ = saved;
   if (out->effect != Effect::kAllow) return;
+  Json& list = e->List("approvalRequests");
   Json kept = Json::array();
-  for (Json& r : (*next)["approvalRequests"]) {
+  for (Json& r : list) {
     if (std::find(members.begin(), members.end(), r.value("id", "")) == members.end()) {
       kept.push_back(std::move(r));
     }
   }
-  (*next)["approvalRequests"] = std::move(kept);
+  list = std::move(kept);
+  e->changed = true;
 }
 
-void Simulator::Apply(size_t i, const Json& op, Json* next, Outcome* out) {
+void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
-  if (kind == "invite") return Invite(i, op, next, out);
-  if (kind == "accept_invitation") {
-    const Member* mb = MemberById(actor_);
-    if (mb->status != MemberStatus::kInvited) {
-      out->Deny(Reason("not_invited", "member " + Q(actor_) + " has no open invitation"));
-      return;
-    }
-    if (!mb->invitation_expires_at.empty() && mb->invitation_expires_at < cs_.now) {
-      out->Deny(Reason("invitation_expired", "the invitation expired at " +
-                                                 mb->invitation_expires_at,
-                       Json{{"expiresAt", mb->invitation_expires_at}}));
-      return;
-    }
-    Json* entry = MemberEntry(next, actor_);
-    (*entry)["status"] = "active";
-    (*entry)["registered"] = true;
-    entry->erase("invitation");
-    Emit(out, i, "invitation_accepted", actor_, Json::object());
-    return;
-  }
+  if (kind == "invite") return Invite(i, op, e, out);
+  if (kind == "accept_invitation") return AcceptInvitation(i, e, out);
   if (kind == "resend_invitation" || kind == "block" || kind == "unblock" || kind == "disable" ||
       kind == "enable" || kind == "delete_member") {
-    return MemberStatusOp(i, op, next, out);
+    return MemberStatusOp(i, op, e, out);
   }
-  if (kind == "assign_role" || kind == "revoke_role") return RoleBindingOp(i, op, next, out);
-  if (kind == "change_role") return ChangeRole(i, op, next, out);
-  if (kind == "remove_member" || kind == "remove_role") return RemoveOp(i, op, next, out);
-  if (kind == "edit_member") return EditMember(i, op, next, out);
-  if (kind == "add_members") return AddMembers(i, op, next, out);
-  if (kind == "activate_member") return ActivateMember(i, op, next, out);
+  if (kind == "assign_role" || kind == "revoke_role") return RoleBindingOp(i, op, e, out);
+  if (kind == "change_role") return ChangeRole(i, op, e, out);
+  if (kind == "remove_member" || kind == "remove_role") return RemoveOp(i, op, e, out);
+  if (kind == "edit_member") return EditMember(i, op, e, out);
+  if (kind == "add_members") return AddMembers(i, op, e, out);
+  if (kind == "activate_member") return ActivateMember(i, op, e, out);
   if (kind == "request_self_upgrade" || kind == "resend_verification" ||
       kind == "complete_self_upgrade") {
-    return SelfUpgrade(i, op, next, out);
+    return SelfUpgrade(i, op, e, out);
   }
-  if (kind == "claim_role") return ClaimRole(i, op, next, out);
+  if (kind == "claim_role") return ClaimRole(i, op, e, out);
   if (kind == "define_role" || kind == "edit_role" || kind == "delete_role") {
-    return RoleDefinition(i, op, next, out);
+    return RoleDefinition(i, op, e, out);
   }
   if (kind == "set_approval_rule" || kind == "delete_approval_rule") {
-    return ApprovalRuleOp(i, op, next, out);
+    return ApprovalRuleOp(i, op, e, out);
   }
-  if (kind == "decide_request") return DecideRequest(i, op, next, out);
-  return ApplyApproved(i, op, next, out);
+  if (kind == "decide_request") return DecideRequest(i, op, e, out);
+  return ApplyApproved(i, op, e, out);
+}
+
+Errors Simulator::ValidateAdded(const Edit& e) const {
+  Errors errors;
+  const Overlay& o = e.overlay;
+  const Model& m = M();
+  for (uint32_t b : e.added) {
+    if (!o.Live(b)) continue;
+    const BindingKey& k = o.key(b);
+    const Role& role = m.roles[k.role];
+    const Scope& scope = m.scopes[k.scope];
+    const std::string& member = o.member(k.member).id;
+    std::string p = PointerAppend("/bindings", o.MaterializedPosition(b));
+    if (!((role.assignable_mask >> scope.type) & 1u)) {
+      errors.push_back({"role_not_assignable_at", PointerAppend(p, "scope"),
+                        "role " + Q(role.id) + " cannot be bound on scope " + Q(scope.id) +
+                            " of type " + Q(m.scope_types[scope.type].id)});
+    }
+    // Earlier bindings (in bundle order) of the member on the scope.
+    bool duplicate = false;
+    const Role* first_exclusive = nullptr;
+    o.ForEachBindingOfMember(k.member, [&](uint32_t other) {
+      if (other >= b) return;  // base bindings come first, added ones in order
+      const BindingKey& ok = o.key(other);
+      if (ok.scope != k.scope) return;
+      if (ok.role == k.role) duplicate = true;
+      const Role& r = m.roles[ok.role];
+      if (r.exclusive && r.family == role.family && first_exclusive == nullptr) {
+        first_exclusive = &r;
+      }
+    });
+    if (duplicate) {
+      errors.push_back({"duplicate_binding", p,
+                        "member " + Q(member) + " already holds role " + Q(role.id) +
+                            " on scope " + Q(scope.id)});
+      continue;
+    }
+    if (role.exclusive && role.family != kNone && first_exclusive != nullptr) {
+      errors.push_back({"exclusive_role_conflict", PointerAppend(p, "role"),
+                        "member " + Q(member) + " already holds role " +
+                            Q(first_exclusive->id) + " of family " +
+                            Q(m.families[role.family]) + " on scope " + Q(scope.id) +
+                            ": a member holds one role of this family per scope"});
+    }
+  }
+  SortErrors(&errors);
+  return errors;
+}
+
+void Simulator::Refuse(const Errors& errors, size_t i, Outcome* out, Json* violations,
+                       bool* error_violation) const {
+  for (const Error& e : errors) {
+    std::string kind = e.code == "duplicate_email"           ? "unique_email"
+                       : e.code == "exclusive_role_conflict" ? "exclusive_role"
+                                                             : "";
+    if (!kind.empty()) {
+      const Invariant* inv = nullptr;
+      for (const Invariant& x : M().invariants) {
+        if (x.kind == kind && inv == nullptr) inv = &x;
+      }
+      violations->push_back(Json{{"invariant", inv ? inv->id : kind},
+                                 {"kind", kind},
+                                 {"severity", "error"},
+                                 {"op", static_cast<int64_t>(i)},
+                                 {"message", e.message}});
+      *error_violation = true;
+    }
+    out->Deny(Reason(kind.empty() ? "invalid_change" : "violates_invariant",
+                     kind.empty() ? "the change would make the policy invalid: " + e.pointer +
+                                        ": " + e.message
+                                  : e.message,
+                     Json{{"error", e.code}}));
+  }
+  out->events.clear();
+  out->approvals = Json::array();
+  out->verifications = Json::array();
 }
 
 // Permission ids a member holds anywhere (live bindings, active member).
-std::set<std::string> HeldAnywhere(const Model& m, const std::string& member,
+std::set<std::string> HeldAnywhere(const Overlay& v, const std::string& member,
                                    const std::string& now) {
+  const Model& m = v.model();
   std::set<std::string> out;
-  const Index* i = m.member_index.Get(member);
-  if (i == nullptr || m.members[*i].status != MemberStatus::kActive) return out;
-  m.ForEachBindingOfMember(*i, [&](uint32_t b) {
-    const Binding& bd = m.bindings[b];
+  const Index* i = v.FindMember(member);
+  if (i == nullptr || v.member(*i).status != MemberStatus::kActive) return out;
+  v.ForEachBindingOfMember(*i, [&](uint32_t b) {
+    const Binding& bd = v.binding(b);
     if (Model::Expired(bd, now)) return;
     for (size_t p = 0; p < m.permissions.size(); ++p) {
       if (m.roles[bd.role].permissions.Test(static_cast<Index>(p))) {
@@ -862,11 +1077,10 @@ Json Simulator::Run(bool include_bundle) {
   Json results = Json::array();
   Json events = Json::array();
   std::map<std::pair<std::string, std::string>, std::pair<Breach, size_t>> new_breaches;
-  auto base_breaches = MinHolderBreaches(base_.model(), cs_.now);
-  auto breaches = base_breaches;  // of the current state
   std::set<std::string> warnings_before;
   for (const Error& w : base_.model().warnings) warnings_before.insert(w.pointer + w.code);
   Json violations = Json::array();
+  Json applied = Json::array();  // the operations that changed the state
   int64_t allowed = 0, denied = 0, conditional = 0;
   bool error_violation = false;
 
@@ -875,102 +1089,109 @@ Json Simulator::Run(bool include_bundle) {
     Outcome out;
     touching_.clear();
     touching_roles_.clear();
-    Json next = state_;
-    Apply(i, op, &next, &out);
-    bool changed = false;
+    Edit edit(V());
+    Apply(i, op, &edit, &out);
     if (out.effect == Effect::kConditional && !out.approvals.empty()) {
-      RequestApprovals(i, op, &next, &out);
-      changed = true;
-    } else if (out.effect != Effect::kDeny) {
-      changed = next != state_;
+      RequestApprovals(i, op, &edit, &out);
     }
-    if (changed) {
-      LoadResult compiled = CompilePolicy(next);
-      if (!compiled.ok()) {
-        // The change would break the bundle: an error invariant, or an invalid
-        // definition. Nothing of it is applied.
-        for (const Error& e : compiled.errors) {
-          std::string kind = e.code == "duplicate_email"           ? "unique_email"
-                             : e.code == "exclusive_role_conflict" ? "exclusive_role"
-                                                                   : "";
-          if (!kind.empty()) {
-            const Invariant* inv = FindInvariant(M(), kind.c_str());
-            violations.push_back(Json{{"invariant", inv ? inv->id : kind},
-                                      {"kind", kind},
-                                      {"severity", "error"},
-                                      {"op", static_cast<int64_t>(i)},
-                                      {"message", e.message}});
-            error_violation = true;
-          }
-          out.Deny(Reason(kind.empty() ? "invalid_change" : "violates_invariant",
-                          kind.empty() ? "the change would make the policy invalid: " +
-                                             e.pointer + ": " + e.message
-                                       : e.message,
-                          Json{{"error", e.code}}));
+    if (out.effect != Effect::kDeny && edit.changed) {
+      // The state before the operation stays alive until its breaches are known.
+      std::shared_ptr<const Policy> prev_owned = owned_;
+      std::unique_ptr<Overlay> prev = std::make_unique<Overlay>(V());
+      const bool whole = edit.json.has_value() || recompile_each_;
+      bool kept = false;
+      if (!whole) {
+        Errors errors = ValidateAdded(edit);
+        if (errors.empty()) {
+          overlay_ = std::make_unique<Overlay>(std::move(edit.overlay));
+          kept = true;
+        } else {
+          Refuse(errors, i, &out, &violations, &error_violation);
         }
-        out.events.clear();
-        out.approvals = Json::array();
-        out.verifications = Json::array();
       } else {
-        // custom_role_within_creator: a custom role may not grant more than its
-        // creator holds.
-        std::string kind = op["op"];
-        const Invariant* within = FindInvariant(M(), "custom_role_within_creator");
-        bool reverted = false;
-        if (within && (kind == "define_role" || kind == "edit_role") &&
-            out.effect == Effect::kAllow) {
-          const Model& after = compiled.policy->model();
-          const Role& r = after.roles[after.role_index.at(op["role"]["id"].get<std::string>())];
-          std::set<std::string> held = HeldAnywhere(M(), actor_, cs_.now);
-          Json beyond = Json::array();
-          for (size_t p = 0; p < after.permissions.size(); ++p) {
-            if (r.permissions.Test(static_cast<Index>(p)) && !held.count(after.permissions[p].id)) {
-              beyond.push_back(after.permissions[p].id);
+        Json next = edit.json ? std::move(*edit.json) : edit.overlay.Materialize();
+        LoadResult compiled = CompilePolicy(next);
+        if (!compiled.ok()) {
+          // The change would break the bundle: an error invariant, or an invalid
+          // definition. Nothing of it is applied.
+          Refuse(compiled.errors, i, &out, &violations, &error_violation);
+        } else {
+          std::string kind = op["op"];
+          const Invariant* within = FindInvariant(M(), "custom_role_within_creator");
+          bool refused = false;
+          // custom_role_within_creator: a custom role may not grant more than its
+          // creator holds.
+          if (within && (kind == "define_role" || kind == "edit_role") &&
+              out.effect == Effect::kAllow) {
+            const Model& after = compiled.policy->model();
+            const Role& r = after.roles[after.role_index.at(op["role"]["id"].get<std::string>())];
+            std::set<std::string> held = HeldAnywhere(V(), actor_, cs_.now);
+            Json beyond = Json::array();
+            for (size_t p = 0; p < after.permissions.size(); ++p) {
+              if (r.permissions.Test(static_cast<Index>(p)) &&
+                  !held.count(after.permissions[p].id)) {
+                beyond.push_back(after.permissions[p].id);
+              }
+            }
+            if (!beyond.empty()) {
+              violations.push_back(Json{{"invariant", within->id},
+                                        {"kind", within->kind},
+                                        {"severity", within->severity},
+                                        {"op", static_cast<int64_t>(i)},
+                                        {"role", r.id},
+                                        {"permissions", beyond},
+                                        {"message", "custom role `" + r.id +
+                                                        "` grants permissions its creator `" +
+                                                        actor_ + "` does not hold"}});
+              if (within->severity == "error") {
+                error_violation = true;
+                refused = true;
+                out.Deny(Reason("violates_invariant",
+                                "a custom role may not grant more than its creator holds",
+                                Json{{"invariant", within->id}}));
+                out.events.clear();
+              }
             }
           }
-          if (!beyond.empty()) {
-            violations.push_back(Json{{"invariant", within->id},
-                                      {"kind", within->kind},
-                                      {"severity", within->severity},
-                                      {"op", static_cast<int64_t>(i)},
-                                      {"role", r.id},
-                                      {"permissions", beyond},
-                                      {"message", "custom role `" + r.id +
-                                                      "` grants permissions its creator `" +
-                                                      actor_ + "` does not hold"}});
-            if (within->severity == "error") {
-              error_violation = true;
-              reverted = true;
-              out.Deny(Reason("violates_invariant",
-                              "a custom role may not grant more than its creator holds",
-                              Json{{"invariant", within->id}}));
-              out.events.clear();
+          if (!refused) {
+            for (const Error& w : compiled.warnings) {
+              if (warnings_before.insert(w.pointer + w.code).second) {
+                const Invariant* inv = FindInvariant(M(), "unique_email");
+                violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
+                                          {"kind", "unique_email"},
+                                          {"severity", "warning"},
+                                          {"op", static_cast<int64_t>(i)},
+                                          {"message", w.message}});
+              }
             }
+            owned_ = compiled.policy;
+            checkpoint_ = owned_.get();
+            overlay_ = std::make_unique<Overlay>(M());
+            kept = true;
           }
         }
-        if (!reverted) {
-          for (const Error& w : compiled.warnings) {
-            if (warnings_before.insert(w.pointer + w.code).second) {
-              const Invariant* inv = FindInvariant(M(), "unique_email");
-              violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
-                                        {"kind", "unique_email"},
-                                        {"severity", "warning"},
-                                        {"op", static_cast<int64_t>(i)},
-                                        {"message", w.message}});
-            }
+      }
+      if (kept) {
+        applied.push_back(Json::array({static_cast<int64_t>(i), op}));
+        touched_.insert(touching_.begin(), touching_.end());
+        touched_roles_.insert(touching_roles_.begin(), touching_roles_.end());
+        // min_holders: breaches on the scopes the operation could affect (all of
+        // them when it changed more than roles and statuses).
+        std::vector<Index> scopes;
+        const std::vector<Index>* only = nullptr;
+        if (!whole && touching_roles_.empty()) {
+          std::set<Index> affected;
+          ScopesOfMembers(*prev, touching_, &affected);
+          ScopesOfMembers(V(), touching_, &affected);
+          scopes.assign(affected.begin(), affected.end());
+          only = &scopes;
+        }
+        Breaches before = MinHolderBreaches(*prev, cs_.now, only);
+        Breaches base = MinHolderBreaches(base_.model(), cs_.now, only);
+        for (auto& [key, breach] : MinHolderBreaches(V(), cs_.now, only)) {
+          if (!before.count(key) && !base.count(key) && !new_breaches.count(key)) {
+            new_breaches.emplace(key, std::make_pair(breach, i));
           }
-          owned_ = compiled.policy;
-          cur_ = owned_.get();
-          state_ = std::move(next);
-          touched_.insert(touching_.begin(), touching_.end());
-          touched_roles_.insert(touching_roles_.begin(), touching_roles_.end());
-          auto after = MinHolderBreaches(M(), cs_.now);
-          for (auto& [key, breach] : after) {
-            if (!breaches.count(key) && !base_breaches.count(key) && !new_breaches.count(key)) {
-              new_breaches.emplace(key, std::make_pair(breach, i));
-            }
-          }
-          breaches = std::move(after);
         }
       }
     }
@@ -991,7 +1212,9 @@ Json Simulator::Run(bool include_bundle) {
   }
   // min_holders breaches introduced and still present at the end.
   for (const auto& [key, entry] : new_breaches) {
-    if (!breaches.count(key)) continue;  // mended by a later operation
+    const Index* s = M().scope_index.Get(key.second);
+    std::vector<Index> one{*s};
+    if (!MinHolderBreaches(V(), cs_.now, &one).count(key)) continue;  // mended later
     const Breach& b = entry.first;
     violations.push_back(Json{{"invariant", b.invariant},
                               {"kind", b.kind},
@@ -1007,18 +1230,17 @@ Json Simulator::Run(bool include_bundle) {
     return a["op"] < b["op"];
   });
 
+  // The revision after: the base revision and the operations that changed it,
+  // hashed, so that it costs nothing in proportion to the bundle.
   std::string revision_after = base_.revision();
-  Json after = state_;
-  if (cur_ != &base_) {
-    after.erase("revision");
-    revision_after = ContentRevision(after);
-    after["revision"] = revision_after;
+  if (!applied.empty()) {
+    revision_after = ContentRevision(Json::array({base_.revision(), applied}));
   }
   Json result{{"ok", true},
               {"baseRevision", base_.revision()},
               {"revisionAfter", revision_after},
               {"operations", std::move(results)},
-              {"accessDiff", AccessDiff(base_.model(), M(), cs_.now, touched_, touched_roles_)},
+              {"accessDiff", AccessDiff(base_.model(), V(), cs_.now, touched_, touched_roles_)},
               {"violations", std::move(violations)},
               {"events", std::move(events)},
               {"summary",
@@ -1026,7 +1248,11 @@ Json Simulator::Run(bool include_bundle) {
                 {"denied", denied},
                 {"conditional", conditional},
                 {"blocked", denied > 0 || conditional > 0 || error_violation}}}};
-  if (include_bundle) result["bundleAfter"] = std::move(after);
+  if (include_bundle) {
+    Json after = V().Materialize();
+    after["revision"] = revision_after;
+    result["bundleAfter"] = std::move(after);
+  }
   return result;
 }
 
@@ -1072,11 +1298,20 @@ void Diff(const Json& expected, const Json& actual, const std::string& pointer, 
 }  // namespace
 }  // namespace internal
 
-Json Policy::Simulate(const Json& change_set, bool include_bundle) const {
-  internal::ChangeSet cs;
-  Errors errors = internal::ReadChangeSet(*model_, change_set, Limits(), &cs);
+namespace internal {
+
+Json SimulateWith(const Policy& policy, const Json& change_set, bool include_bundle,
+                  bool recompile_each) {
+  ChangeSet cs;
+  Errors errors = ReadChangeSet(policy.model(), change_set, Limits(), &cs);
   if (!errors.empty()) return ErrorsToJson(errors);
-  return internal::Simulator(*this, cs).Run(include_bundle);
+  return Simulator(policy, cs, recompile_each).Run(include_bundle);
+}
+
+}  // namespace internal
+
+Json Policy::Simulate(const Json& change_set, bool include_bundle) const {
+  return internal::SimulateWith(*this, change_set, include_bundle, false);
 }
 
 Json Policy::Verify(const Json& change_set, const Json& preview) const {

@@ -1,0 +1,148 @@
+// Simulation applies role and status changes to an overlay and checks them
+// locally; the reference way recompiles the whole bundle after every operation.
+// Both must give the same bytes for every change set.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "simulate.h"
+#include "test_util.h"
+
+namespace rolegate {
+namespace {
+
+namespace fs = std::filesystem;
+
+void ExpectSameBothWays(const Policy& policy, const Json& cs, const std::string& what) {
+  std::string fast = Canonical(internal::SimulateWith(policy, cs, true, false));
+  std::string slow = Canonical(internal::SimulateWith(policy, cs, true, true));
+  ASSERT_EQ(fast, slow) << what << "\nchange set: " << Canonical(cs);
+}
+
+TEST(SimulateParity, EveryScenarioChangeSet) {
+  fs::path root = fs::path(ROLEGATE_SOURCE_DIR) / "tests" / "scenarios";
+  size_t compared = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    ParsedJson doc = ParseJson(testing::ReadFileOrDie(entry.path().string()));
+    ASSERT_TRUE(doc.ok());
+    const Json& bundle = doc.value["bundle"];
+    LoadResult loaded =
+        bundle.is_string()
+            ? LoadPolicy(testing::ReadFileOrDie(
+                  (entry.path().parent_path() / bundle.get<std::string>()).string()))
+            : CompilePolicy(bundle);
+    if (!loaded.ok()) continue;  // scenarios that expect their bundle to fail
+    for (const Json& c : doc.value.value("cases", Json::array())) {
+      if (!c.contains("simulate")) continue;
+      Json cs = c["simulate"];
+      if (!cs.contains("baseRevision")) cs["baseRevision"] = loaded.policy->revision();
+      if (!cs.contains("now")) cs["now"] = doc.value.value("now", testing::kNow);
+      ExpectSameBothWays(*loaded.policy, cs, entry.path().string() + " " + c.value("id", ""));
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100u);
+}
+
+struct Lcg {
+  uint64_t s;
+  uint32_t Next() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(s >> 33);
+  }
+  template <typename T>
+  const T& Pick(const std::vector<T>& v) {
+    return v[Next() % v.size()];
+  }
+};
+
+// Random sequences of role and status changes by random actors: most are
+// denied, many allowed, some break invariants. Returns how many were allowed.
+size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers,
+                    const std::vector<std::string>& busy, int rounds, uint64_t seed) {
+  LoadResult loaded = CompilePolicy(bundle);
+  EXPECT_TRUE(loaded.ok());
+  if (!loaded.ok()) return 0;
+  std::vector<std::string> members, roles, scopes;
+  std::map<std::string, std::string> scope_type;
+  std::map<std::string, std::vector<std::string>> roles_at;  // scope type -> roles
+  for (const Json& m : bundle["members"]) members.push_back(m["id"]);
+  for (const Json& r : bundle["roles"]) {
+    roles.push_back(r["id"]);
+    for (const Json& t : r["assignableAt"]) roles_at[t.get<std::string>()].push_back(r["id"]);
+  }
+  for (const Json& s : bundle["scopes"]) {
+    scopes.push_back(s["id"]);
+    scope_type[s["id"]] = s["type"];
+  }
+  const std::vector<std::string> kinds = {
+      "assign_role", "change_role", "revoke_role", "remove_role", "remove_member",
+      "block",       "unblock",     "disable",     "enable",      "delete_member",
+      "resend_invitation", "claim_role", "invite", "accept_invitation",
+      "request_self_upgrade"};
+  Lcg rng{seed};
+  size_t allowed = 0;
+  for (int round = 0; round < rounds; ++round) {
+    Json ops = Json::array();
+    int n = 1 + static_cast<int>(rng.Next() % 5);
+    for (int k = 0; k < n; ++k) {
+      const std::string& kind = rng.Pick(kinds);
+      Json op = {{"op", kind}};
+      if (kind != "claim_role" && kind != "accept_invitation" &&
+          kind != "request_self_upgrade") {
+        op["member"] = rng.Pick(members);
+      }
+      if (kind == "assign_role" || kind == "change_role" || kind == "revoke_role" ||
+          kind == "remove_role" || kind == "claim_role" || kind == "invite" ||
+          kind == "request_self_upgrade") {
+        op["role"] = rng.Pick(roles);
+      }
+      if (kind != "remove_role" && kind != "accept_invitation" &&
+          (kind == "assign_role" || kind == "change_role" || kind == "revoke_role" ||
+           kind == "remove_member" || kind == "claim_role" || kind == "invite" ||
+           kind == "request_self_upgrade" || rng.Next() % 3 == 0)) {
+        op["scope"] = rng.Next() % 4 != 0 ? rng.Pick(busy) : rng.Pick(scopes);
+      }
+      if (op.contains("role") && op.contains("scope") && rng.Next() % 5 != 0) {
+        // A role that can be bound there, most of the time.
+        const std::vector<std::string>& fitting = roles_at[scope_type[op["scope"]]];
+        if (!fitting.empty()) op["role"] = rng.Pick(fitting);
+      }
+      ops.push_back(op);
+    }
+    Json cs = {{"baseRevision", loaded.policy->revision()},
+               {"actor", rng.Next() % 4 != 0 ? rng.Pick(managers) : rng.Pick(members)},
+               {"now", "2026-12-01T09:00:00Z"},
+               {"operations", ops}};
+    Json r = loaded.policy->Simulate(cs);
+    if (r.value("ok", false)) {
+      allowed += static_cast<size_t>(r["summary"]["allowed"].get<int64_t>());
+    }
+    ExpectSameBothWays(*loaded.policy, cs, "round " + std::to_string(round));
+    if (::testing::Test::HasFatalFailure()) break;
+  }
+  return allowed;
+}
+
+TEST(SimulateParity, RandomChangeSetsOnTheExample) {
+  std::string path = std::string(ROLEGATE_SOURCE_DIR) + "/examples/bt-business/bundle.json";
+  ParsedJson doc = ParseJson(testing::ReadFileOrDie(path));
+  ASSERT_TRUE(doc.ok());
+  size_t allowed = RandomRounds(
+      doc.value, {"m-olivia", "m-raj", "m-hannah", "m-alex", "m-dana", "m-fatima"},
+      {"acc-1001", "acc-1002", "acc-1004", "svc-5001", "svc-5002", "co-2001"}, 1000, 77);
+  EXPECT_GT(allowed, 50u);
+}
+
+TEST(SimulateParity, RandomChangeSetsOnAGenericBundle) {
+  size_t allowed = RandomRounds(testing::TinyBundle(), {"olga", "mia"},
+                                {"org-1", "team-a", "repo-x", "repo-z"}, 1000, 78);
+  EXPECT_GT(allowed, 300u);
+}
+
+}  // namespace
+}  // namespace rolegate
