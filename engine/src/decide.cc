@@ -39,6 +39,7 @@ class Decider {
   void Cover();
   void DecidePermission(Index permission);
   bool CheckRankLimit(const Permission& perm, Bindings* granting);
+  bool TargetVisible();
   void CheckApprovals(Index permission);
   void DecideSelfUpgrade(const std::vector<Index>& rules);
   void DecideClaim(const std::vector<Index>& claims);
@@ -325,9 +326,50 @@ void Decider<V>::DecidePermission(Index permission) {
     return;
   }
   if (perm.rank_limited && !CheckRankLimit(perm, &granting)) return;
+  if (!TargetVisible()) return;
   d_->effect = Effect::kAllow;
   for (Index b : granting) GrantedBy(b);
   CheckApprovals(permission);
+}
+
+// Acting on another member who holds a role here needs the actor to see them:
+// the member-visibility rules of the actor's roles on the scope must admit one
+// of the target's roles there. (A member with no role here, invited in, say, is
+// not hidden by these rules.)
+template <typename V>
+bool Decider<V>::TargetVisible() {
+  auto it = req_.attributes.find("target");
+  if (it == req_.attributes.end()) return true;
+  const Index target = *v_.FindMember(it->template get<std::string>());
+  if (target == actor_) return true;
+  const Scope& scope = m_.scopes[resource_];
+  bool present = false, seen = false;
+  auto consider = [&](uint32_t b) {
+    if (Model::Expired(v_.binding(b), req_.now)) return;
+    present = true;
+    const Role& held = m_.roles[v_.key(b).role];
+    for (Index a : live_) {
+      const Role& r = m_.roles[v_.key(a).role];
+      if (r.sees && held.rank >= r.sees_min_rank &&
+          std::find(r.sees_families.begin(), r.sees_families.end(), held.family) !=
+              r.sees_families.end()) {
+        seen = true;
+      }
+    }
+  };
+  v_.ForEachBindingOfMember(target, [&](uint32_t b) {
+    const BindingKey& k = v_.key(b);
+    if (v_.Covers(b, resource_) ||
+        (scope.pre < m_.scopes[k.scope].pre && m_.scopes[k.scope].pre < scope.subtree_end)) {
+      consider(b);
+    }
+  });
+  if (!present || seen) return true;
+  Deny();
+  if (explain_) Add("target_not_visible", Json{{"target", v_.member(target).id}},
+      "member " + Q(v_.member(target).id) + " holds a role on " + ScopeWord(resource_) +
+          " that the actor's roles there do not let them see");
+  return false;
 }
 
 template <typename V>

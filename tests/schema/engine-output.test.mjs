@@ -225,7 +225,8 @@ function defineTests() {
         id: "billing.admin", family: "billing", rank: 30, permissions: ["bill.pay", "orders.approve", "wire.send"], inherits: ["billing.user"],
         assignableAt: ["account", "group"], exclusive: true, sees: { minRank: 0, families: ["billing", "company"], fields: ["email", "name"] }, manages: { upToRank: 30 },
       },
-      { id: "billing.super", family: "billing", rank: 40, inherits: ["billing.admin"], assignableAt: ["account"], exclusive: true, manages: { upToRank: 40, families: ["billing"] } },
+      { id: "billing.super", family: "billing", rank: 40, inherits: ["billing.admin"], assignableAt: ["account"], exclusive: true, sees: { minRank: 0, fields: ["email"] }, manages: { upToRank: 40, families: ["billing"] } },
+      { id: "billing.clerk", family: "billing", rank: 20, permissions: ["roles.manage"], assignableAt: ["account"], exclusive: true, sees: { minRank: 30 }, manages: { upToRank: 20 } },
       { id: "apps.admin", family: "apps", rank: 30, assignableAt: ["group"] },
       { id: "co.owner", family: "company", rank: 50, permissions: ["co.admin"], assignableAt: ["company"] },
     ],
@@ -256,6 +257,7 @@ function defineTests() {
       { id: "m-none", name: "Nobody", status: "active" },
       { id: "m-owner", name: "Otto", status: "active" },
       { id: "m-gone", name: "Gone", status: "removed" },
+      { id: "m-clerk", name: "Cleo", status: "active" },
     ],
     bindings: [
       { id: "b-super", member: "m-super", role: "billing.super", scope: "acc-1" },
@@ -269,6 +271,7 @@ function defineTests() {
       { id: "b-expired", member: "m-expired", role: "billing.user", scope: "acc-2", expiresAt: "2020-01-01T00:00:00Z" },
       { id: "b-owner", member: "m-owner", role: "co.owner", scope: "co-1" },
       { member: "m-gone", role: "billing.super", scope: "acc-2" },
+      { id: "b-clerk", member: "m-clerk", role: "billing.clerk", scope: "acc-1" },
     ],
   };
 
@@ -303,6 +306,7 @@ function defineTests() {
     [rq("m-admin", "roles.claim_apps", "grp-1"), ["claim_not_available"]],
     [rq("m-super", "roles.claim_apps", "grp-1", { role: "billing.admin" }), ["claim_not_available"]],
     [rq("m-super", "roles.claim_apps", "acc-1"), ["claim_not_available"]],
+    [rq("m-clerk", "roles.manage", "acc-1", { target: "m-user" }), ["target_not_visible"]],
   ];
 
   let fixtureFile;
@@ -583,10 +587,10 @@ function defineTests() {
     ],
     roles: [
       { id: "billing.user", family: "billing", rank: 10, permissions: ["bill.view"], assignableAt: ["account"], exclusive: true },
-      { id: "billing.admin", family: "billing", rank: 30, permissions: ["bill.pay", "members.manage", "roles.manage"], inherits: ["billing.user"], assignableAt: ["account"], exclusive: true, manages: { upToRank: 30 } },
+      { id: "billing.admin", family: "billing", rank: 30, permissions: ["bill.pay", "members.manage", "roles.manage"], inherits: ["billing.user"], assignableAt: ["account"], exclusive: true, sees: { minRank: 0, fields: ["email"] }, manages: { upToRank: 30 } },
       { id: "billing.auditor", family: "billing", rank: 30, permissions: ["bill.view", "bill.pay"], assignableAt: ["account"], exclusive: true },
-      { id: "billing.super", family: "billing", rank: 40, permissions: ["approve.roles"], inherits: ["billing.admin"], assignableAt: ["account"], exclusive: true, manages: { upToRank: 40 } },
-      { id: "org.owner", family: "org", rank: 50, permissions: ["bill.view", "members.manage", "roles.manage", "policy.manage", "approve.roles"], assignableAt: ["company"], manages: { upToRank: 50, families: ["billing", "org", "custom"] } },
+      { id: "billing.super", family: "billing", rank: 40, permissions: ["approve.roles"], inherits: ["billing.admin"], assignableAt: ["account"], exclusive: true, sees: { minRank: 0, fields: ["email"] }, manages: { upToRank: 40 } },
+      { id: "org.owner", family: "org", rank: 50, permissions: ["bill.view", "members.manage", "roles.manage", "policy.manage", "approve.roles"], assignableAt: ["company"], sees: { minRank: 0, families: ["billing", "org", "custom"] }, manages: { upToRank: 50, families: ["billing", "org", "custom"] } },
       { id: "custom.viewer", family: "custom", rank: 5, permissions: ["bill.view"], assignableAt: ["account"], custom: true },
     ],
     selfUpgrades: [

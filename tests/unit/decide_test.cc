@@ -109,6 +109,26 @@ TEST_F(DecideTest, TargetOutranksActor) {
             Effect::kAllow);
 }
 
+TEST_F(DecideTest, ActingOnAMemberNeedsToSeeThem) {
+  // A maintainer who sees only rank >= 20 may not manage Dan (rank 10), whom the
+  // maintainer's role would otherwise let her manage.
+  Json b = testing::TinyBundle();
+  b["roles"][1]["sees"]["minRank"] = 20;
+  auto p = testing::MustLoad(b);
+  Decision d = p->Decide(MakeRequest("mia", "members.manage", "repo-x", {{"target", "dan"}}))
+                   .decision;
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  EXPECT_THAT(Codes(d), ::testing::ElementsAre("target_not_visible"));
+  // Someone with no role there is not hidden (an invitation, say); oneself neither.
+  EXPECT_EQ(p->Decide(MakeRequest("mia", "members.manage", "repo-x",
+                                  {{"target", "zed"}, {"role", "dev.member"}}))
+                .decision.effect,
+            Effect::kAllow);
+  EXPECT_EQ(p->Decide(MakeRequest("mia", "members.manage", "team-a", {{"target", "mia"}}))
+                .decision.effect,
+            Effect::kAllow);
+}
+
 TEST_F(DecideTest, ApprovalRuleMakesDecisionConditionalWithApprovers) {
   Decision d = Decide("dan", "code.push", "repo-x", {{"branch", "main"}});
   EXPECT_EQ(d.effect, Effect::kConditional);
