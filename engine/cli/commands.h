@@ -44,6 +44,7 @@ void AddValidate(CLI::App& app, Context& ctx);  // default format: text
 void AddCheck(CLI::App& app, Context& ctx);     // default format: json
 void AddExplain(CLI::App& app, Context& ctx);   // default format: text
 void AddWhoCan(CLI::App& app, Context& ctx);    // default format: json
+void AddApproval(CLI::App& app, Context& ctx);  // default format: json
 void AddWhatCan(CLI::App& app, Context& ctx);   // default format: json
 void AddVisible(CLI::App& app, Context& ctx);   // default format: json
 void AddTest(CLI::App& app, Context& ctx);      // default format: text

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     AddCheck(app, ctx);
     AddExplain(app, ctx);
     AddWhoCan(app, ctx);
+    AddApproval(app, ctx);
     AddWhatCan(app, ctx);
     AddVisible(app, ctx);
     AddTest(app, ctx);

@@ -234,3 +234,38 @@ if (!fs.existsSync(BIN)) {
     assert.equal(verify.code, 3, describe(verify));
   });
 }
+
+test("approval: a pending request's status, from request to approval", (t) => {
+  // The example has no approval rules: add one for roles.manage on accounts, approved
+  // by super admins, and let Raj (admin) request a change that needs it.
+  const { dir } = workspace(t);
+  const doc = JSON.parse(fs.readFileSync(path.join(dir, "bundle.json"), "utf8"));
+  doc.permissions.push({ id: "roles.approve", appliesTo: ["billing_account"] });
+  const superAdmin = doc.roles.find((r) => r.id === "billing.super_admin");
+  superAdmin.permissions = [...(superAdmin.permissions ?? []), "roles.approve"];
+  doc.approvalRules = [{ id: "upgrades.approved", actions: ["roles.manage"],
+    requesterRoles: ["billing.admin"], approvers: { permission: "roles.approve" },
+    expiresAfterDays: 3 }];
+  const bundle = path.join(dir, "with-approvals.json");
+  fs.writeFileSync(bundle, JSON.stringify(doc));
+  const revision = json(run(["validate", "--format", "json", bundle])).revision;
+  const cs = path.join(dir, "cs.json");
+  fs.writeFileSync(cs, JSON.stringify({ baseRevision: revision, actor: "m-raj", now: NOW,
+    operations: [{ op: "change_role", member: "m-uma", scope: "acc-1001", role: "billing.admin" }] }));
+  const sim = json(run(["simulate", "--bundle-after", bundle, cs]));
+  assert.equal(sim.operations[0].effect, "conditional");
+  const pending = path.join(dir, "pending.json");
+  fs.writeFileSync(pending, JSON.stringify(sim.bundleAfter));
+  const id = sim.bundleAfter.approvalRequests[0].id;
+
+  const status = run(["approval", pending, id, "--now", NOW]);
+  assert.equal(status.code, 0, describe(status));
+  const answer = json(status);
+  assert.equal(answer.status, "pending");
+  assert.deepEqual(answer.eligible, ["m-olivia"]);
+  assert.equal(json(run(["approval", pending, id, "--now", "2026-12-05T00:00:00Z"])).status, "expired");
+  const text = run(["approval", "--format", "text", pending, id, "--now", NOW]);
+  assert.match(text.stdout, /pending \(0 of 1 approvals needed\)/);
+  assert.match(text.stdout, /may approve: Olivia Hart \(m-olivia\)/);
+  assert.equal(run(["approval", pending, "request-404", "--now", NOW]).code, 3);
+});
