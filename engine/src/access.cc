@@ -64,8 +64,24 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
                 const std::set<std::string>& roles_touched) {
   std::set<std::string> touched = members_touched;
   if (!roles_touched.empty()) {
-    HoldersOf(before, roles_touched, &touched);
-    HoldersOf(after, roles_touched, &touched);
+    // A changed role changes every role that inherits from it, transitively.
+    std::set<std::string> roles = roles_touched;
+    for (const Model* m : {&before, &after.model()}) {
+      for (bool grew = true; grew;) {
+        grew = false;
+        for (const Role& r : m->roles) {
+          if (roles.count(r.id)) continue;
+          for (Index parent : r.inherits) {
+            if (roles.count(m->roles[parent].id)) {
+              grew = roles.insert(r.id).second || grew;
+              break;
+            }
+          }
+        }
+      }
+    }
+    HoldersOf(before, roles, &touched);
+    HoldersOf(after, roles, &touched);
   }
   Json members = Json::array();
   int64_t total_gained = 0, total_lost = 0;

@@ -236,6 +236,14 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
 
 }  // namespace
 
+Errors ReadOperation(const Model& m, const Json& op) {
+  Errors errors;
+  Limits limits;
+  ChangeSetReader(m, limits, &errors).Operation(op, "");
+  SortErrors(&errors);
+  return errors;
+}
+
 Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, ChangeSet* out) {
   Errors errors;
   Shape shape(&errors);
@@ -264,7 +272,8 @@ Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, Chan
       reader.Operation((*out->operations)[i], PointerAppend("/operations", i));
     }
   }
-  if (errors.empty() && out->base_revision != m.revision) {
+  if (doc.contains("baseRevision") && doc["baseRevision"].is_string() &&
+      out->base_revision != m.revision) {
     errors.push_back({"stale_revision", "/baseRevision",
                       "the change set was built on revision " + Q(out->base_revision) +
                           ", but the bundle is at " + Q(m.revision)});

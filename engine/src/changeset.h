@@ -22,6 +22,9 @@ struct ChangeSet {
 // References may name members, roles and rules that earlier operations create.
 Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, ChangeSet* out);
 
+// Checks one operation (as stored in an approval request) against `m`.
+Errors ReadOperation(const Model& m, const Json& op);
+
 }  // namespace internal
 }  // namespace rolegate
 

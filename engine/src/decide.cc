@@ -129,15 +129,24 @@ bool Decider<V>::CheckRankLimit(const Permission& perm, Bindings* granting) {
       }
     }
     if (target != kNone) {
-      // The target's standing in the families this binding manages (or, when a
-      // role is named, in that role's family).
-      std::vector<Index> f = target_role != kNone
-                                 ? std::vector<Index>{m_.roles[target_role].family}
-                                 : fams;
-      int64_t tr = RankOn(target, f);
+      // With a role named, the target's standing in that role's family. Without,
+      // the action reaches the whole member: every family the target holds a role
+      // of here must be one this binding manages, and within rank.
+      int64_t tr = -1;
+      bool unmanaged = false;
+      if (target_role != kNone) {
+        tr = RankOn(target, std::vector<Index>{m_.roles[target_role].family});
+      } else {
+        best_have = std::max(best_have, r.manages_up_to);
+        v_.ForEachBindingOfMember(target, [&](uint32_t tb) {
+          if (!v_.Covers(tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
+          const Role& held = m_.roles[v_.key(tb).role];
+          tr = std::max(tr, held.rank);
+          if (std::find(fams.begin(), fams.end(), held.family) == fams.end()) unmanaged = true;
+        });
+      }
       target_rank = std::max(target_rank, tr);
-      if (target_role == kNone) best_have = std::max(best_have, r.manages_up_to);
-      if (tr > r.manages_up_to) {
+      if (unmanaged || tr > r.manages_up_to) {
         ok = false;
         target_failed = true;
       }
@@ -188,9 +197,15 @@ std::vector<std::string> Decider<V>::Approvers(const ApprovalRule& rule) const {
 std::optional<bool> Compare(const Json& have, Op op, const Json& want) {
   if (op == Op::kIn) {
     if (!want.is_array()) return std::nullopt;
+    bool comparable = false;
     for (const Json& w : want) {
-      if (w.type() == have.type() && w == have) return true;
+      bool same = w.type() == have.type() || (w.is_number_integer() && have.is_number_integer());
+      if (!same) continue;
+      comparable = true;
+      if (w == have) return true;
     }
+    // A value none of the list's can be compared with cannot be judged: fail closed.
+    if (!comparable) return std::nullopt;
     return false;
   }
   bool both_int = have.is_number_integer() && want.is_number_integer();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <optional>
+#include <tuple>
 
 #include "access.h"
 #include "bundle.h"
@@ -21,6 +22,16 @@ namespace internal {
 namespace {
 
 std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+// The attributes an operation passes to its checks. `role` and `target` are set by
+// each operation from its own fields: a caller may not supply them.
+Json OpAttributes(const Json& op) {
+  Json attrs = Json::object();
+  if (auto it = op.find("attributes"); it != op.end() && it->is_object()) attrs = *it;
+  attrs.erase("role");
+  attrs.erase("target");
+  return attrs;
+}
 
 Json Reason(const char* code, std::string message, Json facts = Json::object()) {
   facts["code"] = code;
@@ -87,6 +98,8 @@ class Simulator {
   // Authorises `action` on `scope` with `attrs`; records the decision.
   Effect Check(const std::string& action, const std::string& scope, Json attrs, Outcome* out);
   // Checks over every scope where `member` holds a binding (or `fallback`).
+  void CheckPolicyWide(const std::string& action, const Json& attrs, Outcome* out);
+  bool WithinCreator(const Json& role, Outcome* out);
   void CheckOnMemberScopes(const std::string& kind, const std::string& member,
                            const std::string& fallback, Json attrs, Outcome* out);
   // The action an operation kind needs, or null (with a deny) when not configured.
@@ -156,7 +169,8 @@ class Simulator {
   // Members and roles the current operation changes, and those of the operations
   // applied so far: the access diff looks at these only.
   std::set<std::string> touching_, touching_roles_, touched_, touched_roles_;
-  bool skip_approvals_ = false;  // apply_approved: approvals were given already
+  // apply_approved: the (rule, action, resource) approvals already given.
+  std::set<std::tuple<std::string, std::string, std::string>> approved_;
 };
 
 std::string Simulator::NextId(const Json& list, const std::string& prefix) const {
@@ -313,14 +327,18 @@ Effect Simulator::Check(const std::string& action, const std::string& scope, Jso
   Json d = DecisionToJson(r.decision);
   d.erase("ok");
   effect = r.decision.effect;
-  if (effect == Effect::kConditional && skip_approvals_ && r.decision.verifications.empty()) {
+  Json approvals = Json::array();  // the approvals still needed
+  for (const Json& a : d["requirements"]["approvals"]) {
+    if (!approved_.count({a["rule"].get<std::string>(), action, scope})) approvals.push_back(a);
+  }
+  if (effect == Effect::kConditional && approvals.empty() && r.decision.verifications.empty()) {
     effect = Effect::kAllow;  // approved already (apply_approved)
   }
   if (effect == Effect::kDeny) {
     out->effect = Effect::kDeny;
   } else if (effect == Effect::kConditional && out->effect != Effect::kDeny) {
     out->effect = Effect::kConditional;
-    for (const Json& a : d["requirements"]["approvals"]) {
+    for (const Json& a : approvals) {
       Json entry = a;
       entry["resource"] = scope;
       entry["action"] = action;
@@ -336,8 +354,10 @@ void Simulator::CheckOnMemberScopes(const std::string& kind, const std::string& 
                                     const std::string& fallback, Json attrs, Outcome* out) {
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
+  // Every scope where the member holds a role: acting on a member reaches all of
+  // them. A named scope counts only for a member who holds none.
   std::vector<std::string> scopes = MemberScopes(member);
-  if (!fallback.empty()) scopes = {fallback};
+  if (scopes.empty() && !fallback.empty()) scopes = {fallback};
   if (scopes.empty()) {
     out->Deny(Reason("no_scope", "member " + Q(member) +
                                      " holds no role, so the operation must name a `scope`"));
@@ -356,7 +376,7 @@ void Simulator::Emit(Outcome* out, size_t op, const char* event, const std::stri
   facts["to"] = to;
   facts["op"] = static_cast<int64_t>(op);
   facts["channels"] = rule.channels;
-  if (rule.reveal_actor) facts["by"] = actor_;
+  if (rule.reveal_actor || rule.reveal_actor_email) facts["by"] = actor_;
   if (rule.reveal_actor_email) {
     if (const Member* a = MemberById(actor_); a && !a->email.empty()) facts["byEmail"] = a->email;
   }
@@ -371,7 +391,7 @@ void Simulator::RequestApprovals(size_t index, const Json& op, Edit* e, Outcome*
   for (const Json& a : out->approvals) {
     std::string id = NextId(list, "request-");
     if (group.empty()) group = id;
-    Json attrs = op.value("attributes", Json::object());
+    Json attrs = OpAttributes(op);
     Json request{{"id", id},
                  {"group", group},
                  {"requester", actor_},
@@ -401,7 +421,7 @@ void Simulator::Invite(size_t i, const Json& op, Edit* e, Outcome* out) {
   const bool is_new = mb.is_object();
   const std::string member = is_new ? mb["id"].get<std::string>() : mb.get<std::string>();
   const std::string role = op["role"], scope = op["scope"];
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   attrs["role"] = role;
   if (!is_new) attrs["target"] = member;
   Check(*action, scope, attrs, out);
@@ -435,7 +455,7 @@ void Simulator::AcceptInvitation(size_t i, Edit* e, Outcome* out) {
     out->Deny(Reason("not_invited", "member " + Q(actor_) + " has no open invitation"));
     return;
   }
-  if (!mb->invitation_expires_at.empty() && mb->invitation_expires_at < cs_.now) {
+  if (!mb->invitation_expires_at.empty() && mb->invitation_expires_at <= cs_.now) {
     out->Deny(Reason("invitation_expired",
                      "the invitation expired at " + mb->invitation_expires_at,
                      Json{{"expiresAt", mb->invitation_expires_at}}));
@@ -451,17 +471,32 @@ void Simulator::AcceptInvitation(size_t i, Edit* e, Outcome* out) {
 
 void Simulator::MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"], member = op["member"];
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   const Member* mb = MemberById(member);
   if (kind == "resend_invitation" && mb->status != MemberStatus::kInvited) {
     out->Deny(Reason("not_invited", "member " + Q(member) + " is " +
                                         StatusName(mb->status) + ", not invited"));
     return;
   }
+  // Each status change starts from the statuses it undoes: unblocking does not
+  // re-enable a disabled member, enabling does not unblock a blocked one.
+  static const std::map<std::string, std::vector<MemberStatus>> kFrom = {
+      {"block", {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending,
+                 MemberStatus::kDisabled}},
+      {"unblock", {MemberStatus::kBlocked}},
+      {"disable", {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending}},
+      {"enable", {MemberStatus::kDisabled}},
+      {"delete_member", {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending,
+                         MemberStatus::kBlocked, MemberStatus::kDisabled}}};
+  if (auto from = kFrom.find(kind); from != kFrom.end() &&
+      std::find(from->second.begin(), from->second.end(), mb->status) == from->second.end()) {
+    out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(mb->status) +
+                                         ", so " + Q(kind) + " does not apply",
+                     Json{{"status", StatusName(mb->status)}}));
+    return;
+  }
   CheckOnMemberScopes(kind, member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  // A removed member coming back may clash on e-mail: check it as a load would.
-  if (mb->status == MemberStatus::kRemoved) e->J();
   static const std::map<std::string, std::pair<const char*, const char*>> kStatus = {
       {"block", {"blocked", "member_blocked"}},   {"unblock", {"active", "member_unblocked"}},
       {"disable", {"disabled", "member_disabled"}}, {"enable", {"active", "member_enabled"}},
@@ -497,7 +532,7 @@ void Simulator::RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   } else {
     for (const Json& s : op["scopes"]) scopes.push_back(s);
   }
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   attrs["role"] = role;
   attrs["target"] = member;
   for (const std::string& s : scopes) Check(*action, s, attrs, out);
@@ -532,7 +567,7 @@ void Simulator::ChangeRole(size_t i, const Json& op, Edit* e, Outcome* out) {
                                             " to change"));
     return;
   }
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   attrs["role"] = role;
   attrs["target"] = member;
   Check(*action, scope, attrs, out);
@@ -550,24 +585,34 @@ void Simulator::ChangeRole(size_t i, const Json& op, Edit* e, Outcome* out) {
 
 void Simulator::RemoveOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"], member = op["member"];
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   if (kind == "remove_member") {
     const std::string scope = op["scope"];
     const std::string* action = ActionFor(kind, out);
     if (action == nullptr) return;
-    attrs["target"] = member;
-    Check(*action, scope, attrs, out);
-    if (out->effect != Effect::kAllow) return;
-    // Only the bindings on the scope itself: a role on a scope below (a service
-    // under an account) is its own membership, managed by whoever manages there.
-    size_t n = RemoveBindings(e, member, [&](const std::string&, const std::string& s) {
-      return s == scope;
-    });
-    if (n == 0) {
+    // Only the roles on the scope itself (a role on a scope below, a service under
+    // an account, is its own membership), each checked as revoking it would be.
+    std::set<std::string> held;
+    if (const Index* m = V().FindMember(member)) {
+      V().ForEachBindingOfMember(*m, [&](uint32_t b) {
+        const BindingKey& k = V().key(b);
+        if (M().scopes[k.scope].id == scope) held.insert(M().roles[k.role].id);
+      });
+    }
+    if (held.empty()) {
       out->Deny(Reason("no_such_binding", "member " + Q(member) + " holds no role on " +
                                               Q(scope)));
       return;
     }
+    attrs["target"] = member;
+    for (const std::string& role : held) {
+      attrs["role"] = role;
+      Check(*action, scope, attrs, out);
+    }
+    if (out->effect != Effect::kAllow) return;
+    RemoveBindings(e, member, [&](const std::string&, const std::string& s) {
+      return s == scope;
+    });
     Emit(out, i, "member_removed", member, Json{{"scope", scope}});
     return;
   }
@@ -599,7 +644,7 @@ void Simulator::RemoveOp(size_t i, const Json& op, Edit* e, Outcome* out) {
 void Simulator::EditMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"];
   CheckOnMemberScopes("edit_member", member, op.value("scope", ""),
-                      op.value("attributes", Json::object()), out);
+                      OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
   e->J();  // e-mail uniqueness is checked as a load would
   Json changed = Json::array();
@@ -617,7 +662,7 @@ void Simulator::EditMember(size_t i, const Json& op, Edit* e, Outcome* out) {
 void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
   const std::string* action = ActionFor("add_members", out);
   if (action == nullptr) return;
-  Check(*action, op["scope"], op.value("attributes", Json::object()), out);
+  Check(*action, op["scope"], OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
   Json& members = e->List("members");
   for (const Json& mb : op["members"]) {
@@ -631,11 +676,17 @@ void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
 
 void Simulator::ActivateMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"], setup = op["setup"];
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   if (op.contains("role")) attrs["role"] = op["role"];
   CheckOnMemberScopes("activate_member", member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  if (MemberById(member)->status == MemberStatus::kRemoved) e->J();
+  const MemberStatus status = MemberById(member)->status;
+  if (status != MemberStatus::kPending && status != MemberStatus::kInvited) {
+    out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(status) +
+                                         ": only pending or invited members are activated",
+                     Json{{"status", StatusName(status)}}));
+    return;
+  }
   UpdateMember(e, member, [&](Json& entry) {
     if (setup == "assign_credentials") {
       entry["status"] = "active";
@@ -679,13 +730,13 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out) {
                      "there is no pending verification for " + Q(role) + " on " + Q(scope)));
     return;
   }
-  if (kind == "complete_self_upgrade" && (*record)["expiresAt"].get<std::string>() < cs_.now) {
+  if (kind == "complete_self_upgrade" && (*record)["expiresAt"].get<std::string>() <= cs_.now) {
     out->Deny(Reason("verification_expired",
                      "the verification expired at " + (*record)["expiresAt"].get<std::string>(),
                      Json{{"expiresAt", (*record)["expiresAt"]}}));
     return;
   }
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   attrs["role"] = role;
   Check(action, scope, attrs, out);
   if (out->effect == Effect::kDeny) return;
@@ -746,7 +797,7 @@ void Simulator::ClaimRole(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string* action = ActionFor("claim_role", out);
   if (action == nullptr) return;
   const std::string role = op["role"], scope = op["scope"];
-  Json attrs = op.value("attributes", Json::object());
+  Json attrs = OpAttributes(op);
   attrs["role"] = role;
   Check(*action, scope, attrs, out);
   if (out->effect != Effect::kAllow) return;
@@ -768,8 +819,9 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out) 
       return;
     }
   }
-  Check(*action, op["scope"], op.value("attributes", Json::object()), out);
+  CheckPolicyWide(*action, OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
+  if (kind != "delete_role" && !WithinCreator(op["role"], out)) return;
   Json& roles = e->List("roles");
   e->changed = true;
   touching_roles_.insert(id);
@@ -802,11 +854,67 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out) 
   Emit(out, i, kind == "define_role" ? "role_defined" : "role_edited", actor_, Json{{"role", id}});
 }
 
+void Simulator::CheckPolicyWide(const std::string& action, const Json& attrs, Outcome* out) {
+  // Roles and approval rules hold everywhere, so changing them needs the action on
+  // every root of the scope forest.
+  bool any = false;
+  for (const Scope& s : M().scopes) {
+    if (s.parent != kNone) continue;
+    any = true;
+    Check(action, s.id, attrs, out);
+  }
+  if (!any) out->Deny(Reason("no_scope", "the policy has no scopes to authorise this on"));
+}
+
+bool Simulator::WithinCreator(const Json& role, Outcome* out) {
+  // A custom role may not let its holders manage more than its creator can: each
+  // family it manages needs a role of the creator's managing that family at least
+  // as high.
+  if (!role.is_object()) return true;
+  auto manages = role.find("manages");
+  if (manages == role.end() || !manages->is_object()) return true;
+  auto up = manages->find("upToRank");
+  if (up == manages->end() || !up->is_number_integer()) return true;
+  const int64_t need = up->get<int64_t>();
+  std::vector<std::string> families;
+  if (auto f = manages->find("families"); f != manages->end() && f->is_array()) {
+    for (const Json& x : *f) {
+      if (x.is_string()) families.push_back(x);
+    }
+  } else if (auto own = role.find("family"); own != role.end() && own->is_string()) {
+    families.push_back(*own);
+  }
+  std::map<std::string, int64_t> can;  // family -> highest rank the creator manages
+  if (const Index* a = V().FindMember(actor_)) {
+    V().ForEachBindingOfMember(*a, [&](uint32_t b) {
+      if (Model::Expired(V().binding(b), cs_.now)) return;
+      const Role& r = M().roles[V().key(b).role];
+      if (!r.manages) return;
+      for (Index fam : r.manages_families) {
+        int64_t& c = can.try_emplace(M().families[fam], -1).first->second;
+        c = std::max(c, r.manages_up_to);
+      }
+    });
+  }
+  for (const std::string& family : families) {
+    int64_t have = can.count(family) ? can[family] : -1;
+    if (have < need) {
+      out->Deny(Reason("custom_role_beyond_creator",
+                       "the role would manage family " + Q(family) + " up to rank " +
+                           std::to_string(need) + ", but its creator manages it up to " +
+                           std::to_string(have),
+                       Json{{"family", family}, {"have", have}, {"need", need}}));
+      return false;
+    }
+  }
+  return true;
+}
+
 void Simulator::ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
-  Check(*action, op["scope"], op.value("attributes", Json::object()), out);
+  CheckPolicyWide(*action, OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
   Json& rules = e->List("approvalRules");
   e->changed = true;
@@ -854,7 +962,7 @@ Json RequestStatus(const V& v, const Json& request, const std::string& now) {
     status = "rejected";
   } else if (static_cast<int64_t>(approvals.size()) >= quorum) {
     status = "approved";
-  } else if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() < now) {
+  } else if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() <= now) {
     status = "expired";
   }
   return Json{{"ok", true},
@@ -922,13 +1030,32 @@ void Simulator::ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out) {
     }
     members.push_back(r.value("id", ""));
   }
-  // The operation runs as its requester, its approvals given.
+  if (V().member(*V().FindMember(actor_)).status != MemberStatus::kActive) {
+    out->Deny(Reason("member_not_active", "member " + Q(actor_) + " is not active"));
+    return;
+  }
+  // The operation runs as its requester, with the approvals its group was given.
   const Json operation = (*request)["operation"];
+  Errors invalid = ReadOperation(M(), operation);
+  std::string kind;
+  if (operation.is_object() && operation.contains("op") && operation["op"].is_string()) {
+    kind = operation["op"].get<std::string>();
+  }
+  if (!invalid.empty() || kind == "apply_approved" || kind == "decide_request") {
+    out->Deny(Reason("invalid_change", "request " + Q(id) + " holds an operation that cannot run" +
+                                           (invalid.empty() ? std::string()
+                                                            : ": " + invalid[0].message)));
+    return;
+  }
   std::string saved = actor_;
   actor_ = request->value("requester", "");
-  skip_approvals_ = true;
+  for (const Json& r : requests) {
+    if (r.value("group", r.value("id", "")) == group) {
+      approved_.insert({r.value("rule", ""), r.value("action", ""), r.value("resource", "")});
+    }
+  }
   Apply(i, operation, e, out);
-  skip_approvals_ = false;
+  approved_.clear();
   actor_ = saved;
   if (out->effect != Effect::kAllow) return;
   Json& list = e->List("approvalRequests");
@@ -944,6 +1071,25 @@ void Simulator::ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out) {
 
 void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
+  // The change set named members and roles that exist or that earlier operations
+  // create; an operation that would have created one may have been denied.
+  if (!(op.contains("member") && op["member"].is_object()) && op.contains("member") &&
+      V().FindMember(op["member"].get<std::string>()) == nullptr) {
+    out->Deny(Reason("unknown_reference", "member " + Q(op["member"].get<std::string>()) +
+                                              " does not exist in this state"));
+    return;
+  }
+  if (op.contains("role") && op["role"].is_string() &&
+      M().role_index.Get(op["role"].get<std::string>()) == nullptr) {
+    out->Deny(Reason("unknown_reference", "role " + Q(op["role"].get<std::string>()) +
+                                              " does not exist in this state"));
+    return;
+  }
+  if (kind == "edit_role" && M().role_index.Get(op["role"]["id"].get<std::string>()) == nullptr) {
+    out->Deny(Reason("unknown_reference", "role " + Q(op["role"]["id"].get<std::string>()) +
+                                              " does not exist in this state"));
+    return;
+  }
   if (kind == "invite") return Invite(i, op, e, out);
   if (kind == "accept_invitation") return AcceptInvitation(i, e, out);
   if (kind == "resend_invitation" || kind == "block" || kind == "unblock" || kind == "disable" ||
@@ -1095,16 +1241,15 @@ Json Simulator::Run(bool include_bundle) {
       RequestApprovals(i, op, &edit, &out);
     }
     if (out.effect != Effect::kDeny && edit.changed) {
-      // The state before the operation stays alive until its breaches are known.
-      std::shared_ptr<const Policy> prev_owned = owned_;
-      std::unique_ptr<Overlay> prev = std::make_unique<Overlay>(V());
+      // The candidate state: the edited overlay, or the recompiled bundle.
       const bool whole = edit.json.has_value() || recompile_each_;
-      bool kept = false;
+      std::shared_ptr<const Policy> compiled_policy;
+      std::unique_ptr<Overlay> candidate;
+      Errors new_warnings;
       if (!whole) {
         Errors errors = ValidateAdded(edit);
         if (errors.empty()) {
-          overlay_ = std::make_unique<Overlay>(std::move(edit.overlay));
-          kept = true;
+          candidate = std::make_unique<Overlay>(std::move(edit.overlay));
         } else {
           Refuse(errors, i, &out, &violations, &error_violation);
         }
@@ -1154,44 +1299,73 @@ Json Simulator::Run(bool include_bundle) {
             }
           }
           if (!refused) {
-            for (const Error& w : compiled.warnings) {
-              if (warnings_before.insert(w.pointer + w.code).second) {
-                const Invariant* inv = FindInvariant(M(), "unique_email");
-                violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
-                                          {"kind", "unique_email"},
-                                          {"severity", "warning"},
-                                          {"op", static_cast<int64_t>(i)},
-                                          {"message", w.message}});
-              }
-            }
-            owned_ = compiled.policy;
-            checkpoint_ = owned_.get();
-            overlay_ = std::make_unique<Overlay>(M());
-            kept = true;
+            compiled_policy = compiled.policy;
+            candidate = std::make_unique<Overlay>(compiled_policy->model());
+            new_warnings = compiled.warnings;
           }
         }
       }
-      if (kept) {
-        applied.push_back(Json::array({static_cast<int64_t>(i), op}));
-        touched_.insert(touching_.begin(), touching_.end());
-        touched_roles_.insert(touching_roles_.begin(), touching_roles_.end());
+      if (candidate) {
         // min_holders: breaches on the scopes the operation could affect (all of
         // them when it changed more than roles and statuses).
         std::vector<Index> scopes;
         const std::vector<Index>* only = nullptr;
         if (!whole && touching_roles_.empty()) {
           std::set<Index> affected;
-          ScopesOfMembers(*prev, touching_, &affected);
           ScopesOfMembers(V(), touching_, &affected);
+          ScopesOfMembers(*candidate, touching_, &affected);
           scopes.assign(affected.begin(), affected.end());
           only = &scopes;
         }
-        Breaches before = MinHolderBreaches(*prev, cs_.now, only);
+        Breaches before = MinHolderBreaches(V(), cs_.now, only);
         Breaches base = MinHolderBreaches(base_.model(), cs_.now, only);
-        for (auto& [key, breach] : MinHolderBreaches(V(), cs_.now, only)) {
+        std::vector<std::pair<std::pair<std::string, std::string>, Breach>> fresh;
+        bool breaks_error = false;
+        for (auto& [key, breach] : MinHolderBreaches(*candidate, cs_.now, only)) {
           if (!before.count(key) && !base.count(key) && !new_breaches.count(key)) {
-            new_breaches.emplace(key, std::make_pair(breach, i));
+            breaks_error = breaks_error || breach.severity == "error";
+            fresh.push_back({key, breach});
           }
+        }
+        if (breaks_error) {
+          // An error invariant would break: nothing of the operation is applied.
+          for (const auto& [key, b] : fresh) {
+            if (b.severity != "error") continue;
+            violations.push_back(Json{{"invariant", b.invariant},
+                                      {"kind", b.kind},
+                                      {"severity", b.severity},
+                                      {"scope", b.scope},
+                                      {"have", b.have},
+                                      {"need", b.need},
+                                      {"op", static_cast<int64_t>(i)},
+                                      {"message", b.message}});
+            out.Deny(Reason("violates_invariant", b.message,
+                            Json{{"invariant", b.invariant}, {"scope", b.scope}}));
+          }
+          error_violation = true;
+          out.events.clear();
+          out.approvals = Json::array();
+          out.verifications = Json::array();
+        } else {
+          for (const Error& w : new_warnings) {
+            if (warnings_before.insert(w.pointer + w.code).second) {
+              const Invariant* inv = FindInvariant(M(), "unique_email");
+              violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
+                                        {"kind", "unique_email"},
+                                        {"severity", "warning"},
+                                        {"op", static_cast<int64_t>(i)},
+                                        {"message", w.message}});
+            }
+          }
+          if (compiled_policy) {
+            owned_ = std::move(compiled_policy);
+            checkpoint_ = owned_.get();
+          }
+          overlay_ = std::move(candidate);
+          applied.push_back(Json::array({static_cast<int64_t>(i), op}));
+          touched_.insert(touching_.begin(), touching_.end());
+          touched_roles_.insert(touching_roles_.begin(), touching_roles_.end());
+          for (auto& [key, breach] : fresh) new_breaches.emplace(key, std::make_pair(breach, i));
         }
       }
     }
@@ -1234,7 +1408,8 @@ Json Simulator::Run(bool include_bundle) {
   // hashed, so that it costs nothing in proportion to the bundle.
   std::string revision_after = base_.revision();
   if (!applied.empty()) {
-    revision_after = ContentRevision(Json::array({base_.revision(), applied}));
+    revision_after =
+        ContentRevision(Json::array({base_.revision(), cs_.actor, cs_.now, applied}));
   }
   Json result{{"ok", true},
               {"baseRevision", base_.revision()},

@@ -119,14 +119,33 @@ TEST_F(SimulateTest, OperationsSeeTheStateEarlierOnesProduced) {
   EXPECT_EQ(again.policy->revision(), r["revisionAfter"]);
 }
 
-TEST_F(SimulateTest, RemovingTheLastOwnerBreaksMinHolders) {
-  Json r = Run("olga", {{{"op", "remove_member"}, {"member", "olga"}, {"scope", "org-1"}}});
-  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+TEST_F(SimulateTest, RemovingTheLastOwnerBreaksMinHoldersAndIsRefused) {
+  // The invariant is an error: the removal is refused, with the breach shown.
+  Json r = Run("olga", {{{"op", "remove_member"}, {"member", "olga"}, {"scope", "org-1"}}},
+               true);
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["code"], "violates_invariant");
   ASSERT_EQ(r["violations"].size(), 1u) << Canonical(r["violations"]);
   EXPECT_EQ(r["violations"][0]["kind"], "min_holders");
   EXPECT_EQ(r["violations"][0]["scope"], "org-1");
   EXPECT_EQ(r["violations"][0]["severity"], "error");
   EXPECT_EQ(r["summary"]["blocked"], true);
+  EXPECT_TRUE(r["events"].empty());
+  EXPECT_EQ(r["revisionAfter"], r["baseRevision"]);
+}
+
+TEST_F(SimulateTest, ALastHolderBreachThatIsAWarningIsAppliedAndShown) {
+  Json b = testing::TinyBundle();
+  b["invariants"][0]["severity"] = "warning";
+  auto p = testing::MustLoad(b);
+  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
+                        {"now", testing::kNow},
+                        {"operations", {{{"op", "remove_member"}, {"member", "olga"},
+                                         {"scope", "org-1"}}}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+  ASSERT_EQ(r["violations"].size(), 1u);
+  EXPECT_EQ(r["violations"][0]["severity"], "warning");
+  EXPECT_EQ(r["summary"]["blocked"], false);
   EXPECT_EQ(r["events"][0]["byEmail"], "olga@example.org");
 }
 
@@ -276,6 +295,42 @@ TEST_F(SimulateTest, CustomRoleMayNotExceedItsCreator) {
   EXPECT_EQ(beyond["operations"][0]["effect"], "deny");
   EXPECT_EQ(beyond["violations"][0]["kind"], "custom_role_within_creator");
   EXPECT_EQ(beyond["violations"][0]["permissions"], Json({"secret.read"}));
+}
+
+TEST_F(SimulateTest, EditingARoleShowsInTheAccessOfRolesInheritingIt) {
+  Json b = testing::TinyBundle();
+  b["roles"].push_back({{"id", "c.base"}, {"family", "c"}, {"rank", 1}, {"custom", true},
+                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
+  b["roles"].push_back({{"id", "c.child"}, {"family", "c2"}, {"rank", 1}, {"custom", true},
+                        {"inherits", {"c.base"}}, {"assignableAt", {"repo"}}});
+  b["bindings"].push_back({{"member", "zed"}, {"role", "c.child"}, {"scope", "repo-y"}});
+  auto p = testing::MustLoad(b);
+  Json role = {{"id", "c.base"}, {"family", "c"}, {"rank", 1},
+               {"permissions", {"code.read", "code.push"}}, {"assignableAt", {"repo"}}};
+  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
+                        {"now", testing::kNow},
+                        {"operations", {{{"op", "edit_role"}, {"scope", "org-1"},
+                                         {"role", role}}}}});
+  ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
+  ASSERT_EQ(r["accessDiff"]["members"].size(), 1u) << Canonical(r["accessDiff"]);
+  EXPECT_EQ(r["accessDiff"]["members"][0]["member"], "zed");
+  EXPECT_EQ(r["accessDiff"]["members"][0]["gained"][0]["permission"], "code.push");
+}
+
+TEST_F(SimulateTest, ACallerCannotNarrowTheChecksOfAnOperation) {
+  // Blocking names only the member: a caller-supplied `role` must not narrow the
+  // target's rank to another family, nor `scope` replace the member's own scopes.
+  Json r = Run("mia", {{{"op", "block"}, {"member", "olga"}, {"scope", "repo-x"},
+                        {"attributes", {{"role", "ops.viewer"}}}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_EQ(r["operations"][0]["checks"][0]["resource"], "org-1");
+}
+
+TEST_F(SimulateTest, StatusChangesStartFromTheStatusTheyUndo) {
+  Json r = Run("olga", {{{"op", "unblock"}, {"member", "dan"}}});
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["code"], "wrong_status");
+  Json ok = Run("olga", {{{"op", "block"}, {"member", "dan"}}, {{"op", "unblock"}, {"member", "dan"}}});
+  EXPECT_EQ(ok["operations"][1]["effect"], "allow");
 }
 
 TEST_F(SimulateTest, UnmappedOperationIsNotSupported) {
