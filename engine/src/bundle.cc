@@ -403,7 +403,8 @@ void BundleReader::ReadSelfUpgrades(const Json& list) {
     std::string p = PointerAppend("/selfUpgrades", i);
     const Json& item = list[i];
     if (!shape_.Object(item, p,
-                       {"id", "action", "from", "to", "unlessPresent", "verification"})) {
+                       {"id", "action", "from", "onRegistration", "to", "unlessPresent",
+                        "verification"})) {
       continue;
     }
     SelfUpgrade u;
@@ -421,7 +422,9 @@ void BundleReader::ReadSelfUpgrades(const Json& list) {
                    "action " + Quote(u.action) + " is already a permission id");
       }
     }
-    u.from = ResolveList(item, "from", p, m_->role_index, "unknown_role", "role", true, true);
+    u.on_registration = shape_.Bool(item, "onRegistration", p).value_or(false);
+    u.from = ResolveList(item, "from", p, m_->role_index, "unknown_role", "role",
+                         !u.on_registration, !u.on_registration);
     u.to = ResolveList(item, "to", p, m_->role_index, "unknown_role", "role", true, true);
     Index family = kNone;
     for (const std::vector<Index>* roles : {&u.from, &u.to}) {

@@ -216,6 +216,18 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     if (const std::string* id = shape_.Id(op, "rule", p, true); id && !rules_.count(*id)) {
       shape_.Add("unknown_rule", PointerAppend(p, "rule"), "unknown approval rule " + Q(*id));
     }
+  } else if (k == "register") {
+    // A new member signing up and choosing a role, as a self-upgrade would.
+    shape_.Object(op, p, {"op", "attributes", "member", "role", "scope"});
+    if (const Json* mb = shape_.Field(op, "member", p, true)) {
+      if (mb->is_object()) {
+        NewMember(*mb, PointerAppend(p, "member"));
+      } else {
+        shape_.Add("wrong_type", PointerAppend(p, "member"), "expected the new member's details");
+      }
+    }
+    CheckRole(op, p);
+    CheckScope(op, p, true);
   } else if (k == "decide_request" || k == "apply_approved") {
     if (k == "decide_request") {
       shape_.Object(op, p, {"op", "attributes", "request", "decision"});
@@ -258,18 +270,35 @@ Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, Chan
   if (const std::string* r = shape.String(doc, "baseRevision", "", true)) {
     out->base_revision = *r;
   }
+  out->operations = shape.Array(doc, "operations", "", true, limits.max_rules);
+  // Who registers is the member being registered: they act before they exist.
+  std::string registering;
+  if (out->operations != nullptr && !out->operations->empty()) {
+    const Json& first = (*out->operations)[0];
+    if (first.is_object() && first.value("op", Json()) == "register" &&
+        first.contains("member") && first["member"].is_object() &&
+        first["member"].contains("id") && first["member"]["id"].is_string()) {
+      registering = first["member"]["id"].get<std::string>();
+    }
+  }
   if (const std::string* a = shape.Id(doc, "actor", "", true)) {
     out->actor = *a;
-    if (!m.member_index.count(*a)) {
+    if (!m.member_index.count(*a) && *a != registering) {
       shape.Add("unknown_member", "/actor", "unknown member " + Q(*a));
     }
   }
   if (const std::string* n = shape.Timestamp(doc, "now", "", true)) out->now = *n;
-  out->operations = shape.Array(doc, "operations", "", true, limits.max_rules);
   if (out->operations != nullptr) {
     ChangeSetReader reader(m, limits, &errors);
     for (size_t i = 0; i < out->operations->size(); ++i) {
-      reader.Operation((*out->operations)[i], PointerAppend("/operations", i));
+      const Json& op = (*out->operations)[i];
+      std::string p = PointerAppend("/operations", i);
+      reader.Operation(op, p);
+      if (op.is_object() && op.value("op", Json()) == "register" &&
+          (i != 0 || registering.empty() || registering != out->actor)) {
+        shape.Add("invalid_value", p,
+                  "`register` must be the first operation, by the member it registers");
+      }
     }
   }
   if (doc.contains("baseRevision") && doc["baseRevision"].is_string() &&

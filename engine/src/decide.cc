@@ -398,16 +398,22 @@ void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
   for (Index ri : rules) {
     const SelfUpgrade& rule = m_.self_upgrades[ri];
     if (std::find(rule.to.begin(), rule.to.end(), target) == rule.to.end()) continue;
+    // A registration rule serves a member registering (the `register` operation);
+    // the other rules, members holding one of their roles.
+    const bool registering = req_.attributes.value("registering", Json(false)) == Json(true);
+    if (rule.on_registration != registering) continue;
     any_rule = true;
     const Binding* held = nullptr;
+    bool holds_family = false;  // any role of the wanted family on the scope
     for (Index b : live_) {
       const Binding& bd = v_.binding(b);
-      if (bd.scope == resource_ &&
-          std::find(rule.from.begin(), rule.from.end(), bd.role) != rule.from.end()) {
+      if (bd.scope != resource_) continue;
+      if (m_.roles[bd.role].family == want.family) holds_family = true;
+      if (std::find(rule.from.begin(), rule.from.end(), bd.role) != rule.from.end()) {
         held = &bd;
       }
     }
-    if (held == nullptr) {
+    if (held == nullptr && !(rule.on_registration && !holds_family)) {
       std::vector<std::string> from;
       for (Index r : rule.from) from.push_back(m_.roles[r].id);
       std::sort(from.begin(), from.end());
@@ -416,8 +422,8 @@ void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
               ScopeWord(resource_) + ", and the actor holds none");
       continue;
     }
-    const Role& have = m_.roles[held->role];
-    if (want.rank <= have.rank) {
+    if (held != nullptr && want.rank <= m_.roles[held->role].rank) {
+      const Role& have = m_.roles[held->role];
       if (explain_) Add("not_an_upgrade", Json{{"have", have.rank}, {"need", want.rank}},
           "role " + Q(want.id) + " (rank " + std::to_string(want.rank) +
               ") is not above the role held, " + Q(have.id) + " (rank " +
@@ -448,9 +454,13 @@ void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
     }
     // Eligible: this rule decides.
     d_->reasons.clear();
-    if (explain_) Add("self_upgrade_allowed", Json{{"rule", rule.id}, {"from", have.id}},
-        "rule " + Q(rule.id) + " lets a holder of " + Q(have.id) + " upgrade to " +
-            Q(want.id) + " on " + ScopeWord(resource_));
+    const std::string from = held != nullptr ? m_.roles[held->role].id : std::string();
+    Json facts{{"rule", rule.id}};
+    if (held != nullptr) facts["from"] = from;  // none when registering
+    if (explain_) Add("self_upgrade_allowed", std::move(facts),
+        "rule " + Q(rule.id) + (held != nullptr ? " lets a holder of " + Q(from)
+                                                 : std::string(" lets a member with no role of its family")) +
+            " upgrade to " + Q(want.id) + " on " + ScopeWord(resource_));
     if (rule.has_verification) {
       d_->effect = Effect::kConditional;
       d_->verifications.push_back(

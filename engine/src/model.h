@@ -103,6 +103,9 @@ struct BindingKey {
 struct SelfUpgrade {
   std::string id, action;
   std::vector<Index> from, to;
+  // Applies only to a member registering (request attribute `registering`: true,
+  // set by the `register` operation), who holds no role of the family there yet.
+  bool on_registration = false;
   bool has_unless = false;
   int64_t unless_min_rank = 0;
   bool has_verification = false;

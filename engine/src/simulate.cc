@@ -30,6 +30,7 @@ Json OpAttributes(const Json& op) {
   if (auto it = op.find("attributes"); it != op.end() && it->is_object()) attrs = *it;
   attrs.erase("role");
   attrs.erase("target");
+  attrs.erase("registering");
   return attrs;
 }
 
@@ -97,6 +98,10 @@ class Simulator {
 
   // Authorises `action` on `scope` with `attrs`; records the decision.
   Effect Check(const std::string& action, const std::string& scope, Json attrs, Outcome* out);
+  // The same, on another view of the state.
+  template <typename View>
+  Effect CheckIn(const View& view, const std::string& action, const std::string& scope,
+                 Json attrs, Outcome* out);
   // Checks over every scope where `member` holds a binding (or `fallback`).
   void CheckPolicyWide(const std::string& action, const Json& attrs, Outcome* out);
   bool WithinCreator(const Json& role, Outcome* out);
@@ -135,6 +140,7 @@ class Simulator {
 
   // Operation handlers.
   void Invite(size_t i, const Json& op, Edit* e, Outcome* out);
+  void Register(size_t i, const Json& op, Edit* e, Outcome* out);
   void AcceptInvitation(size_t i, Edit* e, Outcome* out);
   void MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out);
   void RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out);
@@ -308,13 +314,19 @@ const std::string* Simulator::ActionFor(const std::string& kind, Outcome* out) {
 
 Effect Simulator::Check(const std::string& action, const std::string& scope, Json attrs,
                         Outcome* out) {
+  return CheckIn(V(), action, scope, std::move(attrs), out);
+}
+
+template <typename View>
+Effect Simulator::CheckIn(const View& view, const std::string& action, const std::string& scope,
+                          Json attrs, Outcome* out) {
   Request req;
   req.actor = actor_;
   req.action = action;
   req.resource = scope;
   req.now = cs_.now;
   req.attributes = std::move(attrs);
-  DecideResult r = DecideIn(V(), req, true);
+  DecideResult r = DecideIn(view, req, true);
   Effect effect = Effect::kDeny;
   if (!r.ok()) {
     Json errors = ErrorsToJson(r.errors)["errors"];
@@ -447,6 +459,51 @@ void Simulator::Invite(size_t i, const Json& op, Edit* e, Outcome* out) {
   if (is_new) facts["registered"] = mb.value("registered", true);
   if (setup == "send_invite") Emit(out, i, "member_invited", member, facts);
   if (setup == "activation_email") Emit(out, i, "activation_email", member, facts);
+}
+
+void Simulator::Register(size_t i, const Json& op, Edit* e, Outcome* out) {
+  const std::string* action = ActionFor("register", out);
+  if (action == nullptr) return;
+  const std::string role = op["role"], scope = op["scope"];
+  // The new member, registered and active, asks for the role as a self-upgrade
+  // would: on the state where they exist.
+  Json entry = op["member"];
+  entry["status"] = "active";
+  entry["registered"] = true;
+  e->List("members").push_back(entry);
+  touching_.insert(actor_);
+  e->changed = true;
+  LoadResult joined = CompilePolicy(e->J());
+  if (!joined.ok()) {
+    out->Deny(Reason("invalid_change", "the new member cannot be recorded: " +
+                                           joined.errors[0].pointer + ": " +
+                                           joined.errors[0].message,
+                     Json{{"error", joined.errors[0].code}}));
+    return;
+  }
+  Json attrs = OpAttributes(op);
+  attrs["role"] = role;
+  attrs["registering"] = true;
+  CheckIn(joined.policy->model(), *action, scope, attrs, out);
+  if (out->effect == Effect::kDeny || !out->approvals.empty()) return;
+  if (out->verifications.empty()) {
+    AddBinding(e, actor_, role, scope);  // no verification needed: the role is theirs
+    return;
+  }
+  const Json& v = out->verifications[0];
+  Json& list = e->List("verifications");
+  Json record{{"id", NextId(list, "verification-")},
+              {"member", actor_},
+              {"role", role},
+              {"scope", scope},
+              {"rule", v["rule"]},
+              {"method", v["method"]},
+              {"issuedAt", cs_.now},
+              {"expiresAt", AddDays(cs_.now, v["validForDays"].get<int64_t>())}};
+  list.push_back(record);
+  Emit(out, i, "verification_sent", actor_,
+       Json{{"scope", scope}, {"role", role}, {"method", v["method"]},
+            {"expiresAt", record["expiresAt"]}});
 }
 
 void Simulator::AcceptInvitation(size_t i, Edit* e, Outcome* out) {
@@ -738,6 +795,12 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out) {
   }
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
+  // A verification issued at registration is judged by the registration rule.
+  if (record != nullptr) {
+    for (const internal::SelfUpgrade& u : M().self_upgrades) {
+      if (u.id == record->value("rule", "") && u.on_registration) attrs["registering"] = true;
+    }
+  }
   Check(action, scope, attrs, out);
   if (out->effect == Effect::kDeny) return;
   Json& list = e->List("verifications");  // the pending records change
@@ -1091,6 +1154,7 @@ void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
     return;
   }
   if (kind == "invite") return Invite(i, op, e, out);
+  if (kind == "register") return Register(i, op, e, out);
   if (kind == "accept_invitation") return AcceptInvitation(i, e, out);
   if (kind == "resend_invitation" || kind == "block" || kind == "unblock" || kind == "disable" ||
       kind == "enable" || kind == "delete_member") {

@@ -14,7 +14,7 @@ inline constexpr const char* kOperationKinds[] = {
     "disable", "enable", "edit_member", "add_members", "activate_member",
     "request_self_upgrade", "resend_verification", "complete_self_upgrade", "claim_role",
     "define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule",
-    "decide_request", "apply_approved"};
+    "decide_request", "apply_approved", "register"};
 
 inline constexpr const char* kEventKinds[] = {
     "member_invited", "invitation_resent", "invitation_accepted", "role_assigned",

@@ -554,6 +554,7 @@ function defineTests() {
   const OPERATION_KINDS = validator("bundle.schema.json").schema.$defs.operationKind.enum;
   const EVENT_KINDS = validator("bundle.schema.json").schema.$defs.eventKind.enum;
   const OPERATION_ACTIONS = {
+    register: "roles.self_upgrade",
     invite: "members.manage", resend_invitation: "members.manage", accept_invitation: "members.manage",
     assign_role: "roles.manage", change_role: "roles.manage", revoke_role: "roles.manage", remove_role: "roles.manage",
     remove_member: "members.manage", delete_member: "members.manage", block: "members.manage", unblock: "members.manage",
@@ -596,6 +597,7 @@ function defineTests() {
     selfUpgrades: [
       { id: "su.pin", action: "roles.self_upgrade", from: ["billing.user"], to: ["billing.admin"], verification: { method: "postal_pin", validForDays: 28 } },
       { id: "su.free", action: "roles.self_upgrade", from: ["billing.auditor"], to: ["billing.super"] },
+      { id: "su.register", action: "roles.self_upgrade", onRegistration: true, to: ["billing.admin"], verification: { method: "postal_pin", validForDays: 28 } },
     ],
     claims: [{ id: "claim.admin", action: "roles.claim", holder: ["billing.super"], grants: "billing.admin", within: "company" }],
     approvalRules: [
@@ -719,6 +721,10 @@ function defineTests() {
       { op: "define_role", scope: "co-1", role: { id: "custom.nope", family: "custom", rank: 1, assignableAt: ["account"] } },
       { op: "assign_role", member: "m-user2", role: "custom.nope", scope: "acc-2" },
     ], ["deny", "deny:unknown_reference"]],
+    ["a person registering with a role", changeFixture, "m-newcomer", [
+      { op: "register", member: m("m-newcomer", { email: "newcomer@example.com", registered: false }), role: "billing.admin", scope: "acc-2" },
+      { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-2" },
+    ], ["conditional", "allow"]],
     ["status changes start from the status they undo", changeFixture, "m-owner", [
       { op: "unblock", member: "m-user" },
       { op: "enable", member: "m-blocked" },

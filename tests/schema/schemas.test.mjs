@@ -434,6 +434,7 @@ test("changeset: the example of docs/changes.md and one operation of every kind 
     { op: "delete_approval_rule", scope: "acc-1001", rule: "pay.big" },
     { op: "decide_request", request: "request-1", decision: "reject" },
     { op: "apply_approved", request: "request-1" },
+    { op: "register", member: { id: "m-new", email: "new@example.com", registered: false }, role: "billing.admin", scope: "acc-1" },
   ];
   const kinds = validator("bundle.schema.json").schema.$defs.operationKind.enum;
   assert.deepEqual([...new Set(every.map((o) => o.op))].sort(), [...kinds].sort(), "one operation of every kind");
