@@ -24,29 +24,25 @@ std::string NameList(const Names& names, const Json& ids) {
   return out.empty() ? "none" : out;
 }
 
+void PrintText(const Names& names, const Json& answer) {
+  std::cout << "request " << StringField(answer, "request") << ": "
+            << StringField(answer, "status") << " ("
+            << answer.value("approvals", Json::array()).size() << " of "
+            << answer.value("quorum", 1) << " approvals needed)\n"
+            << "  may approve: " << NameList(names, answer.value("eligible", Json::array()))
+            << "\n  approved by: " << NameList(names, answer.value("approvals", Json::array()))
+            << "\n  rejected by: " << NameList(names, answer.value("rejections", Json::array()))
+            << '\n';
+}
+
 int RunApproval(const std::string& bundle_path, const std::string& request,
                 const std::string& now, Format format) {
-  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
-  if (!bundle) return kExitInvalid;
-  const Json answer =
-      bundle->loaded.policy->ApprovalStatus(Json{{"request", request}, {"now", now}});
-  if (format == Format::kJson) {
-    PrintJson(answer);
-  } else if (IsFailure(answer)) {
-    std::cout << "invalid query:\n";
-    PrintErrorLines(answer, std::cout, "  ");
-  } else {
-    const Names names = Names::FromText(bundle->text);
-    std::cout << "request " << StringField(answer, "request") << ": "
-              << StringField(answer, "status") << " ("
-              << answer.value("approvals", Json::array()).size() << " of "
-              << answer.value("quorum", 1) << " approvals needed)\n"
-              << "  may approve: " << NameList(names, answer.value("eligible", Json::array()))
-              << "\n  approved by: " << NameList(names, answer.value("approvals", Json::array()))
-              << "\n  rejected by: "
-              << NameList(names, answer.value("rejections", Json::array())) << '\n';
-  }
-  return IsFailure(answer) ? kExitInvalid : kExitOk;
+  return RunQuery(
+      bundle_path, format,
+      [&](const Policy& policy) {
+        return policy.ApprovalStatus(Json{{"request", request}, {"now", now}});
+      },
+      PrintText);
 }
 
 }  // namespace

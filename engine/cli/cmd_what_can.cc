@@ -36,19 +36,10 @@ void PrintText(const Names& names, const Json& answer) {
 
 int RunWhatCan(const std::string& bundle_path, const std::string& member,
                const std::string& scope, Format format) {
-  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
-  if (!bundle) return kExitInvalid;
-  const Json answer =
-      bundle->loaded.policy->WhatCan(Json{{"member", member}, {"scope", scope}});
-  if (format == Format::kJson) {
-    PrintJson(answer);
-  } else if (IsFailure(answer)) {
-    std::cout << "invalid query:\n";
-    PrintErrorLines(answer, std::cout, "  ");
-  } else {
-    PrintText(Names::FromText(bundle->text), answer);
-  }
-  return IsFailure(answer) ? kExitInvalid : kExitOk;
+  return RunQuery(
+      bundle_path, format,
+      [&](const Policy& policy) { return policy.WhatCan(Json{{"member", member}, {"scope", scope}}); },
+      PrintText);
 }
 
 }  // namespace

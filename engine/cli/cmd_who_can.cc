@@ -33,18 +33,10 @@ void PrintText(const Names& names, const Json& answer) {
 
 int RunWhoCan(const std::string& bundle_path, const std::string& action,
               const std::string& scope, Format format) {
-  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
-  if (!bundle) return kExitInvalid;
-  const Json answer = bundle->loaded.policy->WhoCan(Json{{"action", action}, {"scope", scope}});
-  if (format == Format::kJson) {
-    PrintJson(answer);
-  } else if (IsFailure(answer)) {
-    std::cout << "invalid query:\n";
-    PrintErrorLines(answer, std::cout, "  ");
-  } else {
-    PrintText(Names::FromText(bundle->text), answer);
-  }
-  return IsFailure(answer) ? kExitInvalid : kExitOk;
+  return RunQuery(
+      bundle_path, format,
+      [&](const Policy& policy) { return policy.WhoCan(Json{{"action", action}, {"scope", scope}}); },
+      PrintText);
 }
 
 }  // namespace

@@ -261,4 +261,21 @@ std::string StringField(const Json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+int RunQuery(const std::string& bundle_path, Format format,
+             const std::function<Json(const Policy&)>& ask,
+             const std::function<void(const Names&, const Json&)>& print_text) {
+  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
+  if (!bundle) return kExitInvalid;
+  const Json answer = ask(*bundle->loaded.policy);
+  if (format == Format::kJson) {
+    PrintJson(answer);
+  } else if (IsFailure(answer)) {
+    std::cout << "invalid query:\n";
+    PrintErrorLines(answer, std::cout, "  ");
+  } else {
+    print_text(Names::FromText(bundle->text), answer);
+  }
+  return IsFailure(answer) ? kExitInvalid : kExitOk;
+}
+
 }  // namespace rolegate::cli

@@ -6,6 +6,7 @@
 #ifndef ROLEGATE_CLI_IO_H_
 #define ROLEGATE_CLI_IO_H_
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -101,6 +102,13 @@ class Names {
 
 // The string value of `key` in `object`, or "" when absent or not a string.
 std::string StringField(const Json& object, const char* key);
+
+// Runs a query on a valid bundle: `ask` computes the answer, printed as canonical
+// JSON, or in text by `print_text` (an invalid query as its error lines). Returns
+// the exit code: 0 answered, 3 invalid bundle or query.
+int RunQuery(const std::string& bundle_path, Format format,
+             const std::function<Json(const Policy&)>& ask,
+             const std::function<void(const Names&, const Json&)>& print_text);
 
 }  // namespace rolegate::cli
 
