@@ -568,7 +568,8 @@ void Simulator::MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out) 
     Emit(out, i, "invitation_resent", member, Json::object());
     return;
   }
-  const auto& [status, event] = kStatus.at(kind);
+  const char* status = kStatus.at(kind).first;
+  const char* event = kStatus.at(kind).second;
   UpdateMember(e, member, [&](Json& entry) {
     entry["status"] = status;
     entry.erase("invitation");

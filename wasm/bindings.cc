@@ -1,0 +1,198 @@
+// The WebAssembly boundary: JSON text in, JSON text out, one function per engine
+// operation. Compiled policies stay inside the module, named by an integer
+// handle, so a check passes only short strings. Nothing escapes as an abort:
+// every failure comes back as {"ok": false, "errors": [...]}.
+#include <emscripten/bind.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "rolegate/rolegate.h"
+
+namespace {
+
+using rolegate::Json;
+
+std::map<int, std::shared_ptr<const rolegate::Policy>>& Policies() {
+  static auto* policies = new std::map<int, std::shared_ptr<const rolegate::Policy>>();
+  return *policies;
+}
+
+int next_handle = 1;
+
+std::string Fail(const char* code, const std::string& pointer, const std::string& message) {
+  return rolegate::Canonical(rolegate::ErrorsToJson({{code, pointer, message}}));
+}
+
+// Runs `f` and turns anything thrown into an error value.
+template <typename F>
+std::string Guarded(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Fail("internal_error", "", std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Fail("internal_error", "", "internal error");
+  }
+}
+
+const rolegate::Policy* Find(int handle) {
+  auto it = Policies().find(handle);
+  return it == Policies().end() ? nullptr : it->second.get();
+}
+
+std::string NoPolicy() { return Fail("unknown_handle", "", "no policy is loaded under this handle"); }
+
+// Parses `text`; on failure, the error result.
+bool Parse(const std::string& text, Json* out, std::string* failure) {
+  rolegate::ParsedJson p = rolegate::ParseJson(text);
+  if (!p.ok()) {
+    *failure = rolegate::Canonical(rolegate::ErrorsToJson(p.errors));
+    return false;
+  }
+  *out = std::move(p.value);
+  return true;
+}
+
+// {"ok": true, "handle", "revision", "summary", "warnings"} or the bundle's errors.
+std::string Load(const std::string& bundle) {
+  return Guarded([&] {
+    rolegate::LoadResult r = rolegate::LoadPolicy(bundle);
+    if (!r.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(r.errors));
+    int handle = next_handle++;
+    Policies()[handle] = r.policy;
+    Json warnings = Json::array();
+    for (const rolegate::Error& w : r.warnings) warnings.push_back(rolegate::ErrorToJson(w));
+    return rolegate::Canonical(Json{{"ok", true},
+                                    {"handle", handle},
+                                    {"revision", r.policy->revision()},
+                                    {"summary", r.policy->Summary()},
+                                    {"warnings", warnings}});
+  });
+}
+
+void Release(int handle) { Policies().erase(handle); }
+
+std::string Validate(const std::string& bundle) {
+  return Guarded([&] {
+    rolegate::LoadResult r = rolegate::LoadPolicy(bundle);
+    if (!r.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(r.errors));
+    Json warnings = Json::array();
+    for (const rolegate::Error& w : r.warnings) warnings.push_back(rolegate::ErrorToJson(w));
+    return rolegate::Canonical(Json{{"ok", true},
+                                    {"revision", r.policy->revision()},
+                                    {"summary", r.policy->Summary()},
+                                    {"warnings", warnings}});
+  });
+}
+
+// A query taking one JSON document.
+template <Json (rolegate::Policy::*Method)(const Json&) const>
+std::string Query(int handle, const std::string& text) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    Json q;
+    std::string failure;
+    if (!Parse(text, &q, &failure)) return failure;
+    return rolegate::Canonical((p->*Method)(q));
+  });
+}
+
+std::string Simulate(int handle, const std::string& text, bool include_bundle) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    Json cs;
+    std::string failure;
+    if (!Parse(text, &cs, &failure)) return failure;
+    return rolegate::Canonical(p->Simulate(cs, include_bundle));
+  });
+}
+
+std::string Verify(int handle, const std::string& change_set, const std::string& preview) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    Json cs, pv;
+    std::string failure;
+    if (!Parse(change_set, &cs, &failure) || !Parse(preview, &pv, &failure)) return failure;
+    return rolegate::Canonical(p->Verify(cs, pv));
+  });
+}
+
+// Many requests in one crossing: a JSON array of requests in, a JSON array of
+// results out (each a decision or its own errors).
+std::string CheckBatch(int handle, const std::string& text) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    Json list;
+    std::string failure;
+    if (!Parse(text, &list, &failure)) return failure;
+    if (!list.is_array()) return Fail("wrong_type", "", "expected an array of requests");
+    std::string out = "[";
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i > 0) out += ",";
+      out += rolegate::Canonical(p->Check(list[i]));
+    }
+    return out + "]";
+  });
+}
+
+// The fast path: the effect of one request named by ids, without reasons.
+// 0 allow, 1 deny, 2 conditional, -1 an invalid request or handle.
+int Decide(int handle, const std::string& actor, const std::string& action,
+           const std::string& resource, const std::string& now) {
+  const rolegate::Policy* p = Find(handle);
+  if (p == nullptr) return -1;
+  rolegate::Request r;
+  r.actor = actor;
+  r.action = action;
+  r.resource = resource;
+  r.now = now;
+  rolegate::DecideResult d = p->Decide(r, false);
+  if (!d.ok()) return -1;
+  switch (d.decision.effect) {
+    case rolegate::Effect::kAllow: return 0;
+    case rolegate::Effect::kDeny: return 1;
+    case rolegate::Effect::kConditional: return 2;
+  }
+  return 1;
+}
+
+// Runs a scenario file; `bundles` maps the paths it names to their text.
+std::string RunScenarioText(const std::string& scenario, const std::string& bundles) {
+  return Guarded([&] {
+    Json files;
+    std::string failure;
+    if (!Parse(bundles, &files, &failure)) return failure;
+    rolegate::ScenarioReport report = rolegate::RunScenario(
+        scenario, [&files](const std::string& path) -> std::optional<std::string> {
+          auto it = files.find(path);
+          if (it == files.end() || !it->is_string()) return std::nullopt;
+          return it->get<std::string>();
+        });
+    return rolegate::Canonical(rolegate::ScenarioReportToJson(report));
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(rolegate) {
+  emscripten::function("load", &Load);
+  emscripten::function("release", &Release);
+  emscripten::function("validate", &Validate);
+  emscripten::function("check", &Query<&rolegate::Policy::Check>);
+  emscripten::function("checkBatch", &CheckBatch);
+  emscripten::function("decide", &Decide);
+  emscripten::function("whatCan", &Query<&rolegate::Policy::WhatCan>);
+  emscripten::function("whoCan", &Query<&rolegate::Policy::WhoCan>);
+  emscripten::function("visibleMembers", &Query<&rolegate::Policy::VisibleMembers>);
+  emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
+  emscripten::function("simulate", &Simulate);
+  emscripten::function("verify", &Verify);
+  emscripten::function("runScenario", &RunScenarioText);
+}

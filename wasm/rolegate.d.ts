@@ -1,0 +1,116 @@
+// Types of the rolegate JavaScript API (rolegate.mjs). Formats: docs/format.md and
+// docs/changes.md; JSON Schemas: schemas/.
+
+export interface RolegateError {
+  code: string;
+  pointer: string;
+  message: string;
+}
+
+export interface Failure {
+  ok: false;
+  errors: RolegateError[];
+}
+
+export type Effect = "allow" | "deny" | "conditional";
+
+export interface Request {
+  actor: string;
+  action: string;
+  resource: string;
+  now: string;
+  attributes?: Record<string, string | number | boolean>;
+}
+
+export interface Reason {
+  code: string;
+  message: string;
+  [fact: string]: unknown;
+}
+
+export interface Decision {
+  ok: true;
+  actor: string;
+  action: string;
+  resource: string;
+  effect: Effect;
+  reasons: Reason[];
+  requirements: {
+    approvals: { rule: string; approvers: string[]; quorum: number; expiresAfterDays?: number }[];
+    verifications: { rule: string; method: string; validForDays: number }[];
+  };
+}
+
+export interface Summary {
+  ok: true;
+  revision: string;
+  name: string;
+  counts: Record<string, number>;
+}
+
+export interface Validation {
+  ok: true;
+  revision: string;
+  summary: Summary;
+  warnings: RolegateError[];
+}
+
+/** A simulation result (docs/changes.md section 3). */
+export interface Simulation {
+  ok: true;
+  baseRevision: string;
+  revisionAfter: string;
+  operations: {
+    index: number;
+    op: string;
+    effect: Effect;
+    checks: object[];
+    reasons: Reason[];
+    requirements: { approvals: object[]; verifications: object[] };
+  }[];
+  accessDiff: {
+    members: {
+      member: string;
+      gained: { scope: string; permission: string }[];
+      lost: { scope: string; permission: string }[];
+      roles: { gained: { role: string; scope: string }[]; lost: { role: string; scope: string }[] };
+      totals: { gained: number; lost: number; scopes: number };
+    }[];
+    totals: { gained: number; lost: number; members: number };
+  };
+  violations: { invariant: string; kind: string; severity: "error" | "warning"; message: string; [fact: string]: unknown }[];
+  events: { event: string; to: string; channels: string[]; op: number; [fact: string]: unknown }[];
+  summary: { allowed: number; denied: number; conditional: number; blocked: boolean };
+  bundleAfter?: object;
+}
+
+export interface Verification {
+  ok: true;
+  match: boolean;
+  revision: string;
+  differences: { pointer: string; expected?: unknown; actual?: unknown }[];
+}
+
+export declare class Engine {
+  readonly ok: true;
+  readonly revision: string;
+  readonly summary: Summary;
+  readonly warnings: RolegateError[];
+  check(request: Request | string): Decision | Failure;
+  checkBatch(requests: Request[] | string): (Decision | Failure)[] | Failure;
+  effect(actor: string, action: string, resource: string, now: string): Effect | null;
+  whatCan(member: string | object, scope?: string, now?: string): object;
+  whoCan(action: string | object, scope?: string, now?: string): object;
+  visibleMembers(actor: string | object, scope?: string, now?: string): object;
+  approvalStatus(request: string | object, now?: string): object;
+  simulate(changeSet: object | string, options?: { bundleAfter?: boolean }): Simulation | Failure;
+  verify(changeSet: object | string, preview: object | string): Verification | Failure;
+  close(): void;
+}
+
+export declare function createEngine(bundle: object | string): Promise<Engine | Failure>;
+export declare function validate(bundle: object | string): Promise<Validation | Failure>;
+export declare function runScenario(
+  scenario: object | string,
+  bundles?: Record<string, string>,
+): Promise<{ name: string; passed: boolean; errors: RolegateError[]; cases: { id: string; passed: boolean; failures: string[] }[] }>;

@@ -1,0 +1,153 @@
+// rolegate for JavaScript: the policy engine compiled to WebAssembly, behind a
+// small API. Works in Node.js and in browsers (served over http(s)); the .wasm is
+// loaded from beside this module.
+//
+//   import { createEngine } from "./rolegate.mjs";
+//   const engine = await createEngine(bundleText);
+//   if (!engine.ok) console.log(engine.errors);
+//   engine.check({ actor: "m-uma", action: "billing.pay", resource: "acc-1001",
+//                  now: "2026-12-01T09:00:00Z" });           // -> { ok, effect, reasons, ... }
+//
+// Results are plain objects; failures are { ok: false, errors: [{ code, pointer,
+// message }] } with the same codes and pointers as the native build. Nothing to
+// free by hand: an engine's policy is released when the engine is collected, or
+// at once with engine.close().
+import createRolegateCore from "./rolegate_core.mjs";
+
+let corePromise = null;
+
+/** The WebAssembly module, instantiated once. */
+function core() {
+  if (corePromise === null) {
+    corePromise = (async () => {
+      const url = new URL("./rolegate_core.wasm", import.meta.url);
+      const options = {};
+      if (url.protocol === "file:") {
+        // Node.js: the loader cannot fetch a file path; hand it the bytes.
+        const { readFile } = await import("node:fs/promises");
+        options.wasmBinary = await readFile(url);
+      } else {
+        options.locateFile = (path) => new URL(path, import.meta.url).href;
+      }
+      return createRolegateCore(options);
+    })();
+  }
+  return corePromise;
+}
+
+const asText = (value) => (typeof value === "string" ? value : JSON.stringify(value));
+
+const EFFECTS = ["allow", "deny", "conditional"];
+
+const released = new FinalizationRegistry(({ module, handle }) => module.release(handle));
+
+/** Validates a bundle: { ok: true, revision, summary, warnings } or { ok: false, errors }. */
+export async function validate(bundle) {
+  const module = await core();
+  return JSON.parse(module.validate(asText(bundle)));
+}
+
+/**
+ * Loads a bundle (text or object). Returns an Engine, or { ok: false, errors }
+ * when the bundle is invalid.
+ */
+export async function createEngine(bundle) {
+  const module = await core();
+  const loaded = JSON.parse(module.load(asText(bundle)));
+  if (!loaded.ok) return loaded;
+  return new Engine(module, loaded);
+}
+
+/** Runs a scenario file (text); `bundles` maps the bundle paths it names to their text. */
+export async function runScenario(scenario, bundles = {}) {
+  const module = await core();
+  return JSON.parse(module.runScenario(asText(scenario), JSON.stringify(bundles)));
+}
+
+/** A compiled policy, resident in the WebAssembly module. */
+export class Engine {
+  #module;
+  #handle;
+
+  /** @private use createEngine */
+  constructor(module, loaded) {
+    this.#module = module;
+    this.#handle = loaded.handle;
+    this.ok = true;
+    this.revision = loaded.revision;
+    this.summary = loaded.summary;
+    this.warnings = loaded.warnings;
+    released.register(this, { module, handle: loaded.handle }, this);
+  }
+
+  #call(name, ...args) {
+    if (this.#handle === null) {
+      return { ok: false, errors: [{ code: "engine_closed", pointer: "", message: "this engine was closed" }] };
+    }
+    return JSON.parse(this.#module[name](this.#handle, ...args));
+  }
+
+  /** Decides one request: the decision with its reasons and requirements. */
+  check(request) {
+    return this.#call("check", asText(request));
+  }
+
+  /** Decides many requests in one crossing; one result per request, in order. */
+  checkBatch(requests) {
+    return this.#call("checkBatch", asText(requests));
+  }
+
+  /**
+   * The fast path: only the effect ("allow", "deny", "conditional"), or null for
+   * an invalid request. No reasons, no attributes.
+   */
+  effect(actor, action, resource, now) {
+    if (this.#handle === null) return null;
+    const code = this.#module.decide(this.#handle, actor, action, resource, now);
+    return code < 0 ? null : EFFECTS[code];
+  }
+
+  /** What `member` can do on `scope`, with the source of each permission. */
+  whatCan(member, scope, now) {
+    return this.#call("whatCan", asText(query({ member, scope }, now, member)));
+  }
+
+  /** Who can do `action` on `scope`, with the binding that grants each. */
+  whoCan(action, scope, now) {
+    return this.#call("whoCan", asText(query({ action, scope }, now, action)));
+  }
+
+  /** The other members `actor` may see on `scope`. */
+  visibleMembers(actor, scope, now) {
+    return this.#call("visibleMembers", asText(query({ actor, scope }, now, actor)));
+  }
+
+  /** The status of an approval request of the bundle at `now`. */
+  approvalStatus(request, now) {
+    return this.#call("approvalStatus", asText(typeof request === "object" ? request : { request, now }));
+  }
+
+  /** What a change set would do (docs/changes.md); { bundleAfter: true } adds the bundle after. */
+  simulate(changeSet, { bundleAfter = false } = {}) {
+    return this.#call("simulate", asText(changeSet), bundleAfter);
+  }
+
+  /** Recomputes a simulation and lists every difference from `preview`. */
+  verify(changeSet, preview) {
+    return this.#call("verify", asText(changeSet), asText(preview));
+  }
+
+  /** Releases the policy now; later calls answer { ok: false }. */
+  close() {
+    if (this.#handle === null) return;
+    released.unregister(this);
+    this.#module.release(this.#handle);
+    this.#handle = null;
+  }
+}
+
+// A query object: either given whole as the first argument, or built from ids.
+function query(fields, now, first) {
+  if (first !== null && typeof first === "object") return first;
+  return now === undefined ? fields : { ...fields, now };
+}
