@@ -166,9 +166,12 @@ int Decide(int handle, const std::string& actor, const std::string& action,
 // Runs a scenario file; `bundles` maps the paths it names to their text.
 std::string RunScenarioText(const std::string& scenario, const std::string& bundles) {
   return Guarded([&] {
-    Json files;
-    std::string failure;
-    if (!Parse(bundles, &files, &failure)) return failure;
+    // The map holds whole bundle texts: strings as long as a bundle may be.
+    rolegate::Limits limits;
+    limits.max_string = limits.max_bytes;
+    rolegate::ParsedJson parsed = rolegate::ParseJson(bundles, limits);
+    if (!parsed.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(parsed.errors));
+    const Json& files = parsed.value;
     rolegate::ScenarioReport report = rolegate::RunScenario(
         scenario, [&files](const std::string& path) -> std::optional<std::string> {
           auto it = files.find(path);

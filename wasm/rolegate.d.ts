@@ -113,4 +113,7 @@ export declare function validate(bundle: object | string): Promise<Validation | 
 export declare function runScenario(
   scenario: object | string,
   bundles?: Record<string, string>,
-): Promise<{ name: string; passed: boolean; errors: RolegateError[]; cases: { id: string; passed: boolean; failures: string[] }[] }>;
+): Promise<
+  | { name: string; passed: boolean; errors: RolegateError[]; cases: { id: string; passed: boolean; failures: string[] }[] }
+  | Failure
+>;

@@ -1,0 +1,385 @@
+// The JavaScript API of the WebAssembly build (build/wasm/rolegate.mjs), as
+// documented in wasm/rolegate.d.ts and README.md: createEngine on a valid bundle
+// and on an invalid one (the same errors as `rolegate validate --format json`),
+// check, checkBatch, effect, whatCan, whoCan, visibleMembers, approvalStatus,
+// simulate and verify answering what the native CLI answers, invalid requests
+// giving {ok: false, errors} with the native codes and pointers, close(), validate(),
+// and a large generated bundle (50,000 members, 100,000 bindings) that needs the
+// module's memory to grow. Skipped when either build is missing.
+// Run: node --test tests/wasm/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { EXAMPLE, NOW, ROOT, Rng, loadApi, missingBuild, native, tempDir } from "./support.mjs";
+import { largeBundle } from "./generate.mjs";
+
+const skip = missingBuild("wasm", "native");
+const INVALID = path.join(ROOT, "tests", "data", "invalid", "dozen-mistakes.json");
+const REQUESTS = path.join(ROOT, "examples", "bt-business", "requests");
+
+/** The one JSON document the native CLI printed. */
+function nativeJson(args, input) {
+  const r = native(args, input);
+  try {
+    return JSON.parse(r.stdout);
+  } catch (e) {
+    assert.fail(`native ${args.join(" ")}: not one JSON document (${e.message})\nexit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** Native results of requests, one `check BUNDLE -` call, JSON Lines. */
+function nativeChecks(bundleFile, texts) {
+  const r = native(["check", bundleFile, "-"], `${texts.join("\n")}\n`);
+  const out = r.stdout.split("\n").filter((l) => l !== "");
+  assert.equal(out.length, texts.length, r.stderr);
+  return out.map((l) => JSON.parse(l));
+}
+
+const codes = (result) => result.errors.map((e) => `${e.code}@${e.pointer}`);
+
+const req = (actor, action, resource, attributes) => ({ actor, action, resource, now: NOW, ...(attributes ? { attributes } : {}) });
+
+if (skip) {
+  test("the rolegate JavaScript API", { skip }, () => {});
+} else {
+  const api = await loadApi();
+  const { createEngine, validate, Engine } = api;
+  const exampleText = fs.readFileSync(EXAMPLE, "utf8");
+  const exampleNative = nativeJson(["validate", "--format", "json", EXAMPLE]);
+
+  test("createEngine loads the example bundle: revision, summary and warnings as native validate", async () => {
+    const engine = await createEngine(exampleText);
+    assert.ok(engine instanceof Engine);
+    assert.equal(engine.ok, true);
+    assert.equal(exampleNative.ok, true);
+    assert.equal(engine.revision, exampleNative.revision);
+    assert.deepEqual(engine.summary, exampleNative.summary);
+    assert.deepEqual(engine.warnings, exampleNative.warnings);
+    // An object is accepted as well as text, and gives the same policy.
+    const fromObject = await createEngine(JSON.parse(exampleText));
+    assert.equal(fromObject.revision, engine.revision);
+    engine.close();
+    fromObject.close();
+  });
+
+  test("createEngine on an invalid bundle gives {ok: false, errors} identical to native validate", async () => {
+    const result = await createEngine(fs.readFileSync(INVALID, "utf8"));
+    assert.equal(result.ok, false);
+    assert.ok(!(result instanceof Engine));
+    const nativeResult = nativeJson(["validate", "--format", "json", INVALID]);
+    assert.equal(nativeResult.ok, false);
+    assert.deepEqual(result.errors, nativeResult.errors, "codes, pointers and messages");
+    // ... and every mistake the data file lists is among them.
+    const expected = JSON.parse(fs.readFileSync(INVALID.replace(/\.json$/, ".expected.json"), "utf8"));
+    for (const e of expected) assert.ok(codes(result).includes(`${e.code}@${e.pointer}`), `missing ${e.code} at ${e.pointer}`);
+  });
+
+  test("validate() answers as native validate --format json, valid, invalid or not JSON", async (t) => {
+    const dir = tempDir(t);
+    assert.deepEqual(await validate(exampleText), exampleNative);
+    assert.deepEqual(await validate(JSON.parse(exampleText)), exampleNative);
+    for (const [name, text] of [
+      ["dozen-mistakes", fs.readFileSync(INVALID, "utf8")],
+      ["malformed", fs.readFileSync(path.join(ROOT, "tests", "data", "invalid", "malformed.json"), "utf8")],
+      ["truncated", exampleText.slice(0, 500)],
+      ["wrong format", JSON.stringify({ format: "rolegate/2" })],
+      ["empty", ""],
+    ]) {
+      const file = path.join(dir, `${name}.json`);
+      fs.writeFileSync(file, text);
+      const result = await validate(text);
+      assert.equal(result.ok, false, name);
+      assert.deepEqual(result, nativeJson(["validate", "--format", "json", file]), name);
+    }
+  });
+
+  test("check decides as native check: allow, deny and conditional, with reasons and requirements", async () => {
+    const engine = await createEngine(exampleText);
+    const effects = new Set();
+    for (const name of fs.readdirSync(REQUESTS).sort()) {
+      const file = path.join(REQUESTS, name);
+      const request = JSON.parse(fs.readFileSync(file, "utf8"));
+      const decision = engine.check(request);
+      assert.deepEqual(decision, nativeJson(["check", EXAMPLE, file]), name);
+      assert.deepEqual(engine.check(JSON.stringify(request)), decision, `${name}: text and object give the same`);
+      assert.equal(decision.ok, true);
+      assert.ok(Array.isArray(decision.reasons) && decision.reasons.length > 0);
+      effects.add(decision.effect);
+    }
+    assert.deepEqual([...effects].sort(), ["allow", "conditional", "deny"]);
+
+    const pay = engine.check(req("m-uma", "billing.pay", "acc-1001"));
+    assert.equal(pay.effect, "allow");
+    assert.equal(pay.reasons[0].code, "granted_by");
+    assert.equal(pay.reasons[0].binding, "b-4");
+    const tag = engine.check(req("m-uma", "billing.tag_services", "acc-1001"));
+    assert.equal(tag.effect, "deny");
+    assert.deepEqual(tag.reasons.map((r) => r.code), ["permission_not_granted"]);
+    const upgrade = engine.check(req("m-george", "roles.self_upgrade", "acc-1003", { role: "billing.admin" }));
+    assert.equal(upgrade.effect, "conditional");
+    assert.deepEqual(upgrade.requirements.verifications, [{ method: "postal_pin", rule: "billing.self_upgrade.no_admin", validForDays: 28 }]);
+    const blocked = engine.check(req("m-ivan", "billing.pay", "acc-1004"));
+    assert.equal(blocked.effect, "deny");
+    assert.equal(blocked.reasons[0].code, "member_not_active");
+    engine.close();
+  });
+
+  test("invalid requests give {ok: false, errors} with the codes and pointers of native check", async () => {
+    const engine = await createEngine(exampleText);
+    const texts = [
+      JSON.stringify(req("m-nobody", "billing.pay", "acc-1001")),
+      JSON.stringify(req("m-uma", "billing.fly", "acc-1001")),
+      JSON.stringify(req("m-uma", "billing.pay", "acc-9999")),
+      JSON.stringify({ actor: "m-uma", action: "billing.pay", resource: "acc-1001" }),
+      JSON.stringify({ actor: 7, action: "billing.pay", resource: "acc-1001", now: NOW }),
+      JSON.stringify({ ...req("m-uma", "billing.pay", "acc-1001"), now: "2026-12-01 09:00" }),
+      JSON.stringify({ ...req("m-uma", "billing.pay", "acc-1001"), colour: "red" }),
+      JSON.stringify(req("m-raj", "members.invite", "acc-1001")),
+      JSON.stringify(req("m-raj", "members.invite", "acc-1001", { role: "billing.emperor" })),
+      JSON.stringify(req("m-raj", "members.remove", "acc-1001", { target: "m-ghost" })),
+      JSON.stringify(req("m-uma", "billing.pay", "acc-1001", { amount: 2.5 })),
+      JSON.stringify(req("m-uma", "billing.pay", "acc-1001", { nested: { a: 1 } })),
+      JSON.stringify(["not", "an", "object"]),
+      '{"actor": "m-uma", "actor": "m-raj", "action": "billing.pay", "resource": "acc-1001", "now": "2026-12-01T09:00:00Z"}',
+      '{"actor": "m-uma", "action": ',
+    ];
+    const expected = nativeChecks(EXAMPLE, texts);
+    for (const [i, text] of texts.entries()) {
+      const result = engine.check(text);
+      assert.equal(result.ok, false, text);
+      assert.ok(result.errors.length > 0);
+      assert.deepEqual(codes(result), codes(expected[i]), text);
+      assert.deepEqual(result, expected[i], `${text}: messages too`);
+      for (const e of result.errors) assert.deepEqual(Object.keys(e).sort(), ["code", "message", "pointer"]);
+    }
+    engine.close();
+  });
+
+  test("checkBatch decides many requests in one call, each as check would", async () => {
+    const engine = await createEngine(exampleText);
+    const requests = [
+      req("m-uma", "billing.pay", "acc-1001"),
+      req("m-uma", "billing.tag_services", "acc-1001"),
+      req("m-george", "roles.self_upgrade", "acc-1003", { role: "billing.admin" }),
+      req("m-ghost", "billing.pay", "acc-1001"),
+      { actor: "m-uma" },
+      42,
+    ];
+    const results = engine.checkBatch(requests);
+    assert.equal(results.length, requests.length);
+    requests.forEach((r, i) => assert.deepEqual(results[i], engine.check(r), `request ${i}`));
+    assert.deepEqual(results.map((r) => r.ok), [true, true, true, false, false, false]);
+    assert.deepEqual(engine.checkBatch(JSON.stringify(requests)), results, "text in, same results");
+    assert.deepEqual(engine.checkBatch([]), []);
+    const notArray = engine.checkBatch({ actor: "m-uma" });
+    assert.equal(notArray.ok, false);
+    assert.deepEqual(codes(notArray), ["wrong_type@"]);
+    const notJson = engine.checkBatch("[{");
+    assert.equal(notJson.ok, false);
+    assert.equal(notJson.errors[0].code, "parse_error");
+    engine.close();
+  });
+
+  test("effect is the fast path: the effect of check, or null for an invalid request", async () => {
+    const engine = await createEngine(exampleText);
+    const info = JSON.parse(exampleText);
+    const rng = new Rng(4);
+    let compared = 0;
+    for (let i = 0; i < 500; i++) {
+      const r = req(rng.pick(info.members).id, rng.pick(info.permissions).id, rng.pick(info.scopes).id);
+      const decision = engine.check(r);
+      assert.equal(engine.effect(r.actor, r.action, r.resource, r.now), decision.ok ? decision.effect : null, JSON.stringify(r));
+      compared++;
+    }
+    assert.equal(compared, 500);
+    assert.equal(engine.effect("m-uma", "billing.pay", "acc-1001", NOW), "allow");
+    assert.equal(engine.effect("m-uma", "billing.tag_services", "acc-1001", NOW), "deny");
+    assert.equal(engine.effect("m-ghost", "billing.pay", "acc-1001", NOW), null);
+    assert.equal(engine.effect("m-uma", "billing.pay", "acc-1001", "yesterday"), null);
+    // A rank-limited action needs attributes, which the fast path does not carry.
+    assert.equal(engine.effect("m-raj", "members.invite", "acc-1001", NOW), null);
+    engine.close();
+  });
+
+  test("whatCan, whoCan and visibleMembers answer as the native what-can, who-can and visible", async () => {
+    const engine = await createEngine(exampleText);
+    const cases = [
+      ["whatCan", "what-can", "m-uma", "acc-1001"],
+      ["whatCan", "what-can", "m-raj", "svc-5001"],
+      ["whatCan", "what-can", "m-ivan", "acc-1004"],
+      ["whoCan", "who-can", "billing.tag_services", "acc-1001"],
+      ["whoCan", "who-can", "apps.buy", "acc-1001"],
+      ["visibleMembers", "visible", "m-uma", "acc-1001"],
+      ["visibleMembers", "visible", "m-olivia", "acc-1001"],
+      ["whatCan", "what-can", "m-ghost", "acc-1001"],
+      ["whoCan", "who-can", "billing.fly", "acc-1001"],
+      ["visibleMembers", "visible", "m-uma", "acc-0000"],
+    ];
+    for (const [method, cli, id, scope] of cases) {
+      const expected = nativeJson([cli, EXAMPLE, id, scope]);
+      const answer = engine[method](id, scope);
+      assert.deepEqual(answer, expected, `${method}(${id}, ${scope})`);
+      const key = { whatCan: "member", whoCan: "action", visibleMembers: "actor" }[method];
+      assert.deepEqual(engine[method]({ [key]: id, scope }), answer, `${method} with a query object`);
+    }
+    // Checked answers, not only equal ones.
+    const uma = engine.whatCan("m-uma", "acc-1001");
+    assert.equal(uma.ok, true);
+    assert.ok(uma.permissions.some((p) => p.permission === "billing.pay"));
+    assert.ok(!uma.permissions.some((p) => p.permission === "billing.tag_services"));
+    assert.deepEqual(engine.whoCan("billing.tag_services", "acc-1001").members.map((m) => m.member), ["m-alex", "m-olivia", "m-raj"]);
+    assert.equal(engine.whoCan("apps.buy", "acc-1001").applies, false);
+    const ghost = engine.whatCan("m-ghost", "acc-1001");
+    assert.equal(ghost.ok, false);
+    assert.deepEqual(codes(ghost), ["unknown_member@/member"]);
+    // `now` leaves out expired bindings; given as the third argument.
+    assert.deepEqual(engine.whatCan("m-uma", "acc-1001", NOW), engine.whatCan({ member: "m-uma", scope: "acc-1001", now: NOW }));
+    engine.close();
+  });
+
+  test("simulate and verify answer as native simulate and verify", async (t) => {
+    const dir = tempDir(t);
+    const engine = await createEngine(exampleText);
+    const cs = {
+      format: "rolegate-changeset/1",
+      baseRevision: engine.revision,
+      actor: "m-olivia",
+      now: NOW,
+      operations: [{ op: "change_role", member: "m-raj", scope: "acc-1001", role: "billing.super_admin" }],
+    };
+    const csFile = path.join(dir, "promote.json");
+    fs.writeFileSync(csFile, JSON.stringify(cs));
+
+    const result = engine.simulate(cs);
+    assert.deepEqual(result, nativeJson(["simulate", EXAMPLE, csFile]));
+    assert.equal(result.ok, true);
+    assert.equal(result.operations[0].effect, "allow");
+    assert.equal(result.summary.blocked, false);
+    assert.notEqual(result.revisionAfter, engine.revision);
+    assert.ok(result.events.some((e) => e.event === "role_upgraded" && e.to === "m-raj"));
+    assert.equal(result.bundleAfter, undefined, "no bundleAfter unless asked");
+
+    const withBundle = engine.simulate(JSON.stringify(cs), { bundleAfter: true });
+    assert.deepEqual(withBundle, nativeJson(["simulate", "--bundle-after", EXAMPLE, csFile]));
+    assert.equal(withBundle.bundleAfter.revision, result.revisionAfter);
+    assert.equal(withBundle.bundleAfter.bindings.find((b) => b.member === "m-raj" && b.scope === "acc-1001").role, "billing.super_admin");
+
+    // verify: the preview as simulated matches; a tampered one lists its differences.
+    const verified = engine.verify(cs, result);
+    assert.deepEqual(verified, { ok: true, match: true, revision: engine.revision, differences: [] });
+    const previewFile = path.join(dir, "preview.json");
+    fs.writeFileSync(previewFile, JSON.stringify(result));
+    assert.deepEqual(verified, nativeJson(["verify", EXAMPLE, csFile, previewFile]));
+    const tampered = structuredClone(result);
+    tampered.operations[0].effect = "deny";
+    const mismatch = engine.verify(JSON.stringify(cs), JSON.stringify(tampered));
+    assert.equal(mismatch.match, false);
+    assert.ok(mismatch.differences.some((d) => d.pointer === "/operations/0/effect" && d.expected === "deny" && d.actual === "allow"));
+    fs.writeFileSync(previewFile, JSON.stringify(tampered));
+    assert.deepEqual(mismatch, nativeJson(["verify", EXAMPLE, csFile, previewFile]));
+
+    // Invalid change sets: the native codes and pointers.
+    const invalid = [
+      { ...cs, baseRevision: "fnv1a64:0000000000000000" },
+      { ...cs, operations: [{ op: "explode" }] },
+      { ...cs, operations: [{ op: "change_role", member: "m-ghost", scope: "acc-1001" }] },
+    ];
+    for (const [i, bad] of invalid.entries()) {
+      const file = path.join(dir, `bad-${i}.json`);
+      fs.writeFileSync(file, JSON.stringify(bad));
+      const answer = engine.simulate(bad);
+      assert.equal(answer.ok, false);
+      assert.deepEqual(answer, nativeJson(["simulate", EXAMPLE, file]), JSON.stringify(bad));
+      assert.deepEqual(engine.verify(bad, result), nativeJson(["verify", EXAMPLE, file, previewFile]));
+    }
+    assert.deepEqual(codes(engine.simulate(invalid[0])), ["stale_revision@/baseRevision"]);
+    engine.close();
+  });
+
+  test("approvalStatus of a request recorded by a simulation answers as native approval", async (t) => {
+    const dir = tempDir(t);
+    const bundle = JSON.parse(exampleText);
+    bundle.approvalRules = [
+      { id: "big.change", actions: ["roles.manage"], when: [{ attribute: "amount", op: "gt", value: 100 }], approvers: { roles: ["billing.super_admin"] }, quorum: 1, expiresAfterDays: 7 },
+    ];
+    const engine = await createEngine(bundle);
+    assert.equal(engine.ok, true, JSON.stringify(engine.errors));
+    const cs = {
+      format: "rolegate-changeset/1", baseRevision: engine.revision, actor: "m-raj", now: NOW,
+      operations: [{ op: "change_role", member: "m-uma", scope: "acc-1001", role: "billing.advanced_user", attributes: { amount: 500 } }],
+    };
+    const result = engine.simulate(cs, { bundleAfter: true });
+    assert.equal(result.operations[0].effect, "conditional");
+    const [request] = result.bundleAfter.approvalRequests;
+    assert.ok(request, "the conditional operation recorded an approval request");
+
+    const pending = await createEngine(result.bundleAfter);
+    const file = path.join(dir, "pending.json");
+    fs.writeFileSync(file, JSON.stringify(result.bundleAfter));
+    const status = pending.approvalStatus(request.id, NOW);
+    assert.deepEqual(status, nativeJson(["approval", file, request.id, "--now", NOW]));
+    assert.equal(status.status, "pending");
+    assert.deepEqual(status.eligible, ["m-olivia"]);
+    const later = pending.approvalStatus({ request: request.id, now: "2026-12-09T00:00:00Z" });
+    assert.deepEqual(later, nativeJson(["approval", file, request.id, "--now", "2026-12-09T00:00:00Z"]));
+    assert.equal(later.status, "expired");
+    const unknown = pending.approvalStatus("request-404", NOW);
+    assert.deepEqual(unknown, nativeJson(["approval", file, "request-404", "--now", NOW]));
+    assert.deepEqual(codes(unknown), ["unknown_request@/request"]);
+    engine.close();
+    pending.close();
+  });
+
+  test("close() releases the policy: later calls answer {ok: false}", async () => {
+    const engine = await createEngine(exampleText);
+    const other = await createEngine(exampleText);
+    const request = req("m-uma", "billing.pay", "acc-1001");
+    assert.equal(engine.check(request).effect, "allow");
+    engine.close();
+    engine.close(); // twice is harmless
+    for (const answer of [
+      engine.check(request),
+      engine.checkBatch([request]),
+      engine.whatCan("m-uma", "acc-1001"),
+      engine.whoCan("billing.pay", "acc-1001"),
+      engine.visibleMembers("m-uma", "acc-1001"),
+      engine.approvalStatus("request-1", NOW),
+      engine.simulate({}),
+      engine.verify({}, {}),
+    ]) {
+      assert.equal(answer.ok, false);
+      assert.deepEqual(codes(answer), ["engine_closed@"]);
+    }
+    assert.equal(engine.effect("m-uma", "billing.pay", "acc-1001", NOW), null);
+    // Other engines are untouched.
+    assert.equal(other.check(request).effect, "allow");
+    other.close();
+  });
+
+  test("a large generated bundle (50,000 members, 100,000 bindings) loads and answers", async () => {
+    const bundle = largeBundle(new Rng(2026), { members: 50000, groups: 500, accountsPerGroup: 10, bindingsPerMember: 2 });
+    const text = JSON.stringify(bundle);
+    assert.ok(text.length > 8 * 1024 * 1024, "larger than the module's initial memory allows without growing");
+    const t0 = performance.now();
+    const engine = await createEngine(text);
+    const loadMs = performance.now() - t0;
+    assert.equal(engine.ok, true, JSON.stringify(engine.errors?.slice(0, 3)));
+    assert.equal(engine.summary.counts.members, 50000);
+    assert.equal(engine.summary.counts.bindings, 100000);
+    assert.equal(engine.summary.counts.scopes, 5500);
+    // m0 holds role.3 (perm.0 to perm.39, members.manage) on account a0.
+    const decision = engine.check({ actor: "m0", action: "perm.35", resource: "a0", now: NOW });
+    assert.equal(decision.effect, "allow");
+    assert.deepEqual(decision.reasons.map((r) => [r.code, r.role, r.scope]), [["granted_by", "role.3", "a0"]]);
+    assert.equal(engine.effect("m0", "perm.35", "a0", NOW), "allow");
+    assert.equal(engine.effect("m0", "perm.35", "a1", NOW), "deny");
+    assert.equal(engine.effect("m49999", "perm.0", "g0", NOW) !== null, true);
+    const batch = engine.checkBatch(Array.from({ length: 1000 }, (_, i) => ({ actor: `m${i * 50}`, action: `perm.${i % 40}`, resource: `a${i % 5000}`, now: NOW })));
+    assert.equal(batch.length, 1000);
+    assert.ok(batch.every((r) => r.ok === true));
+    assert.equal(engine.whoCan("perm.35", "a0").members.some((m) => m.member === "m0"), true);
+    console.log(`large bundle: ${(text.length / 1048576).toFixed(1)} MiB loaded in ${loadMs.toFixed(0)} ms`);
+    engine.close();
+  });
+}
