@@ -654,6 +654,43 @@ DecideResult Policy::Decide(const Request& req, bool explain) const {
   return internal::DecideIn(*model_, req, explain);
 }
 
+namespace {
+int32_t IndexOf(const internal::Index* found) { return found ? static_cast<int32_t>(*found) : -1; }
+}  // namespace
+
+int32_t Policy::MemberIndex(const std::string& id) const {
+  return IndexOf(model_->FindMember(id));
+}
+int32_t Policy::PermissionIndex(const std::string& id) const {
+  return IndexOf(model_->Find(model_->permission_index, id));
+}
+int32_t Policy::ScopeIndex(const std::string& id) const {
+  return IndexOf(model_->Find(model_->scope_index, id));
+}
+
+std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
+                                           const std::string& now) const {
+  const internal::Model& m = *model_;
+  if (member < 0 || static_cast<size_t>(member) >= m.members.size() || permission < 0 ||
+      static_cast<size_t>(permission) >= m.permissions.size() || scope < 0 ||
+      static_cast<size_t>(scope) >= m.scopes.size()) {
+    return std::nullopt;
+  }
+  if (m.permissions[permission].rank_limited || !internal::IsTimestamp(now)) {
+    return std::nullopt;
+  }
+  // The decider reads only `now` and the (empty) attributes of the request here:
+  // ids are used in reasons, which the fast path does not build. One request per
+  // thread, reused, so the hot loop allocates nothing.
+  thread_local Request req;
+  req.now = now;
+  Decision d;
+  const internal::Index p = static_cast<internal::Index>(permission);
+  internal::Decider<internal::Model>(m, req, false, &d)
+      .Run(static_cast<internal::Index>(member), static_cast<internal::Index>(scope), &p);
+  return d.effect;
+}
+
 Json Policy::Check(const Json& request) const {
   Request req;
   Errors errors = ReadRequest(request, "", &req);

@@ -256,5 +256,53 @@ TEST_F(DecideTest, OutputIsDeterministic) {
   EXPECT_EQ(Canonical(again->Check(req)), first);
 }
 
+// The interned fast path gives Decide's effect for every member, permission and
+// scope of a bundle, and nothing where Decide reports an error.
+TEST(DecideEffectTest, AgreesWithDecideEverywhere) {
+  const Json bundle = Json::parse(
+      testing::ReadFileOrDie(ROLEGATE_SOURCE_DIR "/examples/code-hosting/bundle.json"));
+  std::shared_ptr<const Policy> policy = testing::MustLoad(bundle);
+  ASSERT_NE(policy, nullptr);
+  size_t compared = 0, absent = 0;
+  for (const Json& m : bundle["members"]) {
+    for (const Json& p : bundle["permissions"]) {
+      for (const Json& s : bundle["scopes"]) {
+        const std::string member = m["id"], permission = p["id"], scope = s["id"];
+        const int32_t mi = policy->MemberIndex(member), pi = policy->PermissionIndex(permission),
+                      si = policy->ScopeIndex(scope);
+        ASSERT_GE(mi, 0);
+        ASSERT_GE(pi, 0);
+        ASSERT_GE(si, 0);
+        DecideResult full = policy->Decide(testing::MakeRequest(member, permission, scope));
+        std::optional<Effect> fast = policy->DecideEffect(mi, pi, si, testing::kNow);
+        if (!full.ok()) {
+          EXPECT_FALSE(fast.has_value()) << member << " " << permission << " " << scope;
+          ++absent;
+          continue;
+        }
+        ASSERT_TRUE(fast.has_value()) << member << " " << permission << " " << scope;
+        EXPECT_EQ(*fast, full.decision.effect) << member << " " << permission << " " << scope;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 1000u);
+  EXPECT_GT(absent, 0u);  // the rank-limited permissions need attributes
+}
+
+TEST(DecideEffectTest, RefusesWhatDecideWouldReject) {
+  std::shared_ptr<const Policy> policy = testing::MustLoad(testing::TinyBundle());
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->MemberIndex("nobody"), -1);
+  EXPECT_EQ(policy->PermissionIndex("nothing"), -1);
+  EXPECT_EQ(policy->ScopeIndex("nowhere"), -1);
+  const int32_t m = 0, p = 0, s = 0;
+  ASSERT_TRUE(policy->DecideEffect(m, p, s, testing::kNow).has_value());
+  EXPECT_FALSE(policy->DecideEffect(-1, p, s, testing::kNow).has_value());
+  EXPECT_FALSE(policy->DecideEffect(m, 1 << 30, s, testing::kNow).has_value());
+  EXPECT_FALSE(policy->DecideEffect(m, p, 1 << 30, testing::kNow).has_value());
+  EXPECT_FALSE(policy->DecideEffect(m, p, s, "yesterday").has_value());
+}
+
 }  // namespace
 }  // namespace rolegate

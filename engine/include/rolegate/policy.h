@@ -10,7 +10,9 @@
 #ifndef ROLEGATE_POLICY_H_
 #define ROLEGATE_POLICY_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +59,20 @@ class Policy {
   // Decides one request. With `explain` false, reasons are left out (the effect and
   // the requirements are the same), which is the fast path for bulk checks.
   DecideResult Decide(const Request& request, bool explain = true) const;
+
+  // Interned ids, for callers that decide many requests on one policy (the
+  // WebAssembly fast path): the dense index of a member, permission or scope id,
+  // or -1 when the policy has no such id. Indexes are stable for this Policy.
+  int32_t MemberIndex(const std::string& id) const;
+  int32_t PermissionIndex(const std::string& id) const;
+  int32_t ScopeIndex(const std::string& id) const;
+
+  // The effect of a request without attributes whose actor, permission and
+  // resource are given by index: exactly Decide's effect for the same request,
+  // or nullopt where Decide reports an error (an index out of range, `now` not
+  // a timestamp, a rankLimited permission, which needs attributes).
+  std::optional<Effect> DecideEffect(int32_t member, int32_t permission, int32_t scope,
+                                     const std::string& now) const;
 
   // JSON-level entry points. Each returns a canonical result object: the answer
   // with "ok": true, or {"ok": false, "errors": [...]}.
