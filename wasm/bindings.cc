@@ -2,21 +2,34 @@
 // operation. Compiled policies stay inside the module, named by an integer
 // handle, so a check passes only short strings. Nothing escapes as an abort:
 // every failure comes back as {"ok": false, "errors": [...]}.
+//
+// The hot path bypasses Embind: ids are interned once (intern), the time is set
+// once per value (setNow), and then rg_effect / rg_effects decide by integer
+// index, the batch reading index triples from and writing effects to the heap.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 
 #include "rolegate/rolegate.h"
+#include "shape.h"  // IsTimestamp
 
 namespace {
 
 using rolegate::Json;
 
-std::map<int, std::shared_ptr<const rolegate::Policy>>& Policies() {
-  static auto* policies = new std::map<int, std::shared_ptr<const rolegate::Policy>>();
+// A loaded policy and the time its fast-path checks are made at (setNow).
+struct Loaded {
+  std::shared_ptr<const rolegate::Policy> policy;
+  std::string now;
+};
+
+std::map<int, Loaded>& Policies() {
+  static auto* policies = new std::map<int, Loaded>();
   return *policies;
 }
 
@@ -38,9 +51,14 @@ std::string Guarded(F&& f) {
   }
 }
 
-const rolegate::Policy* Find(int handle) {
+Loaded* FindLoaded(int handle) {
   auto it = Policies().find(handle);
-  return it == Policies().end() ? nullptr : it->second.get();
+  return it == Policies().end() ? nullptr : &it->second;
+}
+
+const rolegate::Policy* Find(int handle) {
+  const Loaded* l = FindLoaded(handle);
+  return l == nullptr ? nullptr : l->policy.get();
 }
 
 std::string NoPolicy() { return Fail("unknown_handle", "", "no policy is loaded under this handle"); }
@@ -62,7 +80,7 @@ std::string Load(const std::string& bundle) {
     rolegate::LoadResult r = rolegate::LoadPolicy(bundle);
     if (!r.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(r.errors));
     int handle = next_handle++;
-    Policies()[handle] = r.policy;
+    Policies()[handle] = Loaded{r.policy, std::string()};
     Json warnings = Json::array();
     for (const rolegate::Error& w : r.warnings) warnings.push_back(rolegate::ErrorToJson(w));
     return rolegate::Canonical(Json{{"ok", true},
@@ -163,6 +181,39 @@ int Decide(int handle, const std::string& actor, const std::string& action,
   return 1;
 }
 
+// The interned index of an id: kind 0 a member, 1 a permission, 2 a scope; -1
+// when the policy has no such id (or no policy has this handle).
+int Intern(int handle, int kind, const std::string& id) {
+  const rolegate::Policy* p = Find(handle);
+  if (p == nullptr) return -1;
+  switch (kind) {
+    case 0: return p->MemberIndex(id);
+    case 1: return p->PermissionIndex(id);
+    case 2: return p->ScopeIndex(id);
+  }
+  return -1;
+}
+
+// Sets the time of the handle's fast-path checks; false (and no time) when `now`
+// is not a timestamp, so that later fast-path checks answer -1.
+bool SetNow(int handle, const std::string& now) {
+  Loaded* l = FindLoaded(handle);
+  if (l == nullptr) return false;
+  const bool valid = rolegate::internal::IsTimestamp(now);
+  l->now = valid ? now : std::string();
+  return valid;
+}
+
+int EffectCode(const std::optional<rolegate::Effect>& e) {
+  if (!e) return -1;
+  switch (*e) {
+    case rolegate::Effect::kAllow: return 0;
+    case rolegate::Effect::kDeny: return 1;
+    case rolegate::Effect::kConditional: return 2;
+  }
+  return -1;
+}
+
 // Runs a scenario file; `bundles` maps the paths it names to their text.
 std::string RunScenarioText(const std::string& scenario, const std::string& bundles) {
   return Guarded([&] {
@@ -184,6 +235,36 @@ std::string RunScenarioText(const std::string& scenario, const std::string& bund
 
 }  // namespace
 
+extern "C" {
+
+// The effect of one request by interned indices at the handle's time: 0 allow,
+// 1 deny, 2 conditional, -1 invalid (an unknown index, no valid time, a
+// rank-limited permission, which needs attributes, or no such handle).
+EMSCRIPTEN_KEEPALIVE int rg_effect(int handle, int member, int permission, int scope) {
+  const Loaded* l = FindLoaded(handle);
+  if (l == nullptr || l->now.empty()) return -1;
+  return EffectCode(l->policy->DecideEffect(member, permission, scope, l->now));
+}
+
+// `count` requests as index triples (member, permission, scope) at `triples`;
+// writes one code per request (as rg_effect, -1 stored as 255) to `out`.
+// Returns the number decided, or -1 for an unknown handle.
+EMSCRIPTEN_KEEPALIVE int rg_effects(int handle, const int32_t* triples, int count,
+                                    uint8_t* out) {
+  const Loaded* l = FindLoaded(handle);
+  if (l == nullptr) return -1;
+  for (int i = 0; i < count; ++i) {
+    const int code = l->now.empty() ? -1
+                                    : EffectCode(l->policy->DecideEffect(
+                                          triples[3 * i], triples[3 * i + 1],
+                                          triples[3 * i + 2], l->now));
+    out[i] = static_cast<uint8_t>(code < 0 ? 255 : code);
+  }
+  return count;
+}
+
+}  // extern "C"
+
 EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("load", &Load);
   emscripten::function("release", &Release);
@@ -191,6 +272,8 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("check", &Query<&rolegate::Policy::Check>);
   emscripten::function("checkBatch", &CheckBatch);
   emscripten::function("decide", &Decide);
+  emscripten::function("intern", &Intern);
+  emscripten::function("setNow", &SetNow);
   emscripten::function("whatCan", &Query<&rolegate::Policy::WhatCan>);
   emscripten::function("whoCan", &Query<&rolegate::Policy::WhoCan>);
   emscripten::function("visibleMembers", &Query<&rolegate::Policy::VisibleMembers>);

@@ -99,6 +99,11 @@ export declare class Engine {
   check(request: Request | string): Decision | Failure;
   checkBatch(requests: Request[] | string): (Decision | Failure)[] | Failure;
   effect(actor: string, action: string, resource: string, now: string): Effect | null;
+  /** effect() for many requests at one time, in one crossing; one result per request, in order. */
+  effects(
+    requests: ReadonlyArray<readonly [string, string, string] | { actor: string; action: string; resource: string }>,
+    now: string,
+  ): (Effect | null)[];
   whatCan(member: string | object, scope?: string, now?: string): object;
   whoCan(action: string | object, scope?: string, now?: string): object;
   visibleMembers(actor: string | object, scope?: string, now?: string): object;

@@ -38,6 +38,7 @@ function core() {
 const asText = (value) => (typeof value === "string" ? value : JSON.stringify(value));
 
 const EFFECTS = ["allow", "deny", "conditional"];
+const MEMBER = 0, PERMISSION = 1, SCOPE = 2;
 
 const released = new FinalizationRegistry(({ module, handle }) => module.release(handle));
 
@@ -68,6 +69,11 @@ export async function runScenario(scenario, bundles = {}) {
 export class Engine {
   #module;
   #handle;
+  // The fast path's interned ids (id -> index, per kind) and the time it was
+  // last set to (the module keeps the time per policy).
+  #ids = [new Map(), new Map(), new Map()];
+  #now = null;
+  #nowValid = false;
 
   /** @private use createEngine */
   constructor(module, loaded) {
@@ -99,12 +105,88 @@ export class Engine {
 
   /**
    * The fast path: only the effect ("allow", "deny", "conditional"), or null for
-   * an invalid request. No reasons, no attributes.
+   * an invalid request (an unknown id, a bad time, a rank-limited permission,
+   * which needs attributes). No reasons, no attributes. Ids are resolved once
+   * and cached, so a repeated check crosses into the module with integers.
    */
   effect(actor, action, resource, now) {
     if (this.#handle === null) return null;
-    const code = this.#module.decide(this.#handle, actor, action, resource, now);
+    const m = this.#index(MEMBER, actor), p = this.#index(PERMISSION, action), s = this.#index(SCOPE, resource);
+    if (m < 0 || s < 0 || p < 0) {
+      // Not a permission: a self-upgrade or claim action, decided by ids.
+      if (m < 0 || s < 0 || typeof action !== "string" || typeof now !== "string") return null;
+      const code = this.#module.decide(this.#handle, actor, action, resource, now);
+      return code < 0 ? null : EFFECTS[code];
+    }
+    if (!this.#at(now)) return null;
+    const code = this.#module._rg_effect(this.#handle, m, p, s);
     return code < 0 ? null : EFFECTS[code];
+  }
+
+  /**
+   * The fast path for many requests in one crossing: `requests` is an array of
+   * [actor, action, resource] triples (or {actor, action, resource} objects), all
+   * decided at `now`. Returns one effect per request, in order, as effect()
+   * would (null for an invalid one).
+   */
+  effects(requests, now) {
+    const n = requests.length;
+    const out = new Array(n).fill(null);
+    if (this.#handle === null || n === 0) return out;
+    if (!this.#at(now)) return out;
+    // Resolve every id first: interning may grow the module's memory, which
+    // would detach views of it taken earlier.
+    const triples = new Int32Array(n * 3);
+    const slow = [];
+    for (let i = 0; i < n; i++) {
+      const r = requests[i];
+      const actor = Array.isArray(r) ? r[0] : r?.actor;
+      const action = Array.isArray(r) ? r[1] : r?.action;
+      const resource = Array.isArray(r) ? r[2] : r?.resource;
+      const m = this.#index(MEMBER, actor), p = this.#index(PERMISSION, action), s = this.#index(SCOPE, resource);
+      if (m >= 0 && s >= 0 && p < 0 && typeof action === "string") slow.push(i);
+      triples[3 * i] = m;
+      triples[3 * i + 1] = p;
+      triples[3 * i + 2] = s;
+    }
+    const module = this.#module;
+    const base = module._malloc(n * 13);
+    if (!base) throw new RangeError(`rolegate: no memory for a batch of ${n} requests`);
+    try {
+      module.HEAP32.set(triples, base >> 2);
+      module._rg_effects(this.#handle, base, n, base + n * 12);
+      const codes = module.HEAPU8.subarray(base + n * 12, base + n * 13);
+      for (let i = 0; i < n; i++) if (codes[i] < 3) out[i] = EFFECTS[codes[i]];
+    } finally {
+      module._free(base);
+    }
+    for (const i of slow) {
+      const r = requests[i];
+      out[i] = Array.isArray(r) ? this.effect(r[0], r[1], r[2], now) : this.effect(r.actor, r.action, r.resource, now);
+    }
+    return out;
+  }
+
+  // The interned index of an id (kind MEMBER, PERMISSION or SCOPE), or -1.
+  #index(kind, id) {
+    if (typeof id !== "string") return -1;
+    const ids = this.#ids[kind];
+    let index = ids.get(id);
+    if (index === undefined) {
+      index = this.#module.intern(this.#handle, kind, id);
+      if (index < 0) return -1; // unknown ids are not cached: their number is unbounded
+      ids.set(id, index);
+    }
+    return index;
+  }
+
+  // Sets the fast path's time; whether it is a valid timestamp.
+  #at(now) {
+    if (now !== this.#now) {
+      this.#nowValid = typeof now === "string" && this.#module.setNow(this.#handle, now);
+      this.#now = now;
+    }
+    return this.#nowValid;
   }
 
   /** What `member` can do on `scope`, with the source of each permission. */

@@ -202,6 +202,55 @@ if (skip) {
     engine.close();
   });
 
+  test("effects decides a batch as effect does, one result per request, in order", async () => {
+    const engine = await createEngine(exampleText);
+    const info = JSON.parse(exampleText);
+    const rng = new Rng(9);
+    const actions = [...info.permissions.map((p) => p.id), ...(info.claims ?? []).map((c) => c.action), "no.such.action"];
+    const batch = [];
+    for (let i = 0; i < 3000; i++) {
+      const actor = rng.next() % 50 === 0 ? "m-ghost" : rng.pick(info.members).id;
+      const scope = rng.next() % 50 === 0 ? "nowhere" : rng.pick(info.scopes).id;
+      batch.push([actor, rng.pick(actions), scope]);
+    }
+    const got = engine.effects(batch, NOW);
+    assert.equal(got.length, batch.length);
+    const seen = new Set();
+    for (const [i, [actor, action, resource]] of batch.entries()) {
+      const want = engine.effect(actor, action, resource, NOW);
+      assert.equal(got[i], want, JSON.stringify(batch[i]));
+      const decision = engine.check({ actor, action, resource, now: NOW });
+      assert.equal(want, decision.ok ? decision.effect : null, JSON.stringify(batch[i]));
+      seen.add(String(got[i]));
+    }
+    for (const e of ["allow", "deny", "null"]) assert.ok(seen.has(e), `some answer is ${e}`);
+    // Objects work as triples do; a bad time makes every answer null; an empty batch is empty.
+    assert.deepEqual(engine.effects([{ actor: "m-uma", action: "billing.pay", resource: "acc-1001" }], NOW), ["allow"]);
+    assert.deepEqual(engine.effects([["m-uma", "billing.pay", "acc-1001"]], "yesterday"), [null]);
+    assert.deepEqual(engine.effects([], NOW), []);
+    // After close, nothing is decided.
+    engine.close();
+    assert.deepEqual(engine.effects([["m-uma", "billing.pay", "acc-1001"]], NOW), [null]);
+    assert.equal(engine.effect("m-uma", "billing.pay", "acc-1001", NOW), null);
+  });
+
+  test("effect decides claims by their action, as check does", async () => {
+    const engine = await createEngine(exampleText);
+    const info = JSON.parse(exampleText);
+    let compared = 0;
+    for (const claim of info.claims ?? []) {
+      for (const m of info.members) {
+        for (const s of info.scopes) {
+          const decision = engine.check({ actor: m.id, action: claim.action, resource: s.id, now: NOW });
+          assert.equal(engine.effect(m.id, claim.action, s.id, NOW), decision.ok ? decision.effect : null);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 0, "the example has claims");
+    engine.close();
+  });
+
   test("whatCan, whoCan and visibleMembers answer as the native what-can, who-can and visible", async () => {
     const engine = await createEngine(exampleText);
     const cases = [
