@@ -1,0 +1,67 @@
+// Every example in examples/ works as its README says: the bundle validates with
+// the real CLI, each request in requests/ is decided (no error), and each change set
+// in changes/ simulates against the bundle as it is now (its baseRevision is the
+// bundle's revision, so an edited bundle with stale example change sets fails here).
+// Skipped when build/native/rolegate has not been built.
+// Run: node --test tests/cli/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(root, "build", "native", "rolegate");
+const skip = fs.existsSync(BIN) ? false : "build/native/rolegate is not built";
+
+function run(args) {
+  const r = spawnSync(BIN, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+const jsonFiles = (dir) =>
+  fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(dir, f)) : [];
+
+const examples = fs
+  .readdirSync(path.join(root, "examples"), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+test("there are examples", () => {
+  assert.ok(examples.length >= 5, `examples: ${examples.join(", ")}`);
+});
+
+for (const name of examples) {
+  const dir = path.join(root, "examples", name);
+  const bundle = path.join(dir, "bundle.json");
+
+  test(`${name}: a README and a valid bundle`, { skip }, () => {
+    assert.ok(fs.existsSync(path.join(dir, "README.md")), `${name}/README.md`);
+    const r = run(["validate", "--format", "json", bundle]);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, true, `${name}: ${r.stdout}`);
+  });
+
+  test(`${name}: every example request is decided`, { skip }, () => {
+    const requests = jsonFiles(path.join(dir, "requests"));
+    assert.ok(requests.length > 0, `${name} has example requests`);
+    for (const file of requests) {
+      const r = run(["check", "--format", "json", bundle, file]);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.ok, true, `${path.relative(root, file)}: ${r.stdout}`);
+      assert.ok(["allow", "deny", "conditional"].includes(out.effect));
+    }
+  });
+
+  test(`${name}: every example change set simulates against the bundle`, { skip }, () => {
+    for (const file of jsonFiles(path.join(dir, "changes"))) {
+      const r = run(["simulate", "--format", "json", bundle, file]);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.ok, true, `${path.relative(root, file)}: ${r.stdout.slice(0, 2000)}`);
+      assert.ok(out.operations.length > 0);
+    }
+  });
+}
