@@ -104,6 +104,7 @@ std::string DescribeOperation(const std::string& op_name, const Json& op) {
   if (const Json* rule = field("rule")) out += " " + IdOf(*rule);
   if (const Json* request = field("request")) out += " " + IdOf(*request);
   if (const Json* decision = field("decision")) out += " " + IdOf(*decision);
+  if (const Json* action = field("action")) out += " " + IdOf(*action);
   std::string scopes;
   if (const Json* scope = field("scope")) scopes = IdOf(*scope);
   for (const Json& scope : ArrayField(op, "scopes")) {

@@ -11,6 +11,7 @@
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "member_fields.h"
 #include "vocabulary.h"
 
 namespace rolegate {
@@ -56,9 +57,14 @@ class BundleReader {
   uint64_t TypeMask(const Json& obj, const char* key, const std::string& pointer,
                     bool required);
   Index Family(const std::string& name, bool create, const std::string& pointer);
+  // The list `key` of `obj`: conditions on attributes, as approval rules' `when`.
+  std::vector<Condition> ReadConditions(const Json& obj, const char* key,
+                                        const std::string& pointer);
 
   void ReadScopeTypes(const Json& list);
   void ReadScopes(const Json& list);
+  // A scope's `attributes`: strings, integers, booleans and lists of strings.
+  const Json* ScopeAttributes(const Json& item, const std::string& pointer);
   void ReadPermissions(const Json& list);
   void ReadRoles(const Json& list);
   void ReadMembers(const Json& list);
@@ -82,6 +88,7 @@ class BundleReader {
   void CheckBindings();
   void CheckApprovers();
   void CheckUniqueEmail();
+  void CheckMemberFields();
 
   const Json& doc_;
   const Limits& limits_;
@@ -156,6 +163,68 @@ uint64_t BundleReader::TypeMask(const Json& obj, const char* key, const std::str
   return mask;
 }
 
+std::vector<Condition> BundleReader::ReadConditions(const Json& obj, const char* key,
+                                                  const std::string& pointer) {
+  std::vector<Condition> out;
+  if (const Json* list = shape_.Array(obj, key, pointer, false, limits_.max_list)) {
+    std::string wp = PointerAppend(pointer, key);
+    for (size_t k = 0; k < list->size(); ++k) {
+      std::string cp = PointerAppend(wp, k);
+      const Json& c = (*list)[k];
+      if (!shape_.Object(c, cp, {"attribute", "op", "value"})) continue;
+      Condition cond;
+      if (const std::string* a = shape_.Id(c, "attribute", cp, true)) cond.attribute = *a;
+      bool op_ok = false;
+      if (const std::string* op = shape_.String(c, "op", cp, true)) {
+        static const std::pair<const char*, Op> kOps[] = {
+            {"eq", Op::kEq}, {"ne", Op::kNe}, {"lt", Op::kLt}, {"le", Op::kLe},
+            {"gt", Op::kGt}, {"ge", Op::kGe}, {"in", Op::kIn}};
+        for (const auto& [name, value] : kOps) {
+          if (*op == name) {
+            cond.op = value;
+            op_ok = true;
+          }
+        }
+        if (!op_ok) {
+          shape_.Add("invalid_value", PointerAppend(cp, "op"),
+                     "unknown operator " + Quote(*op) +
+                         ": expected eq, ne, lt, le, gt, ge or in");
+        }
+      }
+      if (const Json* v = shape_.Field(c, "value", cp, true)) {
+        std::string vp = PointerAppend(cp, "value");
+        auto scalar = [&](const Json& x, const std::string& xp) {
+          if (x.is_number_float()) {
+            shape_.Add("not_an_integer", xp,
+                       "expected an integer, found a number with a fraction");
+            return false;
+          }
+          if (!x.is_string() && !x.is_number_integer() && !x.is_boolean()) {
+            shape_.Add("wrong_type", xp,
+                       std::string("expected a string, integer or boolean, found ") +
+                           TypeName(x));
+            return false;
+          }
+          return true;
+        };
+        if (op_ok && cond.op == Op::kIn) {
+          if (!v->is_array()) {
+            shape_.Add("wrong_type", vp, "operator `in` needs a list of values");
+          } else {
+            for (size_t e = 0; e < v->size(); ++e) scalar((*v)[e], PointerAppend(vp, e));
+          }
+        } else if (scalar(*v, vp) && op_ok && cond.op != Op::kEq && cond.op != Op::kNe &&
+                   v->is_boolean()) {
+          shape_.Add("wrong_type", vp, "ordering operators compare integers or strings");
+        }
+        cond.value = *v;
+      }
+      out.push_back(std::move(cond));
+    }
+  }
+  return out;
+}
+
 Index BundleReader::Family(const std::string& name, bool create, const std::string& pointer) {
   if (const Index* found = m_->family_index.Get(name)) return *found;
   if (!create) {
@@ -194,8 +263,47 @@ void BundleReader::ReadScopes(const Json& list) {
                           "scope type", true);
     s.parent = ResolveField(item, "parent", p, m_->scope_index, "unknown_scope", "scope",
                             false);
-    if (const Json* a = shape_.ScalarMap(item, "attributes", p)) s.attributes = *a;
+    if (const Json* a = ScopeAttributes(item, p)) s.attributes = *a;
   }
+}
+
+const Json* BundleReader::ScopeAttributes(const Json& item, const std::string& pointer) {
+  const Json* v = shape_.Field(item, "attributes", pointer, false);
+  if (v == nullptr) return nullptr;
+  std::string at = PointerAppend(pointer, "attributes");
+  if (!v->is_object()) {
+    shape_.Add("wrong_type", at, std::string("expected an object, found ") + TypeName(*v));
+    return nullptr;
+  }
+  bool ok = true;
+  for (auto it = v->begin(); it != v->end(); ++it) {
+    const Json& x = it.value();
+    std::string p = PointerAppend(at, it.key());
+    if (x.is_array()) {
+      if (x.size() > limits_.max_list) {
+        shape_.Add("too_many_items", p,
+                   "at most " + std::to_string(limits_.max_list) + " values are allowed");
+        ok = false;
+        continue;
+      }
+      for (size_t k = 0; k < x.size(); ++k) {
+        if (!x[k].is_string()) {
+          shape_.Add("wrong_type", PointerAppend(p, k),
+                     std::string("expected a string, found ") + TypeName(x[k]));
+          ok = false;
+        }
+      }
+    } else if (x.is_number_float()) {
+      shape_.Add("not_an_integer", p, "expected an integer, found a number with a fraction");
+      ok = false;
+    } else if (!x.is_string() && !x.is_boolean() && !x.is_number_integer()) {
+      shape_.Add("wrong_type", p,
+                 std::string("expected a string, integer, boolean or list of strings, found ") +
+                     TypeName(x));
+      ok = false;
+    }
+  }
+  return ok ? v : nullptr;
 }
 
 void BundleReader::ReadPermissions(const Json& list) {
@@ -234,7 +342,7 @@ void BundleReader::ReadRoles(const Json& list) {
     if (!shape_.Object(item, p,
                        {"id", "label", "description", "family", "rank", "permissions",
                         "inherits", "assignableAt", "exclusive", "hasService", "custom",
-                        "appliesToDescendants", "sees", "manages"})) {
+                        "appliesToDescendants", "sees", "manages", "memberKinds"})) {
       continue;
     }
     Role& r = m_->roles[i];
@@ -264,6 +372,11 @@ void BundleReader::ReadRoles(const Json& list) {
     r.has_service = shape_.Bool(item, "hasService", p).value_or(true);
     r.custom = shape_.Bool(item, "custom", p).value_or(false);
     r.descendants = shape_.Bool(item, "appliesToDescendants", p).value_or(true);
+    for (const IdAt& k : shape_.IdList(item, "memberKinds", p, false, limits_.max_list, true)) {
+      if (std::find(r.member_kinds.begin(), r.member_kinds.end(), k.id) == r.member_kinds.end()) {
+        r.member_kinds.push_back(k.id);
+      }
+    }
 
     if (const Json* sees = shape_.Field(item, "sees", p, false)) {
       std::string sp = PointerAppend(p, "sees");
@@ -314,7 +427,7 @@ void BundleReader::ReadMembers(const Json& list) {
     const Json& item = list[i];
     if (!shape_.Object(item, p,
                        {"id", "email", "name", "kind", "status", "registered",
-                        "brandingDomain", "language", "invitation"})) {
+                        "brandingDomain", "language", "invitation", "addedTo"})) {
       continue;
     }
     Member& mb = m_->members[i];
@@ -333,6 +446,8 @@ void BundleReader::ReadMembers(const Json& list) {
       mb.branding_domain = *s;
     }
     if (const std::string* s = shape_.String(item, "language", p, false)) mb.language = *s;
+    mb.added_to = ResolveField(item, "addedTo", p, m_->scope_index, "unknown_scope", "scope",
+                               false);
     if (const std::string* s = shape_.String(item, "status", p, true)) {
       if (auto st = ParseStatus(*s)) {
         mb.status = *st;
@@ -498,8 +613,8 @@ void BundleReader::ReadApprovalRules(const Json& list) {
     std::string p = PointerAppend("/approvalRules", i);
     const Json& item = list[i];
     if (!shape_.Object(item, p,
-                       {"id", "actions", "scopeTypes", "requesterRoles", "when", "approvers",
-                        "quorum", "expiresAfterDays"})) {
+                       {"id", "actions", "scopeTypes", "scopes", "requesterRoles", "when",
+                        "approvers", "quorum", "expiresAfterDays"})) {
       continue;
     }
     ApprovalRule r;
@@ -513,64 +628,11 @@ void BundleReader::ReadApprovalRules(const Json& list) {
     r.actions = ResolveList(item, "actions", p, m_->permission_index, "unknown_permission",
                             "permission", true, true);
     r.scope_mask = TypeMask(item, "scopeTypes", p, false);
+    r.scopes = ResolveList(item, "scopes", p, m_->scope_index, "unknown_scope", "scope", false,
+                           true);
     r.requester_roles = ResolveList(item, "requesterRoles", p, m_->role_index,
                                     "unknown_role", "role", false, false);
-    if (const Json* when = shape_.Array(item, "when", p, false, limits_.max_list)) {
-      std::string wp = PointerAppend(p, "when");
-      for (size_t k = 0; k < when->size(); ++k) {
-        std::string cp = PointerAppend(wp, k);
-        const Json& c = (*when)[k];
-        if (!shape_.Object(c, cp, {"attribute", "op", "value"})) continue;
-        Condition cond;
-        if (const std::string* a = shape_.Id(c, "attribute", cp, true)) cond.attribute = *a;
-        bool op_ok = false;
-        if (const std::string* op = shape_.String(c, "op", cp, true)) {
-          static const std::pair<const char*, Op> kOps[] = {
-              {"eq", Op::kEq}, {"ne", Op::kNe}, {"lt", Op::kLt}, {"le", Op::kLe},
-              {"gt", Op::kGt}, {"ge", Op::kGe}, {"in", Op::kIn}};
-          for (const auto& [name, value] : kOps) {
-            if (*op == name) {
-              cond.op = value;
-              op_ok = true;
-            }
-          }
-          if (!op_ok) {
-            shape_.Add("invalid_value", PointerAppend(cp, "op"),
-                       "unknown operator " + Quote(*op) +
-                           ": expected eq, ne, lt, le, gt, ge or in");
-          }
-        }
-        if (const Json* v = shape_.Field(c, "value", cp, true)) {
-          std::string vp = PointerAppend(cp, "value");
-          auto scalar = [&](const Json& x, const std::string& xp) {
-            if (x.is_number_float()) {
-              shape_.Add("not_an_integer", xp,
-                         "expected an integer, found a number with a fraction");
-              return false;
-            }
-            if (!x.is_string() && !x.is_number_integer() && !x.is_boolean()) {
-              shape_.Add("wrong_type", xp,
-                         std::string("expected a string, integer or boolean, found ") +
-                             TypeName(x));
-              return false;
-            }
-            return true;
-          };
-          if (op_ok && cond.op == Op::kIn) {
-            if (!v->is_array()) {
-              shape_.Add("wrong_type", vp, "operator `in` needs a list of values");
-            } else {
-              for (size_t e = 0; e < v->size(); ++e) scalar((*v)[e], PointerAppend(vp, e));
-            }
-          } else if (scalar(*v, vp) && op_ok && cond.op != Op::kEq && cond.op != Op::kNe &&
-                     v->is_boolean()) {
-            shape_.Add("wrong_type", vp, "ordering operators compare integers or strings");
-          }
-          cond.value = *v;
-        }
-        r.when.push_back(std::move(cond));
-      }
-    }
+    r.when = ReadConditions(item, "when", p);
     if (const Json* ap = shape_.Field(item, "approvers", p, true)) {
       std::string app = PointerAppend(p, "approvers");
       if (shape_.Object(*ap, app, {"permission", "roles"})) {
@@ -622,10 +684,28 @@ void BundleReader::ReadInvariants(const Json& list) {
       shape_.IdList(item, "kinds", p, false, limits_.max_list);
     } else if (inv.kind == "custom_role_within_creator") {
       shape_.Object(item, p, {"id", "kind", "severity"});
+    } else if (inv.kind == "member_field") {
+      shape_.Object(item, p, {"id", "kind", "severity", "field", "kinds", "required", "values",
+                              "valuesFromAttribute"});
+      if (const std::string* f = shape_.String(item, "field", p, true); f && !IsMemberField(*f)) {
+        shape_.Add("invalid_value", PointerAppend(p, "field"),
+                   "unknown member field " + Quote(*f) +
+                       ": expected name, email, language or brandingDomain");
+      }
+      shape_.IdList(item, "kinds", p, false, limits_.max_list);
+      const bool required = shape_.Bool(item, "required", p).value_or(false);
+      shape_.IdList(item, "values", p, false, limits_.max_list, true);
+      shape_.Id(item, "valuesFromAttribute", p, false);
+      if (!required && !item.contains("values") && !item.contains("valuesFromAttribute")) {
+        shape_.Add("invalid_value", p,
+                   "a member_field invariant needs `required`, `values` or "
+                   "`valuesFromAttribute`");
+      }
     } else if (kind != nullptr) {
       shape_.Add("invalid_value", PointerAppend(p, "kind"),
                  "unknown invariant kind " + Quote(inv.kind) +
-                     ": expected min_holders, unique_email or custom_role_within_creator");
+                     ": expected min_holders, unique_email, custom_role_within_creator or "
+                     "member_field");
     }
     if (const std::string* id = shape_.Id(item, "id", p, true)) {
       inv.id = *id;
@@ -659,7 +739,18 @@ void BundleReader::ReadOperations() {
       shape_.Add("unknown_operation", p, "unknown operation kind " + Quote(it.key()));
       continue;
     }
-    if (!shape_.Object(it.value(), p, {"action", "invitationValidForDays"})) continue;
+    if (it.key() == "perform") {
+      shape_.Add("invalid_value", p,
+                 "`perform` is authorised by the action it names and takes no entry here");
+      continue;
+    }
+    const bool takes_setup = it.key() == "invite" || it.key() == "activate_member";
+    if (!(takes_setup ? shape_.Object(it.value(), p,
+                                      {"action", "invitationValidForDays", "requires", "setups"})
+                      : shape_.Object(it.value(), p,
+                                      {"action", "invitationValidForDays", "requires"}))) {
+      continue;
+    }
     OperationRule rule;
     if (const std::string* a = shape_.Id(it.value(), "action", p, true)) {
       rule.action = *a;
@@ -669,6 +760,22 @@ void BundleReader::ReadOperations() {
     }
     rule.invitation_valid_for_days =
         shape_.Integer(it.value(), "invitationValidForDays", p, false, 1, kMaxDays).value_or(0);
+    rule.preconditions = ReadConditions(it.value(), "requires", p);
+    for (const IdAt& setup : shape_.IdList(it.value(), "setups", p, false, 4, true)) {
+      if (setup.id != "send_invite" && setup.id != "activation_email" &&
+          setup.id != "assign_credentials" && setup.id != "activate_later") {
+        shape_.Add("invalid_value", setup.pointer,
+                   "unknown set-up option " + Quote(setup.id) +
+                       ": expected send_invite, activation_email, assign_credentials or "
+                       "activate_later");
+      } else if (std::find(rule.setups.begin(), rule.setups.end(), setup.id) !=
+                 rule.setups.end()) {
+        shape_.Add("invalid_value", setup.pointer,
+                   "set-up option " + Quote(setup.id) + " is listed twice");
+      } else {
+        rule.setups.push_back(setup.id);
+      }
+    }
     m_->operation_rules[it.key()] = std::move(rule);
   }
 }
@@ -874,6 +981,10 @@ void BundleReader::CheckBindings() {
                  "role " + Quote(role.id) + " cannot be bound on scope " + Quote(scope.id) +
                      " of type " + Quote(m_->scope_types[scope.type].id));
     }
+    if (!role.AllowsKind(m_->members[b.member].kind)) {
+      shape_.Add("member_kind_not_allowed", PointerAppend(p, "member"),
+                 KindNotAllowedMessage(m_->members[b.member], role));
+    }
     if (!seen.insert({b.member, b.role, b.scope}).second) {
       shape_.Add("duplicate_binding", p,
                  "member " + Quote(m_->members[b.member].id) + " already holds role " +
@@ -912,6 +1023,42 @@ void BundleReader::CheckApprovers() {
                  "no role grants permission " +
                      Quote(m_->permissions[r.approver_permission].id) +
                      ", so nobody could ever approve rule " + Quote(r.id));
+    }
+  }
+}
+
+void BundleReader::CheckMemberFields() {
+  const std::vector<MemberFieldRule> rules = MemberFieldRules(*m_);
+  if (rules.empty()) return;
+  // An attribute that lists a field's values holds a string or a list of strings.
+  std::set<std::string> attributes;
+  for (const MemberFieldRule& r : rules) {
+    if (!r.from_attribute.empty()) attributes.insert(r.from_attribute);
+  }
+  for (size_t i = 0; i < m_->scopes.size(); ++i) {
+    const Json& a = m_->scopes[i].attributes;
+    for (const std::string& name : attributes) {
+      auto it = a.find(name);
+      if (it == a.end() || it->is_string() || it->is_array()) continue;
+      shape_.Add("invalid_value",
+                 PointerAppend(PointerAppend(PointerAppend("/scopes", i), "attributes"), name),
+                 "attribute " + Quote(name) +
+                     " lists the values of a member field: expected a string or a list of "
+                     "strings");
+    }
+  }
+  std::vector<std::vector<Index>> scopes(m_->members.size());
+  for (const Binding& b : m_->bindings) {
+    if (b.member != kNone && b.scope != kNone) scopes[b.member].push_back(b.scope);
+  }
+  for (size_t i = 0; i < m_->members.size(); ++i) {
+    const Member& mb = m_->members[i];
+    if (mb.added_to != kNone) scopes[i].push_back(mb.added_to);
+    for (FieldBreach& f : MemberFieldBreaches(*m_, rules, mb, std::move(scopes[i]))) {
+      Error e{"member_field_invalid", PointerAppend(PointerAppend("/members", i), f.field),
+              std::move(f.message)};
+      (m_->invariants[f.invariant].severity == "error" ? errors_ : warnings_)
+          ->push_back(std::move(e));
     }
   }
 }
@@ -1000,6 +1147,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   CheckRoleInheritance();
   CheckBindings();
   CheckUniqueEmail();
+  CheckMemberFields();
   CheckApprovers();
   if (!errors_->empty()) return nullptr;
 

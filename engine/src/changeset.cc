@@ -131,7 +131,7 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     CheckScope(op, p, true);
     Setup(op, p, false);
   } else if (k == "resend_invitation" || k == "delete_member" || k == "block" ||
-             k == "unblock" || k == "disable" || k == "enable") {
+             k == "unblock" || k == "disable" || k == "enable" || k == "reset_password") {
     shape_.Object(op, p, {"op", "attributes", "member", "scope"});
     CheckMember(op, p, true);
     CheckScope(op, p, false);
@@ -156,11 +156,13 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     CheckMember(op, p, true);
     CheckScope(op, p, true);
   } else if (k == "edit_member") {
-    shape_.Object(op, p, {"op", "attributes", "member", "scope", "name", "email"});
+    shape_.Object(op, p, {"op", "attributes", "member", "scope", "name", "email", "language",
+                          "brandingDomain"});
     CheckMember(op, p, true);
     CheckScope(op, p, false);
-    shape_.String(op, "name", p, false);
-    shape_.String(op, "email", p, false);
+    for (const char* f : {"name", "email", "language", "brandingDomain"}) {
+      shape_.String(op, f, p, false);
+    }
   } else if (k == "add_members") {
     shape_.Object(op, p, {"op", "attributes", "scope", "members"});
     CheckScope(op, p, true);
@@ -206,8 +208,17 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
       std::string rp = PointerAppend(p, "rule");
       if (!r->is_object()) {
         shape_.Add("wrong_type", rp, "expected an approval rule object");
-      } else if (const std::string* id = shape_.Id(*r, "id", rp, true)) {
-        rules_.insert(*id);
+      } else {
+        if (const std::string* id = shape_.Id(*r, "id", rp, true)) rules_.insert(*id);
+        // Where the rule holds decides where setting it is checked: its scopes
+        // must exist (the rest of the rule is judged as a load would).
+        if (r->contains("scopes") && (*r)["scopes"].is_array()) {
+          for (const IdAt& s : shape_.IdList(*r, "scopes", rp, false, limits_.max_list)) {
+            if (!m_.scope_index.count(s.id)) {
+              shape_.Add("unknown_scope", s.pointer, "unknown scope " + Q(s.id));
+            }
+          }
+        }
       }
     }
   } else if (k == "delete_approval_rule") {
@@ -228,6 +239,22 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     }
     CheckRole(op, p);
     CheckScope(op, p, true);
+  } else if (k == "perform") {
+    // A domain transaction, authorised by the permission it names.
+    shape_.Object(op, p, {"op", "attributes", "action", "scope"});
+    CheckScope(op, p, true);
+    if (const std::string* a = shape_.Id(op, "action", p, true)) {
+      const Index* perm = m_.permission_index.Get(*a);
+      if (perm == nullptr) {
+        shape_.Add("unknown_permission", PointerAppend(p, "action"),
+                   "unknown permission " + Q(*a) + ": `perform` takes a permission id");
+      } else if (m_.permissions[*perm].rank_limited) {
+        shape_.Add("invalid_value", PointerAppend(p, "action"),
+                   "permission " + Q(*a) +
+                       " manages members' roles: it is exercised by the member operations, "
+                       "not by `perform`");
+      }
+    }
   } else if (k == "decide_request" || k == "apply_approved") {
     if (k == "decide_request") {
       shape_.Object(op, p, {"op", "attributes", "request", "decision"});

@@ -2,6 +2,7 @@
 // member whose role grants the action on the resource; conditional when an approval
 // rule or a verification stands between the actor and the action.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "bundle.h"
@@ -173,12 +174,57 @@ bool Decider<V>::CheckRankLimit(const Permission& perm, Bindings* granting) {
             std::to_string(need_role) + ", but the actor manages roles up to rank " +
             std::to_string(best_have) + " on " + ScopeWord(resource_));
   }
-  if (target_failed) {
-    if (explain_) Add("target_outranks_actor",
-        Json{{"target", v_.member(target).id}, {"have", best_have}, {"need", target_rank}},
-        "member " + Q(v_.member(target).id) + " holds rank " + std::to_string(target_rank) +
-            " on " + ScopeWord(resource_) + ", above the rank " + std::to_string(best_have) +
-            " the actor may manage");
+  if (target_failed && explain_) {
+    const std::string who = "member " + Q(v_.member(target).id);
+    Json facts{{"target", v_.member(target).id}, {"have", best_have}, {"need", target_rank}};
+    std::string message = who + " holds rank " + std::to_string(target_rank) + " on " +
+                          ScopeWord(resource_) + ", above the rank " +
+                          std::to_string(best_have) + " the actor may manage";
+    if (target_role == kNone) {
+      // Acting on the whole member: say whether a family they hold a role of is
+      // managed by none of the actor's roles here, or only the rank falls short.
+      std::map<Index, const Role*> held;  // family -> the target's highest role in it
+      v_.ForEachBindingOfMember(target, [&](uint32_t tb) {
+        if (!v_.Covers(tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
+        const Role& r = m_.roles[v_.key(tb).role];
+        const Role*& top = held[r.family];
+        if (top == nullptr || r.rank > top->rank) top = &r;
+      });
+      auto manages = [&](const Role& r, Index family) {
+        return r.manages && std::find(r.manages_families.begin(), r.manages_families.end(),
+                                      family) != r.manages_families.end();
+      };
+      const Role* orphan = nullptr;  // the target's role in a family nobody here manages
+      for (const auto& [family, role] : held) {
+        bool managed = false;
+        for (Index b : *granting) managed = managed || manages(m_.roles[v_.key(b).role], family);
+        if (!managed && orphan == nullptr) orphan = role;
+      }
+      int64_t have_all = -1;  // best upToRank of a role managing every family held
+      for (Index b : *granting) {
+        const Role& r = m_.roles[v_.key(b).role];
+        bool all = r.manages;
+        for (const auto& entry : held) all = all && manages(r, entry.first);
+        if (all) have_all = std::max(have_all, r.manages_up_to);
+      }
+      if (orphan != nullptr) {
+        facts = Json{{"target", v_.member(target).id}, {"family", m_.families[orphan->family]},
+                     {"have", -1}, {"need", orphan->rank}};
+        message = who + " holds role " + Q(orphan->id) + " of family " +
+                  Q(m_.families[orphan->family]) + " on " + ScopeWord(resource_) +
+                  ", a family the actor's roles there do not manage";
+      } else if (have_all >= 0) {
+        facts["have"] = have_all;
+        message = who + " holds rank " + std::to_string(target_rank) + " on " +
+                  ScopeWord(resource_) + ", above the rank " + std::to_string(have_all) +
+                  " the actor may manage";
+      } else {
+        facts["have"] = -1;
+        message = "no single role of the actor on " + ScopeWord(resource_) +
+                  " manages every family " + who + " holds a role of there";
+      }
+    }
+    Add("target_outranks_actor", std::move(facts), std::move(message));
   }
   if (!role_failed && !target_failed) {
     if (explain_) Add("rank_too_low", Json{{"role", ""}, {"have", -1}, {"need", 0}},
@@ -229,6 +275,11 @@ void Decider<V>::CheckApprovals(Index permission) {
   for (Index ri : m_.approval_rules_by_permission[permission]) {
     const ApprovalRule& rule = m_.approval_rules[ri];
     if (rule.scope_mask != 0 && !((rule.scope_mask >> scope.type) & 1u)) continue;
+    if (!rule.scopes.empty() &&
+        std::none_of(rule.scopes.begin(), rule.scopes.end(),
+                     [&](Index s) { return m_.IsAncestorOrSelf(s, resource_); })) {
+      continue;
+    }
     if (!rule.requester_roles.empty()) {
       bool holds = false;
       for (Index b : live_) {
@@ -319,10 +370,24 @@ void Decider<V>::DecidePermission(Index permission) {
     for (Index b : expired_) {
       if (m_.roles[v_.key(b).role].permissions.Test(permission)) lapsed.push_back(b);
     }
-    if (live_.empty() && lapsed.empty()) {
-      if (explain_) Add("no_binding", Json::object(),
-          "member " + Q(req_.actor) + " holds no role on " + ScopeWord(resource_) +
-              " or its ancestors");
+    if (live_.empty() && lapsed.empty() && explain_) {
+      // A role bound on an ancestor that applies on its own scope only is held
+      // above, but does not reach here: say so rather than "no role".
+      const Binding* above = nullptr;
+      v_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
+        const BindingKey& k = v_.key(b);
+        if (above == nullptr && k.scope != resource_ && !m_.roles[k.role].descendants &&
+            m_.IsAncestorOrSelf(k.scope, resource_)) {
+          above = &v_.binding(b);
+        }
+      });
+      Add("no_binding", Json::object(),
+          above == nullptr
+              ? "member " + Q(req_.actor) + " holds no role on " + ScopeWord(resource_) +
+                    " or its ancestors"
+              : "member " + Q(req_.actor) + " holds no role that applies on " +
+                    ScopeWord(resource_) + ": role " + Q(m_.roles[above->role].id) + " on " +
+                    ScopeWord(above->scope) + " applies on that scope only, not below it");
     }
     for (Index b : lapsed) {
       const Binding& bd = v_.binding(b);
@@ -476,7 +541,8 @@ void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
     return;
   }
   if (!any_rule) {
-    if (explain_) Add("not_eligible", Json{{"rule", ""}, {"from", Json::array()}},
+    // No rule to name: the facts say which role nothing leads to.
+    if (explain_) Add("not_eligible", Json{{"role", want.id}},
         "no rule of " + Q(req_.action) + " lets a member upgrade themself to " + Q(want.id));
   }
 }
@@ -491,12 +557,14 @@ void Decider<V>::DecideClaim(const std::vector<Index>& claims) {
     wanted = m_.role_index.at(it->get<std::string>());
   }
   std::set<std::string> holder_roles;
+  const Index type = m_.scopes[resource_].type;
+  const Claim* unassignable = nullptr;  // a claim the actor holds for, of a role not given here
   for (Index ci : claims) {
     const Claim& c = m_.claims[ci];
     if (wanted != kNone && c.grants != wanted) continue;
     for (Index r : c.holder) holder_roles.insert(m_.roles[r].id);
     const Role& grants = m_.roles[c.grants];
-    if (!((grants.assignable_mask >> m_.scopes[resource_].type) & 1u)) continue;
+    const bool assignable = (grants.assignable_mask >> type) & 1u;
     v_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
       if (d_->effect == Effect::kAllow) return;
       const Binding& bd = v_.binding(b);
@@ -505,6 +573,10 @@ void Decider<V>::DecideClaim(const std::vector<Index>& claims) {
       Index w = bd.scope;
       while (w != kNone && m_.scopes[w].type != c.within) w = m_.scopes[w].parent;
       if (w == kNone || !m_.IsAncestorOrSelf(w, resource_)) return;
+      if (!assignable) {
+        if (unassignable == nullptr) unassignable = &c;
+        return;
+      }
       d_->effect = Effect::kAllow;
       if (explain_) Add("claimable", Json{{"claim", c.id}, {"binding", bd.id}},
           "holding " + Q(m_.roles[bd.role].id) + " on " + ScopeWord(bd.scope) +
@@ -513,9 +585,21 @@ void Decider<V>::DecideClaim(const std::vector<Index>& claims) {
     });
     if (d_->effect == Effect::kAllow) return;
   }
+  if (!explain_) return;
+  if (unassignable != nullptr) {
+    // The actor holds what the claim asks for; the role itself is not given here.
+    const Role& grants = m_.roles[unassignable->grants];
+    Add("claim_not_available",
+        Json{{"holder", holder_roles}, {"role", grants.id},
+             {"scopeType", m_.scope_types[type].id}},
+        "role " + Q(grants.id) + " cannot be given on " + ScopeWord(resource_) +
+            ", a scope of type " + Q(m_.scope_types[type].id) + " (claim " +
+            Q(unassignable->id) + ")");
+    return;
+  }
   std::string list;
   for (const std::string& r : holder_roles) list += (list.empty() ? "" : ", ") + Q(r);
-  if (explain_) Add("claim_not_available", Json{{"holder", holder_roles}},
+  Add("claim_not_available", Json{{"holder", holder_roles}},
       "claiming on " + ScopeWord(resource_) + " needs one of these roles on a related scope: " +
           (list.empty() ? std::string("none") : list));
 }
@@ -543,6 +627,10 @@ void Decider<V>::Run(Index actor, Index resource, const Index* permission) {
 }
 
 }  // namespace
+
+std::optional<bool> CompareCondition(const Json& have, Op op, const Json& want) {
+  return Compare(have, op, want);
+}
 
 template <typename V>
 std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,

@@ -4,6 +4,7 @@
 #ifndef ROLEGATE_MODEL_H_
 #define ROLEGATE_MODEL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -78,11 +79,20 @@ struct Role {
   bool manages = false;
   int64_t manages_up_to = 0;
   std::vector<Index> manages_families;
+  // The member kinds that may hold the role (`memberKinds`); empty: any kind.
+  std::vector<std::string> member_kinds;
+  bool AllowsKind(const std::string& kind) const {
+    return member_kinds.empty() ||
+           std::find(member_kinds.begin(), member_kinds.end(), kind) != member_kinds.end();
+  }
 };
 
 struct Member {
   std::string id, email, name, kind, branding_domain, language;
   std::string invitation_sent_at, invitation_expires_at;  // while invited
+  // The scope the member was added to (`add_members`): where a member who holds no
+  // binding belongs. kNone when not recorded.
+  Index added_to = kNone;
   MemberStatus status = MemberStatus::kActive;
   bool registered = true;
 };
@@ -129,11 +139,16 @@ struct Condition {
   Json value;
 };
 
+// Compares an attribute value with a condition's value (decide.cc). Returns
+// nullopt when the types cannot be compared.
+std::optional<bool> CompareCondition(const Json& have, Op op, const Json& want);
+
 struct ApprovalRule {
   std::string id;
   std::vector<Index> actions;
   uint64_t scope_mask = 0;  // 0: any scope type
   std::vector<Index> requester_roles;  // empty: any requester
+  std::vector<Index> scopes;  // empty: everywhere; else these scopes and their descendants
   std::vector<Condition> when;
   Index approver_permission = kNone;   // either this...
   std::vector<Index> approver_roles;   // ...or these
@@ -145,6 +160,11 @@ struct ApprovalRule {
 struct OperationRule {
   std::string action;
   int64_t invitation_valid_for_days = 0;  // invite only; 0: never expires
+  // Conditions on the operation's `attributes` that must all hold (a missing
+  // attribute fails): otherwise the operation is denied.
+  std::vector<Condition> preconditions;
+  // invite and activate_member: the set-up options offered; empty: all of them.
+  std::vector<std::string> setups;
 };
 
 // Which events are sent, and how (bundle "notifications").

@@ -11,6 +11,7 @@
 #include "access.h"
 #include "bundle.h"
 #include "changeset.h"
+#include "member_fields.h"
 #include "model.h"
 #include "overlay.h"
 #include "rolegate/policy.h"
@@ -83,7 +84,7 @@ class Simulator {
   Simulator(const Policy& base, const ChangeSet& cs, bool recompile_each)
       : base_(base), cs_(cs), checkpoint_(&base),
         overlay_(std::make_unique<Overlay>(base.model())), actor_(cs.actor),
-        recompile_each_(recompile_each) {}
+        recompile_each_(recompile_each), field_rules_(MemberFieldRules(base.model())) {}
 
   Json Run(bool include_bundle);
 
@@ -109,6 +110,22 @@ class Simulator {
                            const std::string& fallback, Json attrs, Outcome* out);
   // The action an operation kind needs, or null (with a deny) when not configured.
   const std::string* ActionFor(const std::string& kind, Outcome* out);
+  // Whether the operation's `attributes` meet the `requires` conditions of its
+  // kind's entry in `operations`; denies (precondition_failed) when not.
+  bool PreconditionsHold(const std::string& kind, const Json& op, Outcome* out);
+  // Whether the kind's entry in `operations` offers `setup`; denies when not.
+  bool SetupOffered(const std::string& kind, const std::string& setup, Outcome* out);
+  // Whether a set-up that e-mails the member can reach `email`; denies when not.
+  bool EmailReachable(const std::string& member, const std::string& email,
+                      const std::string& setup, Outcome* out);
+  // Whether `scope` may concern `member`: a member who holds no binding but was
+  // added to a scope belongs there, and only there and below. Denies when not.
+  bool WithinHome(const std::string& member, const std::string& scope, Outcome* out);
+  // Adds the recipient's branding domain and language to an event.
+  void Brand(Json* event) const;
+  // Whether member `mb` is of a kind that may hold `role` (its `memberKinds`);
+  // denies (member_kind_not_allowed) when not.
+  bool KindAllowed(const Member& mb, const std::string& role, Outcome* out);
 
   void Emit(Outcome* out, size_t op, const char* event, const std::string& to, Json facts);
   // Records pending approval requests for a conditional operation.
@@ -155,6 +172,8 @@ class Simulator {
   void ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out);
   void DecideRequest(size_t i, const Json& op, Edit* e, Outcome* out);
   void ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out);
+  void ResetPassword(size_t i, const Json& op, Outcome* out);
+  void Perform(size_t i, const Json& op, Outcome* out);
 
   const Member* MemberById(const std::string& id) const {
     const Index* i = V().FindMember(id);
@@ -177,6 +196,21 @@ class Simulator {
   std::set<std::string> touching_, touching_roles_, touched_, touched_roles_;
   // apply_approved: the (rule, action, resource) approvals already given.
   std::set<std::tuple<std::string, std::string, std::string>> approved_;
+  // The bundle's member_field invariants (simulation does not change invariants).
+  std::vector<MemberFieldRule> field_rules_;
+
+  // member_field: the breaches of the members the current operation touches, by
+  // member id, in a view of a state (the state before it, or its overlay after)...
+  using FieldBreaches = std::vector<std::pair<std::string, FieldBreach>>;
+  template <typename View>
+  FieldBreaches TouchedFieldBreaches(const View& view) const;
+  // ...or in the whole bundle after it.
+  FieldBreaches TouchedFieldBreaches(const Json& bundle) const;
+  bool HasErrorBreach(const FieldBreaches& breaches) const;
+  // Records the error breaches as violations and refuses the operation.
+  void RefuseFields(const FieldBreaches& breaches, size_t i, Outcome* out, Json* violations,
+                    bool* error_violation) const;
+  Json FieldViolation(const std::string& member, const FieldBreach& b, size_t i) const;
 };
 
 std::string Simulator::NextId(const Json& list, const std::string& prefix) const {
@@ -312,6 +346,92 @@ const std::string* Simulator::ActionFor(const std::string& kind, Outcome* out) {
   return &it->second.action;
 }
 
+bool Simulator::PreconditionsHold(const std::string& kind, const Json& op, Outcome* out) {
+  auto it = M().operation_rules.find(kind);
+  if (it == M().operation_rules.end()) return true;
+  const Json attrs = OpAttributes(op);
+  bool hold = true;
+  for (const Condition& c : it->second.preconditions) {
+    auto a = attrs.find(c.attribute);
+    std::optional<bool> r;
+    if (a != attrs.end()) r = CompareCondition(*a, c.op, c.value);
+    if (r.value_or(false)) continue;
+    // A missing attribute, or one its condition cannot compare, fails: the
+    // operation is refused rather than let through.
+    hold = false;
+    Json facts{{"attribute", c.attribute}, {"op", OpName(c.op)}, {"value", c.value}};
+    std::string why = "the operation does not give it";
+    if (a != attrs.end()) {
+      facts["actual"] = *a;
+      why = r ? "it is " + a->dump() : "its value " + a->dump() + " cannot be compared";
+    }
+    out->Deny(Reason("precondition_failed",
+                     Q(kind) + " requires attribute " + Q(c.attribute) + " " + OpName(c.op) +
+                         " " + c.value.dump() + ", but " + why,
+                     std::move(facts)));
+  }
+  return hold;
+}
+
+bool Simulator::SetupOffered(const std::string& kind, const std::string& setup, Outcome* out) {
+  auto it = M().operation_rules.find(kind);
+  if (it == M().operation_rules.end() || it->second.setups.empty()) return true;
+  const std::vector<std::string>& offered = it->second.setups;
+  if (std::find(offered.begin(), offered.end(), setup) != offered.end()) return true;
+  std::string list;
+  for (const std::string& s : offered) list += (list.empty() ? "" : ", ") + s;
+  out->Deny(Reason("setup_not_supported",
+                   "set-up option " + Q(setup) + " is not offered for " + Q(kind) +
+                       ": offered are " + list,
+                   Json{{"setup", setup}, {"allowed", offered}}));
+  return false;
+}
+
+bool Simulator::EmailReachable(const std::string& member, const std::string& email,
+                               const std::string& setup, Outcome* out) {
+  if (setup != "send_invite" && setup != "activation_email") return true;
+  if (!email.empty()) return true;
+  out->Deny(Reason("email_required",
+                   "set-up option " + Q(setup) + " e-mails member " + Q(member) +
+                       ", who has no e-mail address",
+                   Json{{"member", member}, {"setup", setup}}));
+  return false;
+}
+
+bool Simulator::WithinHome(const std::string& member, const std::string& scope, Outcome* out) {
+  const Index* i = V().FindMember(member);
+  const Index* s = M().scope_index.Get(scope);
+  if (i == nullptr || s == nullptr) return true;
+  const Index home = V().member(*i).added_to;
+  if (home == kNone || M().IsAncestorOrSelf(home, *s)) return true;
+  bool bound = false;
+  V().ForEachBindingOfMember(*i, [&](uint32_t) { bound = true; });
+  if (bound) return true;
+  const std::string& home_id = M().scopes[home].id;
+  out->Deny(Reason("wrong_scope",
+                   "member " + Q(member) + " holds no role and was added to " + Q(home_id) +
+                       ", so it cannot be acted on from " + Q(scope),
+                   Json{{"member", member}, {"addedTo", home_id}, {"scope", scope}}));
+  return false;
+}
+
+void Simulator::Brand(Json* event) const {
+  auto to = event->find("to");
+  if (to == event->end() || !to->is_string()) return;
+  const Member* mb = MemberById(to->get<std::string>());
+  if (mb == nullptr) return;
+  if (!mb->branding_domain.empty()) (*event)["brandingDomain"] = mb->branding_domain;
+  if (!mb->language.empty()) (*event)["language"] = mb->language;
+}
+
+bool Simulator::KindAllowed(const Member& mb, const std::string& role, Outcome* out) {
+  const Role* r = RoleById(role);
+  if (r == nullptr || r->AllowsKind(mb.kind)) return true;
+  out->Deny(Reason("member_kind_not_allowed", KindNotAllowedMessage(mb, *r),
+                   Json{{"member", mb.id}, {"kind", mb.kind}, {"role", role}}));
+  return false;
+}
+
 Effect Simulator::Check(const std::string& action, const std::string& scope, Json attrs,
                         Outcome* out) {
   return CheckIn(V(), action, scope, std::move(attrs), out);
@@ -369,7 +489,19 @@ void Simulator::CheckOnMemberScopes(const std::string& kind, const std::string& 
   // Every scope where the member holds a role: acting on a member reaches all of
   // them. A named scope counts only for a member who holds none.
   std::vector<std::string> scopes = MemberScopes(member);
-  if (scopes.empty() && !fallback.empty()) scopes = {fallback};
+  if (scopes.empty()) {
+    // A member added to a scope belongs there: checked there, and also on a named
+    // scope below it; a named scope elsewhere is refused.
+    const Index* i = V().FindMember(member);
+    const Index home = i ? V().member(*i).added_to : kNone;
+    if (home != kNone) {
+      if (!fallback.empty() && !WithinHome(member, fallback, out)) return;
+      scopes = {M().scopes[home].id};
+      if (!fallback.empty() && fallback != scopes[0]) scopes.push_back(fallback);
+    } else if (!fallback.empty()) {
+      scopes = {fallback};
+    }
+  }
   if (scopes.empty()) {
     out->Deny(Reason("no_scope", "member " + Q(member) +
                                      " holds no role, so the operation must name a `scope`"));
@@ -433,12 +565,25 @@ void Simulator::Invite(size_t i, const Json& op, Edit* e, Outcome* out) {
   const bool is_new = mb.is_object();
   const std::string member = is_new ? mb["id"].get<std::string>() : mb.get<std::string>();
   const std::string role = op["role"], scope = op["scope"];
+  const std::string setup = op.value("setup", "send_invite");
+  if (!SetupOffered("invite", setup, out)) return;
+  if (!is_new && !WithinHome(member, scope, out)) return;
+  Member invitee = is_new ? Member() : *MemberById(member);
+  if (is_new) {
+    invitee.id = member;
+    invitee.kind = mb.value("kind", "");
+  }
+  if (!KindAllowed(invitee, role, out)) return;
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
   if (!is_new) attrs["target"] = member;
   Check(*action, scope, attrs, out);
+  if (out->effect == Effect::kDeny) return;
+  if (!EmailReachable(member, is_new ? mb.value("email", "") : MemberById(member)->email,
+                      setup, out)) {
+    return;
+  }
   if (out->effect != Effect::kAllow) return;
-  const std::string setup = op.value("setup", "send_invite");
   if (is_new) {
     Json entry = mb;
     entry["status"] = setup == "assign_credentials" ? "active"
@@ -468,12 +613,26 @@ void Simulator::Register(size_t i, const Json& op, Edit* e, Outcome* out) {
   // The new member, registered and active, asks for the role as a self-upgrade
   // would: on the state where they exist.
   Json entry = op["member"];
+  Member joining;
+  joining.id = actor_;
+  joining.kind = entry.value("kind", "");
+  if (!KindAllowed(joining, role, out)) return;
   entry["status"] = "active";
   entry["registered"] = true;
   e->List("members").push_back(entry);
   touching_.insert(actor_);
   e->changed = true;
-  LoadResult joined = CompilePolicy(e->J());
+  // The state the request is judged on. Member fields are judged once the
+  // operation is done (the role it asks for may be what offers a field).
+  Json probe = e->J();
+  if (!field_rules_.empty() && probe.contains("invariants")) {
+    Json kept = Json::array();
+    for (const Json& inv : probe["invariants"]) {
+      if (inv.value("kind", "") != "member_field") kept.push_back(inv);
+    }
+    probe["invariants"] = std::move(kept);
+  }
+  LoadResult joined = CompilePolicy(probe);
   if (!joined.ok()) {
     out->Deny(Reason("invalid_change", "the new member cannot be recorded: " +
                                            joined.errors[0].pointer + ": " +
@@ -590,6 +749,12 @@ void Simulator::RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   } else {
     for (const Json& s : op["scopes"]) scopes.push_back(s);
   }
+  if (kind == "assign_role") {
+    for (const std::string& s : scopes) {
+      if (!WithinHome(member, s, out)) return;
+    }
+    if (!KindAllowed(*MemberById(member), role, out)) return;
+  }
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
   attrs["target"] = member;
@@ -625,6 +790,7 @@ void Simulator::ChangeRole(size_t i, const Json& op, Edit* e, Outcome* out) {
                                             " to change"));
     return;
   }
+  if (!KindAllowed(*MemberById(member), role, out)) return;
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
   attrs["target"] = member;
@@ -707,7 +873,7 @@ void Simulator::EditMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   e->J();  // e-mail uniqueness is checked as a load would
   Json changed = Json::array();
   UpdateMember(e, member, [&](Json& entry) {
-    for (const char* k : {"name", "email"}) {
+    for (const char* k : {"name", "email", "language", "brandingDomain"}) {
       if (op.contains(k)) {
         entry[k] = op[k];
         changed.push_back(k);
@@ -726,6 +892,7 @@ void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
   for (const Json& mb : op["members"]) {
     Json entry = mb;
     entry["status"] = "pending";  // unassigned until activated
+    entry["addedTo"] = op["scope"];  // where it belongs until then
     members.push_back(entry);
     touching_.insert(entry.value("id", ""));
   }
@@ -734,9 +901,13 @@ void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
 
 void Simulator::ActivateMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"], setup = op["setup"];
+  if (!SetupOffered("activate_member", setup, out)) return;
   Json attrs = OpAttributes(op);
   if (op.contains("role")) attrs["role"] = op["role"];
   CheckOnMemberScopes("activate_member", member, op.value("scope", ""), attrs, out);
+  if (out->effect == Effect::kDeny) return;
+  if (op.contains("role") && !KindAllowed(*MemberById(member), op["role"], out)) return;
+  if (!EmailReachable(member, MemberById(member)->email, setup, out)) return;
   if (out->effect != Effect::kAllow) return;
   const MemberStatus status = MemberById(member)->status;
   if (status != MemberStatus::kPending && status != MemberStatus::kInvited) {
@@ -772,6 +943,7 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out) {
     return;
   }
   const std::string action = rule_it->second.action;
+  if (!KindAllowed(*MemberById(actor_), role, out)) return;
   Json records = Json::array();
   if (auto it = V().model().bundle.find("verifications"); it != V().model().bundle.end()) {
     records = *it;
@@ -861,6 +1033,7 @@ void Simulator::ClaimRole(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string* action = ActionFor("claim_role", out);
   if (action == nullptr) return;
   const std::string role = op["role"], scope = op["scope"];
+  if (!KindAllowed(*MemberById(actor_), role, out)) return;
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
   Check(*action, scope, attrs, out);
@@ -978,12 +1151,40 @@ void Simulator::ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out) 
   const std::string kind = op["op"];
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
-  CheckPolicyWide(*action, OpAttributes(op), out);
+  std::string id = op["rule"].is_object() ? op["rule"]["id"].get<std::string>()
+                                          : op["rule"].get<std::string>();
+  // A rule holds on its `scopes` (and below), or everywhere. Setting it needs the
+  // action where it will hold; replacing or deleting one, also where it held.
+  bool everywhere = false;
+  std::vector<std::string> scopes;
+  auto where = [&](const std::vector<std::string>& listed) {
+    if (listed.empty()) everywhere = true;
+    for (const std::string& s : listed) {
+      if (std::find(scopes.begin(), scopes.end(), s) == scopes.end()) scopes.push_back(s);
+    }
+  };
+  if (kind == "set_approval_rule") {
+    std::vector<std::string> listed;
+    if (auto it = op["rule"].find("scopes"); it != op["rule"].end() && it->is_array()) {
+      for (const Json& s : *it) {
+        if (s.is_string()) listed.push_back(s.get<std::string>());
+      }
+    }
+    where(listed);
+  }
+  for (const ApprovalRule& r : M().approval_rules) {
+    if (r.id != id) continue;
+    std::vector<std::string> listed;
+    for (Index s : r.scopes) listed.push_back(M().scopes[s].id);
+    where(listed);
+  }
+  if (scopes.empty()) everywhere = true;  // a rule not found: as an unscoped one
+  const Json attrs = OpAttributes(op);
+  if (everywhere) CheckPolicyWide(*action, attrs, out);
+  for (const std::string& s : scopes) Check(*action, s, attrs, out);
   if (out->effect != Effect::kAllow) return;
   Json& rules = e->List("approvalRules");
   e->changed = true;
-  std::string id = op["rule"].is_object() ? op["rule"]["id"].get<std::string>()
-                                          : op["rule"].get<std::string>();
   if (kind == "delete_approval_rule") {
     Json kept = Json::array();
     for (Json& r : rules) {
@@ -1133,6 +1334,30 @@ void Simulator::ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out) {
   e->changed = true;
 }
 
+void Simulator::ResetPassword(size_t i, const Json& op, Outcome* out) {
+  const std::string member = op["member"];
+  const MemberStatus status = MemberById(member)->status;
+  if (status != MemberStatus::kActive && status != MemberStatus::kInvited) {
+    out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(status) +
+                                         ": only active or invited members have a password",
+                     Json{{"status", StatusName(status)}}));
+    return;
+  }
+  CheckOnMemberScopes("reset_password", member, op.value("scope", ""), OpAttributes(op), out);
+  if (out->effect != Effect::kAllow) return;
+  Emit(out, i, "password_reset", member, Json::object());  // changes nothing in the bundle
+}
+
+void Simulator::Perform(size_t i, const Json& op, Outcome* out) {
+  // A domain transaction: authorised by its own action on its scope, not through
+  // `operations`. It changes nothing in the bundle; when it needs approvals, the
+  // caller records the requests.
+  const std::string action = op["action"], scope = op["scope"];
+  Check(action, scope, OpAttributes(op), out);
+  if (out->effect != Effect::kAllow) return;
+  Emit(out, i, "action_performed", actor_, Json{{"action", action}, {"scope", scope}});
+}
+
 void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
   // The change set named members and roles that exist or that earlier operations
@@ -1154,6 +1379,7 @@ void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
                                               " does not exist in this state"));
     return;
   }
+  if (!PreconditionsHold(kind, op, out)) return;
   if (kind == "invite") return Invite(i, op, e, out);
   if (kind == "register") return Register(i, op, e, out);
   if (kind == "accept_invitation") return AcceptInvitation(i, e, out);
@@ -1179,6 +1405,8 @@ void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
     return ApprovalRuleOp(i, op, e, out);
   }
   if (kind == "decide_request") return DecideRequest(i, op, e, out);
+  if (kind == "reset_password") return ResetPassword(i, op, out);
+  if (kind == "perform") return Perform(i, op, out);
   return ApplyApproved(i, op, e, out);
 }
 
@@ -1197,6 +1425,10 @@ Errors Simulator::ValidateAdded(const Edit& e) const {
       errors.push_back({"role_not_assignable_at", PointerAppend(p, "scope"),
                         "role " + Q(role.id) + " cannot be bound on scope " + Q(scope.id) +
                             " of type " + Q(m.scope_types[scope.type].id)});
+    }
+    if (!role.AllowsKind(o.member(k.member).kind)) {
+      errors.push_back({"member_kind_not_allowed", PointerAppend(p, "member"),
+                        KindNotAllowedMessage(o.member(k.member), role)});
     }
     // Earlier bindings (in bundle order) of the member on the scope.
     bool duplicate = false;
@@ -1247,11 +1479,99 @@ void Simulator::Refuse(const Errors& errors, size_t i, Outcome* out, Json* viola
                                  {"message", e.message}});
       *error_violation = true;
     }
+    if (e.code == "member_kind_not_allowed") {
+      // A binding for a member of a kind its role is not for (a role edited to
+      // exclude its holders, say): refused under its own name.
+      out->Deny(Reason("member_kind_not_allowed", e.message, Json{{"error", e.code}}));
+      continue;
+    }
     out->Deny(Reason(kind.empty() ? "invalid_change" : "violates_invariant",
                      kind.empty() ? "the change would make the policy invalid: " + e.pointer +
                                         ": " + e.message
                                   : e.message,
                      Json{{"error", e.code}}));
+  }
+  out->events.clear();
+  out->approvals = Json::array();
+  out->verifications = Json::array();
+}
+
+template <typename View>
+Simulator::FieldBreaches Simulator::TouchedFieldBreaches(const View& view) const {
+  FieldBreaches out;
+  if (field_rules_.empty()) return out;
+  for (const std::string& id : touching_) {  // sorted: the same order both ways
+    const Index* i = view.FindMember(id);
+    if (i == nullptr) continue;
+    for (FieldBreach& b : MemberFieldBreaches(M(), field_rules_, view.member(*i),
+                                              MemberScopesIn(view, *i))) {
+      out.push_back({id, std::move(b)});
+    }
+  }
+  return out;
+}
+
+Simulator::FieldBreaches Simulator::TouchedFieldBreaches(const Json& bundle) const {
+  FieldBreaches out;
+  if (field_rules_.empty()) return out;
+  // The touched members' entries and scopes, read as loading the bundle would.
+  std::map<std::string, Member> members;
+  std::map<std::string, std::vector<Index>> scopes;
+  auto scope = [&](const Json& id) -> Index {
+    const Index* s = id.is_string() ? M().scope_index.Get(id.get<std::string>()) : nullptr;
+    return s ? *s : kNone;
+  };
+  for (const Json& entry : bundle.value("members", Json::array())) {
+    const std::string id = entry.value("id", "");
+    if (!touching_.count(id)) continue;
+    Member& mb = members[id];
+    mb.id = id;
+    mb.kind = entry.value("kind", "");
+    mb.name = entry.value("name", "");
+    mb.email = entry.value("email", "");
+    mb.language = entry.value("language", "");
+    mb.branding_domain = entry.value("brandingDomain", "");
+    mb.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
+    if (entry.contains("addedTo")) mb.added_to = scope(entry["addedTo"]);
+    if (mb.added_to != kNone) scopes[id].push_back(mb.added_to);
+  }
+  for (const Json& b : bundle.value("bindings", Json::array())) {
+    const std::string member = b.value("member", "");
+    if (!members.count(member) || !b.contains("scope")) continue;
+    if (Index s = scope(b["scope"]); s != kNone) scopes[member].push_back(s);
+  }
+  for (const auto& [id, mb] : members) {
+    for (FieldBreach& b : MemberFieldBreaches(M(), field_rules_, mb, scopes[id])) {
+      out.push_back({id, std::move(b)});
+    }
+  }
+  return out;
+}
+
+bool Simulator::HasErrorBreach(const FieldBreaches& breaches) const {
+  for (const auto& entry : breaches) {
+    if (M().invariants[entry.second.invariant].severity == "error") return true;
+  }
+  return false;
+}
+
+Json Simulator::FieldViolation(const std::string& member, const FieldBreach& b,
+                               size_t i) const {
+  const Invariant& inv = M().invariants[b.invariant];
+  return Json{{"invariant", inv.id},     {"kind", inv.kind},   {"severity", inv.severity},
+              {"op", static_cast<int64_t>(i)}, {"member", member}, {"field", b.field},
+              {"message", b.message}};
+}
+
+void Simulator::RefuseFields(const FieldBreaches& breaches, size_t i, Outcome* out,
+                             Json* violations, bool* error_violation) const {
+  for (const auto& [member, b] : breaches) {
+    const Invariant& inv = M().invariants[b.invariant];
+    if (inv.severity != "error") continue;
+    violations->push_back(FieldViolation(member, b, i));
+    out->Deny(Reason("violates_invariant", b.message,
+                     Json{{"invariant", inv.id}, {"member", member}, {"field", b.field}}));
+    *error_violation = true;
   }
   out->events.clear();
   out->approvals = Json::array();
@@ -1311,20 +1631,32 @@ Json Simulator::Run(bool include_bundle) {
       std::shared_ptr<const Policy> compiled_policy;
       std::unique_ptr<Overlay> candidate;
       Errors new_warnings;
+      // member_field breaches of the members the operation touches, after it (the
+      // same both ways: loading reports them as member_field_invalid).
+      FieldBreaches fields;
       if (!whole) {
         Errors errors = ValidateAdded(edit);
-        if (errors.empty()) {
+        fields = TouchedFieldBreaches(edit.overlay);
+        if (errors.empty() && !HasErrorBreach(fields)) {
           candidate = std::make_unique<Overlay>(std::move(edit.overlay));
         } else {
-          Refuse(errors, i, &out, &violations, &error_violation);
+          if (!errors.empty()) Refuse(errors, i, &out, &violations, &error_violation);
+          RefuseFields(fields, i, &out, &violations, &error_violation);
         }
       } else {
         Json next = edit.json ? std::move(*edit.json) : edit.overlay.Materialize();
+        fields = TouchedFieldBreaches(next);
         LoadResult compiled = CompilePolicy(next);
         if (!compiled.ok()) {
           // The change would break the bundle: an error invariant, or an invalid
           // definition. Nothing of it is applied.
-          Refuse(compiled.errors, i, &out, &violations, &error_violation);
+          Errors others;
+          for (const Error& err : compiled.errors) {
+            if (err.code != "member_field_invalid") others.push_back(err);
+          }
+          if (others.empty() && !HasErrorBreach(fields)) others = compiled.errors;
+          if (!others.empty()) Refuse(others, i, &out, &violations, &error_violation);
+          RefuseFields(fields, i, &out, &violations, &error_violation);
         } else {
           std::string kind = op["op"];
           const Invariant* within = FindInvariant(M(), "custom_role_within_creator");
@@ -1413,6 +1745,7 @@ Json Simulator::Run(bool include_bundle) {
           out.verifications = Json::array();
         } else {
           for (const Error& w : new_warnings) {
+            if (w.code == "member_field_invalid") continue;  // below, by member
             if (warnings_before.insert(w.pointer + w.code).second) {
               const Invariant* inv = FindInvariant(M(), "unique_email");
               violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
@@ -1420,6 +1753,17 @@ Json Simulator::Run(bool include_bundle) {
                                         {"severity", "warning"},
                                         {"op", static_cast<int64_t>(i)},
                                         {"message", w.message}});
+            }
+          }
+          if (!fields.empty()) {
+            // Warning breaches (errors refused the operation above), when new.
+            const FieldBreaches had = TouchedFieldBreaches(V());
+            for (const auto& [member, b] : fields) {
+              bool known = false;
+              for (const auto& old : had) {
+                known = known || (old.first == member && old.second.invariant == b.invariant);
+              }
+              if (!known) violations.push_back(FieldViolation(member, b, i));
             }
           }
           if (compiled_policy) {
@@ -1439,7 +1783,10 @@ Json Simulator::Run(bool include_bundle) {
       case Effect::kDeny: ++denied; break;
       case Effect::kConditional: ++conditional; break;
     }
-    for (Json& e : out.events) events.push_back(std::move(e));
+    for (Json& e : out.events) {
+      Brand(&e);  // the recipient as the operation left them
+      events.push_back(std::move(e));
+    }
     results.push_back(Json{{"index", static_cast<int64_t>(i)},
                            {"op", op["op"]},
                            {"effect", EffectName(out.effect)},

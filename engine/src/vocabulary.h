@@ -14,7 +14,7 @@ inline constexpr const char* kOperationKinds[] = {
     "disable", "enable", "edit_member", "add_members", "activate_member",
     "request_self_upgrade", "resend_verification", "complete_self_upgrade", "claim_role",
     "define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule",
-    "decide_request", "apply_approved", "register"};
+    "decide_request", "apply_approved", "register", "reset_password", "perform"};
 
 inline constexpr const char* kEventKinds[] = {
     "member_invited", "invitation_resent", "invitation_accepted", "role_assigned",
@@ -22,7 +22,8 @@ inline constexpr const char* kEventKinds[] = {
     "member_deleted", "member_blocked", "member_unblocked", "member_disabled",
     "member_enabled", "member_edited", "activation_email", "verification_sent",
     "verification_resent", "role_claimed", "approval_requested", "request_decided",
-    "role_defined", "role_edited", "role_deleted", "approval_rule_changed"};
+    "role_defined", "role_edited", "role_deleted", "approval_rule_changed", "password_reset",
+    "action_performed"};
 
 template <size_t N>
 bool InVocabulary(const char* const (&words)[N], const std::string& w) {

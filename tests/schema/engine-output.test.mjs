@@ -336,9 +336,11 @@ function defineTests() {
     assert.equal(reason(7, "rank_too_low").have, -1);
     assert.deepEqual(pick(reason(8, "rank_too_low"), ["role", "have", "need"]), { role: "", have: -1, need: 0 });
     assert.equal(results[18].effect, "allow", "a self-upgrade rule without verification allows outright");
-    assert.equal(reason(22, "not_eligible").rule, "");
-    assert.deepEqual(reason(22, "not_eligible").from, []);
+    // No rule offers the role: the reason names the role, and no rule.
+    assert.deepEqual(pick(reason(22, "not_eligible"), ["rule", "from", "role"]), { rule: undefined, from: undefined, role: "billing.super" });
     assert.deepEqual(reason(26, "claim_not_available").holder, []);
+    // The holder role is held, but the granted role cannot be bound on an account.
+    assert.deepEqual(pick(reason(27, "claim_not_available"), ["role", "scopeType"]), { role: "apps.admin", scopeType: "account" });
   });
 
   test("every reason code of decision.schema.json was seen in a real engine answer", () => {
@@ -563,6 +565,7 @@ function defineTests() {
     complete_self_upgrade: "roles.self_upgrade", claim_role: "roles.claim", define_role: "policy.manage",
     edit_role: "policy.manage", delete_role: "policy.manage", set_approval_rule: "policy.manage",
     delete_approval_rule: "policy.manage", decide_request: "approve.roles", apply_approved: "approve.roles",
+    reset_password: "members.manage",
   };
   const TO_SUPER = { op: "change_role", member: "m-admin", scope: "acc-1", role: "billing.super" };
   const approvalRequest = (id, extra) => ({
@@ -608,7 +611,8 @@ function defineTests() {
       { id: "emails", kind: "unique_email", severity: "error" },
       { id: "within-creator", kind: "custom_role_within_creator", severity: "error" },
     ],
-    operations: Object.fromEntries(OPERATION_KINDS.map((k) => [k, { action: OPERATION_ACTIONS[k], ...(k === "invite" ? { invitationValidForDays: 14 } : {}) }])),
+    // `perform` is authorised by the action it names: it takes no entry.
+    operations: Object.fromEntries(OPERATION_KINDS.filter((k) => k !== "perform").map((k) => [k, { action: OPERATION_ACTIONS[k], ...(k === "invite" ? { invitationValidForDays: 14 } : {}) }])),
     notifications: EVENT_KINDS.map((event, i) => ({
       event, channels: i % 3 === 0 ? ["in_app", "email"] : ["in_app"],
       ...(i % 2 === 0 ? { revealActor: true } : {}),
@@ -624,11 +628,11 @@ function defineTests() {
       { id: "m-verif", name: "Vic", status: "active" },
       { id: "m-invited", email: "invited@example.com", status: "invited", registered: false, invitation: { sentAt: "2026-11-25T09:00:00Z", expiresAt: "2026-12-09T09:00:00Z" } },
       { id: "m-late", status: "invited", invitation: { sentAt: "2026-10-01T09:00:00Z", expiresAt: "2026-10-15T09:00:00Z" } },
-      { id: "m-pending", name: "Pat", status: "pending" },
+      { id: "m-pending", name: "Pat", email: "pat@example.com", status: "pending" },
       { id: "m-pending2", name: "Paz", status: "pending" },
       { id: "m-blocked", name: "Bea", status: "blocked" },
       { id: "m-disabled", name: "Dan", status: "disabled" },
-      { id: "m-norole", name: "Nora", status: "active" },
+      { id: "m-norole", name: "Nora", email: "nora@example.com", status: "active" },
       { id: "m-aud", name: "Aude", status: "active" },
     ],
     bindings: [
@@ -661,10 +665,25 @@ function defineTests() {
   STRICT_FIXTURE.name = "every operation kind, other severities";
   STRICT_FIXTURE.invariants[0].severity = "error";
   STRICT_FIXTURE.invariants[1].severity = "warning";
+  // The same with what `operations` entries add: a precondition, offered set-ups; members
+  // added to a scope and still unassigned, one without an e-mail; a branded member; an
+  // approval rule on a permission a change set performs.
+  const OPTIONS_FIXTURE = structuredClone(CHANGE_FIXTURE);
+  OPTIONS_FIXTURE.name = "operation options";
+  OPTIONS_FIXTURE.operations.add_members.requires = [{ attribute: "chargesAccepted", op: "eq", value: true }];
+  OPTIONS_FIXTURE.operations.activate_member.setups = ["send_invite", "activation_email"];
+  OPTIONS_FIXTURE.members.push(
+    { id: "m-unassigned", name: "Una", email: "una@example.com", status: "pending", addedTo: "acc-1" },
+    { id: "m-noemail", name: "Noe", status: "pending", addedTo: "acc-2" },
+  );
+  Object.assign(OPTIONS_FIXTURE.members.find((x) => x.id === "m-user"), { brandingDomain: "portal.example.com", language: "fr" });
+  OPTIONS_FIXTURE.approvalRules.push({ id: "pay.approval", actions: ["bill.pay"], approvers: { permission: "approve.roles" } });
 
   let changeFixtureFile, strictFixtureFile;
   const changeFixture = () => (changeFixtureFile ??= writeTemp("every-operation.bundle.json", CHANGE_FIXTURE));
   const strictFixture = () => (strictFixtureFile ??= writeTemp("every-operation-strict.bundle.json", STRICT_FIXTURE));
+  let optionsFixtureFile;
+  const optionsFixture = () => (optionsFixtureFile ??= writeTemp("operation-options.bundle.json", OPTIONS_FIXTURE));
   const BT_BUSINESS = path.join(root, "examples", "bt-business", "bundle.json");
 
   // Hand-written change sets: [label, bundle, actor, operations, the effect of each
@@ -779,6 +798,19 @@ function defineTests() {
       { op: "apply_approved", request: "req-rejected" },
       { op: "apply_approved", request: "req-expired" },
     ], ["deny:not_an_approver", "deny:request_not_approved", "deny:request_not_approved", "deny:request_not_approved"]],
+    ["operation options: preconditions, set-ups, home scopes, e-mail, password reset, perform", optionsFixture, "m-owner", [
+      { op: "add_members", scope: "acc-1", members: [m("m-o1", { email: "o1@example.com" })], attributes: { chargesAccepted: false } },
+      { op: "add_members", scope: "acc-1", members: [m("m-o2", { email: "o2@example.com" })], attributes: { chargesAccepted: true } },
+      { op: "activate_member", member: "m-unassigned", setup: "assign_credentials" },
+      { op: "activate_member", member: "m-unassigned", setup: "send_invite", role: "billing.user", scope: "acc-2" },
+      { op: "activate_member", member: "m-noemail", setup: "send_invite" },
+      { op: "activate_member", member: "m-unassigned", setup: "send_invite" },
+      { op: "reset_password", member: "m-user" },
+      { op: "perform", action: "bill.view", scope: "acc-1", attributes: { report: "monthly" } },
+    ], ["deny:precondition_failed", "allow", "deny:setup_not_supported", "deny:wrong_scope", "deny:email_required", "allow", "allow", "allow"]],
+    ["perform needing an approval", optionsFixture, "m-admin", [
+      { op: "perform", action: "bill.pay", scope: "acc-1", attributes: { amount: 12000 } },
+    ], ["conditional"]],
     ["a last super admin removed, a shared e-mail (error, warning)", strictFixture, "m-owner", [
       { op: "remove_member", member: "m-super", scope: "acc-1" },
       { op: "edit_member", member: "m-admin", email: "Owner@Example.com" },
@@ -811,7 +843,8 @@ function defineTests() {
   test("the change-set fixtures validate against bundle.schema.json and the engine loads them", () => {
     assertValid("bundle.schema.json", CHANGE_FIXTURE, "CHANGE_FIXTURE");
     assertValid("bundle.schema.json", STRICT_FIXTURE, "STRICT_FIXTURE");
-    for (const file of [changeFixture(), strictFixture()]) {
+    assertValid("bundle.schema.json", OPTIONS_FIXTURE, "OPTIONS_FIXTURE");
+    for (const file of [changeFixture(), strictFixture(), optionsFixture()]) {
       const result = JSON.parse(run(["validate", "--format", "json", file]));
       assert.equal(result.ok, true, `the engine rejects ${path.basename(file)}: ${JSON.stringify(result)}`);
       assert.deepEqual(result.warnings, []);

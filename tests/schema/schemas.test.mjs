@@ -435,6 +435,8 @@ test("changeset: the example of docs/changes.md and one operation of every kind 
     { op: "decide_request", request: "request-1", decision: "reject" },
     { op: "apply_approved", request: "request-1" },
     { op: "register", member: { id: "m-new", email: "new@example.com", registered: false }, role: "billing.admin", scope: "acc-1" },
+    { op: "reset_password", member: "m-uma" },
+    { op: "perform", action: "billing.pay", scope: "acc-1001", attributes: { amount: 12000 } },
   ];
   const kinds = validator("bundle.schema.json").schema.$defs.operationKind.enum;
   assert.deepEqual([...new Set(every.map((o) => o.op))].sort(), [...kinds].sort(), "one operation of every kind");
@@ -647,14 +649,19 @@ test("decision: the example of docs/format.md validates; facts must match the re
   const notEligibleWithoutRule = clone(deny);
   delete notEligibleWithoutRule.reasons[1].rule;
   assertRejected("decision.schema.json", notEligibleWithoutRule, "/reasons/1", "required");
+  const notEligibleWithRuleAndRole = clone(deny);
+  notEligibleWithRuleAndRole.reasons[1].role = "billing.admin";
+  assertRejected("decision.schema.json", notEligibleWithRuleAndRole, "/reasons/1", "oneOf");
 
   // Shapes the engine emits at the edges (engine/src/decide.cc).
   const edges = clone(deny);
   edges.reasons = [
     { code: "condition_type_mismatch", rule: "orders.large", attribute: "orderTotal", message: "cannot compare" },
-    { code: "not_eligible", rule: "", from: [], message: "no rule names the role" },
+    { code: "not_eligible", role: "billing.super", message: "no rule names the role" },
     { code: "rank_too_low", role: "", have: -1, need: 0, message: "no role may manage others" },
     { code: "rank_too_low", role: "billing.admin", have: -1, need: 30, message: "no role manages this family" },
+    { code: "target_outranks_actor", target: "m-raj", family: "account_manager", have: -1, need: 10, message: "a family the actor does not manage" },
+    { code: "claim_not_available", holder: ["billing.super"], role: "apps.admin", scopeType: "account", message: "not on an account" },
   ];
   assertValid("decision.schema.json", edges, "a decision with edge-case reasons");
   const badHave = clone(edges);

@@ -117,6 +117,131 @@ TEST(Bundle, ReportsDuplicateEmailUnderUniqueEmailInvariant) {
   EXPECT_EQ(r.warnings[0].code, "duplicate_email");
 }
 
+TEST(Bundle, ScopeAttributesMayListStrings) {
+  Json b = TinyBundle();
+  b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}, {"tier", 2}};
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  b["scopes"][0]["attributes"]["domains"] = {"a.example", 7};
+  b["scopes"][1]["attributes"] = {{"nested", {{"x", 1}}}};
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("wrong_type@/scopes/0/attributes/domains/1",
+                                                 "wrong_type@/scopes/1/attributes/nested"));
+}
+
+// Tiny bundle plus member_field invariants on names, languages and domains.
+Json FieldBundle() {
+  Json b = TinyBundle();
+  b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}};
+  b["scopes"][2]["attributes"] = {{"domains", "c.example"}};  // team-b: one value
+  b["invariants"].push_back({{"id", "named"}, {"kind", "member_field"}, {"severity", "error"},
+                             {"field", "name"}, {"required", true}});
+  b["invariants"].push_back({{"id", "languages"}, {"kind", "member_field"},
+                             {"severity", "error"}, {"field", "language"},
+                             {"values", {"en", "fr"}}});
+  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"},
+                             {"severity", "error"}, {"field", "brandingDomain"},
+                             {"valuesFromAttribute", "domains"}});
+  return b;
+}
+
+TEST(Bundle, MemberFieldInvariantsAreCheckedOnLoad) {
+  Json b = FieldBundle();
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  b["members"][2].erase("name");                  // dan
+  b["members"][5]["language"] = "de";             // vic
+  b["members"][1]["brandingDomain"] = "a.example";  // mia on team-a: org-1 lists it
+  b["members"][5]["brandingDomain"] = "x.example";  // vic on repo-y: org-1 does not
+  b["members"][6]["brandingDomain"] = "x.example";  // zed holds no role: judged later
+  EXPECT_THAT(ErrorKeys(b),
+              UnorderedElementsAre("member_field_invalid@/members/2/name",
+                                   "member_field_invalid@/members/5/brandingDomain",
+                                   "member_field_invalid@/members/5/language"));
+  // Kinds narrow an invariant; a removed member breaks nothing.
+  Json c = FieldBundle();
+  c["invariants"][2]["kinds"] = {"staff"};
+  c["members"][2].erase("name");
+  c["members"][6]["brandingDomain"] = "a.example";
+  c["members"][6]["status"] = "removed";
+  EXPECT_TRUE(ErrorKeys(c).empty()) << ::testing::PrintToString(ErrorKeys(c));
+}
+
+TEST(Bundle, MemberFieldFromAnAttributeWithFewerThanTwoValuesIsNotOffered) {
+  Json b = FieldBundle();
+  b["invariants"][4]["required"] = true;
+  // Dan is bound under org-1 (two domains: offered, so required) and under team-b
+  // (one domain: `c.example` or nothing). No value satisfies both.
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("member_field_invalid@/members/0/brandingDomain",
+                                                 "member_field_invalid@/members/1/brandingDomain",
+                                                 "member_field_invalid@/members/2/brandingDomain",
+                                                 "member_field_invalid@/members/3/brandingDomain",
+                                                 "member_field_invalid@/members/4/brandingDomain",
+                                                 "member_field_invalid@/members/5/brandingDomain"));
+  b["invariants"][4].erase("required");
+  b["members"][2]["brandingDomain"] = "c.example";  // not one of org-1's
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("member_field_invalid@/members/2/brandingDomain"));
+  b["bindings"][2]["scope"] = "repo-z";  // both of Dan's bindings under team-b now
+  b["bindings"].erase(3);
+  EXPECT_TRUE(ErrorKeys(b).empty()) << ::testing::PrintToString(ErrorKeys(b));
+  // The scope a member was added to counts as one of its scopes.
+  b["members"][6]["brandingDomain"] = "a.example";
+  EXPECT_TRUE(ErrorKeys(b).empty()) << ::testing::PrintToString(ErrorKeys(b));
+  b["members"][6]["addedTo"] = "team-b";
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("member_field_invalid@/members/6/brandingDomain"));
+  b["members"][6]["brandingDomain"] = "c.example";
+  EXPECT_TRUE(ErrorKeys(b).empty()) << ::testing::PrintToString(ErrorKeys(b));
+  // A scope with no attribute on it or above it offers nothing: the field must be absent.
+  b["scopes"][2].erase("attributes");
+  b["scopes"][0].erase("attributes");
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("member_field_invalid@/members/2/brandingDomain",
+                                                 "member_field_invalid@/members/6/brandingDomain"));
+}
+
+TEST(Bundle, MemberFieldWarningsDoNotStopLoading) {
+  Json b = FieldBundle();
+  b["invariants"][3]["severity"] = "warning";
+  b["members"][0]["language"] = "de";
+  LoadResult r = CompilePolicy(b);
+  ASSERT_TRUE(r.ok()) << Canonical(ErrorsToJson(r.errors));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "member_field_invalid");
+  EXPECT_EQ(r.warnings[0].pointer, "/members/0/language");
+  EXPECT_NE(r.warnings[0].message.find("invariant `languages`"), std::string::npos);
+}
+
+TEST(Bundle, MemberFieldInvariantsAreValidated) {
+  Json b = FieldBundle();
+  b["invariants"][2]["field"] = "status";
+  b["invariants"][3].erase("values");
+  b["invariants"][4]["valuesFrom"] = "domains";
+  b["scopes"][1]["attributes"] = {{"domains", 3}};
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_value@/invariants/2/field",
+                                                 "invalid_value@/invariants/3",
+                                                 "unknown_field@/invariants/4/valuesFrom",
+                                                 "invalid_value@/scopes/1/attributes/domains"));
+}
+
+TEST(Bundle, RoleMemberKindsLimitWhoMayHoldIt) {
+  Json b = TinyBundle();
+  for (Json& m : b["members"]) m["kind"] = "staff";
+  b["roles"][3]["memberKinds"] = {"auditor"};  // ops.viewer
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("member_kind_not_allowed@/bindings/6/member"));
+  b["members"][5]["kind"] = "auditor";  // vic
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  b["members"][5].erase("kind");
+  LoadResult r = CompilePolicy(b);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("has no kind"), std::string::npos);
+  b["roles"][3]["memberKinds"] = Json::array();
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("invalid_value@/roles/3/memberKinds"));
+}
+
+TEST(Bundle, ApprovalRuleScopesMustExist) {
+  Json b = TinyBundle();
+  b["approvalRules"][0]["scopes"] = {"team-a", "team-q"};
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("unknown_scope@/approvalRules/0/scopes/1"));
+  b["approvalRules"][0]["scopes"] = Json::array();
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("invalid_value@/approvalRules/0/scopes"));
+}
+
 TEST(Bundle, EnforcesCountLimits) {
   Limits limits;
   limits.max_members = 3;

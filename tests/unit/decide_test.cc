@@ -197,6 +197,84 @@ TEST_F(DecideTest, ClaimWithinTheHoldersTree) {
   EXPECT_THAT(Codes(no), ::testing::ElementsAre("claim_not_available"));
 }
 
+TEST_F(DecideTest, ATargetInAFamilyTheActorDoesNotManageIsNamedAsSuch) {
+  // Mia manages the dev family; Vic holds only an ops role on repo-y.
+  Decision d = Decide("mia", "members.manage", "repo-y", {{"target", "vic"}});
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("target_outranks_actor"));
+  EXPECT_EQ(d.reasons[0].facts["family"], "ops");
+  EXPECT_EQ(d.reasons[0].facts["have"], -1);
+  EXPECT_EQ(d.reasons[0].facts["need"], 5);
+  EXPECT_NE(d.reasons[0].message.find("a family the actor's roles there do not manage"),
+            std::string::npos)
+      << d.reasons[0].message;
+  // Outranked within a managed family: the ranks, no family.
+  Decision r = Decide("mia", "members.manage", "team-a", {{"target", "olga"}});
+  ASSERT_THAT(Codes(r), ::testing::ElementsAre("target_outranks_actor"));
+  EXPECT_FALSE(r.reasons[0].facts.contains("family"));
+  EXPECT_EQ(r.reasons[0].facts["have"], 20);
+  EXPECT_EQ(r.reasons[0].facts["need"], 30);
+}
+
+TEST_F(DecideTest, AClaimOfARoleNotGivenOnTheScopeTypeSaysSo) {
+  // Olga holds the holder role, but ops.viewer is bound on repositories only.
+  Decision d = Decide("olga", "roles.claim", "team-a", {{"role", "ops.viewer"}});
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("claim_not_available"));
+  EXPECT_EQ(d.reasons[0].facts["role"], "ops.viewer");
+  EXPECT_EQ(d.reasons[0].facts["scopeType"], "team");
+  EXPECT_NE(d.reasons[0].message.find("cannot be given on `team-a`, a scope of type `team`"),
+            std::string::npos)
+      << d.reasons[0].message;
+  // Without the holder role, the holder roles are what is missing.
+  Decision m = Decide("mia", "roles.claim", "team-a", {{"role", "ops.viewer"}});
+  EXPECT_FALSE(m.reasons[0].facts.contains("role"));
+  EXPECT_NE(m.reasons[0].message.find("needs one of these roles"), std::string::npos);
+}
+
+TEST_F(DecideTest, ASelfUpgradeNoRuleOffersNamesTheRoleAndNoRule) {
+  Decision d = Decide("dan", "roles.self_upgrade", "repo-x", {{"role", "dev.owner"}});
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("not_eligible"));
+  EXPECT_EQ(d.reasons[0].facts, Json({{"role", "dev.owner"}}));
+  // A rule that offers the role names itself and the roles it starts from.
+  Decision z = Decide("zed", "roles.self_upgrade", "repo-z", {{"role", "dev.maintainer"}});
+  ASSERT_THAT(Codes(z), ::testing::ElementsAre("not_eligible"));
+  EXPECT_EQ(z.reasons[0].facts["rule"], "up.member");
+  EXPECT_EQ(z.reasons[0].facts["from"], Json({"dev.member"}));
+}
+
+TEST_F(DecideTest, NoBindingNamesARoleAboveThatDoesNotReachDown) {
+  Json b = testing::TinyBundle();
+  b["roles"][3]["assignableAt"] = {"team", "repo"};
+  b["bindings"][6]["scope"] = "team-a";  // Vic's viewer role, on team-a only
+  auto p = testing::MustLoad(b);
+  ASSERT_TRUE(p);
+  Decision d = p->Decide(MakeRequest("vic", "code.read", "repo-x")).decision;
+  EXPECT_EQ(d.effect, Effect::kDeny);
+  ASSERT_THAT(Codes(d), ::testing::ElementsAre("no_binding"));
+  EXPECT_NE(d.reasons[0].message.find("role `ops.viewer` on `team-a` applies on that scope only"),
+            std::string::npos)
+      << d.reasons[0].message;
+  Decision z = Decide("zed", "code.read", "repo-x");
+  EXPECT_NE(z.reasons[0].message.find("holds no role on `repo-x` or its ancestors"),
+            std::string::npos);
+}
+
+TEST_F(DecideTest, AnApprovalRuleWithScopesHoldsOnlyThereAndBelow) {
+  Json b = testing::TinyBundle();
+  b["approvalRules"][0]["scopes"] = {"team-b"};
+  auto p = testing::MustLoad(b);
+  ASSERT_TRUE(p);
+  Decision outside =
+      p->Decide(MakeRequest("dan", "code.push", "repo-x", {{"branch", "main"}})).decision;
+  EXPECT_EQ(outside.effect, Effect::kAllow);
+  Decision inside =
+      p->Decide(MakeRequest("dan", "code.push", "repo-z", {{"branch", "main"}})).decision;
+  EXPECT_EQ(inside.effect, Effect::kConditional);
+  EXPECT_THAT(Codes(inside), ::testing::Contains("approval_required"));
+}
+
 TEST_F(DecideTest, InvalidRequestsAreErrorsNeverAllows) {
   DecideResult r = policy_->Decide(MakeRequest("ghost", "code.fly", "repo-q"));
   ASSERT_FALSE(r.ok());

@@ -67,7 +67,7 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
   LoadResult loaded = CompilePolicy(bundle);
   EXPECT_TRUE(loaded.ok());
   if (!loaded.ok()) return 0;
-  std::vector<std::string> members, roles, scopes;
+  std::vector<std::string> members, roles, scopes, actions;
   std::map<std::string, std::string> scope_type;
   std::map<std::string, std::vector<std::string>> roles_at;  // scope type -> roles
   for (const Json& m : bundle["members"]) members.push_back(m["id"]);
@@ -79,11 +79,14 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
     scopes.push_back(s["id"]);
     scope_type[s["id"]] = s["type"];
   }
+  for (const Json& p : bundle["permissions"]) {
+    if (!p.value("rankLimited", false)) actions.push_back(p["id"]);  // what `perform` takes
+  }
   const std::vector<std::string> kinds = {
       "assign_role", "change_role", "revoke_role", "remove_role", "remove_member",
       "block",       "unblock",     "disable",     "enable",      "delete_member",
       "resend_invitation", "claim_role", "invite", "accept_invitation",
-      "request_self_upgrade"};
+      "request_self_upgrade", "reset_password", "perform", "activate_member"};
   Lcg rng{seed};
   size_t allowed = 0;
   for (int round = 0; round < rounds; ++round) {
@@ -93,8 +96,17 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
       const std::string& kind = rng.Pick(kinds);
       Json op = {{"op", kind}};
       if (kind != "claim_role" && kind != "accept_invitation" &&
-          kind != "request_self_upgrade") {
+          kind != "request_self_upgrade" && kind != "perform") {
         op["member"] = rng.Pick(members);
+      }
+      if (kind == "perform") {
+        op["action"] = rng.Pick(actions);
+        if (rng.Next() % 2 == 0) op["attributes"] = {{"branch", "main"}, {"chargesAccepted", true}};
+      }
+      if (kind == "activate_member") {
+        static const std::vector<std::string> kSetups = {"send_invite", "activation_email",
+                                                         "assign_credentials", "activate_later"};
+        op["setup"] = rng.Pick(kSetups);
       }
       if (kind == "assign_role" || kind == "change_role" || kind == "revoke_role" ||
           kind == "remove_role" || kind == "claim_role" || kind == "invite" ||
@@ -104,7 +116,7 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
       if (kind != "remove_role" && kind != "accept_invitation" &&
           (kind == "assign_role" || kind == "change_role" || kind == "revoke_role" ||
            kind == "remove_member" || kind == "claim_role" || kind == "invite" ||
-           kind == "request_self_upgrade" || rng.Next() % 3 == 0)) {
+           kind == "request_self_upgrade" || kind == "perform" || rng.Next() % 3 == 0)) {
         op["scope"] = rng.Next() % 4 != 0 ? rng.Pick(busy) : rng.Pick(scopes);
       }
       if (op.contains("role") && op.contains("scope") && rng.Next() % 5 != 0) {
@@ -142,6 +154,69 @@ TEST(SimulateParity, RandomChangeSetsOnAGenericBundle) {
   size_t allowed = RandomRounds(testing::TinyBundle(), {"olga", "mia"},
                                 {"org-1", "team-a", "repo-x", "repo-z"}, 1000, 78);
   EXPECT_GT(allowed, 300u);
+}
+
+// The same with what the bundle's `operations` entries add (preconditions, set-ups),
+// members added to a scope and still unassigned, branding, and the events of
+// `reset_password` and `perform`.
+TEST(SimulateParity, RandomChangeSetsWithOperationOptions) {
+  Json b = testing::TinyBundle();
+  b["operations"]["reset_password"] = {{"action", "members.manage"}};
+  b["operations"]["disable"] = {{"action", "members.manage"}};
+  b["operations"]["enable"] = {{"action", "members.manage"}};
+  b["operations"]["block"]["requires"] = {
+      {{"attribute", "chargesAccepted"}, {"op", "eq"}, {"value", true}}};
+  b["operations"]["invite"]["setups"] = {"send_invite", "activate_later"};
+  b["operations"]["activate_member"]["setups"] = {"send_invite", "assign_credentials"};
+  b["notifications"].push_back({{"event", "password_reset"}, {"channels", {"email"}}});
+  b["notifications"].push_back({{"event", "action_performed"}, {"channels", {"in_app"}}});
+  b["members"][2]["brandingDomain"] = "portal.example.net";
+  b["members"][2]["language"] = "fr";
+  b["members"].push_back({{"id", "una"}, {"email", "una@example.org"}, {"status", "pending"},
+                          {"addedTo", "team-a"}});
+  b["members"].push_back({{"id", "noe"}, {"status", "pending"}, {"addedTo", "repo-z"}});
+  size_t allowed = RandomRounds(b, {"olga", "mia"}, {"org-1", "team-a", "repo-x", "repo-z"},
+                                1000, 79);
+  EXPECT_GT(allowed, 200u);
+}
+
+// Member constraints: member_field invariants (one taking its values from a scope
+// attribute, so that moving a member's bindings matters) and roles' memberKinds.
+TEST(SimulateParity, RandomChangeSetsWithMemberConstraints) {
+  Json b = testing::TinyBundle();
+  b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}};
+  b["scopes"][2]["attributes"] = {{"domains", "c.example"}};  // team-b: one value
+  b["invariants"].push_back({{"id", "named"}, {"kind", "member_field"}, {"severity", "error"},
+                             {"field", "name"}, {"required", true}});
+  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"},
+                             {"severity", "error"}, {"field", "brandingDomain"},
+                             {"valuesFromAttribute", "domains"}});
+  b["invariants"].push_back({{"id", "domains-soft"}, {"kind", "member_field"},
+                             {"severity", "warning"}, {"field", "brandingDomain"},
+                             {"required", true}, {"valuesFromAttribute", "domains"}});
+  for (Json& m : b["members"]) m["kind"] = "staff";
+  b["members"][5]["kind"] = "auditor";                // vic
+  b["members"][6]["kind"] = "guest";                  // zed
+  b["members"][3]["brandingDomain"] = "a.example";    // ben, on team-a
+  b["members"][5]["brandingDomain"] = "b.example";    // vic, on repo-y
+  b["roles"][1]["memberKinds"] = {"staff"};            // dev.maintainer
+  b["roles"][3]["memberKinds"] = {"auditor", "staff"}; // ops.viewer
+  b["operations"]["disable"] = {{"action", "members.manage"}};
+  b["operations"]["enable"] = {{"action", "members.manage"}};
+  size_t allowed = RandomRounds(b, {"olga", "mia"}, {"org-1", "team-a", "team-b", "repo-x",
+                                                     "repo-z"},
+                                1000, 80);
+  EXPECT_GT(allowed, 200u);
+}
+
+TEST(SimulateParity, RandomChangeSetsOnTheHostedVoiceExample) {
+  std::string path = std::string(ROLEGATE_SOURCE_DIR) + "/examples/hosted-voice/bundle.json";
+  ParsedJson doc = ParseJson(testing::ReadFileOrDie(path));
+  ASSERT_TRUE(doc.ok());
+  size_t allowed = RandomRounds(
+      doc.value, {"m-priya", "m-lucas", "m-sofia", "m-camille", "m-julie"},
+      {"acc-1001", "bcc-1001", "acc-1002", "cpbx-1002", "acc-2001", "bcc-2001"}, 600, 81);
+  EXPECT_GT(allowed, 30u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "simulate.h"
 #include "test_util.h"
 
 namespace rolegate {
@@ -403,6 +404,212 @@ TEST_F(SimulateTest, VerifyCatchesEveryTamperedField) {
   Json stale = cs;
   stale["baseRevision"] = "old";
   EXPECT_EQ(policy_->Verify(stale, preview)["errors"][0]["code"], "stale_revision");
+}
+
+// The extensions below run each change set both ways (overlay and recompiled)
+// and expect the same bytes.
+class SimulateBothWaysTest : public SimulateTest {
+ protected:
+  Json Both(const std::string& actor, Json ops) {
+    Json cs = ChangeSet(actor, std::move(ops));
+    Json fast = internal::SimulateWith(*policy_, cs, true, false);
+    Json slow = internal::SimulateWith(*policy_, cs, true, true);
+    EXPECT_EQ(Canonical(fast), Canonical(slow));
+    EXPECT_EQ(fast["ok"], true) << Canonical(fast);
+    return fast;
+  }
+  static std::vector<std::string> Reasons(const Json& op) {
+    std::vector<std::string> out;
+    for (const Json& r : op["reasons"]) out.push_back(r["code"]);
+    return out;
+  }
+};
+
+// Tiny bundle plus member_field invariants (name required, language en/fr,
+// branding domain from the `domains` attribute: two on org-1, one on team-b).
+Json FieldBundle() {
+  Json b = testing::TinyBundle();
+  b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}};
+  b["scopes"][2]["attributes"] = {{"domains", {"c.example"}}};
+  b["invariants"].push_back({{"id", "named"}, {"kind", "member_field"}, {"severity", "error"},
+                             {"field", "name"}, {"required", true}});
+  b["invariants"].push_back({{"id", "languages"}, {"kind", "member_field"},
+                             {"severity", "error"}, {"field", "language"},
+                             {"values", {"en", "fr"}}});
+  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"},
+                             {"severity", "error"}, {"field", "brandingDomain"},
+                             {"valuesFromAttribute", "domains"}});
+  b["members"][5]["brandingDomain"] = "a.example";  // vic, on repo-y under org-1
+  return b;
+}
+
+TEST_F(SimulateBothWaysTest, MemberFieldsOfNewAndEditedMembersAreChecked) {
+  Json b = FieldBundle();
+  b["operations"]["add_members"] = {{"action", "billing.pay"}};
+  policy_ = testing::MustLoad(b);
+  ASSERT_TRUE(policy_);
+  Json nameless = {{"id", "nell"}, {"email", "nell@example.org"}, {"language", "de"}};
+  Json r = Both("olga", {{{"op", "invite"}, {"member", nameless}, {"role", "dev.member"},
+                          {"scope", "repo-x"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_THAT(Reasons(r["operations"][0]),
+              ::testing::ElementsAre("violates_invariant", "violates_invariant"));
+  ASSERT_EQ(r["violations"].size(), 2u);
+  EXPECT_EQ(r["violations"][0]["kind"], "member_field");
+  EXPECT_EQ(r["violations"][0]["invariant"], "named");
+  EXPECT_EQ(r["violations"][0]["member"], "nell");
+  EXPECT_EQ(r["violations"][0]["field"], "name");
+  EXPECT_EQ(r["violations"][1]["field"], "language");
+  EXPECT_EQ(r["events"].size(), 0u);
+  EXPECT_EQ(r["summary"]["blocked"], true);
+
+  nameless["name"] = "Nell New";
+  nameless["language"] = "fr";
+  nameless["brandingDomain"] = "b.example";
+  r = Both("olga", {{{"op", "invite"}, {"member", nameless}, {"role", "dev.member"},
+                     {"scope", "repo-x"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+  EXPECT_TRUE(r["violations"].empty());
+
+  // Added members hold no role: their domain is judged where they were added.
+  r = Both("olga", {{{"op", "add_members"}, {"scope", "org-1"},
+                     {"members", {{{"id", "pat"}, {"name", "Pat"}, {"brandingDomain", "c.example"}}}}},
+                    {{"op", "add_members"}, {"scope", "org-1"},
+                     {"members", {{{"id", "pam"}, {"name", "Pam"}, {"brandingDomain", "a.example"}}}}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_EQ(r["violations"][0]["member"], "pat");
+  EXPECT_EQ(r["violations"][0]["field"], "brandingDomain");
+  EXPECT_EQ(r["operations"][1]["effect"], "allow");
+
+  r = Both("olga", {{{"op", "edit_member"}, {"member", "dan"}, {"name", ""}},
+                    {{"op", "edit_member"}, {"member", "dan"}, {"language", "fr"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_EQ(r["operations"][1]["effect"], "allow");
+  EXPECT_EQ(r["bundleAfter"]["members"][2]["language"], "fr");
+  EXPECT_EQ(r["bundleAfter"]["members"][2]["name"], "Dan Dev");
+}
+
+TEST_F(SimulateBothWaysTest, AMemberFieldOfferedByScopeIsCheckedWhenBindingsMove) {
+  policy_ = testing::MustLoad(FieldBundle());
+  ASSERT_TRUE(policy_);
+  // Vic's a.example is one of org-1's; team-b offers only c.example.
+  Json r = Both("olga", {{{"op", "assign_role"}, {"member", "vic"}, {"role", "dev.member"},
+                          {"scope", "repo-z"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  ASSERT_EQ(r["violations"].size(), 1u);
+  EXPECT_EQ(r["violations"][0]["member"], "vic");
+  EXPECT_NE(r["violations"][0]["message"].get<std::string>().find("only `c.example`"),
+            std::string::npos);
+  r = Both("olga", {{{"op", "assign_role"}, {"member", "vic"}, {"role", "dev.member"},
+                     {"scope", "repo-x"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+}
+
+TEST_F(SimulateBothWaysTest, AMemberFieldWarningIsShownOnceAndApplied) {
+  Json b = FieldBundle();
+  b["invariants"][3]["severity"] = "warning";
+  policy_ = testing::MustLoad(b);
+  ASSERT_TRUE(policy_);
+  Json r = Both("olga", {{{"op", "edit_member"}, {"member", "dan"}, {"language", "de"}},
+                         {{"op", "edit_member"}, {"member", "dan"}, {"name", "Dan D."}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+  EXPECT_EQ(r["operations"][1]["effect"], "allow");
+  ASSERT_EQ(r["violations"].size(), 1u);
+  EXPECT_EQ(r["violations"][0]["severity"], "warning");
+  EXPECT_EQ(r["violations"][0]["op"], 0);
+  EXPECT_EQ(r["summary"]["blocked"], false);
+}
+
+TEST_F(SimulateBothWaysTest, RoleMemberKindsRefuseBindingsForOtherKinds) {
+  Json b = testing::TinyBundle();
+  for (Json& m : b["members"]) m["kind"] = "staff";
+  b["members"][6]["kind"] = "guest";                      // zed
+  b["roles"][1]["memberKinds"] = {"staff"};               // dev.maintainer
+  b["roles"][3]["memberKinds"] = {"staff"};               // ops.viewer
+  b["members"][0]["kind"] = "owner";                      // olga may not claim ops.viewer
+  b["roles"][2]["memberKinds"] = {"owner"};               // dev.owner
+  policy_ = testing::MustLoad(b);
+  ASSERT_TRUE(policy_);
+  Json r = Both("olga", {
+      {{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.maintainer"}, {"scope", "repo-x"}},
+      {{"op", "invite"}, {"member", {{"id", "gus"}, {"email", "gus@example.org"}, {"kind", "guest"}}},
+       {"role", "dev.maintainer"}, {"scope", "repo-x"}},
+      {{"op", "invite"}, {"member", {{"id", "sue"}, {"email", "sue@example.org"}, {"kind", "staff"}}},
+       {"role", "dev.maintainer"}, {"scope", "repo-x"}},
+      {{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"}, {"role", "dev.member"}},
+      {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}}});
+  EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("member_kind_not_allowed"));
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["kind"], "guest");
+  EXPECT_THAT(Reasons(r["operations"][1]), ::testing::ElementsAre("member_kind_not_allowed"));
+  EXPECT_EQ(r["operations"][2]["effect"], "allow");
+  EXPECT_EQ(r["operations"][3]["effect"], "allow");
+  EXPECT_THAT(Reasons(r["operations"][4]), ::testing::ElementsAre("member_kind_not_allowed"));
+  EXPECT_EQ(r["summary"]["denied"], 3);
+  // A custom role edited to leave out the kind of a member who holds it.
+  b["roles"].push_back({{"id", "dev.custom"}, {"family", "aux"}, {"rank", 1}, {"custom", true},
+                        {"assignableAt", {"repo"}}});
+  b["bindings"].push_back({{"member", "dan"}, {"role", "dev.custom"}, {"scope", "repo-x"}});
+  policy_ = testing::MustLoad(b);
+  ASSERT_TRUE(policy_);
+  r = Both("olga", {{{"op", "edit_role"}, {"scope", "org-1"},
+                     {"role", {{"id", "dev.custom"}, {"family", "aux"}, {"rank", 1},
+                               {"assignableAt", {"repo"}}, {"memberKinds", {"owner"}}}}}});
+  EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("member_kind_not_allowed"));
+}
+
+TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
+  Json b = testing::TinyBundle();
+  b["permissions"].push_back({{"id", "rules.set"}, {"appliesTo", {"org", "team", "repo"}}});
+  b["roles"][1]["permissions"].push_back("rules.set");  // maintainers, and owners by inheritance
+  b["operations"]["set_approval_rule"] = {{"action", "rules.set"}};
+  b["operations"]["delete_approval_rule"] = {{"action", "rules.set"}};
+  policy_ = testing::MustLoad(b);
+  ASSERT_TRUE(policy_);
+  Json rule = {{"id", "team-a.push"}, {"actions", {"code.push"}},
+               {"approvers", {{"permission", "code.approve"}}}, {"scopes", {"team-a"}}};
+  // Mia maintains team-a: a rule there is hers to set, and to delete.
+  Json r = Both("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}},
+                        {{"op", "delete_approval_rule"}, {"scope", "team-a"},
+                         {"rule", "team-a.push"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+  EXPECT_EQ(r["operations"][0]["checks"].size(), 1u);
+  EXPECT_EQ(r["operations"][0]["checks"][0]["resource"], "team-a");
+  EXPECT_EQ(r["operations"][1]["effect"], "allow");
+  // Not on team-b, not everywhere, and not by narrowing a rule that holds everywhere.
+  Json elsewhere = rule;
+  elsewhere["scopes"] = {"team-b"};
+  Json everywhere = rule;
+  everywhere.erase("scopes");
+  Json narrowed = b["approvalRules"][0];
+  narrowed["scopes"] = {"team-a"};
+  r = Both("mia", {{{"op", "set_approval_rule"}, {"scope", "team-b"}, {"rule", elsewhere}},
+                   {{"op", "set_approval_rule"}, {"scope", "org-1"}, {"rule", everywhere}},
+                   {{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", narrowed}},
+                   {{"op", "delete_approval_rule"}, {"scope", "team-a"},
+                    {"rule", "protected.push"}}});
+  EXPECT_THAT(Reasons(r["operations"][0]["checks"][0]), ::testing::ElementsAre("no_binding"));
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(r["operations"][k]["effect"], "deny") << k;
+  EXPECT_EQ(r["operations"][1]["checks"][0]["resource"], "org-1");
+  ASSERT_EQ(r["operations"][2]["checks"].size(), 2u);  // where it held (everywhere), team-a
+  EXPECT_EQ(r["operations"][2]["checks"][0]["resource"], "org-1");
+  EXPECT_EQ(r["operations"][2]["checks"][1]["resource"], "team-a");
+  // The owner may narrow it; the narrowed rule no longer reaches team-b.
+  r = Both("olga", {{{"op", "set_approval_rule"}, {"scope", "org-1"}, {"rule", narrowed}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow");
+  auto after = testing::MustLoad(r["bundleAfter"]);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->Decide(testing::MakeRequest("dan", "code.push", "repo-z",
+                                               {{"branch", "main"}})).decision.effect,
+            Effect::kAllow);
+  EXPECT_EQ(after->Decide(testing::MakeRequest("dan", "code.push", "repo-x",
+                                               {{"branch", "main"}})).decision.effect,
+            Effect::kConditional);
+  // Scopes named by a rule must exist.
+  Json ghost = rule;
+  ghost["scopes"] = {"team-q"};
+  Json bad = policy_->Simulate(ChangeSet("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"},
+                                                  {"rule", ghost}}}));
+  EXPECT_EQ(Keys(bad["errors"]), std::vector<std::string>{"unknown_scope@/operations/0/rule/scopes/0"});
 }
 
 }  // namespace
