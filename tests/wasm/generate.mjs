@@ -10,7 +10,7 @@ const OPERATION_KINDS = [
   "disable", "enable", "edit_member", "add_members", "activate_member",
   "request_self_upgrade", "resend_verification", "complete_self_upgrade", "claim_role",
   "define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule",
-  "decide_request", "apply_approved", "register",
+  "decide_request", "apply_approved", "register", "reset_password", "perform",
 ];
 export { OPERATION_KINDS };
 
@@ -21,6 +21,7 @@ const EVENT_KINDS = [
   "member_enabled", "member_edited", "activation_email", "verification_sent",
   "verification_resent", "role_claimed", "approval_requested", "request_decided",
   "role_defined", "role_edited", "role_deleted", "approval_rule_changed",
+  "password_reset", "action_performed",
 ];
 
 const STATUSES = ["pending", "invited", "active", "blocked", "disabled", "removed"];
@@ -272,7 +273,7 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
   // Every operation mapped to an action, most of the time.
   b.operations = {};
   for (const kind of OPERATION_KINDS) {
-    if (rng.chance(0.1)) continue;
+    if (kind === "perform" || rng.chance(0.1)) continue; // perform is authorised by its own action
     let action = "members.manage";
     if (["define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule"].includes(kind)) action = "config.edit";
     if (["request_self_upgrade", "resend_verification", "complete_self_upgrade", "register"].includes(kind)) action = "roles.self_upgrade";
@@ -283,6 +284,11 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
     if (["accept_invitation", "decide_request", "apply_approved"].includes(kind) && rng.chance(0.5)) continue;
     b.operations[kind] = { action };
     if (kind === "invite" && rng.chance(0.7)) b.operations[kind].invitationValidForDays = 1 + rng.int(20);
+    if ((kind === "invite" || kind === "activate_member") && rng.chance(0.3)) {
+      b.operations[kind].setups = rng.subset(["send_invite", "activation_email", "assign_credentials", "activate_later"], 0.6);
+      if (b.operations[kind].setups.length === 0) delete b.operations[kind].setups;
+    }
+    if (kind === "add_members" && rng.chance(0.3)) b.operations[kind].requires = [{ attribute: "amount", op: "ge", value: 100 }];
   }
   b.notifications = [];
   for (const event of EVENT_KINDS) {
@@ -305,7 +311,7 @@ export function extendExample(example) {
   const b = structuredClone(example);
   b.name = `${b.name} (extended)`;
   for (const kind of OPERATION_KINDS) {
-    if (b.operations[kind]) continue;
+    if (b.operations[kind] || kind === "perform") continue;
     b.operations[kind] = {
       action: ["add_members", "activate_member"].includes(kind) ? "members.invite" : kind.includes("role") || kind.includes("approval") ? "roles.manage" : "members.remove",
     };
@@ -343,10 +349,10 @@ export function extendExample(example) {
     { id: "m-max", name: "Max Roe", email: "max@example.org", status: "invited", invitation: { sentAt: "2026-11-01T00:00:00Z", expiresAt: "2026-11-15T00:00:00Z" } },
   );
   b.bindings.push(
-    { id: "b-19", member: "m-kim", role: "billing.user", scope: "acc-1004" },
-    { id: "b-20", member: "m-max", role: "billing.user", scope: "acc-1003" },
-    { id: "b-21", member: "m-chen", role: "billing.user", scope: "acc-1003", expiresAt: "2026-11-30T00:00:00Z" },
-    { id: "b-22", member: "m-dana", role: "billing.admin", scope: "acc-1002", expiresAt: "2027-01-01T00:00:00Z" },
+    { id: "bx-19", member: "m-kim", role: "billing.user", scope: "acc-1004" },
+    { id: "bx-20", member: "m-max", role: "billing.user", scope: "acc-1003" },
+    { id: "bx-21", member: "m-chen", role: "billing.user", scope: "acc-1003", expiresAt: "2026-11-30T00:00:00Z" },
+    { id: "bx-22", member: "m-dana", role: "billing.admin", scope: "acc-1002", expiresAt: "2027-01-01T00:00:00Z" },
   );
   return b;
 }
@@ -391,7 +397,8 @@ export function tinyBundle() {
       resend_invitation: manage, assign_role: manage, change_role: manage, revoke_role: manage,
       remove_role: manage, remove_member: manage, delete_member: manage, block: manage,
       unblock: manage, disable: manage, enable: manage, edit_member: manage, add_members: manage,
-      activate_member: manage,
+      activate_member: { ...manage, setups: ["send_invite", "activation_email", "activate_later"] },
+      reset_password: manage,
       request_self_upgrade: { action: "roles.self_upgrade" },
       claim_role: { action: "roles.claim" },
       define_role: { action: "billing.pay" }, edit_role: { action: "billing.pay" },
@@ -656,7 +663,12 @@ function randomOperation(rng, info, kind, tag, actor) {
       if (rng.chance(0.3)) op.setup = rng.pick(SETUPS);
       break;
     }
+    case "perform":
+      op.scope = scope();
+      op.action = rng.chance(0.95) ? rng.pick(info.permissions) : "ghost.action";
+      break;
     case "resend_invitation": case "delete_member": case "block": case "unblock": case "disable": case "enable":
+    case "reset_password":
       if (rng.chance(0.3)) op.scope = scope();
       else if (mine.length) lastScope = rng.pick(mine);
       op.member = kind === "resend_invitation" && info.invited.length && rng.chance(0.7) ? rng.pick(info.invited) : member();
