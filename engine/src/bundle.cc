@@ -12,6 +12,7 @@
 #include "rolegate/policy.h"
 #include "shape.h"
 #include "member_fields.h"
+#include "scope_limits.h"
 #include "vocabulary.h"
 
 namespace rolegate {
@@ -89,6 +90,7 @@ class BundleReader {
   void CheckApprovers();
   void CheckUniqueEmail();
   void CheckMemberFields();
+  void CheckScopeLimits();
 
   const Json& doc_;
   const Limits& limits_;
@@ -701,11 +703,17 @@ void BundleReader::ReadInvariants(const Json& list) {
                    "a member_field invariant needs `required`, `values` or "
                    "`valuesFromAttribute`");
       }
+    } else if (inv.kind == "scope_limit") {
+      shape_.Object(item, p, {"id", "kind", "severity", "scopeType", "max", "kinds"});
+      ResolveField(item, "scopeType", p, m_->scope_type_index, "unknown_scope_type",
+                   "scope type", true);
+      shape_.Integer(item, "max", p, true, 1, kMaxScopeLimit);
+      shape_.IdList(item, "kinds", p, false, limits_.max_list);
     } else if (kind != nullptr) {
       shape_.Add("invalid_value", PointerAppend(p, "kind"),
                  "unknown invariant kind " + Quote(inv.kind) +
-                     ": expected min_holders, unique_email, custom_role_within_creator or "
-                     "member_field");
+                     ": expected min_holders, unique_email, custom_role_within_creator, "
+                     "member_field or scope_limit");
     }
     if (const std::string* id = shape_.Id(item, "id", p, true)) {
       inv.id = *id;
@@ -1063,6 +1071,33 @@ void BundleReader::CheckMemberFields() {
   }
 }
 
+void BundleReader::CheckScopeLimits() {
+  const std::vector<ScopeLimitRule> rules = ScopeLimitRules(*m_);
+  if (rules.empty()) return;
+  // Each member's bound scopes in bundle order, and the binding each came from.
+  std::vector<std::vector<Index>> scopes(m_->members.size());
+  std::vector<std::vector<size_t>> from(m_->members.size());
+  for (size_t i = 0; i < m_->bindings.size(); ++i) {
+    const Binding& b = m_->bindings[i];
+    if (b.member == kNone || b.scope == kNone) continue;
+    scopes[b.member].push_back(b.scope);
+    from[b.member].push_back(i);
+  }
+  for (size_t i = 0; i < m_->members.size(); ++i) {
+    const Member& mb = m_->members[i];
+    for (const ScopeLimitRule& r : rules) {
+      if (!ScopeLimitApplies(r, mb)) continue;
+      size_t beyond = 0;
+      std::vector<Index> counted = CountedScopes(*m_, r, scopes[i], &beyond);
+      if (static_cast<int64_t>(counted.size()) <= r.max) continue;
+      Error e{"scope_limit_exceeded", PointerAppend("/bindings", from[i][beyond]),
+              ScopeLimitMessage(*m_, r, mb, counted)};
+      (m_->invariants[r.invariant].severity == "error" ? errors_ : warnings_)
+          ->push_back(std::move(e));
+    }
+  }
+}
+
 void BundleReader::CheckUniqueEmail() {
   for (const Invariant& inv : m_->invariants) {
     if (inv.kind != "unique_email") continue;
@@ -1148,6 +1183,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   CheckBindings();
   CheckUniqueEmail();
   CheckMemberFields();
+  CheckScopeLimits();
   CheckApprovers();
   if (!errors_->empty()) return nullptr;
 

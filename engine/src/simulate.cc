@@ -15,6 +15,7 @@
 #include "model.h"
 #include "overlay.h"
 #include "rolegate/policy.h"
+#include "scope_limits.h"
 #include "shape.h"
 #include "simulate.h"
 
@@ -84,7 +85,8 @@ class Simulator {
   Simulator(const Policy& base, const ChangeSet& cs, bool recompile_each)
       : base_(base), cs_(cs), checkpoint_(&base),
         overlay_(std::make_unique<Overlay>(base.model())), actor_(cs.actor),
-        recompile_each_(recompile_each), field_rules_(MemberFieldRules(base.model())) {}
+        recompile_each_(recompile_each), field_rules_(MemberFieldRules(base.model())),
+        scope_rules_(ScopeLimitRules(base.model())) {}
 
   Json Run(bool include_bundle);
 
@@ -211,6 +213,31 @@ class Simulator {
   void RefuseFields(const FieldBreaches& breaches, size_t i, Outcome* out, Json* violations,
                     bool* error_violation) const;
   Json FieldViolation(const std::string& member, const FieldBreach& b, size_t i) const;
+
+  // The bundle's scope_limit invariants (simulation changes neither invariants nor
+  // scopes).
+  std::vector<ScopeLimitRule> scope_rules_;
+  // scope_limit: a member the current operation touches who holds roles within
+  // more scopes of a rule's type than it allows, and than before the operation:
+  // in a view of the state after it...
+  struct ScopeBreach {
+    std::string member;
+    size_t rule = 0;  // index into scope_rules_
+    std::string message;
+  };
+  using ScopeBreaches = std::vector<ScopeBreach>;
+  template <typename View>
+  ScopeBreaches TouchedScopeBreaches(const View& view) const;
+  // ...or in the whole bundle after it.
+  ScopeBreaches TouchedScopeBreaches(const Json& bundle) const;
+  // How many scopes of rule `rule`'s type `member` holds roles within before the
+  // operation (0 when the rule does not judge the member).
+  size_t ScopeCountBefore(const std::string& member, size_t rule) const;
+  bool HasErrorBreach(const ScopeBreaches& breaches) const;
+  // Records the error breaches as violations and refuses the operation.
+  void RefuseScopes(const ScopeBreaches& breaches, size_t i, Outcome* out, Json* violations,
+                    bool* error_violation) const;
+  Json ScopeViolation(const ScopeBreach& b, size_t i) const;
 };
 
 std::string Simulator::NextId(const Json& list, const std::string& prefix) const {
@@ -1578,6 +1605,102 @@ void Simulator::RefuseFields(const FieldBreaches& breaches, size_t i, Outcome* o
   out->verifications = Json::array();
 }
 
+size_t Simulator::ScopeCountBefore(const std::string& member, size_t rule) const {
+  const Index* i = V().FindMember(member);
+  if (i == nullptr || !ScopeLimitApplies(scope_rules_[rule], V().member(*i))) return 0;
+  return CountedScopes(M(), scope_rules_[rule], BoundScopesIn(V(), *i)).size();
+}
+
+template <typename View>
+Simulator::ScopeBreaches Simulator::TouchedScopeBreaches(const View& view) const {
+  ScopeBreaches out;
+  if (scope_rules_.empty()) return out;
+  for (const std::string& id : touching_) {  // sorted: the same order both ways
+    const Index* i = view.FindMember(id);
+    if (i == nullptr) continue;
+    const Member& mb = view.member(*i);
+    const std::vector<Index> bound = BoundScopesIn(view, *i);
+    for (size_t r = 0; r < scope_rules_.size(); ++r) {
+      const ScopeLimitRule& rule = scope_rules_[r];
+      if (!ScopeLimitApplies(rule, mb)) continue;
+      std::vector<Index> counted = CountedScopes(M(), rule, bound);
+      if (static_cast<int64_t>(counted.size()) <= rule.max) continue;
+      if (counted.size() <= ScopeCountBefore(id, r)) continue;  // not raised by the operation
+      out.push_back({id, r, ScopeLimitMessage(M(), rule, mb, counted)});
+    }
+  }
+  return out;
+}
+
+Simulator::ScopeBreaches Simulator::TouchedScopeBreaches(const Json& bundle) const {
+  ScopeBreaches out;
+  if (scope_rules_.empty()) return out;
+  // The touched members' entries and bound scopes, read as loading the bundle would.
+  std::map<std::string, Member> members;
+  std::map<std::string, std::vector<Index>> bound;
+  for (const Json& entry : bundle.value("members", Json::array())) {
+    const std::string id = entry.value("id", "");
+    if (!touching_.count(id)) continue;
+    Member& mb = members[id];
+    mb.id = id;
+    mb.kind = entry.value("kind", "");
+    mb.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
+  }
+  for (const Json& b : bundle.value("bindings", Json::array())) {
+    const std::string member = b.value("member", "");
+    if (!members.count(member) || !b.contains("scope") || !b["scope"].is_string()) continue;
+    if (const Index* s = M().scope_index.Get(b["scope"].get<std::string>())) {
+      bound[member].push_back(*s);
+    }
+  }
+  for (const auto& [id, mb] : members) {
+    for (size_t r = 0; r < scope_rules_.size(); ++r) {
+      const ScopeLimitRule& rule = scope_rules_[r];
+      if (!ScopeLimitApplies(rule, mb)) continue;
+      std::vector<Index> counted = CountedScopes(M(), rule, bound[id]);
+      if (static_cast<int64_t>(counted.size()) <= rule.max) continue;
+      if (counted.size() <= ScopeCountBefore(id, r)) continue;  // not raised by the operation
+      out.push_back({id, r, ScopeLimitMessage(M(), rule, mb, counted)});
+    }
+  }
+  return out;
+}
+
+bool Simulator::HasErrorBreach(const ScopeBreaches& breaches) const {
+  for (const ScopeBreach& b : breaches) {
+    if (M().invariants[scope_rules_[b.rule].invariant].severity == "error") return true;
+  }
+  return false;
+}
+
+Json Simulator::ScopeViolation(const ScopeBreach& b, size_t i) const {
+  const ScopeLimitRule& rule = scope_rules_[b.rule];
+  const Invariant& inv = M().invariants[rule.invariant];
+  return Json{{"invariant", inv.id},
+              {"kind", inv.kind},
+              {"severity", inv.severity},
+              {"op", static_cast<int64_t>(i)},
+              {"member", b.member},
+              {"scopeType", M().scope_types[rule.scope_type].id},
+              {"max", rule.max},
+              {"message", b.message}};
+}
+
+void Simulator::RefuseScopes(const ScopeBreaches& breaches, size_t i, Outcome* out,
+                             Json* violations, bool* error_violation) const {
+  for (const ScopeBreach& b : breaches) {
+    const Invariant& inv = M().invariants[scope_rules_[b.rule].invariant];
+    if (inv.severity != "error") continue;
+    violations->push_back(ScopeViolation(b, i));
+    out->Deny(Reason("violates_invariant", b.message,
+                     Json{{"invariant", inv.id}, {"member", b.member}}));
+    *error_violation = true;
+  }
+  out->events.clear();
+  out->approvals = Json::array();
+  out->verifications = Json::array();
+}
+
 // Permission ids a member holds anywhere (live bindings, active member).
 std::set<std::string> HeldAnywhere(const Overlay& v, const std::string& member,
                                    const std::string& now) {
@@ -1634,29 +1757,39 @@ Json Simulator::Run(bool include_bundle) {
       // member_field breaches of the members the operation touches, after it (the
       // same both ways: loading reports them as member_field_invalid).
       FieldBreaches fields;
+      // scope_limit breaches the operation raises, likewise (scope_limit_exceeded).
+      ScopeBreaches limits;
       if (!whole) {
         Errors errors = ValidateAdded(edit);
         fields = TouchedFieldBreaches(edit.overlay);
-        if (errors.empty() && !HasErrorBreach(fields)) {
+        limits = TouchedScopeBreaches(edit.overlay);
+        if (errors.empty() && !HasErrorBreach(fields) && !HasErrorBreach(limits)) {
           candidate = std::make_unique<Overlay>(std::move(edit.overlay));
         } else {
           if (!errors.empty()) Refuse(errors, i, &out, &violations, &error_violation);
           RefuseFields(fields, i, &out, &violations, &error_violation);
+          RefuseScopes(limits, i, &out, &violations, &error_violation);
         }
       } else {
         Json next = edit.json ? std::move(*edit.json) : edit.overlay.Materialize();
         fields = TouchedFieldBreaches(next);
+        limits = TouchedScopeBreaches(next);
         LoadResult compiled = CompilePolicy(next);
         if (!compiled.ok()) {
           // The change would break the bundle: an error invariant, or an invalid
           // definition. Nothing of it is applied.
           Errors others;
           for (const Error& err : compiled.errors) {
-            if (err.code != "member_field_invalid") others.push_back(err);
+            if (err.code != "member_field_invalid" && err.code != "scope_limit_exceeded") {
+              others.push_back(err);
+            }
           }
-          if (others.empty() && !HasErrorBreach(fields)) others = compiled.errors;
+          if (others.empty() && !HasErrorBreach(fields) && !HasErrorBreach(limits)) {
+            others = compiled.errors;
+          }
           if (!others.empty()) Refuse(others, i, &out, &violations, &error_violation);
           RefuseFields(fields, i, &out, &violations, &error_violation);
+          RefuseScopes(limits, i, &out, &violations, &error_violation);
         } else {
           std::string kind = op["op"];
           const Invariant* within = FindInvariant(M(), "custom_role_within_creator");
@@ -1745,7 +1878,8 @@ Json Simulator::Run(bool include_bundle) {
           out.verifications = Json::array();
         } else {
           for (const Error& w : new_warnings) {
-            if (w.code == "member_field_invalid") continue;  // below, by member
+            // Below, by member.
+            if (w.code == "member_field_invalid" || w.code == "scope_limit_exceeded") continue;
             if (warnings_before.insert(w.pointer + w.code).second) {
               const Invariant* inv = FindInvariant(M(), "unique_email");
               violations.push_back(Json{{"invariant", inv ? inv->id : "unique_email"},
@@ -1766,6 +1900,9 @@ Json Simulator::Run(bool include_bundle) {
               if (!known) violations.push_back(FieldViolation(member, b, i));
             }
           }
+          // Warning breaches (errors refused the operation above): each raises a
+          // member's count.
+          for (const ScopeBreach& b : limits) violations.push_back(ScopeViolation(b, i));
           if (compiled_policy) {
             owned_ = std::move(compiled_policy);
             checkpoint_ = owned_.get();

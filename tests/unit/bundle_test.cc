@@ -219,6 +219,73 @@ TEST(Bundle, MemberFieldInvariantsAreValidated) {
                                                  "invalid_value@/scopes/1/attributes/domains"));
 }
 
+// Tiny bundle plus a scope_limit invariant: roles within at most one team.
+Json ScopeLimitBundle() {
+  Json b = TinyBundle();
+  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"severity", "error"},
+                             {"scopeType", "team"}, {"max", 1}});
+  return b;
+}
+
+TEST(Bundle, ScopeLimitIsCheckedOnLoad) {
+  Json b = ScopeLimitBundle();
+  // Dan holds roles on repo-x (team-a) and repo-z (team-b): the second binding is
+  // beyond the limit. Olga's binding on org-1 has no team at or above it.
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("scope_limit_exceeded@/bindings/3"));
+  LoadResult r = CompilePolicy(b);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message,
+            "member `dan` holds roles within 2 scopes of type `team` (`team-a`, `team-b`), "
+            "more than the 1 allowed (invariant `one-team`)");
+  // Several scopes within one team count once; a higher limit admits two teams.
+  Json c = ScopeLimitBundle();
+  c["bindings"][3]["scope"] = "repo-y";
+  c["bindings"].push_back({{"member", "dan"}, {"role", "dev.member"}, {"scope", "team-a"}});
+  EXPECT_TRUE(ErrorKeys(c).empty()) << ::testing::PrintToString(ErrorKeys(c));
+  b["invariants"][2]["max"] = 2;
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  // Kinds narrow the invariant; a removed member is exempt.
+  b = ScopeLimitBundle();
+  b["invariants"][2]["kinds"] = {"staff"};
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  b["members"][2]["kind"] = "staff";
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("scope_limit_exceeded@/bindings/3"));
+  b["members"][2]["status"] = "removed";
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  // An expired binding is still recorded, so it still counts.
+  b = ScopeLimitBundle();
+  b["bindings"][3]["scope"] = "repo-y";
+  b["bindings"].push_back({{"member", "eve"}, {"role", "dev.member"}, {"scope", "repo-z"}});
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("scope_limit_exceeded@/bindings/7"));
+}
+
+TEST(Bundle, ScopeLimitWarningsDoNotStopLoading) {
+  Json b = ScopeLimitBundle();
+  b["invariants"][2]["severity"] = "warning";
+  LoadResult r = CompilePolicy(b);
+  ASSERT_TRUE(r.ok()) << Canonical(ErrorsToJson(r.errors));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].code, "scope_limit_exceeded");
+  EXPECT_EQ(r.warnings[0].pointer, "/bindings/3");
+}
+
+TEST(Bundle, ScopeLimitInvariantsAreValidated) {
+  Json b = ScopeLimitBundle();
+  b["bindings"].erase(3);  // Dan on one team only
+  b["invariants"].push_back({{"id", "a"}, {"kind", "scope_limit"}, {"severity", "error"},
+                             {"scopeType", "squad"}, {"max", 0}});
+  b["invariants"].push_back({{"id", "b"}, {"kind", "scope_limit"}, {"severity", "error"},
+                             {"scopeType", "org"}, {"max", 1.5}, {"kinds", "staff"}});
+  b["invariants"].push_back({{"id", "c"}, {"kind", "scope_limit"}, {"severity", "error"},
+                             {"scopeType", "org"}, {"maximum", 1}});
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unknown_scope_type@/invariants/3/scopeType",
+                                                 "invalid_value@/invariants/3/max",
+                                                 "not_an_integer@/invariants/4/max",
+                                                 "wrong_type@/invariants/4/kinds",
+                                                 "missing_field@/invariants/5",
+                                                 "unknown_field@/invariants/5/maximum"));
+}
+
 TEST(Bundle, RoleMemberKindsLimitWhoMayHoldIt) {
   Json b = TinyBundle();
   for (Json& m : b["members"]) m["kind"] = "staff";

@@ -61,9 +61,12 @@ struct Lcg {
 };
 
 // Random sequences of role and status changes by random actors: most are
-// denied, many allowed, some break invariants. Returns how many were allowed.
+// denied, many allowed, some break invariants. Returns how many were allowed;
+// counts the violations by kind and severity ("scope_limit/error") in `violations`
+// when given.
 size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers,
-                    const std::vector<std::string>& busy, int rounds, uint64_t seed) {
+                    const std::vector<std::string>& busy, int rounds, uint64_t seed,
+                    std::map<std::string, size_t>* violations = nullptr) {
   LoadResult loaded = CompilePolicy(bundle);
   EXPECT_TRUE(loaded.ok());
   if (!loaded.ok()) return 0;
@@ -133,6 +136,11 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
     Json r = loaded.policy->Simulate(cs);
     if (r.value("ok", false)) {
       allowed += static_cast<size_t>(r["summary"]["allowed"].get<int64_t>());
+      for (const Json& v : r["violations"]) {
+        if (violations != nullptr) {
+          ++(*violations)[v["kind"].get<std::string>() + "/" + v["severity"].get<std::string>()];
+        }
+      }
     }
     ExpectSameBothWays(*loaded.policy, cs, "round " + std::to_string(round));
     if (::testing::Test::HasFatalFailure()) break;
@@ -207,6 +215,34 @@ TEST(SimulateParity, RandomChangeSetsWithMemberConstraints) {
                                                      "repo-z"},
                                 1000, 80);
   EXPECT_GT(allowed, 200u);
+}
+
+// Scope limits: an error one on teams for staff (Dan, a contractor, is on two), and
+// a warning one on organisations that Olga already breaks (owner of both).
+TEST(SimulateParity, RandomChangeSetsWithScopeLimits) {
+  Json b = testing::TinyBundle();
+  b["scopes"].push_back({{"id", "org-2"}, {"type", "org"}});
+  b["scopes"].push_back({{"id", "team-c"}, {"type", "team"}, {"parent", "org-2"}});
+  b["scopes"].push_back({{"id", "repo-w"}, {"type", "repo"}, {"parent", "team-c"}});
+  for (Json& m : b["members"]) m["kind"] = "staff";
+  b["members"][2]["kind"] = "contractor";  // dan
+  b["members"].push_back({{"id", "ivy"}, {"kind", "staff"}, {"status", "invited"}});
+  b["bindings"].push_back({{"member", "olga"}, {"role", "dev.owner"}, {"scope", "org-2"}});
+  b["bindings"].push_back({{"member", "ivy"}, {"role", "dev.member"}, {"scope", "repo-w"}});
+  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"severity", "error"},
+                             {"scopeType", "team"}, {"max", 1}, {"kinds", {"staff"}}});
+  b["invariants"].push_back({{"id", "one-org"}, {"kind", "scope_limit"},
+                             {"severity", "warning"}, {"scopeType", "org"}, {"max", 1}});
+  b["operations"]["disable"] = {{"action", "members.manage"}};
+  b["operations"]["enable"] = {{"action", "members.manage"}};
+  std::map<std::string, size_t> violations;
+  size_t allowed = RandomRounds(b, {"olga", "mia"},
+                                {"org-1", "org-2", "team-a", "team-b", "team-c", "repo-x",
+                                 "repo-z", "repo-w"},
+                                1000, 82, &violations);
+  EXPECT_GT(allowed, 200u);
+  EXPECT_GT(violations["scope_limit/error"], 10u);
+  EXPECT_GT(violations["scope_limit/warning"], 10u);
 }
 
 TEST(SimulateParity, RandomChangeSetsOnTheHostedVoiceExample) {

@@ -557,6 +557,95 @@ TEST_F(SimulateBothWaysTest, RoleMemberKindsRefuseBindingsForOtherKinds) {
   EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("member_kind_not_allowed"));
 }
 
+// Tiny bundle plus a scope_limit invariant: staff hold roles within at most one
+// team (Dan is a contractor, on two). Ivy is invited, with a role on repo-x.
+Json ScopeLimitBundle(const char* severity) {
+  Json b = testing::TinyBundle();
+  for (Json& m : b["members"]) m["kind"] = "staff";
+  b["members"][2]["kind"] = "contractor";  // dan
+  b["members"].push_back({{"id", "ivy"}, {"kind", "staff"}, {"status", "invited"}});
+  b["bindings"].push_back({{"member", "ivy"}, {"role", "dev.member"}, {"scope", "repo-x"}});
+  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"severity", severity},
+                             {"scopeType", "team"}, {"max", 1}, {"kinds", {"staff"}}});
+  return b;
+}
+
+TEST_F(SimulateBothWaysTest, ScopeLimitRefusesAMemberOnAnotherScope) {
+  policy_ = testing::MustLoad(ScopeLimitBundle("error"));
+  ASSERT_TRUE(policy_);
+  Json r = Both("olga", {{{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"},
+                          {"scope", "repo-z"}},
+                         {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"},
+                          {"scope", "repo-x"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("violates_invariant"));
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["invariant"], "one-team");
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["member"], "mia");
+  ASSERT_EQ(r["violations"].size(), 1u);
+  EXPECT_EQ(r["violations"][0],
+            Json::parse(R"j({"invariant": "one-team", "kind": "scope_limit", "severity": "error",
+                "op": 0, "member": "mia", "scopeType": "team", "max": 1,
+                "message": "member `mia` holds roles within 2 scopes of type `team` (`team-a`, `team-b`), more than the 1 allowed (invariant `one-team`)"})j"));
+  EXPECT_EQ(r["operations"][1]["effect"], "allow");  // a scope within her team
+  EXPECT_EQ(r["summary"]["blocked"], true);
+
+  // Two scopes at once; an invitation of an existing member; a new member invited
+  // on one team and then given a role on another; an expired binding still counts;
+  // a contractor is not judged.
+  r = Both("olga", {
+      {{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"},
+       {"scopes", {"repo-x", "repo-z"}}},
+      {{"op", "invite"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "team-b"}},
+      {{"op", "invite"}, {"member", {{"id", "nia"}, {"email", "nia@example.org"}, {"kind", "staff"}}},
+       {"role", "dev.member"}, {"scope", "repo-z"}},
+      {{"op", "assign_role"}, {"member", "nia"}, {"role", "dev.member"}, {"scope", "repo-y"}},
+      {{"op", "assign_role"}, {"member", "eve"}, {"role", "dev.member"}, {"scope", "repo-z"}},
+      {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "repo-y"}}});
+  const char* effects[] = {"deny", "deny", "allow", "deny", "deny", "allow"};
+  for (size_t k = 0; k < 6; ++k) EXPECT_EQ(r["operations"][k]["effect"], effects[k]) << k;
+  ASSERT_EQ(r["violations"].size(), 4u);
+  EXPECT_EQ(r["violations"][0]["member"], "zed");
+  EXPECT_EQ(r["violations"][1]["member"], "mia");
+  EXPECT_EQ(r["violations"][2]["member"], "nia");
+  EXPECT_EQ(r["violations"][2]["op"], 3);
+  EXPECT_EQ(r["violations"][3]["member"], "eve");
+
+  // Activating an invited member with a role elsewhere; claiming a role on a second
+  // team (Olga's binding on org-1 has no team at or above it, so it does not count).
+  r = Both("olga", {
+      {{"op", "activate_member"}, {"member", "ivy"}, {"setup", "assign_credentials"},
+       {"role", "dev.member"}, {"scope", "repo-z"}},
+      {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}},
+      {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-z"}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "deny");
+  EXPECT_EQ(r["operations"][1]["effect"], "allow");
+  EXPECT_EQ(r["operations"][2]["effect"], "deny");
+  ASSERT_EQ(r["violations"].size(), 2u);
+  EXPECT_EQ(r["violations"][0]["member"], "ivy");
+  EXPECT_EQ(r["violations"][1]["member"], "olga");
+}
+
+TEST_F(SimulateBothWaysTest, AScopeLimitWarningIsShownWhenTheCountGrows) {
+  Json b = ScopeLimitBundle("warning");
+  b["members"][2]["kind"] = "staff";  // dan: already on two teams (a load warning)
+  b["scopes"].push_back({{"id", "team-c"}, {"type", "team"}, {"parent", "org-1"}});
+  policy_ = testing::MustLoad(b);
+  ASSERT_TRUE(policy_);
+  Json r = Both("olga", {
+      {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "repo-z"}},
+      {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "team-b"}},
+      {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "repo-y"}},
+      {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "team-c"}}});
+  for (size_t k = 0; k < 4; ++k) EXPECT_EQ(r["operations"][k]["effect"], "allow") << k;
+  ASSERT_EQ(r["violations"].size(), 2u);
+  EXPECT_EQ(r["violations"][0]["severity"], "warning");
+  EXPECT_EQ(r["violations"][0]["member"], "mia");
+  EXPECT_EQ(r["violations"][0]["op"], 0);
+  EXPECT_EQ(r["violations"][1]["member"], "dan");  // from two teams to three
+  EXPECT_EQ(r["violations"][1]["op"], 3);
+  EXPECT_EQ(r["summary"]["blocked"], false);
+}
+
 TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
   Json b = testing::TinyBundle();
   b["permissions"].push_back({{"id", "rules.set"}, {"appliesTo", {"org", "team", "repo"}}});
