@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { compareVerdict, jsonDiff } from "../../web/js/logic/compare.js";
+import { readParams, writeParams } from "../../web/js/logic/params.js";
+import { changeSet, example } from "./helpers.mjs";
+
+test("JSON differences as pointers", () => {
+  assert.deepEqual(jsonDiff({ a: 1, b: [1, 2] }, { a: 1, b: [1, 2] }), []);
+  assert.deepEqual(jsonDiff({ a: 1, b: [1, 2], "x/y": 0 }, { a: 2, b: [1], c: true, "x/y": 0 }), [
+    { pointer: "/a", expected: 1, actual: 2 },
+    { pointer: "/b/1", expected: 2 },
+    { pointer: "/c", actual: true },
+  ]);
+  assert.deepEqual(jsonDiff({ "x/y": 1 }, { "x/y": 2 }), [{ pointer: "/x~1y", expected: 1, actual: 2 }]);
+});
+
+test("a backend's verdict: a verification, a simulation, an error list, or something else", async () => {
+  const { engine } = await example("bt-business");
+  const cs = changeSet(engine, "m-olivia", [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.user" }]);
+  const preview = engine.simulate(cs);
+  assert.deepEqual(compareVerdict(engine.verify(cs, preview), preview), { kind: "match" });
+  const tampered = { ...preview, summary: { ...preview.summary, allowed: 0 } };
+  const verdict = compareVerdict(engine.verify(cs, tampered), tampered);
+  assert.equal(verdict.kind, "differences");
+  assert.deepEqual(verdict.differences.map((d) => d.pointer), ["/summary/allowed"]);
+  assert.deepEqual(compareVerdict(preview, preview), { kind: "match" }, "a simulation result is compared here");
+  assert.equal(compareVerdict(tampered, preview).kind, "differences");
+  assert.equal(compareVerdict({ ok: false, errors: [{ code: "stale_revision", pointer: "/baseRevision", message: "stale" }] }, preview).kind, "rejected");
+  assert.equal(compareVerdict({ hello: 1 }, preview).kind, "unknown");
+  assert.equal(compareVerdict("text", preview).kind, "unknown");
+});
+
+test("query parameters in and out", () => {
+  assert.deepEqual(readParams("?example=bt-business&backend=http://x/verify&tab=changes"), {
+    example: "bt-business", bundle: null, backend: "http://x/verify", actor: null, now: null, tab: "changes",
+  });
+  assert.equal(readParams("?tab=nowhere").tab, null);
+  assert.equal(readParams("?bundle=%2Fb.json").bundle, "/b.json");
+  assert.equal(writeParams({ example: "account-hub", actor: "m-lena", tab: "access" }), "?example=account-hub&actor=m-lena&tab=access");
+  assert.equal(writeParams({}), "");
+});

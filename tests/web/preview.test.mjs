@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { describeEvent, describeSimulation, memberDiffHeadline, scopesPhrase } from "../../web/js/logic/preview.js";
+import { changeSet, example, exampleFile } from "./helpers.mjs";
+
+/** An example's change set, on the current revision of its bundle. */
+function rebased(engine, name, file) {
+  return { ...exampleFile(name, `changes/${file}`), baseRevision: engine.revision };
+}
+
+test("a reorganisation: verdicts, access diff per member, notifications", async () => {
+  const { index, engine } = await example("bt-business");
+  const cs = rebased(engine, "bt-business", "super-admin-reorganises.json");
+  const model = describeSimulation(engine.simulate(cs), cs, index);
+  assert.equal(model.blocked, false);
+  assert.equal(model.verdict, "Ready to submit: nothing blocks this change");
+  assert.deepEqual(model.operations.map((o) => o.title), [
+    "Upgrade Raj Patel from Admin (billing) to Super admin on Leeds head office",
+    "Downgrade Alex Morgan from Advanced user to User (billing) on Leeds head office",
+    "Remove Uma Brooks from Leeds head office",
+  ]);
+  const byMember = Object.fromEntries(model.diff.members.map((m) => [m.member, m]));
+  assert.equal(byMember["m-uma"].headline, "Uma Brooks loses 10 permissions on 1 billing account");
+  assert.equal(byMember["m-alex"].headline, "Alex Morgan loses 1 permission on 1 billing account");
+  assert.deepEqual(byMember["m-alex"].roles, ["Advanced user becomes User (billing) on Leeds head office"]);
+  assert.deepEqual(byMember["m-alex"].scopes, [
+    { scope: "acc-1001", name: "Leeds head office", path: "North › Leeds head office", gained: [], lost: ["Tag services and costs"] },
+  ]);
+  assert.equal(byMember["m-raj"].headline, "Raj Patel: roles change, permissions stay the same");
+  assert.deepEqual(model.events.map((e) => e.text), [
+    "Raj Patel, by e-mail: upgraded from Admin (billing) to Super admin on Leeds head office",
+    "Alex Morgan, in the app: downgraded from Advanced user to User (billing) on Leeds head office; names Olivia Hart",
+    "Uma Brooks, in the app: removed from Leeds head office; names Olivia Hart (olivia.hart@hartwell.example.com)",
+  ]);
+});
+
+test("an admin making someone super admin is denied, with the reason", async () => {
+  const { index, engine } = await example("bt-business");
+  const cs = changeSet(engine, "m-raj", [{ op: "change_role", member: "m-chen", scope: "acc-1002", role: "billing.super_admin" }]);
+  const model = describeSimulation(engine.simulate(cs), cs, index);
+  assert.equal(model.blocked, true);
+  assert.equal(model.verdict, "Blocked: an operation is denied");
+  assert.equal(model.operations[0].label, "Denied");
+  assert.deepEqual(model.operations[0].checks[0].reasons, ["Super admin is rank 40, but Raj Patel manages roles only up to rank 30 (Admin (billing))"]);
+  assert.equal(model.diff.headline, "Nobody's access changes");
+});
+
+test("a violation of an error invariant blocks; its message uses names", async () => {
+  const { index, engine } = await example("hosted-voice");
+  const cs = rebased(engine, "hosted-voice", "duplicate-email.json");
+  const model = describeSimulation(engine.simulate(cs), cs, index);
+  assert.equal(model.blocked, true);
+  assert.equal(model.violations.length, 1);
+  assert.equal(model.violations[0].blocking, true);
+  assert.equal(model.violations[0].label, "Blocks the change");
+  assert.match(model.violations[0].text, /is already used by member Lena Vogel/);
+});
+
+test("a conditional change names its approvers and the approval requests sent", async () => {
+  const { index, engine } = await example("account-hub");
+  const cs = rebased(engine, "account-hub", "line-coordinator-needs-approval.json");
+  const model = describeSimulation(engine.simulate(cs), cs, index);
+  assert.equal(model.verdict, "Blocked until approved or verified");
+  assert.equal(model.operations[0].effect, "conditional");
+  assert.deepEqual(model.operations[0].approvals[0].approvers, ["Marcus Chen", "Olivia Reyes"]);
+  assert.ok(model.events.some((e) => e.text.startsWith("Marcus Chen, by e-mail: asked to approve Priya Shah's “Add new users”")), model.events.map((e) => e.text).join("\n"));
+});
+
+test("scope phrases and headlines for gains and losses", async () => {
+  const { index } = await example("account-hub");
+  assert.equal(scopesPhrase(["acc-9001", "acc-9002", "acc-9003"], index), "3 accounts");
+  assert.equal(scopesPhrase(["acc-9001", "ln-0101"], index), "2 scopes");
+  const diff = {
+    member: "m-sam",
+    gained: [{ scope: "acc-9003", permission: "orders.view" }],
+    lost: Array.from({ length: 12 }, (_, i) => ({ scope: ["acc-9001", "acc-9002", "acc-9003"][i % 3], permission: `p${i}` })),
+    roles: { gained: [], lost: [] },
+    totals: { gained: 1, lost: 12, scopes: 3 },
+  };
+  assert.equal(memberDiffHeadline(diff, index), "Sam Patel gains 1 and loses 12 permissions on 3 accounts");
+  assert.equal(memberDiffHeadline({ ...diff, gained: [] }, index), "Sam Patel loses 12 permissions on 3 accounts");
+});
+
+test("events of every kind read as sentences", async () => {
+  const { index } = await example("bt-business");
+  const pin = { event: "verification_sent", to: "m-george", channels: ["post"], op: 0, method: "postal_pin", role: "billing.admin", scope: "acc-1003", expiresAt: "2026-12-29T09:00:00Z" };
+  assert.equal(describeEvent(pin, index), "George Evans, by post: a postal PIN for Admin (billing) on Bristol depot, valid until 29 Dec 2026");
+  const invite = { event: "member_invited", to: "m-jade", channels: ["email", "in_app"], op: 0, role: "billing.user", scope: "acc-1002" };
+  assert.equal(describeEvent(invite, index), "Jade Wilson, by e-mail and in the app: invited as User (billing) on York shop");
+  assert.equal(describeEvent({ event: "brand_new", to: "m-jade", channels: ["sms"], op: 0 }, index), "Jade Wilson, by text message: brand new");
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  count, formatAttributes, formatDate, formatTime, formatValue, humanize, isTimestamp, joinList, lowerFirst,
+  parseAttributeValue, pluralNoun, toTimestamp,
+} from "../../web/js/logic/words.js";
+
+test("plural nouns of scope types and counts", () => {
+  assert.equal(pluralNoun("account"), "accounts");
+  assert.equal(pluralNoun("company"), "companies");
+  assert.equal(pluralNoun("business"), "businesses");
+  assert.equal(pluralNoun("repository"), "repositories");
+  assert.equal(pluralNoun("service ID"), "service IDs");
+  assert.equal(count(1, "permission"), "1 permission");
+  assert.equal(count(12, "permission"), "12 permissions");
+  assert.equal(count(2, "family", "families"), "2 families");
+});
+
+test("lists join with commas and a conjunction", () => {
+  assert.equal(joinList([]), "");
+  assert.equal(joinList(["A"]), "A");
+  assert.equal(joinList(["A", "B"], "or"), "A or B");
+  assert.equal(joinList(["A", "B", "C"]), "A, B and C");
+});
+
+test("ids, labels, times and values in words", () => {
+  assert.equal(humanize("cloud_voice"), "cloud voice");
+  assert.equal(humanize("postal_pin"), "postal PIN");
+  assert.equal(lowerFirst("Billing account"), "billing account");
+  assert.equal(lowerFirst("SIP trunk"), "SIP trunk");
+  assert.equal(lowerFirst("Service ID"), "service ID");
+  assert.equal(lowerFirst("Cloud Voice Express service ID"), "Cloud Voice Express service ID");
+  assert.equal(formatDate("2026-12-29T09:00:00Z"), "29 Dec 2026");
+  assert.equal(formatTime("2026-12-01T09:30:00Z"), "1 Dec 2026, 09:30 UTC");
+  assert.equal(formatValue(true), "yes");
+  assert.equal(formatValue(["a", "b"]), "a or b");
+  assert.equal(formatAttributes({ orderTotal: 12000, chargesAccepted: true }), "orderTotal 12000, chargesAccepted yes");
+});
+
+test("timestamps and typed attribute values", () => {
+  assert.equal(toTimestamp(new Date(Date.UTC(2026, 11, 1, 9, 0, 0, 500))), "2026-12-01T09:00:00Z");
+  assert.ok(isTimestamp("2026-12-01T09:00:00Z"));
+  assert.ok(!isTimestamp("2026-12-01 09:00"));
+  assert.equal(parseAttributeValue("12000"), 12000);
+  assert.equal(parseAttributeValue("true"), true);
+  assert.equal(parseAttributeValue("north"), "north");
+  assert.equal(parseAttributeValue("1.5"), "1.5");
+});

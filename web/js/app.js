@@ -1,0 +1,565 @@
+// @ts-check
+// The app's state and the actions that change it: loading bundles and change
+// sets, the acting member, the change being built, checks and submission. Views
+// read the state and call these actions; nothing here touches the DOM.
+import { indexBundle } from "./logic/bundle-index.js";
+import { appendOperations, buildChangeSet, emptyDraft, moveOperation, readChangeSet, removeOperation, replaceOperations } from "./logic/changeset.js";
+import { compareVerdict } from "./logic/compare.js";
+import { readableErrors } from "./logic/errors.js";
+import { canRedo, canUndo, redo, undo } from "./logic/history.js";
+import { supportsPerform, visibleTo } from "./logic/queries.js";
+import { createStore } from "./logic/store.js";
+import { isTimestamp, toTimestamp } from "./logic/words.js";
+import { loadEngineModule } from "./engine.js";
+
+/**
+ * @typedef {import("./logic/bundle-index.js").BundleIndex} BundleIndex
+ * @typedef {import("./logic/types.js").Bundle} Bundle
+ * @typedef {import("./logic/types.js").Operation} Operation
+ * @typedef {import("./logic/types.js").ChangeSet} ChangeSet
+ * @typedef {import("./logic/types.js").Simulation} Simulation
+ * @typedef {import("./logic/types.js").EngineError} EngineError
+ * @typedef {import("./logic/errors.js").ReadableError} ReadableError
+ * @typedef {import("./logic/members.js").VisibleMember} VisibleMember
+ * @typedef {import("./logic/members.js").MemberFilter} MemberFilter
+ * @typedef {import("./logic/changeset.js").Draft} Draft
+ * @typedef {import("./logic/compare.js").Comparison} Comparison
+ * @typedef {import("./logic/params.js").Params} Params
+ * @typedef {import("../../wasm/rolegate.js").Engine} Engine
+ * @typedef {{ name: string, title: string, changes: string[], requests: string[] }} ExampleInfo
+ * @typedef {{ kind: "example" | "file" | "url", name: string, label: string }} Source
+ * @typedef {"members" | "roles" | "access" | "changes" | "settings"} Tab
+ * @typedef {{ status: "idle" } | { status: "sending", url: string }
+ *   | { status: "done", url: string, answer: unknown, comparison: Comparison, submitted: unknown }
+ *   | { status: "failed", url: string, error: string }} Submission
+ * @typedef {{ kind: "check", request: object, result: any } | { kind: "whoCan", action: string, scope: string, result: any }
+ *   | { kind: "whatCan", member: string, scope: string, result: any }} QueryResult
+ * @typedef {{
+ *   phase: "starting" | "loading" | "ready" | "invalid" | "failed",
+ *   message: string,
+ *   examples: ExampleInfo[],
+ *   source: Source | null,
+ *   bundleText: string,
+ *   bundle: Bundle | null,
+ *   index: BundleIndex | null,
+ *   engine: Engine | null,
+ *   errors: ReadableError[],
+ *   warnings: EngineError[],
+ *   features: { perform: boolean },
+ *   actor: string,
+ *   now: string,
+ *   tab: Tab,
+ *   visible: Map<string, VisibleMember>,
+ *   draft: Draft,
+ *   changeSet: ChangeSet | null,
+ *   simulation: any,
+ *   notice: { text: string, tone: "info" | "warning" | "error" } | null,
+ *   builderKind: string,
+ *   builderPrefill: Record<string, string | string[]> | null,
+ *   builderEpoch: number,
+ *   roleDraft: Record<string, string | string[] | undefined> | null,
+ *   roleEpoch: number,
+ *   memberFilter: MemberFilter,
+ *   membersLayout: "members" | "scopes",
+ *   checks: QueryResult[],
+ *   backendUrl: string,
+ *   submission: Submission,
+ * }} AppState
+ */
+
+/** @returns {AppState} */
+export function initialState() {
+  return {
+    phase: "starting",
+    message: "Starting the engine…",
+    examples: [],
+    source: null,
+    bundleText: "",
+    bundle: null,
+    index: null,
+    engine: null,
+    errors: [],
+    warnings: [],
+    features: { perform: false },
+    actor: "",
+    now: toTimestamp(new Date()),
+    tab: "members",
+    visible: new Map(),
+    draft: emptyDraft(),
+    changeSet: null,
+    simulation: null,
+    notice: null,
+    builderKind: "",
+    builderPrefill: null,
+    builderEpoch: 0,
+    roleDraft: null,
+    roleEpoch: 0,
+    memberFilter: {},
+    membersLayout: "members",
+    checks: [],
+    backendUrl: "",
+    submission: { status: "idle" },
+  };
+}
+
+/**
+ * The member to act as when none is asked for: the first active member holding
+ * the highest rank, else the first member.
+ * @param {BundleIndex} index
+ */
+export function defaultActor(index) {
+  let best = "";
+  let bestRank = -1;
+  for (const m of index.members.values()) {
+    if (m.status !== "active") continue;
+    const rank = Math.max(-1, ...(index.bindingsByMember.get(m.id) ?? []).map((b) => index.roles.get(b.role)?.rank ?? -1));
+    if (rank > bestRank) {
+      best = m.id;
+      bestRank = rank;
+    }
+  }
+  return best || (index.members.keys().next().value ?? "");
+}
+
+/** @param {string} url */
+async function fetchText(url) {
+  const response = await fetch(url, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`.trim());
+  return response.text();
+}
+
+/**
+ * Creates the app: its store and its actions.
+ * @param {{ params: Params, storage?: Storage | null, onUrlChange?: (state: AppState) => void }} options
+ */
+export function createApp({ params, storage = null, onUrlChange }) {
+  const store = createStore(initialState());
+  const savedBackend = storage?.getItem("rolegate.backendUrl") ?? "";
+  store.set({ backendUrl: params.backend ?? savedBackend, tab: params.tab ?? "members" });
+  let firstLoad = true;
+  let loadToken = 0;
+
+  const get = store.get;
+
+  /** Recomputes what depends on the bundle, the actor and the time. */
+  function refreshVisible() {
+    const { engine, index, actor, now } = get();
+    if (!engine || !index) return;
+    store.set({ visible: visibleTo(engine, index, actor, now) });
+  }
+
+  /** Simulates the change being built; the preview reads the result. */
+  function simulate() {
+    const { engine, actor, now, draft } = get();
+    if (!engine) {
+      store.set({ simulation: null, changeSet: null });
+      return;
+    }
+    const changeSet = buildChangeSet({ revision: engine.revision, actor, now, operations: draft.present });
+    const simulation = engine.simulate(changeSet);
+    store.set({ changeSet, simulation, submission: { status: "idle" } });
+  }
+
+  /**
+   * Loads a bundle's text: a ready engine, or the validation errors.
+   * @param {string} text
+   * @param {Source} source
+   * @param {{ now?: string | null }} [options]
+   */
+  async function loadBundleText(text, source, options = {}) {
+    const token = ++loadToken;
+    store.set({ phase: "loading", message: `Loading ${source.label}…`, notice: null });
+    const module = await loadEngineModule();
+    const result = await module.createEngine(text);
+    if (token !== loadToken) {
+      if (result.ok) result.close();
+      return;
+    }
+    const previous = get().engine;
+    if (!result.ok) {
+      previous?.close();
+      store.set({
+        phase: "invalid",
+        source,
+        bundleText: text,
+        bundle: null,
+        index: null,
+        engine: null,
+        errors: readableErrors(result.errors, text),
+        warnings: [],
+        draft: emptyDraft(),
+        simulation: null,
+        changeSet: null,
+        visible: new Map(),
+        checks: [],
+      });
+      return;
+    }
+    const engine = /** @type {Engine} */ (result);
+    previous?.close();
+    const bundle = /** @type {Bundle} */ (JSON.parse(text));
+    const index = indexBundle(bundle);
+    const wanted = firstLoad ? params.actor : get().actor;
+    const actor = wanted && index.members.has(wanted) ? wanted : defaultActor(index);
+    let now = get().now;
+    if (firstLoad && params.now && isTimestamp(params.now)) now = params.now;
+    else if (options.now && isTimestamp(options.now)) now = options.now;
+    firstLoad = false;
+    store.set({
+      phase: "ready",
+      message: "",
+      source,
+      bundleText: text,
+      bundle,
+      index,
+      engine,
+      errors: [],
+      warnings: engine.warnings,
+      features: { perform: supportsPerform(engine, index, now) },
+      actor,
+      now,
+      draft: emptyDraft(),
+      builderKind: "",
+      builderPrefill: null,
+      builderEpoch: get().builderEpoch + 1,
+      roleDraft: null,
+      roleEpoch: get().roleEpoch + 1,
+      memberFilter: {},
+      checks: [],
+    });
+    refreshVisible();
+    simulate();
+    onUrlChange?.(get());
+  }
+
+  /** @param {string} message */
+  function fail(message) {
+    store.set({ phase: "failed", message });
+  }
+
+  /**
+   * The time an example's scenario happens at: its first change set's `now`, else
+   * its first request's.
+   * @param {ExampleInfo} example
+   */
+  async function exampleNow(example) {
+    const files = [...example.changes.map((f) => `changes/${f}`), ...example.requests.map((f) => `requests/${f}`)];
+    for (const file of files.slice(0, 2)) {
+      try {
+        const doc = JSON.parse(await fetchText(`examples/${example.name}/${file}`));
+        if (typeof doc.now === "string") return doc.now;
+      } catch {
+        // No time from this file; try the next.
+      }
+    }
+    return null;
+  }
+
+  const actions = {
+    store,
+    get,
+
+    /** Fetches the list of examples (build-web writes it). */
+    async loadExamples() {
+      try {
+        const list = JSON.parse(await fetchText("examples/index.json"));
+        store.set({ examples: Array.isArray(list) ? list : [] });
+      } catch {
+        store.set({ examples: [] });
+      }
+    },
+
+    /** @param {string} name */
+    async loadExample(name) {
+      const example = get().examples.find((e) => e.name === name);
+      if (!example) {
+        fail(`There is no example called “${name}”.`);
+        return;
+      }
+      try {
+        store.set({ phase: "loading", message: `Loading ${example.title}…` });
+        const [text, now] = await Promise.all([fetchText(`examples/${name}/bundle.json`), exampleNow(example)]);
+        await loadBundleText(text, { kind: "example", name, label: example.title }, { now });
+      } catch (error) {
+        fail(`Could not load the example “${name}”: ${/** @type {Error} */ (error).message}`);
+      }
+    },
+
+    /** @param {string} url */
+    async loadUrl(url) {
+      try {
+        store.set({ phase: "loading", message: `Loading ${url}…` });
+        const text = await fetchText(url);
+        await loadBundleText(text, { kind: "url", name: url, label: url });
+      } catch (error) {
+        fail(`Could not load the bundle at ${url}: ${/** @type {Error} */ (error).message}`);
+      }
+    },
+
+    /**
+     * A file chosen or dropped: a change set goes into the builder, anything
+     * else is read as a bundle.
+     * @param {string} text @param {string} name
+     */
+    async openText(text, name) {
+      let format = null;
+      try {
+        format = JSON.parse(text)?.format ?? null;
+      } catch {
+        // Not JSON: the bundle loader reports the parse error.
+      }
+      if (format === "rolegate-changeset/1" && get().engine) {
+        actions.loadChangeSetText(text, name);
+        return;
+      }
+      await loadBundleText(text, { kind: "file", name, label: name });
+    },
+
+    /** @param {Tab} tab */
+    setTab(tab) {
+      store.set({ tab });
+      onUrlChange?.(get());
+    },
+
+    /** @param {string} actor */
+    setActor(actor) {
+      if (actor === get().actor) return;
+      store.set({ actor, checks: [], roleEpoch: get().roleEpoch + 1, builderEpoch: get().builderEpoch + 1 });
+      refreshVisible();
+      simulate();
+      onUrlChange?.(get());
+    },
+
+    /** @param {string} now */
+    setNow(now) {
+      if (!isTimestamp(now) || now === get().now) return;
+      store.set({ now, checks: [] });
+      refreshVisible();
+      simulate();
+    },
+
+    /**
+     * Appends operations to the change; an operation that makes someone new the
+     * actor (register) switches the acting member.
+     * @param {Operation[]} ops @param {string} [actor]
+     */
+    addOperations(ops, actor) {
+      store.set({ draft: appendOperations(get().draft, ops), notice: null });
+      if (actor && actor !== get().actor) {
+        store.set({ actor });
+        refreshVisible();
+      }
+      simulate();
+    },
+
+    /** @param {number} i */
+    removeOperation(i) {
+      store.set({ draft: removeOperation(get().draft, i) });
+      simulate();
+    },
+
+    /** @param {number} i @param {-1 | 1} by */
+    moveOperation(i, by) {
+      store.set({ draft: moveOperation(get().draft, i, by) });
+      simulate();
+    },
+
+    clearOperations() {
+      if (get().draft.present.length === 0) return;
+      store.set({ draft: replaceOperations(get().draft, []) });
+      simulate();
+    },
+
+    undo() {
+      if (!canUndo(get().draft)) return;
+      store.set({ draft: undo(get().draft) });
+      simulate();
+    },
+
+    redo() {
+      if (!canRedo(get().draft)) return;
+      store.set({ draft: redo(get().draft) });
+      simulate();
+    },
+
+    /**
+     * Loads a change set into the builder: its actor acts, its time is used, and
+     * its operations replace the change being built (undo brings it back).
+     * @param {string} text @param {string} label
+     */
+    loadChangeSetText(text, label) {
+      const { engine, index } = get();
+      if (!engine || !index) return;
+      const read = readChangeSet(text, engine.revision);
+      if (!read.ok) {
+        store.set({ notice: { text: `${label}: ${read.error}`, tone: "error" } });
+        return;
+      }
+      const patch = /** @type {Partial<AppState>} */ ({
+        draft: replaceOperations(get().draft, read.operations),
+        tab: "changes",
+        notice: {
+          text: read.rebasedFrom
+            ? `Loaded ${label}. It was written for revision ${read.rebasedFrom}; it is previewed against this bundle's revision ${engine.revision}.`
+            : `Loaded ${label}.`,
+          tone: read.rebasedFrom ? "warning" : "info",
+        },
+      });
+      if (read.now && isTimestamp(read.now)) patch.now = read.now;
+      patch.actor = read.actor;
+      store.set(patch);
+      refreshVisible();
+      simulate();
+      onUrlChange?.(get());
+    },
+
+    /** @param {string} name an example's change set file */
+    async loadExampleChangeSet(name) {
+      const source = get().source;
+      if (source?.kind !== "example") return;
+      try {
+        const text = await fetchText(`examples/${source.name}/changes/${name}`);
+        actions.loadChangeSetText(text, `changes/${name}`);
+      } catch (error) {
+        store.set({ notice: { text: `Could not load changes/${name}: ${/** @type {Error} */ (error).message}`, tone: "error" } });
+      }
+    },
+
+    /** @param {string} name an example's request file @returns {Promise<object | null>} */
+    async exampleRequest(name) {
+      const source = get().source;
+      if (source?.kind !== "example") return null;
+      try {
+        return JSON.parse(await fetchText(`examples/${source.name}/requests/${name}`));
+      } catch (error) {
+        store.set({ notice: { text: `Could not load requests/${name}: ${/** @type {Error} */ (error).message}`, tone: "error" } });
+        return null;
+      }
+    },
+
+    /**
+     * Opens the builder on a kind, optionally with values filled in.
+     * @param {string} kind @param {Record<string, string | string[]> | null} [prefill]
+     */
+    openBuilder(kind, prefill = null) {
+      store.set({ builderKind: kind, builderPrefill: prefill, builderEpoch: get().builderEpoch + 1, tab: "changes" });
+      onUrlChange?.(get());
+    },
+
+    /** @param {string} kind */
+    setBuilderKind(kind) {
+      store.set({ builderKind: kind, builderPrefill: null, builderEpoch: get().builderEpoch + 1 });
+    },
+
+    /** @param {Record<string, string | string[] | undefined> | null} draft a role editor draft; null closes it */
+    openRoleEditor(draft) {
+      store.set({ roleDraft: draft, roleEpoch: get().roleEpoch + 1, tab: "roles" });
+    },
+
+    /** @param {Record<string, string | string[] | undefined>} draft the editor's values as typed */
+    updateRoleDraft(draft) {
+      if (JSON.stringify(draft) === JSON.stringify(get().roleDraft)) return;
+      store.set({ roleDraft: draft });
+    },
+
+    /** @param {Partial<MemberFilter>} patch */
+    setMemberFilter(patch) {
+      store.set({ memberFilter: { ...get().memberFilter, ...patch } });
+    },
+
+    /** @param {"members" | "scopes"} layout */
+    setMembersLayout(layout) {
+      store.set({ membersLayout: layout });
+    },
+
+    /** @param {{ actor: string, action: string, resource: string, attributes?: Record<string, string | number | boolean> }} request */
+    check(request) {
+      const { engine, now } = get();
+      if (!engine) return;
+      const full = { ...request, now };
+      const result = engine.check(full);
+      store.set({ checks: [{ kind: "check", request: full, result }, ...get().checks.filter((c) => c.kind !== "check")] });
+    },
+
+    /** @param {string} action @param {string} scope */
+    whoCan(action, scope) {
+      const { engine, now } = get();
+      if (!engine) return;
+      const result = engine.whoCan(action, scope, now);
+      store.set({ checks: [...get().checks.filter((c) => c.kind !== "whoCan"), { kind: "whoCan", action, scope, result }] });
+    },
+
+    /** @param {string} member @param {string} scope */
+    whatCan(member, scope) {
+      const { engine, now } = get();
+      if (!engine) return;
+      const result = engine.whatCan(member, scope, now);
+      store.set({ checks: [...get().checks.filter((c) => c.kind !== "whatCan"), { kind: "whatCan", member, scope, result }] });
+    },
+
+    /**
+     * A separate simulation for the role editor's preview (not the change being built).
+     * @param {Operation[]} ops
+     */
+    simulateOperations(ops) {
+      const { engine, actor, now } = get();
+      if (!engine) return null;
+      const changeSet = buildChangeSet({ revision: engine.revision, actor, now, operations: ops });
+      return { changeSet, simulation: /** @type {any} */ (engine.simulate(changeSet)) };
+    },
+
+    /** @param {string} url */
+    setBackendUrl(url) {
+      const trimmed = url.trim();
+      store.set({ backendUrl: trimmed });
+      if (storage) {
+        if (trimmed) storage.setItem("rolegate.backendUrl", trimmed);
+        else storage.removeItem("rolegate.backendUrl");
+      }
+    },
+
+    /** POSTs {changeSet, preview} to the backend and compares its verdict with the preview. */
+    async submit() {
+      const { backendUrl, changeSet, simulation } = get();
+      if (!backendUrl || !changeSet || !simulation?.ok) return;
+      const submitted = { changeSet, preview: simulation };
+      store.set({ submission: { status: "sending", url: backendUrl } });
+      try {
+        const response = await fetch(backendUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(submitted),
+        });
+        const text = await response.text();
+        let answer;
+        try {
+          answer = JSON.parse(text);
+        } catch {
+          throw new Error(`the backend answered ${response.status} with something that is not JSON`);
+        }
+        if (get().changeSet !== changeSet) return; // the change moved on meanwhile
+        store.set({ submission: { status: "done", url: backendUrl, answer, comparison: compareVerdict(answer, simulation), submitted } });
+      } catch (error) {
+        store.set({ submission: { status: "failed", url: backendUrl, error: /** @type {Error} */ (error).message } });
+      }
+    },
+
+    /** The in-page verification of the preview (what a server runs natively). */
+    verifyHere() {
+      const { engine, changeSet, simulation } = get();
+      if (!engine || !changeSet || !simulation?.ok) return null;
+      return engine.verify(changeSet, simulation);
+    },
+
+    /** @param {{ text: string, tone: "info" | "warning" | "error" } | null} notice */
+    setNotice(notice) {
+      store.set({ notice });
+    },
+
+    /** @param {string} message */
+    fail,
+  };
+  return actions;
+}
+
+/** @typedef {ReturnType<typeof createApp>} App */

@@ -1,0 +1,287 @@
+// @ts-check
+// An index of a (valid) policy bundle: lookups by id, the scope tree, and the names
+// people read instead of ids. Pure: built once per loaded bundle.
+import { humanize, lowerFirst } from "./words.js";
+
+/**
+ * @typedef {import("./types.js").Bundle} Bundle
+ * @typedef {import("./types.js").Member} Member
+ * @typedef {import("./types.js").Role} Role
+ * @typedef {import("./types.js").Scope} Scope
+ * @typedef {import("./types.js").Binding} Binding
+ * @typedef {import("./types.js").Permission} Permission
+ * @typedef {{ id: string, kind: "permission" | "self_upgrade" | "claim", name: string,
+ *   rankLimited: boolean, appliesTo: string[] | null }} ActionInfo
+ * @typedef {ReturnType<typeof indexBundle>} BundleIndex
+ */
+
+/**
+ * @template T
+ * @param {T[] | undefined} list
+ * @param {(item: T) => string} key
+ * @returns {Map<string, T>}
+ */
+function byId(list, key) {
+  const map = new Map();
+  for (const item of list ?? []) map.set(key(item), item);
+  return map;
+}
+
+/**
+ * @template K, V
+ * @param {Map<K, V[]>} map @param {K} key @param {V} value
+ */
+function pushTo(map, key, value) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** @param {Binding} b */
+export function bindingId(b) {
+  return b.id ?? `${b.member}/${b.role}@${b.scope}`;
+}
+
+/**
+ * Indexes a bundle.
+ * @param {Bundle} bundle
+ */
+export function indexBundle(bundle) {
+  const members = byId(bundle.members, (m) => m.id);
+  const roles = byId(bundle.roles, (r) => r.id);
+  const scopes = byId(bundle.scopes, (s) => s.id);
+  const scopeTypes = byId(bundle.scopeTypes, (t) => t.id);
+  const permissions = byId(bundle.permissions, (p) => p.id);
+  const approvalRules = byId(bundle.approvalRules, (r) => r.id);
+  const approvalRequests = byId(bundle.approvalRequests, (r) => r.id);
+  const selfUpgrades = bundle.selfUpgrades ?? [];
+  const claims = bundle.claims ?? [];
+  const bindings = bundle.bindings ?? [];
+  const bindingsById = byId(bindings, bindingId);
+  const operations = bundle.operations ?? {};
+
+  /** @type {Map<string, Binding[]>} */
+  const bindingsByMember = new Map();
+  /** @type {Map<string, Binding[]>} */
+  const bindingsByScope = new Map();
+  for (const b of bindings) {
+    pushTo(bindingsByMember, b.member, b);
+    pushTo(bindingsByScope, b.scope, b);
+  }
+
+  // The scope forest, children in bundle order.
+  /** @type {Map<string, string[]>} */
+  const children = new Map();
+  /** @type {string[]} */
+  const roots = [];
+  for (const s of bundle.scopes ?? []) {
+    if (s.parent && scopes.has(s.parent)) pushTo(children, s.parent, s.id);
+    else roots.push(s.id);
+  }
+  /** @type {{ id: string, depth: number }[]} */
+  const tree = [];
+  /** @type {Map<string, number>} */
+  const depth = new Map();
+  /** @param {string} id @param {number} d */
+  const visit = (id, d) => {
+    if (depth.has(id)) return; // a cycle cannot be in a valid bundle; be safe anyway
+    depth.set(id, d);
+    tree.push({ id, depth: d });
+    for (const child of children.get(id) ?? []) visit(child, d + 1);
+  };
+  for (const root of roots) visit(root, 0);
+
+  /** @type {string[]} families in order of first appearance */
+  const families = [];
+  /** @type {Map<string, Role[]>} roles per family, highest rank first */
+  const rolesByFamily = new Map();
+  for (const r of bundle.roles ?? []) {
+    if (!rolesByFamily.has(r.family)) families.push(r.family);
+    pushTo(rolesByFamily, r.family, r);
+  }
+  for (const list of rolesByFamily.values()) list.sort((a, b) => b.rank - a.rank || a.id.localeCompare(b.id));
+
+  // Role labels shared by roles of several families get the family in brackets.
+  /** @type {Map<string, number>} */
+  const labelUses = new Map();
+  for (const r of bundle.roles ?? []) {
+    const label = r.label ?? r.id;
+    labelUses.set(label, (labelUses.get(label) ?? 0) + 1);
+  }
+
+  /** @type {ActionInfo[]} */
+  const actions = [];
+  for (const p of bundle.permissions ?? []) {
+    actions.push({ id: p.id, kind: "permission", name: p.label ?? p.id, rankLimited: p.rankLimited === true, appliesTo: p.appliesTo });
+  }
+  const seenActions = new Set(actions.map((a) => a.id));
+  for (const u of selfUpgrades) {
+    if (seenActions.has(u.action)) continue;
+    seenActions.add(u.action);
+    actions.push({ id: u.action, kind: "self_upgrade", name: `Upgrade yourself (${u.action})`, rankLimited: false, appliesTo: null });
+  }
+  for (const c of claims) {
+    if (seenActions.has(c.action)) continue;
+    seenActions.add(c.action);
+    actions.push({ id: c.action, kind: "claim", name: `Claim a role (${c.action})`, rankLimited: false, appliesTo: null });
+  }
+  const actionsById = byId(actions, (a) => a.id);
+
+  /** @param {string} id */
+  const memberName = (id) => members.get(id)?.name ?? id;
+  /** @param {string} id */
+  const familyName = (id) => humanize(id);
+  /** @param {string} id */
+  const roleName = (id) => {
+    const r = roles.get(id);
+    if (!r) return id;
+    const label = r.label ?? r.id;
+    return (labelUses.get(label) ?? 0) > 1 ? `${label} (${familyName(r.family)})` : label;
+  };
+  /** @param {string} id */
+  const scopeName = (id) => scopes.get(id)?.name ?? id;
+  /**
+   * A scope type's name for sentences: its label in lower case, without a
+   * bracketed aside ("Account (billing account number)" -> "account").
+   * @param {string} id
+   */
+  const scopeTypeName = (id) => lowerFirst((scopeTypes.get(id)?.label ?? humanize(id)).replace(/\s*\(.*\)\s*$/, "") || id);
+  /** @param {string} id */
+  const scopeTypeOf = (id) => scopes.get(id)?.type ?? "";
+  /** @param {string} id */
+  const permissionName = (id) => permissions.get(id)?.label ?? actionsById.get(id)?.name ?? id;
+  /** @param {string} id */
+  const ruleName = (id) => id;
+
+  /** @param {string} id @returns {string[]} parent first, root last */
+  const ancestors = (id) => {
+    /** @type {string[]} */
+    const out = [];
+    let current = scopes.get(id)?.parent;
+    while (current && !out.includes(current)) {
+      out.push(current);
+      current = scopes.get(current)?.parent;
+    }
+    return out;
+  };
+  /** @param {string} id "North › Leeds head office" */
+  const scopePath = (id) => [...ancestors(id).reverse(), id].map(scopeName).join(" › ");
+  /** @param {string} id @returns {Set<string>} the scope and everything below it */
+  const subtree = (id) => {
+    const out = new Set([id]);
+    const stack = [id];
+    while (stack.length) {
+      for (const child of children.get(/** @type {string} */ (stack.pop())) ?? []) {
+        if (!out.has(child)) {
+          out.add(child);
+          stack.push(child);
+        }
+      }
+    }
+    return out;
+  };
+
+  /** @param {string} roleId @returns {string[]} own and inherited permissions, sorted */
+  const effectivePermissions = (roleId) => {
+    const out = new Set();
+    const seen = new Set();
+    const stack = [roleId];
+    while (stack.length) {
+      const r = roles.get(/** @type {string} */ (stack.pop()));
+      if (!r || seen.has(r.id)) continue;
+      seen.add(r.id);
+      for (const p of r.permissions ?? []) out.add(p);
+      stack.push(...(r.inherits ?? []));
+    }
+    return [...out].sort();
+  };
+
+  /** @param {string} scopeId @returns {Role[]} roles that may be bound there */
+  const assignableRoles = (scopeId) => {
+    const type = scopeTypeOf(scopeId);
+    return (bundle.roles ?? []).filter((r) => r.assignableAt.includes(type));
+  };
+
+  /**
+   * The display name of any id the bundle defines: member, scope, role or
+   * permission; the id itself otherwise.
+   * @param {string} id
+   */
+  const nameOf = (id) => {
+    if (members.has(id)) return memberName(id);
+    if (scopes.has(id)) return scopeName(id);
+    if (roles.has(id)) return roleName(id);
+    if (permissions.has(id)) return permissionName(id);
+    return id;
+  };
+
+  /**
+   * The role a member holds of `family` bound on `scopeId` itself, if any.
+   * @param {string} memberId @param {string} scopeId @param {string} [family]
+   * @returns {Role | undefined}
+   */
+  const roleOn = (memberId, scopeId, family) => {
+    for (const b of bindingsByMember.get(memberId) ?? []) {
+      if (b.scope !== scopeId) continue;
+      const r = roles.get(b.role);
+      if (r && (family === undefined || r.family === family)) return r;
+    }
+    return undefined;
+  };
+
+  return {
+    bundle,
+    name: bundle.name ?? "Untitled policy",
+    members,
+    roles,
+    scopes,
+    scopeTypes,
+    permissions,
+    approvalRules,
+    approvalRequests,
+    selfUpgrades,
+    claims,
+    bindings,
+    bindingsById,
+    bindingsByMember,
+    bindingsByScope,
+    operations,
+    children,
+    roots,
+    tree,
+    depth,
+    families,
+    rolesByFamily,
+    actions,
+    actionsById,
+    memberName,
+    familyName,
+    roleName,
+    scopeName,
+    scopeTypeName,
+    scopeTypeOf,
+    permissionName,
+    ruleName,
+    ancestors,
+    scopePath,
+    subtree,
+    effectivePermissions,
+    assignableRoles,
+    nameOf,
+    roleOn,
+  };
+}
+
+/**
+ * Replaces the ids quoted in an engine message (`id`) by their names:
+ * "granted by role `billing.admin` on `acc-1002`" -> "granted by role Admin on York shop".
+ * Permissions are put in quotes; unknown ids lose their backticks.
+ * @param {string} message
+ * @param {BundleIndex} index
+ */
+export function rewriteMessage(message, index) {
+  return message.replace(/`([^`]*)`/g, (_, id) => {
+    if (index.permissions.has(id)) return `“${index.permissionName(id)}”`;
+    return index.nameOf(id);
+  });
+}

@@ -1,0 +1,159 @@
+// @ts-check
+// Questions the views ask the engine, answered from its JSON results. The engine
+// is passed in (the browser's or Node's build of the same module), so these run
+// under node --test as they do in the page.
+import { mergeVisible } from "./members.js";
+
+/**
+ * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
+ * @typedef {import("./members.js").VisibleMember} VisibleMember
+ * @typedef {import("./types.js").Decision} Decision
+ * @typedef {import("../../../wasm/rolegate.js").Engine} EngineLike
+ */
+
+/**
+ * The other members `actor` may see anywhere: visibleMembers asked on every scope
+ * the actor holds a role on (an answer covers the scope, what lies below it and
+ * the holders above it whose roles reach down). Unassigned members (no role yet,
+ * `addedTo` a scope) are in no answer, since `sees` rules admit members by their
+ * roles; those added to a scope within the actor's reach are listed too, with
+ * their name and status only, so that they can be activated.
+ * @param {EngineLike} engine
+ * @param {BundleIndex} index
+ * @param {string} actor
+ * @param {string} now
+ * @returns {Map<string, VisibleMember>}
+ */
+export function visibleTo(engine, index, actor, now) {
+  const scopes = [...new Set((index.bindingsByMember.get(actor) ?? []).map((b) => b.scope))];
+  /** @type {VisibleMember[][]} */
+  const answers = [];
+  for (const scope of scopes) {
+    const answer = /** @type {any} */ (engine.visibleMembers(actor, scope, now));
+    if (answer && answer.ok) answers.push(answer.members);
+  }
+  const visible = mergeVisible(answers);
+  const reach = new Set(scopes.flatMap((s) => [...index.subtree(s)]));
+  for (const m of index.members.values()) {
+    if (m.id === actor || !m.addedTo || m.status === "removed" || visible.has(m.id)) continue;
+    if ((index.bindingsByMember.get(m.id) ?? []).length > 0 || !reach.has(m.addedTo)) continue;
+    visible.set(m.id, { member: m.id, name: m.name, status: m.status, roles: [], addedTo: m.addedTo });
+  }
+  return visible;
+}
+
+/**
+ * Whether the engine knows the `perform` operation (docs/changes.md): a change
+ * set with one is either simulated or rejected as `unknown_operation`.
+ * @param {EngineLike} engine
+ * @param {BundleIndex} index
+ * @param {string} now
+ */
+export function supportsPerform(engine, index, now) {
+  const actor = index.members.keys().next().value;
+  let action = null, scope = null;
+  for (const p of index.permissions.values()) {
+    if (p.rankLimited) continue;
+    const s = index.tree.find((n) => p.appliesTo.includes(index.scopeTypeOf(n.id)));
+    if (s) {
+      action = p.id;
+      scope = s.id;
+      break;
+    }
+  }
+  if (!actor || !action || !scope) return false;
+  const result = engine.simulate({
+    format: "rolegate-changeset/1",
+    baseRevision: engine.revision,
+    actor,
+    now,
+    operations: [{ op: "perform", action, scope }],
+  });
+  if (result.ok) return true;
+  return !result.errors.some((/** @type {{ code: string }} */ e) => e.code === "unknown_operation" || e.code === "unknown_field");
+}
+
+/** Operations on a member the members view offers, in order. */
+export const MEMBER_ACTIONS = [
+  "change_role",
+  "assign_role",
+  "remove_member",
+  "resend_invitation",
+  "activate_member",
+  "edit_member",
+  "reset_password",
+  "block",
+  "unblock",
+  "disable",
+  "enable",
+  "delete_member",
+];
+
+const STATUS_FOR = /** @type {Record<string, string[]>} */ ({
+  resend_invitation: ["invited"],
+  unblock: ["blocked"],
+  enable: ["disabled"],
+  block: ["active", "invited", "pending", "disabled"],
+  disable: ["active", "invited", "pending"],
+  activate_member: ["pending", "invited"],
+  reset_password: ["active", "invited"],
+});
+
+/**
+ * What `actor` may do to `target`, by the bundle's `operations`: for each mapped
+ * member operation whose status rule fits, the effect of its action on the
+ * target's scopes (allowed when some scope allows it; for whole-member operations
+ * such as block, every scope must). Operations the actor may not do are left out.
+ * @param {EngineLike} engine
+ * @param {BundleIndex} index
+ * @param {string} actor
+ * @param {string} target
+ * @param {string} now
+ * @returns {{ kind: string, effect: "allow" | "conditional" }[]}
+ */
+export function memberAbilities(engine, index, actor, target, now) {
+  const member = index.members.get(target);
+  if (!member || member.status === "removed") return [];
+  const held = [...new Set((index.bindingsByMember.get(target) ?? []).map((b) => b.scope))];
+  const scopes = held.length ? held : member.addedTo ? [member.addedTo] : [];
+  /** @type {{ kind: string, effect: "allow" | "conditional" }[]} */
+  const out = [];
+  for (const kind of MEMBER_ACTIONS) {
+    const entry = index.operations[kind];
+    if (!entry) continue;
+    if (STATUS_FOR[kind] && !STATUS_FOR[kind].includes(member.status)) continue;
+    if (!index.permissions.has(entry.action)) continue;
+    if (scopes.length === 0) continue;
+    if (held.length === 0 && (kind === "change_role" || kind === "remove_member")) continue; // no role to change or remove
+    const requests = scopes.map((scope) => ({ actor, action: entry.action, resource: scope, now, attributes: { target } }));
+    const decisions = engine.checkBatch(requests);
+    if (!Array.isArray(decisions)) continue;
+    const effects = decisions.map((d) => (d && d.ok ? d.effect : "deny"));
+    const wholeMember = !["change_role", "assign_role", "remove_member"].includes(kind);
+    const usable = wholeMember ? effects.every((e) => e !== "deny") : effects.some((e) => e !== "deny");
+    if (!usable) continue;
+    out.push({ kind, effect: effects.includes("allow") && !effects.includes("conditional") ? "allow" : "conditional" });
+  }
+  return out;
+}
+
+/**
+ * The attribute names that matter for a check of `action`: `role` and `target`
+ * for a rank-limited permission, `role` for a self-upgrade or claim, and those
+ * the approval rules on the action look at.
+ * @param {BundleIndex} index
+ * @param {string} action
+ * @returns {{ role: boolean, target: boolean, others: string[] }}
+ */
+export function checkAttributes(index, action) {
+  const info = index.actionsById.get(action);
+  const others = new Set();
+  for (const rule of index.approvalRules.values()) {
+    if (rule.actions.includes(action)) for (const c of rule.when ?? []) if (c.attribute !== "role" && c.attribute !== "target") others.add(c.attribute);
+  }
+  return {
+    role: info?.rankLimited === true || info?.kind === "self_upgrade" || info?.kind === "claim",
+    target: info?.rankLimited === true,
+    others: [...others],
+  };
+}

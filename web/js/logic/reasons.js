@@ -1,0 +1,243 @@
+// @ts-check
+// Decisions and their reasons in plain words, with names from the bundle:
+// "granted by Admin on York shop through group North".
+import { rewriteMessage } from "./bundle-index.js";
+import { capitalize, count, formatDate, formatTime, formatValue, humanize, joinList } from "./words.js";
+
+/**
+ * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
+ * @typedef {import("./types.js").Reason} Reason
+ * @typedef {import("./types.js").Decision} Decision
+ * @typedef {import("./types.js").ApprovalRequirement} ApprovalRequirement
+ * @typedef {import("./types.js").VerificationRequirement} VerificationRequirement
+ * @typedef {{ actor?: string, action?: string, resource?: string,
+ *   attributes?: Record<string, unknown> }} ReasonContext
+ */
+
+/** @param {string} action @param {BundleIndex} index */
+function actionWords(action, index) {
+  return `“${index.permissionName(action)}”`;
+}
+
+/**
+ * A rank in words: "rank 30 (Admin)" when one role of the family has it.
+ * @param {number} rank @param {string | undefined} family @param {BundleIndex} index
+ */
+function rankWords(rank, family, index) {
+  const candidates = family
+    ? index.rolesByFamily.get(family) ?? []
+    : [...index.roles.values()];
+  const named = candidates.filter((r) => r.rank === rank);
+  return named.length === 1 ? `rank ${rank} (${index.roleName(named[0].id)})` : `rank ${rank}`;
+}
+
+/** @param {string} method */
+export function methodName(method) {
+  return humanize(method);
+}
+
+/**
+ * One reason of a decision (or of an operation) in words, without a final period.
+ * @param {Reason} reason
+ * @param {BundleIndex} index
+ * @param {ReasonContext} [context]
+ * @returns {string}
+ */
+export function describeReason(reason, index, context = {}) {
+  const actor = context.actor ? index.memberName(context.actor) : "the member";
+  const action = context.action ? actionWords(context.action, index) : "this action";
+  const resource = context.resource ? index.scopeName(context.resource) : "the scope";
+  const r = reason;
+  switch (r.code) {
+    case "granted_by": {
+      const role = index.roleName(r.role);
+      if (r.inheritedFrom && context.resource && r.inheritedFrom !== context.resource) {
+        const from = r.inheritedFrom;
+        return `granted by ${role} on ${resource} through ${index.scopeTypeName(index.scopeTypeOf(from))} ${index.scopeName(from)}`;
+      }
+      return `granted by ${role} on ${index.scopeName(r.scope)}`;
+    }
+    case "member_not_active":
+      return `${index.memberName(r.member ?? context.actor ?? "")} is ${r.status}, and only active members hold permissions`;
+    case "action_not_applicable":
+      return `${action} does not apply to a ${index.scopeTypeName(r.scopeType)}`;
+    case "no_binding":
+      return `${actor} holds no role on ${resource} or above it`;
+    case "binding_expired": {
+      const b = index.bindingsById.get(r.binding);
+      const what = b ? `${index.memberName(b.member)}'s ${index.roleName(b.role)} role on ${index.scopeName(b.scope)}` : `binding ${r.binding}`;
+      return `${what} expired on ${formatTime(r.expiresAt)}`;
+    }
+    case "permission_not_granted": {
+      /** @type {string[]} */
+      const held = r.roles ?? [];
+      if (held.length === 0) return `no role ${actor} holds on ${resource} grants ${action}`;
+      return `none of ${actor}'s roles on ${resource} (${joinList(held.map(index.roleName))}) grants ${action}`;
+    }
+    case "rank_too_low": {
+      const role = index.roles.get(r.role);
+      const family = role?.family;
+      if (r.have < 0) {
+        return `${actor} may not hand out ${family ? index.familyName(family) : "these"} roles at all, and ${index.roleName(r.role)} is ${rankWords(r.need, family, index)}`;
+      }
+      return `${index.roleName(r.role)} is rank ${r.need}, but ${actor} manages roles only up to ${rankWords(r.have, family, index)}`;
+    }
+    case "target_outranks_actor":
+      return `${index.memberName(r.target)} holds a role of rank ${r.need} on ${resource}, above rank ${r.have}, the highest ${actor} may manage`;
+    case "target_not_visible":
+      return `${actor} may not see ${index.memberName(r.target)} on ${resource}`;
+    case "approval_required":
+      return `needs approval under rule ${index.ruleName(r.rule)}`;
+    case "approval_unreachable":
+      return `rule ${index.ruleName(r.rule)} needs ${count(r.need, "approval")}, but only ${count(r.have, "member")} could approve on ${resource}`;
+    case "condition_attribute_missing":
+      return `rule ${index.ruleName(r.rule)} applies because the request gives no ${r.attribute}`;
+    case "condition_type_mismatch":
+      return `rule ${index.ruleName(r.rule)} applies because ${r.attribute} has a type its condition cannot compare`;
+    case "verification_required":
+      return `needs verification by ${methodName(r.method)}, valid for ${count(r.validForDays, "day")}`;
+    case "self_upgrade_allowed": {
+      const wanted = typeof context.attributes?.role === "string" ? ` to ${index.roleName(context.attributes.role)}` : "";
+      return `${actor} may upgrade from ${index.roleName(r.from)}${wanted} under rule ${index.ruleName(r.rule)}`;
+    }
+    case "self_upgrade_blocked": {
+      /** @type {string[]} */
+      const holders = r.holders ?? [];
+      const names = joinList(holders.map(index.memberName));
+      return `rule ${index.ruleName(r.rule)} allows a self-upgrade only while nobody holds a high enough role on ${resource}, and ${names} ${holders.length === 1 ? "does" : "do"}`;
+    }
+    case "not_eligible": {
+      /** @type {string[]} */
+      const from = r.from ?? [];
+      const wanted = typeof context.attributes?.role === "string" ? index.roleName(context.attributes.role) : "that role";
+      if (from.length === 0) return `no rule lets a member upgrade themself to ${wanted}`;
+      return `only a holder of ${joinList(from.map(index.roleName), "or")} may upgrade themself to ${wanted}${r.rule ? ` under rule ${index.ruleName(r.rule)}` : ""}`;
+    }
+    case "not_an_upgrade":
+      return `not an upgrade: the role wanted (rank ${r.need}) is not above the role held (rank ${r.have})`;
+    case "claimable": {
+      const b = index.bindingsById.get(r.binding);
+      const via = b ? `, holding ${index.roleName(b.role)} on ${index.scopeName(b.scope)}` : "";
+      return `${actor} may take it under claim ${r.claim}${via}`;
+    }
+    case "claim_not_available":
+      return `claiming on ${resource} needs ${joinList((r.holder ?? []).map(index.roleName), "or")} on a related scope`;
+    case "operation_not_supported":
+      return rewriteMessage(r.message, index);
+    case "wrong_status":
+      return rewriteMessage(r.message, index);
+    case "invitation_expired":
+    case "verification_expired":
+      return `${r.code === "invitation_expired" ? "the invitation" : "the verification"} expired on ${formatTime(r.expiresAt)}`;
+    case "not_an_approver": {
+      /** @type {string[]} */
+      const eligible = r.eligible ?? [];
+      const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "";
+      return `${rewriteMessage(r.message, index)}${tail}`;
+    }
+    case "precondition_failed":
+      return `this operation needs ${r.attribute} ${opWords(r.op)} ${formatValue(r.value)}, and it is ${formatValue(r.actual)}`;
+    default:
+      return rewriteMessage(r.message ?? r.code, index);
+  }
+}
+
+/** @param {string} op a condition operator */
+export function opWords(op) {
+  return (
+    /** @type {Record<string, string>} */ ({
+      eq: "to be",
+      ne: "not to be",
+      lt: "below",
+      le: "at most",
+      gt: "above",
+      ge: "at least",
+      in: "to be one of",
+    })[op] ?? op
+  );
+}
+
+/**
+ * An approval requirement in words, naming the approvers:
+ * "1 approval from Marcus Chen, Olivia Reyes or Omar Haddad (rule …, expires after 7 days)".
+ * @param {ApprovalRequirement} approval
+ * @param {BundleIndex} index
+ */
+export function describeApproval(approval, index) {
+  const names = approval.approvers.map(index.memberName);
+  const who = names.length === 0 ? "nobody (no eligible approver)" : joinList(names, approval.quorum > 1 ? "and" : "or");
+  const from = approval.quorum > 1 && names.length > approval.quorum ? `any ${approval.quorum} of ${who}` : who;
+  const details = [`rule ${index.ruleName(approval.rule)}`];
+  if (approval.expiresAfterDays) details.push(`expires after ${count(approval.expiresAfterDays, "day")}`);
+  return `${count(approval.quorum, "approval")} from ${from} (${details.join(", ")})`;
+}
+
+/**
+ * @param {VerificationRequirement} verification
+ */
+export function describeVerification(verification) {
+  return `verification by ${methodName(verification.method)}, valid for ${count(verification.validForDays, "day")} (rule ${verification.rule})`;
+}
+
+export const EFFECT_LABELS = /** @type {const} */ ({
+  allow: "Allowed",
+  deny: "Denied",
+  conditional: "Needs approval or verification",
+});
+
+/**
+ * An effect's label, saying what a conditional answer waits for.
+ * @param {"allow" | "deny" | "conditional"} effect
+ * @param {{ approvals: unknown[], verifications: unknown[] }} [requirements]
+ */
+export function effectLabel(effect, requirements) {
+  if (effect !== "conditional" || !requirements) return EFFECT_LABELS[effect];
+  const approvals = requirements.approvals.length > 0;
+  const verifications = requirements.verifications.length > 0;
+  if (approvals && verifications) return "Needs approval and verification";
+  if (approvals) return "Needs approval";
+  if (verifications) return "Needs verification";
+  return EFFECT_LABELS.conditional;
+}
+
+/**
+ * A decision in words: a headline and one line per reason, approvals naming the
+ * approvers, verifications.
+ * @param {Decision} decision
+ * @param {BundleIndex} index
+ * @param {Record<string, unknown>} [attributes] the request's attributes
+ */
+export function describeDecision(decision, index, attributes) {
+  const context = { actor: decision.actor, action: decision.action, resource: decision.resource, attributes };
+  const who = index.memberName(decision.actor);
+  const what = actionWords(decision.action, index);
+  const where = index.scopeName(decision.resource);
+  const details = [];
+  if (attributes && typeof attributes.role === "string") details.push(`role ${index.roleName(attributes.role)}`);
+  if (attributes && typeof attributes.target === "string") details.push(`for ${index.memberName(attributes.target)}`);
+  const detail = details.length ? ` (${details.join(", ")})` : "";
+  let headline;
+  if (decision.effect === "allow") headline = `${who} may ${what} on ${where}${detail}`;
+  else if (decision.effect === "deny") headline = `${who} may not ${what} on ${where}${detail}`;
+  else headline = `${who} may ${what} on ${where}${detail} once the requirements below are met`;
+  return {
+    effect: decision.effect,
+    label: effectLabel(decision.effect, decision.requirements),
+    headline,
+    reasons: decision.reasons.map((r) => capitalize(describeReason(r, index, context))),
+    approvals: decision.requirements.approvals.map((a) => ({
+      text: capitalize(describeApproval(a, index)),
+      approvers: a.approvers.map(index.memberName),
+      rule: a.rule,
+    })),
+    verifications: decision.requirements.verifications.map((v) => capitalize(describeVerification(v))),
+  };
+}
+
+/**
+ * A date for an expiry fact, e.g. in events.
+ * @param {string} timestamp
+ */
+export function expiryWords(timestamp) {
+  return formatDate(timestamp);
+}

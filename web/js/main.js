@@ -1,0 +1,290 @@
+// @ts-check
+// The admin app's entry point: lays out the page, draws each part from the state
+// as it changes, and boots the engine and the first policy.
+import { createApp } from "./app.js";
+import { startEngine } from "./engine.js";
+import { h, mount, Region } from "./lib/dom.js";
+import { readParams, TABS, writeParams } from "./logic/params.js";
+import { count } from "./logic/words.js";
+import { renderAccessForms, renderAccessResults } from "./views/access-view.js";
+import { renderBuilder, renderOperationList } from "./views/changes-view.js";
+import { renderFailed, renderInvalid } from "./views/errors-view.js";
+import { renderHeader } from "./views/header.js";
+import { renderMembersList, renderMembersToolbar } from "./views/members-view.js";
+import { renderPreview } from "./views/preview-view.js";
+import { renderCatalogue, renderRoleEditor, renderRolePreview } from "./views/roles-view.js";
+import { renderSettings } from "./views/settings-view.js";
+import { renderSubmit } from "./views/submit-view.js";
+
+/**
+ * @typedef {import("./app.js").AppState} AppState
+ * @typedef {import("./app.js").Tab} Tab
+ */
+
+const TAB_LABELS = /** @type {Record<Tab, string>} */ ({
+  members: "Members",
+  roles: "Roles",
+  access: "Access checker",
+  changes: "Changes",
+  settings: "Settings",
+});
+
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const params = readParams(location.search);
+const app = createApp({
+  params,
+  storage: storage(),
+  onUrlChange: (state) => {
+    const query = writeParams({
+      example: state.source?.kind === "example" ? state.source.name : null,
+      bundle: state.source?.kind === "url" ? state.source.name : null,
+      actor: state.actor || null,
+      tab: state.tab === "members" ? null : state.tab,
+      backend: params.backend,
+    });
+    history.replaceState(null, "", `${location.pathname}${query}`);
+  },
+});
+
+// The page's frame: drawn once; regions fill it.
+const root = /** @type {HTMLElement} */ (document.getElementById("app"));
+const header = h("header", { class: "topbar" });
+const notice = h("div", { class: "notice-area" });
+const nav = h("nav", { class: "tabs", "aria-label": "Views" });
+/** @type {Record<Tab, HTMLElement>} */
+const panels = /** @type {any} */ ({});
+for (const tab of TABS) {
+  panels[tab] = h("section", { class: `panel panel-${tab}`, id: `panel-${tab}`, role: "tabpanel", "aria-labelledby": `tab-${tab}`, tabindex: "-1", hidden: true });
+}
+const problem = h("div", { class: "problem", hidden: true });
+const main = h("main", { id: "main", tabindex: "-1" }, problem, Object.values(panels));
+const dropOverlay = h("div", { class: "drop-overlay", hidden: true, "aria-hidden": "true" }, h("p", null, "Drop a bundle or a change set file to open it"));
+mount(
+  root,
+  h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+  header,
+  notice,
+  nav,
+  main,
+  dropOverlay,
+);
+
+/** @param {Element} el */
+const box = (el) => {
+  const div = h("div");
+  el.append(div);
+  return div;
+};
+
+// Members
+const membersToolbar = box(panels.members);
+const membersList = box(panels.members);
+// Roles
+const rolesTop = h("div", { class: "editor-grid" });
+panels.roles.append(rolesTop);
+const roleEditor = box(rolesTop);
+const rolePreview = box(rolesTop);
+const catalogue = box(panels.roles);
+// Access
+const accessGrid = h("div", { class: "two-columns" });
+panels.access.append(accessGrid);
+const accessForms = box(accessGrid);
+const accessResults = box(accessGrid);
+// Changes
+const changesGrid = h("div", { class: "two-columns" });
+panels.changes.append(changesGrid);
+const changesLeft = box(changesGrid);
+const changesRight = box(changesGrid);
+const builder = box(changesLeft);
+const opList = box(changesLeft);
+const preview = box(changesRight);
+const submit = box(changesRight);
+// Settings
+const settings = box(panels.settings);
+
+/** @param {AppState} s a policy is shown (also while the next one loads) */
+const ready = (s) => s.index !== null && (s.phase === "ready" || s.phase === "loading");
+
+/** @type {Region<AppState>[]} */
+const globalRegions = [
+  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now], (s) => renderHeader(s, app)),
+  new Region(notice, (s) => [s.notice, s.phase, s.message], renderNotice),
+  new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation], renderTabs),
+  new Region(problem, (s) => [s.phase, s.errors, s.message], (s) => (s.phase === "invalid" ? renderInvalid(s) : s.phase === "failed" ? renderFailed(s) : null)),
+];
+
+/** @type {Record<Tab, Region<AppState>[]>} */
+const tabRegions = {
+  members: [
+    new Region(membersToolbar, (s) => [s.index, s.actor, s.visible, s.membersLayout], (s) => renderMembersToolbar(s, app)),
+    new Region(membersList, (s) => [s.index, s.actor, s.visible, s.memberFilter, s.membersLayout, s.now], (s) => renderMembersList(s, app)),
+  ],
+  roles: [
+    new Region(roleEditor, (s) => [s.index, s.roleEpoch, s.roleDraft === null], (s) => renderRoleEditor(s, app)),
+    new Region(rolePreview, (s) => [s.index, s.roleDraft, s.actor, s.now], (s) => renderRolePreview(s, app)),
+    new Region(catalogue, (s) => [s.index], (s) => renderCatalogue(s, app)),
+  ],
+  access: [
+    new Region(accessForms, (s) => [s.index, s.actor, s.visible, s.source, s.examples], (s) => renderAccessForms(s, app)),
+    new Region(accessResults, (s) => [s.index, s.checks, s.visible], renderAccessResults),
+  ],
+  changes: [
+    new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.features, s.source, s.examples], (s) => renderBuilder(s, app)),
+    new Region(opList, (s) => [s.index, s.draft, s.simulation, s.actor, s.now], (s) => renderOperationList(s, app)),
+    new Region(preview, (s) => [s.index, s.simulation, s.changeSet], renderPreview),
+    new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission], (s) => renderSubmit(s, app)),
+  ],
+  settings: [new Region(settings, (s) => [s.index, s.engine, s.backendUrl, s.warnings, s.features, s.source], (s) => renderSettings(s, app))],
+};
+
+/** @param {AppState} s */
+function renderNotice(s) {
+  if (s.phase === "starting" || s.phase === "loading") {
+    return h("div", { class: "notice info loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), s.message);
+  }
+  if (!s.notice) return h("div", { role: "status", class: "visually-hidden" });
+  return h(
+    "div",
+    { class: `notice ${s.notice.tone}`, role: s.notice.tone === "error" ? "alert" : "status" },
+    h("span", null, s.notice.text),
+    h("button", { type: "button", class: "btn quiet", "aria-label": "Dismiss the message", onClick: () => app.setNotice(null) }, "×"),
+  );
+}
+
+/** @param {AppState} s */
+function renderTabs(s) {
+  if (!ready(s)) return null;
+  const ops = s.draft.present.length;
+  const blocked = s.simulation?.ok && s.simulation.summary.blocked;
+  return h(
+    "div",
+    { role: "tablist", "aria-label": "Views", class: "tablist", onKeydown: onTabKey },
+    TABS.map((tab) =>
+      h(
+        "button",
+        {
+          type: "button",
+          role: "tab",
+          id: `tab-${tab}`,
+          "aria-controls": `panel-${tab}`,
+          "aria-selected": String(s.tab === tab),
+          tabindex: s.tab === tab ? "0" : "-1",
+          class: "tab",
+          onClick: () => app.setTab(tab),
+        },
+        TAB_LABELS[tab],
+        tab === "changes" && ops
+          ? h("span", { class: `count ${blocked ? "deny" : "allow"}`, "aria-label": `, ${count(ops, "operation")}${blocked ? ", blocked" : ""}` }, String(ops))
+          : null,
+      ),
+    ),
+  );
+}
+
+/** @param {KeyboardEvent} e */
+function onTabKey(e) {
+  const i = TABS.indexOf(app.get().tab);
+  let next = -1;
+  if (e.key === "ArrowRight") next = (i + 1) % TABS.length;
+  else if (e.key === "ArrowLeft") next = (i - 1 + TABS.length) % TABS.length;
+  else if (e.key === "Home") next = 0;
+  else if (e.key === "End") next = TABS.length - 1;
+  if (next < 0) return;
+  e.preventDefault();
+  app.setTab(TABS[next]);
+  document.getElementById(`tab-${TABS[next]}`)?.focus();
+}
+
+/** @param {AppState} s */
+function draw(s) {
+  document.body.dataset.phase = s.phase;
+  for (const region of globalRegions) region.update(s);
+  problem.hidden = !(s.phase === "invalid" || s.phase === "failed");
+  for (const tab of TABS) {
+    const shown = ready(s) && s.tab === tab;
+    panels[tab].hidden = !shown;
+    if (shown) for (const region of tabRegions[tab]) region.update(s);
+  }
+  rolesTop.hidden = s.roleDraft === null;
+}
+
+app.store.subscribe(draw);
+draw(app.get());
+
+// Undo and redo from the keyboard, outside text fields.
+document.addEventListener("keydown", (e) => {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+  const target = /** @type {HTMLElement | null} */ (e.target);
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  const key = e.key.toLowerCase();
+  if (key === "z" && !e.shiftKey) {
+    e.preventDefault();
+    app.undo();
+  } else if ((key === "z" && e.shiftKey) || key === "y") {
+    e.preventDefault();
+    app.redo();
+  }
+});
+
+// Drag and drop a bundle or a change set anywhere.
+let dragDepth = 0;
+/** @param {DragEvent} e */
+const hasFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
+document.addEventListener("dragenter", (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth += 1;
+  dropOverlay.hidden = false;
+});
+document.addEventListener("dragover", (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+});
+document.addEventListener("dragleave", (e) => {
+  if (!hasFiles(e)) return;
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) dropOverlay.hidden = true;
+});
+document.addEventListener("drop", async (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth = 0;
+  dropOverlay.hidden = true;
+  const file = e.dataTransfer?.files[0];
+  if (file) await app.openText(await file.text(), file.name);
+});
+
+// Offline once loaded: a service worker keeps the app, the engine and the examples.
+if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+  navigator.serviceWorker.register("sw.js").catch(() => {
+    // Without it the app still works; it just needs the server to reload.
+  });
+}
+
+async function boot() {
+  try {
+    await startEngine();
+  } catch (error) {
+    app.fail(`The engine could not start: ${/** @type {Error} */ (error).message}. Serve the app over http(s), with engine/ beside it (scripts/build-web).`);
+    return;
+  }
+  await app.loadExamples();
+  if (params.bundle) {
+    await app.loadUrl(params.bundle);
+    return;
+  }
+  const examples = app.get().examples;
+  const name = params.example ?? (examples.some((e) => e.name === "bt-business") ? "bt-business" : examples[0]?.name);
+  if (name) await app.loadExample(name);
+  else app.fail("There is no example to open: open a bundle file, drop one onto the page, or use ?bundle=URL.");
+}
+
+boot();

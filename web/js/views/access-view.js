@@ -1,0 +1,266 @@
+// @ts-check
+// The access checker: member × action × scope gives the decision with its reasons
+// in plain words; who-can and what-can.
+import { formValues, h } from "../lib/dom.js";
+import { rewriteMessage } from "../logic/bundle-index.js";
+import { parseAttributes } from "../logic/op-form.js";
+import { checkAttributes } from "../logic/queries.js";
+import { describeDecision, describeReason } from "../logic/reasons.js";
+import { count } from "../logic/words.js";
+import { badge, button, field, lines, select, textarea } from "./controls.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {import("../app.js").App} App
+ * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
+ */
+
+/** @param {AppState} state @param {BundleIndex} index */
+function memberOptions(state, index) {
+  return [state.actor, ...state.visible.keys()]
+    .filter((id, i, all) => all.indexOf(id) === i && index.members.has(id))
+    .map((id) => ({ value: id, label: `${index.memberName(id)}${id === state.actor ? " (you)" : ""}` }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** @param {BundleIndex} index */
+function scopeOptions(index) {
+  return index.tree.map((n) => ({
+    value: n.id,
+    label: `${"\u00a0\u00a0".repeat(n.depth)}${index.scopeName(n.id)} (${index.scopeTypeName(index.scopeTypeOf(n.id))})`,
+  }));
+}
+
+/**
+ * @param {BundleIndex} index
+ * @param {boolean} permissionsOnly
+ * @param {string} id
+ * @param {string} [name]
+ */
+function actionSelect(index, permissionsOnly, id, name = "action") {
+  const groups = [
+    { label: "Permissions", items: index.actions.filter((a) => a.kind === "permission") },
+    { label: "Self-upgrades", items: permissionsOnly ? [] : index.actions.filter((a) => a.kind === "self_upgrade") },
+    { label: "Claims", items: permissionsOnly ? [] : index.actions.filter((a) => a.kind === "claim") },
+  ].filter((g) => g.items.length);
+  return h(
+    "select",
+    { name, id },
+    groups.map((g) => h("optgroup", { label: g.label }, g.items.map((a) => h("option", { value: a.id }, `${a.name} (${a.id})`)))),
+  );
+}
+
+/**
+ * The three forms (drawn once per bundle and actor).
+ * @param {AppState} state @param {App} app
+ */
+export function renderAccessForms(state, app) {
+  const index = state.index;
+  if (!index) return null;
+  const members = memberOptions(state, index);
+  const scopes = scopeOptions(index);
+  const roles = [...index.roles.values()].map((r) => ({ value: r.id, label: `${index.roleName(r.id)} · rank ${r.rank}` }));
+
+  // Can … ?
+  const action = actionSelect(index, false, "check-action");
+  const roleField = field({ label: "With role (handed out or wanted)", control: select({ name: "role", id: "check-role", options: roles, placeholder: "None" }) });
+  const targetField = field({ label: "On member (acted on)", control: select({ name: "target", id: "check-target", options: members, placeholder: "None" }) });
+  const attributesText = textarea({ name: "attributes", id: "check-attributes", rows: 2, placeholder: "orderTotal = 12000" });
+  const attributesField = field({ label: "Other attributes (optional)", control: attributesText, hint: "One a line: name = value. Approval rules may look at them." });
+  const errorLine = h("p", { class: "field-error", role: "alert", hidden: true });
+  const sync = () => {
+    const needs = checkAttributes(index, action.value);
+    roleField.hidden = !needs.role;
+    targetField.hidden = !needs.target;
+    attributesText.placeholder = needs.others.length ? needs.others.map((a) => `${a} = `).join("\n") : "name = value";
+  };
+  action.addEventListener("change", sync);
+  const defaultScope = index.bindingsByMember.get(state.actor)?.[0]?.scope ?? scopes[0]?.value ?? "";
+  /** @type {HTMLFormElement} */
+  const checkForm = h(
+    "form",
+    {
+      class: "card",
+      "aria-labelledby": "check-title",
+      onSubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const values = formValues(checkForm);
+        const parsed = parseAttributes(String(values.attributes ?? ""));
+        if (!parsed.ok) {
+          errorLine.hidden = false;
+          errorLine.textContent = parsed.error;
+          return;
+        }
+        errorLine.hidden = true;
+        /** @type {Record<string, string | number | boolean>} */
+        const attributes = { ...parsed.attributes };
+        if (!roleField.hidden && values.role) attributes.role = String(values.role);
+        if (!targetField.hidden && values.target) attributes.target = String(values.target);
+        app.check({
+          actor: String(values.member),
+          action: String(values.action),
+          resource: String(values.scope),
+          ...(Object.keys(attributes).length ? { attributes } : {}),
+        });
+      },
+    },
+    h("h2", { id: "check-title" }, "Can a member do this?"),
+    h(
+      "div",
+      { class: "grid-2" },
+      field({ label: "Member", control: select({ name: "member", id: "check-member", options: members, value: state.actor }) }),
+      field({ label: "Scope", control: select({ name: "scope", id: "check-scope", options: scopes, value: defaultScope }) }),
+    ),
+    field({ label: "Action", control: action }),
+    h("div", { class: "grid-2" }, roleField, targetField),
+    attributesField,
+    errorLine,
+    h("div", { class: "actions" }, button("Check", () => {}, { kind: "primary", type: "submit", id: "check-submit" })),
+  );
+  sync();
+
+  const source = state.source;
+  const example = source?.kind === "example" ? state.examples.find((e) => e.name === source.name) : undefined;
+  const requestPicker =
+    example && example.requests.length
+      ? h(
+          "div",
+          { class: "card example-requests" },
+          h("h2", { id: "requests-title" }, "Example requests"),
+          h("p", { class: "hint" }, "Each example comes with requests to try. Trying one acts as its member."),
+          h(
+            "div",
+            { class: "inline" },
+            field({ label: "Request", control: select({ id: "request-select", options: example.requests.map((r) => ({ value: r, label: r.replace(/\.json$/, "").replace(/-/g, " ") })) }) }),
+            button(
+              "Try it",
+              async () => {
+                const chosen = /** @type {HTMLSelectElement} */ (document.getElementById("request-select")).value;
+                const request = /** @type {any} */ (await app.exampleRequest(chosen));
+                if (!request) return;
+                app.setActor(request.actor);
+                if (typeof request.now === "string") app.setNow(request.now);
+                app.check({ actor: request.actor, action: request.action, resource: request.resource, ...(request.attributes ? { attributes: request.attributes } : {}) });
+              },
+              { id: "request-try" },
+            ),
+          ),
+        )
+      : null;
+
+  // Who can …?
+  const whoAction = actionSelect(index, true, "who-action");
+  /** @type {HTMLFormElement} */
+  const whoForm = h(
+    "form",
+    {
+      class: "card",
+      "aria-labelledby": "who-title",
+      onSubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const values = formValues(whoForm);
+        app.whoCan(String(values.action), String(values.scope));
+      },
+    },
+    h("h2", { id: "who-title" }, "Who can do this?"),
+    h("div", { class: "grid-2" }, field({ label: "Action", control: whoAction }), field({ label: "Scope", control: select({ name: "scope", id: "who-scope", options: scopes, value: defaultScope }) })),
+    h("div", { class: "actions" }, button("Ask who can", () => {}, { type: "submit", id: "who-submit" })),
+  );
+
+  // What can … do?
+  /** @type {HTMLFormElement} */
+  const whatForm = h(
+    "form",
+    {
+      class: "card",
+      "aria-labelledby": "what-title",
+      onSubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const values = formValues(whatForm);
+        app.whatCan(String(values.member), String(values.scope));
+      },
+    },
+    h("h2", { id: "what-title" }, "What can a member do?"),
+    h(
+      "div",
+      { class: "grid-2" },
+      field({ label: "Member", control: select({ name: "member", id: "what-member", options: members, value: state.actor }) }),
+      field({ label: "Scope", control: select({ name: "scope", id: "what-scope", options: scopes, value: defaultScope }) }),
+    ),
+    h("div", { class: "actions" }, button("Ask what they can do", () => {}, { type: "submit", id: "what-submit" })),
+  );
+
+  return h("div", { class: "access-forms" }, requestPicker, checkForm, whoForm, whatForm);
+}
+
+/**
+ * @param {{ code: string, pointer: string, message: string }[]} errors @param {BundleIndex} index
+ */
+function errorList(errors, index) {
+  return h("ul", { class: "lines" }, errors.map((e) => h("li", null, h("code", { class: "pointer" }, e.pointer || "/"), ` ${rewriteMessage(e.message, index)}`)));
+}
+
+/**
+ * The answers, redrawn when a question is asked.
+ * @param {AppState} state
+ */
+export function renderAccessResults(state) {
+  const index = state.index;
+  if (!index) return null;
+  if (state.checks.length === 0) return h("p", { class: "muted", role: "status" }, "Ask a question above; the answers show here, with their reasons.");
+  return h(
+    "div",
+    { class: "results", role: "status", "aria-live": "polite" },
+    state.checks.map((c) => {
+      if (c.kind === "check") {
+        const request = /** @type {any} */ (c.request);
+        if (!c.result.ok) {
+          return h("section", { class: "card decision deny", "aria-label": "Decision" }, h("h2", null, "The request is not valid"), errorList(c.result.errors, index));
+        }
+        const d = describeDecision(c.result, index, request.attributes);
+        return h(
+          "section",
+          { class: `card decision ${d.effect}`, "aria-label": "Decision", id: "decision" },
+          h("h2", null, badge(d.effect, d.label), " ", h("span", { class: "headline" }, d.headline)),
+          h("h3", null, "Because"),
+          lines(d.reasons, "No reason given.", "reasons"),
+          d.approvals.length ? h("div", { class: "approvals" }, h("h3", null, "Needs approval"), h("ul", { class: "lines" }, d.approvals.map((a) => h("li", { class: "approval" }, a.text)))) : null,
+          d.verifications.length ? h("div", { class: "verifications" }, h("h3", null, "Needs verification"), lines(d.verifications)) : null,
+        );
+      }
+      if (c.kind === "whoCan") {
+        if (!c.result.ok) return h("section", { class: "card" }, h("h2", null, "Who can"), errorList(c.result.errors, index));
+        /** @type {{ member: string, bindings: { role: string, scope: string, inheritedFrom?: string }[] }[]} */
+        const all = c.result.members;
+        const seen = all.filter((m) => m.member === state.actor || state.visible.has(m.member));
+        const hidden = all.length - seen.length;
+        const title = `Who can “${index.permissionName(c.action)}” on ${index.scopeName(c.scope)}`;
+        return h(
+          "section",
+          { class: "card", "aria-label": "Who can", id: "who-result" },
+          h("h2", null, title),
+          c.result.applies === false ? h("p", null, `This action does not apply to a ${index.scopeTypeName(index.scopeTypeOf(c.scope))}.`) : null,
+          lines(
+            seen.map((m) => `${index.memberName(m.member)}${m.member === state.actor ? " (you)" : ""}: ${m.bindings.map((b) => describeReason({ code: "granted_by", message: "", ...b }, index, { resource: c.scope })).join("; ")}`),
+            "Nobody you can see.",
+          ),
+          hidden ? h("p", { class: "muted" }, `${count(hidden, "other member")} also can, but ${hidden === 1 ? "is" : "are"} hidden from you by the visibility rules.`) : null,
+        );
+      }
+      if (!c.result.ok) return h("section", { class: "card" }, h("h2", null, "What can"), errorList(c.result.errors, index));
+      /** @type {{ permission: string, sources: { role: string, scope: string, inheritedFrom?: string }[] }[]} */
+      const permissions = c.result.permissions;
+      return h(
+        "section",
+        { class: "card", "aria-label": "What can", id: "what-result" },
+        h("h2", null, `What ${index.memberName(c.member)} can do on ${index.scopeName(c.scope)}`),
+        c.result.status !== "active" ? h("p", null, `${index.memberName(c.member)} is ${c.result.status}: only active members hold permissions.`) : null,
+        lines(
+          permissions.map((p) => `${index.permissionName(p.permission)}: ${p.sources.map((s) => describeReason({ code: "granted_by", message: "", ...s }, index, { resource: c.scope })).join("; ")}`),
+          "Nothing here.",
+        ),
+      );
+    }),
+  );
+}
+

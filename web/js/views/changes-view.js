@@ -1,0 +1,252 @@
+// @ts-check
+// The change builder: a form per operation kind the policy offers, each adding
+// an operation to the change, and the list of operations with undo and redo.
+import { formValues, h, mount } from "../lib/dom.js";
+import { canRedo, canUndo } from "../logic/history.js";
+import { buildOperation } from "../logic/op-form.js";
+import { availableKinds, describeOperation, fieldsOf } from "../logic/operations.js";
+import { newRoleDraft, roleDraft } from "../logic/roles.js";
+import { effectLabel } from "../logic/reasons.js";
+import { count, formatTime } from "../logic/words.js";
+import { badge, button, field, input, select } from "./controls.js";
+import { renderField } from "./op-fields.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {import("../app.js").App} App
+ * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
+ * @typedef {import("../logic/op-form.js").FormContext} FormContext
+ */
+
+// The builder's values survive redraws (a new operation elsewhere, undo) until
+// an operation is added or another kind is chosen.
+/** @type {import("./op-fields.js").FormState} */
+const draftForm = { values: {}, errors: {}, redraw: () => {} };
+let epoch = -1;
+
+/**
+ * Self-upgrades asked for in this change and not yet completed: the PIN step.
+ * @param {AppState} state @param {App} app
+ */
+function pinSteps(state, app) {
+  const index = /** @type {BundleIndex} */ (state.index);
+  /** @type {{ role: string, scope: string }[]} */
+  const pending = [];
+  for (const op of state.draft.present) {
+    if (op.op === "request_self_upgrade" || op.op === "resend_verification") {
+      if (!pending.some((p) => p.role === op.role && p.scope === op.scope)) pending.push({ role: op.role, scope: op.scope });
+    }
+    if (op.op === "complete_self_upgrade") {
+      const i = pending.findIndex((p) => p.role === op.role && p.scope === op.scope);
+      if (i >= 0) pending.splice(i, 1);
+    }
+  }
+  return pending.map((p, i) => {
+    const pinId = `pin-step-${i}`;
+    const error = h("p", { class: "field-error", role: "alert", hidden: true });
+    return h(
+      "div",
+      { class: "pin-step" },
+      h("h3", null, `Step 2: complete the upgrade to ${index.roleName(p.role)} on ${index.scopeName(p.scope)}`),
+      h("p", { class: "hint" }, "Enter the PIN sent to you. The server checks it; the preview cannot."),
+      h(
+        "div",
+        { class: "inline" },
+        field({ label: "PIN", control: input({ id: pinId, inputmode: "numeric", autocomplete: "one-time-code" }) }),
+        button(
+          "Complete the upgrade",
+          () => {
+            const pin = /** @type {HTMLInputElement} */ (document.getElementById(pinId)).value.trim();
+            if (!/^\d{4,8}$/.test(pin)) {
+              error.hidden = false;
+              error.textContent = "Enter the PIN you received: 4 to 8 digits.";
+              return;
+            }
+            app.addOperations([{ op: "complete_self_upgrade", role: p.role, scope: p.scope }]);
+          },
+          { kind: "primary", id: `pin-complete-${i}` },
+        ),
+        button("Send a new PIN", () => app.addOperations([{ op: "resend_verification", role: p.role, scope: p.scope }]), { id: `pin-resend-${i}` }),
+      ),
+      error,
+    );
+  });
+}
+
+/**
+ * The builder: kind, form, and the example change sets to start from.
+ * @param {AppState} state @param {App} app
+ */
+export function renderBuilder(state, app) {
+  const index = state.index;
+  if (index === null) return null;
+  const idx = index;
+  const kinds = availableKinds(index.operations, state.features);
+  const kind = kinds.some((k) => k.kind === state.builderKind) ? state.builderKind : kinds[0]?.kind ?? "";
+  if (epoch !== state.builderEpoch) {
+    epoch = state.builderEpoch;
+    draftForm.values = state.builderPrefill ? { ...state.builderPrefill } : {};
+    draftForm.errors = {};
+  }
+  /** @type {{ id: string, requester: string, action: string, scope: string }[]} */
+  const requested = [];
+  for (const e of state.simulation?.ok ? state.simulation.events : []) {
+    if (e.event === "approval_requested" && !requested.some((r) => r.id === e.request)) {
+      requested.push({ id: String(e.request), requester: String(e.requester), action: String(e.action), scope: String(e.scope) });
+    }
+  }
+  /** @type {FormContext} */
+  const ctx = { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: state.draft.present, requested };
+  const info = kinds.find((k) => k.kind === kind);
+
+  const body = h("div", { class: "op-fields" });
+  /** @type {HTMLFormElement} */
+  const form = h("form", {
+    id: "op-form",
+    novalidate: true,
+    // Keep what is typed, so that a redraw (undo, a new preview) does not lose it.
+    onInput: () => {
+      draftForm.values = formValues(form);
+    },
+    "aria-label": info ? info.label : "Operation",
+    onSubmit: (/** @type {Event} */ e) => {
+      e.preventDefault();
+      draftForm.values = formValues(form);
+      const built = buildOperation(kind, draftForm.values, ctx);
+      if (!built.ok) {
+        draftForm.errors = built.errors;
+        redraw(false);
+        const first = form.querySelector("[aria-invalid=true]");
+        if (first instanceof HTMLElement) first.focus();
+        return;
+      }
+      draftForm.values = {};
+      draftForm.errors = {};
+      app.addOperations([built.op], built.actor);
+    },
+  });
+  /** @param {boolean} [read] read the form's values first */
+  function redraw(read = true) {
+    if (read) draftForm.values = formValues(form);
+    const active = document.activeElement;
+    const focusId = active && form.contains(active) ? active.id : "";
+    mount(body, drawFields());
+    if (focusId) document.getElementById(focusId)?.focus();
+  }
+  function drawFields() {
+    if (kind === "define_role") {
+      return [
+        h("p", null, "Custom roles are made in the role editor: name, description, permissions, and which of them need approval. Its preview shows who would gain or lose what."),
+        button("Open the role editor", () => app.openRoleEditor(newRoleDraft(idx)), { kind: "primary", id: "open-role-editor" }),
+      ];
+    }
+    if (kind === "edit_role") {
+      const customs = [...idx.roles.values()].filter((r) => r.custom);
+      return [
+        field({ label: "Custom role", control: select({ id: "op-editRole", options: customs.map((r) => ({ value: r.id, label: idx.roleName(r.id) })), placeholder: customs.length ? "Choose…" : "No custom role yet" }) }),
+        button(
+          "Open the role editor",
+          () => {
+            const id = /** @type {HTMLSelectElement} */ (document.getElementById("op-editRole")).value;
+            if (id) app.openRoleEditor(roleDraft(idx, id));
+          },
+          { kind: "primary", id: "open-role-editor" },
+        ),
+      ];
+    }
+    draftForm.redraw = redraw;
+    const fields = fieldsOf(kind).map((f) => renderField(kind, f.name, f.optional, ctx, draftForm));
+    return [
+      ...fields,
+      h("div", { class: "actions" }, button(kind === "request_self_upgrade" ? "Step 1: ask for the upgrade" : "Add to the change", () => {}, { kind: "primary", type: "submit", id: "op-submit" })),
+      kind === "request_self_upgrade" || kind === "complete_self_upgrade" || kind === "resend_verification" ? pinSteps(state, app) : null,
+    ];
+  }
+  mount(body, drawFields());
+  form.append(body);
+
+  /** @type {Map<string, typeof kinds>} */
+  const groups = new Map();
+  for (const k of kinds) groups.set(k.group, [...(groups.get(k.group) ?? []), k]);
+  const kindSelect = h(
+    "select",
+    { id: "op-kind", onChange: (/** @type {Event} */ e) => app.setBuilderKind(/** @type {HTMLSelectElement} */ (e.target).value) },
+    [...groups].map(([group, list]) => h("optgroup", { label: group }, list.map((k) => h("option", { value: k.kind, selected: k.kind === kind }, k.label)))),
+  );
+
+  const source = state.source;
+  const example = source?.kind === "example" ? state.examples.find((e) => e.name === source.name) : undefined;
+  return h(
+    "div",
+    { class: "builder" },
+    example && example.changes.length
+      ? h(
+          "section",
+          { class: "card", "aria-labelledby": "examples-changes-title" },
+          h("h2", { id: "examples-changes-title" }, "Start from an example change set"),
+          h(
+            "div",
+            { class: "inline" },
+            field({ label: "Change set", control: select({ id: "changeset-select", options: example.changes.map((c) => ({ value: c, label: c.replace(/\.json$/, "").replace(/-/g, " ") })) }) }),
+            button("Load", () => app.loadExampleChangeSet(/** @type {HTMLSelectElement} */ (document.getElementById("changeset-select")).value), { id: "changeset-load" }),
+          ),
+          h("p", { class: "hint" }, "Loading one replaces the change being built (undo brings it back) and acts as its member. You can also open or drop a change set file."),
+        )
+      : null,
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "builder-title" },
+      h("h2", { id: "builder-title" }, "Add an operation"),
+      h("p", { class: "hint" }, `You act as ${index.memberName(state.actor)}. This policy offers ${count(kinds.length, "kind")} of operation.`),
+      field({ label: "Operation", control: kindSelect, hint: info?.help }),
+      form,
+    ),
+  );
+}
+
+/**
+ * The operations of the change, with their verdicts and undo / redo.
+ * @param {AppState} state @param {App} app
+ */
+export function renderOperationList(state, app) {
+  const index = state.index;
+  if (!index) return null;
+  const ops = state.draft.present;
+  const results = state.simulation?.ok ? state.simulation.operations : [];
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "change-title" },
+    h("h2", { id: "change-title" }, `The change: ${count(ops.length, "operation")}`),
+    h("p", { class: "hint" }, `By ${index.memberName(state.actor)}, as of ${formatTime(state.now)}.`),
+    h(
+      "div",
+      { class: "toolbar compact", role: "toolbar", "aria-label": "Change history" },
+      button("Undo", () => app.undo(), { disabled: !canUndo(state.draft), id: "undo", title: "Undo (Ctrl+Z)" }),
+      button("Redo", () => app.redo(), { disabled: !canRedo(state.draft), id: "redo", title: "Redo (Ctrl+Shift+Z)" }),
+      button("Clear", () => app.clearOperations(), { disabled: ops.length === 0, kind: "quiet", id: "clear" }),
+    ),
+    ops.length === 0
+      ? h("p", { class: "muted" }, "No operation yet.")
+      : h(
+          "ol",
+          { class: "op-list" },
+          ops.map((op, i) => {
+            const result = results.find((/** @type {{ index: number }} */ r) => r.index === i);
+            const text = describeOperation(op, index, state.actor, ops);
+            return h(
+              "li",
+              { "data-op": String(i) },
+              result ? badge(result.effect, effectLabel(result.effect, result.requirements)) : null,
+              h("span", { class: "op-title" }, text),
+              h(
+                "span",
+                { class: "op-buttons" },
+                button("↑", () => app.moveOperation(i, -1), { kind: "quiet", label: `Move operation ${i + 1} up`, disabled: i === 0 }),
+                button("↓", () => app.moveOperation(i, 1), { kind: "quiet", label: `Move operation ${i + 1} down`, disabled: i === ops.length - 1 }),
+                button("Remove", () => app.removeOperation(i), { kind: "quiet", label: `Remove operation ${i + 1}: ${text}` }),
+              ),
+            );
+          }),
+        ),
+  );
+}

@@ -1,0 +1,182 @@
+// @ts-check
+// Form controls and small pieces shared by the views. Every control gets a
+// visible label (or an aria-label) tied to it.
+import { h, uid } from "../lib/dom.js";
+
+/**
+ * @typedef {import("../lib/dom.js").Child} Child
+ * @typedef {{ value: string, label: string }} Option
+ */
+
+/**
+ * A labelled field: the label, the control, a hint and an error line.
+ * @param {{ label: string, control: HTMLElement, hint?: string, error?: string, id?: string }} props
+ */
+export function field({ label, control, hint, error }) {
+  const id = control.id || uid("field");
+  control.id = id;
+  const described = [];
+  /** @type {HTMLElement | null} */
+  let hintEl = null;
+  if (hint) {
+    hintEl = h("p", { class: "hint", id: `${id}-hint` }, hint);
+    described.push(hintEl.id);
+  }
+  /** @type {HTMLElement | null} */
+  let errorEl = null;
+  if (error) {
+    errorEl = h("p", { class: "field-error", id: `${id}-error`, role: "alert" }, error);
+    described.push(errorEl.id);
+    control.setAttribute("aria-invalid", "true");
+  }
+  if (described.length) control.setAttribute("aria-describedby", described.join(" "));
+  return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl, errorEl);
+}
+
+/**
+ * A select of options; `placeholder` adds a first, empty choice.
+ * @param {{ name?: string, options: Option[], value?: string, placeholder?: string, id?: string,
+ *   label?: string, onChange?: (value: string) => void, required?: boolean }} props
+ */
+export function select({ name, options, value = "", placeholder, id, label, onChange, required }) {
+  const el = h(
+    "select",
+    {
+      name,
+      id: id ?? uid("select"),
+      "aria-label": label,
+      required,
+      onChange: onChange ? (/** @type {Event} */ e) => onChange(/** @type {HTMLSelectElement} */ (e.target).value) : undefined,
+    },
+    placeholder !== undefined ? h("option", { value: "" }, placeholder) : null,
+    options.map((o) => h("option", { value: o.value, selected: o.value === value }, o.label)),
+  );
+  if (value && options.some((o) => o.value === value)) el.value = value;
+  return el;
+}
+
+/**
+ * A group of checkboxes with a legend; values come back as a list (data-many).
+ * @param {{ name: string, legend: string, options: Option[], values?: string[], error?: string,
+ *   columns?: boolean, onChange?: () => void }} props
+ */
+export function checkboxes({ name, legend, options, values = [], error, columns, onChange }) {
+  const chosen = new Set(values);
+  const errorId = error ? uid("error") : undefined;
+  return h(
+    "fieldset",
+    { class: `checks${columns ? " columns" : ""}`, "aria-describedby": errorId, "aria-invalid": error ? "true" : undefined },
+    h("legend", null, legend),
+    options.length === 0 ? h("p", { class: "hint" }, "Nothing to choose here.") : null,
+    options.map((o) => {
+      const id = uid(name);
+      return h(
+        "div",
+        { class: "check" },
+        h("input", { type: "checkbox", id, name, value: o.value, checked: chosen.has(o.value), "data-many": true, onChange }),
+        h("label", { for: id }, o.label),
+      );
+    }),
+    error ? h("p", { class: "field-error", id: errorId, role: "alert" }, error) : null,
+  );
+}
+
+/**
+ * A text input.
+ * @param {{ name?: string, value?: string, type?: string, placeholder?: string, id?: string,
+ *   label?: string, onInput?: (value: string) => void, autocomplete?: string, inputmode?: string }} props
+ */
+export function input({ name, value = "", type = "text", placeholder, id, label, onInput, autocomplete, inputmode }) {
+  return h("input", {
+    name,
+    type,
+    value,
+    placeholder,
+    id: id ?? uid("input"),
+    "aria-label": label,
+    autocomplete: autocomplete ?? "off",
+    inputmode,
+    onInput: onInput ? (/** @type {Event} */ e) => onInput(/** @type {HTMLInputElement} */ (e.target).value) : undefined,
+  });
+}
+
+/**
+ * A textarea.
+ * @param {{ name?: string, value?: string, rows?: number, placeholder?: string, id?: string, label?: string,
+ *   onInput?: (value: string) => void }} props
+ */
+export function textarea({ name, value = "", rows = 3, placeholder, id, label, onInput }) {
+  return h("textarea", {
+    name,
+    rows,
+    placeholder,
+    id: id ?? uid("text"),
+    "aria-label": label,
+    value,
+    onInput: onInput ? (/** @type {Event} */ e) => onInput(/** @type {HTMLTextAreaElement} */ (e.target).value) : undefined,
+  });
+}
+
+/**
+ * A button.
+ * @param {string | Child} text
+ * @param {() => void} onClick
+ * @param {{ kind?: "primary" | "secondary" | "quiet" | "danger", label?: string, disabled?: boolean,
+ *   type?: "button" | "submit", title?: string, id?: string, pressed?: boolean }} [props]
+ */
+export function button(text, onClick, props = {}) {
+  return h(
+    "button",
+    {
+      type: props.type ?? "button",
+      class: `btn ${props.kind ?? "secondary"}`,
+      "aria-label": props.label,
+      title: props.title,
+      disabled: props.disabled,
+      id: props.id,
+      "aria-pressed": props.pressed === undefined ? undefined : String(props.pressed),
+      onClick: props.type === "submit" ? undefined : onClick,
+    },
+    text,
+  );
+}
+
+const EFFECT_CLASS = /** @type {Record<string, string>} */ ({ allow: "allow", deny: "deny", conditional: "conditional" });
+
+/**
+ * A verdict badge.
+ * @param {string} effect allow, deny or conditional
+ * @param {string} text
+ */
+export function badge(effect, text) {
+  return h("span", { class: `badge ${EFFECT_CLASS[effect] ?? "neutral"}` }, text);
+}
+
+/**
+ * A status pill for a member.
+ * @param {string} status
+ */
+export function statusPill(status) {
+  return h("span", { class: `status status-${status}` }, status);
+}
+
+/**
+ * A section with a heading.
+ * @param {string} title
+ * @param {...Child} children
+ */
+export function section(title, ...children) {
+  const id = uid("section");
+  return h("section", { class: "card", "aria-labelledby": id }, h("h2", { id }, title), ...children);
+}
+
+/**
+ * A list of plain-word lines, or a line saying there is none.
+ * @param {string[]} lines
+ * @param {string} [empty]
+ * @param {string} [extraClass]
+ */
+export function lines(lines, empty, extraClass) {
+  if (lines.length === 0) return empty ? h("p", { class: "muted" }, empty) : null;
+  return h("ul", { class: extraClass ? `lines ${extraClass}` : "lines" }, lines.map((l) => h("li", null, l)));
+}

@@ -1,0 +1,121 @@
+// @ts-check
+// The top bar: which policy is loaded (examples, a file), who you act as, and the
+// time the answers are for.
+import { h } from "../lib/dom.js";
+import { isTimestamp } from "../logic/words.js";
+import { select } from "./controls.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {import("../app.js").App} App
+ */
+
+/**
+ * @param {AppState} state
+ * @param {App} app
+ */
+export function renderHeader(state, app) {
+  const { index, examples, source } = state;
+  const exampleOptions = examples.map((e) => ({ value: e.name, label: e.title }));
+  const loading = state.phase === "starting" || state.phase === "loading";
+
+  const actorOptions = index
+    ? [...index.members.values()]
+        .map((m) => {
+          const held = index.bindingsByMember.get(m.id) ?? [];
+          const top = [...held].sort((a, b) => (index.roles.get(b.role)?.rank ?? 0) - (index.roles.get(a.role)?.rank ?? 0))[0];
+          const role = top ? ` — ${index.roleName(top.role)} on ${index.scopeName(top.scope)}${held.length > 1 ? ` +${held.length - 1}` : ""}` : " — no role";
+          const status = m.status === "active" ? "" : ` (${m.status})`;
+          return { value: m.id, label: `${m.name ?? m.id}${status}${role}` };
+        })
+        .sort((a, b) => a.label.localeCompare(b.label))
+    : [];
+  if (index && state.actor && !index.members.has(state.actor)) {
+    actorOptions.unshift({ value: state.actor, label: `${state.actor} (new: registering)` });
+  }
+
+  return h(
+    "div",
+    { class: "topbar-inner" },
+    h(
+      "div",
+      { class: "brand" },
+      h("h1", null, "rolegate ", h("span", { class: "brand-sub" }, "admin")),
+      h(
+        "p",
+        { class: "policy-name", title: index ? `revision ${state.engine?.revision ?? ""}` : undefined },
+        index ? index.name : state.phase === "invalid" ? `${source?.label ?? "Bundle"}: not valid` : loading ? state.message : "No policy loaded",
+      ),
+    ),
+    h(
+      "div",
+      { class: "topbar-controls" },
+      h(
+        "div",
+        { class: "control" },
+        h("label", { for: "example-select" }, "Example"),
+        select({
+          id: "example-select",
+          options: exampleOptions,
+          value: source?.kind === "example" ? source.name : "",
+          placeholder: source && source.kind !== "example" ? `(${source.label})` : "Choose an example…",
+          onChange: (name) => name && app.loadExample(name),
+        }),
+      ),
+      h(
+        "div",
+        { class: "control file-control" },
+        h("input", {
+          type: "file",
+          id: "file-input",
+          class: "visually-hidden",
+          accept: ".json,application/json",
+          onChange: async (/** @type {Event} */ e) => {
+            const input = /** @type {HTMLInputElement} */ (e.target);
+            const file = input.files?.[0];
+            if (!file) return;
+            const text = await file.text();
+            input.value = "";
+            await app.openText(text, file.name);
+          },
+        }),
+        h("label", { for: "file-input", class: "btn secondary file-button" }, "Open file…"),
+      ),
+      h(
+        "div",
+        { class: "control" },
+        h("label", { for: "actor-select" }, "Acting as"),
+        select({
+          id: "actor-select",
+          options: actorOptions,
+          value: state.actor,
+          onChange: (id) => app.setActor(id),
+        }),
+      ),
+      h(
+        "div",
+        { class: "control" },
+        h("label", { for: "now-input" }, "Time (UTC)"),
+        h("input", {
+          type: "text",
+          id: "now-input",
+          value: state.now,
+          spellcheck: "false",
+          autocomplete: "off",
+          pattern: "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z",
+          title: "The time the answers are for, as 2026-12-01T09:00:00Z",
+          onChange: (/** @type {Event} */ e) => {
+            const input = /** @type {HTMLInputElement} */ (e.target);
+            const value = input.value.trim();
+            if (isTimestamp(value)) {
+              input.removeAttribute("aria-invalid");
+              app.setNow(value);
+            } else {
+              input.setAttribute("aria-invalid", "true");
+            }
+          },
+        }),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,169 @@
+// @ts-check
+// The live preview of the change being built: the verdict, each operation with
+// its reasons and required approvals (naming the approvers), the access diff per
+// member (expandable), invariant violations and the notifications to be sent.
+import { h } from "../lib/dom.js";
+import { rewriteMessage } from "../logic/bundle-index.js";
+import { describeSimulation } from "../logic/preview.js";
+import { describePointer } from "../logic/errors.js";
+import { count } from "../logic/words.js";
+import { badge, lines } from "./controls.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {ReturnType<typeof describeSimulation>} PreviewModel
+ */
+
+/**
+ * The body of a preview (shared by the change preview and the role editor).
+ * @param {PreviewModel} model
+ * @param {string} idPrefix for unique heading ids
+ */
+export function renderPreviewBody(model, idPrefix) {
+  const effectOf = model.blocked ? (model.operations.some((o) => o.effect === "deny") || model.violations.some((v) => v.blocking) ? "deny" : "conditional") : "allow";
+  return h(
+    "div",
+    { class: "preview-body" },
+    h(
+      "div",
+      { class: `verdict ${model.operations.length ? effectOf : "neutral"}` },
+      h("strong", null, model.verdict),
+      model.counts ? h("span", null, ` (${model.counts})`) : null,
+    ),
+    model.operations.length
+      ? h(
+          "div",
+          { class: "preview-block" },
+          h("h3", { id: `${idPrefix}-ops` }, "Operations"),
+          h(
+            "ol",
+            { class: "op-results", "aria-labelledby": `${idPrefix}-ops` },
+            model.operations.map((o) =>
+              h(
+                "li",
+                { class: `op-result ${o.effect}`, "data-op": String(o.index) },
+                h("div", { class: "op-head" }, badge(o.effect, o.label), " ", h("span", { class: "op-title" }, o.title)),
+                lines(o.reasons),
+                o.approvals.length
+                  ? h(
+                      "div",
+                      { class: "approvals" },
+                      h("strong", null, "Needs approval: "),
+                      h("ul", { class: "lines" }, o.approvals.map((a) => h("li", { class: "approval" }, a.text))),
+                    )
+                  : null,
+                o.verifications.length
+                  ? h("div", { class: "verifications" }, h("strong", null, "Needs: "), h("ul", { class: "lines" }, o.verifications.map((v) => h("li", null, v))))
+                  : null,
+                o.checks.length
+                  ? h(
+                      "details",
+                      { class: "checks-detail", open: o.effect !== "allow" },
+                      h("summary", null, o.effect === "allow" ? "Why it is allowed" : "Why"),
+                      h(
+                        "ul",
+                        { class: "lines" },
+                        o.checks.map((c) => h("li", null, h("span", { class: "check-text" }, c.text), lines(c.reasons))),
+                      ),
+                    )
+                  : null,
+              ),
+            ),
+          ),
+        )
+      : null,
+    h(
+      "div",
+      { class: "preview-block" },
+      h("h3", { id: `${idPrefix}-diff` }, "Who gains or loses access"),
+      h("p", { class: "diff-headline" }, model.diff.headline),
+      model.diff.members.length
+        ? h(
+            "ul",
+            { class: "diff-members", "aria-labelledby": `${idPrefix}-diff` },
+            model.diff.members.map((m) =>
+              h(
+                "li",
+                { "data-member": m.member },
+                h(
+                  "details",
+                  null,
+                  h("summary", null, h("span", { class: "diff-line" }, m.headline), m.gained ? h("span", { class: "gain" }, ` +${m.gained}`) : null, m.lost ? h("span", { class: "loss" }, ` −${m.lost}`) : null),
+                  lines(m.roles),
+                  m.scopes.map((s) =>
+                    h(
+                      "div",
+                      { class: "diff-scope" },
+                      h("div", { class: "scope-name", title: s.path }, `On ${s.name}`),
+                      s.gained.length ? h("p", { class: "gain" }, `Gains: ${s.gained.join(", ")}`) : null,
+                      s.lost.length ? h("p", { class: "loss" }, `Loses: ${s.lost.join(", ")}`) : null,
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+    ),
+    h(
+      "div",
+      { class: "preview-block" },
+      h("h3", null, "Rules this change breaks"),
+      model.violations.length
+        ? h(
+            "ul",
+            { class: "violations" },
+            model.violations.map((v) =>
+              h("li", { class: v.blocking ? "blocking" : "warning" }, badge(v.blocking ? "deny" : "conditional", v.label), " ", v.text),
+            ),
+          )
+        : h("p", { class: "muted" }, "None."),
+    ),
+    h(
+      "div",
+      { class: "preview-block" },
+      h("h3", null, "Notifications to be sent"),
+      model.events.length
+        ? h("ul", { class: "events lines" }, model.events.map((e) => h("li", { "data-event": e.event }, e.text)))
+        : h("p", { class: "muted" }, "None."),
+    ),
+  );
+}
+
+/** @param {AppState} state */
+export function renderPreview(state) {
+  const { index, simulation, changeSet } = state;
+  if (!index || !changeSet) return null;
+  const heading = h("h2", { id: "preview-title" }, "Preview");
+  if (!simulation) return h("section", { class: "card preview" }, heading, h("p", { class: "muted" }, "Starting…"));
+  if (!simulation.ok) {
+    return h(
+      "section",
+      { class: "card preview", "aria-labelledby": "preview-title" },
+      heading,
+      h("div", { class: "verdict deny" }, h("strong", null, `The change set is not well formed: ${count(simulation.errors.length, "error")}`)),
+      h(
+        "ul",
+        { class: "lines change-errors" },
+        simulation.errors.map((/** @type {{ pointer: string, message: string, code: string }} */ e) =>
+          h("li", null, h("code", { class: "pointer" }, e.pointer || "(whole change set)"), ` ${describePointer(changeSet, e.pointer)}: ${rewriteMessage(e.message, index)}`),
+        ),
+      ),
+    );
+  }
+  if (changeSet.operations.length === 0) {
+    return h(
+      "section",
+      { class: "card preview", "aria-labelledby": "preview-title" },
+      heading,
+      h("p", { class: "muted" }, "Add an operation, or load an example change set, and its effect shows here as you build it."),
+    );
+  }
+  return h(
+    "section",
+    { class: "card preview", "aria-labelledby": "preview-title", "aria-live": "polite" },
+    heading,
+    renderPreviewBody(describeSimulation(simulation, changeSet, index), "preview"),
+    h("p", { class: "muted small" }, `Revision ${simulation.baseRevision} → ${simulation.revisionAfter}`),
+  );
+}

@@ -1,0 +1,112 @@
+// @ts-check
+// Submitting the change: download the change set and its preview, verify the
+// preview in the page, and, with a backend configured, POST {changeSet, preview}
+// and show the backend's verdict beside the preview.
+import { download, h } from "../lib/dom.js";
+import { count } from "../logic/words.js";
+import { button } from "./controls.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {import("../app.js").App} App
+ * @typedef {import("../logic/compare.js").Difference} Difference
+ */
+
+/** @param {unknown} value */
+function show(value) {
+  if (value === undefined) return h("span", { class: "muted" }, "(absent)");
+  const text = JSON.stringify(value);
+  return h("code", null, text.length > 120 ? `${text.slice(0, 119)}…` : text);
+}
+
+/** @param {Difference[]} differences @param {string} id */
+function differenceTable(differences, id) {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "differences", id },
+      h("caption", null, `${count(differences.length, "difference")}`),
+      h("thead", null, h("tr", null, h("th", { scope: "col" }, "Where"), h("th", { scope: "col" }, "In the preview"), h("th", { scope: "col" }, "By the backend"))),
+      h(
+        "tbody",
+        null,
+        differences.map((d) => h("tr", null, h("td", null, h("code", { class: "pointer" }, d.pointer || "/")), h("td", null, show(d.expected)), h("td", null, show(d.actual)))),
+      ),
+    ),
+  );
+}
+
+/** @param {AppState} state @param {App} app */
+export function renderSubmit(state, app) {
+  const { changeSet, simulation, backendUrl, submission } = state;
+  if (!changeSet || !simulation?.ok || changeSet.operations.length === 0) return null;
+  const stamp = changeSet.now.replace(/[:]/g, "").replace(/Z$/, "");
+  const local = h("p", { class: "verify-here", role: "status" });
+  const summary = simulation.summary;
+  const previewVerdict = summary.blocked ? "blocked" : "ready";
+
+  /** @type {import("../lib/dom.js").Child} */
+  let backend;
+  if (!backendUrl) {
+    backend = h("p", { class: "hint" }, "No backend is configured: set its URL in Settings, or open the page with ?backend=URL, to submit the change and compare its verdict with this preview.");
+  } else if (submission.status === "idle") {
+    backend = h("p", { class: "hint" }, `Submitting sends {changeSet, preview} to ${backendUrl}.`);
+  } else if (submission.status === "sending") {
+    backend = h("p", { role: "status" }, `Sending to ${submission.url}…`);
+  } else if (submission.status === "failed") {
+    backend = h("p", { class: "field-error", role: "alert" }, `The backend could not be reached: ${submission.error}`);
+  } else {
+    const c = submission.comparison;
+    const right =
+      c.kind === "match"
+        ? h("p", { class: "verdict allow" }, h("strong", null, "Match: the backend reached the same verdict."))
+        : c.kind === "differences"
+          ? h("div", null, h("p", { class: "verdict deny" }, h("strong", null, `Difference: the backend disagrees in ${count(c.differences.length, "place")}.`)), differenceTable(c.differences, "backend-differences"))
+          : c.kind === "rejected"
+            ? h("div", null, h("p", { class: "verdict deny" }, h("strong", null, "The backend rejected the change set.")), h("ul", { class: "lines" }, c.errors.map((e) => h("li", null, h("code", { class: "pointer" }, e.pointer || "/"), ` ${e.message}`))))
+            : h("p", { class: "verdict neutral" }, `The backend answered, but ${c.reason}.`);
+    backend = h(
+      "div",
+      { class: "side-by-side", id: "backend-verdict", role: "status" },
+      h(
+        "div",
+        { class: "side" },
+        h("h3", null, "This preview"),
+        h("p", null, `${summary.allowed} allowed, ${summary.conditional} conditional, ${summary.denied} denied: ${previewVerdict}.`),
+        h("p", { class: "muted small" }, `Revision after: ${simulation.revisionAfter}`),
+      ),
+      h("div", { class: "side" }, h("h3", null, `Backend (${submission.url})`), right),
+    );
+  }
+
+  return h(
+    "section",
+    { class: "card submit", "aria-labelledby": "submit-title" },
+    h("h2", { id: "submit-title" }, "Submit"),
+    h(
+      "div",
+      { class: "actions wrap" },
+      button("Download change set", () => download(`changeset-${stamp}.json`, `${JSON.stringify(changeSet, null, 2)}\n`), { id: "download-changeset" }),
+      button("Download preview", () => download(`preview-${stamp}.json`, `${JSON.stringify(simulation, null, 2)}\n`), { id: "download-preview" }),
+      button("Download both", () => download(`change-and-preview-${stamp}.json`, `${JSON.stringify({ changeSet, preview: simulation }, null, 2)}\n`), { id: "download-both" }),
+      button(
+        "Verify here",
+        () => {
+          const result = app.verifyHere();
+          if (!result) return;
+          local.textContent = result.ok
+            ? result.match
+              ? "The engine recomputed this preview and it matches (what rolegate verify does on a server)."
+              : `The engine recomputed this preview and found ${count(result.differences.length, "difference")}.`
+            : `Verification failed: ${result.errors.map((/** @type {{ message: string }} */ e) => e.message).join("; ")}`;
+        },
+        { id: "verify-here" },
+      ),
+      backendUrl ? button("Submit to backend", () => app.submit(), { kind: "primary", id: "submit-backend", disabled: submission.status === "sending" }) : null,
+    ),
+    local,
+    backend,
+  );
+}
