@@ -1,0 +1,291 @@
+// The change builder and its live preview: a denied upgrade with its reason, a
+// downgrade with its access diff and notification, a self-upgrade with its PIN
+// step, undo and redo, downloads, and submission to a backend whose verdict is
+// shown beside the preview.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { createEngine } from "../../build/wasm/rolegate.mjs";
+import { actAs, launch, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => {
+  await env?.close();
+});
+
+async function flow(options, body) {
+  const { page, context, problems } = await openPage(env.browser, env.url, options);
+  try {
+    await body(page, context);
+    assert.deepEqual(problems, [], "no console error, failed request or external request");
+  } finally {
+    await context.close();
+  }
+}
+
+/** Adds a change_role operation through the builder's form. */
+async function changeRole(page, member, scope, role) {
+  await page.click("#tab-changes");
+  await page.selectOption("#op-kind", "change_role");
+  await page.selectOption("#op-member", member);
+  await page.selectOption("#op-scope", scope);
+  await page.selectOption("#op-role", role);
+  await page.click("#op-submit");
+}
+
+test("a billing admin tries to make someone super admin: denied, and the reason is shown", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business");
+    await actAs(page, "m-raj");
+    await changeRole(page, "m-chen", "acc-1002", "billing.super_admin");
+    await page.waitForSelector(".op-result.deny");
+    assert.match(await text(page, ".verdict"), /^Blocked: an operation is denied/);
+    assert.equal(await text(page, ".op-result .op-title"), "Upgrade Wei Chen from User (billing) to Super admin on York shop");
+    assert.match(await text(page, ".op-result .checks-detail"), /Super admin is rank 40, but Raj Patel manages roles only up to rank 30 \(Admin \(billing\)\)/);
+    assert.equal(await text(page, ".op-list li .badge"), "Denied");
+    assert.equal(await text(page, "#tab-changes .count"), "1");
+    await screenshot(page, "10-raj-super-admin-denied");
+  });
+});
+
+test("downgrading a user: the preview shows the access diff and the notification", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business");
+    await actAs(page, "m-olivia");
+    await changeRole(page, "m-alex", "acc-1001", "billing.user");
+    await page.waitForSelector(".op-result.allow");
+    assert.match(await text(page, ".verdict"), /^Ready to submit/);
+    assert.equal(await text(page, ".diff-members li[data-member=m-alex] .diff-line"), "Alex Morgan loses 1 permission on 1 billing account");
+    await page.click(".diff-members li[data-member=m-alex] summary");
+    assert.match(await text(page, ".diff-members li[data-member=m-alex]"), /Loses: Tag services and costs/);
+    assert.match(await text(page, ".diff-members li[data-member=m-alex]"), /Advanced user becomes User \(billing\) on Leeds head office/);
+    assert.equal(
+      await text(page, ".events li[data-event=role_downgraded]"),
+      "Alex Morgan, in the app: downgraded from Advanced user to User (billing) on Leeds head office; names Olivia Hart",
+    );
+    await screenshot(page, "11-downgrade-diff-notification");
+  });
+});
+
+test("the members view starts a change for a member the actor may manage", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business");
+    await page.click("tr[data-member=m-uma] button:has-text('Remove')");
+    assert.equal(await page.getAttribute("#tab-changes", "aria-selected"), "true");
+    assert.equal(await page.inputValue("#op-kind"), "remove_member");
+    assert.equal(await page.inputValue("#op-member"), "m-uma");
+    await page.selectOption("#op-scope", "acc-1001");
+    await page.click("#op-submit");
+    await page.waitForSelector(".diff-members li[data-member=m-uma]");
+    assert.equal(await text(page, ".diff-members li[data-member=m-uma] .diff-line"), "Uma Brooks loses 10 permissions on 1 billing account");
+    assert.match(await text(page, ".events"), /Uma Brooks, in the app: removed from Leeds head office; names Olivia Hart \(olivia\.hart@hartwell\.example\.com\)/);
+  });
+});
+
+test("activating an unassigned extension with its set-up option, from the members view", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=cloud-work&actor=m-tom");
+    assert.match(await text(page, "tr[data-member=m-ext-1021]"), /Unassigned: added to .*, no role yet/);
+    await page.click("tr[data-member=m-ext-1021] button:has-text('Activate')");
+    assert.equal(await page.inputValue("#op-kind"), "activate_member");
+    assert.equal(await page.inputValue("#op-member"), "m-ext-1021");
+    const setups = await page.$$eval("#op-setup option", (os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(setups.includes("activate_later"), setups.join());
+    await page.selectOption("#op-setup", "activate_later");
+    await page.click("#op-submit");
+    await page.waitForSelector(".op-result");
+    assert.match(await text(page, ".op-result .op-title"), /^Activate Extension 1021: activate later \(stays pending\)$/);
+    await screenshot(page, "15-activate-unassigned");
+  });
+});
+
+test("adding members with attributes the policy requires: the precondition decides", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=cloud-work&actor=m-priya");
+    await page.click("#tab-changes");
+    await page.selectOption("#op-kind", "add_members");
+    await page.selectOption("#op-scope", "acct-7001");
+    await page.fill("#op-newMembers", "Extension 1030");
+    assert.match(await text(page, "#op-form"), /The policy looks at: chargesAccepted/);
+    await page.fill("#op-attributes", "chargesAccepted = false");
+    await page.click("#op-submit");
+    await page.waitForSelector(".op-result.deny");
+    assert.match(await text(page, ".op-result"), /This operation needs chargesAccepted to be yes, and it is no/);
+    await page.click("#undo");
+    await page.selectOption("#op-kind", "add_members");
+    await page.selectOption("#op-scope", "acct-7001");
+    await page.fill("#op-newMembers", "Extension 1030");
+    await page.fill("#op-attributes", "chargesAccepted = true");
+    await page.click("#op-submit");
+    await page.waitForSelector(".op-result.allow");
+  });
+});
+
+test("claiming a role, blocking a member and setting an approval rule through their forms", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business&actor=m-olivia");
+    await page.click("#tab-changes");
+    await page.selectOption("#op-kind", "claim_role");
+    await page.selectOption("#op-scope", "co-2001");
+    await page.selectOption("#op-role", "apps.admin");
+    await page.click("#op-submit");
+    await page.waitForSelector(".op-result.allow");
+    assert.match(await text(page, ".op-result"), /Olivia Hart claims Admin \(apps\) on Hartwell Trading North Ltd/);
+    assert.match(await text(page, ".op-result"), /Olivia Hart may take it under claim apps\.admin_for_billing_super_admins, holding Super admin on Leeds head office/);
+
+    await openApp(page, env.url, "?example=account-hub&actor=m-olivia");
+    await page.click("#tab-changes");
+    await page.selectOption("#op-kind", "block");
+    await page.selectOption("#op-member", "m-jon");
+    await page.click("#op-submit");
+    await page.waitForSelector(".op-result.allow");
+    assert.match(await text(page, ".diff-members"), /Jon Baker loses 10 permissions on 2 lines/);
+    await page.selectOption("#op-kind", "set_approval_rule");
+    await page.selectOption("#op-ruleFrom", "approval.end_user_orders");
+    assert.equal(await page.inputValue("#op-ruleId"), "approval.end_user_orders");
+    await page.fill("#op-ruleConditions", "orderTotal gt 100000");
+    await page.click("#op-submit");
+    await page.waitForFunction(() => document.querySelectorAll(".op-result").length === 2);
+    assert.match(await text(page, ".op-result[data-op='1']"), /Set approval rule approval\.end_user_orders: “Place orders” by End User, when orderTotal is above 100000 needs 1 approval/);
+    assert.equal(await text(page, ".op-result[data-op='1'] .badge"), "Allowed");
+  });
+});
+
+test("a form says what is missing instead of adding a broken operation", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business");
+    await page.click("#tab-changes");
+    await page.selectOption("#op-kind", "invite");
+    await page.fill("#op-newEmail", "not-an-address");
+    await page.click("#op-submit");
+    assert.match(await text(page, "#op-form"), /enter an e-mail address such as name@example\.com/);
+    assert.equal(await page.getAttribute("#op-newEmail", "aria-invalid"), "true");
+    assert.equal(await page.$$eval(".op-list li", (l) => l.length), 0);
+  });
+});
+
+test("self-upgrade: ask for it (a PIN goes by post), then complete it with the PIN", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business&actor=m-george");
+    await page.click("#tab-changes");
+    await page.selectOption("#op-kind", "request_self_upgrade");
+    await page.selectOption("#op-scope", "acc-1003");
+    await page.selectOption("#op-role", "billing.admin");
+    await page.click("#op-submit");
+    await page.waitForSelector(".op-result.conditional");
+    assert.match(await text(page, ".op-result .verifications"), /Verification by postal PIN, valid for 28 days/);
+    assert.match(await text(page, ".events"), /George Evans, by post: a postal PIN for Admin \(billing\) on Bristol depot, valid until 29 Dec 2026/);
+    await page.fill("#pin-step-0", "12");
+    await page.click("#pin-complete-0");
+    assert.match(await text(page, ".pin-step"), /4 to 8 digits/);
+    await page.fill("#pin-step-0", "482913");
+    await page.click("#pin-complete-0");
+    await page.waitForFunction(() => document.querySelectorAll(".op-result").length === 2);
+    assert.equal(await text(page, ".op-result[data-op='1'] .badge"), "Allowed");
+    assert.match(await text(page, ".diff-members"), /George Evans gains \d+ permissions? on 1 billing account/);
+    assert.match(await text(page, ".events"), /George Evans, by e-mail: upgraded from User \(billing\) to Admin \(billing\) on Bristol depot/);
+    await screenshot(page, "12-self-upgrade-pin");
+  });
+});
+
+test("undo and redo, from the buttons and the keyboard", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business");
+    await changeRole(page, "m-alex", "acc-1001", "billing.user");
+    await page.waitForSelector(".op-list li");
+    await changeRole(page, "m-raj", "acc-1001", "billing.super_admin");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 2);
+    await page.click("#undo");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 1);
+    await page.click("#redo");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 2);
+    await page.click(".op-list li[data-op='0'] button[aria-label^='Remove operation 1']");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 1);
+    await page.focus("#tab-changes");
+    await page.keyboard.press("Control+z");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 2);
+    await page.keyboard.press("Control+Shift+z");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 1);
+  });
+});
+
+test("download the change set and its preview as JSON; verify the preview in the page", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, env.url, "?example=bt-business");
+    await changeRole(page, "m-alex", "acc-1001", "billing.user");
+    await page.waitForSelector("#download-changeset");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-changeset")]);
+    const changeSet = JSON.parse(readFileSync(await download.path(), "utf8"));
+    assert.equal(changeSet.format, "rolegate-changeset/1");
+    assert.equal(changeSet.actor, "m-olivia");
+    assert.deepEqual(changeSet.operations, [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.user" }]);
+    const [both] = await Promise.all([page.waitForEvent("download"), page.click("#download-both")]);
+    const saved = JSON.parse(readFileSync(await both.path(), "utf8"));
+    assert.deepEqual(saved.changeSet, changeSet);
+    assert.equal(saved.preview.summary.allowed, 1);
+    // The same bytes verify natively: the engine in Node agrees.
+    const engine = await createEngine(readFileSync(path.join(repo, "examples/bt-business/bundle.json"), "utf8"));
+    assert.equal(engine.verify(saved.changeSet, saved.preview).match, true);
+    await page.click("#verify-here");
+    assert.match(await text(page, ".verify-here"), /matches/);
+  });
+});
+
+/** A backend that verifies {changeSet, preview} with the engine; `disagree` changes its answer. */
+async function startBackend() {
+  const engine = await createEngine(readFileSync(path.join(repo, "examples/bt-business/bundle.json"), "utf8"));
+  const state = { disagree: false, received: [] };
+  const server = createServer((req, res) => {
+    const headers = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Allow-Methods": "POST" };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const { changeSet, preview } = JSON.parse(body);
+      state.received.push(changeSet);
+      // Disagreeing, it answers as a server on another policy would: its own
+      // recomputation differs from the preview at one place.
+      const verdict = state.disagree
+        ? { ok: true, match: false, revision: engine.revision, differences: [{ pointer: "/summary/blocked", expected: preview.summary.blocked, actual: !preview.summary.blocked }] }
+        : engine.verify(changeSet, preview);
+      res.writeHead(200, { ...headers, "Content-Type": "application/json" });
+      res.end(JSON.stringify(verdict));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/verify`, state, close: () => new Promise((r) => server.close(r)) };
+}
+
+test("submit to a backend: its verdict is shown beside the preview, match or differences", async () => {
+  const backend = await startBackend();
+  try {
+    await flow({ allowedOrigins: [new URL(backend.url).origin] }, async (page) => {
+      await openApp(page, env.url, `?example=bt-business&backend=${encodeURIComponent(backend.url)}`);
+      await changeRole(page, "m-alex", "acc-1001", "billing.user");
+      await page.click("#submit-backend");
+      await page.waitForSelector("#backend-verdict");
+      assert.match(await text(page, "#backend-verdict"), /Match: the backend reached the same verdict\./);
+      assert.equal(backend.state.received.length, 1);
+      await screenshot(page, "13-backend-match");
+      backend.state.disagree = true;
+      await page.click("#submit-backend");
+      await page.waitForSelector("#backend-differences");
+      assert.match(await text(page, "#backend-verdict"), /Difference: the backend disagrees in 1 place\./);
+      assert.match(await text(page, "#backend-differences"), /\/summary\/blocked\s*false\s*true/);
+      await screenshot(page, "14-backend-difference");
+      await page.click("#tab-settings");
+      assert.equal(await page.inputValue("#backend-url"), backend.url);
+    });
+  } finally {
+    await backend.close();
+  }
+});

@@ -1,0 +1,108 @@
+// Helpers of the end-to-end tests: the static server on a free port, Debian's
+// Chromium through playwright-core, a page that records every console error,
+// failed request and request leaving the server, and screenshots saved to
+// build/e2e-artifacts/.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "../../scripts/serve.mjs";
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const artifacts = path.join(repo, "build", "e2e-artifacts");
+const site = path.join(repo, "build", "web");
+const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Starts the server and the browser for a test file.
+ * @returns {Promise<{ url: string, browser: import("playwright-core").Browser, close: () => Promise<void> }>}
+ */
+export async function launch() {
+  if (!existsSync(path.join(site, "index.html")) || !existsSync(path.join(site, "engine", "rolegate_core.wasm"))) {
+    throw new Error("build/web is missing or incomplete: run scripts/build-web first");
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/setup does)`);
+  mkdirSync(artifacts, { recursive: true });
+  const { server, url } = await startServer({ root: site, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * A new page (in its own context) that records problems: console errors,
+ * uncaught exceptions, failed requests, HTTP errors and any request that is
+ * not to the app's own server.
+ * @param {import("playwright-core").Browser} browser
+ * @param {string} url the app's base URL
+ * @param {{ width?: number, height?: number, allowedOrigins?: string[] }} [options]
+ */
+export async function openPage(browser, url, { width = 1280, height = 900, allowedOrigins = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const problems = [];
+  const origins = [new URL(url).origin, ...allowedOrigins];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on("request", (request) => {
+    const target = request.url();
+    if (target.startsWith("data:") || target.startsWith("blob:")) return;
+    if (!origins.includes(new URL(target).origin)) problems.push(`external request: ${target}`);
+  });
+  return { page, context, problems };
+}
+
+/**
+ * Opens the app at a query string and waits until a policy is ready.
+ * @param {import("playwright-core").Page} page @param {string} url @param {string} [query]
+ */
+export async function openApp(page, url, query = "") {
+  await page.goto(url + query);
+  await page.waitForSelector("body[data-phase=ready]", { timeout: 30000 });
+}
+
+/**
+ * Chooses an example in the header and waits until it is ready.
+ * @param {import("playwright-core").Page} page @param {string} name
+ */
+export async function chooseExample(page, name) {
+  await page.selectOption("#example-select", name);
+  await page.waitForFunction((n) => document.body.dataset.phase === "ready" && new URLSearchParams(location.search).get("example") === n, name, { timeout: 30000 });
+}
+
+/**
+ * Acts as a member (header).
+ * @param {import("playwright-core").Page} page @param {string} member
+ */
+export async function actAs(page, member) {
+  await page.selectOption("#actor-select", member);
+}
+
+/**
+ * Saves a full-page screenshot to build/e2e-artifacts/NAME.png.
+ * @param {import("playwright-core").Page} page @param {string} name
+ */
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** The text of an element, whitespace collapsed. @param {import("playwright-core").Page} page @param {string} selector */
+export async function text(page, selector) {
+  return ((await page.textContent(selector)) ?? "").replace(/\s+/g, " ").trim();
+}
