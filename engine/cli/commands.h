@@ -51,6 +51,7 @@ void AddTest(CLI::App& app, Context& ctx);      // default format: text
 void AddSimulate(CLI::App& app, Context& ctx);  // default format: json
 void AddVerify(CLI::App& app, Context& ctx);    // default format: json
 void AddApply(CLI::App& app, Context& ctx);     // default format: text
+void AddServe(CLI::App& app, Context& ctx);     // JSON over HTTP
 
 // The requests in a check/explain input (defined in cmd_check.cc).
 struct RequestInput {

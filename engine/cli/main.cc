@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     AddSimulate(app, ctx);
     AddVerify(app, ctx);
     AddApply(app, ctx);
+    AddServe(app, ctx);
 
     try {
       app.parse(argc, argv);  // runs the chosen subcommand's callback

@@ -1,0 +1,160 @@
+// `rolegate serve`: the real server, on a free port, with two example bundles. A
+// preview made by `rolegate simulate` verifies as a match; a tampered one lists the
+// difference; a change set picks its bundle by baseRevision; bad input is answered
+// with {ok: false, errors} and pointers into the request body; CORS headers let a
+// page on another origin call it; SIGTERM stops it with exit code 0.
+// Skipped when build/native/rolegate has not been built.
+// Run: node --test tests/cli/
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(root, "build", "native", "rolegate");
+const skip = fs.existsSync(BIN) ? false : "build/native/rolegate is not built";
+const BT = path.join(root, "examples", "bt-business");
+const HUB = path.join(root, "examples", "account-hub");
+
+let server = null;
+let base = "";
+let exited = null;
+
+function simulate(bundleDir, changeFile) {
+  const r = spawnSync(BIN, ["simulate", path.join(bundleDir, "bundle.json"), path.join(bundleDir, "changes", changeFile)], { encoding: "utf8" });
+  return r.stdout.trim();
+}
+
+async function post(route, body, headers = {}) {
+  const response = await fetch(base + route, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+before(async () => {
+  if (skip) return;
+  server = spawn(BIN, ["serve", path.join(BT, "bundle.json"), path.join(HUB, "bundle.json"), "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  exited = new Promise((resolve) => server.on("exit", (code, signal) => resolve({ code, signal })));
+  base = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`rolegate serve exited ${code} before listening: ${out}`)));
+  });
+});
+
+after(async () => {
+  if (server && server.exitCode === null) server.kill("SIGKILL");
+});
+
+test("health lists the bundles served and their revisions", { skip }, async () => {
+  const response = await fetch(`${base}/health`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("access-control-allow-origin"), "*");
+  const health = JSON.parse(await response.text());
+  assert.equal(health.ok, true);
+  assert.deepEqual(health.bundles.map((b) => path.basename(path.dirname(b.name))), ["bt-business", "account-hub"]);
+});
+
+test("a preview from rolegate simulate verifies as a match, for each bundle", { skip }, async () => {
+  for (const [dir, file] of [[BT, "super-admin-reorganises.json"], [HUB, "add-user-and-assign-accounts.json"]]) {
+    const changeSet = JSON.parse(fs.readFileSync(path.join(dir, "changes", file), "utf8"));
+    const preview = JSON.parse(simulate(dir, file));
+    const r = await post("/verify", { changeSet, preview });
+    assert.equal(r.status, 200, r.text);
+    const verdict = JSON.parse(r.text);
+    assert.equal(verdict.match, true, r.text);
+    assert.deepEqual(verdict.differences, []);
+    // The same bytes as `rolegate verify` prints.
+    const tmp = fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "serve-"));
+    fs.writeFileSync(path.join(tmp, "preview.json"), JSON.stringify(preview));
+    const cli = spawnSync(BIN, ["verify", path.join(dir, "bundle.json"), path.join(dir, "changes", file), path.join(tmp, "preview.json")], { encoding: "utf8" });
+    assert.equal(r.text, cli.stdout.trim());
+    fs.rmSync(tmp, { recursive: true });
+  }
+});
+
+test("POST / is /verify, and a tampered preview lists its difference", { skip }, async () => {
+  const changeSet = JSON.parse(fs.readFileSync(path.join(BT, "changes", "super-admin-reorganises.json"), "utf8"));
+  const preview = JSON.parse(simulate(BT, "super-admin-reorganises.json"));
+  preview.operations[0].effect = "deny";
+  const r = await post("/", { changeSet, preview });
+  assert.equal(r.status, 200);
+  const verdict = JSON.parse(r.text);
+  assert.equal(verdict.match, false);
+  assert.ok(verdict.differences.some((d) => d.pointer === "/operations/0/effect" && d.expected === "deny" && d.actual === "allow"), r.text);
+});
+
+test("POST /simulate answers as rolegate simulate", { skip }, async () => {
+  const text = fs.readFileSync(path.join(BT, "changes", "admin-tries-super-admin.json"), "utf8");
+  const r = await post("/simulate", text);
+  assert.equal(r.status, 200);
+  assert.equal(r.text, simulate(BT, "admin-tries-super-admin.json"));
+});
+
+test("bad input: errors with codes and pointers into the request body", { skip }, async () => {
+  const stale = await post("/verify", { changeSet: { format: "rolegate-changeset/1", baseRevision: "fnv1a64:0000000000000000", actor: "m-olivia", now: "2026-12-01T09:00:00Z", operations: [] }, preview: {} });
+  assert.equal(stale.status, 400);
+  assert.deepEqual(JSON.parse(stale.text).errors.map((e) => [e.code, e.pointer]), [["stale_revision", "/changeSet/baseRevision"]]);
+
+  const changeSet = JSON.parse(fs.readFileSync(path.join(BT, "changes", "super-admin-reorganises.json"), "utf8"));
+  changeSet.operations[1].role = "billing.nothing";
+  const unknown = await post("/verify", { changeSet, preview: {} });
+  assert.equal(unknown.status, 400);
+  assert.ok(JSON.parse(unknown.text).errors.some((e) => e.pointer === "/changeSet/operations/1/role"), unknown.text);
+
+  const notJson = await post("/verify", "{nope");
+  assert.equal(notJson.status, 400);
+  assert.equal(JSON.parse(notJson.text).errors[0].code, "parse_error");
+
+  const missing = await post("/verify", { changeSet });
+  assert.equal(missing.status, 400);
+  assert.equal(JSON.parse(missing.text).errors[0].code, "missing_field");
+
+  const notObject = await post("/verify", "[1, 2]");
+  assert.equal(notObject.status, 400);
+  assert.equal(JSON.parse(notObject.text).errors[0].code, "wrong_type");
+
+  const nowhere = await fetch(`${base}/nowhere`);
+  assert.equal(nowhere.status, 404);
+  assert.equal(JSON.parse(await nowhere.text()).errors[0].code, "not_found");
+  const wrongMethod = await fetch(`${base}/verify`);
+  assert.equal(wrongMethod.status, 405);
+});
+
+test("a page on another origin may call it (CORS preflight)", { skip }, async () => {
+  const response = await fetch(`${base}/verify`, {
+    method: "OPTIONS",
+    headers: { Origin: "http://127.0.0.1:8080", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+  });
+  assert.equal(response.status, 204);
+  assert.equal(response.headers.get("access-control-allow-origin"), "*");
+  assert.match(response.headers.get("access-control-allow-methods"), /POST/);
+  assert.match(response.headers.get("access-control-allow-headers"), /Content-Type/i);
+});
+
+test("many verifications at once all answer, each for its own change set", { skip }, async () => {
+  const files = ["super-admin-reorganises.json", "admin-tries-super-admin.json", "self-upgrade-with-pin.json"];
+  const jobs = [];
+  for (let i = 0; i < 30; i++) {
+    const file = files[i % files.length];
+    const changeSet = JSON.parse(fs.readFileSync(path.join(BT, "changes", file), "utf8"));
+    const preview = JSON.parse(simulate(BT, file));
+    jobs.push(post("/verify", { changeSet, preview }).then((r) => JSON.parse(r.text).match));
+  }
+  assert.deepEqual(await Promise.all(jobs), new Array(30).fill(true));
+});
+
+test("SIGTERM stops the server with exit code 0", { skip }, async () => {
+  server.kill("SIGTERM");
+  const { code } = await exited;
+  assert.equal(code, 0);
+});
