@@ -130,13 +130,16 @@ async function main() {
   let root = "build/web";
   let port = 8080;
   let host = "127.0.0.1";
+  let backend = "";
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--port") port = Number(args[++i]);
+    if (arg === "--backend") backend = args[++i] ?? "";
+    else if (arg === "--port") port = Number(args[++i]);
     else if (arg.startsWith("--port=")) port = Number(arg.slice(7));
     else if (arg === "--host") host = args[++i];
     else if (arg === "--help" || arg === "-h") {
-      console.log("usage: node scripts/serve.mjs [ROOT] [--port N] [--host H]");
+      console.log("usage: node scripts/serve.mjs [ROOT] [--port N] [--host H] [--backend URL]");
+      console.log("  --backend URL: a verification backend the printed address opens the app with");
       return;
     } else if (arg.startsWith("-")) {
       console.error(`serve: unknown option ${arg}`);
@@ -157,7 +160,9 @@ async function main() {
     process.exit(1);
   });
   console.log(`serving ${root} on ${url}`);
-  console.log(`open ${url}?example=bt-business`);
+  const query = new URLSearchParams({ example: "bt-business" });
+  if (backend) query.set("backend", backend);
+  console.log(`open ${url}?${query}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
