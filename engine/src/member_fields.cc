@@ -81,14 +81,6 @@ std::vector<std::string> AttributeValues(const Scope &s, const std::string &name
   return out;
 }
 
-Index ScopeWithAttribute(const Model &m, Index scope, const std::string &name) {
-  size_t steps = 0;
-  for (Index s = scope; s != kNone && steps <= m.scopes.size(); s = m.scopes[s].parent, ++steps) {
-    if (m.scopes[s].attributes.is_object() && m.scopes[s].attributes.contains(name)) return s;
-  }
-  return kNone;
-}
-
 std::vector<FieldBreach> MemberFieldBreaches(const Model &m,
                                              const std::vector<MemberFieldRule> &rules,
                                              const Member &mb, std::vector<Index> scopes) {
@@ -114,7 +106,12 @@ std::vector<FieldBreach> MemberFieldBreaches(const Model &m,
     std::vector<std::pair<Index, std::vector<std::string>>> lists;
     if (!r.from_attribute.empty()) {
       std::vector<Index> sources;
-      for (Index s : scopes) sources.push_back(ScopeWithAttribute(m, s, r.from_attribute));
+      for (Index s : scopes) {
+        sources.push_back(NearestAncestorOrSelf(m, s, &r.source, [&](Index x) {
+          return m.scopes[x].attributes.is_object() &&
+                 m.scopes[x].attributes.contains(r.from_attribute);
+        }));
+      }
       std::sort(sources.begin(), sources.end());
       sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
       for (Index s : sources) {

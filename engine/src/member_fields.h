@@ -29,6 +29,11 @@ struct MemberFieldRule {
   bool has_values = false;
   std::vector<std::string> values;
   std::string from_attribute;  // "": none
+  // For each scope, the nearest scope at or above it with attribute
+  // `from_attribute`, as far as looked up (NearestAncestorOrSelf). Valid for the
+  // scopes of the model the rule was read from, which simulation does not
+  // change; not thread-safe.
+  mutable std::vector<Index> source;
 };
 
 // A member that breaks a rule: which invariant, which field, why.
@@ -47,11 +52,6 @@ const std::string &FieldValue(const Member &mb, const std::string &field);
 // The values attribute `name` of scope `s` lists: a string is one value, a list
 // of strings its values; anything else none.
 std::vector<std::string> AttributeValues(const Scope &s, const std::string &name);
-
-// The nearest ancestor-or-self of `scope` whose attributes have `name`, or
-// kNone. Bounded by the number of scopes, so a cyclic forest (reported
-// elsewhere) ends.
-Index ScopeWithAttribute(const Model &m, Index scope, const std::string &name);
 
 // The rules of `rules` that member `mb` breaks, at most one breach per rule, in
 // rule order. `scopes` are the member's scopes (those of its bindings, and the

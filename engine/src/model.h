@@ -284,6 +284,34 @@ std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,
 // intervals, expanded role permissions, binding indexes, rule indexes.
 void BuildIndexes(Model* model);
 
+// The nearest ancestor-or-self of `scope` for which `match(scope index)` holds,
+// or kNone. `memo` (one entry per scope, filled in as paths are walked; start
+// with an empty vector, and keep one per `match` and per forest) remembers every
+// answer, so a deep forest is walked once however many bindings hang below it.
+// Bounded by the number of scopes, so a cyclic forest (reported elsewhere) ends.
+template <typename Match>
+Index NearestAncestorOrSelf(const Model& m, Index scope, std::vector<Index>* memo,
+                            const Match& match) {
+  constexpr Index kUnknown = kNone - 1;
+  if (memo->size() != m.scopes.size()) memo->assign(m.scopes.size(), kUnknown);
+  std::vector<Index> path;
+  Index found = kNone;
+  size_t steps = 0;
+  for (Index s = scope; s != kNone && steps <= m.scopes.size(); s = m.scopes[s].parent, ++steps) {
+    if ((*memo)[s] != kUnknown) {
+      found = (*memo)[s];
+      break;
+    }
+    path.push_back(s);
+    if (match(s)) {
+      found = s;
+      break;
+    }
+  }
+  for (Index s : path) (*memo)[s] = found;
+  return found;
+}
+
 }  // namespace internal
 }  // namespace rolegate
 

@@ -2,6 +2,7 @@
 #include "scope_limits.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,21 +43,15 @@ bool ScopeLimitApplies(const ScopeLimitRule &r, const Member &mb) {
   return r.kinds.empty() || std::find(r.kinds.begin(), r.kinds.end(), mb.kind) != r.kinds.end();
 }
 
-Index ScopeOfTypeAtOrAbove(const Model &m, Index scope, Index type) {
-  size_t steps = 0;
-  for (Index s = scope; s != kNone && steps <= m.scopes.size(); s = m.scopes[s].parent, ++steps) {
-    if (m.scopes[s].type == type) return s;
-  }
-  return kNone;
-}
-
 std::vector<Index> CountedScopes(const Model &m, const ScopeLimitRule &r,
                                  const std::vector<Index> &bound, size_t *beyond) {
   std::vector<Index> out;
+  std::set<Index> seen;  // `out` as a set: a member may hold a million bindings
   if (beyond != nullptr) *beyond = bound.size();
   for (size_t i = 0; i < bound.size(); ++i) {
-    const Index s = ScopeOfTypeAtOrAbove(m, bound[i], r.scope_type);
-    if (s == kNone || std::find(out.begin(), out.end(), s) != out.end()) continue;
+    const Index s = NearestAncestorOrSelf(
+        m, bound[i], &r.at_or_above, [&](Index x) { return m.scopes[x].type == r.scope_type; });
+    if (s == kNone || !seen.insert(s).second) continue;
     out.push_back(s);
     if (beyond != nullptr && *beyond == bound.size() && static_cast<int64_t>(out.size()) > r.max) {
       *beyond = i;

@@ -25,6 +25,10 @@ struct ScopeLimitRule {
   Index scope_type = kNone;
   int64_t max = 1;
   std::vector<std::string> kinds;  // empty: every kind
+  // For each scope, the scope of `scope_type` at or above it, as far as looked
+  // up (NearestAncestorOrSelf). Valid for the scopes of the model the rule was
+  // read from, which simulation does not change; not thread-safe.
+  mutable std::vector<Index> at_or_above;
 };
 
 // The `scope_limit` invariants of `m`, in bundle order. Specs that are not well
@@ -34,10 +38,6 @@ std::vector<ScopeLimitRule> ScopeLimitRules(const Model &m);
 // Whether rule `r` judges member `mb`: of one of its kinds (any when none are
 // given), and not removed.
 bool ScopeLimitApplies(const ScopeLimitRule &r, const Member &mb);
-
-// The ancestor-or-self of `scope` whose type is `type`, or kNone. Bounded by
-// the number of scopes, so a cyclic forest (reported elsewhere) ends.
-Index ScopeOfTypeAtOrAbove(const Model &m, Index scope, Index type);
 
 // The distinct scopes of rule `r`'s type that bindings on `bound` (a member's
 // bound scopes, one per binding, in bundle order) count toward, in the order

@@ -123,6 +123,9 @@ class Simulator {
   // Whether `scope` may concern `member`: a member who holds no binding but was
   // added to a scope belongs there, and only there and below. Denies when not.
   bool WithinHome(const std::string& member, const std::string& scope, Outcome* out);
+  // The scope a member who holds no binding was added to (its id), or "" when
+  // the member holds a binding or was added nowhere.
+  std::string HomeOf(const std::string& member) const;
   // Adds the recipient's branding domain and language to an event.
   void Brand(Json* event) const;
   // Whether member `mb` is of a kind that may hold `role` (its `memberKinds`);
@@ -375,6 +378,12 @@ const std::string* Simulator::ActionFor(const std::string& kind, Outcome* out) {
 
 bool Simulator::PreconditionsHold(const std::string& kind, const Json& op, Outcome* out) {
   auto it = M().operation_rules.find(kind);
+  if (it == M().operation_rules.end() &&
+      (kind == "resend_verification" || kind == "complete_self_upgrade")) {
+    // Authorised by request_self_upgrade's entry (SelfUpgrade): bound by its
+    // preconditions too.
+    it = M().operation_rules.find("request_self_upgrade");
+  }
   if (it == M().operation_rules.end()) return true;
   const Json attrs = OpAttributes(op);
   bool hold = true;
@@ -440,6 +449,14 @@ bool Simulator::WithinHome(const std::string& member, const std::string& scope, 
                        ", so it cannot be acted on from " + Q(scope),
                    Json{{"member", member}, {"addedTo", home_id}, {"scope", scope}}));
   return false;
+}
+
+std::string Simulator::HomeOf(const std::string& member) const {
+  const Index* i = V().FindMember(member);
+  if (i == nullptr || V().member(*i).added_to == kNone) return "";
+  bool bound = false;
+  V().ForEachBindingOfMember(*i, [&](uint32_t) { bound = true; });
+  return bound ? "" : M().scopes[V().member(*i).added_to].id;
 }
 
 void Simulator::Brand(Json* event) const {
@@ -604,6 +621,10 @@ void Simulator::Invite(size_t i, const Json& op, Edit* e, Outcome* out) {
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
   if (!is_new) attrs["target"] = member;
+  // An unassigned member belongs where it was added: checked there too.
+  if (const std::string home = is_new ? "" : HomeOf(member); !home.empty() && home != scope) {
+    Check(*action, home, attrs, out);
+  }
   Check(*action, scope, attrs, out);
   if (out->effect == Effect::kDeny) return;
   if (!EmailReachable(member, is_new ? mb.value("email", "") : MemberById(member)->email,
@@ -785,6 +806,13 @@ void Simulator::RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out) {
   Json attrs = OpAttributes(op);
   attrs["role"] = role;
   attrs["target"] = member;
+  if (kind == "assign_role") {
+    // An unassigned member belongs where it was added: checked there too.
+    if (const std::string home = HomeOf(member);
+        !home.empty() && std::find(scopes.begin(), scopes.end(), home) == scopes.end()) {
+      Check(*action, home, attrs, out);
+    }
+  }
   for (const std::string& s : scopes) Check(*action, s, attrs, out);
   if (out->effect != Effect::kAllow) return;
   for (const std::string& s : scopes) {
@@ -929,11 +957,22 @@ void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
 void Simulator::ActivateMember(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string member = op["member"], setup = op["setup"];
   if (!SetupOffered("activate_member", setup, out)) return;
+  if (op.contains("role") && !KindAllowed(*MemberById(member), op["role"], out)) return;
   Json attrs = OpAttributes(op);
   if (op.contains("role")) attrs["role"] = op["role"];
   CheckOnMemberScopes("activate_member", member, op.value("scope", ""), attrs, out);
   if (out->effect == Effect::kDeny) return;
-  if (op.contains("role") && !KindAllowed(*MemberById(member), op["role"], out)) return;
+  if (op.contains("role")) {
+    // The role is bound on `scope`: authorised there as well, when the member's
+    // own scopes (checked above, in place of `scope`) do not include it.
+    const std::string scope = op["scope"];
+    const std::vector<std::string> held = MemberScopes(member);
+    if (!held.empty() && std::find(held.begin(), held.end(), scope) == held.end()) {
+      attrs["target"] = member;
+      Check(M().operation_rules.at("activate_member").action, scope, attrs, out);
+      if (out->effect == Effect::kDeny) return;
+    }
+  }
   if (!EmailReachable(member, MemberById(member)->email, setup, out)) return;
   if (out->effect != Effect::kAllow) return;
   const MemberStatus status = MemberById(member)->status;
@@ -1388,7 +1427,13 @@ void Simulator::Perform(size_t i, const Json& op, Outcome* out) {
 void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string kind = op["op"];
   // The change set named members and roles that exist or that earlier operations
-  // create; an operation that would have created one may have been denied.
+  // create; an operation that would have created one may have been denied. The
+  // actor too: a member registering does not exist once `register` was denied.
+  if (kind != "register" && V().FindMember(actor_) == nullptr) {
+    out->Deny(Reason("unknown_reference", "member " + Q(actor_) +
+                                              " (the actor) does not exist in this state"));
+    return;
+  }
   if (!(op.contains("member") && op["member"].is_object()) && op.contains("member") &&
       V().FindMember(op["member"].get<std::string>()) == nullptr) {
     out->Deny(Reason("unknown_reference", "member " + Q(op["member"].get<std::string>()) +

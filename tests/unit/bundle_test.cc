@@ -57,6 +57,27 @@ TEST(Bundle, ReportsUnknownReferences) {
                           "unknown_scope_type@/scopes/2/type"));
 }
 
+// The member_field and scope_limit checks walk up from every bound scope; on a
+// cyclic forest they still end (and the cycle is reported), and a deep chain
+// below one scope is walked once, not once per binding.
+TEST(Bundle, MemberChecksEndOnACyclicForest) {
+  Json b = TinyBundle();
+  b["scopeTypes"][0]["parents"] = {"team"};
+  b["scopes"][0]["parent"] = "team-a";  // org-1 -> team-a -> org-1
+  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"scopeType", "org"},
+                             {"max", 1}, {"severity", "error"}});
+  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"}, {"severity", "error"},
+                             {"field", "brandingDomain"}, {"valuesFromAttribute", "domains"}});
+  b["members"][2]["brandingDomain"] = "a.example";  // dan, on repo-x and repo-z
+  std::vector<std::string> keys = ErrorKeys(b);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "scope_cycle@/scopes/0/parent"), keys.end())
+      << ::testing::PrintToString(keys);
+  // Dan's scopes have no `domains` at or above them: the field is not offered.
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "member_field_invalid@/members/2/brandingDomain"),
+            keys.end())
+      << ::testing::PrintToString(keys);
+}
+
 TEST(Bundle, ReportsScopeCycleAndParentTypes) {
   Json b = TinyBundle();
   b["scopeTypes"][0]["parents"] = {"team"};  // org may now hang under team

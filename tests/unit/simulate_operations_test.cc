@@ -282,5 +282,113 @@ TEST_F(OperationsTest, PerformNeedingApprovalGoesThroughTheRequestLifecycle) {
   EXPECT_TRUE(applied["bundleAfter"]["approvalRequests"].empty());
 }
 
+// activate_member with a role binds the member on the operation's `scope`: that
+// scope is authorised too, not only the scopes the member already holds roles on
+// (an administrator of one team cannot hand out a role on another).
+TEST_F(OperationsTest, ActivatingWithARoleIsCheckedWhereTheRoleIsBound) {
+  Json invite = {{"op", "invite"}, {"member", {{"id", "neo"}, {"email", "neo@example.org"}}},
+                 {"role", "dev.member"}, {"scope", "repo-x"}, {"setup", "activate_later"}};
+  Json elsewhere = {{"op", "activate_member"}, {"member", "neo"}, {"setup", "send_invite"},
+                    {"role", "dev.member"}, {"scope", "repo-z"}};
+  Json r = Run("mia", {invite, elsewhere}, true);
+  ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
+  EXPECT_EQ(r["operations"][1]["effect"], "deny") << Canonical(r["operations"][1]);
+  for (const Json& b : r["bundleAfter"]["bindings"]) {
+    EXPECT_FALSE(b.value("member", "") == "neo" && b.value("scope", "") == "repo-z");
+  }
+  // Where the actor may bind it, the same operation is allowed.
+  elsewhere["scope"] = "repo-y";
+  EXPECT_EQ(Run("mia", {invite, elsewhere})["operations"][1]["effect"], "allow");
+  // The member's kind is judged before the authorising decision.
+  Json b = Bundle();
+  b["roles"][0]["memberKinds"] = {"staff"};
+  b["members"][2]["kind"] = "staff";  // dan and eve hold it
+  b["members"][4]["kind"] = "staff";
+  b["members"][7]["kind"] = "guest";  // una
+  auto p = testing::MustLoad(b);
+  Json kinds = RunOn(*p, "zed", {{{"op", "activate_member"}, {"member", "una"},
+                                  {"setup", "send_invite"}, {"role", "dev.member"},
+                                  {"scope", "repo-x"}}});
+  EXPECT_EQ(Code(kinds, 0), "member_kind_not_allowed");
+  EXPECT_TRUE(kinds["operations"][0]["checks"].empty());
+}
+
+// An actor registering in the change set does not exist once `register` is
+// denied: later operations are refused, never run against a missing member.
+TEST_F(OperationsTest, OperationsAfterADeniedRegistrationDoNotCrash) {
+  Json b = Bundle();
+  b["roles"][1]["memberKinds"] = {"staff"};  // dev.maintainer: mia and ben hold it
+  b["roles"][3]["memberKinds"] = {"staff"};  // ops.viewer: vic
+  for (int m : {1, 3, 5}) b["members"][m]["kind"] = "staff";
+  auto p = testing::MustLoad(b);
+  Json reg = {{"op", "register"}, {"member", {{"id", "newbie"}, {"email", "nb@example.org"}}},
+              {"role", "dev.member"}, {"scope", "repo-x"}};
+  for (const char* kind : {"claim_role", "request_self_upgrade", "complete_self_upgrade",
+                           "accept_invitation", "perform"}) {
+    Json op = {{"op", kind}};
+    if (std::string(kind) == "perform") {
+      op["action"] = "code.read";
+      op["scope"] = "repo-x";
+    } else if (std::string(kind) != "accept_invitation") {
+      op["role"] = std::string(kind) == "claim_role" ? "ops.viewer" : "dev.maintainer";
+      op["scope"] = "repo-x";
+    }
+    Json r = RunOn(*p, "newbie", {reg, op});
+    ASSERT_EQ(r["operations"].size(), 2u) << kind;
+    EXPECT_EQ(r["operations"][0]["effect"], "deny") << kind;
+    EXPECT_EQ(r["operations"][1]["effect"], "deny") << kind;
+    EXPECT_EQ(Code(r, 1), "unknown_reference") << kind;
+  }
+}
+
+// A member who holds no role but was added to a scope belongs there: every
+// operation that binds it (invite, assign_role, activate_member) is checked on
+// that scope as well as on the one it names, so an administrator of one
+// repository cannot take the team's unassigned members.
+TEST_F(OperationsTest, BindingAnAddedMemberIsCheckedWhereItWasAdded) {
+  Json b = Bundle();
+  b["members"].push_back({{"id", "rex"}, {"email", "rex@example.org"}, {"status", "active"}});
+  b["bindings"].push_back({{"member", "rex"}, {"role", "dev.maintainer"}, {"scope", "repo-x"}});
+  auto p = testing::MustLoad(b);
+  const Json ops[] = {
+      {{"op", "assign_role"}, {"member", "una"}, {"role", "dev.member"}, {"scope", "repo-x"}},
+      {{"op", "invite"}, {"member", "una"}, {"role", "dev.member"}, {"scope", "repo-x"}},
+      {{"op", "activate_member"}, {"member", "una"}, {"setup", "send_invite"},
+       {"role", "dev.member"}, {"scope", "repo-x"}}};
+  for (const Json& op : ops) {
+    Json r = RunOn(*p, "rex", {op});
+    EXPECT_EQ(r["operations"][0]["effect"], "deny") << Canonical(r["operations"][0]);
+    ASSERT_EQ(r["operations"][0]["checks"].size(), 2u) << Canonical(r["operations"][0]);
+    EXPECT_EQ(r["operations"][0]["checks"][0]["resource"], "team-a");
+    EXPECT_EQ(r["operations"][0]["checks"][1]["resource"], "repo-x");
+    // Whoever administers the team may.
+    EXPECT_EQ(RunOn(*p, "mia", {op})["operations"][0]["effect"], "allow") << op["op"];
+  }
+}
+
+// resend_verification and complete_self_upgrade use request_self_upgrade's entry
+// of `operations` when they have none of their own: its preconditions as well as
+// its action.
+TEST_F(OperationsTest, SelfUpgradeStepsShareTheRequestsPreconditions) {
+  Json b = Bundle();
+  b["selfUpgrades"][0].erase("unlessPresent");
+  b["operations"]["request_self_upgrade"]["requires"] = {
+      {{"attribute", "termsAccepted"}, {"op", "eq"}, {"value", true}}};
+  auto p = testing::MustLoad(b);
+  Json request = {{"op", "request_self_upgrade"}, {"role", "dev.maintainer"},
+                  {"scope", "repo-x"}, {"attributes", {{"termsAccepted", true}}}};
+  for (const char* kind : {"resend_verification", "complete_self_upgrade"}) {
+    Json r = RunOn(*p, "dan", {request, {{"op", kind}, {"role", "dev.maintainer"},
+                                         {"scope", "repo-x"}}});
+    ASSERT_EQ(r["operations"][0]["effect"], "conditional") << Canonical(r);
+    EXPECT_EQ(r["operations"][1]["effect"], "deny") << kind;
+    EXPECT_EQ(Code(r, 1), "precondition_failed") << kind;
+    Json ok = RunOn(*p, "dan", {request, {{"op", kind}, {"role", "dev.maintainer"},
+                                          {"scope", "repo-x"},
+                                          {"attributes", {{"termsAccepted", true}}}}});
+    EXPECT_NE(ok["operations"][1]["effect"], "deny") << kind << Canonical(ok["operations"][1]);
+  }
+}
+
 }  // namespace
 }  // namespace rolegate
