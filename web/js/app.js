@@ -3,7 +3,9 @@
 // sets, the acting member, the change being built, checks and submission. Views
 // read the state and call these actions; nothing here touches the DOM.
 import { indexBundle } from "./logic/bundle-index.js";
-import { appendOperations, buildChangeSet, emptyDraft, moveOperation, readChangeSet, removeOperation, replaceOperations } from "./logic/changeset.js";
+import { appendOperations, buildChangeSet, emptyDraft, moveOperation, readChangeSet, removeOperation, replaceOperation, replaceOperations } from "./logic/changeset.js";
+import { chainSteps, verifyChain } from "./logic/chain.js";
+import { createHistory } from "./logic/history.js";
 import { compareVerdict } from "./logic/compare.js";
 import { readableErrors } from "./logic/errors.js";
 import { canRedo, canUndo, redo, undo } from "./logic/history.js";
@@ -25,6 +27,7 @@ import { loadEngineModule } from "./engine.js";
  * @typedef {import("./logic/changeset.js").Draft} Draft
  * @typedef {import("./logic/compare.js").Comparison} Comparison
  * @typedef {import("./logic/params.js").Params} Params
+ * @typedef {import("./logic/chain.js").ChainStep} ChainStep
  * @typedef {import("../../wasm/rolegate.js").Engine} Engine
  * @typedef {{ name: string, title: string, changes: string[], requests: string[] }} ExampleInfo
  * @typedef {{ kind: "example" | "file" | "url", name: string, label: string }} Source
@@ -55,6 +58,8 @@ import { loadEngineModule } from "./engine.js";
  *   simulation: any,
  *   notice: { text: string, tone: "info" | "warning" | "error" } | null,
  *   builderKind: string,
+ *   editing: number | null,
+ *   chain: ChainStep[],
  *   builderPrefill: Record<string, string | string[]> | null,
  *   builderEpoch: number,
  *   roleDraft: Record<string, string | string[] | undefined> | null,
@@ -90,6 +95,8 @@ export function initialState() {
     simulation: null,
     notice: null,
     builderKind: "",
+    editing: null,
+    chain: [],
     builderPrefill: null,
     builderEpoch: 0,
     roleDraft: null,
@@ -164,11 +171,13 @@ export function createApp({ params, storage = null, onUrlChange }) {
    * Loads a bundle's text: a ready engine, or the validation errors.
    * @param {string} text
    * @param {Source} source
-   * @param {{ now?: string | null }} [options]
+   * @param {{ now?: string | null, chain?: ChainStep[], resume?: { actor: string, now: string, operations: import("./logic/types.js").Operation[] }, message?: string }} [options]
+   *   `chain`: the what-if steps that led to this bundle (none: an original policy);
+   *   `resume`: who acts, when, and the change to build on (a step of the chain gone back to)
    */
   async function loadBundleText(text, source, options = {}) {
     const token = ++loadToken;
-    store.set({ phase: "loading", message: `Loading ${source.label}…`, notice: null });
+    store.set({ phase: "loading", message: options.message ?? `Loading ${source.label}…`, notice: null });
     const module = await loadEngineModule();
     const result = await module.createEngine(text);
     if (token !== loadToken) {
@@ -188,6 +197,8 @@ export function createApp({ params, storage = null, onUrlChange }) {
         errors: readableErrors(result.errors, text),
         warnings: [],
         draft: emptyDraft(),
+        chain: [],
+        editing: null,
         simulation: null,
         changeSet: null,
         visible: new Map(),
@@ -199,12 +210,14 @@ export function createApp({ params, storage = null, onUrlChange }) {
     previous?.close();
     const bundle = /** @type {Bundle} */ (JSON.parse(text));
     const index = indexBundle(bundle);
-    const wanted = firstLoad ? params.actor : get().actor;
+    const wanted = options.resume ? options.resume.actor : firstLoad ? params.actor : get().actor;
     const actor = wanted && index.members.has(wanted) ? wanted : defaultActor(index);
     let now = get().now;
     if (firstLoad && params.now && isTimestamp(params.now)) now = params.now;
     else if (options.now && isTimestamp(options.now)) now = options.now;
+    if (options.resume) now = options.resume.now;
     firstLoad = false;
+    const chain = options.chain ?? [];
     store.set({
       phase: "ready",
       message: "",
@@ -218,7 +231,9 @@ export function createApp({ params, storage = null, onUrlChange }) {
       features: { perform: supportsPerform(engine, index, now) },
       actor,
       now,
-      draft: emptyDraft(),
+      draft: options.resume ? createHistory(options.resume.operations) : emptyDraft(),
+      chain,
+      editing: null,
       builderKind: "",
       builderPrefill: null,
       builderEpoch: get().builderEpoch + 1,
@@ -230,6 +245,15 @@ export function createApp({ params, storage = null, onUrlChange }) {
     refreshVisible();
     simulate();
     onUrlChange?.(get());
+  }
+
+  /**
+   * The change moved under an operation being edited (undo, a removal…): the edit
+   * is given up and the form starts afresh.
+   * @returns {Partial<AppState>}
+   */
+  function stopEditing() {
+    return get().editing === null ? {} : { editing: null, builderPrefill: null, builderEpoch: get().builderEpoch + 1 };
   }
 
   /** @param {string} message */
@@ -344,7 +368,7 @@ export function createApp({ params, storage = null, onUrlChange }) {
      * @param {Operation[]} ops @param {string} [actor]
      */
     addOperations(ops, actor) {
-      store.set({ draft: appendOperations(get().draft, ops), notice: null });
+      store.set({ draft: appendOperations(get().draft, ops), notice: null, ...stopEditing() });
       if (actor && actor !== get().actor) {
         store.set({ actor });
         refreshVisible();
@@ -352,33 +376,111 @@ export function createApp({ params, storage = null, onUrlChange }) {
       simulate();
     },
 
+    /**
+     * Opens the operation at `i` in its form, filled in, to edit it in place.
+     * @param {number} i
+     */
+    editOperation(i) {
+      const op = get().draft.present[i];
+      if (!op) return;
+      store.set({ editing: i, builderKind: op.op, builderPrefill: null, builderEpoch: get().builderEpoch + 1, tab: "changes" });
+    },
+
+    /**
+     * Saves the operation being edited: it replaces the one at its position (one undo step).
+     * @param {Operation} op @param {string} [actor] the new member's id, when a register is edited
+     */
+    saveEdit(op, actor) {
+      const i = get().editing;
+      if (i === null) return;
+      if (JSON.stringify(get().draft.present[i]) === JSON.stringify(op)) {
+        actions.cancelEdit(); // saved unchanged: no undo step
+        return;
+      }
+      store.set({ draft: replaceOperation(get().draft, i, op), editing: null, builderPrefill: null, builderEpoch: get().builderEpoch + 1, notice: null });
+      if (actor && actor !== get().actor) {
+        store.set({ actor });
+        refreshVisible();
+      }
+      simulate();
+    },
+
+    /** Leaves the operation being edited as it was. */
+    cancelEdit() {
+      if (get().editing === null) return;
+      store.set({ editing: null, builderPrefill: null, builderEpoch: get().builderEpoch + 1 });
+    },
+
+    /**
+     * What-if: the bundle after the change previewed becomes the policy, so that
+     * later steps (an approval decided, a PIN entered) are previewed on it. The
+     * change and its preview are kept as a step of the chain.
+     */
+    async continueFromResult() {
+      const { engine, changeSet, simulation, source, bundleText, chain, actor, now } = get();
+      if (!engine || !changeSet || !simulation?.ok || changeSet.operations.length === 0 || !source) return;
+      const full = engine.simulate(changeSet, { bundleAfter: true });
+      if (!full.ok || !full.bundleAfter) {
+        store.set({ notice: { text: "The engine gave no bundle after this change, so it cannot be continued from.", tone: "error" } });
+        return;
+      }
+      const step = { changeSet, preview: simulation, bundleText };
+      const text = JSON.stringify(full.bundleAfter);
+      await loadBundleText(text, source, { chain: [...chain, step], resume: { actor, now, operations: [] }, message: "Continuing from the result of the change…" });
+      const steps = get().chain.length;
+      store.set({
+        tab: "changes",
+        notice: { text: `What-if: the policy is now as it would be after change ${steps} (revision ${full.revisionAfter}). Build the next step on it; the original is one click away.`, tone: "info" },
+      });
+    },
+
+    /**
+     * Goes back along the chain: 0 is the original policy. The change that was
+     * continued from there comes back into the builder.
+     * @param {number} k
+     */
+    async backTo(k) {
+      const { chain, source } = get();
+      if (!source || k < 0 || k >= chain.length) return;
+      const step = chain[k];
+      await loadBundleText(step.bundleText, source, {
+        message: k === 0 ? "Going back to the original policy…" : `Going back to the policy after change ${k}…`,
+        chain: chain.slice(0, k),
+        resume: { actor: step.changeSet.actor, now: step.changeSet.now, operations: step.changeSet.operations },
+      });
+      store.set({
+        tab: "changes",
+        notice: { text: k === 0 ? "Back to the original policy, with change 1 as it was." : `Back to the policy after change ${k}, with change ${k + 1} as it was.`, tone: "info" },
+      });
+    },
+
     /** @param {number} i */
     removeOperation(i) {
-      store.set({ draft: removeOperation(get().draft, i) });
+      store.set({ draft: removeOperation(get().draft, i), ...stopEditing() });
       simulate();
     },
 
     /** @param {number} i @param {-1 | 1} by */
     moveOperation(i, by) {
-      store.set({ draft: moveOperation(get().draft, i, by) });
+      store.set({ draft: moveOperation(get().draft, i, by), ...stopEditing() });
       simulate();
     },
 
     clearOperations() {
       if (get().draft.present.length === 0) return;
-      store.set({ draft: replaceOperations(get().draft, []) });
+      store.set({ draft: replaceOperations(get().draft, []), ...stopEditing() });
       simulate();
     },
 
     undo() {
       if (!canUndo(get().draft)) return;
-      store.set({ draft: undo(get().draft) });
+      store.set({ draft: undo(get().draft), ...stopEditing() });
       simulate();
     },
 
     redo() {
       if (!canRedo(get().draft)) return;
-      store.set({ draft: redo(get().draft) });
+      store.set({ draft: redo(get().draft), ...stopEditing() });
       simulate();
     },
 
@@ -396,6 +498,7 @@ export function createApp({ params, storage = null, onUrlChange }) {
         return;
       }
       const patch = /** @type {Partial<AppState>} */ ({
+        ...stopEditing(),
         draft: replaceOperations(get().draft, read.operations),
         tab: "changes",
         notice: {
@@ -442,7 +545,7 @@ export function createApp({ params, storage = null, onUrlChange }) {
      * @param {string} kind @param {Record<string, string | string[]> | null} [prefill]
      */
     openBuilder(kind, prefill = null) {
-      store.set({ builderKind: kind, builderPrefill: prefill, builderEpoch: get().builderEpoch + 1, tab: "changes" });
+      store.set({ builderKind: kind, builderPrefill: prefill, builderEpoch: get().builderEpoch + 1, tab: "changes", editing: null });
       onUrlChange?.(get());
     },
 
@@ -522,7 +625,10 @@ export function createApp({ params, storage = null, onUrlChange }) {
     async submit() {
       const { backendUrl, changeSet, simulation } = get();
       if (!backendUrl || !changeSet || !simulation?.ok) return;
+      const { chain } = get();
+      /** @type {Record<string, unknown>} */
       const submitted = { changeSet, preview: simulation };
+      if (chain.length) submitted.chain = chainSteps(chain, changeSet, simulation);
       store.set({ submission: { status: "sending", url: backendUrl } });
       try {
         const response = await fetch(backendUrl, {
@@ -549,6 +655,16 @@ export function createApp({ params, storage = null, onUrlChange }) {
       const { engine, changeSet, simulation } = get();
       if (!engine || !changeSet || !simulation?.ok) return null;
       return engine.verify(changeSet, simulation);
+    },
+
+    /**
+     * The in-page verification of a what-if chain, step by step from the original policy.
+     */
+    async verifyChainHere() {
+      const { chain, changeSet, simulation } = get();
+      if (chain.length === 0) return null;
+      const module = await loadEngineModule();
+      return verifyChain(module.createEngine, chain[0].bundleText, chainSteps(chain, changeSet, simulation));
     },
 
     /** @param {{ text: string, tone: "info" | "warning" | "error" } | null} notice */

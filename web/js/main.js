@@ -12,6 +12,7 @@ import { renderFailed, renderInvalid } from "./views/errors-view.js";
 import { renderHeader } from "./views/header.js";
 import { renderMembersList, renderMembersToolbar } from "./views/members-view.js";
 import { renderPreview } from "./views/preview-view.js";
+import { renderWhatIf } from "./views/whatif-view.js";
 import { renderCatalogue, renderRoleEditor, renderRolePreview } from "./views/roles-view.js";
 import { renderSettings } from "./views/settings-view.js";
 import { renderSubmit } from "./views/submit-view.js";
@@ -57,6 +58,7 @@ const app = createApp({
 const root = /** @type {HTMLElement} */ (document.getElementById("app"));
 const header = h("header", { class: "topbar" });
 const notice = h("div", { class: "notice-area" });
+const whatIf = h("div", { class: "whatif-area" });
 const nav = h("nav", { class: "tabs", "aria-label": "Views" });
 /** @type {Record<Tab, HTMLElement>} */
 const panels = /** @type {any} */ ({});
@@ -71,6 +73,7 @@ mount(
   h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
   header,
   notice,
+  whatIf,
   nav,
   main,
   dropOverlay,
@@ -114,7 +117,8 @@ const ready = (s) => s.index !== null && (s.phase === "ready" || s.phase === "lo
 
 /** @type {Region<AppState>[]} */
 const globalRegions = [
-  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now], (s) => renderHeader(s, app)),
+  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now, s.chain], (s) => renderHeader(s, app)),
+  new Region(whatIf, (s) => [s.chain, s.engine, s.phase, s.index], (s) => (ready(s) ? renderWhatIf(s, app) : null)),
   new Region(notice, (s) => [s.notice, s.phase, s.message], renderNotice),
   new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation], renderTabs),
   new Region(problem, (s) => [s.phase, s.errors, s.message], (s) => (s.phase === "invalid" ? renderInvalid(s) : s.phase === "failed" ? renderFailed(s) : null)),
@@ -136,10 +140,10 @@ const tabRegions = {
     new Region(accessResults, (s) => [s.index, s.checks, s.visible], renderAccessResults),
   ],
   changes: [
-    new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.features, s.source, s.examples], (s) => renderBuilder(s, app)),
-    new Region(opList, (s) => [s.index, s.draft, s.simulation, s.actor, s.now], (s) => renderOperationList(s, app)),
-    new Region(preview, (s) => [s.index, s.simulation, s.changeSet], renderPreview),
-    new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission], (s) => renderSubmit(s, app)),
+    new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.features, s.source, s.examples, s.editing], (s) => renderBuilder(s, app)),
+    new Region(opList, (s) => [s.index, s.draft, s.simulation, s.actor, s.now, s.editing], (s) => renderOperationList(s, app)),
+    new Region(preview, (s) => [s.index, s.simulation, s.changeSet], (s) => renderPreview(s, app)),
+    new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission, s.chain], (s) => renderSubmit(s, app)),
   ],
   settings: [new Region(settings, (s) => [s.index, s.engine, s.backendUrl, s.warnings, s.features, s.source], (s) => renderSettings(s, app))],
 };

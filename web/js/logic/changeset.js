@@ -24,6 +24,17 @@ export function removeOperation(draft, i) {
   return record(draft, draft.present.filter((_, j) => j !== i));
 }
 
+/**
+ * Replaces the operation at `i` (one undo step); out of range changes nothing.
+ * @param {Draft} draft @param {number} i @param {Operation} op
+ */
+export function replaceOperation(draft, i, op) {
+  if (i < 0 || i >= draft.present.length) return draft;
+  const next = [...draft.present];
+  next[i] = op;
+  return record(draft, next);
+}
+
 /** @param {Draft} draft @param {number} i @param {-1 | 1} by */
 export function moveOperation(draft, i, by) {
   const j = i + by;

@@ -2,8 +2,8 @@
 // The change builder's forms, as data: the choices each field offers given the
 // fields filled before it, and the operation built from the values. Pure, so the
 // view only draws what this returns.
-import { changeDirection, fieldsOf, newMemberId, SETUPS, setupLabel } from "./operations.js";
-import { buildRule } from "./approval-rules.js";
+import { changeDirection, FIELDS, fieldsOf, newMemberId, SETUPS, setupLabel } from "./operations.js";
+import { buildRule, ruleToValues } from "./approval-rules.js";
 import { parseAttributeValue } from "./words.js";
 
 /**
@@ -297,16 +297,17 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @param {string} kind
  * @param {FormValues} values
  * @param {FormContext} ctx
+ * @param {{ asJson?: boolean }} [options] `asJson`: the values are the JSON form's, whatever the kind
  * @returns {BuildResult}
  */
-export function buildOperation(kind, values, ctx) {
+export function buildOperation(kind, values, ctx, options = {}) {
   /** @type {Record<string, string>} */
   const errors = {};
   /** @type {Operation} */
   const op = { op: kind };
   /** @type {string | undefined} */
   let actor;
-  for (const { name, optional } of fieldsOf(kind)) {
+  for (const { name, optional } of options.asJson ? [{ name: "json", optional: false }] : fieldsOf(kind)) {
     switch (name) {
       case "member":
       case "scope":
@@ -375,13 +376,15 @@ export function buildOperation(kind, values, ctx) {
         /** @type {Record<string, string>[]} */
         const list = [];
         const used = new Set();
-        for (const line of lines) {
+        // Editing keeps the ids the members were given, line by line.
+        const kept = one(values, "newMemberIds").split("\n").map((l) => l.trim());
+        for (const [i, line] of lines.entries()) {
           const [namePart = "", emailPart = "", kindPart = ""] = line.split(",").map((p) => p.trim());
           if (emailPart && !EMAIL.test(emailPart)) {
             errors.newMembers = `“${emailPart}” is not an e-mail address`;
             break;
           }
-          const id = newMemberId(namePart || emailPart.split("@")[0], (x) => taken(ctx, x) || used.has(x));
+          const id = kept[i] && !taken(ctx, kept[i]) && !used.has(kept[i]) ? kept[i] : newMemberId(namePart || emailPart.split("@")[0], (x) => taken(ctx, x) || used.has(x));
           used.add(id);
           /** @type {Record<string, string>} */
           const person = { id, name: namePart || id };
@@ -446,9 +449,128 @@ export function buildOperation(kind, values, ctx) {
   if (kind === "edit_member" && op.name === undefined && op.email === undefined) {
     errors.name = "change the name, the e-mail or both";
   }
-  if (kind === "register" && ctx.operations.length > 0) {
+  if (kind === "register" && ctx.operations.length > 0 && !options.asJson) {
     errors.newName = "registering must be the first operation of a change set: clear the change first";
   }
   if (Object.keys(errors).length) return { ok: false, errors };
   return actor ? { ok: true, op, actor } : { ok: true, op };
+}
+
+/** @param {unknown} value */
+function attributeText(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
+}
+
+/**
+ * The form values an operation was built from: the inverse of `buildOperation`,
+ * so an operation of the change can be edited in its own form. A kind without a
+ * form of its own (and `define_role` / `edit_role`, made in the role editor) is
+ * edited as JSON. The PIN is not part of an operation: it is asked for again.
+ * @param {Operation} op
+ * @returns {FormValues}
+ */
+export function operationToValues(op) {
+  /** @type {FormValues} */
+  const values = {};
+  const str = (/** @type {unknown} */ v) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+  const fields = op.op === "define_role" || op.op === "edit_role" ? [{ name: "json", optional: false }] : fieldsOf(op.op);
+  for (const { name } of fields) {
+    switch (name) {
+      case "member":
+      case "scope":
+      case "role":
+      case "action":
+      case "request":
+      case "decision":
+      case "setup":
+      case "name":
+      case "email":
+        if (op[name] !== undefined) values[name] = str(op[name]);
+        break;
+      case "scopes":
+        values.scopes = Array.isArray(op.scopes) ? op.scopes.map(str) : op.scope !== undefined ? [str(op.scope)] : [];
+        break;
+      case "invitee":
+      case "registrant": {
+        const m = op.member;
+        if (m && typeof m === "object") {
+          if (name === "invitee") values.inviteeMode = "new";
+          values.newName = str(m.name);
+          values.newEmail = str(m.email);
+          values.newKind = str(m.kind);
+          values.newId = str(m.id);
+          if (name === "invitee" && typeof m.registered === "boolean") values.newRegistered = m.registered ? "yes" : "no";
+        } else if (typeof m === "string") {
+          values.inviteeMode = "existing";
+          values.inviteeMember = m;
+        }
+        break;
+      }
+      case "newMembers":
+        values.newMembers = (Array.isArray(op.members) ? op.members : [])
+          .map((/** @type {Record<string, string>} */ m) => [m.name ?? m.id, m.email ?? "", m.kind ?? ""].join(", ").replace(/(, )+$/, ""))
+          .join("\n");
+        values.newMemberIds = (Array.isArray(op.members) ? op.members : []).map((/** @type {{ id: string }} */ m) => m.id).join("\n");
+        break;
+      case "attributes":
+        if (op.attributes && typeof op.attributes === "object") {
+          values.attributes = Object.entries(op.attributes)
+            .map(([k, v]) => `${k} = ${attributeText(v)}`)
+            .join("\n");
+        }
+        break;
+      case "customRole":
+        values.customRole = str(op.role);
+        break;
+      case "approvalRule":
+        values.approvalRule = str(op.rule);
+        break;
+      case "rule":
+        if (op.rule && typeof op.rule === "object") Object.assign(values, ruleToValues(op.rule));
+        break;
+      case "json": {
+        const { op: _kind, ...rest } = op;
+        values.json = JSON.stringify(rest, null, 2);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return values;
+}
+
+/**
+ * The operations a form for the operation at `at` sees as "earlier in the
+ * change": those before it (what it may refer to), so that editing an
+ * operation in place judges it where it stands.
+ * @param {Operation[]} operations @param {number | null} at
+ */
+export function operationsBefore(operations, at) {
+  return at === null || at < 0 ? operations : operations.slice(0, at);
+}
+
+/** @param {unknown} value JSON text with object keys sorted, to compare values */
+function canonical(value) {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/**
+ * How an operation of the change is edited: in its kind's form when that form,
+ * saved as it opens, gives the very same operation back (the PIN aside, which
+ * is never kept); otherwise, and for custom roles (made in the role editor), as
+ * JSON, so that nothing the form cannot show (a rule's `scopes`, say) is lost.
+ * @param {Operation} op @param {FormContext} ctx the context of the operations before it
+ * @returns {{ asJson: boolean, values: FormValues }}
+ */
+export function editPlan(op, ctx) {
+  if (op.op !== "define_role" && op.op !== "edit_role" && FIELDS[op.op]) {
+    const values = operationToValues(op);
+    const rebuilt = buildOperation(op.op, { ...values, pin: "0000" }, ctx);
+    if (rebuilt.ok && canonical(rebuilt.op) === canonical(op)) return { asJson: false, values };
+  }
+  const { op: _kind, ...rest } = op;
+  return { asJson: true, values: { json: JSON.stringify(rest, null, 2) } };
 }

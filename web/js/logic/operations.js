@@ -188,6 +188,7 @@ export function changeDirection(index, member, scope, roleId) {
  * @param {BundleIndex} index
  * @param {string} [actor] the change set's actor
  * @param {Operation[]} [operations] the whole change, for roles it defines
+ * @returns {string}
  */
 export function describeOperation(op, index, actor, operations = []) {
   const m = () => memberWords(index, op.member);
@@ -273,8 +274,13 @@ export function describeOperation(op, index, actor, operations = []) {
       const about = request ? ` (${index.memberName(request.requester)}: “${index.permissionName(request.action)}” on ${index.scopeName(request.resource)})` : "";
       return `${op.decision === "reject" ? "Reject" : "Approve"} request ${op.request}${about}`;
     }
-    case "apply_approved":
-      return `Apply approved request ${op.request}`;
+    case "apply_approved": {
+      const request = index.approvalRequests.get(op.request);
+      if (!request) return `Apply approved request ${op.request}`;
+      // What the request's operation does, as its requester's.
+      const stored = /** @type {string} */ (request.operation ? describeOperation(request.operation, index, request.requester, operations) : `“${index.permissionName(request.action)}” on ${index.scopeName(request.resource)}`);
+      return `Apply approved request ${op.request}: ${stored}`;
+    }
     default:
       return `${humanize(op.op)}${attributes}`;
   }

@@ -3,8 +3,9 @@
 // an operation to the change, and the list of operations with undo and redo.
 import { formValues, h, mount } from "../lib/dom.js";
 import { canRedo, canUndo } from "../logic/history.js";
-import { buildOperation } from "../logic/op-form.js";
-import { availableKinds, describeOperation, fieldsOf } from "../logic/operations.js";
+import { pendingUpgrades } from "../logic/chain.js";
+import { buildOperation, editPlan, operationsBefore } from "../logic/op-form.js";
+import { availableKinds, describeOperation, fieldsOf, kindLabel } from "../logic/operations.js";
 import { newRoleDraft, roleDraft } from "../logic/roles.js";
 import { effectLabel } from "../logic/reasons.js";
 import { count, formatTime } from "../logic/words.js";
@@ -21,8 +22,10 @@ import { renderField } from "./op-fields.js";
 // The builder's values survive redraws (a new operation elsewhere, undo) until
 // an operation is added or another kind is chosen.
 /** @type {import("./op-fields.js").FormState} */
-const draftForm = { values: {}, errors: {}, redraw: () => {} };
+const draftForm = { values: {}, errors: {}, redraw: () => {}, keep: undefined };
 let epoch = -1;
+// Whether the operation being edited is edited as JSON (editPlan).
+let editAsJson = false;
 
 /**
  * Self-upgrades asked for in this change and not yet completed: the PIN step.
@@ -30,17 +33,7 @@ let epoch = -1;
  */
 function pinSteps(state, app) {
   const index = /** @type {BundleIndex} */ (state.index);
-  /** @type {{ role: string, scope: string }[]} */
-  const pending = [];
-  for (const op of state.draft.present) {
-    if (op.op === "request_self_upgrade" || op.op === "resend_verification") {
-      if (!pending.some((p) => p.role === op.role && p.scope === op.scope)) pending.push({ role: op.role, scope: op.scope });
-    }
-    if (op.op === "complete_self_upgrade") {
-      const i = pending.findIndex((p) => p.role === op.role && p.scope === op.scope);
-      if (i >= 0) pending.splice(i, 1);
-    }
-  }
+  const pending = pendingUpgrades(state.draft.present, state.bundle?.verifications ?? [], state.actor);
   return pending.map((p, i) => {
     const pinId = `pin-step-${i}`;
     const error = h("p", { class: "field-error", role: "alert", hidden: true });
@@ -81,13 +74,23 @@ export function renderBuilder(state, app) {
   const index = state.index;
   if (index === null) return null;
   const idx = index;
+  const editing = state.editing;
+  const editOp = editing === null ? undefined : state.draft.present[editing];
   const kinds = availableKinds(index.operations, state.features);
+  // An operation being edited keeps its kind, even one this policy does not offer.
+  if (editOp && !kinds.some((k) => k.kind === editOp.op)) kinds.push({ kind: editOp.op, label: kindLabel(editOp.op), group: "Other" });
   const kind = kinds.some((k) => k.kind === state.builderKind) ? state.builderKind : kinds[0]?.kind ?? "";
+  const before = operationsBefore(state.draft.present, editing);
   if (epoch !== state.builderEpoch) {
     epoch = state.builderEpoch;
-    draftForm.values = state.builderPrefill ? { ...state.builderPrefill } : {};
+    const plan = editOp && editOp.op === kind ? editPlan(editOp, { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before }) : undefined;
+    draftForm.values = plan ? { ...plan.values } : state.builderPrefill ? { ...state.builderPrefill } : {};
+    draftForm.keep = plan?.values;
     draftForm.errors = {};
+    editAsJson = plan?.asJson ?? false;
   }
+  // An operation the form cannot show as it is (custom roles, made in the role editor, among them) is edited as JSON.
+  const asJson = editOp !== undefined && editOp.op === kind && editAsJson;
   /** @type {{ id: string, requester: string, action: string, scope: string }[]} */
   const requested = [];
   for (const e of state.simulation?.ok ? state.simulation.events : []) {
@@ -96,7 +99,7 @@ export function renderBuilder(state, app) {
     }
   }
   /** @type {FormContext} */
-  const ctx = { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: state.draft.present, requested };
+  const ctx = { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before, requested };
   const info = kinds.find((k) => k.kind === kind);
 
   const body = h("div", { class: "op-fields" });
@@ -108,11 +111,17 @@ export function renderBuilder(state, app) {
     onInput: () => {
       draftForm.values = formValues(form);
     },
-    "aria-label": info ? info.label : "Operation",
+    "aria-label": editing !== null ? `Edit operation ${editing + 1}` : info ? info.label : "Operation",
+    onKeydown: (/** @type {KeyboardEvent} */ e) => {
+      if (e.key === "Escape" && editing !== null) {
+        e.preventDefault();
+        cancel();
+      }
+    },
     onSubmit: (/** @type {Event} */ e) => {
       e.preventDefault();
       draftForm.values = formValues(form);
-      const built = buildOperation(kind, draftForm.values, ctx);
+      const built = buildOperation(kind, draftForm.values, ctx, { asJson });
       if (!built.ok) {
         draftForm.errors = built.errors;
         redraw(false);
@@ -122,9 +131,17 @@ export function renderBuilder(state, app) {
       }
       draftForm.values = {};
       draftForm.errors = {};
-      app.addOperations([built.op], built.actor);
+      if (editing !== null) {
+        app.saveEdit(built.op, built.actor);
+        focusEditButton(editing);
+      } else app.addOperations([built.op], built.actor);
     },
   });
+  function cancel() {
+    if (editing === null) return;
+    app.cancelEdit();
+    focusEditButton(editing);
+  }
   /** @param {boolean} [read] read the form's values first */
   function redraw(read = true) {
     if (read) draftForm.values = formValues(form);
@@ -134,13 +151,13 @@ export function renderBuilder(state, app) {
     if (focusId) document.getElementById(focusId)?.focus();
   }
   function drawFields() {
-    if (kind === "define_role") {
+    if (kind === "define_role" && !asJson) {
       return [
         h("p", null, "Custom roles are made in the role editor: name, description, permissions, and which of them need approval. Its preview shows who would gain or lose what."),
         button("Open the role editor", () => app.openRoleEditor(newRoleDraft(idx)), { kind: "primary", id: "open-role-editor" }),
       ];
     }
-    if (kind === "edit_role") {
+    if (kind === "edit_role" && !asJson) {
       const customs = [...idx.roles.values()].filter((r) => r.custom);
       return [
         field({ label: "Custom role", control: select({ id: "op-editRole", options: customs.map((r) => ({ value: r.id, label: idx.roleName(r.id) })), placeholder: customs.length ? "Choose…" : "No custom role yet" }) }),
@@ -155,11 +172,19 @@ export function renderBuilder(state, app) {
       ];
     }
     draftForm.redraw = redraw;
-    const fields = fieldsOf(kind).map((f) => renderField(kind, f.name, f.optional, ctx, draftForm));
+    const fields = (asJson ? [{ name: "json", optional: false }] : fieldsOf(kind)).map((f) => renderField(kind, f.name, f.optional, ctx, draftForm));
+    if (asJson) fields.unshift(h("p", { class: "hint", id: "edit-as-json" }, "This operation is edited as JSON: its form could not show all of it as it is."));
+    const submitLabel = editing !== null ? `Save operation ${editing + 1}` : kind === "request_self_upgrade" ? "Step 1: ask for the upgrade" : "Add to the change";
     return [
       ...fields,
-      h("div", { class: "actions" }, button(kind === "request_self_upgrade" ? "Step 1: ask for the upgrade" : "Add to the change", () => {}, { kind: "primary", type: "submit", id: "op-submit" })),
-      kind === "request_self_upgrade" || kind === "complete_self_upgrade" || kind === "resend_verification" ? pinSteps(state, app) : null,
+      editing !== null && kind === "complete_self_upgrade" ? h("p", { class: "hint" }, "The PIN is not kept in the change: enter it again.") : null,
+      h(
+        "div",
+        { class: "actions" },
+        button(submitLabel, () => {}, { kind: "primary", type: "submit", id: "op-submit" }),
+        editing !== null ? button("Cancel", cancel, { id: "op-cancel", label: `Cancel editing operation ${editing + 1}, leaving it as it was` }) : null,
+      ),
+      editing === null && (kind === "request_self_upgrade" || kind === "complete_self_upgrade" || kind === "resend_verification") ? pinSteps(state, app) : null,
     ];
   }
   mount(body, drawFields());
@@ -178,7 +203,7 @@ export function renderBuilder(state, app) {
   const example = source?.kind === "example" ? state.examples.find((e) => e.name === source.name) : undefined;
   return h(
     "div",
-    { class: "builder" },
+    { class: `builder${editing !== null ? " editing" : ""}` },
     example && example.changes.length
       ? h(
           "section",
@@ -196,8 +221,10 @@ export function renderBuilder(state, app) {
     h(
       "section",
       { class: "card", "aria-labelledby": "builder-title" },
-      h("h2", { id: "builder-title" }, "Add an operation"),
-      h("p", { class: "hint" }, `You act as ${index.memberName(state.actor)}. This policy offers ${count(kinds.length, "kind")} of operation.`),
+      h("h2", { id: "builder-title" }, editing !== null ? `Edit operation ${editing + 1}` : "Add an operation"),
+      editing !== null && editOp
+        ? h("p", { class: "hint", id: "editing-hint" }, `Editing “${describeOperation(editOp, index, state.actor, state.draft.present)}”. Saving replaces it where it stands (undo brings it back); Cancel or Escape leaves it as it was.`)
+        : h("p", { class: "hint" }, `You act as ${index.memberName(state.actor)}. This policy offers ${count(kinds.length, "kind")} of operation.`),
       field({ label: "Operation", control: kindSelect, hint: info?.help }),
       form,
     ),
@@ -233,14 +260,28 @@ export function renderOperationList(state, app) {
           ops.map((op, i) => {
             const result = results.find((/** @type {{ index: number }} */ r) => r.index === i);
             const text = describeOperation(op, index, state.actor, ops);
+            const beingEdited = state.editing === i;
             return h(
               "li",
-              { "data-op": String(i) },
+              { "data-op": String(i), class: beingEdited ? "editing" : undefined, "aria-current": beingEdited ? "true" : undefined },
               result ? badge(result.effect, effectLabel(result.effect, result.requirements)) : null,
               h("span", { class: "op-title" }, text),
+              beingEdited ? h("span", { class: "muted small" }, " (being edited)") : null,
               h(
                 "span",
                 { class: "op-buttons" },
+                withClass(
+                  button(
+                  "Edit",
+                  () => {
+                    app.editOperation(i);
+                    const first = document.querySelector("#op-form select, #op-form input:not([type=hidden]), #op-form textarea");
+                    if (first instanceof HTMLElement) first.focus();
+                  },
+                  { kind: "quiet", label: `Edit operation ${i + 1}: ${text}` },
+                  ),
+                  "op-edit",
+                ),
                 button("↑", () => app.moveOperation(i, -1), { kind: "quiet", label: `Move operation ${i + 1} up`, disabled: i === 0 }),
                 button("↓", () => app.moveOperation(i, 1), { kind: "quiet", label: `Move operation ${i + 1} down`, disabled: i === ops.length - 1 }),
                 button("Remove", () => app.removeOperation(i), { kind: "quiet", label: `Remove operation ${i + 1}: ${text}` }),
@@ -249,4 +290,16 @@ export function renderOperationList(state, app) {
           }),
         ),
   );
+}
+
+/** After an edit is saved or cancelled, the focus goes back to its Edit button. @param {number} i */
+function focusEditButton(i) {
+  const el = document.querySelector(`.op-list li[data-op="${i}"] .op-edit`);
+  if (el instanceof HTMLElement) el.focus();
+}
+
+/** @template {HTMLElement} E @param {E} el @param {string} name @returns {E} */
+function withClass(el, name) {
+  el.classList.add(name);
+  return el;
 }

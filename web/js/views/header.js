@@ -44,7 +44,7 @@ export function renderHeader(state, app) {
       h(
         "p",
         { class: "policy-name", title: index ? `revision ${state.engine?.revision ?? ""}` : undefined },
-        index ? index.name : state.phase === "invalid" ? `${source?.label ?? "Bundle"}: not valid` : loading ? state.message : "No policy loaded",
+        index ? (state.chain.length ? `${index.name} · what-if after ${state.chain.length === 1 ? "1 change" : `${state.chain.length} changes`}` : index.name) : state.phase === "invalid" ? `${source?.label ?? "Bundle"}: not valid` : loading ? state.message : "No policy loaded",
       ),
     ),
     h(

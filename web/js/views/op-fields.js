@@ -10,8 +10,9 @@ import { checkboxes, field, input, select, textarea } from "./controls.js";
 /**
  * @typedef {import("../logic/op-form.js").FormValues} FormValues
  * @typedef {import("../logic/op-form.js").FormContext} FormContext
- * @typedef {{ values: FormValues, errors: Record<string, string>, redraw: (read?: boolean) => void }} FormState
- *   (`redraw(false)` draws `values` as they are; `redraw()` reads the form first)
+ * @typedef {{ values: FormValues, errors: Record<string, string>, redraw: (read?: boolean) => void, keep?: FormValues }} FormState
+ *   (`redraw(false)` draws `values` as they are; `redraw()` reads the form first; `keep`: the
+ *   values of an operation being edited)
  */
 
 const LABELS = /** @type {Record<string, string>} */ ({
@@ -80,6 +81,7 @@ export function renderField(kind, name, optional, ctx, f) {
                 label: "Kind (optional)",
                 control: input({ name: "newKind", id: "op-newKind", value: value("newKind"), placeholder: kinds.join(", ") }),
               }),
+              name === "invitee" && value("newId") ? h("input", { type: "hidden", name: "newId", value: value("newId") }) : null,
               name === "registrant"
                 ? field({ label: "Member id (optional)", control: input({ name: "newId", id: "op-newId", value: value("newId") }), hint: "Made from the name when empty.", error: errors.newId })
                 : field({
@@ -106,12 +108,16 @@ export function renderField(kind, name, optional, ctx, f) {
     case "email":
       return field({ label, control: input({ name, id, value: value(name), type: name === "email" ? "email" : "text" }), error: errors[name] });
     case "newMembers":
-      return field({
+      return [
+        // Editing keeps the ids the members were given (build reads them line by line).
+        value("newMemberIds") ? h("input", { type: "hidden", name: "newMemberIds", value: value("newMemberIds") }) : null,
+        field({
         label: "New members, one a line",
         control: textarea({ name, id, value: value(name), rows: 3, placeholder: "Extension 1023\nHana Wu, hana.wu@example.com, user" }),
         hint: "Name, then optionally the e-mail and the kind, separated by commas.",
         error: errors.newMembers,
-      });
+        }),
+      ];
     case "attributes": {
       const action = kind === "perform" ? value("action") : undefined;
       const suggested = suggestedAttributes(index, kind, action);
@@ -135,6 +141,9 @@ export function renderField(kind, name, optional, ctx, f) {
       return field({ label: "Operation fields (JSON)", control: textarea({ name, id, value: value(name) || "{}", rows: 5 }), error: errors.json, hint: "The fields of this operation, as docs/changes.md describes them." });
     default: {
       const options = fieldOptions(kind, name, values, ctx) ?? [];
+      // An operation being edited keeps its value even where the form would not offer it now.
+      const kept = f.keep?.[name];
+      if (typeof kept === "string" && kept && value(name) === kept && !options.some((o) => o.value === kept)) options.push({ value: kept, label: `${kept} (as in the operation)` });
       const placeholder = name === "setup" && kind === "invite" ? undefined : optional ? "None" : `Choose…`;
       const control = select({ name, id, options, value: value(name), placeholder, onChange: () => redraw() });
       const hint = options.length === 0 && !optional ? "Nothing to choose here for the member acting." : undefined;

@@ -130,8 +130,11 @@ export function renderPreviewBody(model, idPrefix) {
   );
 }
 
-/** @param {AppState} state */
-export function renderPreview(state) {
+/**
+ * @param {AppState} state
+ * @param {import("../app.js").App} [app] offers to continue from the result
+ */
+export function renderPreview(state, app) {
   const { index, simulation, changeSet } = state;
   if (!index || !changeSet) return null;
   const heading = h("h2", { id: "preview-title" }, "Preview");
@@ -165,5 +168,27 @@ export function renderPreview(state) {
     heading,
     renderPreviewBody(describeSimulation(simulation, changeSet, index), "preview"),
     h("p", { class: "muted small" }, `Revision ${simulation.baseRevision} → ${simulation.revisionAfter}`),
+    app
+      ? h(
+          "div",
+          { class: "continue" },
+          h(
+            "button",
+            { type: "button", class: "btn secondary", id: "continue-from-result", "aria-describedby": "continue-hint", onClick: async () => {
+              await app.continueFromResult();
+              document.getElementById("whatif")?.focus();
+            } },
+            "Continue from this result",
+          ),
+          h(
+            "p",
+            { class: "hint", id: "continue-hint" },
+            "What-if: takes the policy as it would be after this change (pending approvals and PINs recorded) as the one to build the next change on, such as an approver deciding, or the PIN entered. The original stays one click away.",
+          ),
+          simulation.summary.denied
+            ? h("p", { class: "hint" }, `${count(simulation.summary.denied, "denied operation")} change${simulation.summary.denied === 1 ? "s" : ""} nothing there.`)
+            : null,
+        )
+      : null,
   );
 }

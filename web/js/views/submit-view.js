@@ -3,6 +3,7 @@
 // preview in the page, and, with a backend configured, POST {changeSet, preview}
 // and show the backend's verdict beside the preview.
 import { download, h } from "../lib/dom.js";
+import { chainDocument, chainSteps } from "../logic/chain.js";
 import { count } from "../logic/words.js";
 import { button } from "./controls.js";
 
@@ -46,6 +47,9 @@ export function renderSubmit(state, app) {
   const local = h("p", { class: "verify-here", role: "status" });
   const summary = simulation.summary;
   const previewVerdict = summary.blocked ? "blocked" : "ready";
+  // In a what-if chain every download carries each step, with the revision it was built on.
+  const steps = state.chain.length ? chainSteps(state.chain, changeSet, simulation) : null;
+  const json = (/** @type {unknown} */ doc) => `${JSON.stringify(doc, null, 2)}\n`;
 
   /** @type {import("../lib/dom.js").Child} */
   let backend;
@@ -85,15 +89,40 @@ export function renderSubmit(state, app) {
     "section",
     { class: "card submit", "aria-labelledby": "submit-title" },
     h("h2", { id: "submit-title" }, "Submit"),
+    steps
+      ? h(
+          "p",
+          { class: "hint", id: "chain-hint" },
+          `This change is step ${steps.length} of a what-if chain: the downloads hold all ${steps.length} change sets in order, each with its base revision, so a server can verify and apply them one after the other.`,
+        )
+      : null,
     h(
       "div",
       { class: "actions wrap" },
-      button("Download change set", () => download(`changeset-${stamp}.json`, `${JSON.stringify(changeSet, null, 2)}\n`), { id: "download-changeset" }),
-      button("Download preview", () => download(`preview-${stamp}.json`, `${JSON.stringify(simulation, null, 2)}\n`), { id: "download-preview" }),
-      button("Download both", () => download(`change-and-preview-${stamp}.json`, `${JSON.stringify({ changeSet, preview: simulation }, null, 2)}\n`), { id: "download-both" }),
+      steps
+        ? [
+            button(`Download the ${steps.length} change sets`, () => download(`changechain-${stamp}.json`, json(chainDocument(steps, "changeSets"))), { id: "download-changeset" }),
+            button(`Download the ${steps.length} previews`, () => download(`previews-${stamp}.json`, json(chainDocument(steps, "previews"))), { id: "download-preview" }),
+            button("Download both", () => download(`chain-and-previews-${stamp}.json`, json(chainDocument(steps, "both"))), { id: "download-both" }),
+          ]
+        : [
+            button("Download change set", () => download(`changeset-${stamp}.json`, json(changeSet)), { id: "download-changeset" }),
+            button("Download preview", () => download(`preview-${stamp}.json`, json(simulation)), { id: "download-preview" }),
+            button("Download both", () => download(`change-and-preview-${stamp}.json`, json({ changeSet, preview: simulation })), { id: "download-both" }),
+          ],
       button(
         "Verify here",
-        () => {
+        async () => {
+          if (steps) {
+            local.textContent = "Verifying each step…";
+            const verdicts = await app.verifyChainHere();
+            if (!verdicts) return;
+            const all = verdicts.length === steps.length && verdicts.every((v) => v.match);
+            local.textContent = `${all ? "Every step matches" : "Not every step matches"}: ${verdicts
+              .map((v) => `step ${v.step} ${v.match ? "matches" : v.ok ? `differs in ${count(v.differences.length, "place")}` : `fails (${v.errors.map((/** @type {{ message: string }} */ e) => e.message).join("; ")})`}`)
+              .join(", ")} (each on the policy the step before left, as a server would apply them).`;
+            return;
+          }
           const result = app.verifyHere();
           if (!result) return;
           local.textContent = result.ok

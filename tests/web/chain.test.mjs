@@ -1,0 +1,114 @@
+// What-if chains: continue from a change's bundle after, build the next change
+// on its revision, and verify the chain step by step as a server would.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createEngine } from "../../build/wasm/rolegate.mjs";
+import { breadcrumb, CHAIN_FORMAT, chainDocument, chainSteps, pendingUpgrades, verifyChain } from "../../web/js/logic/chain.js";
+import { changeSet, example, NOW } from "./helpers.mjs";
+
+/** Simulates a change on a bundle and continues from it: the next engine and the step kept. */
+async function step(engine, bundleText, actor, operations) {
+  const cs = changeSet(engine, actor, operations);
+  const preview = engine.simulate(cs);
+  assert.ok(preview.ok, JSON.stringify(preview.errors));
+  const full = engine.simulate(cs, { bundleAfter: true });
+  const afterText = JSON.stringify(full.bundleAfter);
+  const next = await createEngine(afterText);
+  assert.ok(next.ok, JSON.stringify(next.errors));
+  return { step: { changeSet: cs, preview, bundleText }, next, afterText, bundleAfter: full.bundleAfter };
+}
+
+test("an End User's order: approval recorded, then decided by an approver and applied on the bundle after", async () => {
+  const { text, bundle } = await example("account-hub");
+  // The example sends no action_performed notification; this copy of it does.
+  const withEvent = JSON.stringify({ ...bundle, notifications: [...bundle.notifications, { event: "action_performed", channels: ["in_app"] }] });
+  const engine = await createEngine(withEvent);
+  const order = { op: "perform", action: "orders.place", scope: "ln-0201", attributes: { orderTotal: 24900 } };
+  const first = await step(engine, withEvent, "m-lena", [order]);
+  assert.equal(first.step.preview.operations[0].effect, "conditional");
+  assert.equal(first.next.revision, first.step.preview.revisionAfter, "the bundle after carries the revision after");
+  const request = first.bundleAfter.approvalRequests.find((r) => r.requester === "m-lena");
+  const approver = first.step.preview.operations[0].requirements.approvals[0].approvers[0];
+
+  const cs2 = changeSet(first.next, approver, [
+    { op: "decide_request", request: request.id, decision: "approve" },
+    { op: "apply_approved", request: request.id },
+  ]);
+  assert.equal(cs2.baseRevision, first.step.preview.revisionAfter, "the next change set is built on the bundle after");
+  const preview2 = first.next.simulate(cs2);
+  assert.deepEqual(preview2.operations.map((o) => o.effect), ["allow", "allow"]);
+  assert.equal(preview2.summary.blocked, false);
+  const performed = preview2.events.find((e) => e.event === "action_performed");
+  assert.ok(performed, JSON.stringify(preview2.events));
+  assert.equal(performed.to, "m-lena", "performed as the requester's");
+  assert.equal(performed.action, "orders.place");
+
+  const steps = chainSteps([first.step], cs2, preview2);
+  assert.equal(steps.length, 2);
+  const verdicts = await verifyChain(createEngine, withEvent, steps);
+  assert.deepEqual(verdicts.map((v) => [v.step, v.match]), [[1, true], [2, true]]);
+  assert.equal(verdicts[1].revision, cs2.baseRevision);
+
+  // The example itself: the same chain, applied and not blocked.
+  const plain = await createEngine(text);
+  const a = await step(plain, text, "m-lena", [order]);
+  const b = a.next.simulate(changeSet(a.next, approver, cs2.operations));
+  assert.equal(b.summary.blocked, false);
+  assert.deepEqual(b.operations.map((o) => o.effect), ["allow", "allow"]);
+});
+
+test("a chain whose step was tampered with is caught at that step", async () => {
+  const { text, engine } = await example("account-hub");
+  const first = await step(engine, text, "m-lena", [{ op: "perform", action: "orders.place", scope: "ln-0201", attributes: { orderTotal: 24900 } }]);
+  const request = first.bundleAfter.approvalRequests[0];
+  const cs2 = changeSet(first.next, "m-olivia", [{ op: "decide_request", request: request.id, decision: "approve" }]);
+  const preview2 = first.next.simulate(cs2);
+  const forged = { ...preview2, summary: { ...preview2.summary, blocked: true } };
+  const verdicts = await verifyChain(createEngine, text, chainSteps([first.step], cs2, forged));
+  assert.equal(verdicts[0].match, true);
+  assert.equal(verdicts[1].match, false);
+  assert.ok(verdicts[1].differences.some((d) => d.pointer === "/summary/blocked"));
+  // Step 2 alone on the original policy is refused: it names the revision after step 1.
+  assert.equal(engine.simulate(cs2).ok, false);
+});
+
+test("a self-upgrade asked for, then completed with the PIN on the bundle after", async () => {
+  const { text, engine } = await example("bt-business");
+  const first = await step(engine, text, "m-george", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }]);
+  assert.equal(first.step.preview.operations[0].effect, "conditional");
+  const records = first.bundleAfter.verifications ?? [];
+  assert.deepEqual(pendingUpgrades([], records, "m-george"), [{ role: "billing.admin", scope: "acc-1003" }], "the PIN step is offered from the record");
+  assert.deepEqual(pendingUpgrades([], records, "m-olivia"), [], "only to the member who asked");
+  assert.deepEqual(pendingUpgrades([{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }], records, "m-george"), []);
+  const cs2 = changeSet(first.next, "m-george", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }]);
+  const preview2 = first.next.simulate(cs2);
+  assert.equal(preview2.operations[0].effect, "allow", JSON.stringify(preview2.operations[0].reasons));
+  assert.equal(preview2.summary.blocked, false);
+  assert.ok(preview2.events.some((e) => e.event === "role_upgraded" && e.to === "m-george"));
+  const verdicts = await verifyChain(createEngine, text, chainSteps([first.step], cs2, preview2));
+  assert.ok(verdicts.every((v) => v.match) && verdicts.length === 2);
+});
+
+test("the chain in words and as documents", () => {
+  const cs = (base, n) => ({ format: "rolegate-changeset/1", baseRevision: base, actor: "m-a", now: NOW, operations: Array(n).fill({ op: "block", member: "m-b" }) });
+  const steps = [
+    { changeSet: cs("r0", 1), preview: { ok: true, n: 1 }, bundleText: "{}" },
+    { changeSet: cs("r1", 1), preview: { ok: true, n: 2 }, bundleText: "{}" },
+  ];
+  assert.deepEqual(breadcrumb([], "r0"), []);
+  assert.deepEqual(breadcrumb(steps, "r2"), [
+    { label: "Original", revision: "r0", current: false },
+    { label: "After change 1", revision: "r1", current: false },
+    { label: "After change 2", revision: "r2", current: true },
+  ]);
+  const current = cs("r2", 1);
+  const all = chainSteps(steps, current, { ok: true, n: 3 });
+  assert.equal(all.length, 3);
+  assert.equal(chainSteps(steps, cs("r2", 0), { ok: true }).length, 2, "an empty change is no step");
+  const doc = chainDocument(all, "changeSets");
+  assert.equal(doc.format, CHAIN_FORMAT);
+  assert.equal(doc.baseRevision, "r0");
+  assert.deepEqual(doc.changeSets.map((c) => c.baseRevision), ["r0", "r1", "r2"]);
+  assert.deepEqual(chainDocument(all, "previews").previews.map((p) => p.n), [1, 2, 3]);
+  assert.deepEqual(chainDocument(all, "both").steps.map((s) => s.changeSet.baseRevision), ["r0", "r1", "r2"]);
+});
