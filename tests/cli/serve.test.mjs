@@ -153,6 +153,44 @@ test("many verifications at once all answer, each for its own change set", { ski
   assert.deepEqual(await Promise.all(jobs), new Array(30).fill(true));
 });
 
+test("a what-if chain is verified step by step, each on the bundle the step before leaves", { skip }, async () => {
+  const tmp = fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "serve-chain-"));
+  try {
+    const cs0 = JSON.parse(fs.readFileSync(path.join(BT, "changes", "self-upgrade-with-pin.json"), "utf8"));
+    const full0 = JSON.parse(spawnSync(BIN, ["simulate", "--bundle-after", path.join(BT, "bundle.json"), path.join(BT, "changes", "self-upgrade-with-pin.json")], { encoding: "utf8" }).stdout);
+    const preview0 = JSON.parse(simulate(BT, "self-upgrade-with-pin.json"));
+    fs.writeFileSync(path.join(tmp, "after.json"), JSON.stringify(full0.bundleAfter));
+    const cs1 = { ...cs0, baseRevision: full0.revisionAfter, operations: [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }] };
+    fs.writeFileSync(path.join(tmp, "cs1.json"), JSON.stringify(cs1));
+    const preview1 = JSON.parse(spawnSync(BIN, ["simulate", path.join(tmp, "after.json"), path.join(tmp, "cs1.json")], { encoding: "utf8" }).stdout);
+    assert.equal(preview1.operations[0].effect, "allow", JSON.stringify(preview1.operations[0]));
+    const chain = [{ changeSet: cs0, preview: preview0 }, { changeSet: cs1, preview: preview1 }];
+
+    const r = await post("/verify", { changeSet: cs1, preview: preview1, chain });
+    assert.equal(r.status, 200, r.text);
+    const verdict = JSON.parse(r.text);
+    assert.equal(verdict.match, true, r.text);
+    assert.equal(verdict.steps.length, 2);
+    assert.equal(verdict.revision, cs1.baseRevision); // as verify: the revision the last step was judged on
+
+    const tampered = structuredClone(chain);
+    tampered[1].preview.summary.allowed = 0;
+    const t = JSON.parse((await post("/verify", { changeSet: cs1, preview: tampered[1].preview, chain: tampered })).text);
+    assert.equal(t.match, false);
+    assert.deepEqual(t.differences.map((d) => d.pointer), ["/chain/1/preview/summary/allowed"]);
+
+    const notLast = await post("/verify", { changeSet: cs0, preview: preview0, chain });
+    assert.equal(notLast.status, 400);
+    assert.deepEqual(JSON.parse(notLast.text).errors.map((e) => [e.code, e.pointer]), [["invalid_value", "/changeSet"]]);
+
+    const skipped = await post("/verify", { changeSet: cs1, preview: preview1, chain: [chain[1]] });
+    assert.equal(skipped.status, 400);
+    assert.deepEqual(JSON.parse(skipped.text).errors.map((e) => [e.code, e.pointer]), [["stale_revision", "/chain/0/changeSet/baseRevision"]]);
+  } finally {
+    fs.rmSync(tmp, { recursive: true });
+  }
+});
+
 test("SIGTERM stops the server with exit code 0", { skip }, async () => {
   server.kill("SIGTERM");
   const { code } = await exited;

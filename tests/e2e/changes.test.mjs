@@ -3,12 +3,13 @@
 // step, undo and redo, downloads, and submission to a backend whose verdict is
 // shown beside the preview.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
-import { actAs, launch, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
+import { actAs, launch, openApp, openPage, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
 
 let env;
 before(async () => {
@@ -236,56 +237,52 @@ test("download the change set and its preview as JSON; verify the preview in the
   });
 });
 
-/** A backend that verifies {changeSet, preview} with the engine; `disagree` changes its answer. */
-async function startBackend() {
-  const engine = await createEngine(readFileSync(path.join(repo, "examples/bt-business/bundle.json"), "utf8"));
-  const state = { disagree: false, received: [] };
-  const server = createServer((req, res) => {
-    const headers = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Allow-Methods": "POST" };
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, headers);
-      res.end();
-      return;
-    }
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const { changeSet, preview } = JSON.parse(body);
-      state.received.push(changeSet);
-      // Disagreeing, it answers as a server on another policy would: its own
-      // recomputation differs from the preview at one place.
-      const verdict = state.disagree
-        ? { ok: true, match: false, revision: engine.revision, differences: [{ pointer: "/summary/blocked", expected: preview.summary.blocked, actual: !preview.summary.blocked }] }
-        : engine.verify(changeSet, preview);
-      res.writeHead(200, { ...headers, "Content-Type": "application/json" });
-      res.end(JSON.stringify(verdict));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/verify`, state, close: () => new Promise((r) => server.close(r)) };
+/**
+ * A copy of the BT Business bundle that claims the example's revision but in
+ * which Olivia is disabled: a server holding it recomputes her change differently,
+ * as a server whose policy moved on without a new revision would.
+ */
+function divergentBundle(dir) {
+  const text = readFileSync(path.join(repo, "examples/bt-business/bundle.json"), "utf8");
+  const bundle = JSON.parse(text);
+  bundle.revision = spawnSync(path.join(repo, "build/native/rolegate"), ["validate", "--format", "json", path.join(repo, "examples/bt-business/bundle.json")], { encoding: "utf8" }).stdout.match(/"revision":"([^"]+)"/)[1];
+  bundle.members.find((m) => m.id === "m-olivia").status = "disabled";
+  const file = path.join(dir, "bt-business-diverged.json");
+  writeFileSync(file, JSON.stringify(bundle));
+  return file;
 }
 
 test("submit to a backend: its verdict is shown beside the preview, match or differences", async () => {
-  const backend = await startBackend();
+  // The real server side: rolegate serve, natively, on the example bundle; then
+  // on a bundle that diverged from it under the same revision.
+  const origin = new URL(env.url).origin;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "rolegate-backend-"));
+  const agreeing = await startVerificationServer([path.join(repo, "examples/bt-business/bundle.json")], origin);
+  const diverging = await startVerificationServer([divergentBundle(tmp)], origin);
   try {
-    await flow({ allowedOrigins: [new URL(backend.url).origin] }, async (page) => {
-      await openApp(page, env.url, `?example=bt-business&backend=${encodeURIComponent(backend.url)}`);
+    await flow({ allowedOrigins: [new URL(agreeing.url).origin, new URL(diverging.url).origin] }, async (page) => {
+      await openApp(page, env.url, `?example=bt-business&backend=${encodeURIComponent(agreeing.url)}`);
       await changeRole(page, "m-alex", "acc-1001", "billing.user");
       await page.click("#submit-backend");
       await page.waitForSelector("#backend-verdict");
       assert.match(await text(page, "#backend-verdict"), /Match: the backend reached the same verdict\./);
-      assert.equal(backend.state.received.length, 1);
       await screenshot(page, "13-backend-match");
-      backend.state.disagree = true;
+      await page.click("#tab-settings");
+      assert.equal(await page.inputValue("#backend-url"), agreeing.url);
+      await page.fill("#backend-url", diverging.url);
+      await page.press("#backend-url", "Enter");
+      await page.click("#tab-changes");
       await page.click("#submit-backend");
       await page.waitForSelector("#backend-differences");
-      assert.match(await text(page, "#backend-verdict"), /Difference: the backend disagrees in 1 place\./);
-      assert.match(await text(page, "#backend-differences"), /\/summary\/blocked\s*false\s*true/);
+      assert.match(await text(page, "#backend-verdict"), /Difference: the backend disagrees in \d+ places?\./);
+      const differences = await text(page, "#backend-differences");
+      assert.match(differences, /\/operations\/0\/effect\s*"allow"\s*"deny"/);
+      assert.match(differences, /\/summary\/blocked\s*false\s*true/);
       await screenshot(page, "14-backend-difference");
-      await page.click("#tab-settings");
-      assert.equal(await page.inputValue("#backend-url"), backend.url);
     });
   } finally {
-    await backend.close();
+    await agreeing.close();
+    await diverging.close();
+    rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -3,6 +3,7 @@
 // failed request and request leaving the server, and screenshots saved to
 // build/e2e-artifacts/.
 import { existsSync, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -105,4 +106,35 @@ export async function screenshot(page, name) {
 /** The text of an element, whitespace collapsed. @param {import("playwright-core").Page} page @param {string} selector */
 export async function text(page, selector) {
   return ((await page.textContent(selector)) ?? "").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Starts the native verification server, `rolegate serve BUNDLE... --port 0`
+ * (build/native/rolegate), for the page at `origin`; resolves once it listens.
+ * @param {string[]} bundles bundle files
+ * @param {string} origin the app's origin, allowed to call it
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>} url: its /verify
+ */
+export async function startVerificationServer(bundles, origin) {
+  const bin = path.join(repo, "build", "native", "rolegate");
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run scripts/build first`);
+  const child = spawn(bin, ["serve", ...bundles, "--port", "0", "--allow-origin", origin], { stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  const base = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve(m[1]);
+    });
+    child.stderr.on("data", (chunk) => (out += chunk));
+    child.on("exit", (code) => reject(new Error(`rolegate serve exited ${code}: ${out}`)));
+  });
+  return {
+    url: `${base}/verify`,
+    async close() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

@@ -3,12 +3,11 @@
 // and applied, a PIN entered), go back to the original, and download the chain.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
 import { verifyChain } from "../../web/js/logic/chain.js";
-import { actAs, launch, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
+import { actAs, launch, openApp, openPage, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
 
 let env;
 before(async () => {
@@ -279,31 +278,12 @@ test("bt business: ask for a self-upgrade, continue, then complete it with the P
 });
 
 test("submitting a what-if chain: the backend gets every step and verifies them in turn", async () => {
-  const text0 = readFileSync(path.join(repo, "examples/bt-business/bundle.json"), "utf8");
-  const received = [];
-  const server = createServer((req, res) => {
-    const headers = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Allow-Methods": "POST" };
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, headers);
-      res.end();
-      return;
-    }
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", async () => {
-      const doc = JSON.parse(body);
-      received.push(doc);
-      const verdicts = await verifyChain(createEngine, text0, doc.chain ?? [{ changeSet: doc.changeSet, preview: doc.preview }]);
-      const last = verdicts[verdicts.length - 1];
-      res.writeHead(200, { ...headers, "Content-Type": "application/json" });
-      res.end(JSON.stringify({ ok: true, match: verdicts.every((v) => v.match), revision: last.revision, differences: verdicts.flatMap((v) => v.differences) }));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const backend = `http://127.0.0.1:${server.address().port}/verify`;
+  // The real server side: rolegate serve verifies each step on the bundle the
+  // step before leaves, as it recomputes it.
+  const backend = await startVerificationServer([path.join(repo, "examples/bt-business/bundle.json")], new URL(env.url).origin);
   try {
-    await flow({ allowedOrigins: [new URL(backend).origin] }, async (page) => {
-      await openApp(page, env.url, `?example=bt-business&actor=m-george&backend=${encodeURIComponent(backend)}`);
+    await flow({ allowedOrigins: [new URL(backend.url).origin] }, async (page) => {
+      await openApp(page, env.url, `?example=bt-business&actor=m-george&backend=${encodeURIComponent(backend.url)}`);
       await page.click("#tab-changes");
       await page.selectOption("#op-kind", "request_self_upgrade");
       await page.selectOption("#op-scope", "acc-1003");
@@ -316,14 +296,15 @@ test("submitting a what-if chain: the backend gets every step and verifies them 
       await page.fill("#pin-step-0", "482913");
       await page.click("#pin-complete-0");
       await page.waitForSelector(".op-result.allow");
+      const sent = page.waitForRequest((r) => r.url() === backend.url && r.method() === "POST");
       await page.click("#submit-backend");
+      const submitted = (await sent).postDataJSON();
       await page.waitForSelector("#backend-verdict");
       assert.match(await text(page, "#backend-verdict"), /Match: the backend reached the same verdict\./);
-      assert.equal(received.length, 1);
-      assert.deepEqual(received[0].chain.map((s) => s.changeSet.operations[0].op), ["request_self_upgrade", "complete_self_upgrade"]);
-      assert.deepEqual(received[0].changeSet, received[0].chain[1].changeSet, "the last step is the change set submitted");
+      assert.deepEqual(submitted.chain.map((s) => s.changeSet.operations[0].op), ["request_self_upgrade", "complete_self_upgrade"]);
+      assert.deepEqual(submitted.changeSet, submitted.chain[1].changeSet, "the last step is the change set submitted");
     });
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await backend.close();
   }
 });
