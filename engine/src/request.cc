@@ -16,6 +16,13 @@ Errors ReadRequest(const Json& value, const std::string& pointer, Request* out) 
   if (const std::string* s = shape.Timestamp(value, "now", pointer, true)) out->now = *s;
   if (const Json* a = shape.ScalarMap(value, "attributes", pointer)) {
     out->attributes = *a;
+    // Set only by the `register` operation of a change set: a request that
+    // claimed it would reach the rules that serve a member registering.
+    if (a->contains("registering")) {
+      errors.push_back({"reserved_attribute", pointer + "/attributes/registering",
+                        "`registering` is set by the `register` operation of a change set, "
+                        "not by a request"});
+    }
   } else {
     out->attributes = Json::object();
   }

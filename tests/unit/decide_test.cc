@@ -43,6 +43,20 @@ TEST_F(DecideTest, AllowsThroughAncestorAndNamesIt) {
   EXPECT_NE(d.reasons[0].message.find("ancestor `org-1`"), std::string::npos);
 }
 
+// `registering` opens the rules that serve a member registering; only the
+// `register` operation of a change set may set it, never a request.
+TEST_F(DecideTest, ARequestCannotClaimToBeRegistering) {
+  const Json result = policy_->Check(Json{{"actor", "dan"},
+                                          {"action", "code.read"},
+                                          {"resource", "repo-x"},
+                                          {"now", testing::kNow},
+                                          {"attributes", {{"registering", true}}}});
+  ASSERT_EQ(result.value("ok", true), false) << Canonical(result);
+  ASSERT_EQ(result["errors"].size(), 1u) << Canonical(result);
+  EXPECT_EQ(result["errors"][0]["code"], "reserved_attribute");
+  EXPECT_EQ(result["errors"][0]["pointer"], "/attributes/registering");
+}
+
 TEST_F(DecideTest, DeniesByDefault) {
   Decision d = Decide("zed", "code.read", "repo-x");
   EXPECT_EQ(d.effect, Effect::kDeny);
