@@ -75,7 +75,10 @@ std::vector<std::string> AttributeValues(const Scope &s, const std::string &name
     out.push_back(it->get<std::string>());
   } else if (it->is_array()) {
     for (const Json &x : *it) {
-      if (x.is_string()) out.push_back(x.get<std::string>());
+      // Distinct values: a list that repeats one value offers no choice.
+      if (x.is_string() && std::find(out.begin(), out.end(), x.get<std::string>()) == out.end()) {
+        out.push_back(x.get<std::string>());
+      }
     }
   }
   return out;

@@ -50,7 +50,7 @@ std::vector<MemberFieldRule> MemberFieldRules(const Model &m);
 const std::string &FieldValue(const Member &mb, const std::string &field);
 
 // The values attribute `name` of scope `s` lists: a string is one value, a list
-// of strings its values; anything else none.
+// of strings its distinct values; anything else none.
 std::vector<std::string> AttributeValues(const Scope &s, const std::string &name);
 
 // The rules of `rules` that member `mb` breaks, at most one breach per rule, in

@@ -216,6 +216,20 @@ TEST(Bundle, MemberFieldFromAnAttributeWithFewerThanTwoValuesIsNotOffered) {
                                                  "member_field_invalid@/members/6/brandingDomain"));
 }
 
+// A list that repeats one value offers no choice: it counts as that one value.
+TEST(Bundle, MemberFieldRepeatedValuesCountOnce) {
+  Json b = FieldBundle();
+  b["invariants"][4]["required"] = true;
+  b["scopes"][0]["attributes"]["domains"] = {"a.example", "a.example"};
+  b["scopes"][2]["attributes"]["domains"] = {"a.example"};
+  // Not offered anywhere, so not required: absent or the only value.
+  EXPECT_TRUE(ErrorKeys(b).empty()) << ::testing::PrintToString(ErrorKeys(b));
+  b["members"][2]["brandingDomain"] = "a.example";
+  EXPECT_TRUE(ErrorKeys(b).empty()) << ::testing::PrintToString(ErrorKeys(b));
+  b["members"][2]["brandingDomain"] = "b.example";
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("member_field_invalid@/members/2/brandingDomain"));
+}
+
 TEST(Bundle, MemberFieldWarningsDoNotStopLoading) {
   Json b = FieldBundle();
   b["invariants"][3]["severity"] = "warning";
