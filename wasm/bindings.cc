@@ -252,14 +252,10 @@ EMSCRIPTEN_KEEPALIVE int rg_effect(int handle, int member, int permission, int s
 EMSCRIPTEN_KEEPALIVE int rg_effects(int handle, const int32_t* triples, int count,
                                     uint8_t* out) {
   const Loaded* l = FindLoaded(handle);
-  if (l == nullptr) return -1;
-  for (int i = 0; i < count; ++i) {
-    const int code = l->now.empty() ? -1
-                                    : EffectCode(l->policy->DecideEffect(
-                                          triples[3 * i], triples[3 * i + 1],
-                                          triples[3 * i + 2], l->now));
-    out[i] = static_cast<uint8_t>(code < 0 ? 255 : code);
-  }
+  if (l == nullptr || count < 0) return -1;
+  // -1 (int8) is stored as 255 (uint8): an invalid request.
+  l->policy->DecideEffects(triples, static_cast<size_t>(count), l->now,
+                           reinterpret_cast<int8_t*>(out));
   return count;
 }
 

@@ -756,27 +756,48 @@ int32_t Policy::ScopeIndex(const std::string& id) const {
   return IndexOf(model_->Find(model_->scope_index, id));
 }
 
-std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
-                                           const std::string& now) const {
-  const internal::Model& m = *model_;
+namespace {
+
+// The effect of one interned request on `m` at `req.now` (a valid timestamp),
+// or nullopt for an index out of range or a rank-limited permission.
+std::optional<Effect> EffectAt(const internal::Model& m, const Request& req, int32_t member,
+                               int32_t permission, int32_t scope) {
   if (member < 0 || static_cast<size_t>(member) >= m.members.size() || permission < 0 ||
       static_cast<size_t>(permission) >= m.permissions.size() || scope < 0 ||
       static_cast<size_t>(scope) >= m.scopes.size()) {
     return std::nullopt;
   }
-  if (m.permissions[permission].rank_limited || !internal::IsTimestamp(now)) {
-    return std::nullopt;
-  }
+  if (m.permissions[permission].rank_limited) return std::nullopt;
   // The decider reads only `now` and the (empty) attributes of the request here:
-  // ids are used in reasons, which the fast path does not build. One request per
-  // thread, reused, so the hot loop allocates nothing.
-  thread_local Request req;
-  req.now = now;
+  // ids are used in reasons, which the fast path does not build.
   Decision d;
   const internal::Index p = static_cast<internal::Index>(permission);
   internal::Decider<internal::Model>(m, req, false, &d)
       .Run(static_cast<internal::Index>(member), static_cast<internal::Index>(scope), &p);
   return d.effect;
+}
+
+}  // namespace
+
+std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
+                                           const std::string& now) const {
+  if (!internal::IsTimestamp(now)) return std::nullopt;
+  // One request per thread, reused, so the hot loop allocates nothing.
+  thread_local Request req;
+  req.now = now;
+  return EffectAt(*model_, req, member, permission, scope);
+}
+
+void Policy::DecideEffects(const int32_t* triples, size_t count, const std::string& now,
+                           int8_t* out) const {
+  Request req;
+  req.now = now;
+  const bool valid = internal::IsTimestamp(now);
+  for (size_t i = 0; i < count; ++i) {
+    std::optional<Effect> e;
+    if (valid) e = EffectAt(*model_, req, triples[3 * i], triples[3 * i + 1], triples[3 * i + 2]);
+    out[i] = !e ? -1 : *e == Effect::kAllow ? 0 : *e == Effect::kDeny ? 1 : 2;
+  }
 }
 
 Json Policy::Check(const Json& request) const {

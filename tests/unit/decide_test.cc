@@ -1,4 +1,6 @@
 // Decisions: effects, requirements and reasons.
+#include <set>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -380,6 +382,40 @@ TEST(DecideEffectTest, AgreesWithDecideEverywhere) {
   }
   EXPECT_GT(compared, 1000u);
   EXPECT_GT(absent, 0u);  // the rank-limited permissions need attributes
+}
+
+// The batch form answers as DecideEffect does, request by request; a bad time
+// makes every answer -1.
+TEST(DecideEffectTest, TheBatchAgreesWithOneByOne) {
+  const Json bundle = Json::parse(
+      testing::ReadFileOrDie(ROLEGATE_SOURCE_DIR "/examples/code-hosting/bundle.json"));
+  std::shared_ptr<const Policy> policy = testing::MustLoad(bundle);
+  ASSERT_NE(policy, nullptr);
+  std::vector<int32_t> triples;
+  for (const Json& m : bundle["members"]) {
+    for (const Json& p : bundle["permissions"]) {
+      for (const Json& s : bundle["scopes"]) {
+        triples.insert(triples.end(), {policy->MemberIndex(m["id"]),
+                                       policy->PermissionIndex(p["id"]),
+                                       policy->ScopeIndex(s["id"])});
+      }
+    }
+  }
+  triples.insert(triples.end(), {-1, 0, 0, 0, 1 << 30, 0});  // out of range
+  const size_t n = triples.size() / 3;
+  std::vector<int8_t> out(n, 9);
+  policy->DecideEffects(triples.data(), n, testing::kNow, out.data());
+  std::set<int> seen;
+  for (size_t i = 0; i < n; ++i) {
+    std::optional<Effect> one =
+        policy->DecideEffect(triples[3 * i], triples[3 * i + 1], triples[3 * i + 2], testing::kNow);
+    const int want = !one ? -1 : *one == Effect::kAllow ? 0 : *one == Effect::kDeny ? 1 : 2;
+    ASSERT_EQ(out[i], want) << i;
+    seen.insert(want);
+  }
+  EXPECT_EQ(seen, (std::set<int>{-1, 0, 1, 2}));
+  policy->DecideEffects(triples.data(), n, "not a time", out.data());
+  for (int8_t x : out) ASSERT_EQ(x, -1);
 }
 
 TEST(DecideEffectTest, RefusesWhatDecideWouldReject) {

@@ -74,6 +74,12 @@ class Policy {
   std::optional<Effect> DecideEffect(int32_t member, int32_t permission, int32_t scope,
                                      const std::string& now) const;
 
+  // DecideEffect for `count` requests at one time: `triples` holds (member,
+  // permission, scope) indexes, and out[i] is 0 allow, 1 deny, 2 conditional, or
+  // -1 where DecideEffect gives nothing.
+  void DecideEffects(const int32_t* triples, size_t count, const std::string& now,
+                     int8_t* out) const;
+
   // JSON-level entry points. Each returns a canonical result object: the answer
   // with "ok": true, or {"ok": false, "errors": [...]}.
   Json Check(const Json& request) const;
