@@ -7,6 +7,12 @@
 //   "  <pointer>: expected <preview's value>, actual <recomputed value>"
 //   (a side that lacks the value shows "(absent)").
 // Exit 0 match, 2 differences, 3 invalid input (including a stale baseRevision).
+//
+// `rolegate verify-chain BUNDLE CHAIN`: the same for a what-if chain, a file
+// {"format": "rolegate-changechain/1", "steps": [{"changeSet", "preview"}...]}
+// (the admin app's download of both): each step is verified on the bundle the
+// step before leaves, recomputed from BUNDLE (Policy::VerifyChain); differences
+// point into the file (/steps/1/preview/...).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -78,7 +84,51 @@ int RunVerify(const std::string& bundle_path, const std::string& change_set_path
   return ExitCodeForVerification(result);
 }
 
+int RunVerifyChain(const std::string& bundle_path, const std::string& chain_path,
+                   Format format) {
+  std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
+  if (!bundle) return kExitInvalid;
+  const std::optional<Json> chain = ReadJsonDocument(chain_path, "chain", format);
+  if (!chain) return kExitInvalid;
+  Json result;
+  if (!chain->is_object() || chain->value("format", "") != "rolegate-changechain/1") {
+    result = ErrorsToJson({{"unsupported_format", "/format",
+                            "expected a chain of format `rolegate-changechain/1`"}});
+  } else if (!chain->contains("steps")) {
+    result = ErrorsToJson({{"missing_field", "/steps",
+                            "the chain holds no `steps` ({changeSet, preview} each): "
+                            "a chain of change sets or of previews alone cannot be verified"}});
+  } else {
+    result = bundle->loaded.policy->VerifyChain((*chain)["steps"], "/steps");
+  }
+  if (format == Format::kJson) {
+    PrintJson(result);
+  } else if (IsFailure(result)) {
+    PrintInvalidChangeSet(chain_path, result);
+  } else {
+    PrintText(result);
+  }
+  return ExitCodeForVerification(result);
+}
+
 }  // namespace
+
+void AddVerifyChain(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string bundle, chain;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify-chain", "verify a what-if chain of change sets and previews, step by step");
+  AddFormatOption(cmd, ctx, kDefaultFormat);
+  cmd->add_option("BUNDLE", args->bundle, "policy bundle file (the chain's first base)")
+      ->required();
+  cmd->add_option("CHAIN", args->chain, "chain file (rolegate-changechain/1), or - for stdin")
+      ->required();
+  cmd->callback([&ctx, args] {
+    ctx.exit_code = RunVerifyChain(args->bundle, args->chain, ctx.FormatOr(kDefaultFormat));
+  });
+}
 
 void AddVerify(CLI::App& app, Context& ctx) {
   struct Args {

@@ -50,6 +50,7 @@ void AddVisible(CLI::App& app, Context& ctx);   // default format: json
 void AddTest(CLI::App& app, Context& ctx);      // default format: text
 void AddSimulate(CLI::App& app, Context& ctx);  // default format: json
 void AddVerify(CLI::App& app, Context& ctx);    // default format: json
+void AddVerifyChain(CLI::App& app, Context& ctx);  // default format: json
 void AddApply(CLI::App& app, Context& ctx);     // default format: text
 void AddServe(CLI::App& app, Context& ctx);     // JSON over HTTP
 

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     AddTest(app, ctx);
     AddSimulate(app, ctx);
     AddVerify(app, ctx);
+    AddVerifyChain(app, ctx);
     AddApply(app, ctx);
     AddServe(app, ctx);
 

@@ -2094,6 +2094,75 @@ Json Policy::Verify(const Json& change_set, const Json& preview) const {
               {"differences", std::move(differences)}};
 }
 
+namespace {
+
+// Prefixes the pointer of every error of a failed result with `prefix`.
+Json ErrorsUnder(Json result, const std::string& prefix) {
+  auto errors = result.find("errors");
+  if (errors == result.end() || !errors->is_array()) return result;
+  for (Json& e : *errors) {
+    if (e.is_object() && e.contains("pointer") && e["pointer"].is_string()) {
+      e["pointer"] = prefix + e["pointer"].get<std::string>();
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+Json Policy::VerifyChain(const Json& steps, const std::string& pointer) const {
+  if (!steps.is_array() || steps.empty()) {
+    return ErrorsToJson({{"wrong_type", pointer, "expected a non-empty array of steps"}});
+  }
+  if (steps.size() > kMaxChainSteps) {
+    return ErrorsToJson({{"too_many_items", pointer,
+                          "a chain has at most " + std::to_string(kMaxChainSteps) + " steps"}});
+  }
+  Errors shape;
+  for (size_t k = 0; k < steps.size(); ++k) {
+    const Json& step = steps[k];
+    if (!step.is_object() || !step.contains("changeSet") || !step.contains("preview")) {
+      shape.push_back({"wrong_type", pointer + "/" + std::to_string(k),
+                       "expected a step {changeSet, preview}"});
+    }
+  }
+  if (!shape.empty()) return ErrorsToJson(shape);
+
+  const Policy* policy = this;
+  std::shared_ptr<const Policy> owned;  // the bundle after the previous step
+  Json verdicts = Json::array();
+  Json differences = Json::array();
+  bool match = true;
+  for (size_t k = 0; k < steps.size(); ++k) {
+    const std::string at = pointer + "/" + std::to_string(k);
+    const Json& change_set = steps[k]["changeSet"];
+    Json verdict = policy->Verify(change_set, steps[k]["preview"]);
+    if (!verdict.value("ok", false)) return ErrorsUnder(std::move(verdict), at + "/changeSet");
+    if (verdict.value("match", false) != true) match = false;
+    for (const Json& d : verdict.value("differences", Json::array())) {
+      Json moved = d;
+      moved["pointer"] = at + "/preview" + d.value("pointer", "");
+      differences.push_back(std::move(moved));
+    }
+    verdicts.push_back(std::move(verdict));
+    if (k + 1 == steps.size()) break;
+    // The next step is judged on the bundle this step leaves, recomputed here.
+    LoadResult next = CompilePolicy(policy->Simulate(change_set, true).value("bundleAfter", Json()));
+    if (!next.ok()) {
+      return ErrorsToJson({{"invalid_change", at + "/changeSet",
+                            "the bundle after this step does not load"}});
+    }
+    owned = std::move(next.policy);
+    policy = owned.get();
+  }
+  const std::string revision = verdicts.back().value("revision", "");
+  return Json{{"ok", true},
+              {"match", match},
+              {"revision", revision},
+              {"differences", std::move(differences)},
+              {"steps", std::move(verdicts)}};
+}
+
 Json Policy::ApprovalStatus(const Json& query) const {
   Errors errors;
   internal::Shape shape(&errors);

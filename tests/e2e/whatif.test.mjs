@@ -2,6 +2,7 @@
 // a preview's result to preview the steps that come later (an approval decided
 // and applied, a PIN entered), go back to the original, and download the chain.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -211,6 +212,10 @@ test("account hub: an End User's order needs approval; continue, an approver app
     assert.equal(chain.steps[1].changeSet.actor, "m-marcus");
     const verdicts = await verifyChain(createEngine, text0, chain.steps);
     assert.deepEqual(verdicts.map((v) => v.match), [true, true], "a server verifies it step by step");
+    // And natively, the downloaded file as it is: rolegate verify-chain.
+    const native = spawnSync(path.join(repo, "build/native/rolegate"), ["verify-chain", path.join(repo, "examples/account-hub/bundle.json"), await both.path()], { encoding: "utf8" });
+    assert.equal(native.status, 0, native.stdout + native.stderr);
+    assert.equal(JSON.parse(native.stdout).match, true);
     await page.click("#verify-here");
     await page.waitForFunction(() => /Every step matches/.test(document.querySelector(".verify-here")?.textContent ?? ""));
 

@@ -94,6 +94,15 @@ class Policy {
   Json Simulate(const Json& change_set, bool include_bundle = false) const;
   Json Verify(const Json& change_set, const Json& preview) const;
 
+  // A what-if chain: `steps` is [{"changeSet", "preview"}...], step 0 built on this
+  // policy and each next step on the bundle the one before leaves, which is
+  // recomputed here, never taken from the steps. Answers {"ok", "match",
+  // "revision" (the last step's base), "differences" (pointers
+  // `<pointer>/<k>/preview/...`), "steps" (one verification each)}, or the first
+  // failing step's errors under `<pointer>/<k>/changeSet`. At most kMaxChainSteps.
+  static constexpr size_t kMaxChainSteps = 64;
+  Json VerifyChain(const Json& steps, const std::string& pointer) const;
+
   // The status of an approval request of the bundle at a time:
   // {"request", "now"} -> {"ok", "request", "status", "approvals", "rejections",
   // "eligible", "quorum"}.
