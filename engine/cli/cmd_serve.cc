@@ -47,20 +47,6 @@ std::string Fail(const char* code, const std::string& pointer, const std::string
   return Canonical(ErrorsToJson({{code, pointer, message}}));
 }
 
-// Prefixes every error pointer of a failed result with `prefix`: the engine's
-// pointers are into the change set, the client's are into the request body.
-Json UnderPointer(Json result, const std::string& prefix) {
-  if (!IsFailure(result)) return result;
-  auto errors = result.find("errors");
-  if (errors == result.end() || !errors->is_array()) return result;
-  for (Json& e : *errors) {
-    if (e.is_object() && e.contains("pointer") && e["pointer"].is_string()) {
-      e["pointer"] = prefix + e["pointer"].get<std::string>();
-    }
-  }
-  return result;
-}
-
 class Server {
  public:
   Server(std::vector<Served> served, std::string allow_origin)
@@ -155,8 +141,9 @@ class Server {
     if (request.contains("chain")) return VerifyChain(request, res);
     const Policy* policy = PolicyFor(request["changeSet"]);
     if (policy == nullptr) return Send(res, 400, NoBundleFor("/changeSet"));
+    // The engine's pointers are into the change set, the client's into the body.
     const Json result =
-        UnderPointer(policy->Verify(request["changeSet"], request["preview"]), "/changeSet");
+        ErrorsUnder(policy->Verify(request["changeSet"], request["preview"]), "/changeSet");
     Send(res, IsFailure(result) ? 400 : 200, Canonical(result));
   }
 

@@ -33,4 +33,16 @@ nlohmann::json ErrorsToJson(const Errors& errors) {
   return nlohmann::json{{"ok", false}, {"errors", std::move(list)}};
 }
 
+nlohmann::json ErrorsUnder(nlohmann::json result, const std::string& prefix) {
+  if (!result.is_object() || result.value("ok", true)) return result;
+  auto errors = result.find("errors");
+  if (errors == result.end() || !errors->is_array()) return result;
+  for (nlohmann::json& e : *errors) {
+    if (e.is_object() && e.contains("pointer") && e["pointer"].is_string()) {
+      e["pointer"] = prefix + e["pointer"].get<std::string>();
+    }
+  }
+  return result;
+}
+
 }  // namespace rolegate

@@ -2094,22 +2094,6 @@ Json Policy::Verify(const Json& change_set, const Json& preview) const {
               {"differences", std::move(differences)}};
 }
 
-namespace {
-
-// Prefixes the pointer of every error of a failed result with `prefix`.
-Json ErrorsUnder(Json result, const std::string& prefix) {
-  auto errors = result.find("errors");
-  if (errors == result.end() || !errors->is_array()) return result;
-  for (Json& e : *errors) {
-    if (e.is_object() && e.contains("pointer") && e["pointer"].is_string()) {
-      e["pointer"] = prefix + e["pointer"].get<std::string>();
-    }
-  }
-  return result;
-}
-
-}  // namespace
-
 Json Policy::VerifyChain(const Json& steps, const std::string& pointer) const {
   if (!steps.is_array() || steps.empty()) {
     return ErrorsToJson({{"wrong_type", pointer, "expected a non-empty array of steps"}});

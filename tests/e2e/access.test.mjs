@@ -4,32 +4,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import { actAs, chooseExample, launch, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
+import { test } from "node:test";
+import { actAs, appSession, chooseExample, openApp, repo, screenshot, text } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
-
-async function flow(options, body) {
-  const { page, context, problems } = await openPage(env.browser, env.url, options);
-  try {
-    await body(page, context);
-    assert.deepEqual(problems, [], "no console error, failed request or external request");
-  } finally {
-    await context.close();
-  }
-}
+const app = appSession();
+const { flow } = app;
 
 const performDocumented = readFileSync(path.join(repo, "docs/changes.md"), "utf8").includes("| `perform` |");
 
 test("an End User placing an order: conditional, approval required, approvers named", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await chooseExample(page, "account-hub");
     await actAs(page, "m-lena");
     await page.click("#tab-access");
@@ -52,7 +37,7 @@ test("an End User placing an order: conditional, approval required, approvers na
 
 test("placing an order through the change builder (perform) records an approval request", { skip: !performDocumented && "docs/changes.md has no `perform` yet" }, async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=account-hub&actor=m-lena");
+    await openApp(page, app.env.url, "?example=account-hub&actor=m-lena");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "perform");
     await page.selectOption("#op-scope", "ln-0201");
@@ -74,7 +59,7 @@ test("placing an order through the change builder (perform) records an approval 
 
 test("trying an example request acts as its member and shows the decision", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=account-hub&tab=access");
+    await openApp(page, app.env.url, "?example=account-hub&tab=access");
     await page.selectOption("#request-select", "account-manager-designates-order-manager.json");
     await page.click("#request-try");
     await page.waitForSelector("#decision.deny");
@@ -85,7 +70,7 @@ test("trying an example request acts as its member and shows the decision", asyn
 
 test("who can and what can, limited to the members the acting member may see", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business&actor=m-uma&tab=access");
+    await openApp(page, app.env.url, "?example=bt-business&actor=m-uma&tab=access");
     await page.selectOption("#who-action", "billing.pay");
     await page.selectOption("#who-scope", "acc-1001");
     await page.click("#who-submit");

@@ -4,27 +4,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import { actAs, chooseExample, launch, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
+import { test } from "node:test";
+import { actAs, appSession, chooseExample, openApp, repo, screenshot, text } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const app = appSession();
+const { flow } = app;
 
 /** Runs a flow on a fresh page and fails on any console error or failed request. */
-async function flow(options, body) {
-  const { page, context, problems } = await openPage(env.browser, env.url, options);
-  try {
-    await body(page, context, problems);
-    assert.deepEqual(problems, [], "no console error, failed request or external request");
-  } finally {
-    await context.close();
-  }
-}
 
 /** Controls without an accessible name, from Chromium's accessibility tree. */
 async function unnamedControls(page, context) {
@@ -40,7 +26,7 @@ test("the page shows a loading state, then opens with the BT Business example", 
   await flow({}, async (page) => {
     const html = readFileSync(path.join(repo, "build/web/index.html"), "utf8");
     assert.match(html, /Starting the engine…/, "the page says the engine is starting before the script runs");
-    await page.goto(env.url);
+    await page.goto(app.env.url);
     await page.waitForSelector("body[data-phase=ready]", { timeout: 30000 });
     assert.equal(await text(page, ".policy-name"), "BT Business My Account roles");
     assert.equal(new URL(page.url()).searchParams.get("example"), "bt-business");
@@ -53,7 +39,7 @@ test("the page shows a loading state, then opens with the BT Business example", 
 
 test("acting as a billing user shows only the admins and super admins they may see", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await actAs(page, "m-uma");
     await page.waitForSelector(".members-table tbody tr[data-member=m-uma]");
     const rows = await page.$$eval(".members-table tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-member")));
@@ -72,7 +58,7 @@ test("acting as a billing user shows only the admins and super admins they may s
 
 test("every control has an accessible name, on every view", async () => {
   await flow({}, async (page, context) => {
-    await openApp(page, env.url, "?example=account-hub");
+    await openApp(page, app.env.url, "?example=account-hub");
     for (const tab of ["members", "roles", "access", "changes", "settings"]) {
       await page.click(`#tab-${tab}`);
       assert.deepEqual(await unnamedControls(page, context), [], `unnamed controls on ${tab}`);
@@ -90,7 +76,7 @@ test("every control has an accessible name, on every view", async () => {
 
 test("the keyboard reaches everything: tabs move with the arrow keys, forms submit with Enter", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await page.focus("#tab-members");
     await page.keyboard.press("ArrowRight");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "tab-roles");
@@ -120,7 +106,7 @@ test("the keyboard reaches everything: tabs move with the arrow keys, forms subm
 
 test("the time the answers are for can be changed; a malformed time is refused", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     assert.equal(await page.inputValue("#now-input"), "2026-12-01T09:00:00Z", "the example's time");
     await page.fill("#now-input", "1 June");
     await page.press("#now-input", "Enter");
@@ -136,7 +122,7 @@ test("the time the answers are for can be changed; a malformed time is refused",
 test("readable at laptop (1280px) and tablet (800px) widths", async () => {
   for (const width of [1280, 800]) {
     await flow({ width, height: 1000 }, async (page) => {
-      await openApp(page, env.url, "?example=account-hub");
+      await openApp(page, app.env.url, "?example=account-hub");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no sideways scrolling at ${width}px (overflow ${overflow}px)`);
       await screenshot(page, `03-members-hub-${width}`);
@@ -153,7 +139,7 @@ test("readable at laptop (1280px) and tablet (800px) widths", async () => {
 
 test("a broken bundle shows every error with its JSON Pointer", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     const file = path.join(repo, "tests/data/invalid/dozen-mistakes.json");
     await page.setInputFiles("#file-input", file);
     await page.waitForSelector("body[data-phase=invalid]");
@@ -190,7 +176,7 @@ test("a broken bundle shows every error with its JSON Pointer", async () => {
 
 test("?bundle=URL loads a bundle from a URL", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?bundle=examples/code-hosting/bundle.json&actor=m-olga");
+    await openApp(page, app.env.url, "?bundle=examples/code-hosting/bundle.json&actor=m-olga");
     assert.equal(await text(page, ".policy-name"), "Code hosting: organisations, teams and repositories");
     assert.equal(await page.inputValue("#actor-select"), "m-olga");
   });
@@ -198,7 +184,7 @@ test("?bundle=URL loads a bundle from a URL", async () => {
 
 test("once loaded, the app works offline: no request leaves the page", async () => {
   await flow({}, async (page, context) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });

@@ -7,27 +7,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
-import { actAs, launch, openApp, openPage, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
+import { actAs, appSession, openApp, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
-
-async function flow(options, body) {
-  const { page, context, problems } = await openPage(env.browser, env.url, options);
-  try {
-    await body(page, context);
-    assert.deepEqual(problems, [], "no console error, failed request or external request");
-  } finally {
-    await context.close();
-  }
-}
+const app = appSession();
+const { flow } = app;
 
 /** Adds a change_role operation through the builder's form. */
 async function changeRole(page, member, scope, role) {
@@ -41,7 +26,7 @@ async function changeRole(page, member, scope, role) {
 
 test("a billing admin tries to make someone super admin: denied, and the reason is shown", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await actAs(page, "m-raj");
     await changeRole(page, "m-chen", "acc-1002", "billing.super_admin");
     await page.waitForSelector(".op-result.deny");
@@ -56,7 +41,7 @@ test("a billing admin tries to make someone super admin: denied, and the reason 
 
 test("downgrading a user: the preview shows the access diff and the notification", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await actAs(page, "m-olivia");
     await changeRole(page, "m-alex", "acc-1001", "billing.user");
     await page.waitForSelector(".op-result.allow");
@@ -75,7 +60,7 @@ test("downgrading a user: the preview shows the access diff and the notification
 
 test("the members view starts a change for a member the actor may manage", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await page.click("tr[data-member=m-uma] button:has-text('Remove')");
     assert.equal(await page.getAttribute("#tab-changes", "aria-selected"), "true");
     assert.equal(await page.inputValue("#op-kind"), "remove_member");
@@ -90,7 +75,7 @@ test("the members view starts a change for a member the actor may manage", async
 
 test("activating an unassigned extension with its set-up option, from the members view", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=cloud-work&actor=m-tom");
+    await openApp(page, app.env.url, "?example=cloud-work&actor=m-tom");
     assert.match(await text(page, "tr[data-member=m-ext-1021]"), /Unassigned: added to .*, no role yet/);
     await page.click("tr[data-member=m-ext-1021] button:has-text('Activate')");
     assert.equal(await page.inputValue("#op-kind"), "activate_member");
@@ -107,7 +92,7 @@ test("activating an unassigned extension with its set-up option, from the member
 
 test("adding members with attributes the policy requires: the precondition decides", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=cloud-work&actor=m-priya");
+    await openApp(page, app.env.url, "?example=cloud-work&actor=m-priya");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "add_members");
     await page.selectOption("#op-scope", "acct-7001");
@@ -129,7 +114,7 @@ test("adding members with attributes the policy requires: the precondition decid
 
 test("claiming a role, blocking a member and setting an approval rule through their forms", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business&actor=m-olivia");
+    await openApp(page, app.env.url, "?example=bt-business&actor=m-olivia");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "claim_role");
     await page.selectOption("#op-scope", "co-2001");
@@ -139,7 +124,7 @@ test("claiming a role, blocking a member and setting an approval rule through th
     assert.match(await text(page, ".op-result"), /Olivia Hart claims Admin \(apps\) on Hartwell Trading North Ltd/);
     assert.match(await text(page, ".op-result"), /Olivia Hart may take it under claim apps\.admin_for_billing_super_admins, holding Super admin on Leeds head office/);
 
-    await openApp(page, env.url, "?example=account-hub&actor=m-olivia");
+    await openApp(page, app.env.url, "?example=account-hub&actor=m-olivia");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "block");
     await page.selectOption("#op-member", "m-jon");
@@ -159,7 +144,7 @@ test("claiming a role, blocking a member and setting an approval rule through th
 
 test("a form says what is missing instead of adding a broken operation", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "invite");
     await page.fill("#op-newEmail", "not-an-address");
@@ -172,7 +157,7 @@ test("a form says what is missing instead of adding a broken operation", async (
 
 test("self-upgrade: ask for it (a PIN goes by post), then complete it with the PIN", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business&actor=m-george");
+    await openApp(page, app.env.url, "?example=bt-business&actor=m-george");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "request_self_upgrade");
     await page.selectOption("#op-scope", "acc-1003");
@@ -196,7 +181,7 @@ test("self-upgrade: ask for it (a PIN goes by post), then complete it with the P
 
 test("undo and redo, from the buttons and the keyboard", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await changeRole(page, "m-alex", "acc-1001", "billing.user");
     await page.waitForSelector(".op-list li");
     await changeRole(page, "m-raj", "acc-1001", "billing.super_admin");
@@ -217,7 +202,7 @@ test("undo and redo, from the buttons and the keyboard", async () => {
 
 test("download the change set and its preview as JSON; verify the preview in the page", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business");
+    await openApp(page, app.env.url, "?example=bt-business");
     await changeRole(page, "m-alex", "acc-1001", "billing.user");
     await page.waitForSelector("#download-changeset");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-changeset")]);
@@ -255,13 +240,13 @@ function divergentBundle(dir) {
 test("submit to a backend: its verdict is shown beside the preview, match or differences", async () => {
   // The real server side: rolegate serve, natively, on the example bundle; then
   // on a bundle that diverged from it under the same revision.
-  const origin = new URL(env.url).origin;
+  const origin = new URL(app.env.url).origin;
   const tmp = mkdtempSync(path.join(os.tmpdir(), "rolegate-backend-"));
   const agreeing = await startVerificationServer([path.join(repo, "examples/bt-business/bundle.json")], origin);
   const diverging = await startVerificationServer([divergentBundle(tmp)], origin);
   try {
     await flow({ allowedOrigins: [new URL(agreeing.url).origin, new URL(diverging.url).origin] }, async (page) => {
-      await openApp(page, env.url, `?example=bt-business&backend=${encodeURIComponent(agreeing.url)}`);
+      await openApp(page, app.env.url, `?example=bt-business&backend=${encodeURIComponent(agreeing.url)}`);
       await changeRole(page, "m-alex", "acc-1001", "billing.user");
       await page.click("#submit-backend");
       await page.waitForSelector("#backend-verdict");

@@ -3,17 +3,11 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
-import { launch, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
+import { appSession, openApp, openPage, repo, screenshot, text } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
+const app = appSession();
 
 const LABELS = { allow: "Allowed", deny: "Denied", conditional: "Needs (approval|verification)" };
 const examples = readdirSync(path.join(repo, "examples"), { withFileTypes: true })
@@ -38,9 +32,9 @@ for (const name of examples) {
     const expectedSimulation = engine.simulate({ ...changeSet, baseRevision: engine.revision });
     assert.ok(expectedSimulation.ok, JSON.stringify(expectedSimulation.errors));
 
-    const { page, context, problems } = await openPage(env.browser, env.url);
+    const { page, context, problems } = await openPage(app.env.browser, app.env.url);
     try {
-      await openApp(page, env.url, `?example=${name}`);
+      await openApp(page, app.env.url, `?example=${name}`);
       assert.equal(await page.inputValue("#example-select"), name);
       assert.ok((await page.$$(".members-table tbody tr")).length >= 1, "the members view lists someone");
 

@@ -2,7 +2,9 @@
 // Chromium through playwright-core, a page that records every console error,
 // failed request and request leaving the server, and screenshots saved to
 // build/e2e-artifacts/.
+import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
+import { after, before } from "node:test";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +39,39 @@ export async function launch() {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * The app and Chromium for one test file: registers before/after hooks that
+ * launch them once and close them. `env` is set once they run; `flow(options,
+ * body)` runs `body(page, context, problems)` in a fresh page and then fails on
+ * any console error, failed request or request to another host.
+ */
+export function appSession() {
+  const session = {
+    /** @type {Awaited<ReturnType<typeof launch>> | null} */
+    env: null,
+    /**
+     * @param {Parameters<typeof openPage>[2]} options
+     * @param {(page: import("playwright-core").Page, context: import("playwright-core").BrowserContext, problems: string[]) => Promise<void>} body
+     */
+    async flow(options, body) {
+      const { page, context, problems } = await openPage(session.env.browser, session.env.url, options);
+      try {
+        await body(page, context, problems);
+        assert.deepEqual(problems, [], "no console error, failed request or external request");
+      } finally {
+        await context.close();
+      }
+    },
+  };
+  before(async () => {
+    session.env = await launch();
+  });
+  after(async () => {
+    await session.env?.close();
+  });
+  return session;
 }
 
 /**

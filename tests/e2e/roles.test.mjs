@@ -1,30 +1,15 @@
 // The role catalogue and the custom role editor, whose preview shows who would
 // gain or lose what; its operations go into the change.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launch, openApp, openPage, screenshot, text } from "./helpers.mjs";
+import { test } from "node:test";
+import { appSession, openApp, screenshot, text } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
-
-async function flow(options, body) {
-  const { page, context, problems } = await openPage(env.browser, env.url, options);
-  try {
-    await body(page, context);
-    assert.deepEqual(problems, [], "no console error, failed request or external request");
-  } finally {
-    await context.close();
-  }
-}
+const app = appSession();
+const { flow } = app;
 
 test("the catalogue lists each family's roles by rank with their permissions", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business&tab=roles");
+    await openApp(page, app.env.url, "?example=bt-business&tab=roles");
     const billing = await page.$$eval("section[aria-label='billing roles'] tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-role")));
     assert.deepEqual(billing, ["billing.super_admin", "billing.admin", "billing.advanced_user", "billing.user"]);
     await page.click("tr[data-role='billing.advanced_user'] summary");
@@ -35,7 +20,7 @@ test("the catalogue lists each family's roles by rank with their permissions", a
 
 test("a new custom role with a required approval: the preview shows who gains what", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=account-hub&actor=m-olivia&tab=roles");
+    await openApp(page, app.env.url, "?example=account-hub&actor=m-olivia&tab=roles");
     await page.click("#new-custom-role");
     await page.fill("#role-label", "Fleet Admin");
     await page.fill("#role-rank", "40");
@@ -64,7 +49,7 @@ test("a new custom role with a required approval: the preview shows who gains wh
 
 test("editing a custom role: its holders lose what it no longer grants", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=account-hub&actor=m-olivia&tab=roles");
+    await openApp(page, app.env.url, "?example=account-hub&actor=m-olivia&tab=roles");
     await page.click("tr[data-role='hub.custom.field_technician'] button");
     assert.equal(await page.inputValue("#role-label"), "Field Technician");
     assert.ok(await page.isChecked("#approve-orders\\.place"), "its approval rule is loaded");
@@ -76,7 +61,7 @@ test("editing a custom role: its holders lose what it no longer grants", async (
 
 test("an account manager may not create roles: the preview says so", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=account-hub&actor=m-sam&tab=roles");
+    await openApp(page, app.env.url, "?example=account-hub&actor=m-sam&tab=roles");
     await page.click("#new-custom-role");
     await page.fill("#role-label", "Helper");
     await page.check("#perm-access\\.view");

@@ -5,28 +5,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
 import { verifyChain } from "../../web/js/logic/chain.js";
-import { actAs, launch, openApp, openPage, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
+import { actAs, appSession, openApp, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await launch();
-});
-after(async () => {
-  await env?.close();
-});
-
-async function flow(options, body) {
-  const { page, context, problems } = await openPage(env.browser, env.url, options);
-  try {
-    await body(page, context);
-    assert.deepEqual(problems, [], "no console error, failed request or external request");
-  } finally {
-    await context.close();
-  }
-}
+const app = appSession();
+const { flow } = app;
 
 const opCount = (page, n) => page.waitForFunction((k) => document.querySelectorAll(".op-list li").length === k, n);
 
@@ -40,7 +25,7 @@ async function changeRole(page, member, scope, role) {
 
 test("edit an operation in place: pre-filled form, saved at its position in one undo step, cancel keeps it", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business&actor=m-olivia");
+    await openApp(page, app.env.url, "?example=bt-business&actor=m-olivia");
     await page.click("#tab-changes");
     await changeRole(page, "m-alex", "acc-1001", "billing.user");
     await opCount(page, 1);
@@ -122,7 +107,7 @@ test("edit an operation in place: pre-filled form, saved at its position in one 
 
 test("edit an example change set's operations: a custom role as JSON, a role assignment in its form", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=account-hub&actor=m-olivia");
+    await openApp(page, app.env.url, "?example=account-hub&actor=m-olivia");
     await page.click("#tab-changes");
     await page.selectOption("#changeset-select", "custom-role-with-required-approval.json");
     await page.click("#changeset-load");
@@ -147,7 +132,7 @@ test("edit an example change set's operations: a custom role as JSON, a role ass
 
 /** The account-hub order flow; `file` loads the bundle as a file instead of the example. */
 async function orderFlow(page, { file = null } = {}) {
-  await openApp(page, env.url, "?example=account-hub&actor=m-lena");
+  await openApp(page, app.env.url, "?example=account-hub&actor=m-lena");
   if (file) {
     await page.setInputFiles("#file-input", { name: "account-hub-notified.json", mimeType: "application/json", buffer: Buffer.from(file) });
     await page.waitForFunction(() => document.body.dataset.phase === "ready" && /notified/.test(document.querySelector("#example-select")?.textContent ?? ""));
@@ -241,7 +226,7 @@ test("account hub with the action_performed notification: the applied order is p
 
 test("bt business: ask for a self-upgrade, continue, then complete it with the PIN", async () => {
   await flow({}, async (page) => {
-    await openApp(page, env.url, "?example=bt-business&actor=m-george");
+    await openApp(page, app.env.url, "?example=bt-business&actor=m-george");
     await page.click("#tab-changes");
     await page.selectOption("#op-kind", "request_self_upgrade");
     await page.selectOption("#op-scope", "acc-1003");
@@ -285,10 +270,10 @@ test("bt business: ask for a self-upgrade, continue, then complete it with the P
 test("submitting a what-if chain: the backend gets every step and verifies them in turn", async () => {
   // The real server side: rolegate serve verifies each step on the bundle the
   // step before leaves, as it recomputes it.
-  const backend = await startVerificationServer([path.join(repo, "examples/bt-business/bundle.json")], new URL(env.url).origin);
+  const backend = await startVerificationServer([path.join(repo, "examples/bt-business/bundle.json")], new URL(app.env.url).origin);
   try {
     await flow({ allowedOrigins: [new URL(backend.url).origin] }, async (page) => {
-      await openApp(page, env.url, `?example=bt-business&actor=m-george&backend=${encodeURIComponent(backend.url)}`);
+      await openApp(page, app.env.url, `?example=bt-business&actor=m-george&backend=${encodeURIComponent(backend.url)}`);
       await page.click("#tab-changes");
       await page.selectOption("#op-kind", "request_self_upgrade");
       await page.selectOption("#op-scope", "acc-1003");

@@ -29,6 +29,10 @@ nlohmann::json ErrorToJson(const Error& error);
 // {"ok": false, "errors": [...]}: the shape of every failed result.
 nlohmann::json ErrorsToJson(const Errors& errors);
 
+// A failed result with every error's pointer put under `prefix` (a pointer into
+// a document that holds the one the errors point into); any other value as it is.
+nlohmann::json ErrorsUnder(nlohmann::json result, const std::string& prefix);
+
 }  // namespace rolegate
 
 #endif  // ROLEGATE_ERROR_H_
