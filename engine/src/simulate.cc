@@ -82,8 +82,9 @@ struct Edit {
 
 class Simulator {
  public:
-  Simulator(const Policy& base, const ChangeSet& cs, bool recompile_each)
-      : base_(base), cs_(cs), checkpoint_(&base),
+  Simulator(const Policy& base, const ChangeSet& cs, bool recompile_each,
+            const SoundnessChecks& checks)
+      : base_(base), cs_(cs), checks_(checks), checkpoint_(&base),
         overlay_(std::make_unique<Overlay>(base.model())), actor_(cs.actor),
         recompile_each_(recompile_each), field_rules_(MemberFieldRules(base.model())),
         scope_rules_(ScopeLimitRules(base.model())) {}
@@ -191,6 +192,7 @@ class Simulator {
 
   const Policy& base_;
   const ChangeSet& cs_;
+  const SoundnessChecks checks_;
   const Policy* checkpoint_;                 // the compiled state...
   std::shared_ptr<const Policy> owned_;      // ...when it is not the base
   std::unique_ptr<Overlay> overlay_;         // changes on the checkpoint
@@ -2070,11 +2072,11 @@ void Diff(const Json& expected, const Json& actual, const std::string& pointer, 
 namespace internal {
 
 Json SimulateWith(const Policy& policy, const Json& change_set, bool include_bundle,
-                  bool recompile_each) {
+                  bool recompile_each, const SoundnessChecks& checks) {
   ChangeSet cs;
   Errors errors = ReadChangeSet(policy.model(), change_set, Limits(), &cs);
   if (!errors.empty()) return ErrorsToJson(errors);
-  return Simulator(policy, cs, recompile_each).Run(include_bundle);
+  return Simulator(policy, cs, recompile_each, checks).Run(include_bundle);
 }
 
 }  // namespace internal
