@@ -69,6 +69,7 @@ class BundleReader {
   void ReadPermissions(const Json& list);
   void ReadRoles(const Json& list);
   void ReadMembers(const Json& list);
+  void ReadSuspension(const Json& item, const std::string& p, MemberStatus status);
   void ReadBindings(const Json& list);
   void ReadSelfUpgrades(const Json& list);
   void ReadClaims(const Json& list);
@@ -429,7 +430,8 @@ void BundleReader::ReadMembers(const Json& list) {
     const Json& item = list[i];
     if (!shape_.Object(item, p,
                        {"id", "email", "name", "kind", "status", "registered",
-                        "brandingDomain", "language", "invitation", "addedTo"})) {
+                        "brandingDomain", "language", "invitation", "addedTo",
+                        "blockedFrom", "disabledFrom"})) {
       continue;
     }
     Member& mb = m_->members[i];
@@ -460,6 +462,7 @@ void BundleReader::ReadMembers(const Json& list) {
       }
     }
     mb.registered = shape_.Bool(item, "registered", p).value_or(true);
+    ReadSuspension(item, p, mb.status);
     if (const Json* inv = shape_.Field(item, "invitation", p, false)) {
       std::string ip = PointerAppend(p, "invitation");
       if (shape_.Object(*inv, ip, {"sentAt", "expiresAt"})) {
@@ -472,6 +475,39 @@ void BundleReader::ReadMembers(const Json& list) {
       }
     }
   }
+}
+
+void BundleReader::ReadSuspension(const Json& item, const std::string& p, MemberStatus status) {
+  // The status a suspension gives back (status.h): `blockedFrom` on a blocked
+  // member, `disabledFrom` on a disabled one (or a blocked one blocked from
+  // disabled). Unblocking or enabling never gives back more than the member had.
+  const std::string* blocked_from = shape_.String(item, "blockedFrom", p, false);
+  const std::string* disabled_from = shape_.String(item, "disabledFrom", p, false);
+  auto check = [&](const std::string* value, const char* field, bool allowed,
+                   std::initializer_list<MemberStatus> statuses, const char* words) {
+    if (value == nullptr) return;
+    const std::string fp = PointerAppend(p, field);
+    if (!allowed) {
+      shape_.Add("invalid_value", fp,
+                 std::string(field) + " is recorded only for a member it suspends, not for a " +
+                     StatusName(status) + " one");
+      return;
+    }
+    std::optional<MemberStatus> s = ParseStatus(*value);
+    if (!s || std::find(statuses.begin(), statuses.end(), *s) == statuses.end()) {
+      shape_.Add("invalid_value", fp, Quote(*value) + " cannot be given back: expected " + words);
+    }
+  };
+  check(blocked_from, "blockedFrom", status == MemberStatus::kBlocked,
+        {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending,
+         MemberStatus::kDisabled},
+        "active, invited, pending or disabled");
+  const bool blocked_while_disabled = blocked_from != nullptr && *blocked_from == "disabled";
+  check(disabled_from, "disabledFrom",
+        status == MemberStatus::kDisabled ||
+            (status == MemberStatus::kBlocked && blocked_while_disabled),
+        {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending},
+        "active, invited or pending");
 }
 
 void BundleReader::ReadBindings(const Json& list) {

@@ -14,10 +14,12 @@
 #include "member_fields.h"
 #include "model.h"
 #include "overlay.h"
+#include "reach.h"
 #include "rolegate/policy.h"
 #include "scope_limits.h"
 #include "shape.h"
 #include "simulate.h"
+#include "status.h"
 
 namespace rolegate {
 namespace internal {
@@ -39,6 +41,13 @@ Json OpAttributes(const Json& op) {
 Json Reason(const char* code, std::string message, Json facts = Json::object()) {
   facts["code"] = code;
   facts["message"] = std::move(message);
+  return facts;
+}
+
+Json Reason(const Beyond& b) {
+  Json facts = b.facts;
+  facts["code"] = b.code;
+  facts["message"] = b.message;
   return facts;
 }
 
@@ -108,7 +117,16 @@ class Simulator {
                  Json attrs, Outcome* out);
   // Checks over every scope where `member` holds a binding (or `fallback`).
   void CheckPolicyWide(const std::string& action, const Json& attrs, Outcome* out);
-  bool WithinCreator(const Json& role, Outcome* out);
+  // edit_role, delete_role: the role as it stands must be within the actor's reach.
+  bool RoleWithinActor(const std::string& id, Outcome* out);
+  // set_approval_rule, delete_approval_rule: a rule may gate only requester roles
+  // strictly below its author, on every scope where it holds.
+  bool RuleWithinAuthor(const std::string& id, const Json& requester_roles,
+                        const std::vector<Index>& where, Outcome* out);
+  // After a define_role, edit_role or set_approval_rule compiled into `after`: why
+  // it goes beyond its actor (reach.h), if it does.
+  std::optional<Beyond> BeyondActor(const std::string& kind, const Json& op,
+                                    const Model& after) const;
   void CheckOnMemberScopes(const std::string& kind, const std::string& member,
                            const std::string& fallback, Json attrs, Outcome* out);
   // The action an operation kind needs, or null (with a deny) when not configured.
@@ -728,9 +746,8 @@ void Simulator::AcceptInvitation(size_t i, Edit* e, Outcome* out) {
     return;
   }
   UpdateMember(e, actor_, [](Json& entry) {
-    entry["status"] = "active";
+    WriteStatus("accept_invitation", MemberStatus::kInvited, MemberStatus::kActive, &entry);
     entry["registered"] = true;
-    entry.erase("invitation");
   });
   Emit(out, i, "invitation_accepted", actor_, Json::object());
 }
@@ -744,29 +761,24 @@ void Simulator::MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out) 
                                         StatusName(mb->status) + ", not invited"));
     return;
   }
-  // Each status change starts from the statuses it undoes: unblocking does not
-  // re-enable a disabled member, enabling does not unblock a blocked one.
-  static const std::map<std::string, std::vector<MemberStatus>> kFrom = {
-      {"block", {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending,
-                 MemberStatus::kDisabled}},
-      {"unblock", {MemberStatus::kBlocked}},
-      {"disable", {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending}},
-      {"enable", {MemberStatus::kDisabled}},
-      {"delete_member", {MemberStatus::kActive, MemberStatus::kInvited, MemberStatus::kPending,
-                         MemberStatus::kBlocked, MemberStatus::kDisabled}}};
-  if (auto from = kFrom.find(kind); from != kFrom.end() &&
-      std::find(from->second.begin(), from->second.end(), mb->status) == from->second.end()) {
+  // The one state machine (status.h) says where the operation leads from here:
+  // unblocking or enabling gives back the status the member had, never more.
+  const std::optional<MemberStatus> next =
+      NextStatus(kind, "", mb->status, V().MemberJson(*V().FindMember(member)),
+                 checks_.status_machine);
+  if (!next) {
     out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(mb->status) +
-                                         ", so " + Q(kind) + " does not apply",
+                                         ", so " + Q(kind) + " does not apply (only to " +
+                                         StatusesFrom(kind, "") + " members)",
                      Json{{"status", StatusName(mb->status)}}));
     return;
   }
   CheckOnMemberScopes(kind, member, op.value("scope", ""), attrs, out);
   if (out->effect != Effect::kAllow) return;
-  static const std::map<std::string, std::pair<const char*, const char*>> kStatus = {
-      {"block", {"blocked", "member_blocked"}},   {"unblock", {"active", "member_unblocked"}},
-      {"disable", {"disabled", "member_disabled"}}, {"enable", {"active", "member_enabled"}},
-      {"delete_member", {"removed", "member_deleted"}}};
+  static const std::map<std::string, const char*> kEvent = {
+      {"block", "member_blocked"},     {"unblock", "member_unblocked"},
+      {"disable", "member_disabled"},  {"enable", "member_enabled"},
+      {"delete_member", "member_deleted"}};
   if (kind == "resend_invitation") {
     Json inv{{"sentAt", cs_.now}};
     auto rule = M().operation_rules.find("invite");
@@ -777,16 +789,12 @@ void Simulator::MemberStatusOp(size_t i, const Json& op, Edit* e, Outcome* out) 
     Emit(out, i, "invitation_resent", member, Json::object());
     return;
   }
-  const char* status = kStatus.at(kind).first;
-  const char* event = kStatus.at(kind).second;
-  UpdateMember(e, member, [&](Json& entry) {
-    entry["status"] = status;
-    entry.erase("invitation");
-  });
+  const MemberStatus from = mb->status;
+  UpdateMember(e, member, [&](Json& j) { WriteStatus(kind, from, *next, &j); });
   if (kind == "delete_member") {
     RemoveBindings(e, member, [](const std::string&, const std::string&) { return true; });
   }
-  Emit(out, i, event, member, Json::object());
+  Emit(out, i, kEvent.at(kind), member, Json::object());
 }
 
 void Simulator::RoleBindingOp(size_t i, const Json& op, Edit* e, Outcome* out) {
@@ -978,18 +986,18 @@ void Simulator::ActivateMember(size_t i, const Json& op, Edit* e, Outcome* out) 
   if (!EmailReachable(member, MemberById(member)->email, setup, out)) return;
   if (out->effect != Effect::kAllow) return;
   const MemberStatus status = MemberById(member)->status;
-  if (status != MemberStatus::kPending && status != MemberStatus::kInvited) {
+  const std::optional<MemberStatus> next =
+      NextStatus("activate_member", setup, status, V().MemberJson(*V().FindMember(member)));
+  if (!next) {
     out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(status) +
-                                         ": only pending or invited members are activated",
+                                         ": " + Q(setup) + " activates only " +
+                                         StatusesFrom("activate_member", setup) + " members",
                      Json{{"status", StatusName(status)}}));
     return;
   }
   UpdateMember(e, member, [&](Json& entry) {
-    if (setup == "assign_credentials") {
-      entry["status"] = "active";
-      entry.erase("invitation");
-    } else if (setup == "send_invite" || setup == "activation_email") {
-      entry["status"] = "invited";
+    WriteStatus("activate_member", status, *next, &entry);
+    if (setup == "send_invite" || setup == "activation_email") {
       entry["invitation"] = Json{{"sentAt", cs_.now}};
     }
   });
@@ -1126,7 +1134,7 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out) 
   }
   CheckPolicyWide(*action, OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
-  if (kind != "delete_role" && !WithinCreator(op["role"], out)) return;
+  if (kind != "define_role" && !RoleWithinActor(id, out)) return;
   Json& roles = e->List("roles");
   e->changed = true;
   touching_roles_.insert(id);
@@ -1171,48 +1179,83 @@ void Simulator::CheckPolicyWide(const std::string& action, const Json& attrs, Ou
   if (!any) out->Deny(Reason("no_scope", "the policy has no scopes to authorise this on"));
 }
 
-bool Simulator::WithinCreator(const Json& role, Outcome* out) {
-  // A custom role may not let its holders manage more than its creator can: each
-  // family it manages needs a role of the creator's managing that family at least
-  // as high.
-  if (!role.is_object()) return true;
-  auto manages = role.find("manages");
-  if (manages == role.end() || !manages->is_object()) return true;
-  auto up = manages->find("upToRank");
-  if (up == manages->end() || !up->is_number_integer()) return true;
-  const int64_t need = up->get<int64_t>();
-  std::vector<std::string> families;
-  if (auto f = manages->find("families"); f != manages->end() && f->is_array()) {
-    for (const Json& x : *f) {
-      if (x.is_string()) families.push_back(x);
-    }
-  } else if (auto own = role.find("family"); own != role.end() && own->is_string()) {
-    families.push_back(*own);
+bool Simulator::RoleWithinActor(const std::string& id, Outcome* out) {
+  if (!checks_.role_edit_keeps_holders_in_reach) return true;
+  const Role& role = M().roles[M().role_index.at(id)];
+  const std::string& family = M().families[role.family];
+  const int64_t have = ReachOf(V(), actor_, cs_.now).Manages(family);
+  if (role.rank <= have) return true;
+  out->Deny(Reason("role_above_actor",
+                   "role " + Q(id) + " ranks " + std::to_string(role.rank) + " in family " +
+                       Q(family) + ", above the rank " + std::to_string(have) +
+                       " up to which " + Q(actor_) + " manages it",
+                   Json{{"role", id}, {"family", family}, {"have", have}, {"need", role.rank}}));
+  return false;
+}
+
+bool Simulator::RuleWithinAuthor(const std::string& id, const Json& requester_roles,
+                                 const std::vector<Index>& where, Outcome* out) {
+  if (!checks_.approval_rule_below_author) return true;
+  if (!requester_roles.is_array() || requester_roles.empty()) {
+    out->Deny(Reason("approval_rule_beyond_author",
+                     "rule " + Q(id) + " names no requesterRoles, so it would gate every "
+                     "requester, its author's equals and superiors among them",
+                     Json{{"rule", id}}));
+    return false;
   }
-  std::map<std::string, int64_t> can;  // family -> highest rank the creator manages
-  if (const Index* a = V().FindMember(actor_)) {
-    V().ForEachBindingOfMember(*a, [&](uint32_t b) {
-      if (Model::Expired(V().binding(b), cs_.now)) return;
-      const Role& r = M().roles[V().key(b).role];
-      if (!r.manages) return;
-      for (Index fam : r.manages_families) {
-        int64_t& c = can.try_emplace(M().families[fam], -1).first->second;
-        c = std::max(c, r.manages_up_to);
-      }
-    });
-  }
-  for (const std::string& family : families) {
-    int64_t have = can.count(family) ? can[family] : -1;
-    if (have < need) {
-      out->Deny(Reason("custom_role_beyond_creator",
-                       "the role would manage family " + Q(family) + " up to rank " +
-                           std::to_string(need) + ", but its creator manages it up to " +
-                           std::to_string(have),
-                       Json{{"family", family}, {"have", have}, {"need", need}}));
+  for (Index scope : where) {
+    const Reach reach = ReachOf(V(), actor_, cs_.now, scope);
+    for (const Json& r : requester_roles) {
+      const Index* ri = r.is_string() ? M().role_index.Get(r.get<std::string>()) : nullptr;
+      if (ri == nullptr) continue;  // an unknown role: the rule is invalid (invalid_change)
+      const Role& role = M().roles[*ri];
+      const std::string& family = M().families[role.family];
+      const int64_t manages = reach.Manages(family), own = reach.Rank(family);
+      if (role.rank <= manages && (own < 0 || role.rank < own)) continue;
+      out->Deny(Reason(
+          "approval_rule_beyond_author",
+          "rule " + Q(id) + " would gate holders of " + Q(role.id) + " (rank " +
+              std::to_string(role.rank) + " in family " + Q(family) + ") on " +
+              Q(M().scopes[scope].id) + ", whom " + Q(actor_) +
+              (own >= 0 && role.rank >= own
+                   ? " does not outrank (rank " + std::to_string(own) + ")"
+                   : " does not manage (up to rank " + std::to_string(manages) + ")"),
+          Json{{"rule", id},
+               {"role", role.id},
+               {"scope", M().scopes[scope].id},
+               {"family", family},
+               {"manages", manages},
+               {"rank", own},
+               {"need", role.rank}}));
       return false;
     }
   }
   return true;
+}
+
+std::optional<Beyond> Simulator::BeyondActor(const std::string& kind, const Json& op,
+                                             const Model& after) const {
+  if (kind == "define_role" || kind == "edit_role") {
+    const std::string id = op["role"]["id"];
+    const Role& role = after.roles[after.role_index.at(id)];
+    RoleLimits limits;
+    limits.rank = checks_.role_rank_within_creator;
+    limits.permissions = checks_.role_permissions_within_creator;
+    limits.sees = checks_.role_sees_within_creator;
+    limits.manages = checks_.role_manages_within_creator;
+    if (auto b = RoleBeyondReach(after, role, ReachOf(V(), actor_, cs_.now), limits)) return b;
+    if (kind == "edit_role" && checks_.role_edit_keeps_holders_in_reach) {
+      return HoldersBeyondReach(V(), after, id);
+    }
+    return std::nullopt;
+  }
+  if (kind == "set_approval_rule" && checks_.approval_rule_satisfiable) {
+    const std::string id = op["rule"]["id"];
+    for (const ApprovalRule& rule : after.approval_rules) {
+      if (rule.id == id) return UnsatisfiableRule(after, rule, cs_.now);
+    }
+  }
+  return std::nullopt;
 }
 
 void Simulator::ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out) {
@@ -1251,6 +1294,36 @@ void Simulator::ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out) 
   if (everywhere) CheckPolicyWide(*action, attrs, out);
   for (const std::string& s : scopes) Check(*action, s, attrs, out);
   if (out->effect != Effect::kAllow) return;
+  // The rule stays below its author where it will hold; a rule it replaces or
+  // deletes must have been one the actor could set, where it held.
+  auto holds_on = [&](const std::vector<Index>& listed) {
+    if (!listed.empty()) return listed;
+    std::vector<Index> roots;
+    for (Index s = 0; s < M().scopes.size(); ++s) {
+      if (M().scopes[s].parent == kNone) roots.push_back(s);
+    }
+    return roots;
+  };
+  if (kind == "set_approval_rule") {
+    std::vector<Index> listed;
+    if (auto it = op["rule"].find("scopes"); it != op["rule"].end() && it->is_array()) {
+      for (const Json& s : *it) {
+        if (const Index* si = s.is_string() ? M().scope_index.Get(s.get<std::string>()) : nullptr) {
+          listed.push_back(*si);
+        }
+      }
+    }
+    if (!RuleWithinAuthor(id, op["rule"].value("requesterRoles", Json::array()),
+                          holds_on(listed), out)) {
+      return;
+    }
+  }
+  for (const ApprovalRule& r : M().approval_rules) {
+    if (r.id != id) continue;
+    Json gated = Json::array();
+    for (Index q : r.requester_roles) gated.push_back(M().roles[q].id);
+    if (!RuleWithinAuthor(id, gated, holds_on(r.scopes), out)) return;
+  }
   Json& rules = e->List("approvalRules");
   e->changed = true;
   if (kind == "delete_approval_rule") {
@@ -1749,24 +1822,6 @@ void Simulator::RefuseScopes(const ScopeBreaches& breaches, size_t i, Outcome* o
 }
 
 // Permission ids a member holds anywhere (live bindings, active member).
-std::set<std::string> HeldAnywhere(const Overlay& v, const std::string& member,
-                                   const std::string& now) {
-  const Model& m = v.model();
-  std::set<std::string> out;
-  const Index* i = v.FindMember(member);
-  if (i == nullptr || v.member(*i).status != MemberStatus::kActive) return out;
-  v.ForEachBindingOfMember(*i, [&](uint32_t b) {
-    const Binding& bd = v.binding(b);
-    if (Model::Expired(bd, now)) return;
-    for (size_t p = 0; p < m.permissions.size(); ++p) {
-      if (m.roles[bd.role].permissions.Test(static_cast<Index>(p))) {
-        out.insert(m.permissions[p].id);
-      }
-    }
-  });
-  return out;
-}
-
 const Invariant* FindInvariant(const Model& m, const char* kind) {
   for (const Invariant& inv : m.invariants) {
     if (inv.kind == kind) return &inv;
@@ -1839,40 +1894,13 @@ Json Simulator::Run(bool include_bundle) {
           RefuseScopes(limits, i, &out, &violations, &error_violation);
         } else {
           std::string kind = op["op"];
-          const Invariant* within = FindInvariant(M(), "custom_role_within_creator");
           bool refused = false;
-          // custom_role_within_creator: a custom role may not grant more than its
-          // creator holds.
-          if (within && (kind == "define_role" || kind == "edit_role") &&
-              out.effect == Effect::kAllow) {
-            const Model& after = compiled.policy->model();
-            const Role& r = after.roles[after.role_index.at(op["role"]["id"].get<std::string>())];
-            std::set<std::string> held = HeldAnywhere(V(), actor_, cs_.now);
-            Json beyond = Json::array();
-            for (size_t p = 0; p < after.permissions.size(); ++p) {
-              if (r.permissions.Test(static_cast<Index>(p)) &&
-                  !held.count(after.permissions[p].id)) {
-                beyond.push_back(after.permissions[p].id);
-              }
-            }
-            if (!beyond.empty()) {
-              violations.push_back(Json{{"invariant", within->id},
-                                        {"kind", within->kind},
-                                        {"severity", within->severity},
-                                        {"op", static_cast<int64_t>(i)},
-                                        {"role", r.id},
-                                        {"permissions", beyond},
-                                        {"message", "custom role `" + r.id +
-                                                        "` grants permissions its creator `" +
-                                                        actor_ + "` does not hold"}});
-              if (within->severity == "error") {
-                error_violation = true;
-                refused = true;
-                out.Deny(Reason("violates_invariant",
-                                "a custom role may not grant more than its creator holds",
-                                Json{{"invariant", within->id}}));
-                out.events.clear();
-              }
+          // A role or rule beyond its actor (reach.h) is refused whole.
+          if (out.effect == Effect::kAllow) {
+            if (std::optional<Beyond> b = BeyondActor(kind, op, compiled.policy->model())) {
+              out.Deny(Reason(*b));
+              out.events.clear();
+              refused = true;
             }
           }
           if (!refused) {

@@ -679,6 +679,17 @@ function defineTests() {
   Object.assign(OPTIONS_FIXTURE.members.find((x) => x.id === "m-user"), { brandingDomain: "portal.example.com", language: "fr" });
   OPTIONS_FIXTURE.approvalRules.push({ id: "pay.approval", actions: ["bill.pay"], approvers: { permission: "approve.roles" } });
 
+  // The same with custom roles to edit: one held, which billing admins manage, and
+  // one ranked above the owner.
+  const SOUND_FIXTURE = structuredClone(CHANGE_FIXTURE);
+  SOUND_FIXTURE.name = "roles and rules beyond their actor";
+  SOUND_FIXTURE.roles.push(
+    { id: "custom.clerk", family: "billing", rank: 20, permissions: ["bill.view"], assignableAt: ["account"], custom: true },
+    { id: "custom.chief", family: "org", rank: 60, permissions: ["bill.view"], assignableAt: ["company"], custom: true },
+  );
+  SOUND_FIXTURE.bindings.push({ id: "b-clerk", member: "m-norole", role: "custom.clerk", scope: "acc-2" });
+  let soundFixtureFile;
+  const soundFixture = () => (soundFixtureFile ??= writeTemp("soundness.bundle.json", SOUND_FIXTURE));
   let changeFixtureFile, strictFixtureFile;
   const changeFixture = () => (changeFixtureFile ??= writeTemp("every-operation.bundle.json", CHANGE_FIXTURE));
   const strictFixture = () => (strictFixtureFile ??= writeTemp("every-operation-strict.bundle.json", STRICT_FIXTURE));
@@ -778,10 +789,19 @@ function defineTests() {
       { op: "edit_role", scope: "co-1", role: { id: "billing.user", family: "billing", rank: 10, assignableAt: ["account"] } },
       { op: "delete_role", scope: "co-1", role: "custom.payer" },
       { op: "delete_role", scope: "co-1", role: "billing.user" },
-      { op: "set_approval_rule", scope: "co-1", rule: { id: "pay.all", actions: ["bill.pay"], approvers: { roles: ["billing.super"] }, quorum: 1 } },
-      { op: "set_approval_rule", scope: "co-1", rule: { id: "roles.to_super", actions: ["roles.manage"], approvers: { permission: "approve.roles" } } },
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "pay.all", actions: ["bill.pay"], requesterRoles: ["billing.admin"], approvers: { roles: ["billing.super"] }, quorum: 1 } },
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "roles.to_super", actions: ["roles.manage"], requesterRoles: ["billing.super"], approvers: { permission: "approve.roles" } } },
       { op: "delete_approval_rule", scope: "co-1", rule: "pay.all" },
-    ], ["allow", "deny:violates_invariant", "deny:invalid_change", "allow", "deny:role_not_custom", "allow", "deny:role_not_custom", "allow", "allow", "allow"]],
+    ], ["allow", "deny:custom_role_beyond_creator", "deny:invalid_change", "allow", "deny:role_not_custom", "allow", "deny:role_not_custom", "allow", "deny:approval_rule_beyond_author", "allow"]],
+    ["roles and rules beyond their actor", soundFixture, "m-owner", [
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "gate.owners", actions: ["bill.view"], requesterRoles: ["org.owner"], approvers: { roles: ["billing.super"] } } },
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "gate.everyone", actions: ["bill.view"], approvers: { roles: ["billing.super"] } } },
+      { op: "set_approval_rule", scope: "co-1", rule: { id: "lock", actions: ["bill.pay"], requesterRoles: ["billing.admin"], approvers: { roles: ["billing.super"] }, quorum: 5 } },
+      { op: "edit_role", scope: "co-1", role: { id: "custom.clerk", family: "billing", rank: 35, permissions: ["bill.view"], assignableAt: ["account"] } },
+      { op: "edit_role", scope: "co-1", role: { id: "custom.clerk", family: "billing", rank: 60, permissions: ["bill.view"], assignableAt: ["account"] } },
+      { op: "delete_role", scope: "co-1", role: "custom.chief" },
+      { op: "edit_role", scope: "co-1", role: { id: "custom.clerk", family: "billing", rank: 15, permissions: ["bill.view"], assignableAt: ["account"] } },
+    ], ["deny:approval_rule_beyond_author", "deny:approval_rule_beyond_author", "deny:approval_unsatisfiable", "deny:holders_beyond_reach", "deny:custom_role_beyond_creator", "deny:role_above_actor", "allow"]],
     ["asking for approval", changeFixture, "m-super", [
       { op: "change_role", member: "m-admin", role: "billing.super", scope: "acc-1", attributes: { ticket: "T-1" } },
     ], ["conditional"]],
@@ -1029,7 +1049,9 @@ function defineTests() {
     assert.deepEqual(sim.operationReasonCode.enum.filter((c) => !simulationSeen.reasons.has(c) && !unreachable.includes(c)), [], "operation reasons never given");
     assert.deepEqual([...simulationSeen.reasons].filter((c) => !sim.operationReasonCode.enum.includes(c)), [], "operation reasons missing from the schema");
     assert.deepEqual(EVENT_KINDS.filter((e) => !simulationSeen.events.has(e)), [], "events never sent");
-    const violations = ["min_holders warning", "min_holders error", "unique_email error", "unique_email warning", "exclusive_role error", "custom_role_within_creator error"];
+    // custom_role_within_creator is never breached: such a role is refused first
+    // (custom_role_beyond_creator, docs/changes.md section 2a).
+    const violations = ["min_holders warning", "min_holders error", "unique_email error", "unique_email warning", "exclusive_role error"];
     assert.deepEqual(violations.filter((v) => !simulationSeen.violations.has(v)), [], "violations never reported");
     assert.deepEqual([...simulationSeen.revealed].sort(), ["by", "byEmail", "temporaryPassword"]);
   });

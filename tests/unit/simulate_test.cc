@@ -262,51 +262,55 @@ TEST_F(SimulateTest, SelfUpgradeVerificationLifecycle) {
 }
 
 TEST_F(SimulateTest, CustomRoleMayNotExceedItsCreator) {
+  // Whatever the bundle's invariants: a custom role grants only what its creator
+  // holds (custom_role_within_creator adds nothing to that any more).
   Json b = testing::TinyBundle();
-  b["invariants"].push_back({{"id", "within"}, {"kind", "custom_role_within_creator"},
-                             {"severity", "error"}});
   b["bindings"].push_back({{"member", "zed"}, {"role", "dev.owner"}, {"scope", "org-1"},
                            {"expiresAt", "2030-01-01T00:00:00Z"}});
   auto p = testing::MustLoad(b);
-  Json role = {{"id", "custom.reader"}, {"family", "custom"}, {"rank", 1},
+  Json role = {{"id", "custom.reader"}, {"family", "dev"}, {"rank", 1},
                {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
-  Json ok = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
-                         {"now", testing::kNow},
-                         {"operations", {{{"op", "define_role"}, {"scope", "org-1"},
-                                          {"role", role}}}}});
+  auto define = [&](const std::shared_ptr<const Policy>& policy, const Json& r) {
+    return policy->Simulate({{"baseRevision", policy->revision()}, {"actor", "olga"},
+                             {"now", testing::kNow},
+                             {"operations", {{{"op", "define_role"}, {"scope", "org-1"},
+                                              {"role", r}}}}});
+  };
+  Json ok = define(p, role);
   EXPECT_EQ(ok["operations"][0]["effect"], "allow") << Canonical(ok);
   EXPECT_TRUE(ok["violations"].empty());
-  // An owner holds no ops.* permission... but every permission here is held by the
-  // owner; give the role one the creator lacks by defining it as Mia (no billing.pay).
   role["permissions"] = {"code.read", "billing.pay"};
-  Json bad = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
-                          {"now", testing::kNow},
-                          {"operations", {{{"op", "define_role"}, {"scope", "org-1"},
-                                           {"role", role}}}}});
-  EXPECT_EQ(bad["operations"][0]["effect"], "allow");  // Olga holds billing.pay
+  EXPECT_EQ(define(p, role)["operations"][0]["effect"], "allow");  // Olga holds billing.pay
   Json b2 = b;
   b2["permissions"].push_back({{"id", "secret.read"}, {"appliesTo", {"repo"}}});
   b2["roles"][3]["permissions"].push_back("secret.read");
   auto p2 = testing::MustLoad(b2);
   role["permissions"] = {"secret.read"};
-  Json beyond = p2->Simulate({{"baseRevision", p2->revision()}, {"actor", "olga"},
-                              {"now", testing::kNow},
-                              {"operations", {{{"op", "define_role"}, {"scope", "org-1"},
-                                               {"role", role}}}}});
+  Json beyond = define(p2, role);
   EXPECT_EQ(beyond["operations"][0]["effect"], "deny");
-  EXPECT_EQ(beyond["violations"][0]["kind"], "custom_role_within_creator");
-  EXPECT_EQ(beyond["violations"][0]["permissions"], Json({"secret.read"}));
+  const Json& reason = beyond["operations"][0]["reasons"][0];
+  EXPECT_EQ(reason["code"], "custom_role_beyond_creator");
+  EXPECT_EQ(reason["limit"], "permissions");
+  EXPECT_EQ(reason["permissions"], Json({"secret.read"}));
+  EXPECT_TRUE(beyond["violations"].empty());
+  // Inherited permissions count: a role inheriting one the creator lacks.
+  b2["roles"].push_back({{"id", "ops.secret"}, {"family", "ops"}, {"rank", 1},
+                         {"permissions", {"secret.read"}}, {"assignableAt", {"repo"}}});
+  auto p3 = testing::MustLoad(b2);
+  role["permissions"] = {"code.read"};
+  role["inherits"] = {"ops.secret"};
+  EXPECT_EQ(define(p3, role)["operations"][0]["reasons"][0]["limit"], "permissions");
 }
 
 TEST_F(SimulateTest, EditingARoleShowsInTheAccessOfRolesInheritingIt) {
   Json b = testing::TinyBundle();
-  b["roles"].push_back({{"id", "c.base"}, {"family", "c"}, {"rank", 1}, {"custom", true},
+  b["roles"].push_back({{"id", "c.base"}, {"family", "dev"}, {"rank", 1}, {"custom", true},
                         {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
-  b["roles"].push_back({{"id", "c.child"}, {"family", "c2"}, {"rank", 1}, {"custom", true},
+  b["roles"].push_back({{"id", "c.child"}, {"family", "dev"}, {"rank", 1}, {"custom", true},
                         {"inherits", {"c.base"}}, {"assignableAt", {"repo"}}});
   b["bindings"].push_back({{"member", "zed"}, {"role", "c.child"}, {"scope", "repo-y"}});
   auto p = testing::MustLoad(b);
-  Json role = {{"id", "c.base"}, {"family", "c"}, {"rank", 1},
+  Json role = {{"id", "c.base"}, {"family", "dev"}, {"rank", 1},
                {"permissions", {"code.read", "code.push"}}, {"assignableAt", {"repo"}}};
   Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
                         {"now", testing::kNow},
@@ -546,13 +550,13 @@ TEST_F(SimulateBothWaysTest, RoleMemberKindsRefuseBindingsForOtherKinds) {
   EXPECT_THAT(Reasons(r["operations"][4]), ::testing::ElementsAre("member_kind_not_allowed"));
   EXPECT_EQ(r["summary"]["denied"], 3);
   // A custom role edited to leave out the kind of a member who holds it.
-  b["roles"].push_back({{"id", "dev.custom"}, {"family", "aux"}, {"rank", 1}, {"custom", true},
+  b["roles"].push_back({{"id", "dev.custom"}, {"family", "dev"}, {"rank", 1}, {"custom", true},
                         {"assignableAt", {"repo"}}});
   b["bindings"].push_back({{"member", "dan"}, {"role", "dev.custom"}, {"scope", "repo-x"}});
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
   r = Both("olga", {{{"op", "edit_role"}, {"scope", "org-1"},
-                     {"role", {{"id", "dev.custom"}, {"family", "aux"}, {"rank", 1},
+                     {"role", {{"id", "dev.custom"}, {"family", "dev"}, {"rank", 1},
                                {"assignableAt", {"repo"}}, {"memberKinds", {"owner"}}}}}});
   EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("member_kind_not_allowed"));
 }
@@ -610,10 +614,11 @@ TEST_F(SimulateBothWaysTest, ScopeLimitRefusesAMemberOnAnotherScope) {
   EXPECT_EQ(r["violations"][2]["op"], 3);
   EXPECT_EQ(r["violations"][3]["member"], "eve");
 
-  // Activating an invited member with a role elsewhere; claiming a role on a second
-  // team (Olga's binding on org-1 has no team at or above it, so it does not count).
+  // Inviting an invited member again with a role elsewhere (an invited member is
+  // activated only by accepting); claiming a role on a second team (Olga's binding
+  // on org-1 has no team at or above it, so it does not count).
   r = Both("olga", {
-      {{"op", "activate_member"}, {"member", "ivy"}, {"setup", "assign_credentials"},
+      {{"op", "activate_member"}, {"member", "ivy"}, {"setup", "activate_later"},
        {"role", "dev.member"}, {"scope", "repo-z"}},
       {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}},
       {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-z"}}});
@@ -655,6 +660,7 @@ TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
   Json rule = {{"id", "team-a.push"}, {"actions", {"code.push"}},
+               {"requesterRoles", {"dev.member"}},
                {"approvers", {{"permission", "code.approve"}}}, {"scopes", {"team-a"}}};
   // Mia maintains team-a: a rule there is hers to set, and to delete.
   Json r = Both("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}},

@@ -1,0 +1,226 @@
+#include "reach.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+std::string Q(const std::string& s) { return "`" + s + "`"; }
+
+// The families a role manages, by name (its own when `manages` names none).
+std::vector<std::string> ManagedFamilies(const Model& m, const Role& r) {
+  std::vector<std::string> out;
+  if (!r.manages) return out;
+  for (Index f : r.manages_families) out.push_back(m.families[f]);
+  return out;
+}
+
+}  // namespace
+
+Reach ReachOf(const Overlay& v, const std::string& member, const std::string& now, Index scope) {
+  Reach reach;
+  const Model& m = v.model();
+  const Index* i = v.FindMember(member);
+  if (i == nullptr || v.member(*i).status != MemberStatus::kActive) return reach;
+  v.ForEachBindingOfMember(*i, [&](uint32_t b) {
+    if (Model::Expired(v.binding(b), now)) return;
+    if (scope != kNone && !v.Covers(b, scope)) return;
+    const Role& r = m.roles[v.key(b).role];
+    const std::string& family = m.families[r.family];
+    auto held = reach.rank.try_emplace(family, r.rank).first;
+    held->second = std::max(held->second, r.rank);
+    for (const std::string& f : ManagedFamilies(m, r)) {
+      auto c = reach.manages.try_emplace(f, r.manages_up_to).first;
+      c->second = std::max(c->second, r.manages_up_to);
+    }
+    for (size_t p = 0; p < m.permissions.size(); ++p) {
+      if (r.permissions.Test(static_cast<Index>(p))) reach.permissions.insert(m.permissions[p].id);
+    }
+    if (r.sees) {
+      reach.any_sees = true;
+      for (Index f : r.sees_families) {
+        auto s = reach.sees.try_emplace(m.families[f], r.sees_min_rank).first;
+        s->second = std::min(s->second, r.sees_min_rank);
+        if (r.sees_email) reach.sees_email.insert(m.families[f]);
+      }
+    }
+  });
+  return reach;
+}
+
+std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, const Reach& reach,
+                                      const RoleLimits& limits) {
+  const std::string& family = after.families[role.family];
+  auto beyond = [&](const char* limit, std::string message, Json facts) {
+    facts["role"] = role.id;
+    facts["limit"] = limit;
+    return Beyond{"custom_role_beyond_creator", std::move(message), std::move(facts)};
+  };
+  // Its rank: the creator could hand the role out themself.
+  if (limits.rank && role.rank > reach.Manages(family)) {
+    return beyond("rank",
+                  "the role would rank " + std::to_string(role.rank) + " in family " + Q(family) +
+                      ", but its creator manages that family up to " +
+                      std::to_string(reach.Manages(family)),
+                  Json{{"family", family}, {"have", reach.Manages(family)}, {"need", role.rank}});
+  }
+  // Its permissions, inherited ones included: all held by the creator.
+  if (limits.permissions) {
+    Json missing = Json::array();
+    for (size_t p = 0; p < after.permissions.size(); ++p) {
+      if (role.permissions.Test(static_cast<Index>(p)) &&
+          !reach.permissions.count(after.permissions[p].id)) {
+        missing.push_back(after.permissions[p].id);
+      }
+    }
+    if (!missing.empty()) {
+      return beyond("permissions",
+                    "the role would grant " + Q(missing[0].get<std::string>()) +
+                        (missing.size() > 1 ? " and " + std::to_string(missing.size() - 1) +
+                                                  " more permission(s)"
+                                            : std::string()) +
+                        " that its creator does not hold",
+                    Json{{"permissions", missing}});
+    }
+  }
+  // What its holders see: no family, rank or e-mail the creator does not see.
+  if (limits.sees && role.sees) {
+    for (Index f : role.sees_families) {
+      const std::string& seen = after.families[f];
+      auto have = reach.sees.find(seen);
+      if (have == reach.sees.end() || have->second > role.sees_min_rank) {
+        return beyond("sees",
+                      "the role would see members of family " + Q(seen) + " from rank " +
+                          std::to_string(role.sees_min_rank) + ", which its creator does not",
+                      Json{{"family", seen},
+                           {"have", have == reach.sees.end() ? -1 : have->second},
+                           {"need", role.sees_min_rank}});
+      }
+      if (role.sees_email && !reach.sees_email.count(seen)) {
+        return beyond("sees",
+                      "the role would see the e-mail of members of family " + Q(seen) +
+                          ", which its creator does not",
+                      Json{{"family", seen}, {"field", "email"}});
+      }
+    }
+  }
+  // Whom its holders manage: no family beyond the creator's, no higher.
+  if (limits.manages && role.manages) {
+    for (Index f : role.manages_families) {
+      const std::string& managed = after.families[f];
+      if (role.manages_up_to > reach.Manages(managed)) {
+        return beyond("manages",
+                      "the role would manage family " + Q(managed) + " up to rank " +
+                          std::to_string(role.manages_up_to) +
+                          ", but its creator manages it up to " +
+                          std::to_string(reach.Manages(managed)),
+                      Json{{"family", managed},
+                           {"have", reach.Manages(managed)},
+                           {"need", role.manages_up_to}});
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Beyond> HoldersBeyondReach(const Overlay& v, const Model& after,
+                                         const std::string& id) {
+  const Model& before = v.model();
+  const Index* was_index = before.role_index.Get(id);
+  const Index* now_index = after.role_index.Get(id);
+  if (was_index == nullptr || now_index == nullptr) return std::nullopt;
+  const Role& was = before.roles[*was_index];
+  const Role& now = after.roles[*now_index];
+  const std::string& old_family = before.families[was.family];
+  const std::string& new_family = after.families[now.family];
+  if (was.rank == now.rank && old_family == new_family) return std::nullopt;
+  if (now.rank < was.rank && old_family == new_family) return std::nullopt;  // within reach
+  std::string holder;
+  for (Index m = 0; m < v.member_count() && holder.empty(); ++m) {
+    v.ForEachBindingOfMember(m, [&](uint32_t b) {
+      if (holder.empty() && v.key(b).role == *was_index) holder = v.member(m).id;
+    });
+  }
+  if (holder.empty()) return std::nullopt;  // nobody holds it: nobody moves
+  for (const Role& manager : before.roles) {
+    if (!manager.manages || manager.manages_up_to < was.rank) continue;
+    const std::vector<std::string> families = ManagedFamilies(before, manager);
+    if (std::find(families.begin(), families.end(), old_family) == families.end()) continue;
+    // The manager as it stands after the edit (the edited role may manage itself).
+    const Index* m_after = after.role_index.Get(manager.id);
+    int64_t have = -1;
+    if (m_after != nullptr) {
+      const Role& ma = after.roles[*m_after];
+      const std::vector<std::string> fa = ManagedFamilies(after, ma);
+      if (std::find(fa.begin(), fa.end(), new_family) != fa.end()) have = ma.manages_up_to;
+    }
+    if (have < now.rank) {
+      return Beyond{"holders_beyond_reach",
+                    "role " + Q(id) + " is held (by " + Q(holder) + "): at rank " +
+                        std::to_string(now.rank) + " in family " + Q(new_family) +
+                        " its holders would be out of reach of role " + Q(manager.id) +
+                        ", which manages them now",
+                    Json{{"role", id},
+                         {"holder", holder},
+                         {"manager", manager.id},
+                         {"family", new_family},
+                         {"have", have},
+                         {"need", now.rank}}};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Beyond> UnsatisfiableRule(const Model& after, const ApprovalRule& rule,
+                                        const std::string& now) {
+  uint64_t action_types = 0;
+  for (Index a : rule.actions) action_types |= after.permissions[a].applies_mask;
+  auto requester_role = [&](Index role) {
+    return rule.requester_roles.empty() ||
+           std::find(rule.requester_roles.begin(), rule.requester_roles.end(), role) !=
+               rule.requester_roles.end();
+  };
+  auto approver_role = [&](Index role) {
+    if (rule.approver_permission != kNone) {
+      return after.roles[role].permissions.Test(rule.approver_permission);
+    }
+    return std::find(rule.approver_roles.begin(), rule.approver_roles.end(), role) !=
+           rule.approver_roles.end();
+  };
+  for (Index s = 0; s < after.scopes.size(); ++s) {
+    const uint64_t type = uint64_t{1} << after.scopes[s].type;
+    if (!(action_types & type)) continue;
+    if (rule.scope_mask != 0 && !(rule.scope_mask & type)) continue;
+    if (!rule.scopes.empty() &&
+        std::none_of(rule.scopes.begin(), rule.scopes.end(),
+                     [&](Index r) { return after.IsAncestorOrSelf(r, s); })) {
+      continue;
+    }
+    bool requester = false;
+    std::set<Index> approvers;
+    after.ForEachBindingCovering(s, [&](uint32_t b) {
+      const Binding& bd = after.bindings[b];
+      if (Model::Expired(bd, now)) return;
+      const MemberStatus status = after.members[bd.member].status;
+      if (status == MemberStatus::kActive && requester_role(bd.role)) requester = true;
+      if (status != MemberStatus::kRemoved && approver_role(bd.role)) approvers.insert(bd.member);
+    });
+    if (!requester || static_cast<int64_t>(approvers.size()) >= rule.quorum) continue;
+    const std::string& scope = after.scopes[s].id;
+    return Beyond{"approval_unsatisfiable",
+                  "rule " + Q(rule.id) + " needs " + std::to_string(rule.quorum) +
+                      " approval(s), but at most " + std::to_string(approvers.size()) +
+                      " member(s) could ever approve on " + Q(scope),
+                  Json{{"rule", rule.id},
+                       {"scope", scope},
+                       {"quorum", rule.quorum},
+                       {"approvers", static_cast<int64_t>(approvers.size())}}};
+  }
+  return std::nullopt;
+}
+
+}  // namespace internal
+}  // namespace rolegate

@@ -1,0 +1,84 @@
+// What a member could hand out: the limits within which the roles it defines and
+// the approval rules it sets must stay (docs/changes.md, "Authorization
+// soundness"). Simulation checks every define_role, edit_role, delete_role,
+// set_approval_rule and delete_approval_rule against these.
+#ifndef ROLEGATE_REACH_H_
+#define ROLEGATE_REACH_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "model.h"
+#include "overlay.h"
+#include "rolegate/json.h"
+
+namespace rolegate {
+namespace internal {
+
+struct Reach {
+  std::map<std::string, int64_t> manages;  // family -> the highest rank it manages
+  std::map<std::string, int64_t> rank;     // family -> the highest rank it holds
+  std::set<std::string> permissions;       // the permissions it holds
+  std::map<std::string, int64_t> sees;     // family -> the lowest minRank it sees from
+  std::set<std::string> sees_email;        // families whose e-mail it sees
+  bool any_sees = false;
+
+  // The highest rank of `family` the member manages, or -1.
+  int64_t Manages(const std::string& family) const {
+    auto it = manages.find(family);
+    return it == manages.end() ? -1 : it->second;
+  }
+  // The highest rank of `family` the member holds, or -1.
+  int64_t Rank(const std::string& family) const {
+    auto it = rank.find(family);
+    return it == rank.end() ? -1 : it->second;
+  }
+};
+
+// The reach of `member` through its live bindings at `now` (an inactive member
+// reaches nothing); with `scope` given, only through bindings that apply there.
+Reach ReachOf(const Overlay& v, const std::string& member, const std::string& now,
+              Index scope = kNone);
+
+// Why an operation goes beyond its actor: a reason code, its facts and a message.
+struct Beyond {
+  std::string code, message;
+  Json facts;
+};
+
+// Which limits RoleBeyondReach applies (SoundnessChecks, simulate.h).
+struct RoleLimits {
+  bool rank = true, permissions = true, sees = true, manages = true;
+};
+
+// Whether role `role` of `after` (the bundle after a define_role or edit_role)
+// gives more than an actor of `reach` could hand out: a rank, a permission
+// (inherited ones included), a family seen or its e-mail, or a managed rank beyond
+// the actor's. custom_role_beyond_creator, with the `limit` exceeded.
+std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, const Reach& reach,
+                                      const RoleLimits& limits);
+
+// Whether editing role `id` from `before` to `after` puts a member who holds it
+// (any binding of it in `v`, the state before) out of reach of a role that could
+// manage them before: every role that managed the old family up to the old rank
+// must manage the new family up to the new rank. holders_beyond_reach.
+std::optional<Beyond> HoldersBeyondReach(const Overlay& v, const Model& after,
+                                         const std::string& id);
+
+// Whether approval rule `rule` of `after` can never be approved for a requester
+// somewhere it applies: a scope where the rule applies (its types, its scopes, an
+// action that means something there), where an active member holds a requester
+// role (any role when it names none), and where fewer than `quorum` members (any
+// status but removed) hold the approver permission or role through a binding that
+// applies there and has not expired at `now`. approval_unsatisfiable, on the first
+// such scope in document order.
+std::optional<Beyond> UnsatisfiableRule(const Model& after, const ApprovalRule& rule,
+                                        const std::string& now);
+
+}  // namespace internal
+}  // namespace rolegate
+
+#endif  // ROLEGATE_REACH_H_
