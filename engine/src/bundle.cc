@@ -800,6 +800,16 @@ void BundleReader::ReadOperations() {
       rule.action = *a;
       if (!IsAction(*a)) {
         shape_.Add("unknown_action", PointerAppend(p, "action"), "unknown action " + Quote(*a));
+      } else if (InVocabulary(kMemberOperationKinds, it.key())) {
+        // An operation on another member is limited by rank: only a member who
+        // manages the target (and the role handed out) may do it (docs/changes.md,
+        // section 2a, I2).
+        const Index* perm = m_->permission_index.Get(*a);
+        if (perm == nullptr || !m_->permissions[*perm].rank_limited) {
+          shape_.Add("invalid_value", PointerAppend(p, "action"),
+                     Quote(it.key()) + " acts on a member, so its action must be a "
+                     "rankLimited permission, and " + Quote(*a) + " is not one");
+        }
       }
     }
     rule.invitation_valid_for_days =

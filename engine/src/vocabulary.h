@@ -16,6 +16,14 @@ inline constexpr const char* kOperationKinds[] = {
     "define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule",
     "decide_request", "apply_approved", "register", "reset_password", "perform"};
 
+// The operation kinds that act on a member (hand out, change or take away a role,
+// or change a member's status or details): their action must be a rankLimited
+// permission, so that only a member who manages the target may do them.
+inline constexpr const char* kMemberOperationKinds[] = {
+    "invite", "resend_invitation", "assign_role", "change_role", "revoke_role", "remove_role",
+    "remove_member", "delete_member", "block", "unblock", "disable", "enable", "edit_member",
+    "activate_member", "reset_password"};
+
 inline constexpr const char* kEventKinds[] = {
     "member_invited", "invitation_resent", "invitation_accepted", "role_assigned",
     "role_upgraded", "role_downgraded", "role_changed", "role_revoked", "member_removed",

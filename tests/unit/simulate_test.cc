@@ -168,22 +168,25 @@ TEST_F(SimulateTest, SecondExclusiveRoleIsAnErrorViolation) {
 }
 
 TEST_F(SimulateTest, ApprovalLifecycle) {
-  // Dan's push to main needs a maintainer's approval: a request is recorded.
+  // A maintainer's role changes need an owner's approval: a request is recorded.
   Json b = testing::TinyBundle();
-  b["operations"]["assign_role"] = {{"action", "code.push"}};
+  b["approvalRules"].push_back({{"id", "maintainer.changes"}, {"actions", {"members.manage"}},
+                                {"requesterRoles", {"dev.maintainer"}},
+                                {"approvers", {{"permission", "billing.pay"}}},
+                                {"expiresAfterDays", 7}});
   auto p = testing::MustLoad(b);
-  Json cs = {{"baseRevision", p->revision()}, {"actor", "dan"}, {"now", testing::kNow},
-             {"operations", {{{"op", "assign_role"}, {"member", "zed"}, {"role", "ops.viewer"},
-                              {"scope", "repo-x"}, {"attributes", {{"branch", "main"}}}}}}};
+  Json cs = {{"baseRevision", p->revision()}, {"actor", "mia"}, {"now", testing::kNow},
+             {"operations", {{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"},
+                              {"scope", "repo-y"}}}}};
   Json r = p->Simulate(cs, true);
   ASSERT_EQ(r["ok"], true) << Canonical(r);
   EXPECT_EQ(r["operations"][0]["effect"], "conditional");
   EXPECT_EQ(r["operations"][0]["requirements"]["approvals"][0]["approvers"],
-            Json({"mia", "olga"}));
+            Json({"olga"}));
   ASSERT_EQ(r["bundleAfter"]["approvalRequests"].size(), 1u);
   const std::string id = r["bundleAfter"]["approvalRequests"][0]["id"];
   EXPECT_EQ(r["bundleAfter"]["approvalRequests"][0]["expiresAt"], "2026-12-08T09:00:00Z");
-  EXPECT_EQ(r["events"].size(), 2u);  // approval_requested to Mia and Olga
+  EXPECT_EQ(r["events"].size(), 1u);  // approval_requested to Olga
   EXPECT_TRUE(r["accessDiff"]["members"].empty());
 
   auto pending = testing::MustLoad(r["bundleAfter"]);
@@ -192,26 +195,26 @@ TEST_F(SimulateTest, ApprovalLifecycle) {
   EXPECT_EQ(pending->ApprovalStatus({{"request", id}, {"now", "2026-12-09T00:00:00Z"}})["status"],
             "expired");
 
-  // Dan cannot approve his own request; applying before approval is denied.
+  // Mia cannot approve her own request; applying before approval is denied.
   auto step = [&](const std::shared_ptr<const Policy>& pol, const std::string& actor, Json ops) {
     Json c = {{"baseRevision", pol->revision()}, {"actor", actor}, {"now", testing::kNow},
               {"operations", std::move(ops)}};
     return pol->Simulate(c, true);
   };
-  Json self = step(pending, "dan", {{{"op", "decide_request"}, {"request", id},
+  Json self = step(pending, "mia", {{{"op", "decide_request"}, {"request", id},
                                      {"decision", "approve"}}});
   EXPECT_EQ(self["operations"][0]["reasons"][0]["code"], "not_an_approver");
-  Json early = step(pending, "dan", {{{"op", "apply_approved"}, {"request", id}}});
+  Json early = step(pending, "mia", {{{"op", "apply_approved"}, {"request", id}}});
   EXPECT_EQ(early["operations"][0]["reasons"][0]["code"], "request_not_approved");
 
-  // Mia approves; then Dan applies it and Zed gains access.
-  Json approved = step(pending, "mia", {{{"op", "decide_request"}, {"request", id},
+  // Olga approves; then Mia applies it and Zed gains access.
+  Json approved = step(pending, "olga", {{{"op", "decide_request"}, {"request", id},
                                          {"decision", "approve"}}});
   ASSERT_EQ(approved["operations"][0]["effect"], "allow") << Canonical(approved);
   auto ready = testing::MustLoad(approved["bundleAfter"]);
   EXPECT_EQ(ready->ApprovalStatus({{"request", id}, {"now", testing::kNow}})["status"],
             "approved");
-  Json applied = step(ready, "dan", {{{"op", "apply_approved"}, {"request", id}}});
+  Json applied = step(ready, "mia", {{{"op", "apply_approved"}, {"request", id}}});
   ASSERT_EQ(applied["operations"][0]["effect"], "allow") << Canonical(applied);
   EXPECT_EQ(applied["accessDiff"]["members"][0]["member"], "zed");
   EXPECT_TRUE(applied["bundleAfter"]["approvalRequests"].empty());

@@ -165,5 +165,21 @@ TEST(SoundnessTest, EditingOrDeletingARoleNeedsItWithinTheActorsReach) {
   EXPECT_EQ(ok["operations"][0]["effect"], "allow") << Canonical(ok);
 }
 
+TEST(SoundnessTest, AnOperationOnAMemberIsAlwaysLimitedByRank) {
+  // I2 for every bundle: were blocking or assigning authorised by a permission
+  // without rank limits, a maintainer could block the owner or make anyone owner.
+  for (const char* kind : {"block", "assign_role", "invite", "activate_member", "edit_member"}) {
+    Json b = testing::TinyBundle();
+    b["operations"][kind] = {{"action", "code.approve"}};
+    std::vector<std::string> keys = testing::ErrorKeys(b);
+    ASSERT_EQ(keys.size(), 1u) << kind;
+    EXPECT_EQ(keys[0], std::string("invalid_value@/operations/") + kind + "/action");
+  }
+  // Adding members, defining roles or rules act on no member: any permission does.
+  Json b = testing::TinyBundle();
+  b["operations"]["add_members"] = {{"action", "code.approve"}};
+  EXPECT_TRUE(testing::ErrorKeys(b).empty());
+}
+
 }  // namespace
 }  // namespace rolegate
