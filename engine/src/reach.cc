@@ -44,7 +44,10 @@ Reach ReachOf(const Overlay& v, const std::string& member, const std::string& no
       for (Index f : r.sees_families) {
         auto s = reach.sees.try_emplace(m.families[f], r.sees_min_rank).first;
         s->second = std::min(s->second, r.sees_min_rank);
-        if (r.sees_email) reach.sees_email.insert(m.families[f]);
+        if (r.sees_email) {
+          auto e = reach.sees_email.try_emplace(m.families[f], r.sees_min_rank).first;
+          e->second = std::min(e->second, r.sees_min_rank);
+        }
       }
     }
   });
@@ -99,11 +102,18 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
                            {"have", have == reach.sees.end() ? -1 : have->second},
                            {"need", role.sees_min_rank}});
       }
-      if (role.sees_email && !reach.sees_email.count(seen)) {
+      // E-mail too: one role of the creator's must show it from that rank.
+      auto email = reach.sees_email.find(seen);
+      if (role.sees_email &&
+          (email == reach.sees_email.end() || email->second > role.sees_min_rank)) {
         return beyond("sees",
                       "the role would see the e-mail of members of family " + Q(seen) +
+                          " from rank " + std::to_string(role.sees_min_rank) +
                           ", which its creator does not",
-                      Json{{"family", seen}, {"field", "email"}});
+                      Json{{"family", seen},
+                           {"field", "email"},
+                           {"have", email == reach.sees_email.end() ? -1 : email->second},
+                           {"need", role.sees_min_rank}});
       }
     }
   }
@@ -146,6 +156,8 @@ std::optional<Beyond> HoldersBeyondReach(const Overlay& v, const Model& after,
   }
   if (holder.empty()) return std::nullopt;  // nobody holds it: nobody moves
   for (const Role& manager : before.roles) {
+    // The edited role's own holders lose or keep their reach with the edit itself.
+    if (manager.id == id) continue;
     if (!manager.manages || manager.manages_up_to < was.rank) continue;
     const std::vector<std::string> families = ManagedFamilies(before, manager);
     if (std::find(families.begin(), families.end(), old_family) == families.end()) continue;

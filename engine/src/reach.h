@@ -23,7 +23,8 @@ struct Reach {
   std::map<std::string, int64_t> rank;     // family -> the highest rank it holds
   std::set<std::string> permissions;       // the permissions it holds
   std::map<std::string, int64_t> sees;     // family -> the lowest minRank it sees from
-  std::set<std::string> sees_email;        // families whose e-mail it sees
+  std::map<std::string, int64_t> sees_email;  // family -> the lowest minRank it sees
+                                              // with e-mail from
   bool any_sees = false;
 
   // The highest rank of `family` the member manages, or -1.

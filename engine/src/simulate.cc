@@ -123,10 +123,18 @@ class Simulator {
   // strictly below its author, on every scope where it holds.
   bool RuleWithinAuthor(const std::string& id, const Json& requester_roles,
                         const std::vector<Index>& where, Outcome* out);
-  // After a define_role, edit_role or set_approval_rule compiled into `after`: why
-  // it goes beyond its actor (reach.h), if it does.
-  std::optional<Beyond> BeyondActor(const std::string& kind, const Json& op,
-                                    const Model& after) const;
+  // A define_role, edit_role or set_approval_rule to judge once its result is
+  // compiled: the operation and who it acts as (the requester, under
+  // apply_approved).
+  struct Judgement {
+    std::string kind;
+    Json op;
+    std::string actor;
+  };
+  std::optional<Judgement> judge_;
+  // Why the operation of `j`, compiled into `after`, goes beyond its actor
+  // (reach.h), if it does.
+  std::optional<Beyond> BeyondActor(const Judgement& j, const Model& after) const;
   void CheckOnMemberScopes(const std::string& kind, const std::string& member,
                            const std::string& fallback, Json attrs, Outcome* out);
   // The action an operation kind needs, or null (with a deny) when not configured.
@@ -1135,6 +1143,7 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out) 
   CheckPolicyWide(*action, OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
   if (kind != "define_role" && !RoleWithinActor(id, out)) return;
+  if (kind != "delete_role") judge_ = Judgement{kind, op, actor_};
   Json& roles = e->List("roles");
   e->changed = true;
   touching_roles_.insert(id);
@@ -1233,8 +1242,9 @@ bool Simulator::RuleWithinAuthor(const std::string& id, const Json& requester_ro
   return true;
 }
 
-std::optional<Beyond> Simulator::BeyondActor(const std::string& kind, const Json& op,
-                                             const Model& after) const {
+std::optional<Beyond> Simulator::BeyondActor(const Judgement& j, const Model& after) const {
+  const std::string& kind = j.kind;
+  const Json& op = j.op;
   if (kind == "define_role" || kind == "edit_role") {
     const std::string id = op["role"]["id"];
     const Role& role = after.roles[after.role_index.at(id)];
@@ -1243,7 +1253,7 @@ std::optional<Beyond> Simulator::BeyondActor(const std::string& kind, const Json
     limits.permissions = checks_.role_permissions_within_creator;
     limits.sees = checks_.role_sees_within_creator;
     limits.manages = checks_.role_manages_within_creator;
-    if (auto b = RoleBeyondReach(after, role, ReachOf(V(), actor_, cs_.now), limits)) return b;
+    if (auto b = RoleBeyondReach(after, role, ReachOf(V(), j.actor, cs_.now), limits)) return b;
     if (kind == "edit_role" && checks_.role_edit_keeps_holders_in_reach) {
       return HoldersBeyondReach(V(), after, id);
     }
@@ -1324,6 +1334,7 @@ void Simulator::ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out) 
     for (Index q : r.requester_roles) gated.push_back(M().roles[q].id);
     if (!RuleWithinAuthor(id, gated, holds_on(r.scopes), out)) return;
   }
+  if (kind == "set_approval_rule") judge_ = Judgement{kind, op, actor_};
   Json& rules = e->List("approvalRules");
   e->changed = true;
   if (kind == "delete_approval_rule") {
@@ -1845,6 +1856,7 @@ Json Simulator::Run(bool include_bundle) {
     Outcome out;
     touching_.clear();
     touching_roles_.clear();
+    judge_.reset();
     Edit edit(V());
     Apply(i, op, &edit, &out);
     if (out.effect == Effect::kConditional && !out.approvals.empty()) {
@@ -1896,8 +1908,8 @@ Json Simulator::Run(bool include_bundle) {
           std::string kind = op["op"];
           bool refused = false;
           // A role or rule beyond its actor (reach.h) is refused whole.
-          if (out.effect == Effect::kAllow) {
-            if (std::optional<Beyond> b = BeyondActor(kind, op, compiled.policy->model())) {
+          if (out.effect == Effect::kAllow && judge_) {
+            if (std::optional<Beyond> b = BeyondActor(*judge_, compiled.policy->model())) {
               out.Deny(Reason(*b));
               out.events.clear();
               refused = true;

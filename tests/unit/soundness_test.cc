@@ -181,5 +181,54 @@ TEST(SoundnessTest, AnOperationOnAMemberIsAlwaysLimitedByRank) {
   EXPECT_TRUE(testing::ErrorKeys(b).empty());
 }
 
+TEST(SoundnessTest, AnApprovedRequestIsJudgedAsItsRequesterWhenApplied) {
+  // Role definitions need approval; Mia (managing dev up to 20) asks for a rank-25
+  // role. The owner's approval does not lend her the owner's reach: applying the
+  // request judges the role against Mia's.
+  Json b = testing::TinyBundle();
+  b["permissions"].push_back({{"id", "roles.define"}, {"appliesTo", {"org"}}});
+  b["roles"][1]["permissions"].push_back("roles.define");
+  b["roles"][1]["assignableAt"].push_back("org");
+  b["bindings"].push_back({{"member", "mia"}, {"role", "dev.maintainer"}, {"scope", "org-1"}});
+  b["operations"]["define_role"] = {{"action", "roles.define"}};
+  b["approvalRules"].push_back({{"id", "defs"}, {"actions", {"roles.define"}},
+                                {"requesterRoles", {"dev.maintainer"}},
+                                {"approvers", {{"permission", "billing.pay"}}}});
+  Json role = {{"id", "dev.lead"}, {"family", "dev"}, {"rank", 25},
+               {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
+  Json asked = Step(b, "mia", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
+  ASSERT_EQ(asked["operations"][0]["effect"], "conditional") << Canonical(asked);
+  const std::string id = asked["bundleAfter"]["approvalRequests"][0]["id"];
+  Json approved = Step(asked["bundleAfter"], "olga",
+                       {{{"op", "decide_request"}, {"request", id}, {"decision", "approve"}}});
+  ASSERT_EQ(approved["operations"][0]["effect"], "allow") << Canonical(approved);
+  Json applied = Step(approved["bundleAfter"], "olga",
+                      {{{"op", "apply_approved"}, {"request", id}}});
+  EXPECT_EQ(FirstReason(applied), "custom_role_beyond_creator") << Canonical(applied);
+  EXPECT_EQ(applied["operations"][0]["reasons"][0]["need"], 25);
+}
+
+TEST(SoundnessTest, ARoleSeesEMailOnlyFromARankOneOfItsCreatorsRolesDoes) {
+  // Olga sees dev from rank 0 (owner, with e-mail) but give her a second role that
+  // sees `ops` from rank 0 without e-mail and one that sees it from 5 with e-mail:
+  // a role seeing `ops` from 0 with e-mail is beyond both.
+  Json b = testing::TinyBundle();
+  b["roles"].push_back({{"id", "ops.watch"}, {"family", "ops"}, {"rank", 1},
+                        {"assignableAt", {"org"}}, {"sees", {{"minRank", 0}}}});
+  b["roles"].push_back({{"id", "ops.lead"}, {"family", "ops"}, {"rank", 2},
+                        {"assignableAt", {"org"}},
+                        {"sees", {{"minRank", 5}, {"fields", {"email"}}}}});
+  b["bindings"].push_back({{"member", "olga"}, {"role", "ops.watch"}, {"scope", "org-1"}});
+  b["bindings"].push_back({{"member", "olga"}, {"role", "ops.lead"}, {"scope", "org-1"}});
+  Json role = {{"id", "dev.scout"}, {"family", "dev"}, {"rank", 1}, {"assignableAt", {"repo"}},
+               {"sees", {{"minRank", 0}, {"families", {"ops"}}, {"fields", {"email"}}}}};
+  Json r = Step(b, "olga", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
+  EXPECT_EQ(FirstReason(r), "custom_role_beyond_creator") << Canonical(r);
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["field"], "email");
+  role["sees"]["minRank"] = 5;
+  r = Step(b, "olga", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
+  EXPECT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
+}
+
 }  // namespace
 }  // namespace rolegate
