@@ -53,6 +53,7 @@ void AddVerify(CLI::App& app, Context& ctx);    // default format: json
 void AddVerifyChain(CLI::App& app, Context& ctx);  // default format: json
 void AddApply(CLI::App& app, Context& ctx);     // default format: text
 void AddServe(CLI::App& app, Context& ctx);     // JSON over HTTP
+void AddAnalyze(CLI::App& app, Context& ctx);   // default format: text
 
 // The requests in a check/explain input (defined in cmd_check.cc).
 struct RequestInput {

@@ -10,9 +10,10 @@
 //   rolegate simulate BUNDLE CHANGESET [--bundle-after]   (CHANGESET: a file, or -)
 //   rolegate verify BUNDLE CHANGESET PREVIEW
 //   rolegate apply BUNDLE CHANGESET [--output PATH]
+//   rolegate analyze BUNDLE
 //
 // Exit codes: 0 ok/allow, 1 internal error, 2 deny/test failure/blocked change set/
-// verify differences, 3 invalid input or bad usage, 4 conditional.
+// verify differences/an error finding, 3 invalid input or bad usage, 4 conditional.
 #include <exception>
 #include <iostream>
 #include <string>
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     AddVerifyChain(app, ctx);
     AddApply(app, ctx);
     AddServe(app, ctx);
+    AddAnalyze(app, ctx);
 
     try {
       app.parse(argc, argv);  // runs the chosen subcommand's callback

@@ -1238,7 +1238,8 @@ std::unique_ptr<Model> BundleReader::Run() {
   return std::move(m_);
 }
 
-// Orders pointers token by token, array indexes as numbers.
+}  // namespace
+
 bool PointerLess(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -1255,8 +1256,6 @@ bool PointerLess(const std::string& a, const std::string& b) {
   }
   return a.size() - i < b.size() - j;
 }
-
-}  // namespace
 
 void SortErrors(Errors* errors) {
   std::stable_sort(errors->begin(), errors->end(), [](const Error& x, const Error& y) {

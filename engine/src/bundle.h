@@ -17,6 +17,10 @@ namespace internal {
 std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
                                   Errors* warnings);
 
+// Orders JSON Pointers token by token, array indexes as numbers (`/roles/2`
+// before `/roles/10`).
+bool PointerLess(const std::string& a, const std::string& b);
+
 // Orders errors by pointer (array indexes compared as numbers), stably.
 void SortErrors(Errors* errors);
 

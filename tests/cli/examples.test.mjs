@@ -1,5 +1,6 @@
 // Every example in examples/ works as its README says: the bundle validates with
-// the real CLI, each request in requests/ is decided (no error), and each change set
+// the real CLI, its README's Analysis section explains each finding of `rolegate
+// analyze`, each request in requests/ is decided (no error), and each change set
 // in changes/ simulates against the bundle as it is now (its baseRevision is the
 // bundle's revision, so an edited bundle with stale example change sets fails here).
 // Skipped when build/native/rolegate has not been built.
@@ -54,6 +55,20 @@ for (const name of examples) {
       assert.equal(out.ok, true, `${path.relative(root, file)}: ${r.stdout}`);
       assert.ok(["allow", "deny", "conditional"].includes(out.effect));
     }
+  });
+
+  test(`${name}: the README's Analysis section names every finding of rolegate analyze`, { skip }, () => {
+    const r = run(["analyze", "--format", "json", bundle]);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, true, `${name}: ${r.stdout.slice(0, 2000)}`);
+    assert.equal(r.status, out.summary.error > 0 ? 2 : 0);
+    const readme = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+    const section = readme.split(/^## Analysis$/m)[1]?.split(/^## /m)[0];
+    assert.ok(section, `${name}/README.md has an "## Analysis" section`);
+    for (const f of out.findings) {
+      assert.ok(section.includes(`\`${f.code}\``), `${name}/README.md, Analysis: explain ${f.code} (${f.pointer}): ${f.message}`);
+    }
+    if (out.findings.length === 0) assert.match(section, /finds nothing/);
   });
 
   test(`${name}: every example change set simulates against the bundle`, { skip }, () => {

@@ -25,6 +25,7 @@ const EXPECTED_SCHEMAS = [
   "scenario.schema.json",
   "changeset.schema.json",
   "simulation.schema.json",
+  "analysis.schema.json",
 ];
 
 function readJson(file) {
@@ -237,7 +238,7 @@ const clone = (v) => structuredClone(v);
 // ---------------------------------------------------------------------------------------
 // The schemas themselves.
 
-test("schemas/ holds the eight schemas, each with the 2020-12 $schema and its own $id", () => {
+test("schemas/ holds the nine schemas, each with the 2020-12 $schema and its own $id", () => {
   const files = schemaFiles();
   for (const name of EXPECTED_SCHEMAS) assert.ok(files.includes(name), `missing schemas/${name}`);
   for (const name of files) {

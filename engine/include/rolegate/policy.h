@@ -108,6 +108,15 @@ class Policy {
   // "eligible", "quorum"}.
   Json ApprovalStatus(const Json& query) const;
 
+  // Static findings about the bundle (docs/format.md, "Analysis"): escalation
+  // paths, approval rules that veto superiors or can never be approved, scopes
+  // one member's departure would lock, roles nobody can be given.
+  // {"ok": true, "findings": [{"code", "severity", "pointer", "message",
+  // "facts"}...], "summary": {"error", "warning", "info"}}, findings sorted by
+  // code, pointer and facts. Pure and deterministic: no clock (a binding with an
+  // expiry counts as lapsed), and about one pass over the bundle per approval rule.
+  Json Analyze() const;
+
   // Summary of the compiled policy: counts and revision.
   Json Summary() const;
 
