@@ -141,6 +141,15 @@ std::string Verify(int handle, const std::string& change_set, const std::string&
   });
 }
 
+// Static findings about the policy (Policy::Analyze).
+std::string Analyze(int handle) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    return rolegate::Canonical(p->Analyze());
+  });
+}
+
 // Many requests in one crossing: a JSON array of requests in, a JSON array of
 // results out (each a decision or its own errors).
 std::string CheckBatch(int handle, const std::string& text) {
@@ -276,5 +285,6 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
   emscripten::function("simulate", &Simulate);
   emscripten::function("verify", &Verify);
+  emscripten::function("analyze", &Analyze);
   emscripten::function("runScenario", &RunScenarioText);
 }

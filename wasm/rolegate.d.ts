@@ -91,6 +91,28 @@ export interface Verification {
   differences: { pointer: string; expected?: unknown; actual?: unknown }[];
 }
 
+/** A static finding about a bundle (docs/format.md, "Analysis"). */
+export interface Finding {
+  code:
+    | "escalation_path"
+    | "approval_veto"
+    | "approval_unsatisfiable"
+    | "self_approval_path"
+    | "lockout_risk"
+    | "unreachable_role";
+  severity: "error" | "warning" | "info";
+  /** A JSON Pointer into the bundle at what the finding names: "/roles/3". */
+  pointer: string;
+  message: string;
+  facts: Record<string, unknown>;
+}
+
+export interface Analysis {
+  ok: true;
+  findings: Finding[];
+  summary: { error: number; warning: number; info: number };
+}
+
 export declare class Engine {
   readonly ok: true;
   readonly revision: string;
@@ -110,6 +132,8 @@ export declare class Engine {
   approvalStatus(request: string | object, now?: string): object;
   simulate(changeSet: object | string, options?: { bundleAfter?: boolean }): Simulation | Failure;
   verify(changeSet: object | string, preview: object | string): Verification | Failure;
+  /** Static findings about the policy: escalation paths, approval gaps, lockout risks... */
+  analyze(): Analysis | Failure;
   close(): void;
 }
 

@@ -236,6 +236,14 @@ export class Engine {
     return this.#call("verify", asText(changeSet), asText(preview));
   }
 
+  /**
+   * Static findings about the policy (docs/format.md, "Analysis"): escalation
+   * paths, approval vetoes and gaps, lockout risks, unreachable roles.
+   */
+  analyze() {
+    return this.#call("analyze");
+  }
+
   /** Releases the policy now; later calls answer { ok: false }. */
   close() {
     if (this.#handle === null) return;

@@ -2,7 +2,7 @@
 // documented in wasm/rolegate.d.ts and README.md: createEngine on a valid bundle
 // and on an invalid one (the same errors as `rolegate validate --format json`),
 // check, checkBatch, effect, whatCan, whoCan, visibleMembers, approvalStatus,
-// simulate and verify answering what the native CLI answers, invalid requests
+// simulate, verify and analyze answering what the native CLI answers, invalid requests
 // giving {ok: false, errors} with the native codes and pointers, close(), validate(),
 // and a large generated bundle (50,000 members, 100,000 bindings) that needs the
 // module's memory to grow. Skipped when either build is missing.
@@ -287,6 +287,18 @@ if (skip) {
     engine.close();
   });
 
+  test("analyze answers as native analyze --format json", async () => {
+    const engine = await createEngine(exampleText);
+    const analysis = engine.analyze();
+    assert.deepEqual(analysis, nativeJson(["analyze", "--format", "json", EXAMPLE]));
+    assert.equal(analysis.ok, true);
+    assert.deepEqual(analysis.summary, { error: 0, warning: 4, info: 0 });
+    assert.deepEqual(analysis.findings.map((f) => `${f.code}@${f.pointer}`), [
+      "escalation_path@/roles/5", "lockout_risk@/scopeTypes/1", "lockout_risk@/scopeTypes/2", "lockout_risk@/scopeTypes/3",
+    ]);
+    engine.close();
+  });
+
   test("simulate and verify answer as native simulate and verify", async (t) => {
     const dir = tempDir(t);
     const engine = await createEngine(exampleText);
@@ -396,6 +408,7 @@ if (skip) {
       engine.approvalStatus("request-1", NOW),
       engine.simulate({}),
       engine.verify({}, {}),
+      engine.analyze(),
     ]) {
       assert.equal(answer.ok, false);
       assert.deepEqual(codes(answer), ["engine_closed@"]);

@@ -1,7 +1,7 @@
 // The debug variant of the WebAssembly build (scripts/build-wasm --debug:
 // build/wasm-debug/, -O0 with assertions) loads in Node.js and answers exactly as
 // the release build does: the same scenario reports and the same canonical
-// results for a check, a query and a simulation. Skipped when it is not built.
+// results for a check, a query, a simulation and an analysis. Skipped when it is not built.
 // Run: node --test tests/wasm/
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,6 +33,8 @@ test("the debug build answers as the release build", { skip }, async () => {
     operations: [{ op: "block", member: "m-uma" }],
   };
   assert.deepEqual(d.simulate(change), r.simulate(change));
+  assert.deepEqual(d.analyze(), r.analyze());
+  assert.equal(r.analyze().findings.length, 4);
   // Errors come back as values in the debug build too, with assertions on.
   assert.deepEqual(await debug.validate("{"), await release.validate("{"));
   d.close();

@@ -13,7 +13,10 @@
 //    one produced (`simulate --bundle-after`), with `verify` on some and `approval`
 //    on the approval requests they record; then more than 100,000 random requests,
 //    valid and invalid (one `rolegate check BUNDLE -` per bundle against wasm
-//    checkBatch, single checks and the decide fast path) and random queries.
+//    checkBatch, single checks and the decide fast path) and random queries;
+// 3. `analyze --format json` against wasm analyze on every valid bundle loaded
+//    above (scenario bundles, generated ones, a quarter of the bundles after a
+//    change set) and on every examples/*/bundle.json.
 //
 // The first difference fails the test with the input and both outputs. The last
 // test prints how much was compared. Skipped when either build is missing.
@@ -49,7 +52,7 @@ if (skip) {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const count = {
-    requests: 0, changeSets: 0, bundles: 0, queries: 0, verifications: 0, approvals: 0,
+    requests: 0, changeSets: 0, bundles: 0, queries: 0, verifications: 0, approvals: 0, analyses: 0,
     scenarioReports: 0, fastPath: 0, singleChecks: 0, batches: 0,
   };
   const differences = [];
@@ -97,7 +100,15 @@ if (skip) {
     count.bundles++;
     const loaded = JSON.parse(core.load(text));
     if (!loaded.ok) return { file, text, handle: null };
+    await analyzeBoth(file, loaded.handle, label);
     return { file, text, handle: loaded.handle, revision: loaded.revision, bundle: JSON.parse(text) };
+  }
+
+  /** `analyze --format json` of a valid bundle against wasm analyze. */
+  async function analyzeBoth(file, handle, label) {
+    const nativeOut = await nativeAsync(["analyze", "--format", "json", file]);
+    same(`analyze ${label}`, file, stdoutLine(nativeOut), core.analyze(handle));
+    count.analyses++;
   }
 
   const QUERIES = {
@@ -216,6 +227,17 @@ if (skip) {
     }
   });
 
+  test("every example bundle: analyze", async () => {
+    const dir = path.join(ROOT, "examples");
+    const names = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    assert.ok(names.length >= 5, `examples: ${names.join(", ")}`);
+    for (const name of names) {
+      const b = await loadBoth(fs.readFileSync(path.join(dir, name, "bundle.json"), "utf8"), `examples/${name}`);
+      assert.notEqual(b.handle, null, `examples/${name} must be valid`);
+      core.release(b.handle);
+    }
+  });
+
   // ---------------------------------------------------------------------------
   const example = JSON.parse(fs.readFileSync(EXAMPLE, "utf8"));
   const derived = []; // bundles produced by change sets, for the request corpus
@@ -318,6 +340,7 @@ if (skip) {
         b = { file: writeFile(text, "after"), text, handle: next.handle, revision: next.revision, bundle: after };
         owned.push(b.handle);
         count.bundles++;
+        if (rng.chance(0.25)) await analyzeBoth(b.file, b.handle, `${label}: the bundle after`);
         for (const req of after.approvalRequests ?? []) {
           if (!rng.chance(0.5)) continue;
           const at = rng.pick([NOW, "2026-12-04T00:00:00Z", "2027-03-01T00:00:00Z"]);
@@ -434,7 +457,7 @@ if (skip) {
     console.log(
       `parity details: ${count.requests} requests (${count.batches} batches, ${count.singleChecks} single checks, ${count.fastPath} fast-path decisions), ` +
         `${count.changeSets} change sets, ${count.verifications} verifications, ${count.queries} queries, ${count.approvals} approval statuses, ` +
-        `${count.scenarioReports} scenario reports, ${count.bundles} bundles`,
+        `${count.scenarioReports} scenario reports, ${count.bundles} bundles, ${count.analyses} analyses`,
     );
     console.log(
       `parity: ${count.requests} requests, ${count.changeSets} change sets, ${count.bundles} bundles compared; ${differences.length} differences`,
