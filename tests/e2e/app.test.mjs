@@ -59,7 +59,7 @@ test("acting as a billing user shows only the admins and super admins they may s
 test("every control has an accessible name, on every view", async () => {
   await flow({}, async (page, context) => {
     await openApp(page, app.env.url, "?example=account-hub");
-    for (const tab of ["members", "roles", "access", "changes", "settings"]) {
+    for (const tab of ["members", "roles", "access", "changes", "findings", "settings"]) {
       await page.click(`#tab-${tab}`);
       assert.deepEqual(await unnamedControls(page, context), [], `unnamed controls on ${tab}`);
     }

@@ -31,7 +31,8 @@ import { loadEngineModule } from "./engine.js";
  * @typedef {import("../../wasm/rolegate.js").Engine} Engine
  * @typedef {{ name: string, title: string, changes: string[], requests: string[] }} ExampleInfo
  * @typedef {{ kind: "example" | "file" | "url", name: string, label: string }} Source
- * @typedef {"members" | "roles" | "access" | "changes" | "settings"} Tab
+ * @typedef {"members" | "roles" | "access" | "changes" | "findings" | "settings"} Tab
+ * @typedef {{ kind: "role" | "scope", id: string }} Focus what a finding's link showed
  * @typedef {{ status: "idle" } | { status: "sending", url: string }
  *   | { status: "done", url: string, answer: unknown, comparison: Comparison, submitted: unknown }
  *   | { status: "failed", url: string, error: string }} Submission
@@ -67,6 +68,8 @@ import { loadEngineModule } from "./engine.js";
  *   memberFilter: MemberFilter,
  *   membersLayout: "members" | "scopes",
  *   checks: QueryResult[],
+ *   analysis: any,
+ *   focus: Focus | null,
  *   backendUrl: string,
  *   submission: Submission,
  * }} AppState
@@ -104,6 +107,8 @@ export function initialState() {
     memberFilter: {},
     membersLayout: "members",
     checks: [],
+    analysis: null,
+    focus: null,
     backendUrl: "",
     submission: { status: "idle" },
   };
@@ -203,6 +208,8 @@ export function createApp({ params, storage = null, onUrlChange }) {
         changeSet: null,
         visible: new Map(),
         checks: [],
+        analysis: null,
+        focus: null,
       });
       return;
     }
@@ -241,6 +248,8 @@ export function createApp({ params, storage = null, onUrlChange }) {
       roleEpoch: get().roleEpoch + 1,
       memberFilter: {},
       checks: [],
+      analysis: engine.analyze(),
+      focus: null,
     });
     refreshVisible();
     simulate();
@@ -342,6 +351,33 @@ export function createApp({ params, storage = null, onUrlChange }) {
     /** @param {Tab} tab */
     setTab(tab) {
       store.set({ tab });
+      onUrlChange?.(get());
+    },
+
+    /**
+     * A finding's link to a role: the Roles view, with the role's row shown.
+     * @param {string} id
+     */
+    showRole(id) {
+      store.set({ tab: "roles", focus: { kind: "role", id } });
+      onUrlChange?.(get());
+    },
+
+    /**
+     * A finding's link to a scope: the Members view, filtered to that scope.
+     * @param {string} id
+     */
+    showScope(id) {
+      const { index, visible, actor } = get();
+      // The members view shows whom the acting member may see: say so when that is nobody there.
+      const below = index ? index.subtree(id) : new Set([id]);
+      const seen =
+        [...visible.values()].some((v) => v.roles.some((r) => below.has(r.scope))) ||
+        (index?.bindingsByMember.get(actor) ?? []).some((b) => below.has(b.scope));
+      const notice = seen || !index
+        ? null
+        : { text: `Acting as ${index.memberName(actor)}, you see nobody on ${index.scopeName(id)}: act as a member there to see who is.`, tone: /** @type {const} */ ("info") };
+      store.set({ tab: "members", focus: { kind: "scope", id }, memberFilter: { scope: id }, notice });
       onUrlChange?.(get());
     },
 

@@ -5,10 +5,12 @@ import { createApp } from "./app.js";
 import { startEngine } from "./engine.js";
 import { h, mount, Region } from "./lib/dom.js";
 import { readParams, TABS, writeParams } from "./logic/params.js";
+import { findingsSummary } from "./logic/findings.js";
 import { count } from "./logic/words.js";
 import { renderAccessForms, renderAccessResults } from "./views/access-view.js";
 import { renderBuilder, renderOperationList } from "./views/changes-view.js";
 import { renderFailed, renderInvalid } from "./views/errors-view.js";
+import { renderFindings } from "./views/findings-view.js";
 import { renderHeader } from "./views/header.js";
 import { renderMembersList, renderMembersToolbar } from "./views/members-view.js";
 import { renderPreview } from "./views/preview-view.js";
@@ -27,6 +29,7 @@ const TAB_LABELS = /** @type {Record<Tab, string>} */ ({
   roles: "Roles",
   access: "Access checker",
   changes: "Changes",
+  findings: "Findings",
   settings: "Settings",
 });
 
@@ -109,6 +112,8 @@ const builder = box(changesLeft);
 const opList = box(changesLeft);
 const preview = box(changesRight);
 const submit = box(changesRight);
+// Findings
+const findings = box(panels.findings);
 // Settings
 const settings = box(panels.settings);
 
@@ -120,20 +125,20 @@ const globalRegions = [
   new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now, s.chain], (s) => renderHeader(s, app)),
   new Region(whatIf, (s) => [s.chain, s.engine, s.phase, s.index], (s) => (ready(s) ? renderWhatIf(s, app) : null)),
   new Region(notice, (s) => [s.notice, s.phase, s.message], renderNotice),
-  new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation], renderTabs),
+  new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation, s.analysis], renderTabs),
   new Region(problem, (s) => [s.phase, s.errors, s.message], (s) => (s.phase === "invalid" ? renderInvalid(s) : s.phase === "failed" ? renderFailed(s) : null)),
 ];
 
 /** @type {Record<Tab, Region<AppState>[]>} */
 const tabRegions = {
   members: [
-    new Region(membersToolbar, (s) => [s.index, s.actor, s.visible, s.membersLayout], (s) => renderMembersToolbar(s, app)),
+    new Region(membersToolbar, (s) => [s.index, s.actor, s.visible, s.membersLayout, s.focus], (s) => renderMembersToolbar(s, app)),
     new Region(membersList, (s) => [s.index, s.actor, s.visible, s.memberFilter, s.membersLayout, s.now], (s) => renderMembersList(s, app)),
   ],
   roles: [
     new Region(roleEditor, (s) => [s.index, s.roleEpoch, s.roleDraft === null], (s) => renderRoleEditor(s, app)),
     new Region(rolePreview, (s) => [s.index, s.roleDraft, s.actor, s.now], (s) => renderRolePreview(s, app)),
-    new Region(catalogue, (s) => [s.index], (s) => renderCatalogue(s, app)),
+    new Region(catalogue, (s) => [s.index, s.focus], (s) => renderCatalogue(s, app)),
   ],
   access: [
     new Region(accessForms, (s) => [s.index, s.actor, s.visible, s.source, s.examples], (s) => renderAccessForms(s, app)),
@@ -145,6 +150,7 @@ const tabRegions = {
     new Region(preview, (s) => [s.index, s.simulation, s.changeSet], (s) => renderPreview(s, app)),
     new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission, s.chain], (s) => renderSubmit(s, app)),
   ],
+  findings: [new Region(findings, (s) => [s.index, s.analysis], (s) => renderFindings(s, app))],
   settings: [new Region(settings, (s) => [s.index, s.engine, s.backendUrl, s.warnings, s.features, s.source], (s) => renderSettings(s, app))],
 };
 
@@ -167,6 +173,7 @@ function renderTabs(s) {
   if (!ready(s)) return null;
   const ops = s.draft.present.length;
   const blocked = s.simulation?.ok && s.simulation.summary.blocked;
+  const found = findingsSummary(s.analysis);
   return h(
     "div",
     { role: "tablist", "aria-label": "Views", class: "tablist", onKeydown: onTabKey },
@@ -186,6 +193,9 @@ function renderTabs(s) {
         TAB_LABELS[tab],
         tab === "changes" && ops
           ? h("span", { class: `count ${blocked ? "deny" : "allow"}`, "aria-label": `, ${count(ops, "operation")}${blocked ? ", blocked" : ""}` }, String(ops))
+          : null,
+        tab === "findings" && found.total
+          ? h("span", { class: `count ${found.worst}`, "aria-label": `, ${count(found.total, "finding")}${found.error ? `, ${count(found.error, "error")}` : ""}` }, String(found.total))
           : null,
       ),
     ),

@@ -2,7 +2,7 @@
 // The page's query parameters: ?example=NAME, ?bundle=URL, ?backend=URL,
 // ?actor=ID, ?now=TIMESTAMP, ?tab=NAME.
 
-export const TABS = /** @type {const} */ (["members", "roles", "access", "changes", "settings"]);
+export const TABS = /** @type {const} */ (["members", "roles", "access", "changes", "findings", "settings"]);
 
 /**
  * @typedef {{ example: string | null, bundle: string | null, backend: string | null,

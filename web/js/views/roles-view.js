@@ -19,6 +19,7 @@ import { renderPreviewBody } from "./preview-view.js";
 export function renderCatalogue(state, app) {
   const index = state.index;
   if (!index) return null;
+  const focusedRole = state.focus?.kind === "role" ? state.focus.id : null;
   const canDefine = "define_role" in index.operations;
   const canEdit = "edit_role" in index.operations;
   return h(
@@ -54,7 +55,9 @@ export function renderCatalogue(state, app) {
               family.roles.map((r) =>
                 h(
                   "tr",
-                  { "data-role": r.id },
+                  focusedRole === r.id
+                    ? { "data-role": r.id, class: "focused", tabindex: "-1", "aria-current": "true", ref: showFocused }
+                    : { "data-role": r.id },
                   h(
                     "td",
                     null,
@@ -99,6 +102,19 @@ export function renderCatalogue(state, app) {
       ),
     ),
   );
+}
+
+/**
+ * Brings the row a finding linked to into view, and the focus to it, once it is
+ * on the page.
+ * @param {HTMLElement} el
+ */
+function showFocused(el) {
+  requestAnimationFrame(() => {
+    if (!el.isConnected) return;
+    el.scrollIntoView({ block: "center" });
+    el.focus({ preventScroll: true });
+  });
 }
 
 /**
