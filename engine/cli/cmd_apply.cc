@@ -1,12 +1,20 @@
-// `rolegate apply BUNDLE CHANGESET [--output PATH]`: simulate a change set and, when
-// nothing blocks it, write the bundle after the change.
+// `rolegate apply BUNDLE CHANGESET [--output PATH] [--now T]`: simulate a change set
+// and, when nothing blocks it, write the bundle after the change.
+//
+// The change set is judged at this machine's time (UtcNow), or at `--now T`; the
+// change set's own `now` is what its author previewed, not what decides. While it
+// reads BUNDLE, judges and writes, apply holds an exclusive lock on
+// "<BUNDLE>.lock" (FileLock in io.h; "<PATH>.lock" when BUNDLE is stdin): of two
+// applies built on the same revision, the second reads what the first wrote and is
+// refused with stale_revision, so no change is silently lost.
 //
 // CHANGESET is a file or "-" (stdin). The bundle after the change is written as
 // indented JSON (and a newline) to PATH, by default over BUNDLE itself, atomically
 // (WriteFileAtomically in io.h): the target holds either its old bytes or the whole
 // new bundle, never a part.
-// text (default): "applied: <path> (revision <revisionAfter>)"; when the change set
-//       is blocked, "refused: ..." and what blocks it (the operations that are not
+// text (default): "applied: <path> (revision <revisionAfter>)", and a line saying when
+//       it was judged when that differs from the change set's `now`; when the change
+//       set is blocked, "refused: ..." and what blocks it (the operations that are not
 //       allowed, the error violations) and the summary line; nothing is written.
 // json: the canonical simulation result, without "bundleAfter".
 // Exit 0 applied, 2 refused (summary.blocked), 3 invalid input (including a stale
@@ -27,15 +35,31 @@ namespace {
 constexpr Format kDefaultFormat = Format::kText;
 
 int RunApply(const std::string& bundle_path, const std::string& change_set_path,
-             const std::string& output_path, Format format) {
+             const std::string& output_path, const std::string& now, Format format) {
   if (bundle_path == "-" && output_path.empty()) {
     std::cerr << "rolegate: apply: BUNDLE is read from stdin, so --output PATH is required\n";
     return kExitInvalid;
   }
+  std::optional<Json> change_set = ReadJsonDocument(change_set_path, "change set", format);
+  if (!change_set) return kExitInvalid;
+  // Read, judge and write under the lock: nobody else's write falls in between.
+  std::string lock_error;
+  const std::optional<FileLock> lock =
+      FileLock::Acquire(bundle_path == "-" ? output_path : bundle_path, &lock_error);
+  if (!lock) {
+    std::cerr << "rolegate: " << lock_error << "\n";
+    return kExitInternal;
+  }
   std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
   if (!bundle) return kExitInvalid;
-  const std::optional<Json> change_set = ReadJsonDocument(change_set_path, "change set", format);
-  if (!change_set) return kExitInvalid;
+  // Judged now, not at the time the change set names.
+  std::string previewed;
+  if (change_set->is_object()) {
+    if (auto it = change_set->find("now"); it != change_set->end() && it->is_string()) {
+      previewed = it->get<std::string>();
+    }
+    (*change_set)["now"] = now.empty() ? UtcNow() : now;
+  }
 
   Json result = bundle->loaded.policy->Simulate(*change_set, /*include_bundle=*/true);
   if (IsFailure(result)) {
@@ -96,6 +120,13 @@ int RunApply(const std::string& bundle_path, const std::string& change_set_path,
     PrintJson(result);
   } else {
     std::cout << "applied: " << target << " (revision " << revision << ")\n";
+    const std::string judged = StringField(*change_set, "now");
+    if (judged != previewed) {
+      std::cout << "judged at " << judged
+                << (previewed.empty() ? std::string()
+                                      : ", not at the change set's " + previewed)
+                << "\n";
+    }
   }
   return kExitOk;
 }
@@ -104,7 +135,7 @@ int RunApply(const std::string& bundle_path, const std::string& change_set_path,
 
 void AddApply(CLI::App& app, Context& ctx) {
   struct Args {
-    std::string bundle, change_set, output;
+    std::string bundle, change_set, output, now;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -115,8 +146,11 @@ void AddApply(CLI::App& app, Context& ctx) {
       ->required();
   cmd->add_option("--output", args->output,
                   "where to write the bundle after the change (default: over BUNDLE)");
+  cmd->add_option("--now", args->now,
+                  "judge the change set at this time (YYYY-MM-DDTHH:MM:SSZ) instead of "
+                  "this machine's clock");
   cmd->callback([&ctx, args] {
-    ctx.exit_code = RunApply(args->bundle, args->change_set, args->output,
+    ctx.exit_code = RunApply(args->bundle, args->change_set, args->output, args->now,
                              ctx.FormatOr(kDefaultFormat));
   });
 }

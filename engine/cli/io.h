@@ -61,6 +61,31 @@ std::optional<Bundle> LoadValidBundle(const std::string& path, Format format);
 bool WriteFileAtomically(const std::string& path, const std::string& contents,
                          std::string* error);
 
+// An exclusive advisory lock (flock) on the file "<path>.lock", created when
+// missing and never removed or replaced, held until the object is destroyed.
+// Commands that read a file, decide and write it back take it first, so that two
+// of them never work from the same old contents: the second reads what the first
+// wrote.
+class FileLock {
+ public:
+  // Blocks until the lock is held. Returns nullopt and sets *error when the lock
+  // file cannot be opened or locked.
+  static std::optional<FileLock> Acquire(const std::string& path, std::string* error);
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// The current UTC time of this machine's clock, in the engine's timestamp form
+// (2026-12-01T09:30:00Z). The engine has no clock: commands that judge "now"
+// (apply) read it here.
+std::string UtcNow();
+
 // Writes the canonical text of `value` and a newline to stdout.
 void PrintJson(const Json& value);
 

@@ -7,7 +7,7 @@
 // Run: node --test tests/cli/
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -90,7 +90,7 @@ if (!fs.existsSync(BIN)) {
     assert.equal(simulated.summary.blocked, false);
     assert.notEqual(simulated.revisionAfter, revision);
 
-    const r = run(["apply", bundle, cs]);
+    const r = run(["apply", "--now", NOW, bundle, cs]);
     assert.equal(r.code, 0, describe(r));
     const m = /^applied: (.+) \(revision (\S+)\)\n$/.exec(r.stdout);
     assert.ok(m, `unexpected output\n${describe(r)}`);
@@ -108,7 +108,7 @@ if (!fs.existsSync(BIN)) {
     assert.deepEqual(tempFilesIn(dir), [], "no temporary file is left behind");
 
     // The same change set is now stale against the bundle it changed.
-    const again = run(["apply", bundle, cs]);
+    const again = run(["apply", "--now", NOW, bundle, cs]);
     assert.equal(again.code, 3, describe(again));
     assert.equal(fs.readFileSync(bundle, "utf8"), text);
   });
@@ -118,7 +118,7 @@ if (!fs.existsSync(BIN)) {
     const before = fs.readFileSync(bundle);
     const cs = changeSet(dir, "promote.json", { baseRevision: revision, actor: "m-olivia", operations: PROMOTE_RAJ });
     const out = path.join(dir, "after.json");
-    const r = run(["apply", bundle, cs, "--output", out]);
+    const r = run(["apply", "--now", NOW, bundle, cs, "--output", out]);
     assert.equal(r.code, 0, describe(r));
     assert.ok(r.stdout.startsWith(`applied: ${out} (revision `), describe(r));
     assert.deepEqual(fs.readFileSync(bundle), before);
@@ -135,14 +135,16 @@ if (!fs.existsSync(BIN)) {
     assert.equal(sim.code, 2, describe(sim));
     assert.equal(json(sim).summary.blocked, true);
 
-    const r = run(["apply", bundle, cs]);
+    const r = run(["apply", "--now", NOW, bundle, cs]);
     assert.equal(r.code, 2, describe(r));
     assert.match(r.stdout, /^refused: /);
     assert.match(r.stdout, /#0 change_role m-alex on acc-1001 -> billing\.super_admin: DENY/);
     assert.deepEqual(fs.readFileSync(bundle), before, "the bundle is untouched");
-    assert.deepEqual(fs.readdirSync(dir).sort(), ["blocked.json", "bundle.json"]);
+    // Nothing but the lock file apply keeps beside the bundle (never removed: a
+    // removed lock file would let two writers lock two different files).
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["blocked.json", "bundle.json", "bundle.json.lock"]);
 
-    const asJson = run(["apply", "--format", "json", bundle, cs]);
+    const asJson = run(["apply", "--now", NOW, "--format", "json", bundle, cs]);
     assert.equal(asJson.code, 2, describe(asJson));
     const result = json(asJson);
     assert.equal(result.summary.blocked, true);
@@ -226,7 +228,7 @@ if (!fs.existsSync(BIN)) {
     assert.match(text.stdout, /stale_revision/);
 
     const before = fs.readFileSync(bundle);
-    const apply = run(["apply", bundle, cs]);
+    const apply = run(["apply", "--now", NOW, bundle, cs]);
     assert.equal(apply.code, 3, describe(apply));
     assert.deepEqual(fs.readFileSync(bundle), before);
 
@@ -269,3 +271,81 @@ test("approval: a pending request's status, from request to approval", (t) => {
   assert.match(text.stdout, /may approve: Olivia Hart \(m-olivia\)/);
   assert.equal(run(["approval", pending, "request-404", "--now", NOW]).code, 3);
 });
+
+/** Runs the CLI without waiting; resolves to {code, stdout, stderr}. */
+function runAsync(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+if (fs.existsSync(BIN)) {
+  test("concurrent applies on one revision: exactly one writes, the others are stale", async (t) => {
+    // Three different changes, each submitted twice, all built on the same revision.
+    const changes = [
+      PROMOTE_RAJ,
+      [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.user" }],
+      [{ op: "change_role", member: "m-uma", scope: "acc-1001", role: "billing.advanced_user" }],
+    ];
+    for (let round = 0; round < 5; round++) {
+      const { dir, bundle, revision } = workspace(t);
+      const files = [];
+      for (let k = 0; k < 6; k++) {
+        files.push(changeSet(dir, `cs-${k}.json`, { baseRevision: revision, actor: "m-olivia", operations: changes[k % 3] }));
+      }
+      const results = await Promise.all(files.map((cs) => runAsync(["apply", "--now", NOW, "--format", "json", bundle, cs])));
+      const won = results.filter((r) => r.code === 0);
+      assert.equal(won.length, 1, `round ${round}: ${results.map(describe).join("\n")}`);
+      for (const r of results.filter((x) => x.code !== 0)) {
+        assert.equal(r.code, 3, describe(r));
+        assert.ok(json(r).errors.some((e) => e.code === "stale_revision"), describe(r));
+      }
+      // The file holds the winner's change, whole, at the revision it announced.
+      const v = json(run(["validate", "--format", "json", bundle]));
+      assert.equal(v.revision, json(won[0]).revisionAfter);
+      assert.deepEqual(tempFilesIn(dir), []);
+    }
+  });
+
+  test("apply judges at this machine's clock, not at the change set's now", (t) => {
+    // Omar's invitation to the code-hosting organisation expired on 25 November 2026.
+    // A change set that says it is 20 November is previewed as allowed, but applying
+    // it now is refused: the clock, not the change set, says when it is.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolegate-cli-"));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const bundle = path.join(dir, "bundle.json");
+    fs.copyFileSync(path.join(root, "examples", "code-hosting", "bundle.json"), bundle);
+    const revision = json(run(["validate", "--format", "json", bundle])).revision;
+    const cs = path.join(dir, "accept.json");
+    const before = "2026-11-20T00:00:00Z";
+    fs.writeFileSync(cs, JSON.stringify({ format: "rolegate-changeset/1", baseRevision: revision,
+      actor: "m-omar", now: before, operations: [{ op: "accept_invitation" }] }));
+    assert.equal(json(run(["simulate", bundle, cs])).summary.blocked, false);
+    const original = fs.readFileSync(bundle, "utf8");
+
+    const now = run(["apply", "--format", "json", bundle, cs]);
+    assert.equal(now.code, 2, describe(now));
+    assert.equal(json(now).operations[0].reasons[0].code, "invitation_expired");
+    const text = run(["apply", bundle, cs]);
+    assert.equal(text.code, 2, describe(text));
+    assert.match(text.stdout, /^refused:/);
+    assert.equal(fs.readFileSync(bundle, "utf8"), original, "nothing is written");
+
+    // --now judges at another time, as a test or a replay needs.
+    const then = run(["apply", "--now", before, bundle, cs]);
+    assert.equal(then.code, 0, describe(then));
+    assert.doesNotMatch(then.stdout, /judged at/, "judged at the change set's own time");
+    const later = "2026-11-21T00:00:00Z";
+    const { revision: second } = json(run(["validate", "--format", "json", bundle]));
+    fs.writeFileSync(cs, JSON.stringify({ format: "rolegate-changeset/1", baseRevision: second,
+      actor: "m-olga", now: before, operations: [{ op: "block", member: "m-hana" }] }));
+    const noted = run(["apply", "--now", later, bundle, cs]);
+    assert.equal(noted.code, 0, describe(noted));
+    assert.match(noted.stdout, new RegExp(`judged at ${later}, not at the change set's ${before}`));
+  });
+}

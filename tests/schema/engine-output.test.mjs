@@ -1015,7 +1015,7 @@ function defineTests() {
   test("apply --format json: the result validates, and the bundle written validates and loads at revisionAfter", () => {
     const changeSet = { baseRevision: revisionOf(changeFixture()), actor: "m-owner", now: NOW, operations: [{ op: "block", member: "m-user" }, { op: "enable", member: "m-disabled" }] };
     const output = path.join(tmp, "applied.bundle.json");
-    const [result] = jsonLines(run(["apply", "--format", "json", "--output", output, changeFixture(), writeTemp("changeset.json", changeSet)], { codes: [0] }), "apply");
+    const [result] = jsonLines(run(["apply", "--now", NOW, "--format", "json", "--output", output, changeFixture(), writeTemp("changeset.json", changeSet)], { codes: [0] }), "apply");
     assertResult("simulation.schema.json", result, "apply");
     assert.equal("bundleAfter" in result, false);
     const written = readJson(output);
@@ -1024,7 +1024,7 @@ function defineTests() {
     // A blocked change set is refused: the result is printed, nothing is written.
     const refused = path.join(tmp, "refused.bundle.json");
     const blocked = { ...changeSet, operations: [{ op: "block", member: "m-norole" }] };
-    const [refusal] = jsonLines(run(["apply", "--format", "json", "--output", refused, changeFixture(), writeTemp("changeset.json", blocked)], { codes: [2] }), "apply refused");
+    const [refusal] = jsonLines(run(["apply", "--now", NOW, "--format", "json", "--output", refused, changeFixture(), writeTemp("changeset.json", blocked)], { codes: [2] }), "apply refused");
     assertResult("simulation.schema.json", refusal, "apply refused");
     assert.equal(fs.existsSync(refused), false);
   });
@@ -1037,7 +1037,7 @@ function defineTests() {
     const changeSet = { baseRevision: revisionOf(BT_BUSINESS), actor: "m-olivia", now: NOW, operations: [] };
     const result = simulate(BT_BUSINESS, changeSet, "an empty change set");
     assert.equal(revisionOf(writeTemp("noop-after.bundle.json", result.bundleAfter)), result.revisionAfter);
-    run(["apply", "--output", path.join(tmp, "noop.bundle.json"), BT_BUSINESS, writeTemp("changeset.json", changeSet)], { codes: [0] });
+    run(["apply", "--now", NOW, "--output", path.join(tmp, "noop.bundle.json"), BT_BUSINESS, writeTemp("changeset.json", changeSet)], { codes: [0] });
   });
 
   test("the simulations reached every operation kind, operation reason, event and violation kind", () => {
