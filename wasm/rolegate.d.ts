@@ -87,6 +87,8 @@ export interface Simulation {
 export interface Verification {
   ok: true;
   match: boolean;
+  /** The preview matches and nothing blocks the change: it may be committed as it stands. */
+  committable: boolean;
   revision: string;
   differences: { pointer: string; expected?: unknown; actual?: unknown }[];
 }

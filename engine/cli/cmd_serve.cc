@@ -10,7 +10,10 @@
 //                    whose last step is changeSet: each step is verified on the
 //                    bundle the one before it leaves (recomputed here, never taken
 //                    from the client), and the answer adds "steps", one
-//                    verification each, with differences under /chain/<k>/preview
+//                    verification each, with differences under /chain/<k>/preview;
+//                    the top-level changeSet and preview must be the last step's.
+//                    "committable" is true only when everything matches and nothing
+//                    blocks the change (the last step's, for a chain)
 //   POST /simulate   a change set -> what `rolegate simulate` prints
 //
 // 200 with the engine's answer; 400 with {"ok": false, "errors"} for input the
@@ -151,10 +154,17 @@ class Server {
   // server recomputes it (Policy::VerifyChain).
   void VerifyChain(const Json& request, httplib::Response& res) const {
     const Json& chain = request["chain"];
-    if (chain.is_array() && !chain.empty() && chain.back().is_object() &&
-        chain.back().value("changeSet", Json()) != request["changeSet"]) {
-      return Send(res, 400, Fail("invalid_value", "/changeSet",
-                                 "the change set submitted is not the last step of the chain"));
+    // The top-level {changeSet, preview} is the chain's last step: both are
+    // compared with it, so neither can say something the chain does not.
+    if (chain.is_array() && !chain.empty() && chain.back().is_object()) {
+      if (chain.back().value("changeSet", Json()) != request["changeSet"]) {
+        return Send(res, 400, Fail("invalid_value", "/changeSet",
+                                   "the change set submitted is not the last step of the chain"));
+      }
+      if (chain.back().value("preview", Json()) != request["preview"]) {
+        return Send(res, 400, Fail("invalid_value", "/preview",
+                                   "the preview submitted is not the last step's preview"));
+      }
     }
     const Json first = chain.is_array() && !chain.empty() && chain[0].is_object()
                            ? chain[0].value("changeSet", Json())

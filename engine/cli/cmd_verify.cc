@@ -2,8 +2,10 @@
 // and compare it with PREVIEW, the result a client showed (docs/changes.md).
 //
 // CHANGESET and PREVIEW are files, or "-" (stdin) for one of them.
-// json (default): the canonical verification result {"ok", "match", "differences"}.
-// text: "match", or "N differences:" and one line per difference:
+// json (default): the canonical verification result {"ok", "match", "committable",
+// "revision", "differences"}.
+// text: "match", or "match, but blocked: ..." when the change the preview matches
+// cannot be committed as it stands, or "N differences:" and one line per difference:
 //   "  <pointer>: expected <preview's value>, actual <recomputed value>"
 //   (a side that lacks the value shows "(absent)").
 // Exit 0 match, 2 differences, 3 invalid input (including a stale baseRevision).
@@ -36,7 +38,13 @@ std::string ShowSide(const Json& difference, const char* key) {
 void PrintText(const Json& result) {
   const auto match = result.find("match");
   if (match != result.end() && match->is_boolean() && match->get<bool>()) {
-    std::cout << "match\n";
+    if (result.value("committable", false)) {
+      std::cout << "match\n";
+    } else {
+      std::cout << "match, but blocked: the change cannot be committed as it stands "
+                   "(something is denied, needs an approval or a verification, or breaks an "
+                   "error invariant)\n";
+    }
     return;
   }
   const auto differences = result.find("differences");

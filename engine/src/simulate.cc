@@ -2130,8 +2130,14 @@ Json Policy::Verify(const Json& change_set, const Json& preview) const {
   if (!actual.value("ok", false)) return actual;
   Json differences = Json::array();
   internal::Diff(preview, actual, "", &differences);
+  // A preview that matches a change nothing blocks may be committed; one that
+  // matches a blocked change (a denial, an approval or verification still
+  // needed, an error invariant broken) may not, match or no match.
+  const bool blocked = actual["summary"].value("blocked", true);
+  const bool match = differences.empty();
   return Json{{"ok", true},
-              {"match", differences.empty()},
+              {"match", match},
+              {"committable", match && !blocked},
               {"revision", revision()},
               {"differences", std::move(differences)}};
 }
@@ -2182,8 +2188,11 @@ Json Policy::VerifyChain(const Json& steps, const std::string& pointer) const {
     policy = owned.get();
   }
   const std::string revision = verdicts.back().value("revision", "");
+  // The chain commits as its last step: the steps before it only lead there.
+  const bool committable = match && verdicts.back().value("committable", false);
   return Json{{"ok", true},
               {"match", match},
+              {"committable", committable},
               {"revision", revision},
               {"differences", std::move(differences)},
               {"steps", std::move(verdicts)}};

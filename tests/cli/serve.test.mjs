@@ -170,7 +170,18 @@ test("a what-if chain is verified step by step, each on the bundle the step befo
     assert.equal(r.status, 200, r.text);
     const verdict = JSON.parse(r.text);
     assert.equal(verdict.match, true, r.text);
+    assert.equal(verdict.committable, true, "the last step, completing the upgrade, is blocked by nothing");
     assert.equal(verdict.steps.length, 2);
+
+    // The top-level preview is the last step's: a forged one is not waved through
+    // because the chain's own steps match.
+    const forged = structuredClone(preview1);
+    forged.summary.denied = 0;
+    forged.operations[0].effect = "allow";
+    forged.events = [];
+    const f = await post("/verify", { changeSet: cs1, preview: forged, chain });
+    assert.equal(f.status, 400, f.text);
+    assert.deepEqual(JSON.parse(f.text).errors.map((e) => [e.code, e.pointer]), [["invalid_value", "/preview"]]);
     assert.equal(verdict.revision, cs1.baseRevision); // as verify: the revision the last step was judged on
 
     const tampered = structuredClone(chain);
@@ -189,6 +200,24 @@ test("a what-if chain is verified step by step, each on the bundle the step befo
   } finally {
     fs.rmSync(tmp, { recursive: true });
   }
+});
+
+test("a blocked change whose preview matches is never committable", { skip }, async () => {
+  // An admin may not make someone super admin: the preview says so, and matches.
+  const changeSet = JSON.parse(fs.readFileSync(path.join(BT, "changes", "admin-tries-super-admin.json"), "utf8"));
+  const preview = JSON.parse(simulate(BT, "admin-tries-super-admin.json"));
+  assert.equal(preview.summary.blocked, true);
+  const r = await post("/verify", { changeSet, preview });
+  assert.equal(r.status, 200, r.text);
+  const verdict = JSON.parse(r.text);
+  assert.equal(verdict.match, true);
+  assert.equal(verdict.committable, false);
+  // An allowed one that matches is committable.
+  const ok = JSON.parse(fs.readFileSync(path.join(BT, "changes", "super-admin-reorganises.json"), "utf8"));
+  const okPreview = JSON.parse(simulate(BT, "super-admin-reorganises.json"));
+  const v = JSON.parse((await post("/verify", { changeSet: ok, preview: okPreview })).text);
+  assert.equal(v.match, true);
+  assert.equal(v.committable, !okPreview.summary.blocked);
 });
 
 test("SIGTERM stops the server with exit code 0", { skip }, async () => {

@@ -571,14 +571,16 @@ test("simulation: a result validates; facts must match their event, reason and v
 
 test("simulation: verify results and approval statuses validate", () => {
   const verify = "simulation.schema.json#/$defs/verifyResult";
-  assertValid(verify, { ok: true, match: true, revision: "r1", differences: [] });
+  assertValid(verify, { ok: true, match: true, committable: true, revision: "r1", differences: [] });
+  assertValid(verify, { ok: true, match: true, committable: false, revision: "r1", differences: [] });
+  assertRejected(verify, { ok: true, match: true, revision: "r1", differences: [] }, "", "required");
   const differs = {
-    ok: true, match: false, revision: "r1",
+    ok: true, match: false, committable: false, revision: "r1",
     differences: [{ pointer: "/events/0/to", actual: "m-uma" }, { pointer: "/extra", expected: true }, { pointer: "/summary/allowed", expected: 5, actual: 1 }],
   };
   assertValid(verify, differs);
   assertRejected(verify, { ...differs, match: true }, "/differences", "maxItems");
-  assertRejected(verify, { ok: true, match: false, revision: "r1", differences: [] }, "/differences", "minItems");
+  assertRejected(verify, { ok: true, match: false, committable: false, revision: "r1", differences: [] }, "/differences", "minItems");
   assertRejected(verify, { ...differs, differences: [{ pointer: "/x" }] }, "/differences/0", "anyOf");
   const status = "simulation.schema.json#/$defs/approvalStatus";
   const pending = { ok: true, request: "request-1", status: "pending", approvals: [], rejections: [], eligible: ["m-alex", "m-bea"], quorum: 2 };

@@ -328,7 +328,7 @@ if (skip) {
 
     // verify: the preview as simulated matches; a tampered one lists its differences.
     const verified = engine.verify(cs, result);
-    assert.deepEqual(verified, { ok: true, match: true, revision: engine.revision, differences: [] });
+    assert.deepEqual(verified, { ok: true, match: true, committable: true, revision: engine.revision, differences: [] });
     const previewFile = path.join(dir, "preview.json");
     fs.writeFileSync(previewFile, JSON.stringify(result));
     assert.deepEqual(verified, nativeJson(["verify", EXAMPLE, csFile, previewFile]));

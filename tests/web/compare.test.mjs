@@ -18,7 +18,13 @@ test("a backend's verdict: a verification, a simulation, an error list, or somet
   const { engine } = await example("bt-business");
   const cs = changeSet(engine, "m-olivia", [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.user" }]);
   const preview = engine.simulate(cs);
-  assert.deepEqual(compareVerdict(engine.verify(cs, preview), preview), { kind: "match" });
+  assert.deepEqual(compareVerdict(engine.verify(cs, preview), preview), { kind: "match", committable: true });
+  // A matching preview of a blocked change (Raj may not make Alex super admin) is
+  // a match that cannot be committed.
+  const denied = changeSet(engine, "m-raj", [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.super_admin" }]);
+  const deniedPreview = engine.simulate(denied);
+  assert.equal(deniedPreview.summary.blocked, true);
+  assert.deepEqual(compareVerdict(engine.verify(denied, deniedPreview), deniedPreview), { kind: "match", committable: false });
   const tampered = { ...preview, summary: { ...preview.summary, allowed: 0 } };
   const verdict = compareVerdict(engine.verify(cs, tampered), tampered);
   assert.equal(verdict.kind, "differences");

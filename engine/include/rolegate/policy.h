@@ -89,14 +89,16 @@ class Policy {
 
   // Change sets (docs/changes.md). Simulate returns the simulation result, with
   // "bundleAfter" when `include_bundle`; Verify recomputes it and lists every
-  // difference from `preview`. Both reject a change set whose baseRevision is not
-  // this policy's revision.
+  // difference from `preview`, and says whether the change may be committed as it
+  // stands ("committable": it matches and nothing blocks it). Both reject a change
+  // set whose baseRevision is not this policy's revision.
   Json Simulate(const Json& change_set, bool include_bundle = false) const;
   Json Verify(const Json& change_set, const Json& preview) const;
 
   // A what-if chain: `steps` is [{"changeSet", "preview"}...], step 0 built on this
   // policy and each next step on the bundle the one before leaves, which is
   // recomputed here, never taken from the steps. Answers {"ok", "match",
+  // "committable" (every step matches and the last one is committable),
   // "revision" (the last step's base), "differences" (pointers
   // `<pointer>/<k>/preview/...`), "steps" (one verification each)}, or the first
   // failing step's errors under `<pointer>/<k>/changeSet`. At most kMaxChainSteps.

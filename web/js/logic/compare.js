@@ -4,7 +4,7 @@
 
 /**
  * @typedef {{ pointer: string, expected?: unknown, actual?: unknown }} Difference
- * @typedef {{ kind: "match" } | { kind: "differences", differences: Difference[] }
+ * @typedef {{ kind: "match", committable?: boolean } | { kind: "differences", differences: Difference[] }
  *   | { kind: "rejected", errors: { code: string, pointer: string, message: string }[] }
  *   | { kind: "unknown", reason: string }} Comparison
  */
@@ -57,7 +57,7 @@ export function jsonDiff(expected, actual, pointer = "") {
 
 /**
  * Reads a backend's answer to a submitted {changeSet, preview}: a verification
- * (`{ok, match, differences}`, as `rolegate verify` and engine.verify give), a
+ * (`{ok, match, committable, differences}`, as `rolegate verify` and engine.verify give), a
  * simulation result (compared here with the preview), or an error list.
  * @param {unknown} answer
  * @param {unknown} preview
@@ -71,7 +71,9 @@ export function compareVerdict(answer, preview) {
   const verdict = a.verification && typeof a.verification === "object" ? a.verification : a;
   if (verdict.ok === false && Array.isArray(verdict.errors)) return { kind: "rejected", errors: verdict.errors };
   if (typeof verdict.match === "boolean") {
-    if (verdict.match) return { kind: "match" };
+    // A verification says whether the change may be committed as it stands: a
+    // matching preview of a blocked change may not.
+    if (verdict.match) return typeof verdict.committable === "boolean" ? { kind: "match", committable: verdict.committable } : { kind: "match" };
     return { kind: "differences", differences: Array.isArray(verdict.differences) ? verdict.differences : [] };
   }
   const simulation = a.simulation && typeof a.simulation === "object" ? a.simulation : a;

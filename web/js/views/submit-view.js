@@ -65,7 +65,9 @@ export function renderSubmit(state, app) {
     const c = submission.comparison;
     const right =
       c.kind === "match"
-        ? h("p", { class: "verdict allow" }, h("strong", null, "Match: the backend reached the same verdict."))
+        ? c.committable === false
+          ? h("p", { class: "verdict neutral" }, h("strong", null, "Match, but blocked: the backend reached the same verdict, and the change cannot be committed as it stands."))
+          : h("p", { class: "verdict allow" }, h("strong", null, "Match: the backend reached the same verdict."))
         : c.kind === "differences"
           ? h("div", null, h("p", { class: "verdict deny" }, h("strong", null, `Difference: the backend disagrees in ${count(c.differences.length, "place")}.`)), differenceTable(c.differences, "backend-differences"))
           : c.kind === "rejected"
