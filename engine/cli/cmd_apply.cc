@@ -3,10 +3,11 @@
 //
 // The change set is judged at this machine's time (UtcNow), or at `--now T`; the
 // change set's own `now` is what its author previewed, not what decides. While it
-// reads BUNDLE, judges and writes, apply holds an exclusive lock on
-// "<BUNDLE>.lock" (FileLock in io.h; "<PATH>.lock" when BUNDLE is stdin): of two
-// applies built on the same revision, the second reads what the first wrote and is
-// refused with stale_revision, so no change is silently lost.
+// reads BUNDLE, judges and writes, apply holds an exclusive lock on the file it
+// writes: "<BUNDLE>.lock", or "<PATH>.lock" with --output (FileLock in io.h). Of two
+// applies built on the same revision of a bundle they write back, the second reads
+// what the first wrote and is refused with stale_revision, so no change is silently
+// lost.
 //
 // CHANGESET is a file or "-" (stdin). The bundle after the change is written as
 // indented JSON (and a newline) to PATH, by default over BUNDLE itself, atomically
@@ -45,7 +46,7 @@ int RunApply(const std::string& bundle_path, const std::string& change_set_path,
   // Read, judge and write under the lock: nobody else's write falls in between.
   std::string lock_error;
   const std::optional<FileLock> lock =
-      FileLock::Acquire(bundle_path == "-" ? output_path : bundle_path, &lock_error);
+      FileLock::Acquire(output_path.empty() ? bundle_path : output_path, &lock_error);
   if (!lock) {
     std::cerr << "rolegate: " << lock_error << "\n";
     return kExitInternal;
