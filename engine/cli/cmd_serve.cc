@@ -19,11 +19,14 @@
 // 200 with the engine's answer; 400 with {"ok": false, "errors"} for input the
 // engine rejects (not JSON, a missing field, a revision no bundle has), pointers
 // into the request body; 404 and 405 for other paths and methods; 413 beyond the
-// input limit. Every answer allows the origin --allow-origin names (default "*":
+// input limit; 415 for a POST whose Content-Type is not application/json. At most
+// 1,000 differences are returned ("differencesTotal" counts them all). Replies
+// go out with TCP_NODELAY; a fixed pool of 16 workers serves the connections. Every answer allows the origin --allow-origin names (default "*":
 // answers are computed from what is posted and reveal nothing else). It prints
 // the address it listens on, then serves until SIGINT or SIGTERM.
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -50,6 +53,37 @@ std::string Fail(const char* code, const std::string& pointer, const std::string
   return Canonical(ErrorsToJson({{code, pointer, message}}));
 }
 
+// Worker threads serving requests.
+constexpr size_t kWorkers = 16;
+
+std::string Trimmed(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  const size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+// At most this many differences are returned; "differencesTotal" then says how
+// many there were. A preview that differs everywhere must not make an answer many
+// times its own size.
+constexpr size_t kMaxDifferences = 1000;
+
+// Caps the differences of a verification (and of each step of a chain).
+Json CapDifferences(Json result) {
+  auto cap = [](Json* v) {
+    auto it = v->find("differences");
+    if (it == v->end() || !it->is_array() || it->size() <= kMaxDifferences) return;
+    const size_t total = it->size();
+    it->erase(it->begin() + static_cast<std::ptrdiff_t>(kMaxDifferences), it->end());
+    (*v)["differencesTotal"] = static_cast<int64_t>(total);
+  };
+  cap(&result);
+  if (auto steps = result.find("steps"); steps != result.end() && steps->is_array()) {
+    for (Json& step : *steps) cap(&step);
+  }
+  return result;
+}
+
 class Server {
  public:
   Server(std::vector<Served> served, std::string allow_origin)
@@ -58,6 +92,25 @@ class Server {
   // Binds to host:port (0: any free port). Returns the port, or -1.
   int Bind(const std::string& host, int port) {
     http_.set_payload_max_length(Limits().max_bytes);
+    // Answers go out at once, not after the peer's delayed ACK (keep-alive clients
+    // waited ~40 ms a request without it).
+    http_.set_tcp_nodelay(true);
+    // A fixed pool of workers: a flood of connections queues, it does not fork
+    // threads without end.
+    http_.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+    // Only JSON is read: a body of another type is refused before it is parsed.
+    http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
+      const std::string type = req.get_header_value("Content-Type");
+      const std::string media = type.substr(0, type.find(';'));
+      if (Trimmed(media) == "application/json") return httplib::Server::HandlerResponse::Unhandled;
+      Send(res, 415, Fail("unsupported_media_type", "",
+                          "the request body must be JSON, sent as `Content-Type: "
+                          "application/json`" +
+                              (type.empty() ? std::string(" (none was given)")
+                                            : " (not `" + type + "`)")));
+      return httplib::Server::HandlerResponse::Handled;
+    });
     http_.set_default_headers({{"Access-Control-Allow-Origin", allow_origin_},
                                {"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
                                {"Access-Control-Allow-Headers", "Content-Type"},
@@ -69,13 +122,21 @@ class Server {
       }
       Send(res, 200, Canonical(Json{{"ok", true}, {"bundles", bundles}}));
     });
-    auto verify = [this](const httplib::Request& req, httplib::Response& res) {
-      Verify(req.body, res);
+    // Bodies are read through a receiver that stops at the input limit, chunked
+    // ones too: an endless upload is cut off, never read whole.
+    auto verify = [this](const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) {
+      std::string body;
+      if (!ReadBody(req, reader, &body)) return TooLarge(res);
+      Verify(body, res);
     };
     http_.Post("/verify", verify);
     http_.Post("/", verify);
-    http_.Post("/simulate", [this](const httplib::Request& req, httplib::Response& res) {
-      Simulate(req.body, res);
+    http_.Post("/simulate", [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+      std::string body;
+      if (!ReadBody(req, reader, &body)) return TooLarge(res);
+      Simulate(body, res);
     });
     http_.Options(R"(/.*)", [](const httplib::Request&, httplib::Response& res) {
       res.status = 204;
@@ -104,6 +165,36 @@ class Server {
   static void Send(httplib::Response& res, int status, const std::string& body) {
     res.status = status;
     res.set_content(body, "application/json");
+  }
+
+  // Reads the request body into *body; false, having stopped reading, when it is
+  // over the input limit.
+  static bool ReadBody(const httplib::Request& req, const httplib::ContentReader& reader,
+                       std::string* body) {
+    const size_t limit = Limits().max_bytes;
+    bool over = false;
+    const bool read = reader([&](const char* data, size_t length) {
+      if (body->size() + length > limit) {
+        over = true;
+        return false;
+      }
+      body->append(data, length);
+      return true;
+    });
+    // A declared length over the limit is refused before anything is read.
+    if (!read && req.has_header("Content-Length")) {
+      const std::string declared = req.get_header_value("Content-Length");
+      over = declared.size() > 19 ||
+             std::strtoull(declared.c_str(), nullptr, 10) > static_cast<unsigned long long>(limit);
+    }
+    return !over;
+  }
+
+  static void TooLarge(httplib::Response& res) {
+    res.set_header("Connection", "close");
+    Send(res, 413, Fail("input_too_large", "",
+                        "the request body is over the input limit of " +
+                            std::to_string(Limits().max_bytes) + " bytes"));
   }
 
   // The policy a change set was built on: the one whose revision is its
@@ -145,8 +236,8 @@ class Server {
     const Policy* policy = PolicyFor(request["changeSet"]);
     if (policy == nullptr) return Send(res, 400, NoBundleFor("/changeSet"));
     // The engine's pointers are into the change set, the client's into the body.
-    const Json result =
-        ErrorsUnder(policy->Verify(request["changeSet"], request["preview"]), "/changeSet");
+    const Json result = CapDifferences(
+        ErrorsUnder(policy->Verify(request["changeSet"], request["preview"]), "/changeSet"));
     Send(res, IsFailure(result) ? 400 : 200, Canonical(result));
   }
 
@@ -171,7 +262,7 @@ class Server {
                            : Json();
     const Policy* policy = PolicyFor(first);
     if (policy == nullptr) return Send(res, 400, NoBundleFor("/chain/0/changeSet"));
-    const Json result = policy->VerifyChain(chain, "/chain");
+    const Json result = CapDifferences(policy->VerifyChain(chain, "/chain"));
     Send(res, IsFailure(result) ? 400 : 200, Canonical(result));
   }
 

@@ -9,6 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -218,6 +219,74 @@ test("a blocked change whose preview matches is never committable", { skip }, as
   const v = JSON.parse((await post("/verify", { changeSet: ok, preview: okPreview })).text);
   assert.equal(v.match, true);
   assert.equal(v.committable, !okPreview.summary.blocked);
+});
+
+test("a body that is not JSON by its Content-Type is refused with 415", { skip }, async () => {
+  for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+    const r = await post("/verify", "{}", { "Content-Type": type });
+    assert.equal(r.status, 415, r.text);
+    assert.deepEqual(JSON.parse(r.text).errors.map((e) => e.code), ["unsupported_media_type"]);
+  }
+  const charset = await post("/verify", "{}", { "Content-Type": "application/json; charset=utf-8" });
+  assert.equal(charset.status, 400, "JSON with a charset is read (and found wanting)");
+  // fetch always sends a type with a string body; a raw request sends none.
+  const bare = await rawRequest(`POST /simulate HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+  assert.match(bare, /^HTTP\/1\.1 415 /);
+});
+
+/** Sends `head` (and then `chunks`, if given, while the server reads) on a raw
+ * connection to the server; resolves to what the server answered. Bounded: it
+ * stops writing once the server answers or closes. */
+function rawRequest(head, chunks = []) {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    let answer = "";
+    let done = false;
+    const finish = () => { if (!done) { done = true; socket.destroy(); resolve(answer); } };
+    socket.on("data", (d) => { answer += d; if (/\r\n\r\n/.test(answer) && !chunks.length) finish(); });
+    socket.on("close", finish);
+    socket.on("error", () => finish());
+    socket.setTimeout(12000, () => reject(new Error("no answer within 12 s")));
+    socket.write(head, async () => {
+      for (const chunk of chunks) {
+        if (done || answer) break;
+        await new Promise((r) => socket.write(chunk, r));
+      }
+      // Without a body to send, the server answers once its read of the body has
+      // timed out (5 s).
+      setTimeout(finish, chunks.length ? 2000 : 8000);
+    });
+  });
+}
+
+test("an upload over the input limit is cut off with 413, chunked or not", { skip }, async () => {
+  const size = 1024 * 1024;
+  const chunk = `${size.toString(16)}\r\n${" ".repeat(size)}\r\n`;
+  // 24 MiB announced chunk by chunk: the server stops reading at 16 MiB.
+  const chunked = await rawRequest(
+    "POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    new Array(24).fill(chunk));
+  assert.match(chunked, /^HTTP\/1\.1 413 /, chunked.slice(0, 200));
+  assert.match(chunked, /input_too_large/);
+  // A declared length over the limit is refused before the body is sent.
+  const declared = await rawRequest(`POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${32 * size}\r\n\r\n`);
+  assert.match(declared, /^HTTP\/1\.1 413 /, declared.slice(0, 200));
+  // The server goes on serving.
+  assert.equal((await fetch(`${base}/health`)).status, 200);
+});
+
+test("at most 1,000 differences are returned, with their total", { skip }, async () => {
+  const changeSet = JSON.parse(fs.readFileSync(path.join(BT, "changes", "super-admin-reorganises.json"), "utf8"));
+  const preview = JSON.parse(simulate(BT, "super-admin-reorganises.json"));
+  preview.events = Array.from({ length: 3000 }, (_, i) => ({ event: "member_invited", to: `m-${i}`, channels: ["email"], op: 0 }));
+  const r = await post("/verify", { changeSet, preview });
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  const verdict = JSON.parse(r.text);
+  assert.equal(verdict.match, false);
+  assert.equal(verdict.committable, false);
+  assert.equal(verdict.differences.length, 1000);
+  assert.ok(verdict.differencesTotal > 1000, String(verdict.differencesTotal));
 });
 
 test("SIGTERM stops the server with exit code 0", { skip }, async () => {
