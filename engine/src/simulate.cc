@@ -1905,7 +1905,6 @@ Json Simulator::Run(bool include_bundle) {
           RefuseFields(fields, i, &out, &violations, &error_violation);
           RefuseScopes(limits, i, &out, &violations, &error_violation);
         } else {
-          std::string kind = op["op"];
           bool refused = false;
           // A role or rule beyond its actor (reach.h) is refused whole.
           if (out.effect == Effect::kAllow && judge_) {
