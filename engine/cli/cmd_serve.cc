@@ -1,7 +1,15 @@
-// `rolegate serve BUNDLE... [--host H] [--port N] [--allow-origin O]`: the
-// server-side verification a client's preview is checked against before a change
-// is committed. Each bundle is loaded once; a change set names the bundle it was
-// built on by its baseRevision. Answers are canonical JSON over HTTP/1.1:
+// `rolegate serve [BUNDLE...] [--db FILE] [--host H] [--port N] [--allow-origin O]`.
+//
+// With --db it is the server of record (docs/server.md): the SQLite file keeps
+// the bundle's revisions, tokens, PINs, invitations, the outbox and the audit log;
+// BUNDLE (one) seeds an empty database and is ignored, with a notice, by one that
+// holds a bundle already. Every /v1/ call but health and invitation acceptance
+// needs `Authorization: Bearer TOKEN` (`rolegate token`); the routes are listed in
+// RegisterV1 below and documented in docs/server.md.
+//
+// Without --db it verifies previews for offline use, keeping nothing. Each bundle
+// is loaded once; a change set names the bundle it was built on by its
+// baseRevision. Answers are canonical JSON over HTTP/1.1:
 //
 //   GET  /health     {"ok": true, "bundles": [{"name", "revision"}...]}
 //   POST /verify     {"changeSet", "preview"} -> what `rolegate verify` prints
@@ -21,10 +29,14 @@
 // into the request body; 404 and 405 for other paths and methods; 413 beyond the
 // input limit; 415 for a POST whose Content-Type is not application/json. At most
 // 1,000 differences are returned ("differencesTotal" counts them all). Replies
-// go out with TCP_NODELAY; a fixed pool of 16 workers serves the connections. Every answer allows the origin --allow-origin names (default "*":
+// go out with TCP_NODELAY; a fixed pool of 16 workers serves the connections.
+// Every answer allows the origin --allow-origin names (default "*" without --db:
 // answers are computed from what is posted and reveal nothing else). It prints
 // the address it listens on, then serves until SIGINT or SIGTERM.
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <regex>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -38,6 +50,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "../server/authority.h"
+#include "../server/sqlite_store.h"
 #include "commands.h"
 #include "io.h"
 
@@ -84,10 +98,43 @@ Json CapDifferences(Json result) {
   return result;
 }
 
+// The /v1/ routes of the server of record: method, path pattern.
+const std::vector<std::pair<std::string, std::string>>& V1Routes() {
+  static const std::vector<std::pair<std::string, std::string>> routes = {
+      {"GET", "/v1/health"},
+      {"GET", "/v1/bundle"},
+      {"POST", "/v1/check"},
+      {"POST", "/v1/check/batch"},
+      {"POST", "/v1/simulate"},
+      {"POST", "/v1/changes"},
+      {"GET", "/v1/requests"},
+      {"POST", R"(/v1/requests/([A-Za-z0-9._:-]{1,256})/decision)"},
+      {"POST", R"(/v1/verifications/([A-Za-z0-9._:-]{1,256})/complete)"},
+      {"POST", R"(/v1/verifications/([A-Za-z0-9._:-]{1,256})/resend)"},
+      {"POST", "/v1/invitations/accept"},
+      {"GET", "/v1/outbox"},
+      {"GET", "/v1/audit"},
+  };
+  return routes;
+}
+
+int64_t IntParam(const httplib::Request& req, const char* name, int64_t fallback) {
+  if (!req.has_param(name)) return fallback;
+  const std::string v = req.get_param_value(name);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return -1;
+  }
+  return std::stoll(v);
+}
+
 class Server {
  public:
-  Server(std::vector<Served> served, std::string allow_origin)
-      : served_(std::move(served)), allow_origin_(std::move(allow_origin)) {}
+  Server(std::vector<Served> served, std::string allow_origin,
+         server::Authority* authority = nullptr)
+      : served_(std::move(served)),
+        allow_origin_(std::move(allow_origin)),
+        authority_(authority),
+        started_(std::chrono::steady_clock::now()) {}
 
   // Binds to host:port (0: any free port). Returns the port, or -1.
   int Bind(const std::string& host, int port) {
@@ -111,10 +158,19 @@ class Server {
                                             : " (not `" + type + "`)")));
       return httplib::Server::HandlerResponse::Handled;
     });
-    http_.set_default_headers({{"Access-Control-Allow-Origin", allow_origin_},
-                               {"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
-                               {"Access-Control-Allow-Headers", "Content-Type"},
-                               {"Cache-Control", "no-store"}});
+    if (allow_origin_.empty()) {
+      http_.set_default_headers({{"Cache-Control", "no-store"}});
+    } else {
+      http_.set_default_headers({{"Access-Control-Allow-Origin", allow_origin_},
+                                 {"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
+                                 {"Access-Control-Allow-Headers", "Content-Type, Authorization"},
+                                 {"Cache-Control", "no-store"}});
+    }
+    if (authority_ != nullptr) RegisterV1();
+    if (authority_ != nullptr) {
+      if (port == 0) return http_.bind_to_any_port(host);
+      return http_.bind_to_port(host, port) ? port : -1;
+    }
     http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
       Json bundles = Json::array();
       for (const Served& s : served_) {
@@ -143,8 +199,14 @@ class Server {
     });
     http_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
-      const bool known = req.path == "/" || req.path == "/verify" ||
-                         req.path == "/simulate" || req.path == "/health";
+      bool known = authority_ == nullptr &&
+                   (req.path == "/" || req.path == "/verify" || req.path == "/simulate" ||
+                    req.path == "/health");
+      if (authority_ != nullptr) {
+        for (const auto& route : V1Routes()) {
+          known = known || std::regex_match(req.path, std::regex(route.second));
+        }
+      }
       if (res.status == 413) {
         Send(res, 413, Fail("input_too_large", "", "the request body is over the input limit"));
       } else if (known) {
@@ -162,6 +224,142 @@ class Server {
   void Stop() { http_.stop(); }
 
  private:
+  // Runs one /v1/ handler: a store that fails answers 503, never a half-write.
+  static void Answer(httplib::Response& res, const std::function<server::Reply()>& handle) {
+    server::Reply reply;
+    try {
+      reply = handle();
+    } catch (const std::exception& e) {
+      reply = server::Reply{503, Json{{"ok", false},
+                                      {"errors", Json::array({Json{{"code", "store_unavailable"},
+                                                                   {"pointer", ""},
+                                                                   {"message", e.what()}}})}}};
+    }
+    if (reply.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+    Send(res, reply.status, Canonical(reply.body));
+  }
+
+  // The caller, from the bearer token; nullopt after answering 401.
+  std::optional<std::string> Caller(const httplib::Request& req, httplib::Response& res) {
+    std::optional<std::string> member;
+    try {
+      member = authority_->Authenticate(req.get_header_value("Authorization"));
+    } catch (const std::exception& e) {
+      Answer(res, [&] { return server::Reply{503, Json{{"ok", false}, {"errors", Json::array({Json{{"code", "store_unavailable"}, {"pointer", ""}, {"message", e.what()}}})}}}; });
+      return std::nullopt;
+    }
+    if (!member) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      Send(res, 401, Fail("unauthenticated", "",
+                          req.has_header("Authorization")
+                              ? "the bearer token is unknown or revoked"
+                              : "send `Authorization: Bearer TOKEN` (rolegate token mints one)"));
+    }
+    return member;
+  }
+
+  // Reads a JSON body; false after answering 413 or 400.
+  static bool JsonBody(const httplib::Request& req, const httplib::ContentReader& reader,
+                       httplib::Response& res, Json* out) {
+    std::string body;
+    if (!ReadBody(req, reader, &body)) {
+      TooLarge(res);
+      return false;
+    }
+    ParsedJson parsed = ParseJson(body);
+    if (!parsed.ok()) {
+      Send(res, 400, Canonical(ErrorsToJson(parsed.errors)));
+      return false;
+    }
+    *out = std::move(parsed.value);
+    return true;
+  }
+
+  using Authed = std::function<server::Reply(const std::string& caller, const Json& body,
+                                             const httplib::Request& req)>;
+
+  void AuthedPost(const std::string& pattern, Authed handle) {
+    http_.Post(pattern, [this, handle](const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+      std::optional<std::string> caller = Caller(req, res);
+      if (!caller) return;
+      Json body;
+      if (!JsonBody(req, reader, res, &body)) return;
+      Answer(res, [&] { return handle(*caller, body, req); });
+    });
+  }
+
+  void AuthedGet(const std::string& pattern, Authed handle) {
+    http_.Get(pattern, [this, handle](const httplib::Request& req, httplib::Response& res) {
+      std::optional<std::string> caller = Caller(req, res);
+      if (!caller) return;
+      Answer(res, [&] { return handle(*caller, Json(), req); });
+    });
+  }
+
+  static server::Reply BadPage() {
+    return server::Reply{400, Json{{"ok", false},
+                                   {"errors", Json::array({Json{{"code", "invalid_value"},
+                                                                {"pointer", ""},
+                                                                {"message", "`after` and `limit` must be whole numbers"}}})}}};
+  }
+
+  void RegisterV1() {
+    server::Authority& a = *authority_;
+    http_.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
+      const auto up = std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::steady_clock::now() - started_);
+      Answer(res, [&] { return authority_->Health(up.count()); });
+    });
+    AuthedGet("/v1/bundle", [&a](const std::string& c, const Json&, const httplib::Request&) {
+      return a.Bundle(c);
+    });
+    AuthedPost("/v1/check", [&a](const std::string& c, const Json& b, const httplib::Request&) {
+      return a.Check(c, b);
+    });
+    AuthedPost("/v1/check/batch", [&a](const std::string& c, const Json& b, const httplib::Request&) {
+      return a.CheckBatch(c, b);
+    });
+    AuthedPost("/v1/simulate", [&a](const std::string& c, const Json& b, const httplib::Request&) {
+      return a.Simulate(c, b);
+    });
+    AuthedPost("/v1/changes", [&a](const std::string& c, const Json& b, const httplib::Request&) {
+      return a.Changes(c, b);
+    });
+    AuthedGet("/v1/requests", [&a](const std::string& c, const Json&, const httplib::Request&) {
+      return a.Requests(c);
+    });
+    AuthedPost(V1Routes()[7].second, [&a](const std::string& c, const Json& b, const httplib::Request& r) {
+      return a.Decide(c, r.matches[1], b);
+    });
+    AuthedPost(V1Routes()[8].second, [&a](const std::string& c, const Json& b, const httplib::Request& r) {
+      return a.CompleteVerification(c, r.matches[1], b);
+    });
+    AuthedPost(V1Routes()[9].second, [&a](const std::string& c, const Json&, const httplib::Request& r) {
+      return a.ResendVerification(c, r.matches[1]);
+    });
+    // The invitation token is the proof: no bearer token yet.
+    http_.Post("/v1/invitations/accept", [this](const httplib::Request& req, httplib::Response& res,
+                                                const httplib::ContentReader& reader) {
+      Json body;
+      if (!JsonBody(req, reader, res, &body)) return;
+      Answer(res, [&] { return authority_->AcceptInvitation(body); });
+    });
+    AuthedGet("/v1/outbox", [&a](const std::string& c, const Json&, const httplib::Request& r) {
+      const int64_t after = IntParam(r, "after", 0), limit = IntParam(r, "limit", 100);
+      if (after < 0 || limit < 0) return BadPage();
+      return a.Outbox(c, after, limit);
+    });
+    AuthedGet("/v1/audit", [&a](const std::string& c, const Json&, const httplib::Request& r) {
+      const int64_t after = IntParam(r, "after", 0), limit = IntParam(r, "limit", 100);
+      if (after < 0 || limit < 0) return BadPage();
+      return a.Audit(c, after, limit);
+    });
+    http_.Options(R"(/.*)", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 204;
+    });
+  }
+
   static void Send(httplib::Response& res, int status, const std::string& body) {
     res.status = status;
     res.set_content(body, "application/json");
@@ -277,23 +475,73 @@ class Server {
 
   std::vector<Served> served_;
   std::string allow_origin_;
+  server::Authority* authority_;
+  std::chrono::steady_clock::time_point started_;
   httplib::Server http_;
 };
 
-int RunServe(const std::vector<std::string>& paths, const std::string& host, int port,
-             const std::string& allow_origin) {
+struct ServeArgs {
+  std::vector<std::string> bundles;
+  std::string db;
+  std::string host = "127.0.0.1";
+  int port = 8081;
+  std::string allow_origin;
+  int64_t clock_offset = 0;
+};
+
+int RunServe(const ServeArgs& args) {
   std::vector<Served> served;
-  for (const std::string& path : paths) {
-    std::optional<Bundle> bundle = LoadValidBundle(path, Format::kText);
-    if (!bundle) return kExitInvalid;
-    for (const Served& s : served) {
-      if (s.policy->revision() == bundle->loaded.policy->revision()) {
-        std::cerr << "rolegate: serve: " << path << " has the revision of " << s.name
-                  << "; a change set could not say which it was built on\n";
-        return kExitInvalid;
-      }
+  std::unique_ptr<server::SqliteStore> store;
+  std::unique_ptr<server::Authority> authority;
+  const int64_t offset = args.clock_offset;
+  if (!args.db.empty()) {
+    if (args.bundles.size() > 1) {
+      std::cerr << "rolegate: serve: --db takes at most one BUNDLE, to seed an empty database\n";
+      return kExitInvalid;
     }
-    served.push_back({path, bundle->loaded.policy});
+    try {
+      store = std::make_unique<server::SqliteStore>(args.db);
+      authority = std::make_unique<server::Authority>(*store, [offset] { return UtcNow(offset); });
+      if (!args.bundles.empty()) {
+        std::optional<std::string> text = std::nullopt;
+        std::string error;
+        text = ReadInput(args.bundles[0], &error);
+        if (!text) {
+          std::cerr << "rolegate: " << error << "\n";
+          return kExitInvalid;
+        }
+        const std::string seeded = authority->SeedIfEmpty(*text, &error);
+        if (seeded.empty()) {
+          std::cerr << "rolegate: serve: " << args.bundles[0] << ": " << error << "\n";
+          return kExitInvalid;
+        }
+        if (seeded == "kept") {
+          std::cerr << "rolegate: serve: " << args.db << " already holds a bundle; "
+                    << args.bundles[0] << " is ignored\n";
+        }
+      }
+      authority->Current();  // fails when the database holds no bundle
+    } catch (const std::exception& e) {
+      std::cerr << "rolegate: serve: " << e.what() << "\n";
+      return kExitInvalid;
+    }
+  } else {
+    if (args.bundles.empty()) {
+      std::cerr << "rolegate: serve: give BUNDLE files, or --db FILE\n";
+      return kExitInvalid;
+    }
+    for (const std::string& path : args.bundles) {
+      std::optional<Bundle> bundle = LoadValidBundle(path, Format::kText);
+      if (!bundle) return kExitInvalid;
+      for (const Served& s : served) {
+        if (s.policy->revision() == bundle->loaded.policy->revision()) {
+          std::cerr << "rolegate: serve: " << path << " has the revision of " << s.name
+                    << "; a change set could not say which it was built on\n";
+          return kExitInvalid;
+        }
+      }
+      served.push_back({path, bundle->loaded.policy});
+    }
   }
 
   // SIGINT and SIGTERM are taken by one thread that stops the server; the
@@ -304,10 +552,14 @@ int RunServe(const std::vector<std::string>& paths, const std::string& host, int
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  Server server(std::move(served), allow_origin);
-  const int bound = server.Bind(host, port);
+  // The server of record answers only the origin it is given (none by default:
+  // a browser on another origin cannot call it); offline verification allows any.
+  const std::string origin =
+      !args.allow_origin.empty() ? args.allow_origin : (authority ? "" : "*");
+  Server server(std::move(served), origin, authority.get());
+  const int bound = server.Bind(args.host, args.port);
   if (bound < 0) {
-    std::cerr << "rolegate: serve: cannot listen on " << host << ":" << port << "\n";
+    std::cerr << "rolegate: serve: cannot listen on " << args.host << ":" << args.port << "\n";
     return kExitInvalid;
   }
   std::atomic<bool> signalled{false};
@@ -317,9 +569,14 @@ int RunServe(const std::vector<std::string>& paths, const std::string& host, int
     signalled = true;
     server.Stop();
   });
-  std::cout << "serving " << paths.size() << (paths.size() == 1 ? " bundle" : " bundles")
-            << " on http://" << host << ":" << bound << "/ (POST /verify, POST /simulate, GET /health)"
-            << std::endl;
+  if (authority) {
+    std::cout << "serving " << args.db << " (revision " << store->HeadRevision() << ") on http://"
+              << args.host << ":" << bound << "/v1/" << std::endl;
+  } else {
+    std::cout << "serving " << args.bundles.size()
+              << (args.bundles.size() == 1 ? " bundle" : " bundles") << " on http://" << args.host
+              << ":" << bound << "/ (POST /verify, POST /simulate, GET /health)" << std::endl;
+  }
   server.Listen();
   // Listen returns when the stopper stopped it, or on a failure: then wake the
   // stopper (the signal is blocked, so it only ends its wait) to join it.
@@ -331,25 +588,22 @@ int RunServe(const std::vector<std::string>& paths, const std::string& host, int
 }  // namespace
 
 void AddServe(CLI::App& app, Context& ctx) {
-  struct Args {
-    std::vector<std::string> bundles;
-    std::string host = "127.0.0.1";
-    int port = 8081;
-    std::string allow_origin = "*";
-  };
-  auto args = std::make_shared<Args>();
+  auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "serve verification of previews over HTTP (POST /verify, POST /simulate)");
-  cmd->add_option("BUNDLE", args->bundles, "policy bundle files; a change set picks one by its baseRevision")
-      ->required();
+      "serve", "the server of record (--db), or verification of previews over HTTP");
+  cmd->add_option("BUNDLE", args->bundles,
+                  "policy bundle files; a change set picks one by its baseRevision. With --db, "
+                  "one bundle that seeds an empty database");
+  cmd->add_option("--db", args->db,
+                  "the SQLite file of record (created when missing): serve /v1/ (docs/server.md)");
   cmd->add_option("--host", args->host, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", args->port, "port to listen on; 0 picks a free one (default 8081)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--allow-origin", args->allow_origin,
-                  "the browser origin allowed to call it (default *)");
-  cmd->callback([&ctx, args] {
-    ctx.exit_code = RunServe(args->bundles, args->host, args->port, args->allow_origin);
-  });
+                  "the browser origin allowed to call it (default: * without --db, none with it)");
+  cmd->add_option("--clock-offset", args->clock_offset,
+                  "seconds added to this machine's clock (drills and tests of expiry)");
+  cmd->callback([&ctx, args] { ctx.exit_code = RunServe(*args); });
 }
 
 }  // namespace rolegate::cli

@@ -54,6 +54,8 @@ void AddVerifyChain(CLI::App& app, Context& ctx);  // default format: json
 void AddApply(CLI::App& app, Context& ctx);     // default format: text
 void AddServe(CLI::App& app, Context& ctx);     // JSON over HTTP
 void AddAnalyze(CLI::App& app, Context& ctx);   // default format: text
+void AddToken(CLI::App& app, Context& ctx);     // the database of record (cmd_store.cc)
+void AddOutbox(CLI::App& app, Context& ctx);    // the database of record (cmd_store.cc)
 
 // The requests in a check/explain input (defined in cmd_check.cc).
 struct RequestInput {

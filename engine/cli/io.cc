@@ -117,8 +117,8 @@ FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
 }
 
-std::string UtcNow() {
-  const std::time_t t = std::time(nullptr);
+std::string UtcNow(int64_t offset_seconds) {
+  const std::time_t t = std::time(nullptr) + static_cast<std::time_t>(offset_seconds);
   std::tm utc{};
   ::gmtime_r(&t, &utc);
   char buffer[32];

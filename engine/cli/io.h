@@ -84,7 +84,8 @@ class FileLock {
 // The current UTC time of this machine's clock, in the engine's timestamp form
 // (2026-12-01T09:30:00Z). The engine has no clock: commands that judge "now"
 // (apply) read it here.
-std::string UtcNow();
+// `offset_seconds` shifts it (rolegate serve --clock-offset, for drills and tests).
+std::string UtcNow(int64_t offset_seconds = 0);
 
 // Writes the canonical text of `value` and a newline to stdout.
 void PrintJson(const Json& value);

@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
     AddApply(app, ctx);
     AddServe(app, ctx);
     AddAnalyze(app, ctx);
+    AddToken(app, ctx);
+    AddOutbox(app, ctx);
 
     try {
       app.parse(argc, argv);  // runs the chosen subcommand's callback

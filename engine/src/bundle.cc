@@ -77,6 +77,7 @@ class BundleReader {
   void ReadInvariants(const Json& list);
 
   void ReadOperations();
+  void ReadServer();
   void ReadNotifications();
   void ReadVerifications();
   void ReadApprovalRequests();
@@ -834,6 +835,22 @@ void BundleReader::ReadOperations() {
   }
 }
 
+// "server": what the server of record asks of a caller for what only it serves
+// (docs/server.md): a permission id each, held on every root scope.
+void BundleReader::ReadServer() {
+  const Json* server = shape_.Field(doc_, "server", "", false);
+  if (server == nullptr) return;
+  if (!shape_.Object(*server, "/server", {"auditPermission", "decisionsPermission"})) return;
+  for (const char* key : {"auditPermission", "decisionsPermission"}) {
+    if (const std::string* a = shape_.Id(*server, key, "/server", false)) {
+      if (m_->permission_index.Get(*a) == nullptr) {
+        shape_.Add("unknown_permission", PointerAppend("/server", key),
+                   "unknown permission " + Quote(*a));
+      }
+    }
+  }
+}
+
 void BundleReader::ReadNotifications() {
   const Json* list = shape_.Array(doc_, "notifications", "", false, limits_.max_rules);
   if (list == nullptr) return;
@@ -1174,7 +1191,7 @@ std::unique_ptr<Model> BundleReader::Run() {
                      {"format", "revision", "name", "description", "scopeTypes", "scopes",
                       "permissions", "roles", "selfUpgrades", "claims", "approvalRules",
                       "invariants", "members", "bindings", "operations", "notifications",
-                      "verifications", "approvalRequests"})) {
+                      "verifications", "approvalRequests", "server"})) {
     return nullptr;
   }
   if (const std::string* f = shape_.String(doc_, "format", "", true)) {
@@ -1220,6 +1237,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   if (approval_rules) ReadApprovalRules(*approval_rules);
   if (invariants) ReadInvariants(*invariants);
   ReadOperations();
+  ReadServer();
   ReadNotifications();
   ReadVerifications();
   ReadApprovalRequests();

@@ -1,0 +1,838 @@
+#include "authority.h"
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "model.h"
+#include "secrets.h"
+
+namespace rolegate::server {
+
+namespace {
+
+using internal::MemberStatus;
+
+Json ErrorBody(const std::string& code, const std::string& pointer, const std::string& message) {
+  return Json{{"ok", false},
+              {"errors", Json::array({Json{{"code", code},
+                                           {"pointer", pointer},
+                                           {"message", message}}})}};
+}
+
+Reply Fail(int status, const std::string& code, const std::string& pointer,
+           const std::string& message, Json extra = Json::object()) {
+  Json body = ErrorBody(code, pointer, message);
+  for (auto it = extra.begin(); it != extra.end(); ++it) body[it.key()] = it.value();
+  return Reply{status, std::move(body)};
+}
+
+// Prefixes every error pointer of a failed engine result with `prefix`.
+Json Under(Json result, const std::string& prefix) {
+  if (auto it = result.find("errors"); it != result.end() && it->is_array()) {
+    for (Json& e : *it) {
+      if (e.is_object() && e.contains("pointer") && e["pointer"].is_string()) {
+        e["pointer"] = prefix + e["pointer"].get<std::string>();
+      }
+    }
+  }
+  return result;
+}
+
+bool Failed(const Json& result) {
+  return result.is_object() && result.value("ok", true) == false;
+}
+
+Reply NotActive(const std::string& caller) {
+  return Fail(403, "member_not_active", "",
+              "member `" + caller + "` is not active: only their own outbox can be read");
+}
+
+const Json* FindById(const Json& bundle, const char* list, const std::string& id) {
+  auto it = bundle.find(list);
+  if (it == bundle.end() || !it->is_array()) return nullptr;
+  for (const Json& x : *it) {
+    if (x.is_object() && x.value("id", "") == id) return &x;
+  }
+  return nullptr;
+}
+
+// The change set's blockers for the server: a denied operation or a broken
+// `error` invariant. A conditional operation is committed as a pending request
+// or verification.
+bool Blocked(const Json& simulation) {
+  if (simulation["summary"].value("denied", 0) > 0) return true;
+  for (const Json& v : simulation["violations"]) {
+    if (v.value("severity", "") == "error") return true;
+  }
+  return false;
+}
+
+// Seconds since the epoch of an engine timestamp (2026-12-01T09:30:00Z), or
+// nullopt when `value` is not one.
+std::optional<int64_t> Seconds(const Json& value) {
+  if (!value.is_string()) return std::nullopt;
+  const std::string& s = value.get_ref<const std::string&>();
+  std::tm tm{};
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z') {
+    return std::nullopt;
+  }
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  }
+  tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(s.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(s.substr(8, 2));
+  tm.tm_hour = std::stoi(s.substr(11, 2));
+  tm.tm_min = std::stoi(s.substr(14, 2));
+  tm.tm_sec = std::stoi(s.substr(17, 2));
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// The differences of a verification at the server's time that change the
+// outcome. Left out: the revision after (it hashes the time of the change, which
+// the server decides) and times that moved by exactly as much as `now` did (an
+// expiry 28 days after now is the same outcome a few seconds later).
+Json OutcomeDifferences(const Json& verification, const Json& client_now,
+                        const Json& server_now) {
+  const std::optional<int64_t> from = Seconds(client_now), to = Seconds(server_now);
+  const int64_t shift = from && to ? *to - *from : 0;
+  Json out = Json::array();
+  for (const Json& d : verification.value("differences", Json::array())) {
+    if (d.value("pointer", "") == "/revisionAfter") continue;
+    const std::optional<int64_t> expected = Seconds(d.value("expected", Json()));
+    const std::optional<int64_t> actual = Seconds(d.value("actual", Json()));
+    if (expected && actual && *actual - *expected == shift) continue;
+    out.push_back(d);
+  }
+  return out;
+}
+
+Json Capped(Json differences, Json* body) {
+  constexpr size_t kMax = 1000;
+  if (differences.size() > kMax) {
+    (*body)["differencesTotal"] = static_cast<int64_t>(differences.size());
+    differences.erase(differences.begin() + static_cast<std::ptrdiff_t>(kMax), differences.end());
+  }
+  return differences;
+}
+
+std::string EmailDomain(const std::string& email) {
+  const size_t at = email.rfind('@');
+  return at == std::string::npos ? "invalid" : email.substr(at + 1);
+}
+
+}  // namespace
+
+Authority::Authority(Store& store, std::function<std::string()> clock)
+    : store_(store), clock_(std::move(clock)) {}
+
+std::string Authority::SeedIfEmpty(const std::string& bundle_text, std::string* error) {
+  if (!store_.HeadRevision().empty()) return "kept";
+  LoadResult loaded = LoadPolicy(bundle_text);
+  if (!loaded.ok()) {
+    *error = "the bundle is not valid: " + loaded.errors.front().pointer + ": " +
+             loaded.errors.front().message;
+    return "";
+  }
+  const std::string now = clock_();
+  Json bundle = loaded.policy->model().bundle;
+  bundle["revision"] = loaded.policy->revision();
+  StoredRevision first{0, loaded.policy->revision(), "", Canonical(bundle), now};
+  AuditEntry audit{0, now, "", "seed", "", first.revision, Canonical(Json::object())};
+  return store_.Seed(first, audit) ? "seeded" : "kept";
+}
+
+Authority::Head Authority::Current() {
+  const std::string revision = store_.HeadRevision();
+  {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    if (head_.policy != nullptr && head_.revision == revision) return head_;
+  }
+  std::optional<StoredRevision> stored = store_.Head();
+  if (!stored) throw StoreError("the store holds no bundle");
+  LoadResult loaded = LoadPolicy(stored->bundle);
+  if (!loaded.ok()) throw StoreError("the stored revision " + stored->revision + " does not load");
+  Head head{stored->revision, loaded.policy};
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_ = head;
+  return head;
+}
+
+std::optional<std::string> Authority::Authenticate(const std::string& authorization) {
+  static const std::string kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size() || authorization.compare(0, kScheme.size(), kScheme) != 0) {
+    return std::nullopt;
+  }
+  const std::string token = authorization.substr(kScheme.size());
+  if (token.size() > 256) return std::nullopt;
+  return store_.TokenMember(Sha256Hex(token));
+}
+
+std::string Authority::MintToken(const std::string& member, std::string* error) {
+  Head head = Current();
+  if (head.policy->MemberIndex(member) < 0) {
+    *error = "no member `" + member + "` in revision " + head.revision;
+    return "";
+  }
+  const std::string token = "rg_" + RandomHex(32);
+  store_.AddToken(Sha256Hex(token), member, clock_());
+  return token;
+}
+
+int64_t Authority::RevokeTokens(const std::string& member) {
+  return store_.RevokeTokens(member, clock_());
+}
+
+bool Authority::ActiveMember(const Policy& policy, const std::string& member) const {
+  const int32_t i = policy.MemberIndex(member);
+  return i >= 0 && policy.model().members[static_cast<size_t>(i)].status == MemberStatus::kActive;
+}
+
+std::string Authority::ServerPermission(const Policy& policy, const char* key) const {
+  auto it = policy.model().bundle.find("server");
+  if (it == policy.model().bundle.end()) return "";
+  return it->value(key, "");
+}
+
+bool Authority::HoldsEverywhere(const Policy& policy, const std::string& member,
+                                const std::string& permission, const std::string& now) const {
+  if (permission.empty()) return false;
+  const internal::Model& m = policy.model();
+  bool any = false;
+  for (const internal::Scope& s : m.scopes) {
+    if (s.parent != internal::kNone) continue;
+    any = true;
+    Request r{member, permission, s.id, now, Json::object()};
+    DecideResult d = policy.Decide(r, false);
+    if (!d.ok() || d.decision.effect != Effect::kAllow) return false;
+  }
+  return any;
+}
+
+Json Authority::NewChangeSet(const Head& head, const std::string& actor, Json operations) const {
+  return Json{{"format", "rolegate-changeset/1"},
+              {"baseRevision", head.revision},
+              {"actor", actor},
+              {"now", clock_()},
+              {"operations", std::move(operations)}};
+}
+
+Reply Authority::Health(int64_t uptime_seconds) {
+  Json body{{"ok", true}, {"uptimeSeconds", uptime_seconds}, {"now", clock_()}};
+  try {
+    body["revision"] = store_.HeadRevision();
+    body["database"] = "ok";
+  } catch (const StoreError& e) {
+    return Reply{503, Json{{"ok", false},
+                           {"database", "unavailable"},
+                           {"errors", ErrorBody("store_unavailable", "", e.what())["errors"]}}};
+  }
+  return Reply{200, std::move(body)};
+}
+
+// The bundle as the caller may see it: a member whom none of the caller's `sees`
+// rules reveals keeps their id, status and roles, but their name and e-mail are
+// replaced by placeholders that stay the same from one call to the next (and
+// keep the e-mail's domain, so rules on it still hold).
+Reply Authority::Bundle(const std::string& caller) {
+  Head head = Current();
+  const Policy& policy = *head.policy;
+  if (!ActiveMember(policy, caller)) return NotActive(caller);
+  const internal::Model& m = policy.model();
+  const std::string now = clock_();
+  std::set<std::string> names{caller}, emails{caller};
+  std::set<std::string> scopes;
+  const int32_t me = policy.MemberIndex(caller);
+  m.ForEachBindingOfMember(static_cast<internal::Index>(me), [&](uint32_t b) {
+    scopes.insert(m.scopes[m.bindings[b].scope].id);
+  });
+  for (const std::string& scope : scopes) {
+    Json seen = policy.VisibleMembers(Json{{"actor", caller}, {"scope", scope}, {"now", now}});
+    for (const Json& e : seen.value("members", Json::array())) {
+      names.insert(e.value("member", ""));
+      if (e.contains("email")) emails.insert(e.value("member", ""));
+    }
+  }
+  Json bundle = m.bundle;
+  bundle["revision"] = head.revision;
+  int64_t withheld = 0;
+  if (auto it = bundle.find("members"); it != bundle.end()) {
+    for (Json& member : *it) {
+      const std::string id = member.value("id", "");
+      bool hidden = false;
+      if (!names.count(id) && member.contains("name")) {
+        member["name"] = "Withheld";
+        hidden = true;
+      }
+      if (!emails.count(id) && member.contains("email") && member["email"].is_string()) {
+        member["email"] = "withheld-" + Sha256Hex(id).substr(0, 16) + "@" +
+                          EmailDomain(member["email"].get<std::string>());
+        hidden = true;
+      }
+      if (hidden) ++withheld;
+    }
+  }
+  return Reply{200, Json{{"ok", true},
+                         {"revision", head.revision},
+                         {"bundle", std::move(bundle)},
+                         {"withheld", withheld},
+                         {"checkedByServer", Json::array({"unique_email", "member_field"})}}};
+}
+
+Reply Authority::Check(const std::string& caller, const Json& body) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!body.is_object()) return Fail(400, "wrong_type", "", "expected a request object");
+  Json request = body;
+  const std::string now = clock_();
+  if (!request.contains("actor")) request["actor"] = caller;
+  if (request["actor"] != caller &&
+      !HoldsEverywhere(*head.policy, caller, ServerPermission(*head.policy, "decisionsPermission"),
+                       now)) {
+    return Fail(403, "forbidden", "/actor",
+                "only a member holding the bundle's `server.decisionsPermission` on every root "
+                "scope may ask for another member's decisions");
+  }
+  request["now"] = now;  // the server's time, whatever the request said
+  Json result = head.policy->Check(request);
+  return Reply{Failed(result) ? 400 : 200, std::move(result)};
+}
+
+Reply Authority::CheckBatch(const std::string& caller, const Json& body) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!body.is_object() || !body.contains("requests") || !body["requests"].is_array()) {
+    return Fail(400, "missing_field", "/requests", "expected {\"requests\": [...]}");
+  }
+  const Json& requests = body["requests"];
+  if (requests.size() > kMaxBatch) {
+    return Fail(413, "too_many_items", "/requests",
+                "at most " + std::to_string(kMaxBatch) + " requests a batch");
+  }
+  const std::string now = clock_();
+  const bool others = HoldsEverywhere(
+      *head.policy, caller, ServerPermission(*head.policy, "decisionsPermission"), now);
+  Json results = Json::array();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Json request = requests[i];
+    const std::string pointer = "/requests/" + std::to_string(i);
+    if (!request.is_object()) {
+      results.push_back(ErrorBody("wrong_type", pointer, "expected a request object"));
+      continue;
+    }
+    if (!request.contains("actor")) request["actor"] = caller;
+    if (request["actor"] != caller && !others) {
+      results.push_back(ErrorBody("forbidden", pointer + "/actor",
+                                  "another member's decisions need the bundle's "
+                                  "`server.decisionsPermission`"));
+      continue;
+    }
+    request["now"] = now;
+    results.push_back(Under(head.policy->Check(request), pointer));
+  }
+  return Reply{200, Json{{"ok", true}, {"now", now}, {"results", std::move(results)}}};
+}
+
+Reply Authority::Simulate(const std::string& caller, const Json& body) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!body.is_object()) return Fail(400, "wrong_type", "", "expected a change set");
+  if (body.value("actor", Json()) != caller) {
+    return Fail(403, "actor_not_caller", "/actor",
+                "a change set's actor must be the member the token belongs to");
+  }
+  Json change_set = body;
+  change_set["now"] = clock_();
+  if (change_set.value("baseRevision", Json()) != head.revision) {
+    return Fail(409, "stale_revision", "/baseRevision",
+                "the change set is built on another revision than the head",
+                Json{{"revision", head.revision}});
+  }
+  Json result = head.policy->Simulate(change_set);
+  if (Failed(result)) return Reply{400, std::move(result)};
+  result["now"] = change_set["now"];
+  return Reply{200, std::move(result)};
+}
+
+Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* simulation) {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  Head head = Current();
+  if (change_set.value("baseRevision", Json()) != head.revision) {
+    return Fail(409, "stale_revision", "/changeSet/baseRevision",
+                "the change set is built on another revision than the head",
+                Json{{"revision", head.revision}});
+  }
+  Json result = head.policy->Simulate(change_set, true);
+  if (Failed(result)) return Reply{400, Under(std::move(result), "/changeSet")};
+  Json bundle_after = std::move(result["bundleAfter"]);
+  result.erase("bundleAfter");
+  *simulation = result;
+  if (Blocked(result)) {
+    return Fail(422, "blocked", "/changeSet",
+                "the change is denied or breaks an `error` invariant at the server's time",
+                Json{{"simulation", result}, {"now", change_set["now"]}});
+  }
+  const std::string now = change_set["now"];
+  const std::string actor = change_set["actor"];
+  const std::string after = result["revisionAfter"];
+  const Json& base = head.policy->model().bundle;
+
+  CommitRecord record;
+  record.parent = head.revision;
+  record.next = StoredRevision{0, after, head.revision, Canonical(bundle_after), now};
+  record.secret_states = extra.secret_states;
+  record.tokens = extra.tokens;
+
+  // Postal PINs: each self-upgrade the change leaves waiting on a verification
+  // gets a new one (a resend voids the one before).
+  Json pending_verifications = Json::array();
+  const Json& ops = change_set["operations"];
+  for (const Json& op_result : result["operations"]) {
+    const size_t i = op_result["index"].get<size_t>();
+    const std::string kind = ops[i].value("op", "");
+    if (op_result.value("effect", "") != "conditional") continue;
+    if (kind != "request_self_upgrade" && kind != "resend_verification" && kind != "register") {
+      continue;
+    }
+    if (op_result["requirements"]["verifications"].empty()) continue;
+    const std::string role = ops[i].value("role", ""), scope = ops[i].value("scope", "");
+    std::optional<Json> v;
+    if (auto list = bundle_after.find("verifications"); list != bundle_after.end()) {
+      for (const Json& r : *list) {
+        if (r.value("member", "") == actor && r.value("role", "") == role &&
+            r.value("scope", "") == scope) {
+          v = r;
+        }
+      }
+    }
+    if (!v) continue;
+    Secret secret;
+    secret.id = "ver-" + RandomHex(8);
+    secret.kind = "pin";
+    secret.member = actor;
+    secret.role = role;
+    secret.scope = scope;
+    secret.salt = RandomHex(16);
+    const std::string pin = RandomPin(kPinDigits);
+    secret.hash = HashSecret(secret.salt, pin);
+    secret.state = "live";
+    secret.issued_at = now;
+    secret.expires_at = v->value("expiresAt", now);
+    const std::string method = v->value("method", "postal_pin");
+    Json letter{{"event", "verification_code"},
+                {"verification", secret.id},
+                {"role", role},
+                {"scope", scope},
+                {"method", method},
+                {"expiresAt", secret.expires_at}};
+    record.messages.push_back(Message{0, actor, method == "postal_pin" ? "post" : method, now,
+                                      after, Canonical(letter), pin, false});
+    pending_verifications.push_back(Json{{"id", secret.id},
+                                         {"role", role},
+                                         {"scope", scope},
+                                         {"expiresAt", secret.expires_at}});
+    record.secrets.push_back(std::move(secret));
+  }
+
+  // Invitations: each invitation the change sends or restarts gets a new
+  // one-time token, e-mailed to the invitee.
+  std::set<std::string> invited;
+  for (const Json& member : bundle_after.value("members", Json::array())) {
+    if (!member.contains("invitation")) continue;
+    const std::string id = member.value("id", "");
+    const Json* before = FindById(base, "members", id);
+    if (before == nullptr || before->value("invitation", Json()) != member["invitation"]) {
+      invited.insert(id);
+    }
+  }
+  for (const Json& op_result : result["operations"]) {
+    const Json& op = ops[op_result["index"].get<size_t>()];
+    const std::string kind = op.value("op", "");
+    if (op_result.value("effect", "") != "allow") continue;
+    if (kind == "resend_invitation" || kind == "invite" || kind == "activate_member") {
+      const Json mb = op.value("member", Json());
+      invited.insert(mb.is_object() ? mb.value("id", "") : mb.is_string() ? mb.get<std::string>() : "");
+    }
+  }
+  Json pending_invitations = Json::array();
+  for (const std::string& id : invited) {
+    const Json* member = FindById(bundle_after, "members", id);
+    if (member == nullptr || member->value("status", "") != "invited" ||
+        !member->contains("invitation")) {
+      continue;
+    }
+    Secret secret;
+    secret.id = "inv-" + RandomHex(8);
+    secret.kind = "invitation";
+    secret.member = id;
+    secret.salt = RandomHex(16);
+    const std::string token = secret.id + "." + RandomHex(24);
+    secret.hash = HashSecret(secret.salt, token);
+    secret.state = "live";
+    secret.issued_at = now;
+    secret.expires_at = (*member)["invitation"].value("expiresAt", now);
+    Json mail{{"event", "invitation_token"},
+              {"invitation", secret.id},
+              {"expiresAt", secret.expires_at}};
+    record.messages.push_back(
+        Message{0, id, "email", now, after, Canonical(mail), token, false});
+    pending_invitations.push_back(Json{{"id", secret.id}, {"member", id}});
+    record.secrets.push_back(std::move(secret));
+  }
+
+  // The engine's notifications, one message per recipient and channel.
+  for (const Json& event : result["events"]) {
+    for (const Json& channel : event.value("channels", Json::array())) {
+      record.messages.push_back(Message{0, event.value("to", ""), channel.get<std::string>(), now,
+                                        after, Canonical(event), "", false});
+    }
+  }
+
+  // Approval requests the change opened.
+  Json pending_requests = Json::array();
+  for (const Json& r : bundle_after.value("approvalRequests", Json::array())) {
+    if (FindById(base, "approvalRequests", r.value("id", "")) == nullptr) {
+      pending_requests.push_back(r.value("id", ""));
+    }
+  }
+
+  Json detail{{"changeSet", change_set},
+              {"accessDiff", result["accessDiff"]},
+              {"summary", result["summary"]},
+              {"violations", result["violations"]}};
+  for (auto it = extra.detail.begin(); it != extra.detail.end(); ++it) detail[it.key()] = it.value();
+  record.audit = AuditEntry{0, now, actor, extra.kind, head.revision, after, Canonical(detail)};
+
+  if (store_.Commit(std::move(record)) == CommitStatus::kStale) {
+    return Fail(409, "stale_revision", "/changeSet/baseRevision",
+                "another change was committed first", Json{{"revision", store_.HeadRevision()}});
+  }
+  return Reply{200, Json{{"ok", true},
+                         {"now", now},
+                         {"revisionBefore", head.revision},
+                         {"revision", after},
+                         {"pending", {{"requests", pending_requests},
+                                      {"verifications", pending_verifications},
+                                      {"invitations", pending_invitations}}},
+                         {"summary", result["summary"]}}};
+}
+
+Reply Authority::Changes(const std::string& caller, const Json& body) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!body.is_object() || !body.contains("changeSet") || !body.contains("preview")) {
+    return Fail(400, "missing_field", "", "expected {\"changeSet\", \"preview\"}");
+  }
+  const Json& cs = body["changeSet"];
+  if (!cs.is_object()) return Fail(400, "wrong_type", "/changeSet", "expected a change set");
+  if (cs.value("actor", Json()) != caller) {
+    return Fail(403, "actor_not_caller", "/changeSet/actor",
+                "a change set's actor must be the member the token belongs to");
+  }
+  if (cs.contains("operations") && cs["operations"].is_array()) {
+    const Json& ops = cs["operations"];
+    if (ops.size() > kMaxOperationsPerChange) {
+      return Fail(413, "too_many_operations", "/changeSet/operations",
+                  "at most " + std::to_string(kMaxOperationsPerChange) +
+                      " operations a change set on this server");
+    }
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const std::string kind = ops[i].is_object() ? ops[i].value("op", "") : "";
+      if (kind == "complete_self_upgrade" || kind == "accept_invitation") {
+        return Fail(422, "proof_required",
+                    "/changeSet/operations/" + std::to_string(i) + "/op",
+                    "`" + kind + "` needs a secret the server checks: use " +
+                        (kind == "accept_invitation"
+                             ? std::string("POST /v1/invitations/accept with the token")
+                             : std::string("POST /v1/verifications/{id}/complete with the PIN")));
+      }
+    }
+  }
+  if (cs.value("baseRevision", Json()) != head.revision) {
+    return Fail(409, "stale_revision", "/changeSet/baseRevision",
+                "the change set is built on another revision than the head",
+                Json{{"revision", head.revision}});
+  }
+  // The preview must be what the change set gives at the time the client said.
+  Json faithful = head.policy->Verify(cs, body["preview"]);
+  if (Failed(faithful)) return Reply{400, Under(std::move(faithful), "/changeSet")};
+  if (!faithful.value("match", false)) {
+    Json reply = ErrorBody("preview_mismatch", "/preview",
+                           "the preview is not what this change set gives");
+    reply["differences"] = Capped(faithful["differences"], &reply);
+    return Reply{422, std::move(reply)};
+  }
+  // Then it must still be what it gives now.
+  Json at_server = cs;
+  at_server["now"] = clock_();
+  if (at_server["now"] != cs["now"]) {
+    Json now_check = head.policy->Verify(at_server, body["preview"]);
+    if (Failed(now_check)) return Reply{400, Under(std::move(now_check), "/changeSet")};
+    Json differences = OutcomeDifferences(now_check, cs["now"], at_server["now"]);
+    if (!differences.empty()) {
+      Json reply = ErrorBody("outcome_changed", "/changeSet/now",
+                             "at the server's time the change has another outcome: preview it "
+                             "again");
+      reply["now"] = at_server["now"];
+      reply["differences"] = Capped(std::move(differences), &reply);
+      return Reply{409, std::move(reply)};
+    }
+  }
+  Json simulation;
+  return CommitChange(at_server, Extra{}, &simulation);
+}
+
+Reply Authority::Requests(const std::string& caller) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  const std::string now = clock_();
+  Json mine = Json::array(), to_decide = Json::array();
+  for (const Json& r : head.policy->model().bundle.value("approvalRequests", Json::array())) {
+    const std::string id = r.value("id", "");
+    Json status = head.policy->ApprovalStatus(Json{{"request", id}, {"now", now}});
+    if (Failed(status)) continue;
+    Json entry{{"request", r}, {"status", status}};
+    if (r.value("requester", "") == caller) mine.push_back(entry);
+    const Json eligible = status.value("eligible", Json::array());
+    if (status.value("status", "") == "pending" &&
+        std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) {
+      bool decided = false;
+      for (const Json& d : r.value("decisions", Json::array())) {
+        decided = decided || d.value("member", "") == caller;
+      }
+      if (!decided) to_decide.push_back(entry);
+    }
+  }
+  return Reply{200, Json{{"ok", true},
+                         {"now", now},
+                         {"revision", head.revision},
+                         {"requested", std::move(mine)},
+                         {"toDecide", std::move(to_decide)}}};
+}
+
+Reply Authority::Decide(const std::string& caller, const std::string& request_id,
+                        const Json& body) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!body.is_object() || !body.contains("decision")) {
+    return Fail(400, "missing_field", "/decision", "expected {\"decision\": \"approve\"|\"reject\"}");
+  }
+  const Json decision = body["decision"];
+  if (decision != "approve" && decision != "reject") {
+    return Fail(400, "invalid_value", "/decision", "expected `approve` or `reject`");
+  }
+  if (body.contains("comment") && (!body["comment"].is_string() || body["comment"].get<std::string>().size() > 2000)) {
+    return Fail(400, "invalid_value", "/comment", "expected a string of at most 2,000 characters");
+  }
+  const Json* request = FindById(head.policy->model().bundle, "approvalRequests", request_id);
+  if (request == nullptr) {
+    return Fail(404, "unknown_request", "", "no approval request `" + request_id + "`");
+  }
+  if (request->value("requester", "") == caller) {
+    return Fail(403, "not_an_approver", "",
+                "a requester never decides their own request");
+  }
+  Json decide{{"op", "decide_request"}, {"request", request_id}, {"decision", decision}};
+  Extra extra;
+  extra.kind = "decision";
+  extra.detail = Json{{"request", request_id}, {"decision", decision}};
+  if (body.contains("comment")) extra.detail["comment"] = body["comment"];
+  Json simulation;
+  // At quorum the request is applied at once, after a fresh check at the
+  // server's time, in the same commit as the decision.
+  if (decision == "approve") {
+    Json both = NewChangeSet(head, caller,
+                             Json::array({decide, Json{{"op", "apply_approved"},
+                                                       {"request", request_id}}}));
+    Json trial = head.policy->Simulate(both);
+    if (!Failed(trial) && !Blocked(trial)) {
+      extra.detail["applied"] = true;
+      Reply reply = CommitChange(both, extra, &simulation);
+      if (reply.status == 200) reply.body["applied"] = true;
+      return reply;
+    }
+    if (!Failed(trial) && trial["operations"].size() == 2 &&
+        trial["operations"][0].value("effect", "") == "allow") {
+      // Approved but not applied: not at quorum yet, or denied now.
+      const Json& reasons = trial["operations"][1]["reasons"];
+      bool not_yet = false;
+      for (const Json& r : reasons) not_yet = not_yet || r.value("code", "") == "request_not_approved";
+      if (!not_yet) extra.detail["applyRefused"] = reasons;
+    }
+  }
+  Reply reply = CommitChange(NewChangeSet(head, caller, Json::array({decide})), extra, &simulation);
+  if (reply.status == 422 && simulation.is_object()) {
+    for (const Json& r : simulation["operations"][0]["reasons"]) {
+      if (r.value("code", "") == "not_an_approver") {
+        return Fail(403, "not_an_approver", "", r.value("message", "not an eligible approver"));
+      }
+    }
+  }
+  if (reply.status == 200) {
+    reply.body["applied"] = false;
+    if (extra.detail.contains("applyRefused")) reply.body["applyRefused"] = extra.detail["applyRefused"];
+  }
+  return reply;
+}
+
+Reply Authority::CompleteVerification(const std::string& caller, const std::string& id,
+                                      const Json& body) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!body.is_object() || !body.contains("pin") || !body["pin"].is_string()) {
+    return Fail(400, "missing_field", "/pin", "expected {\"pin\": \"...\"}");
+  }
+  const std::string pin = body["pin"];
+  std::optional<Secret> secret = store_.FindSecret(id);
+  if (!secret || secret->kind != "pin" || secret->member != caller) {
+    return Fail(404, "unknown_verification", "", "no verification `" + id + "` of yours");
+  }
+  const std::string now = clock_();
+  if (secret->state == "void") {
+    return Fail(422, "verification_superseded", "",
+                "a newer PIN was sent: this one no longer counts");
+  }
+  if (secret->state == "used") return Fail(422, "verification_used", "", "this PIN was used");
+  if (secret->state == "locked") {
+    return Fail(422, "verification_locked", "",
+                "too many wrong PINs: ask for a new one (resend)");
+  }
+  if (secret->expires_at <= now) {
+    return Fail(422, "verification_expired", "", "the PIN expired at " + secret->expires_at,
+                Json{{"expiresAt", secret->expires_at}, {"now", now}});
+  }
+  if (pin.size() > 64 || !ConstantTimeEquals(HashSecret(secret->salt, pin), secret->hash)) {
+    std::optional<Secret> after = store_.CountFailedAttempt(id, kMaxSecretAttempts);
+    const int64_t left = after ? std::max<int64_t>(0, kMaxSecretAttempts - after->attempts) : 0;
+    if (left == 0) {
+      return Fail(422, "verification_locked", "/pin",
+                  "wrong PIN, and that was the last try: ask for a new one (resend)");
+    }
+    return Fail(422, "wrong_pin", "/pin", "wrong PIN", Json{{"attemptsLeft", left}});
+  }
+  Extra extra;
+  extra.kind = "verification";
+  extra.detail = Json{{"verification", id}};
+  extra.secret_states = {{id, "used"}};
+  Json simulation;
+  return CommitChange(NewChangeSet(head, caller,
+                                   Json::array({Json{{"op", "complete_self_upgrade"},
+                                                     {"role", secret->role},
+                                                     {"scope", secret->scope}}})),
+                      extra, &simulation);
+}
+
+Reply Authority::ResendVerification(const std::string& caller, const std::string& id) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  std::optional<Secret> secret = store_.FindSecret(id);
+  if (!secret || secret->kind != "pin" || secret->member != caller) {
+    return Fail(404, "unknown_verification", "", "no verification `" + id + "` of yours");
+  }
+  if (secret->state == "used" || secret->state == "void") {
+    return Fail(422, secret->state == "used" ? "verification_used" : "verification_superseded", "",
+                "only the newest PIN of a pending upgrade can be sent again");
+  }
+  Extra extra;
+  extra.kind = "verification";
+  extra.detail = Json{{"resent", id}};
+  Json simulation;
+  return CommitChange(NewChangeSet(head, caller,
+                                   Json::array({Json{{"op", "resend_verification"},
+                                                     {"role", secret->role},
+                                                     {"scope", secret->scope}}})),
+                      extra, &simulation);
+}
+
+Reply Authority::AcceptInvitation(const Json& body) {
+  if (!body.is_object() || !body.contains("token") || !body["token"].is_string()) {
+    return Fail(400, "missing_field", "/token", "expected {\"token\": \"...\"}");
+  }
+  const std::string token = body["token"];
+  const size_t dot = token.find('.');
+  if (dot == std::string::npos || token.size() > 256) {
+    return Fail(401, "invalid_token", "/token", "this invitation token is not valid");
+  }
+  std::optional<Secret> secret = store_.FindSecret(token.substr(0, dot));
+  if (!secret || secret->kind != "invitation" || secret->state != "live") {
+    return Fail(401, "invalid_token", "/token", "this invitation token is not valid");
+  }
+  if (!ConstantTimeEquals(HashSecret(secret->salt, token), secret->hash)) {
+    store_.CountFailedAttempt(secret->id, kMaxSecretAttempts);
+    return Fail(401, "invalid_token", "/token", "this invitation token is not valid");
+  }
+  const std::string now = clock_();
+  if (secret->expires_at <= now) {
+    return Fail(422, "invitation_expired", "/token", "the invitation expired at " + secret->expires_at,
+                Json{{"expiresAt", secret->expires_at}, {"now", now}});
+  }
+  Head head = Current();
+  const std::string bearer = "rg_" + RandomHex(32);
+  Extra extra;
+  extra.kind = "invitation";
+  extra.detail = Json{{"invitation", secret->id}};
+  extra.secret_states = {{secret->id, "used"}};
+  extra.tokens = {{Sha256Hex(bearer), secret->member}};
+  Json simulation;
+  Reply reply = CommitChange(
+      NewChangeSet(head, secret->member, Json::array({Json{{"op", "accept_invitation"}}})), extra,
+      &simulation);
+  if (reply.status == 200) {
+    reply.body["member"] = secret->member;
+    reply.body["token"] = bearer;
+  }
+  return reply;
+}
+
+Reply Authority::Outbox(const std::string& caller, int64_t after, int64_t limit) {
+  limit = std::clamp<int64_t>(limit, 1, kMaxPage);
+  Json messages = Json::array();
+  int64_t last = after;
+  for (const Message& m : store_.Messages(caller, after, limit, false)) {
+    const Json body = ParseJson(m.body).value;
+    messages.push_back(Json{{"id", m.id},
+                            {"channel", m.channel},
+                            {"at", m.at},
+                            {"revision", m.revision},
+                            {"message", body},
+                            // The PIN or token itself goes by post or e-mail only.
+                            {"carriesSecret", body.value("event", "") == "verification_code" ||
+                                                  body.value("event", "") == "invitation_token"},
+                            {"delivered", m.delivered}});
+    last = m.id;
+  }
+  const bool more = static_cast<int64_t>(messages.size()) == limit;
+  return Reply{200, Json{{"ok", true}, {"messages", std::move(messages)}, {"next", more ? Json(last) : Json()}}};
+}
+
+Reply Authority::Audit(const std::string& caller, int64_t after, int64_t limit) {
+  Head head = Current();
+  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
+  if (!HoldsEverywhere(*head.policy, caller, ServerPermission(*head.policy, "auditPermission"),
+                       clock_())) {
+    return Fail(403, "forbidden", "",
+                "reading the audit log needs the bundle's `server.auditPermission` on every "
+                "root scope");
+  }
+  limit = std::clamp<int64_t>(limit, 1, kMaxPage);
+  Json entries = Json::array();
+  int64_t last = after;
+  for (const AuditEntry& a : store_.Audit(after, limit)) {
+    entries.push_back(Json{{"id", a.id},
+                           {"at", a.at},
+                           {"actor", a.actor},
+                           {"kind", a.kind},
+                           {"revisionBefore", a.revision_before},
+                           {"revisionAfter", a.revision_after},
+                           {"detail", ParseJson(a.detail).value}});
+    last = a.id;
+  }
+  const bool more = static_cast<int64_t>(entries.size()) == limit;
+  return Reply{200, Json{{"ok", true}, {"entries", std::move(entries)}, {"next", more ? Json(last) : Json()}}};
+}
+
+}  // namespace rolegate::server

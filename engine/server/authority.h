@@ -1,0 +1,103 @@
+// The server of record (docs/server.md): who is calling, what time it is, which
+// secrets are right, and what is committed. The HTTP layer (engine/cli/cmd_serve.cc)
+// only routes to these methods; each answers a status and a canonical JSON body.
+//
+// The engine stays pure: the authority gives it the head revision and the
+// server's time, and keeps what the engine must never see (PINs, invitation
+// tokens, bearer tokens) in the store, hashed.
+#ifndef ROLEGATE_SERVER_AUTHORITY_H_
+#define ROLEGATE_SERVER_AUTHORITY_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "rolegate/rolegate.h"
+#include "store.h"
+
+namespace rolegate::server {
+
+struct Reply {
+  int status = 200;
+  Json body;
+};
+
+// Limits of what one call may ask.
+constexpr size_t kMaxOperationsPerChange = 256;
+constexpr size_t kMaxBatch = 1000;
+constexpr int64_t kMaxPage = 500;
+constexpr int64_t kMaxSecretAttempts = 5;
+constexpr int kPinDigits = 6;
+
+class Authority {
+ public:
+  // `clock` gives the server's time in the engine's form (2026-12-01T09:30:00Z).
+  Authority(Store& store, std::function<std::string()> clock);
+
+  // Writes `bundle_text` as the first revision when the store holds none.
+  // Returns "seeded", "kept" (the store already holds a bundle: it is ignored),
+  // or sets *error (an invalid bundle).
+  std::string SeedIfEmpty(const std::string& bundle_text, std::string* error);
+
+  // The member a bearer token belongs to, from an Authorization header value
+  // ("Bearer <token>"); nullopt when there is none or it is unknown or revoked.
+  std::optional<std::string> Authenticate(const std::string& authorization);
+
+  // Mints a bearer token for `member` (who must be in the head bundle) and returns
+  // it; only its hash is stored. Sets *error and returns "" otherwise.
+  std::string MintToken(const std::string& member, std::string* error);
+  int64_t RevokeTokens(const std::string& member);
+
+  Reply Health(int64_t uptime_seconds);
+  Reply Bundle(const std::string& caller);
+  Reply Check(const std::string& caller, const Json& body);
+  Reply CheckBatch(const std::string& caller, const Json& body);
+  Reply Simulate(const std::string& caller, const Json& body);
+  Reply Changes(const std::string& caller, const Json& body);
+  Reply Requests(const std::string& caller);
+  Reply Decide(const std::string& caller, const std::string& request_id, const Json& body);
+  Reply CompleteVerification(const std::string& caller, const std::string& id, const Json& body);
+  Reply ResendVerification(const std::string& caller, const std::string& id);
+  Reply AcceptInvitation(const Json& body);
+  Reply Outbox(const std::string& caller, int64_t after, int64_t limit);
+  Reply Audit(const std::string& caller, int64_t after, int64_t limit);
+
+  // The head revision, compiled (reloaded when another process committed).
+  struct Head {
+    std::string revision;
+    std::shared_ptr<const Policy> policy;
+  };
+  Head Current();
+
+ private:
+  // What a commit adds beyond the change itself.
+  struct Extra {
+    std::string kind = "change";  // the audit entry's kind
+    Json detail = Json::object();  // merged into the audit detail
+    std::vector<std::pair<std::string, std::string>> secret_states;
+    std::vector<std::pair<std::string, std::string>> tokens;
+  };
+  // Simulates `change_set` (its `now` already the server's) on the head and
+  // commits it when nothing in it is denied and no `error` invariant breaks.
+  // `simulation` receives the result.
+  Reply CommitChange(const Json& change_set, const Extra& extra, Json* simulation);
+  // The members whose name (first) and e-mail (second) the caller may see.
+  bool ActiveMember(const Policy& policy, const std::string& member) const;
+  bool HoldsEverywhere(const Policy& policy, const std::string& member,
+                       const std::string& permission, const std::string& now) const;
+  std::string ServerPermission(const Policy& policy, const char* key) const;
+  Json NewChangeSet(const Head& head, const std::string& actor, Json operations) const;
+
+  Store& store_;
+  std::function<std::string()> clock_;
+  std::mutex head_mu_;
+  Head head_;
+  std::mutex commit_mu_;  // one commit at a time in this process
+};
+
+}  // namespace rolegate::server
+
+#endif  // ROLEGATE_SERVER_AUTHORITY_H_

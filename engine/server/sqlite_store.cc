@@ -1,0 +1,365 @@
+#include "sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace rolegate::server {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS revisions (
+  seq      INTEGER PRIMARY KEY,
+  revision TEXT NOT NULL UNIQUE,
+  parent   TEXT NOT NULL UNIQUE,   -- '' for the seed: one child per parent, ever
+  bundle   TEXT NOT NULL,
+  at       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash       TEXT PRIMARY KEY,
+  member     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS tokens_member ON tokens(member);
+CREATE TABLE IF NOT EXISTS secrets (
+  id         TEXT PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  member     TEXT NOT NULL,
+  role       TEXT NOT NULL,
+  scope      TEXT NOT NULL,
+  salt       TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  state      TEXT NOT NULL,
+  issued_at  TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS secrets_subject ON secrets(kind, member, role, scope, state);
+CREATE TABLE IF NOT EXISTS outbox (
+  id        INTEGER PRIMARY KEY,
+  member    TEXT NOT NULL,
+  channel   TEXT NOT NULL,
+  at        TEXT NOT NULL,
+  revision  TEXT NOT NULL,
+  body      TEXT NOT NULL,
+  secret    TEXT NOT NULL DEFAULT '',
+  delivered INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS outbox_member ON outbox(member, id);
+CREATE TABLE IF NOT EXISTS audit (
+  id              INTEGER PRIMARY KEY,
+  at              TEXT NOT NULL,
+  actor           TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  revision_before TEXT NOT NULL,
+  revision_after  TEXT NOT NULL,
+  detail          TEXT NOT NULL
+);
+)sql";
+
+}  // namespace
+
+// A prepared statement, finalized when it goes out of scope.
+class SqliteStore::Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      throw StoreError(std::string("cannot prepare a statement: ") + sqlite3_errmsg(db));
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int i, const std::string& v) {
+    Check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& Bind(int i, int64_t v) {
+    Check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  // True while there is a row.
+  bool Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(std::string("database error: ") + sqlite3_errmsg(db_));
+  }
+  // Runs a statement that must succeed; false when it broke a constraint.
+  bool Run() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return true;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return false;
+    throw StoreError(std::string("database error: ") + sqlite3_errmsg(db_));
+  }
+  std::string Text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(t),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) throw StoreError(std::string("cannot bind: ") + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+SqliteStore::SqliteStore(const std::string& path) {
+  const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                     SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open `" + path + "`: " + message);
+  }
+  // Another process writing waits up to 10 s for its turn instead of failing.
+  sqlite3_busy_timeout(db_, 10000);
+  try {
+    Exec("PRAGMA journal_mode=WAL");
+    // FULL: the WAL is synced at every commit, so an acknowledged commit survives
+    // a power loss too, not only a killed process (NORMAL would only keep the
+    // database consistent).
+    Exec("PRAGMA synchronous=FULL");
+    Exec("PRAGMA foreign_keys=ON");
+    Exec(kSchema);
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+void SqliteStore::Exec(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    throw StoreError("database error: " + message);
+  }
+}
+
+namespace {
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { Run("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void Commit() {
+    Run("COMMIT");
+    open_ = false;
+  }
+
+ private:
+  void Run(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
+      sqlite3_free(error);
+      throw StoreError(std::string("database error at ") + sql + ": " + message);
+    }
+  }
+  sqlite3* db_;
+  bool open_ = true;
+};
+
+}  // namespace
+
+std::optional<StoredRevision> SqliteStore::Head() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT seq, revision, parent, bundle, at FROM revisions "
+                   "ORDER BY seq DESC LIMIT 1");
+  if (!s.Step()) return std::nullopt;
+  return StoredRevision{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
+}
+
+std::string SqliteStore::HeadRevision() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT revision FROM revisions ORDER BY seq DESC LIMIT 1");
+  return s.Step() ? s.Text(0) : std::string();
+}
+
+void SqliteStore::InsertAudit(const AuditEntry& a) {
+  Statement s(db_, "INSERT INTO audit (at, actor, kind, revision_before, revision_after, detail) "
+                   "VALUES (?, ?, ?, ?, ?, ?)");
+  s.Bind(1, a.at).Bind(2, a.actor).Bind(3, a.kind).Bind(4, a.revision_before);
+  s.Bind(5, a.revision_after).Bind(6, a.detail);
+  if (!s.Run()) throw StoreError("cannot write the audit entry");
+}
+
+bool SqliteStore::Seed(const StoredRevision& first, const AuditEntry& audit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction txn(db_);
+  {
+    Statement any(db_, "SELECT 1 FROM revisions LIMIT 1");
+    if (any.Step()) return false;
+  }
+  Statement s(db_, "INSERT INTO revisions (revision, parent, bundle, at) VALUES (?, '', ?, ?)");
+  s.Bind(1, first.revision).Bind(2, first.bundle).Bind(3, first.at);
+  if (!s.Run()) throw StoreError("cannot write the first revision");
+  InsertAudit(audit);
+  txn.Commit();
+  return true;
+}
+
+CommitStatus SqliteStore::Commit(CommitRecord r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction txn(db_);
+  {
+    Statement head(db_, "SELECT revision FROM revisions ORDER BY seq DESC LIMIT 1");
+    if (!head.Step() || head.Text(0) != r.parent) return CommitStatus::kStale;
+  }
+  if (r.next.revision != r.parent) {
+    Statement s(db_, "INSERT INTO revisions (revision, parent, bundle, at) VALUES (?, ?, ?, ?)");
+    s.Bind(1, r.next.revision).Bind(2, r.parent).Bind(3, r.next.bundle).Bind(4, r.next.at);
+    // The parent already has a child, or the revision exists: another writer won.
+    if (!s.Run()) return CommitStatus::kStale;
+  }
+  InsertAudit(r.audit);
+  for (const Secret& x : r.secrets) {
+    Statement v(db_, "UPDATE secrets SET state = 'void' WHERE kind = ? AND member = ? AND "
+                     "role = ? AND scope = ? AND state = 'live'");
+    v.Bind(1, x.kind).Bind(2, x.member).Bind(3, x.role).Bind(4, x.scope);
+    v.Run();
+    Statement s(db_, "INSERT INTO secrets (id, kind, member, role, scope, salt, hash, attempts, "
+                     "state, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'live', ?, ?)");
+    s.Bind(1, x.id).Bind(2, x.kind).Bind(3, x.member).Bind(4, x.role).Bind(5, x.scope);
+    s.Bind(6, x.salt).Bind(7, x.hash).Bind(8, x.issued_at).Bind(9, x.expires_at);
+    if (!s.Run()) throw StoreError("cannot write a secret (duplicate id)");
+  }
+  for (const auto& [id, state] : r.secret_states) {
+    Statement s(db_, "UPDATE secrets SET state = ? WHERE id = ?");
+    s.Bind(1, state).Bind(2, id);
+    s.Run();
+  }
+  for (const auto& [hash, member] : r.tokens) {
+    Statement s(db_, "INSERT INTO tokens (hash, member, created_at) VALUES (?, ?, ?)");
+    s.Bind(1, hash).Bind(2, member).Bind(3, r.next.at);
+    if (!s.Run()) throw StoreError("cannot write a token (duplicate)");
+  }
+  for (const Message& m : r.messages) {
+    Statement s(db_, "INSERT INTO outbox (member, channel, at, revision, body, secret) "
+                     "VALUES (?, ?, ?, ?, ?, ?)");
+    s.Bind(1, m.member).Bind(2, m.channel).Bind(3, m.at).Bind(4, m.revision);
+    s.Bind(5, m.body).Bind(6, m.secret);
+    if (!s.Run()) throw StoreError("cannot write a message");
+  }
+  txn.Commit();
+  return CommitStatus::kCommitted;
+}
+
+std::vector<StoredRevision> SqliteStore::Chain() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT seq, revision, parent, at FROM revisions ORDER BY seq");
+  std::vector<StoredRevision> out;
+  while (s.Step()) out.push_back(StoredRevision{s.Int(0), s.Text(1), s.Text(2), "", s.Text(3)});
+  return out;
+}
+
+std::optional<std::string> SqliteStore::TokenMember(const std::string& token_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT member FROM tokens WHERE hash = ? AND revoked_at IS NULL");
+  s.Bind(1, token_hash);
+  if (!s.Step()) return std::nullopt;
+  return s.Text(0);
+}
+
+void SqliteStore::AddToken(const std::string& token_hash, const std::string& member,
+                           const std::string& at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "INSERT INTO tokens (hash, member, created_at) VALUES (?, ?, ?)");
+  s.Bind(1, token_hash).Bind(2, member).Bind(3, at);
+  if (!s.Run()) throw StoreError("cannot write the token (duplicate)");
+}
+
+int64_t SqliteStore::RevokeTokens(const std::string& member, const std::string& at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "UPDATE tokens SET revoked_at = ? WHERE member = ? AND revoked_at IS NULL");
+  s.Bind(1, at).Bind(2, member);
+  s.Run();
+  return sqlite3_changes(db_);
+}
+
+std::optional<Secret> SqliteStore::FindSecretLocked(const std::string& id) {
+  Statement s(db_, "SELECT id, kind, member, role, scope, salt, hash, attempts, state, "
+                   "issued_at, expires_at FROM secrets WHERE id = ?");
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return Secret{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),  s.Text(5),
+                s.Text(6), s.Int(7),  s.Text(8), s.Text(9), s.Text(10)};
+}
+
+std::optional<Secret> SqliteStore::FindSecret(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return FindSecretLocked(id);
+}
+
+std::optional<Secret> SqliteStore::CountFailedAttempt(const std::string& id,
+                                                      int64_t max_attempts) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction txn(db_);
+  Statement s(db_, "UPDATE secrets SET attempts = attempts + 1, "
+                   "state = CASE WHEN attempts + 1 >= ? THEN 'locked' ELSE state END "
+                   "WHERE id = ? AND state = 'live'");
+  s.Bind(1, max_attempts).Bind(2, id);
+  s.Run();
+  std::optional<Secret> after = FindSecretLocked(id);
+  txn.Commit();
+  return after;
+}
+
+std::vector<Message> SqliteStore::Messages(const std::string& member, int64_t after,
+                                           int64_t limit, bool undelivered_only) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT id, member, channel, at, revision, body, secret, delivered FROM outbox "
+                   "WHERE (? = '' OR member = ?) AND id > ? AND (? = 0 OR delivered = 0) "
+                   "ORDER BY id LIMIT ?");
+  s.Bind(1, member).Bind(2, member).Bind(3, after).Bind(4, int64_t{undelivered_only ? 1 : 0});
+  s.Bind(5, limit);
+  std::vector<Message> out;
+  while (s.Step()) {
+    out.push_back(Message{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                          s.Text(6), s.Int(7) != 0});
+  }
+  return out;
+}
+
+void SqliteStore::MarkDelivered(const std::vector<int64_t>& ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction txn(db_);
+  for (int64_t id : ids) {
+    Statement s(db_, "UPDATE outbox SET delivered = 1, secret = '' WHERE id = ?");
+    s.Bind(1, id);
+    s.Run();
+  }
+  txn.Commit();
+}
+
+std::vector<AuditEntry> SqliteStore::Audit(int64_t after, int64_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT id, at, actor, kind, revision_before, revision_after, detail "
+                   "FROM audit WHERE id > ? ORDER BY id LIMIT ?");
+  s.Bind(1, after).Bind(2, limit);
+  std::vector<AuditEntry> out;
+  while (s.Step()) {
+    out.push_back(AuditEntry{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                             s.Text(6)});
+  }
+  return out;
+}
+
+}  // namespace rolegate::server

@@ -1,0 +1,58 @@
+// The embedded store of record: one SQLite file (docs/server.md, "Storage").
+//
+// The file is opened in WAL mode with synchronous=FULL: a commit is acknowledged
+// only once it is on disk, so it survives the process being killed and the machine
+// losing power; readers never wait for the writer. Writes take the database's
+// write lock first (BEGIN IMMEDIATE), so several processes may share one file and
+// still never write two children of one revision (a UNIQUE parent enforces it).
+#ifndef ROLEGATE_SERVER_SQLITE_STORE_H_
+#define ROLEGATE_SERVER_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store.h"
+
+struct sqlite3;
+
+namespace rolegate::server {
+
+class SqliteStore : public Store {
+ public:
+  // Opens (creating when missing) the database at `path` and its tables. Throws
+  // StoreError when it cannot.
+  explicit SqliteStore(const std::string& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  std::optional<StoredRevision> Head() override;
+  std::string HeadRevision() override;
+  bool Seed(const StoredRevision& first, const AuditEntry& audit) override;
+  CommitStatus Commit(CommitRecord record) override;
+  std::vector<StoredRevision> Chain() override;
+  std::optional<std::string> TokenMember(const std::string& token_hash) override;
+  void AddToken(const std::string& token_hash, const std::string& member,
+                const std::string& at) override;
+  int64_t RevokeTokens(const std::string& member, const std::string& at) override;
+  std::optional<Secret> FindSecret(const std::string& id) override;
+  std::optional<Secret> CountFailedAttempt(const std::string& id, int64_t max_attempts) override;
+  std::vector<Message> Messages(const std::string& member, int64_t after, int64_t limit,
+                                bool undelivered_only) override;
+  void MarkDelivered(const std::vector<int64_t>& ids) override;
+  std::vector<AuditEntry> Audit(int64_t after, int64_t limit) override;
+
+ private:
+  class Statement;
+  void Exec(const char* sql);
+  std::optional<Secret> FindSecretLocked(const std::string& id);
+  void InsertAudit(const AuditEntry& entry);
+
+  std::mutex mu_;  // one connection, used by one thread at a time
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace rolegate::server
+
+#endif  // ROLEGATE_SERVER_SQLITE_STORE_H_

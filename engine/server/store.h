@@ -1,0 +1,129 @@
+// The state of record of `rolegate serve` (docs/server.md), behind one small
+// interface so that another database can hold it without touching the handlers.
+//
+// What a store keeps: the chain of bundle revisions (each with its parent; only
+// one child per parent can ever be written, so of two commits built on one
+// revision exactly one wins), bearer tokens (hashed), secrets (postal PINs and
+// invitation tokens: salted hashes, attempts, expiry, state), the outbox of
+// messages and the audit log. A commit writes all of what it changes in one
+// transaction: after a crash at any moment the store holds the commit whole or
+// not at all.
+//
+// Every method may throw StoreError when the database fails (a full disk, a
+// corrupt file); the caller answers 503 and nothing is half-written.
+#ifndef ROLEGATE_SERVER_STORE_H_
+#define ROLEGATE_SERVER_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rolegate::server {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One revision of the bundle. `seq` counts from 1 in commit order.
+struct StoredRevision {
+  int64_t seq = 0;
+  std::string revision;
+  std::string parent;  // "" for the seed
+  std::string bundle;  // canonical JSON text
+  std::string at;      // server time of the commit
+};
+
+// An entry of the audit log: who did what, when, on which revision.
+struct AuditEntry {
+  int64_t id = 0;  // assigned by the store, increasing
+  std::string at;
+  std::string actor;  // member id ("" for the operator seeding the store)
+  std::string kind;   // "seed", "change", "decision", "verification", "invitation", "token"
+  std::string revision_before, revision_after;
+  std::string detail;  // canonical JSON: the change set, the access diff, ...
+};
+
+// A message of the outbox, for one member over one channel.
+struct Message {
+  int64_t id = 0;  // assigned by the store, increasing
+  std::string member, channel, at, revision;
+  std::string body;    // canonical JSON: the engine's event, and what the server adds
+  std::string secret;  // the PIN or invitation token it carries, until delivered; else ""
+  bool delivered = false;
+};
+
+// A postal PIN ("pin", for a member's self-upgrade to role on scope) or an
+// invitation token ("invitation", for an invited member).
+struct Secret {
+  std::string id;
+  std::string kind;
+  std::string member, role, scope;
+  std::string salt, hash;  // hex; the secret itself is never stored here
+  int64_t attempts = 0;    // wrong answers so far
+  std::string state;       // "live", "used", "void" (superseded), "locked"
+  std::string issued_at, expires_at;
+};
+
+// Everything one commit writes.
+struct CommitRecord {
+  std::string parent;  // the head it was built on
+  StoredRevision next; // seq is assigned by the store
+  AuditEntry audit;
+  std::vector<Message> messages;
+  // New secrets. Each voids the live ones of the same kind, member, role and scope.
+  std::vector<Secret> secrets;
+  // Secrets this commit uses up or locks: id -> state.
+  std::vector<std::pair<std::string, std::string>> secret_states;
+  // Bearer tokens minted by this commit: hash -> member.
+  std::vector<std::pair<std::string, std::string>> tokens;
+};
+
+enum class CommitStatus { kCommitted, kStale };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The newest revision; nullopt while the store holds none.
+  virtual std::optional<StoredRevision> Head() = 0;
+  // The newest revision's id only (cheap: no bundle text); "" while none.
+  virtual std::string HeadRevision() = 0;
+  // Writes the first revision and its audit entry, when the store holds none.
+  // Returns false, writing nothing, when it already holds one.
+  virtual bool Seed(const StoredRevision& first, const AuditEntry& audit) = 0;
+  // Writes the commit when `record.parent` is still the head; kStale otherwise,
+  // writing nothing.
+  virtual CommitStatus Commit(CommitRecord record) = 0;
+  // The revisions in order, without their bundles (for checks of the chain).
+  virtual std::vector<StoredRevision> Chain() = 0;
+
+  // Bearer tokens, by the hash of the token.
+  virtual std::optional<std::string> TokenMember(const std::string& token_hash) = 0;
+  virtual void AddToken(const std::string& token_hash, const std::string& member,
+                        const std::string& at) = 0;
+  // Revokes every token of the member; returns how many were live.
+  virtual int64_t RevokeTokens(const std::string& member, const std::string& at) = 0;
+
+  virtual std::optional<Secret> FindSecret(const std::string& id) = 0;
+  // Counts a wrong answer; at `max_attempts` the secret is locked. Returns the
+  // secret as it now stands (nullopt when unknown).
+  virtual std::optional<Secret> CountFailedAttempt(const std::string& id,
+                                                   int64_t max_attempts) = 0;
+
+  // The member's messages ("" for every member) with id > after, oldest first.
+  virtual std::vector<Message> Messages(const std::string& member, int64_t after,
+                                        int64_t limit, bool undelivered_only) = 0;
+  // Marks messages delivered and forgets the secrets they carried.
+  virtual void MarkDelivered(const std::vector<int64_t>& ids) = 0;
+
+  // Audit entries with id > after, oldest first.
+  virtual std::vector<AuditEntry> Audit(int64_t after, int64_t limit) = 0;
+};
+
+}  // namespace rolegate::server
+
+#endif  // ROLEGATE_SERVER_STORE_H_
