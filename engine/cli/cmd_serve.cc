@@ -167,33 +167,7 @@ class Server {
                                  {"Cache-Control", "no-store"}});
     }
     if (authority_ != nullptr) RegisterV1();
-    if (authority_ != nullptr) {
-      if (port == 0) return http_.bind_to_any_port(host);
-      return http_.bind_to_port(host, port) ? port : -1;
-    }
-    http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-      Json bundles = Json::array();
-      for (const Served& s : served_) {
-        bundles.push_back(Json{{"name", s.name}, {"revision", s.policy->revision()}});
-      }
-      Send(res, 200, Canonical(Json{{"ok", true}, {"bundles", bundles}}));
-    });
-    // Bodies are read through a receiver that stops at the input limit, chunked
-    // ones too: an endless upload is cut off, never read whole.
-    auto verify = [this](const httplib::Request& req, httplib::Response& res,
-                         const httplib::ContentReader& reader) {
-      std::string body;
-      if (!ReadBody(req, reader, &body)) return TooLarge(res);
-      Verify(body, res);
-    };
-    http_.Post("/verify", verify);
-    http_.Post("/", verify);
-    http_.Post("/simulate", [this](const httplib::Request& req, httplib::Response& res,
-                                   const httplib::ContentReader& reader) {
-      std::string body;
-      if (!ReadBody(req, reader, &body)) return TooLarge(res);
-      Simulate(body, res);
-    });
+    if (authority_ == nullptr) RegisterOffline();
     http_.Options(R"(/.*)", [](const httplib::Request&, httplib::Response& res) {
       res.status = 204;
     });
@@ -220,6 +194,33 @@ class Server {
     return http_.bind_to_port(host, port) ? port : -1;
   }
 
+  // The routes for offline verification (no --db).
+  void RegisterOffline() {
+    http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+      Json bundles = Json::array();
+      for (const Served& s : served_) {
+        bundles.push_back(Json{{"name", s.name}, {"revision", s.policy->revision()}});
+      }
+      Send(res, 200, Canonical(Json{{"ok", true}, {"bundles", bundles}}));
+    });
+    // Bodies are read through a receiver that stops at the input limit, chunked
+    // ones too: an endless upload is cut off, never read whole.
+    auto verify = [this](const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader) {
+      std::string body;
+      if (!ReadBody(req, reader, &body)) return TooLarge(res);
+      Verify(body, res);
+    };
+    http_.Post("/verify", verify);
+    http_.Post("/", verify);
+    http_.Post("/simulate", [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+      std::string body;
+      if (!ReadBody(req, reader, &body)) return TooLarge(res);
+      Simulate(body, res);
+    });
+  }
+
   void Listen() { http_.listen_after_bind(); }
   void Stop() { http_.stop(); }
 
@@ -230,10 +231,7 @@ class Server {
     try {
       reply = handle();
     } catch (const std::exception& e) {
-      reply = server::Reply{503, Json{{"ok", false},
-                                      {"errors", Json::array({Json{{"code", "store_unavailable"},
-                                                                   {"pointer", ""},
-                                                                   {"message", e.what()}}})}}};
+      return Send(res, 503, Fail("store_unavailable", "", e.what()));
     }
     if (reply.status == 401) res.set_header("WWW-Authenticate", "Bearer");
     Send(res, reply.status, Canonical(reply.body));
@@ -245,7 +243,7 @@ class Server {
     try {
       member = authority_->Authenticate(req.get_header_value("Authorization"));
     } catch (const std::exception& e) {
-      Answer(res, [&] { return server::Reply{503, Json{{"ok", false}, {"errors", Json::array({Json{{"code", "store_unavailable"}, {"pointer", ""}, {"message", e.what()}}})}}}; });
+      Send(res, 503, Fail("store_unavailable", "", e.what()));
       return std::nullopt;
     }
     if (!member) {
@@ -298,10 +296,9 @@ class Server {
   }
 
   static server::Reply BadPage() {
-    return server::Reply{400, Json{{"ok", false},
-                                   {"errors", Json::array({Json{{"code", "invalid_value"},
-                                                                {"pointer", ""},
-                                                                {"message", "`after` and `limit` must be whole numbers"}}})}}};
+    return server::Reply{400, ParseJson(Fail("invalid_value", "",
+                                             "`after` and `limit` must be whole numbers"))
+                                  .value};
   }
 
   void RegisterV1() {
@@ -354,9 +351,6 @@ class Server {
       const int64_t after = IntParam(r, "after", 0), limit = IntParam(r, "limit", 100);
       if (after < 0 || limit < 0) return BadPage();
       return a.Audit(c, after, limit);
-    });
-    http_.Options(R"(/.*)", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 204;
     });
   }
 
