@@ -232,7 +232,7 @@ CommitStatus SqliteStore::Commit(CommitRecord r) {
   InsertAudit(r.audit);
   for (const Secret& x : r.secrets) {
     Statement v(db_, "UPDATE secrets SET state = 'void' WHERE kind = ? AND member = ? AND "
-                     "role = ? AND scope = ? AND state = 'live'");
+                     "role = ? AND scope = ? AND state IN ('live', 'locked')");
     v.Bind(1, x.kind).Bind(2, x.member).Bind(3, x.role).Bind(4, x.scope);
     v.Run();
     Statement s(db_, "INSERT INTO secrets (id, kind, member, role, scope, salt, hash, attempts, "

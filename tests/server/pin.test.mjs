@@ -1,0 +1,126 @@
+// Postal PINs on the server of record (bt-business): the server generates the PIN,
+// keeps only its salted hash and posts the letter; a wrong PIN is refused and
+// counted, five lock it, a resend voids the old one, an expired one is refused at
+// the server's time (the client sends no time at all), the right one unlocks the
+// role. The API never shows the PIN; only the delivery side (`rolegate outbox`)
+// reads it. Loopback only; each server is stopped by its pid.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { skip, tempDir, fixture, startServer, stop, stopAll, token, letters, call, commit } from "./lib.mjs";
+
+const DAY = 24 * 3600;
+let dir, db, bundleFile, server;
+const tokens = {};
+
+function pinOf(member, verification) {
+  const letter = letters(db, member).find((l) => l.message.event === "verification_code" && l.message.verification === verification);
+  assert.ok(letter, `a letter for ${verification}`);
+  assert.equal(letter.channel, "post");
+  assert.match(letter.secret, /^\d{6}$/);
+  return letter.secret;
+}
+
+async function upgrade(member, role, scope) {
+  const r = await commit(server.base, tokens[member], member, [{ op: "request_self_upgrade", role, scope }]);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.summary.conditional, 1);
+  assert.equal(r.body.pending.verifications.length, 1);
+  return r.body.pending.verifications[0].id;
+}
+
+const complete = (member, id, pin) => call(server.base, "POST", `/v1/verifications/${id}/complete`, { token: tokens[member], body: { pin } });
+
+before(async () => {
+  if (skip) return;
+  dir = tempDir();
+  db = path.join(dir, "bt.sqlite");
+  bundleFile = fixture(dir, "bt-business");
+  server = await startServer(db, bundleFile);
+  for (const m of ["m-george", "m-fatima", "m-olivia"]) tokens[m] = token(db, m);
+});
+
+after(async () => {
+  if (server) await stop(server);
+  stopAll();
+});
+
+test("an expired PIN is refused at the server's time, and the API never shows a PIN", { skip }, async () => {
+  const id = await upgrade("m-fatima", "billing.admin", "acc-1003");
+  assert.match(id, /^ver-[0-9a-f]{16}$/);
+  const pin = pinOf("m-fatima", id);
+  const outbox = await call(server.base, "GET", "/v1/outbox", { token: tokens["m-fatima"] });
+  assert.equal(outbox.status, 200);
+  assert.ok(!outbox.text.includes(pin), "the PIN goes by post only");
+  assert.ok(outbox.body.messages.some((m) => m.carriesSecret && m.message.verification === id));
+
+  // 29 days later by the server's clock (the PIN is valid for 28).
+  await stop(server);
+  server = await startServer(db, null, ["--clock-offset", String(29 * DAY)]);
+  const late = await complete("m-fatima", id, pin);
+  assert.equal(late.status, 422, late.text);
+  assert.equal(late.body.errors[0].code, "verification_expired");
+  await stop(server);
+  server = await startServer(db, null);
+});
+
+test("wrong PINs are counted and five lock it; a resend voids the old PIN; the right PIN unlocks the role", { skip }, async () => {
+  const id = await upgrade("m-george", "billing.admin", "acc-1003");
+  const pin = pinOf("m-george", id);
+  const wrong = pin === "000000" ? "111111" : "000000";
+
+  // Someone else cannot use George's verification, even with the right PIN.
+  const other = await complete("m-fatima", id, pin);
+  assert.equal(other.status, 404, other.text);
+
+  const first = await complete("m-george", id, wrong);
+  assert.equal(first.status, 422, first.text);
+  assert.equal(first.body.errors[0].code, "wrong_pin");
+  assert.equal(first.body.attemptsLeft, 4);
+  for (let i = 0; i < 3; i++) assert.equal((await complete("m-george", id, wrong)).body.attemptsLeft, 3 - i);
+  const fifth = await complete("m-george", id, wrong);
+  assert.equal(fifth.body.errors[0].code, "verification_locked");
+  const locked = await complete("m-george", id, pin);
+  assert.equal(locked.status, 422, locked.text);
+  assert.equal(locked.body.errors[0].code, "verification_locked", "locked: even the right PIN is refused");
+
+  // Resend PIN: a new verification with a new id; the old one is void.
+  const resent = await call(server.base, "POST", `/v1/verifications/${id}/resend`, { token: tokens["m-george"], body: {} });
+  assert.equal(resent.status, 200, resent.text);
+  const newId = resent.body.pending.verifications[0].id;
+  assert.notEqual(newId, id);
+  const newPin = pinOf("m-george", newId);
+  const old = await complete("m-george", id, pin);
+  assert.equal(old.body.errors[0].code, "verification_superseded", old.text);
+  if (newPin !== pin) {
+    const oldOnNew = await complete("m-george", newId, pin);
+    assert.equal(oldOnNew.body.errors[0].code, "wrong_pin", "the old PIN does not open the new verification");
+  }
+
+  // Not yet an admin...
+  const before = await call(server.base, "POST", "/v1/check", { token: tokens["m-george"], body: { action: "members.invite", resource: "acc-1003", attributes: { role: "billing.user" } } });
+  assert.equal(before.body.effect, "deny", before.text);
+  const done = await complete("m-george", newId, newPin);
+  assert.equal(done.status, 200, done.text);
+  // ...now one.
+  const bundle = await call(server.base, "GET", "/v1/bundle", { token: tokens["m-george"] });
+  assert.ok(bundle.body.bundle.bindings.some((b) => b.member === "m-george" && b.role === "billing.admin" && b.scope === "acc-1003"));
+  const afterwards = await call(server.base, "POST", "/v1/check", { token: tokens["m-george"], body: { action: "members.invite", resource: "acc-1003", attributes: { role: "billing.user" } } });
+  assert.equal(afterwards.body.effect, "allow", afterwards.text);
+  // Used once.
+  const again = await complete("m-george", newId, newPin);
+  assert.equal(again.body.errors[0].code, "verification_used");
+  // The audit says who completed which verification, and the PIN is nowhere in it.
+  const audit = await call(server.base, "GET", "/v1/audit?limit=500", { token: tokens["m-olivia"] });
+  assert.equal(audit.status, 403, "bt-business names no audit permission: nobody reads it");
+});
+
+test("the delivery side marks letters delivered, which forgets the PINs they carried", { skip }, async () => {
+  const { cli } = await import("./lib.mjs");
+  const r = cli(["outbox", "--db", db, "--deliver"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.includes("\"secret\""));
+  assert.deepEqual(letters(db), [], "nothing left undelivered");
+  const outbox = await call(server.base, "GET", "/v1/outbox", { token: tokens["m-george"] });
+  assert.ok(outbox.body.messages.every((m) => m.delivered));
+});
