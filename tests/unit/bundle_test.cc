@@ -36,6 +36,19 @@ TEST(Bundle, ReportsUnknownFieldsAndWrongTypes) {
                           "wrong_type@/roles/1/rank", "not_an_integer@/roles/2/rank"));
 }
 
+// The server of record's section: permission ids it knows, and nothing else.
+TEST(Bundle, ServerSectionNamesKnownPermissions) {
+  Json b = TinyBundle();
+  const std::string known = b["permissions"][0]["id"];
+  b["server"] = Json{{"auditPermission", known}, {"decisionsPermission", known}};
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  b["server"] = Json{{"auditPermission", "no.such"}, {"decisionPermission", known}};
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unknown_permission@/server/auditPermission",
+                                                 "unknown_field@/server/decisionPermission"));
+  b["server"] = Json::array();
+  EXPECT_THAT(ErrorKeys(b), ElementsAre("wrong_type@/server"));
+}
+
 TEST(Bundle, ReportsDuplicateIds) {
   Json b = TinyBundle();
   b["scopes"].push_back({{"id", "repo-x"}, {"type", "repo"}, {"parent", "team-b"}});
