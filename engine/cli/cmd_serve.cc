@@ -29,7 +29,8 @@
 // into the request body; 404 and 405 for other paths and methods; 413 beyond the
 // input limit; 415 for a POST whose Content-Type is not application/json. At most
 // 1,000 differences are returned ("differencesTotal" counts them all). Replies
-// go out with TCP_NODELAY; a fixed pool of 16 workers serves the connections.
+// go out with TCP_NODELAY; the HTTP layer (engine/server/http.h) reads whole
+// requests under deadlines before a fixed pool of 16 workers runs them.
 // Every answer allows the origin --allow-origin names (default "*" without --db:
 // answers are computed from what is posted and reveal nothing else). It prints
 // the address it listens on, then serves until SIGINT or SIGTERM.
@@ -45,12 +46,12 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
 
 #include "../server/authority.h"
+#include "../server/http.h"
 #include "../server/sqlite_store.h"
 #include "commands.h"
 #include "io.h"
@@ -66,6 +67,8 @@ struct Served {
 std::string Fail(const char* code, const std::string& pointer, const std::string& message) {
   return Canonical(ErrorsToJson({{code, pointer, message}}));
 }
+
+namespace http = server::http;
 
 // Worker threads serving requests.
 constexpr size_t kWorkers = 16;
@@ -98,173 +101,109 @@ Json CapDifferences(Json result) {
   return result;
 }
 
-// The /v1/ routes of the server of record: method, path pattern.
-const std::vector<std::pair<std::string, std::string>>& V1Routes() {
-  static const std::vector<std::pair<std::string, std::string>> routes = {
-      {"GET", "/v1/health"},
-      {"GET", "/v1/bundle"},
-      {"POST", "/v1/check"},
-      {"POST", "/v1/check/batch"},
-      {"POST", "/v1/simulate"},
-      {"POST", "/v1/changes"},
-      {"GET", "/v1/requests"},
-      {"POST", R"(/v1/requests/([A-Za-z0-9._:-]{1,256})/decision)"},
-      {"POST", R"(/v1/verifications/([A-Za-z0-9._:-]{1,256})/complete)"},
-      {"POST", R"(/v1/verifications/([A-Za-z0-9._:-]{1,256})/resend)"},
-      {"POST", "/v1/invitations/accept"},
-      {"GET", "/v1/outbox"},
-      {"GET", "/v1/audit"},
-  };
-  return routes;
-}
-
-int64_t IntParam(const httplib::Request& req, const char* name, int64_t fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string v = req.get_param_value(name);
+int64_t IntParam(const http::Request& req, const char* name, int64_t fallback) {
+  auto it = req.query.find(name);
+  if (it == req.query.end()) return fallback;
+  const std::string& v = it->second;
   if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
     return -1;
   }
   return std::stoll(v);
 }
 
+void Send(http::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.content_type = "application/json";
+  res.body = body;
+}
+
+// The id in a route such as /v1/requests/{id}/decision.
+constexpr const char* kId = "([A-Za-z0-9._:-]{1,256})";
+
 class Server {
  public:
-  Server(std::vector<Served> served, std::string allow_origin,
-         server::Authority* authority = nullptr)
+  Server(std::vector<Served> served, std::string allow_origin, server::Authority* authority,
+         const http::Options& base)
       : served_(std::move(served)),
-        allow_origin_(std::move(allow_origin)),
         authority_(authority),
-        started_(std::chrono::steady_clock::now()) {}
+        started_(std::chrono::steady_clock::now()),
+        http_(MakeOptions(base, allow_origin)) {
+    if (authority_ != nullptr) {
+      RegisterV1();
+    } else {
+      RegisterOffline();
+    }
+    http_.Route("OPTIONS", "/.*", [](const http::Request&, http::Response& res) {
+      res.status = 204;
+    });
+  }
 
-  // Binds to host:port (0: any free port). Returns the port, or -1.
-  int Bind(const std::string& host, int port) {
-    http_.set_payload_max_length(Limits().max_bytes);
-    // Answers go out at once, not after the peer's delayed ACK (keep-alive clients
-    // waited ~40 ms a request without it).
-    http_.set_tcp_nodelay(true);
-    // A fixed pool of workers: a flood of connections queues, it does not fork
-    // threads without end.
-    http_.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
-    // Only JSON is read: a body of another type is refused before it is parsed.
-    http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
-      const std::string type = req.get_header_value("Content-Type");
+  int Bind(const std::string& host, int port) { return http_.Bind(host, port); }
+  void Listen() { http_.Run(); }
+  void Stop() { http_.Stop(); }
+
+ private:
+  static http::Options MakeOptions(http::Options o, const std::string& allow_origin) {
+    o.max_body = Limits().max_bytes;
+    o.default_headers = {{"Cache-Control", "no-store"}};
+    if (!allow_origin.empty()) {
+      o.default_headers.push_back({"Access-Control-Allow-Origin", allow_origin});
+      o.default_headers.push_back({"Access-Control-Allow-Methods", "GET, POST, OPTIONS"});
+      o.default_headers.push_back({"Access-Control-Allow-Headers", "Content-Type, Authorization"});
+    }
+    // Only JSON is read: a body of another type is refused before it is read.
+    o.before_body = [](const http::Request& req, http::Response& res) {
+      if (req.method != "POST") return false;
+      const std::string type = req.Header("content-type");
       const std::string media = type.substr(0, type.find(';'));
-      if (Trimmed(media) == "application/json") return httplib::Server::HandlerResponse::Unhandled;
+      if (Trimmed(media) == "application/json") return false;
       Send(res, 415, Fail("unsupported_media_type", "",
                           "the request body must be JSON, sent as `Content-Type: "
                           "application/json`" +
                               (type.empty() ? std::string(" (none was given)")
                                             : " (not `" + type + "`)")));
-      return httplib::Server::HandlerResponse::Handled;
-    });
-    if (allow_origin_.empty()) {
-      http_.set_default_headers({{"Cache-Control", "no-store"}});
-    } else {
-      http_.set_default_headers({{"Access-Control-Allow-Origin", allow_origin_},
-                                 {"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
-                                 {"Access-Control-Allow-Headers", "Content-Type, Authorization"},
-                                 {"Cache-Control", "no-store"}});
-    }
-    if (authority_ != nullptr) RegisterV1();
-    if (authority_ == nullptr) RegisterOffline();
-    http_.Options(R"(/.*)", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 204;
-    });
-    http_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      bool known = authority_ == nullptr &&
-                   (req.path == "/" || req.path == "/verify" || req.path == "/simulate" ||
-                    req.path == "/health");
-      if (authority_ != nullptr) {
-        for (const auto& route : V1Routes()) {
-          known = known || std::regex_match(req.path, std::regex(route.second));
-        }
-      }
-      if (res.status == 413) {
-        Send(res, 413, Fail("input_too_large", "", "the request body is over the input limit"));
-      } else if (known) {
-        Send(res, 405, Fail("method_not_allowed", "", "`" + req.method + "` is not served on `" +
-                                                          req.path + "`"));
-      } else {
-        Send(res, 404, Fail("not_found", "", "nothing is served at `" + req.path + "`"));
-      }
-    });
-    if (port == 0) return http_.bind_to_any_port(host);
-    return http_.bind_to_port(host, port) ? port : -1;
-  }
-
-  // The routes for offline verification (no --db).
-  void RegisterOffline() {
-    http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-      Json bundles = Json::array();
-      for (const Served& s : served_) {
-        bundles.push_back(Json{{"name", s.name}, {"revision", s.policy->revision()}});
-      }
-      Send(res, 200, Canonical(Json{{"ok", true}, {"bundles", bundles}}));
-    });
-    // Bodies are read through a receiver that stops at the input limit, chunked
-    // ones too: an endless upload is cut off, never read whole.
-    auto verify = [this](const httplib::Request& req, httplib::Response& res,
-                         const httplib::ContentReader& reader) {
-      std::string body;
-      if (!ReadBody(req, reader, &body)) return TooLarge(res);
-      Verify(body, res);
+      return true;
     };
-    http_.Post("/verify", verify);
-    http_.Post("/", verify);
-    http_.Post("/simulate", [this](const httplib::Request& req, httplib::Response& res,
-                                   const httplib::ContentReader& reader) {
-      std::string body;
-      if (!ReadBody(req, reader, &body)) return TooLarge(res);
-      Simulate(body, res);
-    });
+    o.error = [](http::Response& res, const std::string& code, const std::string& message) {
+      res.body = Fail(code.c_str(), "", message);
+    };
+    return o;
   }
 
-  void Listen() { http_.listen_after_bind(); }
-  void Stop() { http_.stop(); }
-
- private:
   // Runs one /v1/ handler: a store that fails answers 503, never a half-write.
-  static void Answer(httplib::Response& res, const std::function<server::Reply()>& handle) {
+  static void Answer(http::Response& res, const std::function<server::Reply()>& handle) {
     server::Reply reply;
     try {
       reply = handle();
     } catch (const std::exception& e) {
       return Send(res, 503, Fail("store_unavailable", "", e.what()));
     }
-    if (reply.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+    if (reply.status == 401) res.headers.push_back({"WWW-Authenticate", "Bearer"});
     Send(res, reply.status, Canonical(reply.body));
   }
 
   // The caller, from the bearer token; nullopt after answering 401.
-  std::optional<std::string> Caller(const httplib::Request& req, httplib::Response& res) {
+  std::optional<std::string> Caller(const http::Request& req, http::Response& res) {
     std::optional<std::string> member;
     try {
-      member = authority_->Authenticate(req.get_header_value("Authorization"));
+      member = authority_->Authenticate(req.Header("authorization"));
     } catch (const std::exception& e) {
       Send(res, 503, Fail("store_unavailable", "", e.what()));
       return std::nullopt;
     }
     if (!member) {
-      res.set_header("WWW-Authenticate", "Bearer");
+      res.headers.push_back({"WWW-Authenticate", "Bearer"});
       Send(res, 401, Fail("unauthenticated", "",
-                          req.has_header("Authorization")
+                          req.HasHeader("authorization")
                               ? "the bearer token is unknown or revoked"
                               : "send `Authorization: Bearer TOKEN` (rolegate token mints one)"));
     }
     return member;
   }
 
-  // Reads a JSON body; false after answering 413 or 400.
-  static bool JsonBody(const httplib::Request& req, const httplib::ContentReader& reader,
-                       httplib::Response& res, Json* out) {
-    std::string body;
-    if (!ReadBody(req, reader, &body)) {
-      TooLarge(res);
-      return false;
-    }
-    ParsedJson parsed = ParseJson(body);
+  // Parses a JSON body; false after answering 400.
+  static bool JsonBody(const http::Request& req, http::Response& res, Json* out) {
+    ParsedJson parsed = ParseJson(req.body);
     if (!parsed.ok()) {
       Send(res, 400, Canonical(ErrorsToJson(parsed.errors)));
       return false;
@@ -274,119 +213,99 @@ class Server {
   }
 
   using Authed = std::function<server::Reply(const std::string& caller, const Json& body,
-                                             const httplib::Request& req)>;
+                                             const http::Request& req)>;
 
-  void AuthedPost(const std::string& pattern, Authed handle) {
-    http_.Post(pattern, [this, handle](const httplib::Request& req, httplib::Response& res,
-                                       const httplib::ContentReader& reader) {
+  void Authed_(const std::string& method, const std::string& pattern, Authed handle) {
+    http_.Route(method, pattern, [this, method, handle](const http::Request& req,
+                                                       http::Response& res) {
       std::optional<std::string> caller = Caller(req, res);
       if (!caller) return;
       Json body;
-      if (!JsonBody(req, reader, res, &body)) return;
+      if (method == "POST" && !JsonBody(req, res, &body)) return;
       Answer(res, [&] { return handle(*caller, body, req); });
     });
   }
 
-  void AuthedGet(const std::string& pattern, Authed handle) {
-    http_.Get(pattern, [this, handle](const httplib::Request& req, httplib::Response& res) {
-      std::optional<std::string> caller = Caller(req, res);
-      if (!caller) return;
-      Answer(res, [&] { return handle(*caller, Json(), req); });
-    });
-  }
-
   static server::Reply BadPage() {
-    return server::Reply{400, ParseJson(Fail("invalid_value", "",
-                                             "`after` and `limit` must be whole numbers"))
-                                  .value};
+    return server::Reply{
+        400, ParseJson(Fail("invalid_value", "", "`after` and `limit` must be whole numbers")).value};
   }
 
+  // The routes of the server of record (docs/server.md).
   void RegisterV1() {
     server::Authority& a = *authority_;
-    http_.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
+    http_.Route("GET", "/v1/health", [this](const http::Request&, http::Response& res) {
       const auto up = std::chrono::duration_cast<std::chrono::seconds>(
           std::chrono::steady_clock::now() - started_);
       Answer(res, [&] { return authority_->Health(up.count()); });
     });
-    AuthedGet("/v1/bundle", [&a](const std::string& c, const Json&, const httplib::Request&) {
+    Authed_("GET", "/v1/bundle", [&a](const std::string& c, const Json&, const http::Request&) {
       return a.Bundle(c);
     });
-    AuthedPost("/v1/check", [&a](const std::string& c, const Json& b, const httplib::Request&) {
+    Authed_("POST", "/v1/check", [&a](const std::string& c, const Json& b, const http::Request&) {
       return a.Check(c, b);
     });
-    AuthedPost("/v1/check/batch", [&a](const std::string& c, const Json& b, const httplib::Request&) {
-      return a.CheckBatch(c, b);
-    });
-    AuthedPost("/v1/simulate", [&a](const std::string& c, const Json& b, const httplib::Request&) {
-      return a.Simulate(c, b);
-    });
-    AuthedPost("/v1/changes", [&a](const std::string& c, const Json& b, const httplib::Request&) {
-      return a.Changes(c, b);
-    });
-    AuthedGet("/v1/requests", [&a](const std::string& c, const Json&, const httplib::Request&) {
+    Authed_("POST", "/v1/check/batch",
+            [&a](const std::string& c, const Json& b, const http::Request&) {
+              return a.CheckBatch(c, b);
+            });
+    Authed_("POST", "/v1/simulate",
+            [&a](const std::string& c, const Json& b, const http::Request&) {
+              return a.Simulate(c, b);
+            });
+    Authed_("POST", "/v1/changes",
+            [&a](const std::string& c, const Json& b, const http::Request&) {
+              return a.Changes(c, b);
+            });
+    Authed_("GET", "/v1/requests", [&a](const std::string& c, const Json&, const http::Request&) {
       return a.Requests(c);
     });
-    AuthedPost(V1Routes()[7].second, [&a](const std::string& c, const Json& b, const httplib::Request& r) {
-      return a.Decide(c, r.matches[1], b);
-    });
-    AuthedPost(V1Routes()[8].second, [&a](const std::string& c, const Json& b, const httplib::Request& r) {
-      return a.CompleteVerification(c, r.matches[1], b);
-    });
-    AuthedPost(V1Routes()[9].second, [&a](const std::string& c, const Json&, const httplib::Request& r) {
-      return a.ResendVerification(c, r.matches[1]);
-    });
+    Authed_("POST", std::string("/v1/requests/") + kId + "/decision",
+            [&a](const std::string& c, const Json& b, const http::Request& r) {
+              return a.Decide(c, r.matches[0], b);
+            });
+    Authed_("POST", std::string("/v1/verifications/") + kId + "/complete",
+            [&a](const std::string& c, const Json& b, const http::Request& r) {
+              return a.CompleteVerification(c, r.matches[0], b);
+            });
+    Authed_("POST", std::string("/v1/verifications/") + kId + "/resend",
+            [&a](const std::string& c, const Json&, const http::Request& r) {
+              return a.ResendVerification(c, r.matches[0]);
+            });
     // The invitation token is the proof: no bearer token yet.
-    http_.Post("/v1/invitations/accept", [this](const httplib::Request& req, httplib::Response& res,
-                                                const httplib::ContentReader& reader) {
-      Json body;
-      if (!JsonBody(req, reader, res, &body)) return;
-      Answer(res, [&] { return authority_->AcceptInvitation(body); });
-    });
-    AuthedGet("/v1/outbox", [&a](const std::string& c, const Json&, const httplib::Request& r) {
+    http_.Route("POST", "/v1/invitations/accept",
+                [this](const http::Request& req, http::Response& res) {
+                  Json body;
+                  if (!JsonBody(req, res, &body)) return;
+                  Answer(res, [&] { return authority_->AcceptInvitation(body); });
+                });
+    Authed_("GET", "/v1/outbox", [&a](const std::string& c, const Json&, const http::Request& r) {
       const int64_t after = IntParam(r, "after", 0), limit = IntParam(r, "limit", 100);
       if (after < 0 || limit < 0) return BadPage();
       return a.Outbox(c, after, limit);
     });
-    AuthedGet("/v1/audit", [&a](const std::string& c, const Json&, const httplib::Request& r) {
+    Authed_("GET", "/v1/audit", [&a](const std::string& c, const Json&, const http::Request& r) {
       const int64_t after = IntParam(r, "after", 0), limit = IntParam(r, "limit", 100);
       if (after < 0 || limit < 0) return BadPage();
       return a.Audit(c, after, limit);
     });
   }
 
-  static void Send(httplib::Response& res, int status, const std::string& body) {
-    res.status = status;
-    res.set_content(body, "application/json");
-  }
-
-  // Reads the request body into *body; false, having stopped reading, when it is
-  // over the input limit.
-  static bool ReadBody(const httplib::Request& req, const httplib::ContentReader& reader,
-                       std::string* body) {
-    const size_t limit = Limits().max_bytes;
-    bool over = false;
-    const bool read = reader([&](const char* data, size_t length) {
-      if (body->size() + length > limit) {
-        over = true;
-        return false;
+  // The routes for offline verification (no --db).
+  void RegisterOffline() {
+    http_.Route("GET", "/health", [this](const http::Request&, http::Response& res) {
+      Json bundles = Json::array();
+      for (const Served& s : served_) {
+        bundles.push_back(Json{{"name", s.name}, {"revision", s.policy->revision()}});
       }
-      body->append(data, length);
-      return true;
+      Send(res, 200, Canonical(Json{{"ok", true}, {"bundles", bundles}}));
     });
-    // A declared length over the limit is refused before anything is read.
-    if (!read && req.has_header("Content-Length")) {
-      const std::string declared = req.get_header_value("Content-Length");
-      over = declared.size() > 19 ||
-             std::strtoull(declared.c_str(), nullptr, 10) > static_cast<unsigned long long>(limit);
-    }
-    return !over;
-  }
-
-  static void TooLarge(httplib::Response& res) {
-    res.set_header("Connection", "close");
-    Send(res, 413, Fail("input_too_large", "",
-                        "the request body is over the input limit of " +
-                            std::to_string(Limits().max_bytes) + " bytes"));
+    auto verify = [this](const http::Request& req, http::Response& res) { Verify(req.body, res); };
+    http_.Route("POST", "/verify", verify);
+    http_.Route("POST", "/", verify);
+    http_.Route("POST", "/simulate", [this](const http::Request& req, http::Response& res) {
+      Simulate(req.body, res);
+    });
   }
 
   // The policy a change set was built on: the one whose revision is its
@@ -412,7 +331,7 @@ class Server {
                     revisions + ")");
   }
 
-  void Verify(const std::string& body, httplib::Response& res) const {
+  void Verify(const std::string& body, http::Response& res) const {
     ParsedJson parsed = ParseJson(body);
     if (!parsed.ok()) return Send(res, 400, Canonical(ErrorsToJson(parsed.errors)));
     const Json& request = parsed.value;
@@ -435,7 +354,7 @@ class Server {
 
   // A what-if chain: step k is verified on the bundle step k-1 leaves, as this
   // server recomputes it (Policy::VerifyChain).
-  void VerifyChain(const Json& request, httplib::Response& res) const {
+  void VerifyChain(const Json& request, http::Response& res) const {
     const Json& chain = request["chain"];
     // The top-level {changeSet, preview} is the chain's last step: both are
     // compared with it, so neither can say something the chain does not.
@@ -458,7 +377,7 @@ class Server {
     Send(res, IsFailure(result) ? 400 : 200, Canonical(result));
   }
 
-  void Simulate(const std::string& body, httplib::Response& res) const {
+  void Simulate(const std::string& body, http::Response& res) const {
     ParsedJson parsed = ParseJson(body);
     if (!parsed.ok()) return Send(res, 400, Canonical(ErrorsToJson(parsed.errors)));
     const Policy* policy = PolicyFor(parsed.value);
@@ -468,10 +387,9 @@ class Server {
   }
 
   std::vector<Served> served_;
-  std::string allow_origin_;
   server::Authority* authority_;
   std::chrono::steady_clock::time_point started_;
-  httplib::Server http_;
+  http::Server http_;
 };
 
 struct ServeArgs {
@@ -481,6 +399,8 @@ struct ServeArgs {
   int port = 8081;
   std::string allow_origin;
   int64_t clock_offset = 0;
+  int header_timeout = 10;
+  int max_connections = 4096;
 };
 
 int RunServe(const ServeArgs& args) {
@@ -550,7 +470,11 @@ int RunServe(const ServeArgs& args) {
   // a browser on another origin cannot call it); offline verification allows any.
   const std::string origin =
       !args.allow_origin.empty() ? args.allow_origin : (authority ? "" : "*");
-  Server server(std::move(served), origin, authority.get());
+  http::Options options;
+  options.workers = kWorkers;
+  options.header_timeout_ms = args.header_timeout * 1000;
+  options.max_connections = static_cast<size_t>(args.max_connections);
+  Server server(std::move(served), origin, authority.get(), options);
   const int bound = server.Bind(args.host, args.port);
   if (bound < 0) {
     std::cerr << "rolegate: serve: cannot listen on " << args.host << ":" << args.port << "\n";
@@ -595,6 +519,12 @@ void AddServe(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--allow-origin", args->allow_origin,
                   "the browser origin allowed to call it (default: * without --db, none with it)");
+  cmd->add_option("--header-timeout", args->header_timeout,
+                  "seconds a request may take to send its headers (default 10)")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--max-connections", args->max_connections,
+                  "connections open at once; more are answered 503 (default 4096)")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--clock-offset", args->clock_offset,
                   "seconds added to this machine's clock (drills and tests of expiry)");
   cmd->callback([&ctx, args] { ctx.exit_code = RunServe(*args); });

@@ -1,0 +1,746 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace rolegate::server::http {
+
+std::string Request::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* Reason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string Decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 &&
+               HexDigit(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+bool Token(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c <= 32 || c >= 127 || std::strchr("()<>@,;:\\\"/[]?={}", c) != nullptr) return false;
+  }
+  return true;
+}
+
+enum class Phase { kHeaders, kBody, kHandling, kWriting, kClosing };
+
+// Why a request could not be read: the status, code and message to answer with.
+struct Refusal {
+  int status = 0;
+  std::string code, message;
+};
+
+struct Connection {
+  uint64_t id = 0;
+  int fd = -1;
+  Phase phase = Phase::kHeaders;
+  std::string in;          // bytes received and not yet consumed
+  size_t scanned = 0;      // where to resume looking for the end of the headers
+  Request request;
+  bool keep_alive = true;
+  bool chunked = false;
+  size_t body_length = 0;  // declared, when not chunked
+  bool chunks_done = false;
+  bool continue_sent = false;
+  Clock::time_point deadline;  // of the current phase
+  bool request_started = false;
+  std::string out;
+  size_t out_pos = 0;
+  bool close_after = false;
+  bool peer_gone = false;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  struct Route {
+    std::string method;
+    std::regex pattern;
+    Handler handler;
+  };
+
+  Options options;
+  std::vector<Route> routes;
+  int listener = -1;
+  int epoll = -1;
+  int wake = -1;  // eventfd: a handler finished, or Stop()
+  std::atomic<bool> stopping{false};
+  uint64_t next_id = 1;
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections;
+  std::unordered_map<int, uint64_t> by_fd;
+
+  // Work for the pool, and what it finished.
+  std::mutex mu;
+  std::condition_variable work_ready;
+  std::deque<std::pair<uint64_t, Request>> work;
+  std::deque<std::pair<uint64_t, Response>> done;
+  std::vector<std::thread> workers;
+
+  explicit Impl(Options o) : options(std::move(o)) {}
+
+  ~Impl() {
+    for (auto& [id, c] : connections) ::close(c->fd);
+    if (listener >= 0) ::close(listener);
+    if (epoll >= 0) ::close(epoll);
+    if (wake >= 0) ::close(wake);
+  }
+
+  void Error(Response& res, int status, const std::string& code, const std::string& message) {
+    res.status = status;
+    res.content_type = "application/json";
+    if (options.error) options.error(res, code, message);
+  }
+
+  // --- the pool -------------------------------------------------------------
+
+  void Work() {
+    for (;;) {
+      std::pair<uint64_t, Request> job;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        work_ready.wait(lock, [&] { return stopping.load() || !work.empty(); });
+        if (work.empty()) return;
+        job = std::move(work.front());
+        work.pop_front();
+      }
+      Response res;
+      Dispatch(job.second, res);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        done.emplace_back(job.first, std::move(res));
+      }
+      const uint64_t one = 1;
+      (void)!::write(wake, &one, sizeof one);
+    }
+  }
+
+  void Dispatch(Request& req, Response& res) {
+    bool path_known = false;
+    for (const Route& r : routes) {
+      std::smatch m;
+      if (!std::regex_match(req.path, m, r.pattern)) continue;
+      // A catch-all OPTIONS route (CORS preflight) does not make a path known.
+      path_known = path_known || r.method != "OPTIONS";
+      if (r.method != req.method) continue;
+      for (size_t i = 1; i < m.size(); ++i) req.matches.push_back(m[i].str());
+      try {
+        r.handler(req, res);
+      } catch (const std::exception& e) {
+        res = Response();
+        Error(res, 500, "internal_error", e.what());
+      }
+      return;
+    }
+    if (path_known) {
+      Error(res, 405, "method_not_allowed",
+            "`" + req.method + "` is not served on `" + req.path + "`");
+    } else {
+      Error(res, 404, "not_found", "nothing is served at `" + req.path + "`");
+    }
+  }
+
+  // --- the I/O loop ---------------------------------------------------------
+
+  void Watch(Connection& c, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = c.id;
+    epoll_ctl(epoll, EPOLL_CTL_MOD, c.fd, &ev);
+  }
+
+  void Close(uint64_t id) {
+    auto it = connections.find(id);
+    if (it == connections.end()) return;
+    epoll_ctl(epoll, EPOLL_CTL_DEL, it->second->fd, nullptr);
+    ::close(it->second->fd);
+    by_fd.erase(it->second->fd);
+    connections.erase(it);
+  }
+
+  void Accept() {
+    for (;;) {
+      const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;  // EAGAIN, or a transient error: epoll tells us again
+      const int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      if (connections.size() >= options.max_connections) {
+        Response res;
+        Error(res, 503, "too_many_connections", "the server has too many connections open");
+        res.close = true;
+        const std::string bytes = Serialize(res);
+        (void)!::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        ::close(fd);
+        continue;
+      }
+      auto c = std::make_unique<Connection>();
+      c->id = next_id++;
+      c->fd = fd;
+      c->deadline = Clock::now() + std::chrono::milliseconds(options.header_timeout_ms);
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLRDHUP;
+      ev.data.u64 = c->id;
+      epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev);
+      by_fd[fd] = c->id;
+      connections.emplace(c->id, std::move(c));
+    }
+  }
+
+  std::string Serialize(const Response& res) const {
+    std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + Reason(res.status) + "\r\n";
+    for (const auto& [k, v] : options.default_headers) out += k + ": " + v + "\r\n";
+    for (const auto& [k, v] : res.headers) out += k + ": " + v + "\r\n";
+    if (res.status != 204) {
+      if (!res.body.empty()) out += "Content-Type: " + res.content_type + "\r\n";
+      out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
+    }
+    out += res.close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
+    out += res.body;
+    return out;
+  }
+
+  // Queues `res` on the connection and starts writing it.
+  void Answer(Connection& c, Response res) {
+    if (!c.keep_alive) res.close = true;
+    c.close_after = res.close;
+    c.out = Serialize(res);
+    c.out_pos = 0;
+    c.phase = Phase::kWriting;
+    c.deadline = Clock::now() + std::chrono::milliseconds(options.write_timeout_ms);
+    Write(c);
+  }
+
+  void Refuse(Connection& c, const Refusal& r) {
+    Response res;
+    Error(res, r.status, r.code, r.message);
+    res.close = true;
+    Answer(c, std::move(res));
+  }
+
+  void Write(Connection& c) {
+    while (c.out_pos < c.out.size()) {
+      const ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
+                               MSG_NOSIGNAL);
+      if (n > 0) {
+        c.out_pos += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        Watch(c, EPOLLOUT | EPOLLRDHUP);
+        return;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      return Close(c.id);
+    }
+    if (c.phase != Phase::kWriting) {
+      // A 100 Continue went out; keep reading the body.
+      c.out.clear();
+      c.out_pos = 0;
+      Watch(c, EPOLLIN | EPOLLRDHUP);
+      return;
+    }
+    if (c.close_after) {
+      // Lingering close: the answer is sent; what the client still sends is read
+      // and dropped for a moment, so that closing with unread bytes does not
+      // reset the connection before the client has read the answer.
+      ::shutdown(c.fd, SHUT_WR);
+      c.phase = Phase::kClosing;
+      c.in.clear();
+      c.deadline = Clock::now() + std::chrono::milliseconds(2000);
+      Watch(c, EPOLLIN | EPOLLRDHUP);
+      return;
+    }
+    // Ready for the next request on this connection (it may be in `in` already).
+    c.out.clear();
+    c.out_pos = 0;
+    c.phase = Phase::kHeaders;
+    c.request = Request();
+    c.scanned = 0;
+    c.request_started = !c.in.empty();
+    c.chunked = false;
+    c.chunks_done = false;
+    c.body_length = 0;
+    c.continue_sent = false;
+    c.deadline = Clock::now() + std::chrono::milliseconds(c.in.empty() ? options.idle_timeout_ms
+                                                                     : options.header_timeout_ms);
+    Watch(c, EPOLLIN | EPOLLRDHUP);
+    if (!c.in.empty()) Advance(c);
+  }
+
+  void Drain(Connection& c) {
+    char buffer[65536];
+    for (;;) {
+      const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      if (n > 0) continue;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      return Close(c.id);  // the client closed too
+    }
+  }
+
+  void Read(Connection& c) {
+    char buffer[65536];
+    for (;;) {
+      const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        if (!c.request_started) {
+          c.request_started = true;
+          c.deadline = Clock::now() + std::chrono::milliseconds(options.header_timeout_ms);
+        }
+        c.in.append(buffer, static_cast<size_t>(n));
+        // Never hold more than a request's worth: the parser refuses beyond.
+        if (c.in.size() > options.max_body + options.max_header_bytes + 65536) break;
+        continue;
+      }
+      if (n == 0) {
+        c.peer_gone = true;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) c.peer_gone = true;
+      break;
+    }
+    const uint64_t id = c.id;
+    Advance(c);  // may close the connection
+    auto it = connections.find(id);
+    if (it != connections.end() && it->second->peer_gone &&
+        (it->second->phase == Phase::kHeaders || it->second->phase == Phase::kBody)) {
+      Close(id);
+    }
+  }
+
+  // Parses what has arrived; hands a whole request to the pool.
+  void Advance(Connection& c) {
+    if (c.phase == Phase::kHeaders) {
+      const size_t from = c.scanned > 3 ? c.scanned - 3 : 0;
+      const size_t end = c.in.find("\r\n\r\n", from);
+      if (end == std::string::npos) {
+        c.scanned = c.in.size();
+        if (c.in.size() > options.max_header_bytes) {
+          return Refuse(c, {431, "headers_too_large",
+                            "the request's headers are over " +
+                                std::to_string(options.max_header_bytes) + " bytes"});
+        }
+        return;
+      }
+      if (end > options.max_header_bytes) {
+        return Refuse(c, {431, "headers_too_large",
+                          "the request's headers are over " +
+                              std::to_string(options.max_header_bytes) + " bytes"});
+      }
+      Refusal r = ParseHeaders(c, c.in.substr(0, end));
+      c.in.erase(0, end + 4);
+      if (r.status != 0) return Refuse(c, r);
+      if (options.before_body) {
+        Response res;
+        if (options.before_body(c.request, res)) {
+          res.close = true;
+          return Answer(c, std::move(res));
+        }
+      }
+      c.phase = Phase::kBody;
+      c.deadline = Clock::now() + std::chrono::milliseconds(options.body_timeout_ms);
+      const bool expects_body = c.chunked || c.body_length > 0;
+      if (expects_body && c.in.empty() &&
+          Lower(c.request.Header("expect")) == "100-continue" && !c.continue_sent) {
+        c.continue_sent = true;
+        c.out = "HTTP/1.1 100 Continue\r\n\r\n";
+        c.out_pos = 0;
+        const uint64_t id = c.id;
+        Write(c);  // may close the connection
+        if (!connections.count(id)) return;
+      }
+    }
+    if (c.phase == Phase::kBody) {
+      if (c.chunked) {
+        Refusal r = Dechunk(c);
+        if (r.status != 0) return Refuse(c, r);
+        if (!c.chunks_done) return;
+      } else {
+        if (c.in.size() < c.body_length) return;
+        c.request.body = c.in.substr(0, c.body_length);
+        c.in.erase(0, c.body_length);
+      }
+      c.phase = Phase::kHandling;
+      Watch(c, EPOLLRDHUP);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        work.emplace_back(c.id, std::move(c.request));
+      }
+      work_ready.notify_one();
+    }
+  }
+
+  Refusal ParseHeaders(Connection& c, const std::string& head) {
+    Request& req = c.request;
+    size_t line_end = head.find("\r\n");
+    const std::string line = head.substr(0, line_end);
+    const size_t sp1 = line.find(' ');
+    const size_t sp2 = sp1 == std::string::npos ? std::string::npos : line.find(' ', sp1 + 1);
+    if (sp2 == std::string::npos || line.find(' ', sp2 + 1) != std::string::npos) {
+      return {400, "bad_request", "the request line is not `METHOD TARGET HTTP/1.1`"};
+    }
+    req.method = line.substr(0, sp1);
+    req.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    const std::string version = line.substr(sp2 + 1);
+    if (!Token(req.method) || req.target.empty() || req.target[0] != '/' ||
+        (version != "HTTP/1.1" && version != "HTTP/1.0")) {
+      return {400, "bad_request", "the request line is not `METHOD TARGET HTTP/1.1`"};
+    }
+    const size_t q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) {
+      std::string rest = req.target.substr(q + 1);
+      size_t start = 0;
+      while (start <= rest.size()) {
+        size_t amp = rest.find('&', start);
+        if (amp == std::string::npos) amp = rest.size();
+        const std::string pair = rest.substr(start, amp - start);
+        if (!pair.empty()) {
+          const size_t eq = pair.find('=');
+          req.query[Decode(pair.substr(0, eq))] =
+              eq == std::string::npos ? "" : Decode(pair.substr(eq + 1));
+        }
+        start = amp + 1;
+      }
+    }
+    size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
+    size_t count = 0;
+    while (pos < head.size()) {
+      size_t next = head.find("\r\n", pos);
+      if (next == std::string::npos) next = head.size();
+      const std::string h = head.substr(pos, next - pos);
+      pos = next + 2;
+      if (++count > 100) return {431, "headers_too_large", "more than 100 header fields"};
+      const size_t colon = h.find(':');
+      if (colon == std::string::npos || h[0] == ' ' || h[0] == '\t' ||
+          !Token(h.substr(0, colon))) {
+        return {400, "bad_request", "a header line is not `Name: value`"};
+      }
+      const std::string name = Lower(h.substr(0, colon));
+      const std::string value = Trim(h.substr(colon + 1));
+      if (name == "content-length" && req.headers.count(name) && req.headers[name] != value) {
+        return {400, "bad_request", "two different Content-Length headers"};
+      }
+      if (req.headers.count(name) && name != "content-length") {
+        req.headers[name] += ", " + value;
+      } else {
+        req.headers[name] = value;
+      }
+    }
+    const std::string connection = Lower(req.Header("connection"));
+    c.keep_alive = version == "HTTP/1.1" ? connection.find("close") == std::string::npos
+                                         : connection.find("keep-alive") != std::string::npos;
+    const bool has_length = req.HasHeader("content-length");
+    if (req.HasHeader("transfer-encoding")) {
+      if (has_length) {
+        return {400, "bad_request", "Transfer-Encoding and Content-Length together"};
+      }
+      if (Lower(req.Header("transfer-encoding")) != "chunked") {
+        return {400, "bad_request", "only the chunked transfer encoding is accepted"};
+      }
+      c.chunked = true;
+    } else if (has_length) {
+      const std::string v = req.Header("content-length");
+      if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
+        return {400, "bad_request", "Content-Length is not a number"};
+      }
+      const unsigned long long n = std::stoull(v);
+      if (n > options.max_body) {
+        return {413, "input_too_large",
+                "the request body is over the input limit of " +
+                    std::to_string(options.max_body) + " bytes"};
+      }
+      c.body_length = static_cast<size_t>(n);
+    }
+    return {};
+  }
+
+  // Decodes the chunks received so far into the body (in place of `in`).
+  Refusal Dechunk(Connection& c) {
+    for (;;) {
+      const size_t line_end = c.in.find("\r\n");
+      if (line_end == std::string::npos) {
+        if (c.in.size() > 1024) return {400, "bad_request", "a chunk size line is too long"};
+        return {};
+      }
+      {
+        // A chunk size line (extensions after ';' are ignored).
+        std::string size_text = c.in.substr(0, line_end);
+        size_text = Trim(size_text.substr(0, size_text.find(';')));
+        if (size_text.empty() || size_text.size() > 8) {
+          return {400, "bad_request", "a chunk size is not a hex number"};
+        }
+        size_t size = 0;
+        for (char ch : size_text) {
+          const int d = HexDigit(ch);
+          if (d < 0) return {400, "bad_request", "a chunk size is not a hex number"};
+          size = size * 16 + static_cast<size_t>(d);
+        }
+        if (size == 0) {
+          // The last chunk, then trailers up to an empty line.
+          const size_t trailers_end = c.in.find("\r\n\r\n", line_end);
+          if (line_end + 2 <= c.in.size() && c.in.compare(line_end, 4, "\r\n\r\n") == 0) {
+            c.in.erase(0, line_end + 4);
+            c.chunks_done = true;
+            return {};
+          }
+          if (trailers_end == std::string::npos) return {};
+          c.in.erase(0, trailers_end + 4);
+          c.chunks_done = true;
+          return {};
+        }
+        if (c.request.body.size() + size > options.max_body) {
+          return {413, "input_too_large",
+                  "the request body is over the input limit of " +
+                      std::to_string(options.max_body) + " bytes"};
+        }
+        if (c.in.size() < line_end + 2 + size + 2) return {};  // the chunk is not all here
+        if (c.in.compare(line_end + 2 + size, 2, "\r\n") != 0) {
+          return {400, "bad_request", "a chunk does not end with CRLF"};
+        }
+        c.request.body.append(c.in, line_end + 2, size);
+        c.in.erase(0, line_end + 2 + size + 2);
+      }
+    }
+  }
+
+  void Expire() {
+    const Clock::time_point now = Clock::now();
+    std::vector<uint64_t> late;
+    for (auto& [id, c] : connections) {
+      if (c->phase != Phase::kHandling && now >= c->deadline) late.push_back(id);
+    }
+    for (uint64_t id : late) {
+      Connection& c = *connections[id];
+      if (c.phase == Phase::kHeaders && c.request_started) {
+        // Too slow to send its headers: say so if it listens, then close.
+        Response res;
+        Error(res, 408, "request_timeout", "the request took too long to arrive");
+        res.close = true;
+        const std::string bytes = Serialize(res);
+        (void)!::send(c.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      } else if (c.phase == Phase::kBody) {
+        Response res;
+        Error(res, 408, "request_timeout", "the request body took too long to arrive");
+        res.close = true;
+        const std::string bytes = Serialize(res);
+        (void)!::send(c.fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      }
+      Close(id);
+    }
+  }
+
+  void Finished() {
+    uint64_t count = 0;
+    (void)!::read(wake, &count, sizeof count);
+    std::deque<std::pair<uint64_t, Response>> ready;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ready.swap(done);
+    }
+    for (auto& [id, res] : ready) {
+      auto it = connections.find(id);
+      if (it == connections.end()) continue;
+      Connection& c = *it->second;
+      if (c.peer_gone) {
+        Close(id);
+        continue;
+      }
+      Answer(c, std::move(res));
+    }
+  }
+
+  void Loop() {
+    epoll_event events[256];
+    while (!stopping.load()) {
+      const int n = epoll_wait(epoll, events, 256, 200);
+      for (int i = 0; i < n; ++i) {
+        const uint64_t id = events[i].data.u64;
+        if (id == 0) {
+          Accept();
+          continue;
+        }
+        if (id == UINT64_MAX) {
+          Finished();
+          continue;
+        }
+        auto it = connections.find(id);
+        if (it == connections.end()) continue;
+        Connection& c = *it->second;
+        const uint32_t e = events[i].events;
+        if (c.phase == Phase::kHandling) {
+          // Only hang-ups are watched while a handler runs; the answer then
+          // closes the connection instead of writing to it.
+          if (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+            c.peer_gone = true;
+            epoll_ctl(epoll, EPOLL_CTL_DEL, c.fd, nullptr);
+          }
+          continue;
+        }
+        if (c.phase == Phase::kClosing) {
+          Drain(c);
+          continue;
+        }
+        if (e & EPOLLERR) {
+          Close(id);
+          continue;
+        }
+        if (c.phase == Phase::kWriting || !c.out.empty()) {
+          if (e & EPOLLOUT) Write(c);
+          continue;
+        }
+        if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) Read(c);
+      }
+      Expire();
+    }
+  }
+};
+
+Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+  Stop();
+  impl_->work_ready.notify_all();
+  for (std::thread& t : impl_->workers) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Server::Route(const std::string& method, const std::string& pattern, Handler handler) {
+  impl_->routes.push_back({method, std::regex(pattern), std::move(handler)});
+}
+
+int Server::Bind(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return -1;
+  int fd = -1;
+  for (addrinfo* a = found; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 1024) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  if (fd < 0) return -1;
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length);
+  const int actual = bound.ss_family == AF_INET6
+                         ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                         : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  impl_->listener = fd;
+  impl_->epoll = epoll_create1(EPOLL_CLOEXEC);
+  impl_->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = 0;
+  epoll_ctl(impl_->epoll, EPOLL_CTL_ADD, fd, &ev);
+  ev.data.u64 = UINT64_MAX;
+  epoll_ctl(impl_->epoll, EPOLL_CTL_ADD, impl_->wake, &ev);
+  return actual;
+}
+
+void Server::Run() {
+  for (size_t i = 0; i < impl_->options.workers; ++i) {
+    impl_->workers.emplace_back([this] { impl_->Work(); });
+  }
+  impl_->Loop();
+  impl_->work_ready.notify_all();
+  for (std::thread& t : impl_->workers) {
+    if (t.joinable()) t.join();
+  }
+  impl_->workers.clear();
+}
+
+void Server::Stop() {
+  impl_->stopping = true;
+  impl_->work_ready.notify_all();
+  if (impl_->wake >= 0) {
+    const uint64_t one = 1;
+    (void)!::write(impl_->wake, &one, sizeof one);
+  }
+}
+
+}  // namespace rolegate::server::http
