@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <utility>
 
 namespace rolegate::server {
@@ -111,7 +112,38 @@ class SqliteStore::Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-SqliteStore::SqliteStore(const std::string& path) {
+struct SqliteStore::Reader {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* token = nullptr;
+  sqlite3_stmt* head = nullptr;
+  ~Reader() {
+    sqlite3_finalize(token);
+    sqlite3_finalize(head);
+    sqlite3_close(db);
+  }
+};
+
+SqliteStore::Reader& SqliteStore::ReaderOfThisThread() {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  std::unique_ptr<Reader>& r = readers_[std::this_thread::get_id()];
+  if (r != nullptr) return *r;
+  auto reader = std::make_unique<Reader>();
+  if (sqlite3_open_v2(path_.c_str(), &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(reader->db,
+                         "SELECT member FROM tokens WHERE hash = ? AND revoked_at IS NULL", -1,
+                         &reader->token, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(reader->db, "SELECT revision FROM revisions ORDER BY seq DESC LIMIT 1",
+                         -1, &reader->head, nullptr) != SQLITE_OK) {
+    const std::string message = reader->db ? sqlite3_errmsg(reader->db) : "out of memory";
+    throw StoreError("cannot open a reader of `" + path_ + "`: " + message);
+  }
+  sqlite3_busy_timeout(reader->db, 10000);
+  r = std::move(reader);
+  return *r;
+}
+
+SqliteStore::SqliteStore(const std::string& path) : path_(path) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                      SQLITE_OPEN_NOMUTEX,
@@ -187,10 +219,32 @@ std::optional<StoredRevision> SqliteStore::Head() {
   return StoredRevision{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
 }
 
+namespace {
+
+// Runs a prepared one-column query of a reader; the text of its first row, or
+// nullopt when there is none.
+std::optional<std::string> FirstText(sqlite3* db, sqlite3_stmt* stmt) {
+  const int rc = sqlite3_step(stmt);
+  std::optional<std::string> out;
+  if (rc == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(stmt, 0);
+    out = t == nullptr ? std::string()
+                       : std::string(reinterpret_cast<const char*>(t),
+                                     static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
+  }
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    throw StoreError(std::string("database error: ") + sqlite3_errmsg(db));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string SqliteStore::HeadRevision() {
-  std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "SELECT revision FROM revisions ORDER BY seq DESC LIMIT 1");
-  return s.Step() ? s.Text(0) : std::string();
+  Reader& r = ReaderOfThisThread();
+  return FirstText(r.db, r.head).value_or("");
 }
 
 void SqliteStore::InsertAudit(const AuditEntry& a) {
@@ -271,11 +325,10 @@ std::vector<StoredRevision> SqliteStore::Chain() {
 }
 
 std::optional<std::string> SqliteStore::TokenMember(const std::string& token_hash) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "SELECT member FROM tokens WHERE hash = ? AND revoked_at IS NULL");
-  s.Bind(1, token_hash);
-  if (!s.Step()) return std::nullopt;
-  return s.Text(0);
+  Reader& r = ReaderOfThisThread();
+  sqlite3_bind_text(r.token, 1, token_hash.data(), static_cast<int>(token_hash.size()),
+                    SQLITE_TRANSIENT);
+  return FirstText(r.db, r.token);
 }
 
 void SqliteStore::AddToken(const std::string& token_hash, const std::string& member,

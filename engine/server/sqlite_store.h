@@ -11,6 +11,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 
 #include "store.h"
 
@@ -45,12 +47,20 @@ class SqliteStore : public Store {
 
  private:
   class Statement;
+  // A read-only connection of one thread, with the statements of the hot paths
+  // (who a token belongs to, the head revision) prepared once: every request
+  // asks both, and readers never wait for each other or for the writer (WAL).
+  struct Reader;
+  Reader& ReaderOfThisThread();
   void Exec(const char* sql);
   std::optional<Secret> FindSecretLocked(const std::string& id);
   void InsertAudit(const AuditEntry& entry);
 
+  std::string path_;
   std::mutex mu_;  // one connection, used by one thread at a time
   sqlite3* db_ = nullptr;
+  std::mutex readers_mu_;
+  std::unordered_map<std::thread::id, std::unique_ptr<Reader>> readers_;
 };
 
 }  // namespace rolegate::server
