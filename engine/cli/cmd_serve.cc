@@ -175,8 +175,10 @@ class Server {
     server::Reply reply;
     try {
       reply = handle();
-    } catch (const std::exception& e) {
+    } catch (const server::StoreError& e) {
       return Send(res, 503, Fail("store_unavailable", "", e.what()));
+    } catch (const std::exception&) {
+      return Send(res, 500, Fail("internal_error", "", "the server could not answer this request"));
     }
     if (reply.status == 401) res.headers.push_back({"WWW-Authenticate", "Bearer"});
     Send(res, reply.status, Canonical(reply.body));
@@ -251,26 +253,26 @@ class Server {
             });
     Authed_("POST", "/v1/simulate",
             [&a](const std::string& c, const Json& b, const http::Request&) {
-              return a.Simulate(c, b);
+              return a.ForCaller(c, a.Simulate(c, b));
             });
     Authed_("POST", "/v1/changes",
             [&a](const std::string& c, const Json& b, const http::Request&) {
-              return a.Changes(c, b);
+              return a.ForCaller(c, a.Changes(c, b));
             });
     Authed_("GET", "/v1/requests", [&a](const std::string& c, const Json&, const http::Request&) {
       return a.Requests(c);
     });
     Authed_("POST", std::string("/v1/requests/") + kId + "/decision",
             [&a](const std::string& c, const Json& b, const http::Request& r) {
-              return a.Decide(c, r.matches[0], b);
+              return a.ForCaller(c, a.Decide(c, r.matches[0], b));
             });
     Authed_("POST", std::string("/v1/verifications/") + kId + "/complete",
             [&a](const std::string& c, const Json& b, const http::Request& r) {
-              return a.CompleteVerification(c, r.matches[0], b);
+              return a.ForCaller(c, a.CompleteVerification(c, r.matches[0], b));
             });
     Authed_("POST", std::string("/v1/verifications/") + kId + "/resend",
             [&a](const std::string& c, const Json&, const http::Request& r) {
-              return a.ResendVerification(c, r.matches[0]);
+              return a.ForCaller(c, a.ResendVerification(c, r.matches[0]));
             });
     // The invitation token is the proof: no bearer token yet.
     http_.Route("POST", "/v1/invitations/accept",

@@ -125,6 +125,49 @@ std::string EmailDomain(const std::string& email) {
   return at == std::string::npos ? "invalid" : email.substr(at + 1);
 }
 
+// The `op` of an operation, or "" when it is not an object with a string `op`.
+std::string OpKind(const Json& op) {
+  if (!op.is_object()) return "";
+  auto it = op.find("op");
+  return it != op.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string FormatTime(int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string Placeholder(const std::string& member, const std::string& email) {
+  return "withheld-" + Sha256Hex(member).substr(0, 16) + "@" + EmailDomain(email);
+}
+
+// Replaces, in every string of `value`, the owner of a clashing e-mail by
+// "another member" when that owner's e-mail is withheld (`owners`): the server
+// must refuse an e-mail that is taken, but not say whose it is. (E-mails are
+// left alone: those in an answer are the caller's own input or what the
+// bundle's notifications reveal.)
+void Scrub(Json* value, const std::set<std::string>& owners) {
+  if (value->is_string()) {
+    std::string& text = value->get_ref<std::string&>();
+    if (text.find("used by member `") == std::string::npos) return;
+    for (const std::string& id : owners) {
+      const std::string phrase = "used by member `" + id + "`";
+      for (size_t at = text.find(phrase); at != std::string::npos; at = text.find(phrase, at)) {
+        text.replace(at, phrase.size(), "used by another member");
+      }
+    }
+    return;
+  }
+  if (value->is_object() || value->is_array()) {
+    for (Json& child : *value) Scrub(&child, owners);
+  }
+}
+
+
 }  // namespace
 
 Authority::Authority(Store& store, std::function<std::string()> clock)
@@ -234,22 +277,17 @@ Reply Authority::Health(int64_t uptime_seconds) {
   return Reply{200, std::move(body)};
 }
 
-// The bundle as the caller may see it: a member whom none of the caller's `sees`
-// rules reveals keeps their id, status and roles, but their name and e-mail are
-// replaced by placeholders that stay the same from one call to the next (and
-// keep the e-mail's domain, so rules on it still hold).
-Reply Authority::Bundle(const std::string& caller) {
-  Head head = Current();
-  const Policy& policy = *head.policy;
-  if (!ActiveMember(policy, caller)) return NotActive(caller);
+Authority::Withheld Authority::WithheldFrom(const Policy& policy, const std::string& caller,
+                                            const std::string& now) const {
   const internal::Model& m = policy.model();
-  const std::string now = clock_();
   std::set<std::string> names{caller}, emails{caller};
   std::set<std::string> scopes;
   const int32_t me = policy.MemberIndex(caller);
-  m.ForEachBindingOfMember(static_cast<internal::Index>(me), [&](uint32_t b) {
-    scopes.insert(m.scopes[m.bindings[b].scope].id);
-  });
+  if (me >= 0) {
+    m.ForEachBindingOfMember(static_cast<internal::Index>(me), [&](uint32_t b) {
+      scopes.insert(m.scopes[m.bindings[b].scope].id);
+    });
+  }
   for (const std::string& scope : scopes) {
     Json seen = policy.VisibleMembers(Json{{"actor", caller}, {"scope", scope}, {"now", now}});
     for (const Json& e : seen.value("members", Json::array())) {
@@ -257,23 +295,95 @@ Reply Authority::Bundle(const std::string& caller) {
       if (e.contains("email")) emails.insert(e.value("member", ""));
     }
   }
-  Json bundle = m.bundle;
+  Withheld w;
+  for (const internal::Member& mb : m.members) {
+    if (!mb.name.empty() && !names.count(mb.id)) w.names.insert(mb.id);
+    if (!mb.email.empty() && !emails.count(mb.id)) {
+      w.emails.insert(mb.id);
+    }
+  }
+  return w;
+}
+
+Reply Authority::ForCaller(const std::string& caller, Reply reply) {
+  Head head = Current();
+  const Withheld w = WithheldFrom(*head.policy, caller, clock_());
+  if (!w.emails.empty()) Scrub(&reply.body, w.emails);
+  return reply;
+}
+
+namespace {
+
+// An operation of an approval request as someone who neither asked nor may
+// decide sees it: the name and e-mail it gives a member are withheld.
+void RedactOperation(Json* op) {
+  if (!op->is_object()) return;
+  auto member = op->find("member");
+  if (member != op->end() && member->is_object()) {
+    const std::string id = member->value("id", "");
+    if (member->contains("name")) (*member)["name"] = "Withheld";
+    if (member->contains("email") && (*member)["email"].is_string()) {
+      (*member)["email"] = Placeholder(id, (*member)["email"].get<std::string>());
+    }
+  }
+  if (OpKind(*op) == "edit_member") {
+    const std::string id = member != op->end() && member->is_string() ? member->get<std::string>() : "";
+    if (op->contains("name")) (*op)["name"] = "Withheld";
+    if (op->contains("email") && (*op)["email"].is_string()) {
+      (*op)["email"] = Placeholder(id, (*op)["email"].get<std::string>());
+    }
+  }
+  if (auto list = op->find("members"); list != op->end() && list->is_array()) {
+    for (Json& mb : *list) {
+      if (!mb.is_object()) continue;
+      const std::string id = mb.value("id", "");
+      if (mb.contains("name")) mb["name"] = "Withheld";
+      if (mb.contains("email") && mb["email"].is_string()) {
+        mb["email"] = Placeholder(id, mb["email"].get<std::string>());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// The bundle as the caller may see it: a member whom none of the caller's `sees`
+// rules reveals keeps their id, status and roles, but their name and e-mail are
+// replaced by placeholders that stay the same from one call to the next (and
+// keep the e-mail's domain, so rules on it still hold). An approval request
+// shows the member its operation would create or edit only to its requester and
+// its eligible approvers.
+Reply Authority::Bundle(const std::string& caller) {
+  Head head = Current();
+  const Policy& policy = *head.policy;
+  if (!ActiveMember(policy, caller)) return NotActive(caller);
+  const std::string now = clock_();
+  const Withheld w = WithheldFrom(policy, caller, now);
+  Json bundle = policy.model().bundle;
   bundle["revision"] = head.revision;
   int64_t withheld = 0;
   if (auto it = bundle.find("members"); it != bundle.end()) {
     for (Json& member : *it) {
       const std::string id = member.value("id", "");
       bool hidden = false;
-      if (!names.count(id) && member.contains("name")) {
+      if (w.names.count(id) && member.contains("name")) {
         member["name"] = "Withheld";
         hidden = true;
       }
-      if (!emails.count(id) && member.contains("email") && member["email"].is_string()) {
-        member["email"] = "withheld-" + Sha256Hex(id).substr(0, 16) + "@" +
-                          EmailDomain(member["email"].get<std::string>());
+      if (w.emails.count(id) && member.contains("email") && member["email"].is_string()) {
+        member["email"] = Placeholder(id, member["email"].get<std::string>());
         hidden = true;
       }
       if (hidden) ++withheld;
+    }
+  }
+  if (auto it = bundle.find("approvalRequests"); it != bundle.end()) {
+    for (Json& request : *it) {
+      if (request.value("requester", "") == caller) continue;
+      Json status = policy.ApprovalStatus(Json{{"request", request.value("id", "")}, {"now", now}});
+      const Json eligible = status.value("eligible", Json::array());
+      if (std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) continue;
+      if (auto op = request.find("operation"); op != request.end()) RedactOperation(&*op);
     }
   }
   return Reply{200, Json{{"ok", true},
@@ -384,7 +494,7 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
   CommitRecord record;
   record.parent = head.revision;
   record.next = StoredRevision{0, after, head.revision, Canonical(bundle_after), now};
-  record.secret_states = extra.secret_states;
+  record.secrets_used = extra.secrets_used;
   record.tokens = extra.tokens;
 
   // Postal PINs: each self-upgrade the change leaves waiting on a verification
@@ -393,7 +503,7 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
   const Json& ops = change_set["operations"];
   for (const Json& op_result : result["operations"]) {
     const size_t i = op_result["index"].get<size_t>();
-    const std::string kind = ops[i].value("op", "");
+    const std::string kind = OpKind(ops[i]);
     if (op_result.value("effect", "") != "conditional") continue;
     if (kind != "request_self_upgrade" && kind != "resend_verification" && kind != "register") {
       continue;
@@ -410,6 +520,15 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
       }
     }
     if (!v) continue;
+    // However a new PIN is asked for (a resend, asking to upgrade again), a
+    // self-upgrade gets at most kMaxPinsPerDay of them in 24 hours.
+    const std::optional<int64_t> now_seconds = Seconds(Json(now));
+    const std::string day_ago = now_seconds ? FormatTime(*now_seconds - 24 * 3600) : now;
+    if (store_.CountIssuedSince("pin", actor, role, scope, day_ago) >= kMaxPinsPerDay) {
+      return Fail(429, "too_many_pins", "/changeSet/operations/" + std::to_string(i),
+                  "at most " + std::to_string(kMaxPinsPerDay) + " PINs are sent for one upgrade "
+                  "in 24 hours: wait for the letter, or try again later");
+    }
     Secret secret;
     secret.id = "ver-" + RandomHex(8);
     secret.kind = "pin";
@@ -451,7 +570,7 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
   }
   for (const Json& op_result : result["operations"]) {
     const Json& op = ops[op_result["index"].get<size_t>()];
-    const std::string kind = op.value("op", "");
+    const std::string kind = OpKind(op);
     if (op_result.value("effect", "") != "allow") continue;
     if (kind == "resend_invitation" || kind == "invite" || kind == "activate_member") {
       const Json mb = op.value("member", Json());
@@ -507,9 +626,15 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
   for (auto it = extra.detail.begin(); it != extra.detail.end(); ++it) detail[it.key()] = it.value();
   record.audit = AuditEntry{0, now, actor, extra.kind, head.revision, after, Canonical(detail)};
 
-  if (store_.Commit(std::move(record)) == CommitStatus::kStale) {
-    return Fail(409, "stale_revision", "/changeSet/baseRevision",
-                "another change was committed first", Json{{"revision", store_.HeadRevision()}});
+  switch (store_.Commit(std::move(record))) {
+    case CommitStatus::kStale:
+      return Fail(409, "stale_revision", "/changeSet/baseRevision",
+                  "another change was committed first", Json{{"revision", store_.HeadRevision()}});
+    case CommitStatus::kSpent:
+      return Fail(422, "secret_spent", "",
+                  "the PIN or invitation was used, locked or replaced meanwhile");
+    case CommitStatus::kCommitted:
+      break;
   }
   return Reply{200, Json{{"ok", true},
                          {"now", now},
@@ -540,8 +665,44 @@ Reply Authority::Changes(const std::string& caller, const Json& body) {
                   "at most " + std::to_string(kMaxOperationsPerChange) +
                       " operations a change set on this server");
     }
+    // Each operation that adds members recompiles the bundle in the engine, so a
+    // change set of many of them costs their number times the bundle's size:
+    // they are capped, and a bulk addition goes in one add_members.
+    size_t adding_ops = 0, added = 0;
+    for (const Json& op : ops) {
+      if (!op.is_object()) continue;
+      const std::string kind = OpKind(op);
+      if (kind == "add_members" && op.contains("members") && op["members"].is_array()) {
+        ++adding_ops;
+        added += op["members"].size();
+      } else if ((kind == "invite" && op.contains("member") && op["member"].is_object()) ||
+                 kind == "register") {
+        ++adding_ops;
+        ++added;
+      }
+    }
+    if (adding_ops > kMaxAddingOperations || added > kMaxAddedMembers) {
+      return Fail(413, "too_many_additions", "/changeSet/operations",
+                  "at most " + std::to_string(kMaxAddingOperations) +
+                      " operations that add members, and " + std::to_string(kMaxAddedMembers) +
+                      " members, a change set on this server (add many members with one "
+                      "add_members)");
+    }
+    // A member the server withholds from the caller cannot be acted on: binding
+    // them to a scope the caller sees would uncover what is withheld.
+    const Withheld w = WithheldFrom(*head.policy, caller, clock_());
     for (size_t i = 0; i < ops.size(); ++i) {
-      const std::string kind = ops[i].is_object() ? ops[i].value("op", "") : "";
+      if (!ops[i].is_object()) continue;
+      auto member = ops[i].find("member");
+      if (member != ops[i].end() && member->is_string() && w.Any(member->get<std::string>())) {
+        return Fail(403, "target_not_visible",
+                    "/changeSet/operations/" + std::to_string(i) + "/member",
+                    "member `" + member->get<std::string>() +
+                        "` is not one the caller may see, so the caller cannot act on them");
+      }
+    }
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const std::string kind = OpKind(ops[i]);
       if (kind == "complete_self_upgrade" || kind == "accept_invitation") {
         return Fail(422, "proof_required",
                     "/changeSet/operations/" + std::to_string(i) + "/op",
@@ -705,10 +866,24 @@ Reply Authority::CompleteVerification(const std::string& caller, const std::stri
     return Fail(422, "verification_expired", "", "the PIN expired at " + secret->expires_at,
                 Json{{"expiresAt", secret->expires_at}, {"now", now}});
   }
+  // The try is taken before the PIN is checked, so answers sent at once cannot
+  // have more than kMaxSecretAttempts of them checked.
+  std::optional<Secret> reserved = store_.ReserveAttempt(id, kMaxSecretAttempts);
+  if (!reserved) {
+    std::optional<Secret> now_state = store_.FindSecret(id);
+    const std::string state = now_state ? now_state->state : "void";
+    if (state == "used") return Fail(422, "verification_used", "", "this PIN was used");
+    if (state == "void") {
+      return Fail(422, "verification_superseded", "",
+                  "a newer PIN was sent: this one no longer counts");
+    }
+    return Fail(422, "verification_locked", "",
+                "too many wrong PINs: ask for a new one (resend)");
+  }
   if (pin.size() > 64 || !ConstantTimeEquals(HashSecret(secret->salt, pin), secret->hash)) {
-    std::optional<Secret> after = store_.CountFailedAttempt(id, kMaxSecretAttempts);
-    const int64_t left = after ? std::max<int64_t>(0, kMaxSecretAttempts - after->attempts) : 0;
+    const int64_t left = std::max<int64_t>(0, kMaxSecretAttempts - reserved->attempts);
     if (left == 0) {
+      store_.Lock(id);
       return Fail(422, "verification_locked", "/pin",
                   "wrong PIN, and that was the last try: ask for a new one (resend)");
     }
@@ -717,13 +892,17 @@ Reply Authority::CompleteVerification(const std::string& caller, const std::stri
   Extra extra;
   extra.kind = "verification";
   extra.detail = Json{{"verification", id}};
-  extra.secret_states = {{id, "used"}};
+  extra.secrets_used = {id};
   Json simulation;
-  return CommitChange(NewChangeSet(head, caller,
-                                   Json::array({Json{{"op", "complete_self_upgrade"},
-                                                     {"role", secret->role},
-                                                     {"scope", secret->scope}}})),
-                      extra, &simulation);
+  Reply reply = CommitChange(NewChangeSet(head, caller,
+                                          Json::array({Json{{"op", "complete_self_upgrade"},
+                                                            {"role", secret->role},
+                                                            {"scope", secret->scope}}})),
+                             extra, &simulation);
+  if (reply.status == 422 && reply.body["errors"][0].value("code", "") == "secret_spent") {
+    return Fail(422, "verification_used", "", "this PIN was used or replaced meanwhile");
+  }
+  return reply;
 }
 
 Reply Authority::ResendVerification(const std::string& caller, const std::string& id) {
@@ -761,8 +940,9 @@ Reply Authority::AcceptInvitation(const Json& body) {
   if (!secret || secret->kind != "invitation" || secret->state != "live") {
     return Fail(401, "invalid_token", "/token", "this invitation token is not valid");
   }
+  // 96 random bits cannot be guessed, so wrong answers are not counted: counting
+  // them would let anyone who knows the invitation's id lock it.
   if (!ConstantTimeEquals(HashSecret(secret->salt, token), secret->hash)) {
-    store_.CountFailedAttempt(secret->id, kMaxSecretAttempts);
     return Fail(401, "invalid_token", "/token", "this invitation token is not valid");
   }
   const std::string now = clock_();
@@ -775,12 +955,15 @@ Reply Authority::AcceptInvitation(const Json& body) {
   Extra extra;
   extra.kind = "invitation";
   extra.detail = Json{{"invitation", secret->id}};
-  extra.secret_states = {{secret->id, "used"}};
+  extra.secrets_used = {secret->id};
   extra.tokens = {{Sha256Hex(bearer), secret->member}};
   Json simulation;
   Reply reply = CommitChange(
       NewChangeSet(head, secret->member, Json::array({Json{{"op", "accept_invitation"}}})), extra,
       &simulation);
+  if (reply.status == 422 && reply.body["errors"][0].value("code", "") == "secret_spent") {
+    return Fail(401, "invalid_token", "/token", "this invitation token is not valid");
+  }
   if (reply.status == 200) {
     reply.body["member"] = secret->member;
     reply.body["token"] = bearer;

@@ -10,9 +10,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "rolegate/rolegate.h"
@@ -27,10 +29,15 @@ struct Reply {
 
 // Limits of what one call may ask.
 constexpr size_t kMaxOperationsPerChange = 256;
+constexpr size_t kMaxAddingOperations = 16;  // invite (a new member), add_members, register
+constexpr size_t kMaxAddedMembers = 4096;
 constexpr size_t kMaxBatch = 1000;
 constexpr int64_t kMaxPage = 500;
 constexpr int64_t kMaxSecretAttempts = 5;
 constexpr int kPinDigits = 6;
+// PINs issued for one self-upgrade (member, role, scope) in 24 hours: the first
+// and three resends. With five tries each, 20 guesses a day at most.
+constexpr int64_t kMaxPinsPerDay = 4;
 
 class Authority {
  public:
@@ -65,6 +72,11 @@ class Authority {
   Reply Outbox(const std::string& caller, int64_t after, int64_t limit);
   Reply Audit(const std::string& caller, int64_t after, int64_t limit);
 
+  // Replaces what the caller may not see in an answer: the owner of a clashing
+  // e-mail, when their e-mail is withheld, by "another member". The HTTP layer
+  // passes every answer that carries a simulation through it.
+  Reply ForCaller(const std::string& caller, Reply reply);
+
   // The head revision, compiled (reloaded when another process committed).
   struct Head {
     std::string revision;
@@ -77,14 +89,23 @@ class Authority {
   struct Extra {
     std::string kind = "change";  // the audit entry's kind
     Json detail = Json::object();  // merged into the audit detail
-    std::vector<std::pair<std::string, std::string>> secret_states;
+    std::vector<std::string> secrets_used;
     std::vector<std::pair<std::string, std::string>> tokens;
   };
   // Simulates `change_set` (its `now` already the server's) on the head and
   // commits it when nothing in it is denied and no `error` invariant breaks.
   // `simulation` receives the result.
   Reply CommitChange(const Json& change_set, const Extra& extra, Json* simulation);
-  // The members whose name (first) and e-mail (second) the caller may see.
+  // What of the head bundle the caller may not see (docs/server.md, "What a
+  // caller may see"): the members whose name, and whose e-mail, is withheld.
+  struct Withheld {
+    std::set<std::string> names, emails;  // member ids
+    bool Any(const std::string& member) const {
+      return names.count(member) > 0 || emails.count(member) > 0;
+    }
+  };
+  Withheld WithheldFrom(const Policy& policy, const std::string& caller,
+                        const std::string& now) const;
   bool ActiveMember(const Policy& policy, const std::string& member) const;
   bool HoldsEverywhere(const Policy& policy, const std::string& member,
                        const std::string& permission, const std::string& now) const;

@@ -45,6 +45,7 @@ const char* Reason(int status) {
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
@@ -199,9 +200,9 @@ struct Server::Impl {
       for (size_t i = 1; i < m.size(); ++i) req.matches.push_back(m[i].str());
       try {
         r.handler(req, res);
-      } catch (const std::exception& e) {
+      } catch (const std::exception&) {
         res = Response();
-        Error(res, 500, "internal_error", e.what());
+        Error(res, 500, "internal_error", "the server could not answer this request");
       }
       return;
     }

@@ -295,10 +295,11 @@ CommitStatus SqliteStore::Commit(CommitRecord r) {
     s.Bind(6, x.salt).Bind(7, x.hash).Bind(8, x.issued_at).Bind(9, x.expires_at);
     if (!s.Run()) throw StoreError("cannot write a secret (duplicate id)");
   }
-  for (const auto& [id, state] : r.secret_states) {
-    Statement s(db_, "UPDATE secrets SET state = ? WHERE id = ?");
-    s.Bind(1, state).Bind(2, id);
+  for (const std::string& id : r.secrets_used) {
+    Statement s(db_, "UPDATE secrets SET state = 'used' WHERE id = ? AND state = 'live'");
+    s.Bind(1, id);
     s.Run();
+    if (sqlite3_changes(db_) != 1) return CommitStatus::kSpent;  // rolled back
   }
   for (const auto& [hash, member] : r.tokens) {
     Statement s(db_, "INSERT INTO tokens (hash, member, created_at) VALUES (?, ?, ?)");
@@ -361,18 +362,35 @@ std::optional<Secret> SqliteStore::FindSecret(const std::string& id) {
   return FindSecretLocked(id);
 }
 
-std::optional<Secret> SqliteStore::CountFailedAttempt(const std::string& id,
-                                                      int64_t max_attempts) {
+std::optional<Secret> SqliteStore::ReserveAttempt(const std::string& id,
+                                                  int64_t max_attempts) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction txn(db_);
-  Statement s(db_, "UPDATE secrets SET attempts = attempts + 1, "
-                   "state = CASE WHEN attempts + 1 >= ? THEN 'locked' ELSE state END "
-                   "WHERE id = ? AND state = 'live'");
-  s.Bind(1, max_attempts).Bind(2, id);
+  Statement s(db_, "UPDATE secrets SET attempts = attempts + 1 "
+                   "WHERE id = ? AND state = 'live' AND attempts < ?");
+  s.Bind(1, id).Bind(2, max_attempts);
   s.Run();
+  if (sqlite3_changes(db_) != 1) return std::nullopt;
   std::optional<Secret> after = FindSecretLocked(id);
   txn.Commit();
   return after;
+}
+
+void SqliteStore::Lock(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "UPDATE secrets SET state = 'locked' WHERE id = ? AND state = 'live'");
+  s.Bind(1, id);
+  s.Run();
+}
+
+int64_t SqliteStore::CountIssuedSince(const std::string& kind, const std::string& member,
+                                      const std::string& role, const std::string& scope,
+                                      const std::string& since) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "SELECT COUNT(*) FROM secrets WHERE kind = ? AND member = ? AND role = ? "
+                   "AND scope = ? AND issued_at >= ?");
+  s.Bind(1, kind).Bind(2, member).Bind(3, role).Bind(4, scope).Bind(5, since);
+  return s.Step() ? s.Int(0) : 0;
 }
 
 std::vector<Message> SqliteStore::Messages(const std::string& member, int64_t after,

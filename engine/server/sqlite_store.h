@@ -39,7 +39,11 @@ class SqliteStore : public Store {
                 const std::string& at) override;
   int64_t RevokeTokens(const std::string& member, const std::string& at) override;
   std::optional<Secret> FindSecret(const std::string& id) override;
-  std::optional<Secret> CountFailedAttempt(const std::string& id, int64_t max_attempts) override;
+  std::optional<Secret> ReserveAttempt(const std::string& id, int64_t max_attempts) override;
+  void Lock(const std::string& id) override;
+  int64_t CountIssuedSince(const std::string& kind, const std::string& member,
+                           const std::string& role, const std::string& scope,
+                           const std::string& since) override;
   std::vector<Message> Messages(const std::string& member, int64_t after, int64_t limit,
                                 bool undelivered_only) override;
   void MarkDelivered(const std::vector<int64_t>& ids) override;

@@ -76,13 +76,16 @@ struct CommitRecord {
   std::vector<Message> messages;
   // New secrets. Each voids the live ones of the same kind, member, role and scope.
   std::vector<Secret> secrets;
-  // Secrets this commit uses up or locks: id -> state.
-  std::vector<std::pair<std::string, std::string>> secret_states;
+  // Secrets this commit uses up: their ids. Each must still be live, or the
+  // commit is kSpent.
+  std::vector<std::string> secrets_used;
   // Bearer tokens minted by this commit: hash -> member.
   std::vector<std::pair<std::string, std::string>> tokens;
 };
 
-enum class CommitStatus { kCommitted, kStale };
+// kSpent: a secret the commit uses up was no longer live (used, locked or voided
+// by a request that finished first): nothing is written.
+enum class CommitStatus { kCommitted, kStale, kSpent };
 
 class Store {
  public:
@@ -109,10 +112,16 @@ class Store {
   virtual int64_t RevokeTokens(const std::string& member, const std::string& at) = 0;
 
   virtual std::optional<Secret> FindSecret(const std::string& id) = 0;
-  // Counts a wrong answer; at `max_attempts` the secret is locked. Returns the
-  // secret as it now stands (nullopt when unknown).
-  virtual std::optional<Secret> CountFailedAttempt(const std::string& id,
-                                                   int64_t max_attempts) = 0;
+  // Takes one of the secret's `max_attempts` tries before the answer is checked,
+  // atomically: nullopt when it is not live or its tries are used up. So however
+  // many answers arrive at once, at most `max_attempts` are ever checked.
+  virtual std::optional<Secret> ReserveAttempt(const std::string& id, int64_t max_attempts) = 0;
+  // Locks a live secret (its last try was wrong).
+  virtual void Lock(const std::string& id) = 0;
+  // How many secrets of this kind and subject were issued at or after `since`.
+  virtual int64_t CountIssuedSince(const std::string& kind, const std::string& member,
+                                   const std::string& role, const std::string& scope,
+                                   const std::string& since) = 0;
 
   // The member's messages ("" for every member) with id > after, oldest first.
   virtual std::vector<Message> Messages(const std::string& member, int64_t after,

@@ -158,8 +158,8 @@ test("a change set built on an older revision gets 409 with the head", { skip },
 });
 
 test("a forged preview gets 422 with the differences, and nothing is committed", { skip }, async () => {
-  const { changeSet, preview } = await previewed(base, tokens["m-lena"], "m-lena", [{ op: "block", member: "m-jon" }], dir);
-  // Lena may not block anyone; the forged preview says she may.
+  const { changeSet, preview } = await previewed(base, tokens["m-lena"], "m-lena", [{ op: "perform", action: "billing.view", scope: "acc-9002" }], dir);
+  // Lena may not see another account's bills; the forged preview says she may.
   assert.equal(preview.operations[0].effect, "deny");
   const forged = structuredClone(preview);
   forged.operations[0].effect = "allow";
@@ -173,7 +173,7 @@ test("a forged preview gets 422 with the differences, and nothing is committed",
 });
 
 test("a blocked change is refused with 422 even when its preview is faithful", { skip }, async () => {
-  const { changeSet, preview } = await previewed(base, tokens["m-lena"], "m-lena", [{ op: "block", member: "m-jon" }], dir);
+  const { changeSet, preview } = await previewed(base, tokens["m-lena"], "m-lena", [{ op: "perform", action: "billing.view", scope: "acc-9002" }], dir);
   const r = await call(base, "POST", "/v1/changes", { token: tokens["m-lena"], body: { changeSet, preview } });
   assert.equal(r.status, 422, r.text);
   assert.equal(r.body.errors[0].code, "blocked");
@@ -185,7 +185,7 @@ test("a preview made at another time is judged again at the server's: 409 with n
   // Tara's role ran out on 2026-12-02. At 2026-12-01 she could have invited.
   const health = await call(base, "GET", "/v1/health");
   const changeSet = { format: "rolegate-changeset/1", baseRevision: health.body.revision, actor: "m-tara", now: "2026-12-01T09:00:00Z",
-    operations: [{ op: "invite", member: "m-jon", role: "hub.end_user", scope: "ln-0102" }] };
+    operations: [{ op: "invite", member: { id: "m-quinn", name: "Quinn Hale", email: "quinn@northwindfreight.example.com" }, role: "hub.end_user", scope: "ln-0102" }] };
   const fs = await import("node:fs");
   const olivia = await call(base, "GET", "/v1/bundle", { token: tokens["m-olivia"] });
   fs.writeFileSync(path.join(dir, "tara-head.json"), JSON.stringify(olivia.body.bundle));
@@ -325,4 +325,65 @@ test("wrong content type 415, a body over the limit 413, too many operations 413
   assert.equal(method.status, 405);
   const notJson = await call(base, "POST", "/v1/check", { token: tokens["m-olivia"], raw: "{nope", headers: { "Content-Type": "application/json" } });
   assert.equal(notJson.status, 400);
+});
+
+test("a pending request shows the member it would create only to its requester and approvers", { skip }, async () => {
+  const priya = token(db, "m-priya");
+  const asked = await commit(base, priya, "m-priya", [{ op: "invite", member: { id: "m-eli", name: "Eli Warren", email: "eli.private@mail.example.net" }, role: "hub.end_user", scope: "ln-0303" }]);
+  assert.equal(asked.status, 200, asked.text);
+  const id = asked.body.pending.requests[0];
+  const view = async (t) => (await call(base, "GET", "/v1/bundle", { token: t })).body.bundle.approvalRequests.find((r) => r.id === id).operation.member;
+  assert.equal((await view(priya)).email, "eli.private@mail.example.net", "the requester");
+  assert.equal((await view(tokens["m-olivia"])).email, "eli.private@mail.example.net", "an eligible approver");
+  const seenByJon = await view(tokens["m-jon"]);
+  assert.equal(seenByJon.name, "Withheld");
+  assert.match(seenByJon.email, /^withheld-[0-9a-f]{16}@mail\.example\.net$/);
+});
+
+test("a member the caller may not see cannot be acted on (binding them would uncover them)", { skip }, async () => {
+  // Omar manages account acc-9002; Devon is an end user of acc-9001, withheld from Omar.
+  const omarView = await call(base, "GET", "/v1/bundle", { token: tokens["m-omar"] });
+  assert.equal(omarView.body.bundle.members.find((m) => m.id === "m-devon").name, "Withheld");
+  const health = await call(base, "GET", "/v1/health");
+  const changeSet = { format: "rolegate-changeset/1", baseRevision: health.body.revision, actor: "m-omar", now: health.body.now,
+    operations: [{ op: "assign_role", member: "m-devon", role: "hub.end_user", scope: "ln-0204" }] };
+  const r = await call(base, "POST", "/v1/changes", { token: tokens["m-omar"], body: { changeSet, preview: {} } });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.body.errors[0].code, "target_not_visible");
+  assert.equal(r.body.errors[0].pointer, "/changeSet/operations/0/member");
+});
+
+test("an e-mail already taken is refused without saying whose it is", { skip }, async () => {
+  const fs = await import("node:fs");
+  const devon = JSON.parse(fs.readFileSync(bundleFile, "utf8")).members.find((m) => m.id === "m-devon");
+  const health = await call(base, "GET", "/v1/health");
+  const changeSet = { format: "rolegate-changeset/1", baseRevision: health.body.revision, actor: "m-omar", now: health.body.now,
+    operations: [{ op: "invite", member: { id: "m-guess", name: "Guess", email: devon.email }, role: "hub.end_user", scope: "ln-0204" }] };
+  const r = await call(base, "POST", "/v1/simulate", { token: tokens["m-omar"], body: changeSet });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.summary.blocked, true);
+  assert.ok(r.text.includes("another member"), r.text);
+  assert.ok(!r.text.includes("m-devon"), "the owner of the e-mail is not named");
+});
+
+test("malformed operations are bad requests, never a database outage", { skip }, async () => {
+  const health = await call(base, "GET", "/v1/health");
+  const changeSet = { format: "rolegate-changeset/1", baseRevision: health.body.revision, actor: "m-olivia", now: health.body.now, operations: [{ op: 1 }, 7, null] };
+  const r = await call(base, "POST", "/v1/changes", { token: tokens["m-olivia"], body: { changeSet, preview: {} } });
+  assert.equal(r.status, 400, r.text);
+  assert.ok(r.body.errors.every((e) => e.pointer.startsWith("/changeSet/operations/")), r.text);
+});
+
+test("wrong invitation tokens do not lock the invitation for its invitee", { skip }, async () => {
+  const invited = await commit(base, tokens["m-olivia"], "m-olivia",
+    [{ op: "invite", member: { id: "m-ines", name: "Ines Roth", email: "ines@northwindfreight.example.com" }, role: "hub.end_user", scope: "ln-0303" }]);
+  assert.equal(invited.status, 200, invited.text);
+  const mail = letters(db, "m-ines").find((l) => l.message.event === "invitation_token");
+  const [invitationId] = mail.secret.split(".");
+  for (let i = 0; i < 10; i++) {
+    const wrong = await call(base, "POST", "/v1/invitations/accept", { body: { token: `${invitationId}.${"0".repeat(48)}` } });
+    assert.equal(wrong.status, 401);
+  }
+  const r = await call(base, "POST", "/v1/invitations/accept", { body: { token: mail.secret } });
+  assert.equal(r.status, 200, r.text);
 });
