@@ -396,6 +396,7 @@ class Server {
 
 struct ServeArgs {
   std::vector<std::string> bundles;
+  std::string seed;  // --bundle
   std::string db;
   std::string host = "127.0.0.1";
   int port = 8081;
@@ -405,12 +406,23 @@ struct ServeArgs {
   int max_connections = 4096;
 };
 
-int RunServe(const ServeArgs& args) {
+int RunServe(ServeArgs args) {
   std::vector<Served> served;
   std::unique_ptr<server::SqliteStore> store;
   std::unique_ptr<server::Authority> authority;
   const int64_t offset = args.clock_offset;
+  if (!args.seed.empty() && args.db.empty()) {
+    std::cerr << "rolegate: serve: --bundle seeds the database of --db, which is missing\n";
+    return kExitInvalid;
+  }
   if (!args.db.empty()) {
+    if (!args.seed.empty()) {
+      if (!args.bundles.empty()) {
+        std::cerr << "rolegate: serve: give the seed bundle once, as BUNDLE or --bundle\n";
+        return kExitInvalid;
+      }
+      args.bundles.push_back(args.seed);
+    }
     if (args.bundles.size() > 1) {
       std::cerr << "rolegate: serve: --db takes at most one BUNDLE, to seed an empty database\n";
       return kExitInvalid;
@@ -516,6 +528,8 @@ void AddServe(CLI::App& app, Context& ctx) {
                   "one bundle that seeds an empty database");
   cmd->add_option("--db", args->db,
                   "the SQLite file of record (created when missing): serve /v1/ (docs/server.md)");
+  cmd->add_option("--bundle", args->seed,
+                  "with --db: the bundle that seeds an empty database (the same as one BUNDLE)");
   cmd->add_option("--host", args->host, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", args->port, "port to listen on; 0 picks a free one (default 8081)")
       ->check(CLI::Range(0, 65535));

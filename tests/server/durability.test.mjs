@@ -123,3 +123,13 @@ test("kill -9 during a stream of commits: every acknowledged commit survives, no
   const next = await prepared([{ op: devon.status === "blocked" ? "unblock" : "block", member: "m-devon" }]);
   assert.equal((await call(server.base, "POST", "/v1/changes", { token: tokens.olivia, body: next })).status, 200);
 });
+
+test("a database that holds a bundle ignores a seed bundle, and says so", { skip }, async () => {
+  const head = (await call(server.base, "GET", "/v1/health")).body.revision;
+  await stop(server);
+  const other = fixture(tempDir(), "bt-business");
+  server = await startServer(db, null, ["--bundle", other]);
+  assert.equal((await call(server.base, "GET", "/v1/health")).body.revision, head);
+  for (let i = 0; i < 50 && !server.stderr().includes("ignored"); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.match(server.stderr(), /already holds a bundle; .*bt-business\.json is ignored/);
+});
