@@ -29,8 +29,7 @@ struct Reply {
 
 // Limits of what one call may ask.
 constexpr size_t kMaxOperationsPerChange = 256;
-constexpr size_t kMaxAddingOperations = 16;  // invite (a new member), add_members, register
-constexpr size_t kMaxAddedMembers = 4096;
+constexpr size_t kMaxAddedMembers = 10000;  // by add_members, invite and register together
 constexpr size_t kMaxBatch = 1000;
 constexpr int64_t kMaxPage = 500;
 constexpr int64_t kMaxSecretAttempts = 5;

@@ -27,6 +27,13 @@ Json Overlay::Materialize() const {
     Json& members = out["members"];
     for (const auto& [i, entry] : changed_json_) members[i] = entry;
   }
+  if (!chunks_.empty()) {
+    if (!out.contains("members") || !out["members"].is_array()) out["members"] = Json::array();
+    Json& members = out["members"];
+    for (const auto& c : chunks_) {
+      for (const Json& entry : c->json) members.push_back(entry);
+    }
+  }
   if (!added_.empty() || !removed_.empty()) {
     Json bindings = Json::array();
     const Json& base = base_->bundle.contains("bindings") ? base_->bundle["bindings"]

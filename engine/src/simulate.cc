@@ -2,8 +2,10 @@
 // the state the allowed operations before them produced; each is authorised by
 // the policy of that state. The result is canonical and deterministic.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include <optional>
 #include <tuple>
@@ -179,6 +181,13 @@ class Simulator {
   // Changes the member's bundle entry with mutate(Json&).
   template <typename F>
   void UpdateMember(Edit* e, const std::string& member, F mutate);
+  // Adds a new member (its bundle entry) to the edit.
+  void AddMemberEntry(Edit* e, Json entry);
+  // Whether a member of the checkpoint or one the overlay added may have this
+  // e-mail (lower case): then a load judges the new one.
+  bool EmailMayBeTaken(const Overlay& o, const std::string& lower);
+  const Model* emails_of_ = nullptr;  // the checkpoint checkpoint_emails_ was built for
+  std::unordered_set<std::string> checkpoint_emails_;
 
   // Checks the bindings an operation added, as loading the bundle would: the
   // errors loading would report (none when they are valid).
@@ -333,7 +342,7 @@ void Simulator::AddBinding(Edit* e, const std::string& member, const std::string
     return;
   }
   Binding b;
-  b.member = *V().FindMember(member);
+  b.member = *e->overlay.FindMember(member);  // the edit's state: it may add the member
   b.role = M().role_index.at(role);
   b.scope = M().scope_index.at(scope);
   b.id = member + "/" + role + "@" + scope;
@@ -356,7 +365,7 @@ size_t Simulator::RemoveBindings(Edit* e, const std::string& member, Pred pred) 
       }
     }
     list = std::move(kept);
-  } else if (const Index* i = V().FindMember(member)) {
+  } else if (const Index* i = e->overlay.FindMember(member)) {
     std::vector<uint32_t> doomed;
     e->overlay.ForEachBindingOfMember(*i, [&](uint32_t b) {
       const BindingKey& k = e->overlay.key(b);
@@ -380,7 +389,7 @@ void Simulator::UpdateMember(Edit* e, const std::string& member, F mutate) {
     mutate(*FindById(&e->List("members"), member));
     return;
   }
-  const Index i = *V().FindMember(member);
+  const Index i = *e->overlay.FindMember(member);
   Json entry = e->overlay.MemberJson(i);
   mutate(entry);
   Member m = e->overlay.member(i);
@@ -392,6 +401,57 @@ void Simulator::UpdateMember(Edit* e, const std::string& member, F mutate) {
   m.invitation_sent_at = inv.value("sentAt", "");
   m.invitation_expires_at = inv.value("expiresAt", "");
   e->overlay.SetMember(i, std::move(m), std::move(entry));
+}
+
+void Simulator::AddMemberEntry(Edit* e, Json entry) {
+  const std::string id = entry.value("id", "");
+  touching_.insert(id);
+  e->changed = true;
+  // A member a load would report on (an e-mail that is malformed or may be
+  // taken, the member limit reached) is added to the bundle itself, which is
+  // then recompiled, so that the report is the load's own. Any other is added
+  // to the overlay: adding many members costs in proportion to them, not to the
+  // bundle times their number.
+  const std::string email = entry.value("email", "");
+  std::string lower = email;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = email.find('@');
+  const bool malformed = !email.empty() && (at == std::string::npos || at == 0 || at + 1 == email.size());
+  if (!e->json && (malformed || e->overlay.member_count() + 1 > Limits().max_members ||
+                   (!lower.empty() && EmailMayBeTaken(e->overlay, lower)))) {
+    e->J();
+  }
+  if (e->json) {
+    e->List("members").push_back(std::move(entry));
+    return;
+  }
+  Member m;
+  m.id = id;
+  m.email = email;
+  m.name = entry.value("name", "");
+  m.kind = entry.value("kind", "");
+  m.branding_domain = entry.value("brandingDomain", "");
+  m.language = entry.value("language", "");
+  m.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
+  m.registered = entry.value("registered", true);
+  const Json inv = entry.value("invitation", Json::object());
+  m.invitation_sent_at = inv.value("sentAt", "");
+  m.invitation_expires_at = inv.value("expiresAt", "");
+  if (entry.contains("addedTo")) m.added_to = M().scope_index.at(entry["addedTo"].get<std::string>());
+  e->overlay.AddMember(std::move(m), std::move(entry), lower);
+}
+
+bool Simulator::EmailMayBeTaken(const Overlay& o, const std::string& lower) {
+  if (emails_of_ != &M()) {
+    checkpoint_emails_.clear();
+    for (const Member& mb : M().members) {
+      std::string x = mb.email;
+      for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!x.empty()) checkpoint_emails_.insert(std::move(x));
+    }
+    emails_of_ = &M();
+  }
+  return checkpoint_emails_.count(lower) > 0 || o.AddedEmail(lower);
 }
 
 const std::string* Simulator::ActionFor(const std::string& kind, Outcome* out) {
@@ -671,9 +731,7 @@ void Simulator::Invite(size_t i, const Json& op, Edit* e, Outcome* out) {
       if (days > 0) inv["expiresAt"] = AddDays(cs_.now, days);
       entry["invitation"] = inv;
     }
-    e->List("members").push_back(entry);  // a new member: the bundle itself changes
-    touching_.insert(member);
-    e->changed = true;
+    AddMemberEntry(e, std::move(entry));
   }
   AddBinding(e, member, role, scope);
   Json facts{{"scope", scope}, {"role", role}};
@@ -961,13 +1019,11 @@ void Simulator::AddMembers(size_t, const Json& op, Edit* e, Outcome* out) {
   if (action == nullptr) return;
   Check(*action, op["scope"], OpAttributes(op), out);
   if (out->effect != Effect::kAllow) return;
-  Json& members = e->List("members");
   for (const Json& mb : op["members"]) {
     Json entry = mb;
     entry["status"] = "pending";  // unassigned until activated
     entry["addedTo"] = op["scope"];  // where it belongs until then
-    members.push_back(entry);
-    touching_.insert(entry.value("id", ""));
+    AddMemberEntry(e, std::move(entry));
   }
   e->changed = true;
 }

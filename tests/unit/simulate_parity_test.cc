@@ -257,3 +257,70 @@ TEST(SimulateParity, RandomChangeSetsOnTheHostedVoiceExample) {
 
 }  // namespace
 }  // namespace rolegate
+
+namespace rolegate {
+namespace {
+
+// New members go to the overlay unless a load would report on them; either way
+// the result is the reference's. Covers members acted on after they are added,
+// e-mails taken by a member (in another case), by another new member, or
+// malformed, and a new member then edited.
+TEST(SimulateParity, NewMembersOnTheOverlay) {
+  LoadResult loaded = LoadPolicy(testing::ReadFileOrDie(
+      std::string(ROLEGATE_SOURCE_DIR) + "/examples/cloud-work/bundle.json"));
+  ASSERT_TRUE(loaded.ok());
+  const Policy& policy = *loaded.policy;
+  auto add = [](const std::string& id, const std::string& email) {
+    return Json{{"id", id}, {"name", "New " + id}, {"email", email}, {"kind", "user"}};
+  };
+  const Json accepted{{"chargesAccepted", true}};
+  const std::vector<Json> sets = {
+      // Plain additions in three operations, then each acted on.
+      Json::array({
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-n1", "n1@larkspur-dental.example.com"),
+                        add("m-n2", "n2@larkspur-dental.example.com")}}},
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-n3", "n3@larkspur-dental.example.com")}}},
+          {{"op", "activate_member"}, {"member", "m-n1"}, {"setup", "assign_credentials"},
+           {"role", "cw.standard"}, {"scope", "acct-7001"}},
+          {{"op", "activate_member"}, {"member", "m-n2"}, {"setup", "send_invite"}},
+          {{"op", "assign_role"}, {"member", "m-n1"}, {"role", "cw.standard_international"},
+           {"scope", "acct-7001"}},
+          {{"op", "disable"}, {"member", "m-n1"}},
+          {{"op", "edit_member"}, {"member", "m-n3"}, {"name", "Renamed"}},
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-n4", "n4@larkspur-dental.example.com")}}},
+      }),
+      // An e-mail an existing member has, in another case; one two new members
+      // share; a malformed one; then more plain additions.
+      Json::array({
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-x1", "PRIYA.SHAH@larkspur-dental.example.com")}}},
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-x2", "same@larkspur-dental.example.com")}}},
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-x3", "same@larkspur-dental.example.com")}}},
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-x4", "not-an-address")}}},
+          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+           {"members", {add("m-x5", "x5@larkspur-dental.example.com"),
+                        add("m-x6", "x6@larkspur-dental.example.com")}}},
+          {{"op", "activate_member"}, {"member", "m-x6"}, {"setup", "assign_credentials"},
+           {"role", "cw.standard"}, {"scope", "acct-7001"}},
+      }),
+  };
+  for (const Json& ops : sets) {
+    const Json cs{{"baseRevision", policy.revision()},
+                  {"actor", "m-priya"},
+                  {"now", testing::kNow},
+                  {"operations", ops}};
+    const Json result = internal::SimulateWith(policy, cs, true, false);
+    ASSERT_TRUE(result.value("ok", false)) << Canonical(result);
+    ExpectSameBothWays(policy, cs, "new members");
+    EXPECT_GT(result["summary"]["allowed"].get<int64_t>(), 2) << Canonical(result["operations"]);
+  }
+}
+
+}  // namespace
+}  // namespace rolegate
