@@ -67,6 +67,8 @@ export interface Simulation {
     checks: object[];
     reasons: Reason[];
     requirements: { approvals: object[]; verifications: object[] };
+    /** On complete_self_upgrade and accept_invitation: the secret only the server of record checks. */
+    checkedByServer?: ("pin" | "invitation_token")[];
   }[];
   accessDiff: {
     members: {

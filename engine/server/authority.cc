@@ -619,7 +619,14 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
     }
   }
 
-  Json detail{{"changeSet", change_set},
+  Json recorded = change_set;  // never a PIN or token in the audit log
+  for (Json& op : recorded["operations"]) {
+    if (op.is_object()) {
+      op.erase("pin");
+      op.erase("token");
+    }
+  }
+  Json detail{{"changeSet", std::move(recorded)},
               {"accessDiff", result["accessDiff"]},
               {"summary", result["summary"]},
               {"violations", result["violations"]}};
@@ -698,13 +705,18 @@ Reply Authority::Changes(const std::string& caller, const Json& body) {
     }
     for (size_t i = 0; i < ops.size(); ++i) {
       const std::string kind = OpKind(ops[i]);
-      if (kind == "complete_self_upgrade" || kind == "accept_invitation") {
-        return Fail(422, "proof_required",
-                    "/changeSet/operations/" + std::to_string(i) + "/op",
-                    "`" + kind + "` needs a secret the server checks: use " +
-                        (kind == "accept_invitation"
-                             ? std::string("POST /v1/invitations/accept with the token")
-                             : std::string("POST /v1/verifications/{id}/complete with the PIN")));
+      const std::string at = "/changeSet/operations/" + std::to_string(i);
+      if (kind == "accept_invitation") {
+        // The invitee has no bearer token yet: the token is presented on its own.
+        return Fail(422, "proof_required", at + "/op",
+                    "`accept_invitation` is made with the e-mailed token at "
+                    "POST /v1/invitations/accept");
+      }
+      if (kind == "complete_self_upgrade" &&
+          !(ops[i].contains("pin") && ops[i]["pin"].is_string())) {
+        return Fail(422, "proof_required", at + "/pin",
+                    "`complete_self_upgrade` carries the PIN the member received, which the "
+                    "server checks");
       }
     }
   }
@@ -738,8 +750,31 @@ Reply Authority::Changes(const std::string& caller, const Json& body) {
       return Reply{409, std::move(reply)};
     }
   }
+  // Last, the PINs the change set carries, each against the newest verification of
+  // its upgrade (a try is taken only for a change set that would otherwise commit).
+  Extra extra;
+  const Json& ops = cs["operations"];
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (OpKind(ops[i]) != "complete_self_upgrade") continue;
+    const std::string at = "/changeSet/operations/" + std::to_string(i) + "/pin";
+    std::optional<Secret> secret = store_.LatestSecret("pin", caller, ops[i].value("role", ""),
+                                                       ops[i].value("scope", ""));
+    std::optional<Reply> refused =
+        secret ? TryPin(*secret, ops[i]["pin"].get<std::string>(), at)
+               : std::optional<Reply>(Fail(422, "no_pending_verification", at,
+                                           "no PIN was sent for this upgrade"));
+    if (refused) {
+      for (const std::string& id : extra.secrets_used) store_.RefundAttempt(id);
+      return *refused;
+    }
+    extra.secrets_used.push_back(secret->id);
+  }
   Json simulation;
-  return CommitChange(at_server, Extra{}, &simulation);
+  Reply reply = CommitChange(at_server, extra, &simulation);
+  if (reply.status != 200) {
+    for (const std::string& id : extra.secrets_used) store_.RefundAttempt(id);
+  }
+  return reply;
 }
 
 Reply Authority::Requests(const std::string& caller) {
@@ -835,6 +870,48 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
   return reply;
 }
 
+std::optional<Reply> Authority::TryPin(const Secret& secret, const std::string& pin,
+                                       const std::string& pointer) {
+  const std::string now = clock_();
+  if (secret.state == "void") {
+    return Fail(422, "verification_superseded", pointer,
+                "a newer PIN was sent: this one no longer counts");
+  }
+  if (secret.state == "used") return Fail(422, "verification_used", pointer, "this PIN was used");
+  if (secret.state == "locked") {
+    return Fail(422, "verification_locked", pointer,
+                "too many wrong PINs: ask for a new one (resend)");
+  }
+  if (secret.expires_at <= now) {
+    return Fail(422, "verification_expired", pointer, "the PIN expired at " + secret.expires_at,
+                Json{{"expiresAt", secret.expires_at}, {"now", now}});
+  }
+  // The try is taken before the PIN is checked, so answers sent at once cannot
+  // have more than kMaxSecretAttempts of them checked.
+  std::optional<Secret> reserved = store_.ReserveAttempt(secret.id, kMaxSecretAttempts);
+  if (!reserved) {
+    std::optional<Secret> now_state = store_.FindSecret(secret.id);
+    const std::string state = now_state ? now_state->state : "void";
+    if (state == "used") return Fail(422, "verification_used", pointer, "this PIN was used");
+    if (state == "void") {
+      return Fail(422, "verification_superseded", pointer,
+                  "a newer PIN was sent: this one no longer counts");
+    }
+    return Fail(422, "verification_locked", pointer,
+                "too many wrong PINs: ask for a new one (resend)");
+  }
+  if (pin.size() > 64 || !ConstantTimeEquals(HashSecret(secret.salt, pin), secret.hash)) {
+    const int64_t left = std::max<int64_t>(0, kMaxSecretAttempts - reserved->attempts);
+    if (left == 0) {
+      store_.Lock(secret.id);
+      return Fail(422, "verification_locked", pointer,
+                  "wrong PIN, and that was the last try: ask for a new one (resend)");
+    }
+    return Fail(422, "wrong_pin", pointer, "wrong PIN", Json{{"attemptsLeft", left}});
+  }
+  return std::nullopt;
+}
+
 Reply Authority::CompleteVerification(const std::string& caller, const std::string& id,
                                       const Json& body) {
   Head head = Current();
@@ -842,47 +919,12 @@ Reply Authority::CompleteVerification(const std::string& caller, const std::stri
   if (!body.is_object() || !body.contains("pin") || !body["pin"].is_string()) {
     return Fail(400, "missing_field", "/pin", "expected {\"pin\": \"...\"}");
   }
-  const std::string pin = body["pin"];
   std::optional<Secret> secret = store_.FindSecret(id);
   if (!secret || secret->kind != "pin" || secret->member != caller) {
     return Fail(404, "unknown_verification", "", "no verification `" + id + "` of yours");
   }
-  const std::string now = clock_();
-  if (secret->state == "void") {
-    return Fail(422, "verification_superseded", "",
-                "a newer PIN was sent: this one no longer counts");
-  }
-  if (secret->state == "used") return Fail(422, "verification_used", "", "this PIN was used");
-  if (secret->state == "locked") {
-    return Fail(422, "verification_locked", "",
-                "too many wrong PINs: ask for a new one (resend)");
-  }
-  if (secret->expires_at <= now) {
-    return Fail(422, "verification_expired", "", "the PIN expired at " + secret->expires_at,
-                Json{{"expiresAt", secret->expires_at}, {"now", now}});
-  }
-  // The try is taken before the PIN is checked, so answers sent at once cannot
-  // have more than kMaxSecretAttempts of them checked.
-  std::optional<Secret> reserved = store_.ReserveAttempt(id, kMaxSecretAttempts);
-  if (!reserved) {
-    std::optional<Secret> now_state = store_.FindSecret(id);
-    const std::string state = now_state ? now_state->state : "void";
-    if (state == "used") return Fail(422, "verification_used", "", "this PIN was used");
-    if (state == "void") {
-      return Fail(422, "verification_superseded", "",
-                  "a newer PIN was sent: this one no longer counts");
-    }
-    return Fail(422, "verification_locked", "",
-                "too many wrong PINs: ask for a new one (resend)");
-  }
-  if (pin.size() > 64 || !ConstantTimeEquals(HashSecret(secret->salt, pin), secret->hash)) {
-    const int64_t left = std::max<int64_t>(0, kMaxSecretAttempts - reserved->attempts);
-    if (left == 0) {
-      store_.Lock(id);
-      return Fail(422, "verification_locked", "/pin",
-                  "wrong PIN, and that was the last try: ask for a new one (resend)");
-    }
-    return Fail(422, "wrong_pin", "/pin", "wrong PIN", Json{{"attemptsLeft", left}});
+  if (std::optional<Reply> refused = TryPin(*secret, body["pin"].get<std::string>(), "/pin")) {
+    return *refused;
   }
   Extra extra;
   extra.kind = "verification";
@@ -894,6 +936,7 @@ Reply Authority::CompleteVerification(const std::string& caller, const std::stri
                                                             {"role", secret->role},
                                                             {"scope", secret->scope}}})),
                              extra, &simulation);
+  if (reply.status != 200) store_.RefundAttempt(id);
   if (reply.status == 422 && reply.body["errors"][0].value("code", "") == "secret_spent") {
     return Fail(422, "verification_used", "", "this PIN was used or replaced meanwhile");
   }

@@ -95,6 +95,10 @@ class Authority {
   // commits it when nothing in it is denied and no `error` invariant breaks.
   // `simulation` receives the result.
   Reply CommitChange(const Json& change_set, const Extra& extra, Json* simulation);
+  // Checks a PIN against its verification, taking one of its tries first: the
+  // refusal (superseded, used, locked, expired, wrong), or nullopt when right.
+  std::optional<Reply> TryPin(const Secret& secret, const std::string& pin,
+                              const std::string& pointer);
   // What of the head bundle the caller may not see (docs/server.md, "What a
   // caller may see"): the members whose name, and whose e-mail, is withheld.
   struct Withheld {

@@ -376,6 +376,29 @@ std::optional<Secret> SqliteStore::ReserveAttempt(const std::string& id,
   return after;
 }
 
+void SqliteStore::RefundAttempt(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement s(db_, "UPDATE secrets SET attempts = attempts - 1 "
+                   "WHERE id = ? AND state = 'live' AND attempts > 0");
+  s.Bind(1, id);
+  s.Run();
+}
+
+std::optional<Secret> SqliteStore::LatestSecret(const std::string& kind, const std::string& member,
+                                                const std::string& role,
+                                                const std::string& scope) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string id;
+  {
+    Statement s(db_, "SELECT id FROM secrets WHERE kind = ? AND member = ? AND role = ? AND "
+                     "scope = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1");
+    s.Bind(1, kind).Bind(2, member).Bind(3, role).Bind(4, scope);
+    if (!s.Step()) return std::nullopt;
+    id = s.Text(0);
+  }
+  return FindSecretLocked(id);
+}
+
 void SqliteStore::Lock(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   Statement s(db_, "UPDATE secrets SET state = 'locked' WHERE id = ? AND state = 'live'");

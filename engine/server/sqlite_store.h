@@ -40,7 +40,10 @@ class SqliteStore : public Store {
   int64_t RevokeTokens(const std::string& member, const std::string& at) override;
   std::optional<Secret> FindSecret(const std::string& id) override;
   std::optional<Secret> ReserveAttempt(const std::string& id, int64_t max_attempts) override;
+  void RefundAttempt(const std::string& id) override;
   void Lock(const std::string& id) override;
+  std::optional<Secret> LatestSecret(const std::string& kind, const std::string& member,
+                                     const std::string& role, const std::string& scope) override;
   int64_t CountIssuedSince(const std::string& kind, const std::string& member,
                            const std::string& role, const std::string& scope,
                            const std::string& since) override;

@@ -116,8 +116,15 @@ class Store {
   // atomically: nullopt when it is not live or its tries are used up. So however
   // many answers arrive at once, at most `max_attempts` are ever checked.
   virtual std::optional<Secret> ReserveAttempt(const std::string& id, int64_t max_attempts) = 0;
+  // Gives back a try taken for a right answer whose commit did not happen (the
+  // revision moved on meanwhile), so that retrying does not use the secret up.
+  virtual void RefundAttempt(const std::string& id) = 0;
   // Locks a live secret (its last try was wrong).
   virtual void Lock(const std::string& id) = 0;
+  // The newest secret of this kind and subject, whatever its state.
+  virtual std::optional<Secret> LatestSecret(const std::string& kind, const std::string& member,
+                                             const std::string& role,
+                                             const std::string& scope) = 0;
   // How many secrets of this kind and subject were issued at or after `since`.
   virtual int64_t CountIssuedSince(const std::string& kind, const std::string& member,
                                    const std::string& role, const std::string& scope,

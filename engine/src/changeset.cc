@@ -74,6 +74,17 @@ class ChangeSetReader {
     }
     shape_.Bool(v, "registered", p);
   }
+  // An optional secret an operation carries: a non-empty string of at most `max`
+  // characters, never read by the engine.
+  void Proof(const Json& op, const std::string& p, const char* key, size_t max) {
+    if (const std::string* s = shape_.String(op, key, p, false)) {
+      if (s->empty() || s->size() > max) {
+        shape_.Add("invalid_value", PointerAppend(p, key),
+                   std::string("`") + key + "` must be 1 to " + std::to_string(max) +
+                       " characters");
+      }
+    }
+  }
   void Setup(const Json& op, const std::string& p, bool required) {
     if (const std::string* s = shape_.String(op, "setup", p, required)) {
       if (*s != "send_invite" && *s != "activation_email" && *s != "assign_credentials" &&
@@ -136,7 +147,9 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     CheckMember(op, p, true);
     CheckScope(op, p, false);
   } else if (k == "accept_invitation") {
-    shape_.Object(op, p, {"op", "attributes"});
+    // `token`: the invitation's token, opaque here, checked by the server of record.
+    shape_.Object(op, p, {"op", "attributes", "token"});
+    Proof(op, p, "token", 256);
   } else if (k == "assign_role" || k == "revoke_role") {
     shape_.Object(op, p, {"op", "attributes", "member", "role", "scope", "scopes"});
     CheckMember(op, p, true);
@@ -177,8 +190,13 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     Setup(op, p, true);
     if (op.contains("role")) CheckRole(op, p);
     CheckScope(op, p, op.contains("role"));
-  } else if (k == "request_self_upgrade" || k == "resend_verification" ||
-             k == "complete_self_upgrade" || k == "claim_role") {
+  } else if (k == "complete_self_upgrade") {
+    // `pin`: the PIN the member received, opaque here, checked by the server of record.
+    shape_.Object(op, p, {"op", "attributes", "role", "scope", "pin"});
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+    Proof(op, p, "pin", 64);
+  } else if (k == "request_self_upgrade" || k == "resend_verification" || k == "claim_role") {
     shape_.Object(op, p, {"op", "attributes", "role", "scope"});
     CheckRole(op, p);
     CheckScope(op, p, true);

@@ -280,6 +280,16 @@ class Simulator {
   Json ScopeViolation(const ScopeBreach& b, size_t i) const;
 };
 
+// An operation without the secret it may carry (`pin`, `token`): what is hashed
+// into the revision and recorded in an approval request.
+Json WithoutProof(const Json& op) {
+  if (!op.is_object() || (!op.contains("pin") && !op.contains("token"))) return op;
+  Json out = op;
+  out.erase("pin");
+  out.erase("token");
+  return out;
+}
+
 std::string Simulator::NextId(const Json& list, const std::string& prefix) const {
   std::set<std::string> used;
   for (const Json& x : list) used.insert(x.value("id", ""));
@@ -675,7 +685,7 @@ void Simulator::RequestApprovals(size_t index, const Json& op, Edit* e, Outcome*
                  {"action", a["action"]},
                  {"resource", a["resource"]},
                  {"attributes", attrs},
-                 {"operation", op},
+                 {"operation", WithoutProof(op)},
                  {"createdAt", cs_.now},
                  {"decisions", Json::array()}};
     if (a.contains("expiresAfterDays")) {
@@ -2050,7 +2060,8 @@ Json Simulator::Run(bool include_bundle) {
             checkpoint_ = owned_.get();
           }
           overlay_ = std::move(candidate);
-          applied.push_back(Json::array({static_cast<int64_t>(i), op}));
+          // The revision after hashes what changed, never a PIN or token.
+          applied.push_back(Json::array({static_cast<int64_t>(i), WithoutProof(op)}));
           touched_.insert(touching_.begin(), touching_.end());
           touched_roles_.insert(touching_roles_.begin(), touching_roles_.end());
           for (auto& [key, breach] : fresh) new_breaches.emplace(key, std::make_pair(breach, i));
@@ -2066,14 +2077,20 @@ Json Simulator::Run(bool include_bundle) {
       Brand(&e);  // the recipient as the operation left them
       events.push_back(std::move(e));
     }
-    results.push_back(Json{{"index", static_cast<int64_t>(i)},
-                           {"op", op["op"]},
-                           {"effect", EffectName(out.effect)},
-                           {"checks", std::move(out.checks)},
-                           {"reasons", std::move(out.reasons)},
-                           {"requirements",
-                            {{"approvals", std::move(out.approvals)},
-                             {"verifications", std::move(out.verifications)}}}});
+    Json result{{"index", static_cast<int64_t>(i)},
+                {"op", op["op"]},
+                {"effect", EffectName(out.effect)},
+                {"checks", std::move(out.checks)},
+                {"reasons", std::move(out.reasons)},
+                {"requirements",
+                 {{"approvals", std::move(out.approvals)},
+                  {"verifications", std::move(out.verifications)}}}};
+    // What only the server of record can check: the secret the operation carries.
+    if (op["op"] == "complete_self_upgrade") result["checkedByServer"] = Json::array({"pin"});
+    if (op["op"] == "accept_invitation") {
+      result["checkedByServer"] = Json::array({"invitation_token"});
+    }
+    results.push_back(std::move(result));
   }
   // min_holders breaches introduced and still present at the end.
   for (const auto& [key, entry] : new_breaches) {

@@ -72,7 +72,7 @@ test("answers sent at once cannot have more than five PINs checked; a sixth PIN 
   const wrong = pin === "000000" ? "111111" : "000000";
   // 50 wrong answers at once: five are checked, the rest find no try left.
   const answers = await Promise.all(Array.from({ length: 50 }, () => complete("m-fatima", id, wrong)));
-  const checked = answers.filter((a) => a.body.errors?.[0]?.pointer === "/pin");
+  const checked = answers.filter((a) => a.body.errors?.[0]?.message.startsWith("wrong PIN"));
   assert.equal(checked.length, 5, answers.map((a) => a.text).join("\n"));
   assert.ok(answers.every((a) => a.status === 422));
   // Locked: the right PIN no longer opens it.
@@ -132,7 +132,29 @@ test("wrong PINs are counted and five lock it; a resend voids the old PIN; the r
   // Not yet an admin...
   const before = await call(server.base, "POST", "/v1/check", { token: tokens["m-george"], body: { action: "members.invite", resource: "acc-1003", attributes: { role: "billing.user" } } });
   assert.equal(before.body.effect, "deny", before.text);
-  const done = await complete("m-george", newId, newPin);
+  // A change set completes the upgrade with the PIN it carries: without one, or with
+  // a wrong one, it is refused (the same tries as the endpoint); with the right one
+  // it commits, and the PIN is nowhere in the audit log or the revision.
+  const op = { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" };
+  const noPin = await commit(server.base, tokens["m-george"], "m-george", [op]);
+  assert.equal(noPin.status, 422, noPin.text);
+  assert.equal(noPin.body.errors[0].code, "proof_required");
+  assert.equal(noPin.body.errors[0].pointer, "/changeSet/operations/0/pin");
+  const wrongInSet = await commit(server.base, tokens["m-george"], "m-george", [{ ...op, pin: newPin === "000000" ? "111111" : "000000" }]);
+  assert.equal(wrongInSet.status, 422, wrongInSet.text);
+  assert.equal(wrongInSet.body.errors[0].code, "wrong_pin");
+  assert.equal(wrongInSet.body.errors[0].pointer, "/changeSet/operations/0/pin");
+  // The old PIN tried on the new verification above took one try; this is the second.
+  assert.equal(wrongInSet.body.attemptsLeft, newPin !== pin ? 3 : 4);
+  const preview = await call(server.base, "POST", "/v1/simulate", { token: tokens["m-george"], body: {
+    format: "rolegate-changeset/1", baseRevision: (await call(server.base, "GET", "/v1/health")).body.revision,
+    actor: "m-george", now: "2026-12-01T00:00:00Z", operations: [{ ...op, pin: "123456" }] } });
+  assert.deepEqual(preview.body.operations[0].checkedByServer, ["pin"], preview.text);
+  const otherPin = await call(server.base, "POST", "/v1/simulate", { token: tokens["m-george"], body: {
+    format: "rolegate-changeset/1", baseRevision: (await call(server.base, "GET", "/v1/health")).body.revision,
+    actor: "m-george", now: "2026-12-01T00:00:00Z", operations: [{ ...op, pin: "654321" }] } });
+  assert.equal(otherPin.body.revisionAfter, preview.body.revisionAfter, "the PIN is not hashed into the revision");
+  const done = await commit(server.base, tokens["m-george"], "m-george", [{ ...op, pin: newPin }]);
   assert.equal(done.status, 200, done.text);
   // ...now one.
   const bundle = await call(server.base, "GET", "/v1/bundle", { token: tokens["m-george"] });
