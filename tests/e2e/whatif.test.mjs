@@ -245,6 +245,8 @@ test("bt business: ask for a self-upgrade, continue, then complete it with the P
     await page.fill("#pin-step-0", "482913");
     await page.click("#pin-complete-0");
     await page.waitForSelector(".op-result.allow");
+    // The preview cannot know whether the PIN is right: it says the server checks it.
+    assert.match(await text(page, ".op-list .server-check"), /the server checks the PIN/);
     assert.match(await text(page, ".verdict"), /^Ready to submit/);
     assert.match(await text(page, ".diff-members"), /George Evans gains \d+ permissions? on 1 billing account/);
     assert.match(await text(page, ".events"), /George Evans, by e-mail: upgraded from User \(billing\) to Admin \(billing\) on Bristol depot/);

@@ -266,6 +266,9 @@ export function renderOperationList(state, app) {
               { "data-op": String(i), class: beingEdited ? "editing" : undefined, "aria-current": beingEdited ? "true" : undefined },
               result ? badge(result.effect, effectLabel(result.effect, result.requirements)) : null,
               h("span", { class: "op-title" }, text),
+              result && Array.isArray(result.checkedByServer) && result.checkedByServer.length > 0
+                ? h("span", { class: "muted small server-check" }, ` (the server checks ${result.checkedByServer.map(serverCheckWord).join(" and ")})`)
+                : null,
               beingEdited ? h("span", { class: "muted small" }, " (being edited)") : null,
               h(
                 "span",
@@ -290,6 +293,14 @@ export function renderOperationList(state, app) {
           }),
         ),
   );
+}
+
+/**
+ * What a preview cannot judge, in words: the secret only the server of record checks.
+ * @param {string} check
+ */
+function serverCheckWord(check) {
+  return check === "pin" ? "the PIN" : check === "invitation_token" ? "the invitation token" : check;
 }
 
 /** After an edit is saved or cancelled, the focus goes back to its Edit button. @param {number} i */
