@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -123,6 +125,8 @@ struct Connection {
   size_t out_pos = 0;
   bool close_after = false;
   bool peer_gone = false;
+  size_t drained = 0;   // bytes dropped while closing
+  size_t declared = 0;  // the body length the request declared (Content-Length)
 };
 
 }  // namespace
@@ -315,8 +319,9 @@ struct Server::Impl {
     }
     if (c.close_after) {
       // Lingering close: the answer is sent; what the client still sends is read
-      // and dropped for a moment, so that closing with unread bytes does not
-      // reset the connection before the client has read the answer.
+      // and dropped for a moment (2 s, 256 KiB at most), so that closing with
+      // unread bytes does not reset the connection before the client has read
+      // the answer.
       ::shutdown(c.fd, SHUT_WR);
       c.phase = Phase::kClosing;
       c.in.clear();
@@ -335,17 +340,31 @@ struct Server::Impl {
     c.chunks_done = false;
     c.body_length = 0;
     c.continue_sent = false;
+    c.declared = 0;
     c.deadline = Clock::now() + std::chrono::milliseconds(c.in.empty() ? options.idle_timeout_ms
                                                                      : options.header_timeout_ms);
     Watch(c, EPOLLIN | EPOLLRDHUP);
     if (!c.in.empty()) Advance(c);
   }
 
+  // At most this much is read and dropped after an answer that closes the
+  // connection: enough for a client to see the answer, not a way to keep the
+  // server reading an upload it refused. A body of declared length is dropped up
+  // to that length (64 MiB at most), so that a client sending it whole still
+  // reads the answer; a chunked one without end only up to 256 KiB.
+  static constexpr size_t kMaxDrained = 256u << 10;
+  static constexpr size_t kMaxDrainedDeclared = 64u << 20;
+
   void Drain(Connection& c) {
     char buffer[65536];
     for (;;) {
       const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
-      if (n > 0) continue;
+      if (n > 0) {
+        c.drained += static_cast<size_t>(n);
+        const size_t limit = std::max(kMaxDrained, std::min(c.declared, kMaxDrainedDeclared));
+        if (c.drained > limit) return Close(c.id);
+        continue;
+      }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
       return Close(c.id);  // the client closed too
@@ -520,6 +539,7 @@ struct Server::Impl {
         return {400, "bad_request", "Content-Length is not a number"};
       }
       const unsigned long long n = std::stoull(v);
+      c.declared = static_cast<size_t>(std::min<unsigned long long>(n, SIZE_MAX));
       if (n > options.max_body) {
         return {413, "input_too_large",
                 "the request body is over the input limit of " +
