@@ -52,6 +52,7 @@
 
 #include "../server/authority.h"
 #include "../server/http.h"
+#include "../server/static_files.h"
 #include "../server/sqlite_store.h"
 #include "commands.h"
 #include "io.h"
@@ -123,7 +124,7 @@ constexpr const char* kId = "([A-Za-z0-9._:-]{1,256})";
 class Server {
  public:
   Server(std::vector<Served> served, std::string allow_origin, server::Authority* authority,
-         const http::Options& base)
+         const http::Options& base, server::StaticFiles* app = nullptr)
       : served_(std::move(served)),
         authority_(authority),
         started_(std::chrono::steady_clock::now()),
@@ -132,6 +133,12 @@ class Server {
       RegisterV1();
     } else {
       RegisterOffline();
+    }
+    if (app != nullptr) {
+      // The app: every GET the routes above do not take (never one under /v1/).
+      http_.Route("GET", "/(?!v1/).*", [app](const http::Request& req, http::Response& res) {
+        app->Serve(req, res);
+      });
     }
     http_.Route("OPTIONS", "/.*", [](const http::Request&, http::Response& res) {
       res.status = 204;
@@ -402,6 +409,7 @@ struct ServeArgs {
   int port = 8081;
   std::string allow_origin;
   int64_t clock_offset = 0;
+  std::string app;  // --app DIR
   int header_timeout = 10;
   int max_connections = 4096;
 };
@@ -488,7 +496,16 @@ int RunServe(ServeArgs args) {
   options.workers = kWorkers;
   options.header_timeout_ms = args.header_timeout * 1000;
   options.max_connections = static_cast<size_t>(args.max_connections);
-  Server server(std::move(served), origin, authority.get(), options);
+  std::unique_ptr<server::StaticFiles> app;
+  if (!args.app.empty()) {
+    try {
+      app = std::make_unique<server::StaticFiles>(args.app);
+    } catch (const std::exception& e) {
+      std::cerr << "rolegate: serve: --app: " << e.what() << "\n";
+      return kExitInvalid;
+    }
+  }
+  Server server(std::move(served), origin, authority.get(), options, app.get());
   const int bound = server.Bind(args.host, args.port);
   if (bound < 0) {
     std::cerr << "rolegate: serve: cannot listen on " << args.host << ":" << args.port << "\n";
@@ -535,6 +552,9 @@ void AddServe(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--allow-origin", args->allow_origin,
                   "the browser origin allowed to call it (default: * without --db, none with it)");
+  cmd->add_option("--app", args->app,
+                  "also serve this directory (the assembled admin app, build/web) at /, "
+                  "from the origin of the API");
   cmd->add_option("--header-timeout", args->header_timeout,
                   "seconds a request may take to send its headers (default 10)")
       ->check(CLI::Range(1, 3600));

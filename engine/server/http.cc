@@ -37,6 +37,7 @@ const char* Reason(int status) {
     case 100: return "Continue";
     case 200: return "OK";
     case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -195,12 +196,18 @@ struct Server::Impl {
 
   void Dispatch(Request& req, Response& res) {
     bool path_known = false;
+    // HEAD is GET without the body, unless a route takes HEAD itself.
+    bool head_route = false;
+    for (const Route& r : routes) head_route = head_route || r.method == "HEAD";
+    const bool as_get = req.method == "HEAD" && !head_route;
+    const std::string method = as_get ? "GET" : req.method;
+    res.head = req.method == "HEAD";
     for (const Route& r : routes) {
       std::smatch m;
       if (!std::regex_match(req.path, m, r.pattern)) continue;
       // A catch-all OPTIONS route (CORS preflight) does not make a path known.
       path_known = path_known || r.method != "OPTIONS";
-      if (r.method != req.method) continue;
+      if (r.method != method) continue;
       for (size_t i = 1; i < m.size(); ++i) req.matches.push_back(m[i].str());
       try {
         r.handler(req, res);
@@ -208,6 +215,7 @@ struct Server::Impl {
         res = Response();
         Error(res, 500, "internal_error", "the server could not answer this request");
       }
+      res.head = req.method == "HEAD";
       return;
     }
     if (path_known) {
@@ -266,14 +274,19 @@ struct Server::Impl {
 
   std::string Serialize(const Response& res) const {
     std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + Reason(res.status) + "\r\n";
-    for (const auto& [k, v] : options.default_headers) out += k + ": " + v + "\r\n";
+    for (const auto& [k, v] : options.default_headers) {
+      bool replaced = false;
+      for (const auto& own : res.headers) replaced = replaced || Lower(own.first) == Lower(k);
+      if (!replaced) out += k + ": " + v + "\r\n";
+    }
     for (const auto& [k, v] : res.headers) out += k + ": " + v + "\r\n";
-    if (res.status != 204) {
+    const bool bodiless = res.status == 204 || res.status == 304;
+    if (!bodiless) {
       if (!res.body.empty()) out += "Content-Type: " + res.content_type + "\r\n";
       out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
     }
     out += res.close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n";
-    out += res.body;
+    if (!bodiless && !res.head) out += res.body;
     return out;
   }
 

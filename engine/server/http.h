@@ -17,7 +17,9 @@
 //   request smuggling through a proxy in front.
 // - A fixed pool of `workers` threads runs the handlers; each connection has at
 //   most one request in a handler at a time.
-// - Replies go out with TCP_NODELAY; `Expect: 100-continue` is honoured.
+// - Replies go out with TCP_NODELAY; `Expect: 100-continue` is honoured; a HEAD
+//   request is answered as a GET would be, without the body. A header the answer
+//   sets replaces a default header of the same name.
 #ifndef ROLEGATE_SERVER_HTTP_H_
 #define ROLEGATE_SERVER_HTTP_H_
 
@@ -53,6 +55,7 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = false;  // close the connection after this answer
+  bool head = false;   // set by the server for HEAD: the body's length is sent, not the body
 };
 
 using Handler = std::function<void(const Request&, Response&)>;
