@@ -281,6 +281,15 @@ class Server {
             [&a](const std::string& c, const Json&, const http::Request& r) {
               return a.ForCaller(c, a.ResendVerification(c, r.matches[0]));
             });
+    // The local demo only (--demo); 404 otherwise.
+    http_.Route("GET", "/v1/demo/members", [this](const http::Request&, http::Response& res) {
+      Answer(res, [&] { return authority_->DemoMembers(); });
+    });
+    http_.Route("POST", "/v1/demo/sign-in", [this](const http::Request& req, http::Response& res) {
+      Json body;
+      if (!JsonBody(req, res, &body)) return;
+      Answer(res, [&] { return authority_->DemoSignIn(body); });
+    });
     // The invitation token is the proof: no bearer token yet.
     http_.Route("POST", "/v1/invitations/accept",
                 [this](const http::Request& req, http::Response& res) {
@@ -410,6 +419,7 @@ struct ServeArgs {
   std::string allow_origin;
   int64_t clock_offset = 0;
   std::string app;  // --app DIR
+  bool demo = false;
   int header_timeout = 10;
   int max_connections = 4096;
 };
@@ -419,6 +429,19 @@ int RunServe(ServeArgs args) {
   std::unique_ptr<server::SqliteStore> store;
   std::unique_ptr<server::Authority> authority;
   const int64_t offset = args.clock_offset;
+  if (args.demo) {
+    if (args.db.empty()) {
+      std::cerr << "rolegate: serve: --demo needs --db\n";
+      return kExitInvalid;
+    }
+    // Anyone who reaches a demo may act as anyone: never beyond this machine.
+    if (args.host != "127.0.0.1" && args.host != "::1" && args.host != "localhost") {
+      std::cerr << "rolegate: serve: --demo listens on this machine only (--host 127.0.0.1, "
+                   "::1 or localhost), not on "
+                << args.host << "\n";
+      return kExitInvalid;
+    }
+  }
   if (!args.seed.empty() && args.db.empty()) {
     std::cerr << "rolegate: serve: --bundle seeds the database of --db, which is missing\n";
     return kExitInvalid;
@@ -457,6 +480,12 @@ int RunServe(ServeArgs args) {
         }
       }
       authority->Current();  // fails when the database holds no bundle
+      if (args.demo) {
+        authority->SetDemo(true);
+        std::cerr << "rolegate: serve: DEMO MODE: anyone who can reach this server may sign in "
+                     "as any member, and PINs and invitation tokens are shown in the outbox. "
+                     "Never use it for real data.\n";
+      }
     } catch (const std::exception& e) {
       std::cerr << "rolegate: serve: " << e.what() << "\n";
       return kExitInvalid;
@@ -555,6 +584,9 @@ void AddServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--app", args->app,
                   "also serve this directory (the assembled admin app, build/web) at /, "
                   "from the origin of the API");
+  cmd->add_flag("--demo", args->demo,
+                "the local demo: sign in as any member (GET /v1/demo/members, POST "
+                "/v1/demo/sign-in) and see PINs in the outbox; loopback only, never for real data");
   cmd->add_option("--header-timeout", args->header_timeout,
                   "seconds a request may take to send its headers (default 10)")
       ->check(CLI::Range(1, 3600));

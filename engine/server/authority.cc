@@ -266,6 +266,7 @@ Json Authority::NewChangeSet(const Head& head, const std::string& actor, Json op
 
 Reply Authority::Health(int64_t uptime_seconds) {
   Json body{{"ok", true}, {"uptimeSeconds", uptime_seconds}, {"now", clock_()}};
+  if (demo_) body["demo"] = true;
   try {
     body["revision"] = store_.HeadRevision();
     body["database"] = "ok";
@@ -1024,10 +1025,44 @@ Reply Authority::Outbox(const std::string& caller, int64_t after, int64_t limit)
                             {"carriesSecret", body.value("event", "") == "verification_code" ||
                                                   body.value("event", "") == "invitation_token"},
                             {"delivered", m.delivered}});
+    // The local demo shows what the post or the mail would deliver.
+    if (demo_ && !m.secret.empty()) messages.back()["demoSecret"] = m.secret;
     last = m.id;
   }
   const bool more = static_cast<int64_t>(messages.size()) == limit;
   return Reply{200, Json{{"ok", true}, {"messages", std::move(messages)}, {"next", more ? Json(last) : Json()}}};
+}
+
+Reply Authority::DemoMembers() {
+  if (!demo_) return Fail(404, "not_found", "", "the demo is off");
+  Head head = Current();
+  const internal::Model& m = head.policy->model();
+  Json members = Json::array();
+  for (size_t i = 0; i < m.members.size(); ++i) {
+    const internal::Member& mb = m.members[i];
+    Json roles = Json::array();
+    m.ForEachBindingOfMember(static_cast<internal::Index>(i), [&](uint32_t b) {
+      roles.push_back(Json{{"role", m.roles[m.bindings[b].role].id},
+                           {"scope", m.scopes[m.bindings[b].scope].id}});
+    });
+    members.push_back(Json{{"member", mb.id},
+                           {"name", mb.name},
+                           {"status", internal::StatusName(mb.status)},
+                           {"roles", std::move(roles)}});
+  }
+  return Reply{200, Json{{"ok", true}, {"demo", true}, {"revision", head.revision},
+                         {"members", std::move(members)}}};
+}
+
+Reply Authority::DemoSignIn(const Json& body) {
+  if (!demo_) return Fail(404, "not_found", "", "the demo is off");
+  if (!body.is_object() || !body.contains("member") || !body["member"].is_string()) {
+    return Fail(400, "missing_field", "/member", "expected {\"member\": \"...\"}");
+  }
+  std::string error;
+  const std::string token = MintToken(body["member"].get<std::string>(), &error);
+  if (token.empty()) return Fail(404, "unknown_member", "/member", error);
+  return Reply{200, Json{{"ok", true}, {"demo", true}, {"member", body["member"]}, {"token", token}}};
 }
 
 Reply Authority::Audit(const std::string& caller, int64_t after, int64_t limit) {

@@ -43,6 +43,14 @@ class Authority {
   // `clock` gives the server's time in the engine's form (2026-12-01T09:30:00Z).
   Authority(Store& store, std::function<std::string()> clock);
 
+  // The local demo (`rolegate serve --demo`, loopback only): anyone may sign in as
+  // any member, and the outbox shows the PIN or token a letter or e-mail carries,
+  // as the post or the mail would deliver it. Never on a server of record.
+  void SetDemo(bool demo) { demo_ = demo; }
+  bool demo() const { return demo_; }
+  Reply DemoMembers();
+  Reply DemoSignIn(const Json& body);
+
   // Writes `bundle_text` as the first revision when the store holds none.
   // Returns "seeded", "kept" (the store already holds a bundle: it is ignored),
   // or sets *error (an invalid bundle).
@@ -120,6 +128,7 @@ class Authority {
   std::mutex head_mu_;
   Head head_;
   std::mutex commit_mu_;  // one commit at a time in this process
+  bool demo_ = false;
 };
 
 }  // namespace rolegate::server
