@@ -24,14 +24,6 @@ constexpr int64_t kMaxDays = 36500;
 
 std::string Quote(const std::string& s) { return "`" + s + "`"; }
 
-std::string Lower(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 class BundleReader {
  public:
   BundleReader(const Json& bundle, const Limits& limits, Errors* errors, Errors* warnings)
@@ -1273,6 +1265,14 @@ bool PointerLess(const std::string& a, const std::string& b) {
     j = je;
   }
   return a.size() - i < b.size() - j;
+}
+
+std::string Lower(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 void SortErrors(Errors* errors) {

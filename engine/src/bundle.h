@@ -21,6 +21,10 @@ std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Erro
 // before `/roles/10`).
 bool PointerLess(const std::string& a, const std::string& b);
 
+// `s` with ASCII capitals made small, and nothing else: how e-mails are compared
+// (no locale: the same in every build).
+std::string Lower(const std::string& s);
+
 // Orders errors by pointer (array indexes compared as numbers), stably.
 void SortErrors(Errors* errors);
 

@@ -2,7 +2,6 @@
 // the state the allowed operations before them produced; each is authorised by
 // the policy of that state. The result is canonical and deterministic.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -423,8 +422,7 @@ void Simulator::AddMemberEntry(Edit* e, Json entry) {
   // to the overlay: adding many members costs in proportion to them, not to the
   // bundle times their number.
   const std::string email = entry.value("email", "");
-  std::string lower = email;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = Lower(email);  // as the load compares e-mails
   const size_t at = email.find('@');
   const bool malformed = !email.empty() && (at == std::string::npos || at == 0 || at + 1 == email.size());
   if (!e->json && (malformed || e->overlay.member_count() + 1 > Limits().max_members ||
@@ -455,9 +453,7 @@ bool Simulator::EmailMayBeTaken(const Overlay& o, const std::string& lower) {
   if (emails_of_ != &M()) {
     checkpoint_emails_.clear();
     for (const Member& mb : M().members) {
-      std::string x = mb.email;
-      for (char& c : x) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!x.empty()) checkpoint_emails_.insert(std::move(x));
+      if (!mb.email.empty()) checkpoint_emails_.insert(Lower(mb.email));
     }
     emails_of_ = &M();
   }
