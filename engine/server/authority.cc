@@ -150,12 +150,25 @@ std::string Placeholder(const std::string& member, const std::string& email) {
 // must refuse an e-mail that is taken, but not say whose it is. (E-mails are
 // left alone: those in an answer are the caller's own input or what the
 // bundle's notifications reveal.)
+constexpr const char* kOwnerPhrase = "used by member `";
+
+// Whether any string of `value` names the owner of a taken e-mail.
+bool NamesAnOwner(const Json& value) {
+  if (value.is_string()) return value.get_ref<const std::string&>().find(kOwnerPhrase) != std::string::npos;
+  if (value.is_object() || value.is_array()) {
+    for (const Json& child : value) {
+      if (NamesAnOwner(child)) return true;
+    }
+  }
+  return false;
+}
+
 void Scrub(Json* value, const std::set<std::string>& owners) {
   if (value->is_string()) {
     std::string& text = value->get_ref<std::string&>();
-    if (text.find("used by member `") == std::string::npos) return;
+    if (text.find(kOwnerPhrase) == std::string::npos) return;
     for (const std::string& id : owners) {
-      const std::string phrase = "used by member `" + id + "`";
+      const std::string phrase = kOwnerPhrase + id + "`";
       for (size_t at = text.find(phrase); at != std::string::npos; at = text.find(phrase, at)) {
         text.replace(at, phrase.size(), "used by another member");
       }
@@ -166,7 +179,6 @@ void Scrub(Json* value, const std::set<std::string>& owners) {
     for (Json& child : *value) Scrub(&child, owners);
   }
 }
-
 
 }  // namespace
 
@@ -307,6 +319,9 @@ Authority::Withheld Authority::WithheldFrom(const Policy& policy, const std::str
 }
 
 Reply Authority::ForCaller(const std::string& caller, Reply reply) {
+  // What the caller may see is worked out only for an answer that names the
+  // owner of a taken e-mail, not for every simulation and commit.
+  if (!NamesAnOwner(reply.body)) return reply;
   Head head = Current();
   const Withheld w = WithheldFrom(*head.policy, caller, clock_());
   if (!w.emails.empty()) Scrub(&reply.body, w.emails);
@@ -317,31 +332,34 @@ namespace {
 
 // An operation of an approval request as someone who neither asked nor may
 // decide sees it: the name and e-mail it gives a member are withheld.
+// Replaces the `name` and the `email` an object gives member `id` by their
+// placeholders, as asked; true when it changed anything.
+bool Withhold(Json* entry, const std::string& id, bool name, bool email) {
+  bool changed = false;
+  if (name && entry->contains("name")) {
+    (*entry)["name"] = "Withheld";
+    changed = true;
+  }
+  if (email && entry->contains("email") && (*entry)["email"].is_string()) {
+    (*entry)["email"] = Placeholder(id, (*entry)["email"].get<std::string>());
+    changed = true;
+  }
+  return changed;
+}
+
 void RedactOperation(Json* op) {
   if (!op->is_object()) return;
   auto member = op->find("member");
   if (member != op->end() && member->is_object()) {
-    const std::string id = member->value("id", "");
-    if (member->contains("name")) (*member)["name"] = "Withheld";
-    if (member->contains("email") && (*member)["email"].is_string()) {
-      (*member)["email"] = Placeholder(id, (*member)["email"].get<std::string>());
-    }
+    Withhold(&*member, member->value("id", ""), true, true);
   }
   if (OpKind(*op) == "edit_member") {
-    const std::string id = member != op->end() && member->is_string() ? member->get<std::string>() : "";
-    if (op->contains("name")) (*op)["name"] = "Withheld";
-    if (op->contains("email") && (*op)["email"].is_string()) {
-      (*op)["email"] = Placeholder(id, (*op)["email"].get<std::string>());
-    }
+    Withhold(op, member != op->end() && member->is_string() ? member->get<std::string>() : "",
+             true, true);
   }
   if (auto list = op->find("members"); list != op->end() && list->is_array()) {
     for (Json& mb : *list) {
-      if (!mb.is_object()) continue;
-      const std::string id = mb.value("id", "");
-      if (mb.contains("name")) mb["name"] = "Withheld";
-      if (mb.contains("email") && mb["email"].is_string()) {
-        mb["email"] = Placeholder(id, mb["email"].get<std::string>());
-      }
+      if (mb.is_object()) Withhold(&mb, mb.value("id", ""), true, true);
     }
   }
 }
@@ -366,16 +384,7 @@ Reply Authority::Bundle(const std::string& caller) {
   if (auto it = bundle.find("members"); it != bundle.end()) {
     for (Json& member : *it) {
       const std::string id = member.value("id", "");
-      bool hidden = false;
-      if (w.names.count(id) && member.contains("name")) {
-        member["name"] = "Withheld";
-        hidden = true;
-      }
-      if (w.emails.count(id) && member.contains("email") && member["email"].is_string()) {
-        member["email"] = Placeholder(id, member["email"].get<std::string>());
-        hidden = true;
-      }
-      if (hidden) ++withheld;
+      if (Withhold(&member, id, w.names.count(id) > 0, w.emails.count(id) > 0)) ++withheld;
     }
   }
   if (auto it = bundle.find("approvalRequests"); it != bundle.end()) {
@@ -693,11 +702,13 @@ Reply Authority::Changes(const std::string& caller, const Json& body) {
     }
     // A member the server withholds from the caller cannot be acted on: binding
     // them to a scope the caller sees would uncover what is withheld.
-    const Withheld w = WithheldFrom(*head.policy, caller, clock_());
+    std::optional<Withheld> w;  // worked out for the first operation that names a member
     for (size_t i = 0; i < ops.size(); ++i) {
       if (!ops[i].is_object()) continue;
       auto member = ops[i].find("member");
-      if (member != ops[i].end() && member->is_string() && w.Any(member->get<std::string>())) {
+      if (member == ops[i].end() || !member->is_string()) continue;
+      if (!w) w = WithheldFrom(*head.policy, caller, clock_());
+      if (w->Any(member->get<std::string>())) {
         return Fail(403, "target_not_visible",
                     "/changeSet/operations/" + std::to_string(i) + "/member",
                     "member `" + member->get<std::string>() +
