@@ -76,21 +76,6 @@ int HexDigit(char c) {
   return -1;
 }
 
-std::string Decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 &&
-               HexDigit(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 bool Token(const std::string& s) {
   if (s.empty()) return false;
@@ -131,6 +116,23 @@ struct Connection {
 };
 
 }  // namespace
+
+bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out) {
+  bool ok = true;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (plus_is_space && in[i] == '+') {
+      out->push_back(' ');
+    } else if (in[i] == '%' && i + 2 < in.size() && HexDigit(in[i + 1]) >= 0 &&
+               HexDigit(in[i + 2]) >= 0) {
+      out->push_back(static_cast<char>(HexDigit(in[i + 1]) * 16 + HexDigit(in[i + 2])));
+      i += 2;
+    } else {
+      ok = ok && in[i] != '%';
+      out->push_back(in[i]);
+    }
+  }
+  return ok;
+}
 
 struct Server::Impl {
   struct Route {
@@ -504,8 +506,10 @@ struct Server::Impl {
         const std::string pair = rest.substr(start, amp - start);
         if (!pair.empty()) {
           const size_t eq = pair.find('=');
-          req.query[Decode(pair.substr(0, eq))] =
-              eq == std::string::npos ? "" : Decode(pair.substr(eq + 1));
+          std::string key, value;
+          PercentDecode(pair.substr(0, eq), true, &key);  // a stray % is kept as it is
+          if (eq != std::string::npos) PercentDecode(pair.substr(eq + 1), true, &value);
+          req.query[key] = value;
         }
         start = amp + 1;
       }

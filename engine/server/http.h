@@ -60,6 +60,11 @@ struct Response {
 
 using Handler = std::function<void(const Request&, Response&)>;
 
+// Appends `in` with its %XX escapes decoded (and `+` as a space when
+// `plus_is_space`, as in a query) to *out. False when a `%` starts no escape
+// (it is then kept as it is).
+bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out);
+
 struct Options {
   size_t max_body = 16u << 20;
   size_t max_header_bytes = 64u << 10;

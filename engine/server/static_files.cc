@@ -27,27 +27,6 @@ bool IsDirectory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a URL path; false for a malformed escape.
-bool DecodePath(const std::string& in, std::string* out) {
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out->push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size() || Hex(in[i + 1]) < 0 || Hex(in[i + 2]) < 0) return false;
-    out->push_back(static_cast<char>(Hex(in[i + 1]) * 16 + Hex(in[i + 2])));
-    i += 2;
-  }
-  return true;
-}
-
 struct Type {
   const char* extension;
   const char* media;
@@ -124,7 +103,7 @@ StaticFiles::StaticFiles(const std::string& root) : root_(RealPath(root)) {
 
 std::string StaticFiles::Resolve(const std::string& url_path) const {
   std::string path;
-  if (!DecodePath(url_path, &path)) return "";
+  if (!http::PercentDecode(url_path, false, &path)) return "";  // a malformed escape
   if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos ||
       path.find('\\') != std::string::npos) {
     return "";
