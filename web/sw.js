@@ -2,7 +2,9 @@
 // The admin app's service worker: the app works offline once loaded. Every
 // same-origin GET goes to the network first (so a rebuilt app is seen at once)
 // and is kept in a cache; when the network fails, the cached copy answers. On
-// install it caches the app, the engine and every example the index lists.
+// install it caches the app, the engine and every example the index lists. The
+// server of record's API (/v1/) is never touched: its answers are one member's,
+// carry a bearer token, and must be current.
 /// <reference lib="webworker" />
 
 const CACHE = "rolegate-admin";
@@ -55,7 +57,9 @@ sw.addEventListener("activate", (event) => {
 
 sw.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== sw.location.origin) return;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== sw.location.origin) return;
+  if (url.pathname.startsWith("/v1/") || request.headers.has("Authorization")) return;
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);

@@ -38,9 +38,11 @@ test("a backend's verdict: a verification, a simulation, an error list, or somet
 
 test("query parameters in and out", () => {
   assert.deepEqual(readParams("?example=bt-business&backend=http://x/verify&tab=changes"), {
-    example: "bt-business", bundle: null, backend: "http://x/verify", actor: null, now: null, tab: "changes",
+    example: "bt-business", bundle: null, backend: "http://x/verify", actor: null, now: null, tab: "changes", offline: false,
   });
   assert.equal(readParams("?tab=nowhere").tab, null);
+  assert.equal(readParams("?tab=inbox").tab, "inbox");
+  assert.equal(readParams("?offline").offline, true);
   assert.equal(readParams("?bundle=%2Fb.json").bundle, "/b.json");
   assert.equal(writeParams({ example: "account-hub", actor: "m-lena", tab: "access" }), "?example=account-hub&actor=m-lena&tab=access");
   assert.equal(writeParams({}), "");

@@ -13,6 +13,8 @@ import { supportsPerform, visibleTo } from "./logic/queries.js";
 import { createStore } from "./logic/store.js";
 import { isTimestamp, toTimestamp } from "./logic/words.js";
 import { loadEngineModule } from "./engine.js";
+import { createConnection, emptyAudit, emptyInbox } from "./connected.js";
+import { createServerClient } from "./logic/server.js";
 
 /**
  * @typedef {import("./logic/bundle-index.js").BundleIndex} BundleIndex
@@ -30,8 +32,16 @@ import { loadEngineModule } from "./engine.js";
  * @typedef {import("./logic/chain.js").ChainStep} ChainStep
  * @typedef {import("../../wasm/rolegate.js").Engine} Engine
  * @typedef {{ name: string, title: string, changes: string[], requests: string[] }} ExampleInfo
- * @typedef {{ kind: "example" | "file" | "url", name: string, label: string }} Source
- * @typedef {"members" | "roles" | "access" | "changes" | "findings" | "settings"} Tab
+ * @typedef {{ kind: "example" | "file" | "url" | "server", name: string, label: string }} Source
+ * @typedef {"members" | "roles" | "access" | "changes" | "inbox" | "audit" | "findings" | "settings"} Tab
+ * @typedef {ReturnType<typeof import("./logic/server.js").commitOutcome>} CommitOutcome
+ * @typedef {{ status: "idle" } | { status: "sending" }
+ *   | { status: "done", outcome: CommitOutcome, changeSet: ChangeSet | null, simulation: any }} CommitState
+ * @typedef {{ status: "idle" | "loading" | "ready" | "failed", error: string, requested: any[], toDecide: any[],
+ *   verifications: any[], messages: any[], results: Record<string, { tone: string, text: string }>, busy: string | null, at: string }} Inbox
+ * @typedef {{ status: "idle" | "loading" | "ready" | "failed" | "forbidden", error: string,
+ *   filter: { member: string, scope: string }, entries: any[], next: number | null, before: number | null,
+ *   pages: (number | null)[] }} Audit
  * @typedef {{ kind: "role" | "scope", id: string }} Focus what a finding's link showed
  * @typedef {{ status: "idle" } | { status: "sending", url: string }
  *   | { status: "done", url: string, answer: unknown, comparison: Comparison, submitted: unknown }
@@ -72,6 +82,17 @@ import { loadEngineModule } from "./engine.js";
  *   focus: Focus | null,
  *   backendUrl: string,
  *   submission: Submission,
+ *   mode: "offline" | "signin" | "connected",
+ *   server: { demo: boolean } | null,
+ *   session: { member: string, status: "signed-out" | "signing-in" | "signed-in", error: string },
+ *   clockOffset: number,
+ *   headRevision: string,
+ *   withheld: number,
+ *   checkedByServer: string[],
+ *   demoMembers: any[],
+ *   commit: CommitState,
+ *   inbox: Inbox,
+ *   audit: Audit,
  * }} AppState
  */
 
@@ -111,6 +132,17 @@ export function initialState() {
     focus: null,
     backendUrl: "",
     submission: { status: "idle" },
+    mode: "offline",
+    server: null,
+    session: { member: "", status: "signed-out", error: "" },
+    clockOffset: 0,
+    headRevision: "",
+    withheld: 0,
+    checkedByServer: [],
+    demoMembers: [],
+    commit: { status: "idle" },
+    inbox: emptyInbox(),
+    audit: emptyAudit(),
   };
 }
 
@@ -142,9 +174,11 @@ async function fetchText(url) {
 
 /**
  * Creates the app: its store and its actions.
- * @param {{ params: Params, storage?: Storage | null, onUrlChange?: (state: AppState) => void }} options
+ * @param {{ params: Params, storage?: Storage | null, session?: Storage | null, onUrlChange?: (state: AppState) => void,
+ *   client?: ReturnType<typeof createServerClient>, pollMs?: number }} options
+ *   storage: kept settings; session: the sign-in of this tab; client: the server of record's API
  */
-export function createApp({ params, storage = null, onUrlChange }) {
+export function createApp({ params, storage = null, session = null, onUrlChange, client = createServerClient(), pollMs = 3000 }) {
   const store = createStore(initialState());
   const savedBackend = storage?.getItem("rolegate.backendUrl") ?? "";
   store.set({ backendUrl: params.backend ?? savedBackend, tab: params.tab ?? "members" });
@@ -288,6 +322,9 @@ export function createApp({ params, storage = null, onUrlChange }) {
     return null;
   }
 
+  /** @type {ReturnType<typeof createConnection>} */
+  let connection;
+
   const actions = {
     store,
     get,
@@ -383,7 +420,7 @@ export function createApp({ params, storage = null, onUrlChange }) {
 
     /** @param {string} actor */
     setActor(actor) {
-      if (actor === get().actor) return;
+      if (actor === get().actor || get().mode === "connected") return; // signed in: always the member
       store.set({ actor, checks: [], roleEpoch: get().roleEpoch + 1, builderEpoch: get().builderEpoch + 1 });
       refreshVisible();
       simulate();
@@ -405,7 +442,7 @@ export function createApp({ params, storage = null, onUrlChange }) {
      */
     addOperations(ops, actor) {
       store.set({ draft: appendOperations(get().draft, ops), notice: null, ...stopEditing() });
-      if (actor && actor !== get().actor) {
+      if (actor && actor !== get().actor && get().mode !== "connected") {
         store.set({ actor });
         refreshVisible();
       }
@@ -454,6 +491,7 @@ export function createApp({ params, storage = null, onUrlChange }) {
      */
     async continueFromResult() {
       const { engine, changeSet, simulation, source, bundleText, chain, actor, now } = get();
+      if (get().mode === "connected") return; // what-if chains are for the offline simulation
       if (!engine || !changeSet || !simulation?.ok || changeSet.operations.length === 0 || !source) return;
       const full = engine.simulate(changeSet, { bundleAfter: true });
       if (!full.ok || !full.bundleAfter) {
@@ -710,8 +748,46 @@ export function createApp({ params, storage = null, onUrlChange }) {
 
     /** @param {string} message */
     fail,
+
+    /** Opens what the page asks for (?bundle, ?example), else the BT Business example. */
+    async openDefault() {
+      if (params.bundle) {
+        await actions.loadUrl(params.bundle);
+        return;
+      }
+      const examples = get().examples;
+      const name = params.example ?? (examples.some((e) => e.name === "bt-business") ? "bt-business" : examples[0]?.name);
+      if (name) await actions.loadExample(name);
+      else fail("There is no example to open: open a bundle file, drop one onto the page, or use ?bundle=URL.");
+    },
+
+    /** From the sign-in page to the examples: a simulation, nothing is committed. */
+    async exploreOffline() {
+      connection.goOffline();
+      const { source } = get();
+      if (source && source.kind !== "server" && get().index) {
+        store.set({ phase: "ready" });
+        return;
+      }
+      await actions.openDefault();
+    },
   };
-  return actions;
+
+  connection = createConnection({
+    store,
+    client,
+    session,
+    pollMs,
+    setNow: (now) => {
+      if (!isTimestamp(now)) return;
+      store.set({ now });
+      refreshVisible();
+      simulate();
+    },
+    loadServerBundle: (text, { actor, now, operations, message }) =>
+      loadBundleText(text, { kind: "server", name: "server", label: "the server of record" }, { resume: { actor, now, operations }, message }),
+  });
+  return { ...actions, ...connection };
 }
 
 /** @typedef {ReturnType<typeof createApp>} App */

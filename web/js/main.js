@@ -4,7 +4,7 @@
 import { createApp } from "./app.js";
 import { startEngine } from "./engine.js";
 import { h, mount, Region } from "./lib/dom.js";
-import { readParams, TABS, writeParams } from "./logic/params.js";
+import { CONNECTED_TABS, readParams, TABS, writeParams } from "./logic/params.js";
 import { findingsSummary } from "./logic/findings.js";
 import { count } from "./logic/words.js";
 import { renderAccessForms, renderAccessResults } from "./views/access-view.js";
@@ -18,6 +18,10 @@ import { renderWhatIf } from "./views/whatif-view.js";
 import { renderCatalogue, renderRoleEditor, renderRolePreview } from "./views/roles-view.js";
 import { renderSettings } from "./views/settings-view.js";
 import { renderSubmit } from "./views/submit-view.js";
+import { renderCommit } from "./views/commit-view.js";
+import { renderInbox } from "./views/inbox-view.js";
+import { renderAudit } from "./views/audit-view.js";
+import { renderSignIn } from "./views/signin-view.js";
 
 /**
  * @typedef {import("./app.js").AppState} AppState
@@ -29,6 +33,8 @@ const TAB_LABELS = /** @type {Record<Tab, string>} */ ({
   roles: "Roles",
   access: "Access checker",
   changes: "Changes",
+  inbox: "Inbox",
+  audit: "Audit log",
   findings: "Findings",
   settings: "Settings",
 });
@@ -41,11 +47,30 @@ function storage() {
   }
 }
 
+function tabSession() {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The tabs of the mode: the inbox and the audit log only when signed in. @param {AppState} s */
+function tabsOf(s) {
+  return TABS.filter((tab) => s.mode === "connected" || !CONNECTED_TABS.includes(tab));
+}
+
 const params = readParams(location.search);
 const app = createApp({
   params,
   storage: storage(),
+  session: tabSession(),
   onUrlChange: (state) => {
+    if (state.mode !== "offline") {
+      // Signed in, the page shows the server's policy as the member: only the tab is worth keeping.
+      history.replaceState(null, "", `${location.pathname}${writeParams({ tab: state.tab === "members" ? null : state.tab })}`);
+      return;
+    }
     const query = writeParams({
       example: state.source?.kind === "example" ? state.source.name : null,
       bundle: state.source?.kind === "url" ? state.source.name : null,
@@ -69,7 +94,8 @@ for (const tab of TABS) {
   panels[tab] = h("section", { class: `panel panel-${tab}`, id: `panel-${tab}`, role: "tabpanel", "aria-labelledby": `tab-${tab}`, tabindex: "-1", hidden: true });
 }
 const problem = h("div", { class: "problem", hidden: true });
-const main = h("main", { id: "main", tabindex: "-1" }, problem, Object.values(panels));
+const signIn = h("div", { class: "signin-area", hidden: true });
+const main = h("main", { id: "main", tabindex: "-1" }, problem, signIn, Object.values(panels));
 const dropOverlay = h("div", { class: "drop-overlay", hidden: true, "aria-hidden": "true" }, h("p", null, "Drop a bundle or a change set file to open it"));
 mount(
   root,
@@ -112,20 +138,24 @@ const builder = box(changesLeft);
 const opList = box(changesLeft);
 const preview = box(changesRight);
 const submit = box(changesRight);
+// Inbox and audit log (signed in)
+const inbox = box(panels.inbox);
+const audit = box(panels.audit);
 // Findings
 const findings = box(panels.findings);
 // Settings
 const settings = box(panels.settings);
 
 /** @param {AppState} s a policy is shown (also while the next one loads) */
-const ready = (s) => s.index !== null && (s.phase === "ready" || s.phase === "loading");
+const ready = (s) => s.mode !== "signin" && s.index !== null && (s.phase === "ready" || s.phase === "loading");
 
 /** @type {Region<AppState>[]} */
 const globalRegions = [
-  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now, s.chain], (s) => renderHeader(s, app)),
-  new Region(whatIf, (s) => [s.chain, s.engine, s.phase, s.index], (s) => (ready(s) ? renderWhatIf(s, app) : null)),
+  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now, s.chain, s.mode, s.server, s.session, s.headRevision, s.engine], (s) => renderHeader(s, app)),
+  new Region(whatIf, (s) => [s.chain, s.engine, s.phase, s.index, s.mode], (s) => (ready(s) && s.mode === "offline" ? renderWhatIf(s, app) : null)),
   new Region(notice, (s) => [s.notice, s.phase, s.message], renderNotice),
-  new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation, s.analysis], renderTabs),
+  new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation, s.analysis, s.mode, s.inbox], renderTabs),
+  new Region(signIn, (s) => [s.mode, s.session, s.server, s.demoMembers], (s) => (s.mode === "signin" ? renderSignIn(s, app) : null)),
   new Region(problem, (s) => [s.phase, s.errors, s.message], (s) => (s.phase === "invalid" ? renderInvalid(s) : s.phase === "failed" ? renderFailed(s) : null)),
 ];
 
@@ -148,8 +178,10 @@ const tabRegions = {
     new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.features, s.source, s.examples, s.editing], (s) => renderBuilder(s, app)),
     new Region(opList, (s) => [s.index, s.draft, s.simulation, s.actor, s.now, s.editing], (s) => renderOperationList(s, app)),
     new Region(preview, (s) => [s.index, s.simulation, s.changeSet], (s) => renderPreview(s, app)),
-    new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission, s.chain], (s) => renderSubmit(s, app)),
+    new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission, s.chain, s.mode, s.commit, s.headRevision, s.draft], (s) => (s.mode === "connected" ? renderCommit(s, app) : renderSubmit(s, app))),
   ],
+  inbox: [new Region(inbox, (s) => [s.index, s.inbox, s.session], (s) => renderInbox(s, app))],
+  audit: [new Region(audit, (s) => [s.index, s.audit], (s) => renderAudit(s, app))],
   findings: [new Region(findings, (s) => [s.index, s.analysis], (s) => renderFindings(s, app))],
   settings: [new Region(settings, (s) => [s.index, s.engine, s.backendUrl, s.warnings, s.features, s.source], (s) => renderSettings(s, app))],
 };
@@ -177,7 +209,7 @@ function renderTabs(s) {
   return h(
     "div",
     { role: "tablist", "aria-label": "Views", class: "tablist", onKeydown: onTabKey },
-    TABS.map((tab) =>
+    tabsOf(s).map((tab) =>
       h(
         "button",
         {
@@ -194,6 +226,9 @@ function renderTabs(s) {
         tab === "changes" && ops
           ? h("span", { class: `count ${blocked ? "deny" : "allow"}`, "aria-label": `, ${count(ops, "operation")}${blocked ? ", blocked" : ""}` }, String(ops))
           : null,
+        tab === "inbox" && s.inbox.toDecide.length
+          ? h("span", { class: "count conditional", "aria-label": `, ${count(s.inbox.toDecide.length, "request")} to decide` }, String(s.inbox.toDecide.length))
+          : null,
         tab === "findings" && found.total
           ? h("span", { class: `count ${found.worst}`, "aria-label": `, ${count(found.total, "finding")}${found.error ? `, ${count(found.error, "error")}` : ""}` }, String(found.total))
           : null,
@@ -204,16 +239,17 @@ function renderTabs(s) {
 
 /** @param {KeyboardEvent} e */
 function onTabKey(e) {
-  const i = TABS.indexOf(app.get().tab);
+  const tabs = tabsOf(app.get());
+  const i = tabs.indexOf(app.get().tab);
   let next = -1;
-  if (e.key === "ArrowRight") next = (i + 1) % TABS.length;
-  else if (e.key === "ArrowLeft") next = (i - 1 + TABS.length) % TABS.length;
+  if (e.key === "ArrowRight") next = (i + 1) % tabs.length;
+  else if (e.key === "ArrowLeft") next = (i - 1 + tabs.length) % tabs.length;
   else if (e.key === "Home") next = 0;
-  else if (e.key === "End") next = TABS.length - 1;
+  else if (e.key === "End") next = tabs.length - 1;
   if (next < 0) return;
   e.preventDefault();
-  app.setTab(TABS[next]);
-  document.getElementById(`tab-${TABS[next]}`)?.focus();
+  app.setTab(tabs[next]);
+  document.getElementById(`tab-${tabs[next]}`)?.focus();
 }
 
 /** @param {AppState} s */
@@ -221,8 +257,11 @@ function draw(s) {
   document.body.dataset.phase = s.phase;
   for (const region of globalRegions) region.update(s);
   problem.hidden = !(s.phase === "invalid" || s.phase === "failed");
+  signIn.hidden = s.mode !== "signin";
+  document.body.dataset.mode = s.mode;
+  const tabs = tabsOf(s);
   for (const tab of TABS) {
-    const shown = ready(s) && s.tab === tab;
+    const shown = ready(s) && s.tab === tab && tabs.includes(tab);
     panels[tab].hidden = !shown;
     if (shown) for (const region of tabRegions[tab]) region.update(s);
   }
@@ -291,14 +330,18 @@ async function boot() {
     return;
   }
   await app.loadExamples();
-  if (params.bundle) {
-    await app.loadUrl(params.bundle);
-    return;
+  // An invitation link carries its token in the fragment, which never reaches a server's logs.
+  const invitation = new URLSearchParams(location.hash.slice(1)).get("invitation") ?? "";
+  if (invitation) history.replaceState(null, "", `${location.pathname}${location.search}`);
+  if (!params.example && !params.bundle && !params.offline) {
+    // Served by the server of record: sign in (or resume this tab's session).
+    const { available } = await app.probe();
+    if (available) {
+      await app.start(invitation);
+      return;
+    }
   }
-  const examples = app.get().examples;
-  const name = params.example ?? (examples.some((e) => e.name === "bt-business") ? "bt-business" : examples[0]?.name);
-  if (name) await app.loadExample(name);
-  else app.fail("There is no example to open: open a bundle file, drop one onto the page, or use ?bundle=URL.");
+  await app.openDefault();
 }
 
 boot();

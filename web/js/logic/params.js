@@ -1,12 +1,16 @@
 // @ts-check
 // The page's query parameters: ?example=NAME, ?bundle=URL, ?backend=URL,
-// ?actor=ID, ?now=TIMESTAMP, ?tab=NAME.
+// ?actor=ID, ?now=TIMESTAMP, ?tab=NAME, ?offline (the examples, even when the page is
+// served by a server of record).
 
-export const TABS = /** @type {const} */ (["members", "roles", "access", "changes", "findings", "settings"]);
+export const TABS = /** @type {const} */ (["members", "roles", "access", "changes", "inbox", "audit", "findings", "settings"]);
+
+/** The tabs only a signed-in member has: what the server of record keeps. */
+export const CONNECTED_TABS = /** @type {readonly string[]} */ (["inbox", "audit"]);
 
 /**
  * @typedef {{ example: string | null, bundle: string | null, backend: string | null,
- *   actor: string | null, now: string | null, tab: typeof TABS[number] | null }} Params
+ *   actor: string | null, now: string | null, tab: typeof TABS[number] | null, offline: boolean }} Params
  */
 
 /**
@@ -27,6 +31,7 @@ export function readParams(search) {
     actor: get("actor"),
     now: get("now"),
     tab: tab && /** @type {readonly string[]} */ (TABS).includes(tab) ? /** @type {Params["tab"]} */ (tab) : null,
+    offline: p.has("offline"),
   };
 }
 

@@ -180,6 +180,10 @@ export function eventWords(e, index) {
       return `approval rule ${e.rule ?? ""} changed`;
     case "password_reset":
       return `password reset${e.temporaryPassword ? ", with a temporary password" : ""}`;
+    case "verification_code":
+      return `a letter with the PIN for ${role}${on}, valid until ${formatDate(String(e.expiresAt ?? ""))}`;
+    case "invitation_token":
+      return `the invitation e-mail with its link, valid until ${formatDate(String(e.expiresAt ?? ""))}`;
     case "action_performed":
       return `“${index.permissionName(String(e.action ?? ""))}”${on} done`;
     default:

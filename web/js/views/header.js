@@ -3,7 +3,8 @@
 // time the answers are for.
 import { h } from "../lib/dom.js";
 import { isTimestamp } from "../logic/words.js";
-import { select } from "./controls.js";
+import { button, select } from "./controls.js";
+import { serverNow } from "../logic/server.js";
 
 /**
  * @typedef {import("../app.js").AppState} AppState
@@ -15,6 +16,10 @@ import { select } from "./controls.js";
  * @param {App} app
  */
 export function renderHeader(state, app) {
+  if (state.mode === "connected") return renderConnectedHeader(state, app);
+  if (state.mode === "signin") {
+    return h("div", { class: "topbar-inner" }, brand("Sign in to the server of record"), h("div", { class: "topbar-controls" }, h("span", { class: "mode-badge connected" }, "Server of record")));
+  }
   const { index, examples, source } = state;
   const exampleOptions = examples.map((e) => ({ value: e.name, label: e.title }));
   const loading = state.phase === "starting" || state.phase === "loading";
@@ -50,6 +55,12 @@ export function renderHeader(state, app) {
     h(
       "div",
       { class: "topbar-controls" },
+      h(
+        "div",
+        { class: "control mode" },
+        h("span", { class: "mode-badge simulation", id: "mode-badge", title: "Examples and files are explored in the page: nothing is committed anywhere." }, "Simulation: nothing is committed"),
+        state.server ? button("Sign in", () => app.showSignIn(), { id: "go-sign-in", kind: "secondary" }) : null,
+      ),
       h(
         "div",
         { class: "control" },
@@ -116,6 +127,44 @@ export function renderHeader(state, app) {
           },
         }),
       ),
+    ),
+  );
+}
+
+/** @param {string} subtitle */
+function brand(subtitle) {
+  return h("div", { class: "brand" }, h("h1", null, "rolegate ", h("span", { class: "brand-sub" }, "admin")), h("p", { class: "policy-name" }, subtitle));
+}
+
+/**
+ * Signed in: the member acts as themselves only, on the server's policy, at the
+ * server's time.
+ * @param {AppState} state
+ * @param {App} app
+ */
+function renderConnectedHeader(state, app) {
+  const { index, session } = state;
+  const member = index?.members.get(session.member);
+  const held = index?.bindingsByMember.get(session.member) ?? [];
+  const roles = held.map((b) => `${index?.roleName(b.role)} on ${index?.scopeName(b.scope)}`).join(", ");
+  const stale = state.headRevision && state.engine && state.headRevision !== state.engine.revision;
+  return h(
+    "div",
+    { class: "topbar-inner" },
+    brand(index ? `${index.name} · revision ${state.engine?.revision ?? ""}${stale ? " (a newer one is on the server)" : ""}` : state.message || "Signing in…"),
+    h(
+      "div",
+      { class: "topbar-controls" },
+      h("div", { class: "control mode" }, h("span", { class: "mode-badge connected", id: "mode-badge", title: "Changes you submit are committed by the server of record." }, "Connected: changes are committed")),
+      h(
+        "div",
+        { class: "control signed-in", id: "signed-in" },
+        h("span", { class: "label" }, "Signed in as"),
+        h("strong", { id: "signed-in-name" }, member?.name ?? session.member),
+        roles ? h("span", { class: "muted small" }, roles) : null,
+      ),
+      h("div", { class: "control" }, h("span", { class: "label" }, "Server time (UTC)"), h("span", { id: "server-time" }, serverNow(state.clockOffset).replace("T", " ").replace("Z", ""))),
+      button("Sign out", () => app.signOut(), { id: "sign-out", kind: "secondary" }),
     ),
   );
 }

@@ -21,7 +21,7 @@ function show(value) {
 }
 
 /** @param {Difference[]} differences @param {string} id */
-function differenceTable(differences, id) {
+export function differenceTable(differences, id) {
   return h(
     "div",
     { class: "table-wrap" },

@@ -1,0 +1,394 @@
+// @ts-check
+// Connected mode: the app signed in to the server of record (docs/server.md). The
+// policy is the server's head bundle as the signed-in member may see it; previews run
+// in the page at the server's time; Submit commits through POST /v1/changes; the
+// inbox and the audit log come from the server. Nothing the page says is trusted by
+// the server: it recomputes everything with its own clock and its own record.
+import { answerError, clockOffset, commitOutcome, serverNow } from "./logic/server.js";
+
+/**
+ * @typedef {import("./app.js").AppState} AppState
+ * @typedef {import("./logic/server.js").Answer} Answer
+ * @typedef {ReturnType<typeof import("./logic/server.js").createServerClient>} ServerClient
+ * @typedef {import("./logic/types.js").Operation} Operation
+ */
+
+const TOKEN_KEY = "rolegate.session";
+
+/**
+ * @param {{
+ *   store: import("./logic/store.js").Store<AppState>,
+ *   client: ServerClient,
+ *   session: Storage | null,
+ *   loadServerBundle: (text: string, options: { actor: string, now: string, operations: Operation[], message: string }) => Promise<void>,
+ *   setNow: (now: string) => void,
+ *   pollMs?: number,
+ * }} options
+ */
+export function createConnection({ store, client, session, loadServerBundle, setNow, pollMs = 3000 }) {
+  const get = store.get;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let timer = null;
+  let epoch = 0; // a sign-out or a new sign-in ends the polls of the one before
+
+  /** @param {string} token */
+  function remember(token) {
+    try {
+      if (token) session?.setItem(TOKEN_KEY, token);
+      else session?.removeItem(TOKEN_KEY);
+    } catch {
+      // Without session storage a reload signs out; nothing else changes.
+    }
+  }
+
+  /** @param {string} text @param {"info" | "warning" | "error"} tone */
+  const notify = (text, tone) => store.set({ notice: { text, tone } });
+
+  /** The server's clock, measured on one call. */
+  async function measureClock() {
+    const sent = Date.now();
+    const health = await client.health();
+    const received = Date.now();
+    if (health.status === 200 && health.body?.ok) {
+      store.set({ clockOffset: clockOffset(health.body.now, sent, received), headRevision: health.body.revision ?? get().headRevision });
+    }
+    return health;
+  }
+
+  /**
+   * An answer of 401 means the token is no longer good (revoked, or the database
+   * started afresh): back to the sign-in page.
+   * @param {Answer} answer
+   */
+  function lostSession(answer) {
+    if (answer.status !== 401) return false;
+    signOutLocally("Your session is no longer valid: sign in again.");
+    return true;
+  }
+
+  /** @param {string} message */
+  function signOutLocally(message) {
+    epoch += 1;
+    stopPolling();
+    client.setToken("");
+    remember("");
+    store.set({
+      mode: "signin",
+      session: { member: "", status: "signed-out", error: message },
+      inbox: emptyInbox(),
+      audit: emptyAudit(),
+      commit: { status: "idle" },
+    });
+  }
+
+  /**
+   * Reads the head bundle and loads it, keeping the operations being built when
+   * asked (a re-preview on a new revision).
+   * @param {{ keepDraft: boolean, message?: string }} options
+   * @returns {Promise<boolean>}
+   */
+  async function loadHead({ keepDraft, message = "Reading the policy from the server…" }) {
+    const answer = await client.bundle();
+    if (lostSession(answer)) return false;
+    if (answer.status !== 200 || !answer.body?.ok) {
+      if (answer.status === 403 && answer.body?.errors?.[0]?.code === "member_not_active") {
+        store.set({ mode: "connected", session: { ...get().session, status: "signed-in" }, phase: "failed", message: `${answerError(answer)}. You can still read your messages: see the Inbox.`, tab: "inbox" });
+        return false;
+      }
+      notify(`The server's policy could not be read: ${answerError(answer)}`, "error");
+      return false;
+    }
+    const { bundle, member, revision, withheld, checkedByServer } = answer.body;
+    const operations = keepDraft ? get().draft.present : [];
+    store.set({ mode: "connected", session: { member, status: "signed-in", error: "" }, headRevision: revision, withheld: withheld ?? 0, checkedByServer: checkedByServer ?? [] });
+    await loadServerBundle(JSON.stringify(bundle), { actor: member, now: serverNow(get().clockOffset), operations, message });
+    return true;
+  }
+
+  async function poll(/** @type {number} */ mine) {
+    if (mine !== epoch) return;
+    const before = get().headRevision;
+    const health = await measureClock();
+    if (mine !== epoch) return;
+    const head = health.body?.revision;
+    if (health.status === 200 && head && head !== get().engine?.revision && head !== before) {
+      // Someone committed. An empty draft moves to the new revision at once; one being
+      // built stays on its revision, marked stale, until its author re-previews it.
+      if (get().draft.present.length === 0 && get().phase === "ready") {
+        await loadHead({ keepDraft: false, message: "Someone committed a change: reading the new policy…" });
+      }
+      await actions.refreshInbox();
+    }
+    if (mine === epoch) timer = setTimeout(() => poll(mine), pollMs);
+  }
+
+  function startPolling() {
+    stopPolling();
+    if (pollMs <= 0) return;
+    const mine = epoch;
+    timer = setTimeout(() => poll(mine), pollMs);
+  }
+
+  function stopPolling() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  }
+
+  /** @param {string} token */
+  async function signInWith(token) {
+    epoch += 1;
+    client.setToken(token);
+    store.set({ session: { member: "", status: "signing-in", error: "" } });
+    await measureClock();
+    const ok = await loadHead({ keepDraft: false });
+    if (!ok && get().session.status !== "signed-in") {
+      if (get().mode !== "signin") signOutLocally(get().session.error || "Signing in failed.");
+      return false;
+    }
+    remember(token);
+    startPolling();
+    await actions.refreshInbox();
+    return true;
+  }
+
+  const actions = {
+    /**
+     * Whether the page's origin is a server of record: its health answers a revision.
+     * @returns {Promise<{ available: boolean, demo: boolean }>}
+     */
+    async probe() {
+      const health = await measureClock();
+      const available = health.status === 200 && health.body?.ok === true && typeof health.body.revision === "string";
+      const demo = available && health.body.demo === true;
+      store.set({ server: available ? { demo } : null });
+      return { available, demo };
+    },
+
+    /**
+     * At start, with a server: an invitation link (#invitation=TOKEN) is accepted; a
+     * session kept in this tab resumes; otherwise the sign-in page.
+     * @param {string} invitation
+     */
+    async start(invitation) {
+      if (invitation) {
+        await actions.acceptInvitation(invitation);
+        return;
+      }
+      let token = "";
+      try {
+        token = session?.getItem(TOKEN_KEY) ?? "";
+      } catch {
+        token = "";
+      }
+      if (token && (await signInWith(token))) return;
+      await actions.showSignIn();
+    },
+
+    async showSignIn() {
+      epoch += 1;
+      stopPolling();
+      store.set({ mode: "signin", phase: "ready" });
+      if (get().server?.demo) {
+        const answer = await client.demoMembers();
+        store.set({ demoMembers: answer.status === 200 ? answer.body.members ?? [] : [] });
+      }
+    },
+
+    /** @param {string} member */
+    async signInDemo(member) {
+      const answer = await client.demoSignIn(member);
+      if (answer.status !== 200) {
+        store.set({ session: { member: "", status: "signed-out", error: answerError(answer) } });
+        return false;
+      }
+      return signInWith(answer.body.token);
+    },
+
+    /** @param {string} token a bearer token, as `rolegate token` printed it */
+    async signInWithToken(token) {
+      const trimmed = token.trim();
+      if (!/^rg_[0-9a-f]{64}$/.test(trimmed)) {
+        store.set({ session: { member: "", status: "signed-out", error: "A token is rg_ followed by 64 hexadecimal digits, as `rolegate token` prints it." } });
+        return false;
+      }
+      const ok = await signInWith(trimmed);
+      if (!ok) store.set({ session: { ...get().session, error: get().session.error || "The server did not accept this token." } });
+      return ok;
+    },
+
+    /** @param {string} invitation the token of an invitation e-mail */
+    async acceptInvitation(invitation) {
+      const answer = await client.acceptInvitation(invitation.trim());
+      if (answer.status !== 200 || !answer.body?.ok) {
+        await actions.showSignIn();
+        store.set({ session: { member: "", status: "signed-out", error: `The invitation could not be accepted: ${answerError(answer)}` } });
+        return false;
+      }
+      const ok = await signInWith(answer.body.token);
+      if (ok) notify("Welcome: you accepted the invitation and are signed in.", "info");
+      return ok;
+    },
+
+    signOut() {
+      signOutLocally("");
+      store.set({ session: { member: "", status: "signed-out", error: "" } });
+      actions.showSignIn();
+    },
+
+    /** The policy as the server has it now, keeping the change being built. */
+    async repreview() {
+      store.set({ commit: { status: "idle" } });
+      await measureClock();
+      const ok = await loadHead({ keepDraft: true, message: "Previewing again on the server's current policy…" });
+      if (ok) notify(`Previewed again on revision ${get().engine?.revision}, at the server's time.`, "info");
+    },
+
+    /** Previews again at the server's time now (after an outcome that changed with time). */
+    async previewAtServerTime() {
+      store.set({ commit: { status: "idle" } });
+      await measureClock();
+      setNow(serverNow(get().clockOffset));
+    },
+
+    /** Commits the change being built: previewed again at the server's time, then sent. */
+    async commit() {
+      if (get().commit.status === "sending") return;
+      const { draft } = get();
+      if (draft.present.length === 0) return;
+      store.set({ commit: { status: "sending" } });
+      await measureClock();
+      setNow(serverNow(get().clockOffset));
+      const { changeSet, simulation } = get();
+      if (!changeSet || !simulation?.ok) {
+        store.set({ commit: { status: "done", outcome: { kind: "refused", status: 0, errors: simulation?.errors ?? [] }, changeSet, simulation } });
+        return;
+      }
+      const answer = await client.commit({ changeSet, preview: simulation });
+      if (lostSession(answer)) return;
+      const outcome = commitOutcome(answer);
+      store.set({ commit: { status: "done", outcome, changeSet, simulation } });
+      if (outcome.kind === "committed") {
+        await loadHead({ keepDraft: false, message: "Committed: reading the new policy…" });
+        await actions.refreshInbox();
+      }
+    },
+
+    async refreshInbox() {
+      if (get().mode !== "connected") return;
+      const inbox = get().inbox;
+      store.set({ inbox: { ...inbox, status: inbox.status === "idle" ? "loading" : inbox.status } });
+      const [requests, outbox] = await Promise.all([client.requests(), client.outbox(0)]);
+      if (lostSession(requests) || lostSession(outbox)) return;
+      const failed = [requests, outbox].find((a) => a.status !== 200 && !(a === requests && a.status === 403));
+      store.set({
+        inbox: {
+          ...get().inbox,
+          status: failed ? "failed" : "ready",
+          error: failed ? answerError(failed) : "",
+          requested: requests.status === 200 ? requests.body.requested ?? [] : [],
+          toDecide: requests.status === 200 ? requests.body.toDecide ?? [] : [],
+          verifications: requests.status === 200 ? requests.body.verifications ?? [] : [],
+          messages: outbox.status === 200 ? [...(outbox.body.messages ?? [])].reverse() : [],
+          at: requests.body?.now ?? "",
+        },
+      });
+    },
+
+    /**
+     * @param {string} id the approval request @param {"approve" | "reject"} decision
+     * @param {string} comment
+     */
+    async decide(id, decision, comment) {
+      store.set({ inbox: { ...get().inbox, busy: id } });
+      const answer = await client.decide(id, decision, comment);
+      if (lostSession(answer)) return;
+      const results = { ...get().inbox.results };
+      if (answer.status === 200) {
+        const applied = answer.body.applied;
+        results[id] = { tone: "allow", text: decision === "approve" ? (applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." };
+      } else {
+        results[id] = { tone: "deny", text: `Not decided: ${answerError(answer)}` };
+      }
+      store.set({ inbox: { ...get().inbox, busy: null, results } });
+      if (answer.status === 200) await loadHead({ keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" });
+      await actions.refreshInbox();
+    },
+
+    /** @param {string} id a verification @param {string} pin */
+    async enterPin(id, pin) {
+      store.set({ inbox: { ...get().inbox, busy: id } });
+      const answer = await client.completeVerification(id, pin.trim());
+      if (lostSession(answer)) return;
+      const results = { ...get().inbox.results };
+      const error = answer.body?.errors?.[0];
+      if (answer.status === 200) {
+        results[id] = { tone: "allow", text: "The PIN is right: the upgrade is done." };
+      } else if (error?.code === "wrong_pin") {
+        results[id] = { tone: "deny", text: `Wrong PIN: ${answer.body.attemptsLeft ?? 0} ${answer.body.attemptsLeft === 1 ? "try" : "tries"} left.` };
+      } else {
+        results[id] = { tone: "deny", text: answerError(answer) };
+      }
+      store.set({ inbox: { ...get().inbox, busy: null, results } });
+      if (answer.status === 200) await loadHead({ keepDraft: false, message: "Upgraded: reading the new policy…" });
+      await actions.refreshInbox();
+    },
+
+    /** @param {string} id a verification */
+    async resendPin(id) {
+      store.set({ inbox: { ...get().inbox, busy: id } });
+      const answer = await client.resendVerification(id);
+      if (lostSession(answer)) return;
+      const results = { ...get().inbox.results };
+      results[id] =
+        answer.status === 200
+          ? { tone: "info", text: "A new PIN is on its way by post; the old one no longer works." }
+          : { tone: "deny", text: `No new PIN: ${answerError(answer)}` };
+      const fresh = answer.body?.pending?.verifications?.[0];
+      if (fresh) results[typeof fresh === "string" ? fresh : fresh.id] = results[id];
+      store.set({ inbox: { ...get().inbox, busy: null, results } });
+      if (answer.status === 200) await loadHead({ keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" });
+      await actions.refreshInbox();
+    },
+
+    /**
+     * A page of the audit log, newest first.
+     * @param {{ member?: string, scope?: string, before?: number | null }} [query]
+     */
+    async loadAudit(query = {}) {
+      const current = get().audit;
+      const filter = { member: query.member ?? current.filter.member, scope: query.scope ?? current.filter.scope };
+      const before = query.before ?? null;
+      store.set({ audit: { ...current, status: "loading", filter } });
+      const answer = await client.audit({ before, member: filter.member, scope: filter.scope, limit: 20 });
+      if (lostSession(answer)) return;
+      if (answer.status === 403) {
+        store.set({ audit: { ...emptyAudit(), status: "forbidden", filter, error: answerError(answer) } });
+        return;
+      }
+      if (answer.status !== 200) {
+        store.set({ audit: { ...get().audit, status: "failed", error: answerError(answer) } });
+        return;
+      }
+      const pages = before === null ? [null] : [...current.pages.filter((p) => p !== before), before];
+      store.set({ audit: { status: "ready", filter, entries: answer.body.entries ?? [], next: answer.body.next ?? null, before, pages, error: "" } });
+    },
+
+    /** Leaves the server for the examples: a simulation, nothing is committed. */
+    goOffline() {
+      epoch += 1;
+      stopPolling();
+      store.set({ mode: "offline" });
+    },
+  };
+  return actions;
+}
+
+/** @returns {AppState["inbox"]} */
+export function emptyInbox() {
+  return { status: "idle", error: "", requested: [], toDecide: [], verifications: [], messages: [], results: {}, busy: null, at: "" };
+}
+
+/** @returns {AppState["audit"]} */
+export function emptyAudit() {
+  return { status: "idle", error: "", filter: { member: "", scope: "" }, entries: [], next: null, before: null, pages: [] };
+}

@@ -1,0 +1,149 @@
+// @ts-check
+// Submitting in connected mode: the change is previewed again at the server's time
+// and committed through POST /v1/changes. The answer is shown as it is: committed
+// (the new revision, what is now pending, the notifications sent), refused (with the
+// differences or the blocking reasons: a blocked change is never a match), or stale
+// (someone committed first: one click previews it again on the new revision).
+import { h } from "../lib/dom.js";
+import { describeEvent, describeViolation } from "../logic/preview.js";
+import { describeReason } from "../logic/reasons.js";
+import { capitalize, count } from "../logic/words.js";
+import { button } from "./controls.js";
+import { differenceTable } from "./submit-view.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {import("../app.js").App} App
+ * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
+ */
+
+/**
+ * Why a simulation blocks, in words: each denied operation with its reasons, each
+ * invariant that fails with severity error.
+ * @param {any} simulation @param {any} changeSet @param {BundleIndex} index
+ */
+function blockingReasons(simulation, changeSet, index) {
+  /** @type {string[]} */
+  const out = [];
+  for (const result of simulation?.operations ?? []) {
+    if (result.effect !== "deny") continue;
+    const reasons = (result.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, { actor: changeSet?.actor }));
+    out.push(`Operation ${result.index + 1} (${result.op}) is denied${reasons.length ? `: ${reasons.join("; ")}` : ""}.`);
+  }
+  for (const v of simulation?.violations ?? []) {
+    const d = describeViolation(v, index);
+    if (d.blocking) out.push(d.text);
+  }
+  return out;
+}
+
+/** @param {AppState} state */
+function sameOperations(state) {
+  const c = state.commit;
+  return c.status === "done" && JSON.stringify(c.changeSet?.operations ?? null) === JSON.stringify(state.draft.present);
+}
+
+/** @param {AppState} state @param {App} app */
+function renderOutcome(state, app) {
+  const c = state.commit;
+  const index = state.index;
+  if (c.status !== "done" || !index) return null;
+  const o = c.outcome;
+  if (o.kind === "committed") {
+    if (state.draft.present.length > 0) return null; // a new change is being built
+    const events = c.simulation?.events ?? [];
+    const pending = o.pending ?? {};
+    const pendingWords = [
+      (pending.requests ?? []).length ? count(pending.requests.length, "approval request") : "",
+      (pending.verifications ?? []).length ? count(pending.verifications.length, "PIN letter") : "",
+      (pending.invitations ?? []).length ? count(pending.invitations.length, "invitation") : "",
+    ].filter(Boolean);
+    return h(
+      "div",
+      { class: "outcome committed", id: "commit-outcome", "data-kind": "committed", role: "status" },
+      h("p", { class: "verdict allow" }, h("strong", null, `Committed: revision ${o.revision}`), ` (it was ${o.revisionBefore}), at ${o.now.replace("T", " ").replace("Z", " UTC")}.`),
+      h("p", null, pendingWords.length ? `Now pending: ${pendingWords.join(", ")}.` : "Nothing is left pending."),
+      events.length
+        ? h("div", null, h("p", null, `${count(events.length, "notification")} sent:`), h("ul", { class: "lines" }, events.map((/** @type {any} */ e) => h("li", null, describeEvent(e, index)))))
+        : h("p", { class: "muted" }, "No notification was sent."),
+    );
+  }
+  if (!sameOperations(state)) return null;
+  if (o.kind === "stale") {
+    return h(
+      "div",
+      { class: "outcome stale", id: "commit-outcome", "data-kind": "stale", role: "alert" },
+      h("p", { class: "verdict neutral" }, h("strong", null, "Not committed: someone else committed first."), ` The server is at revision ${o.revision}; this change was previewed on ${c.changeSet?.baseRevision ?? "an older one"}.`),
+      button("Preview again on the new revision", () => app.repreview(), { kind: "primary", id: "repreview" }),
+    );
+  }
+  if (o.kind === "changed") {
+    return h(
+      "div",
+      { class: "outcome changed", id: "commit-outcome", "data-kind": "changed", role: "alert" },
+      h("p", { class: "verdict neutral" }, h("strong", null, "Not committed: at the server's time the outcome is different."), ` ${o.message}`),
+      differenceTable(o.differences, "commit-differences"),
+      button("Preview again at the server's time", () => app.previewAtServerTime(), { kind: "primary", id: "preview-server-time" }),
+    );
+  }
+  if (o.kind === "blocked") {
+    const reasons = blockingReasons(o.simulation ?? c.simulation, c.changeSet, index);
+    return h(
+      "div",
+      { class: "outcome refused", id: "commit-outcome", "data-kind": "blocked", role: "alert" },
+      h("p", { class: "verdict deny" }, h("strong", null, "Refused: the server would not commit this change."), " It is blocked:"),
+      h("ul", { class: "lines", id: "blocking-reasons" }, (reasons.length ? reasons : [o.message]).map((r) => h("li", null, capitalize(r)))),
+    );
+  }
+  if (o.kind === "mismatch") {
+    return h(
+      "div",
+      { class: "outcome refused", id: "commit-outcome", "data-kind": "mismatch", role: "alert" },
+      h("p", { class: "verdict deny" }, h("strong", null, "Refused: the server's preview differs from this page's."), ` ${o.message}`),
+      differenceTable(o.differences, "commit-differences"),
+    );
+  }
+  return h(
+    "div",
+    { class: "outcome refused", id: "commit-outcome", "data-kind": "refused", role: "alert" },
+    h("p", { class: "verdict deny" }, h("strong", null, o.status ? `Refused by the server (${o.status}):` : "Not sent:")),
+    h("ul", { class: "lines" }, o.errors.map((e) => h("li", null, e.pointer ? h("code", { class: "pointer" }, e.pointer) : null, e.pointer ? " " : null, e.message))),
+  );
+}
+
+/** @param {AppState} state @param {App} app */
+export function renderCommit(state, app) {
+  const { changeSet, simulation, commit } = state;
+  const outcome = renderOutcome(state, app);
+  const ops = state.draft.present.length;
+  const stale = Boolean(state.headRevision && state.engine && state.headRevision !== state.engine.revision);
+  if (ops === 0 && !outcome) return null;
+  const blocked = simulation?.ok && simulation.summary.blocked;
+  return h(
+    "section",
+    { class: "card submit", "aria-labelledby": "commit-title" },
+    h("h2", { id: "commit-title" }, "Submit to the server"),
+    stale && ops > 0
+      ? h(
+          "div",
+          { class: "notice warning stale-draft", id: "stale-draft", role: "status" },
+          h("span", null, `Someone committed a change since this draft was previewed: the server is at revision ${state.headRevision}. Preview it again on the new revision before submitting.`),
+          button("Preview again", () => app.repreview(), { id: "repreview-stale" }),
+        )
+      : null,
+    ops > 0
+      ? h(
+          "p",
+          { class: "hint" },
+          blocked
+            ? "This preview is blocked: the server will refuse it as it stands. "
+            : "",
+          `Submitting previews the change again at the server's time and sends it with its preview; the server checks everything again, with its own clock and record, and commits it or says why not.`,
+        )
+      : null,
+    ops > 0 && changeSet && simulation?.ok
+      ? h("div", { class: "actions wrap" }, button(commit.status === "sending" ? "Submitting…" : "Submit", () => app.commit(), { kind: "primary", id: "submit-commit", disabled: commit.status === "sending" }))
+      : null,
+    outcome,
+  );
+}

@@ -1,0 +1,228 @@
+// @ts-check
+// The inbox of connected mode: approval requests the member may decide (in plain
+// words, with approve or reject and a comment), their own requests and self-upgrades
+// waiting on a PIN (Enter PIN, Resend PIN), and their messages from the outbox,
+// including, in the demo only, the PIN a letter carries, marked as what the post
+// would deliver.
+import { formValues, h } from "../lib/dom.js";
+import { describeOperation } from "../logic/operations.js";
+import { eventWords } from "../logic/preview.js";
+import { channelWords } from "../logic/preview.js";
+import { capitalize, count, formatDate, formatTime, joinList } from "../logic/words.js";
+import { button, field, input, statusPill, textarea } from "./controls.js";
+
+/**
+ * @typedef {import("../app.js").AppState} AppState
+ * @typedef {import("../app.js").App} App
+ * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
+ */
+
+/** @param {string} at */
+const when = (at) => (at ? `${formatDate(at)} ${formatTime(at)}` : "");
+
+/**
+ * An approval request in words: who asks, what, where, why it needs approval, who
+ * decides, until when.
+ * @param {any} entry {request, status} @param {BundleIndex} index @param {string} me
+ */
+function requestWords(entry, index, me) {
+  const r = entry.request;
+  const s = entry.status ?? {};
+  const others = (s.eligible ?? []).filter((/** @type {string} */ id) => id !== me && id !== r.requester);
+  const approvals = (s.approvals ?? []).map(index.memberName);
+  return {
+    who: r.requester === me ? "You ask" : `${index.memberName(r.requester)} asks`,
+    what: capitalize(describeOperation(r.operation, index, r.requester)),
+    where: index.scopeName(r.resource),
+    why: `“${index.permissionName(r.action)}” on ${index.scopeName(r.resource)} needs ${count(s.quorum ?? 1, "approval")} under the rule ${index.ruleName(r.rule)}.`,
+    others: others.length ? `${r.requester === me ? "Who may decide" : "Who else may decide"}: ${joinList(others.map(index.memberName), "or")}.` : r.requester === me ? "Nobody may decide it at the moment." : "Nobody else may decide it.",
+    so: approvals.length ? `Approved so far by ${joinList(approvals)}.` : "",
+    expiry: r.expiresAt ? `Expires ${when(r.expiresAt)} UTC.` : "Does not expire.",
+    asked: `Asked ${when(r.createdAt)} UTC.`,
+  };
+}
+
+/** @param {{ tone: string, text: string } | undefined} result @param {string} id */
+function resultLine(result, id) {
+  if (!result) return null;
+  return h("p", { class: `verdict ${result.tone === "allow" ? "allow" : result.tone === "deny" ? "deny" : "neutral"}`, role: "status", id: `result-${id}` }, result.text);
+}
+
+/** @param {AppState} state @param {App} app */
+function toDecide(state, app) {
+  const { inbox, index, session } = state;
+  if (!index) return null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "to-decide-title", id: "to-decide" },
+    h("h2", { id: "to-decide-title" }, `Waiting for your decision${inbox.toDecide.length ? ` (${inbox.toDecide.length})` : ""}`),
+    inbox.toDecide.length === 0
+      ? h("p", { class: "muted" }, "Nothing waits for your decision.")
+      : h(
+          "ul",
+          { class: "inbox-list" },
+          inbox.toDecide.map((entry) => {
+            const r = entry.request;
+            const w = requestWords(entry, index, session.member);
+            const busy = inbox.busy === r.id;
+            const decideWith = (/** @type {"approve" | "reject"} */ decision) => (/** @type {Event} */ e) => {
+              const form = /** @type {HTMLFormElement} */ (/** @type {HTMLElement} */ (e.target).closest("form"));
+              const values = formValues(form);
+              app.decide(r.id, decision, String(values.comment ?? "").trim());
+            };
+            return h(
+              "li",
+              { class: "inbox-item", "data-request": r.id },
+              h("p", null, h("strong", null, `${w.who}: `), w.what, "."),
+              h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+              h("p", null, w.why),
+              h("p", { class: "muted" }, w.others, w.so ? ` ${w.so}` : ""),
+              h(
+                "form",
+                { class: "decide-form", onSubmit: (/** @type {Event} */ e) => e.preventDefault() },
+                field({ label: "Comment (optional, kept in the audit log)", control: textarea({ name: "comment", id: `comment-${r.id}`, rows: 2 }) }),
+                h(
+                  "div",
+                  { class: "actions" },
+                  h("button", { type: "button", class: "btn primary approve", id: `approve-${r.id}`, disabled: busy, onClick: decideWith("approve") }, "Approve"),
+                  h("button", { type: "button", class: "btn danger reject", id: `reject-${r.id}`, disabled: busy, onClick: decideWith("reject") }, "Reject"),
+                ),
+              ),
+              resultLine(inbox.results[r.id], r.id),
+            );
+          }),
+        ),
+    ...Object.entries(inbox.results)
+      .filter(([id]) => !inbox.toDecide.some((e) => e.request.id === id) && !inbox.requested.some((e) => e.request.id === id) && !inbox.verifications.some((v) => v.id === id))
+      .map(([id, result]) => resultLine(result, id)),
+  );
+}
+
+/** @param {AppState} state @param {App} app */
+function mine(state, app) {
+  const { inbox, index, session } = state;
+  if (!index) return null;
+  const verifications = inbox.verifications;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "mine-title", id: "my-requests" },
+    h("h2", { id: "mine-title" }, "Your requests and upgrades"),
+    verifications.length === 0 && inbox.requested.length === 0 ? h("p", { class: "muted" }, "You have no request or upgrade in progress.") : null,
+    verifications.length
+      ? h(
+          "ul",
+          { class: "inbox-list" },
+          verifications.map((v) => {
+            const busy = inbox.busy === v.id;
+            const live = v.state === "live";
+            const stateWords =
+              v.state === "live"
+                ? `${count(v.attemptsLeft, "try", "tries")} left; the PIN works until ${when(v.expiresAt)} UTC.`
+                : v.state === "locked"
+                  ? "Locked after too many wrong PINs: ask for a new one."
+                  : v.state === "expired"
+                    ? "The PIN has expired: ask for a new one."
+                    : v.state === "void"
+                      ? "Replaced by a newer PIN."
+                      : "Used.";
+            return h(
+              "li",
+              { class: "inbox-item verification", "data-verification": v.id },
+              h("p", null, h("strong", null, `Upgrade to ${index.roleName(v.role)} on ${index.scopeName(v.scope)}`), ": waiting for the PIN we sent you by post."),
+              h("p", { class: "muted small" }, `Letter sent ${when(v.issuedAt)} UTC. ${stateWords}`),
+              h(
+                "form",
+                {
+                  class: "pin-form",
+                  onSubmit: (/** @type {SubmitEvent} */ e) => {
+                    e.preventDefault();
+                    const values = formValues(/** @type {HTMLFormElement} */ (e.target));
+                    app.enterPin(v.id, String(values.pin ?? ""));
+                  },
+                },
+                live
+                  ? field({ label: "PIN from the letter", control: input({ name: "pin", id: `pin-${v.id}`, inputmode: "numeric", autocomplete: "one-time-code" }) })
+                  : null,
+                h(
+                  "div",
+                  { class: "actions" },
+                  live ? button("Enter PIN", () => {}, { type: "submit", kind: "primary", id: `enter-pin-${v.id}`, disabled: busy }) : null,
+                  button("Resend PIN", () => app.resendPin(v.id), { id: `resend-pin-${v.id}`, disabled: busy, title: "A new letter with a new PIN; the old PIN stops working." }),
+                ),
+              ),
+              resultLine(inbox.results[v.id], v.id),
+            );
+          }),
+        )
+      : null,
+    inbox.requested.length
+      ? h(
+          "ul",
+          { class: "inbox-list" },
+          inbox.requested.map((entry) => {
+            const w = requestWords(entry, index, session.member);
+            return h(
+              "li",
+              { class: "inbox-item", "data-own-request": entry.request.id },
+              h("p", null, statusPill(entry.status?.status ?? "pending"), " ", h("strong", null, `${w.who}: `), w.what, "."),
+              h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+              h("p", { class: "muted" }, w.others, w.so ? ` ${w.so}` : ""),
+            );
+          }),
+        )
+      : null,
+  );
+}
+
+/** @param {AppState} state */
+function messages(state) {
+  const { inbox, index } = state;
+  if (!index) return null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "messages-title", id: "messages" },
+    h("h2", { id: "messages-title" }, `Your notifications${inbox.messages.length ? ` (${inbox.messages.length})` : ""}`),
+    inbox.messages.length === 0
+      ? h("p", { class: "muted" }, "No notification yet.")
+      : h(
+          "ul",
+          { class: "inbox-list messages" },
+          inbox.messages.map((m) =>
+            h(
+              "li",
+              { class: `inbox-item message channel-${m.channel}`, "data-message": String(m.id), "data-event": m.message?.event ?? "" },
+              h("p", null, h("strong", null, capitalize(channelWords([m.channel]))), ` · ${when(m.at)} UTC`),
+              h("p", null, capitalize(eventWords(m.message ?? {}, index)), m.message?.by ? ` (by ${index.memberName(m.message.by)})` : ""),
+              typeof m.demoSecret === "string"
+                ? h(
+                    "p",
+                    { class: "demo-letter", "data-secret": "true" },
+                    h("strong", null, m.channel === "post" ? "In the letter: " : "In the e-mail: "),
+                    h("code", { class: "demo-secret" }, m.demoSecret),
+                    h("span", { class: "muted small" }, m.channel === "post" ? " (demo only: what the post would deliver to your address)" : " (demo only: what the e-mail would carry)"),
+                  )
+                : m.carriesSecret
+                  ? h("p", { class: "muted small" }, m.channel === "post" ? "The PIN is in the letter, which comes by post." : "The token is in the e-mail.")
+                  : null,
+            ),
+          ),
+        ),
+  );
+}
+
+/** @param {AppState} state @param {App} app */
+export function renderInbox(state, app) {
+  const { inbox } = state;
+  return h(
+    "div",
+    { class: "inbox" },
+    h(
+      "div",
+      { class: "actions" },
+      button(inbox.status === "loading" ? "Refreshing…" : "Refresh", () => app.refreshInbox(), { id: "refresh-inbox", disabled: inbox.status === "loading" }),
+      inbox.at ? h("span", { class: "muted small" }, `As of ${when(inbox.at)} UTC`) : null,
+    ),
+    inbox.status === "failed" ? h("p", { class: "field-error", role: "alert" }, `The inbox could not be read: ${inbox.error}`) : null,
+    h("div", { class: "two-columns" }, h("div", null, toDecide(state, app), mine(state, app)), h("div", null, messages(state))),
+  );
+}
