@@ -305,9 +305,9 @@ export function createConnection({ store, client, session, loadServerBundle, set
       const results = { ...get().inbox.results };
       if (answer.status === 200) {
         const applied = answer.body.applied;
-        results[id] = { tone: "allow", text: decision === "approve" ? (applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." };
+        results[id] = { kind: "request", tone: "allow", text: decision === "approve" ? (applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." };
       } else {
-        results[id] = { tone: "deny", text: `Not decided: ${answerError(answer)}` };
+        results[id] = { kind: "request", tone: "deny", text: `Not decided: ${answerError(answer)}` };
       }
       store.set({ inbox: { ...get().inbox, busy: null, results } });
       if (answer.status === 200) await loadHead({ keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" });
@@ -322,11 +322,11 @@ export function createConnection({ store, client, session, loadServerBundle, set
       const results = { ...get().inbox.results };
       const error = answer.body?.errors?.[0];
       if (answer.status === 200) {
-        results[id] = { tone: "allow", text: "The PIN is right: the upgrade is done." };
+        results[id] = { kind: "verification", tone: "allow", text: "The PIN is right: the upgrade is done." };
       } else if (error?.code === "wrong_pin") {
-        results[id] = { tone: "deny", text: `Wrong PIN: ${answer.body.attemptsLeft ?? 0} ${answer.body.attemptsLeft === 1 ? "try" : "tries"} left.` };
+        results[id] = { kind: "verification", tone: "deny", text: `Wrong PIN: ${answer.body.attemptsLeft ?? 0} ${answer.body.attemptsLeft === 1 ? "try" : "tries"} left.` };
       } else {
-        results[id] = { tone: "deny", text: answerError(answer) };
+        results[id] = { kind: "verification", tone: "deny", text: answerError(answer) };
       }
       store.set({ inbox: { ...get().inbox, busy: null, results } });
       if (answer.status === 200) await loadHead({ keepDraft: false, message: "Upgraded: reading the new policy…" });
@@ -341,8 +341,8 @@ export function createConnection({ store, client, session, loadServerBundle, set
       const results = { ...get().inbox.results };
       results[id] =
         answer.status === 200
-          ? { tone: "info", text: "A new PIN is on its way by post; the old one no longer works." }
-          : { tone: "deny", text: `No new PIN: ${answerError(answer)}` };
+          ? { kind: "verification", tone: "info", text: "A new PIN is on its way by post; the old one no longer works." }
+          : { kind: "verification", tone: "deny", text: `No new PIN: ${answerError(answer)}` };
       const fresh = answer.body?.pending?.verifications?.[0];
       if (fresh) results[typeof fresh === "string" ? fresh : fresh.id] = results[id];
       store.set({ inbox: { ...get().inbox, busy: null, results } });

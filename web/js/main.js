@@ -177,7 +177,7 @@ const tabRegions = {
   changes: [
     new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.features, s.source, s.examples, s.editing], (s) => renderBuilder(s, app)),
     new Region(opList, (s) => [s.index, s.draft, s.simulation, s.actor, s.now, s.editing], (s) => renderOperationList(s, app)),
-    new Region(preview, (s) => [s.index, s.simulation, s.changeSet], (s) => renderPreview(s, app)),
+    new Region(preview, (s) => [s.index, s.simulation, s.changeSet, s.mode], (s) => renderPreview(s, app)),
     new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission, s.chain, s.mode, s.commit, s.headRevision, s.draft], (s) => (s.mode === "connected" ? renderCommit(s, app) : renderSubmit(s, app))),
   ],
   inbox: [new Region(inbox, (s) => [s.index, s.inbox, s.session], (s) => renderInbox(s, app))],

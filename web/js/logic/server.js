@@ -143,3 +143,12 @@ export function commitOutcome(answer) {
   if (code === "preview_mismatch") return { kind: "mismatch", differences: body.differences ?? [], message };
   return { kind: "refused", status: answer.status, errors: errors.length ? errors : [{ code: "unexpected", pointer: "", message: `the server answered ${answer.status}` }] };
 }
+
+/**
+ * Whether the server withheld a member's name and e-mail from the caller (docs/server.md,
+ * "What a caller may see"): the placeholders it puts in their place.
+ * @param {{ name?: string, email?: string } | undefined} member
+ */
+export function isWithheld(member) {
+  return member?.name === "Withheld" && /^withheld-[0-9a-f]{16}@/.test(member.email ?? "");
+}

@@ -5,7 +5,7 @@
 import { h } from "../lib/dom.js";
 import { describeOperation } from "../logic/operations.js";
 import { describeMemberDiff } from "../logic/preview.js";
-import { capitalize, count, formatDate, formatTime } from "../logic/words.js";
+import { capitalize, count, formatTime } from "../logic/words.js";
 import { button, select } from "./controls.js";
 
 /**
@@ -36,7 +36,7 @@ function renderEntry(entry, index) {
       { class: "audit-head" },
       h("strong", null, KIND_WORDS[entry.kind] ?? capitalize(entry.kind)),
       entry.kind === "seed" ? "" : ` by ${who}`,
-      h("span", { class: "muted small" }, ` · ${formatDate(entry.at)} ${formatTime(entry.at)} UTC · revision ${entry.revisionAfter}`),
+      h("span", { class: "muted small" }, ` · ${formatTime(entry.at)} · revision ${entry.revisionAfter}`),
     ),
     d.decision ? h("p", null, `${d.decision === "approve" ? "Approved" : "Rejected"} request ${d.request}${d.comment ? `: “${d.comment}”` : ""}.`) : null,
     ops.length

@@ -41,7 +41,7 @@ function pinSteps(state, app) {
       "div",
       { class: "pin-step" },
       h("h3", null, `Step 2: complete the upgrade to ${index.roleName(p.role)} on ${index.scopeName(p.scope)}`),
-      h("p", { class: "hint" }, "Enter the PIN sent to you. The server checks it; the preview cannot."),
+      h("p", { class: "hint" }, state.mode === "connected" ? "Enter the PIN from the letter (your Inbox also takes it). The server checks it when you submit; the preview cannot." : "Enter the PIN sent to you. The server checks it; the preview cannot."),
       h(
         "div",
         { class: "inline" },
@@ -55,7 +55,9 @@ function pinSteps(state, app) {
               error.textContent = "Enter the PIN you received: 4 to 8 digits.";
               return;
             }
-            app.addOperations([{ op: "complete_self_upgrade", role: p.role, scope: p.scope }]);
+            // Signed in, the PIN goes with the change set: the server checks it when it is
+            // submitted (and counts the try). In the simulation it is not needed.
+            app.addOperations([state.mode === "connected" ? { op: "complete_self_upgrade", role: p.role, scope: p.scope, pin } : { op: "complete_self_upgrade", role: p.role, scope: p.scope }]);
           },
           { kind: "primary", id: `pin-complete-${i}` },
         ),
@@ -269,6 +271,9 @@ export function renderOperationList(state, app) {
               result && Array.isArray(result.checkedByServer) && result.checkedByServer.length > 0
                 ? h("span", { class: "muted small server-check" }, ` (the server checks ${result.checkedByServer.map(serverCheckWord).join(" and ")})`)
                 : null,
+              state.mode === "connected" && carriesEmail(op)
+                ? h("span", { class: "muted small server-check email-check" }, " (the server checks that the e-mail is not already used, and the rules on members' fields it may hide from you)")
+                : null,
               beingEdited ? h("span", { class: "muted small" }, " (being edited)") : null,
               h(
                 "span",
@@ -293,6 +298,19 @@ export function renderOperationList(state, app) {
           }),
         ),
   );
+}
+
+/**
+ * Whether an operation sets an e-mail (a new member, an edit): signed in, the browser may
+ * not know every member's e-mail, so the server alone checks that it is unused
+ * (`checkedByServer` of GET /v1/bundle: unique_email, member_field).
+ * @param {unknown} value
+ * @returns {boolean}
+ */
+function carriesEmail(value) {
+  if (Array.isArray(value)) return value.some(carriesEmail);
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([key, v]) => (key === "email" && typeof v === "string" && v !== "") || carriesEmail(v));
 }
 
 /**

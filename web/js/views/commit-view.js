@@ -7,9 +7,10 @@
 import { h } from "../lib/dom.js";
 import { describeEvent, describeViolation } from "../logic/preview.js";
 import { describeReason } from "../logic/reasons.js";
-import { capitalize, count } from "../logic/words.js";
+import { capitalize, count, formatTime } from "../logic/words.js";
 import { button } from "./controls.js";
 import { differenceTable } from "./submit-view.js";
+import { isWithheld } from "../logic/server.js";
 
 /**
  * @typedef {import("../app.js").AppState} AppState
@@ -51,7 +52,10 @@ function renderOutcome(state, app) {
   const o = c.outcome;
   if (o.kind === "committed") {
     if (state.draft.present.length > 0) return null; // a new change is being built
-    const events = c.simulation?.events ?? [];
+    const all = c.simulation?.events ?? [];
+    // Notifications to members the server withholds from this member are counted, not named.
+    const events = all.filter((/** @type {any} */ e) => !isWithheld(index.members.get(e.to)));
+    const unseen = all.length - events.length;
     const pending = o.pending ?? {};
     const pendingWords = [
       (pending.requests ?? []).length ? count(pending.requests.length, "approval request") : "",
@@ -61,11 +65,13 @@ function renderOutcome(state, app) {
     return h(
       "div",
       { class: "outcome committed", id: "commit-outcome", "data-kind": "committed", role: "status" },
-      h("p", { class: "verdict allow" }, h("strong", null, `Committed: revision ${o.revision}`), ` (it was ${o.revisionBefore}), at ${o.now.replace("T", " ").replace("Z", " UTC")}.`),
+      h("p", { class: "verdict allow" }, h("strong", null, `Committed: revision ${o.revision}`), ` (it was ${o.revisionBefore}), at ${formatTime(o.now)}.`),
       h("p", null, pendingWords.length ? `Now pending: ${pendingWords.join(", ")}.` : "Nothing is left pending."),
       events.length
-        ? h("div", null, h("p", null, `${count(events.length, "notification")} sent:`), h("ul", { class: "lines" }, events.map((/** @type {any} */ e) => h("li", null, describeEvent(e, index)))))
-        : h("p", { class: "muted" }, "No notification was sent."),
+        ? h("div", null, h("p", null, `${count(all.length, "notification")} sent${unseen ? `, ${unseen} of them to members your role does not show you` : ""}:`), h("ul", { class: "lines" }, events.map((/** @type {any} */ e) => h("li", null, describeEvent(e, index)))))
+        : all.length
+          ? h("p", null, `${count(all.length, "notification")} sent, to members your role does not show you.`)
+          : h("p", { class: "muted" }, "No notification was sent."),
     );
   }
   if (!sameOperations(state)) return null;
@@ -123,7 +129,7 @@ export function renderCommit(state, app) {
     "section",
     { class: "card submit", "aria-labelledby": "commit-title" },
     h("h2", { id: "commit-title" }, "Submit to the server"),
-    stale && ops > 0
+    stale && ops > 0 && !(commit.status === "done" && commit.outcome.kind === "stale" && sameOperations(state))
       ? h(
           "div",
           { class: "notice warning stale-draft", id: "stale-draft", role: "status" },

@@ -8,7 +8,7 @@ import { formValues, h } from "../lib/dom.js";
 import { describeOperation } from "../logic/operations.js";
 import { eventWords } from "../logic/preview.js";
 import { channelWords } from "../logic/preview.js";
-import { capitalize, count, formatDate, formatTime, joinList } from "../logic/words.js";
+import { capitalize, count, formatTime, joinList } from "../logic/words.js";
 import { button, field, input, statusPill, textarea } from "./controls.js";
 
 /**
@@ -18,7 +18,7 @@ import { button, field, input, statusPill, textarea } from "./controls.js";
  */
 
 /** @param {string} at */
-const when = (at) => (at ? `${formatDate(at)} ${formatTime(at)}` : "");
+const when = (at) => (at ? formatTime(at) : "");
 
 /**
  * An approval request in words: who asks, what, where, why it needs approval, who
@@ -32,17 +32,18 @@ function requestWords(entry, index, me) {
   const approvals = (s.approvals ?? []).map(index.memberName);
   return {
     who: r.requester === me ? "You ask" : `${index.memberName(r.requester)} asks`,
-    what: capitalize(describeOperation(r.operation, index, r.requester)),
+    // "Lena Fischer: “Place orders” on …" reads "“Place orders” on …" after "Lena Fischer asks".
+    what: capitalize(describeOperation(r.operation, index, r.requester).replace(`${index.memberName(r.requester)}: `, "")),
     where: index.scopeName(r.resource),
     why: `“${index.permissionName(r.action)}” on ${index.scopeName(r.resource)} needs ${count(s.quorum ?? 1, "approval")} under the rule ${index.ruleName(r.rule)}.`,
     others: others.length ? `${r.requester === me ? "Who may decide" : "Who else may decide"}: ${joinList(others.map(index.memberName), "or")}.` : r.requester === me ? "Nobody may decide it at the moment." : "Nobody else may decide it.",
     so: approvals.length ? `Approved so far by ${joinList(approvals)}.` : "",
-    expiry: r.expiresAt ? `Expires ${when(r.expiresAt)} UTC.` : "Does not expire.",
-    asked: `Asked ${when(r.createdAt)} UTC.`,
+    expiry: r.expiresAt ? `Expires ${when(r.expiresAt)}.` : "Does not expire.",
+    asked: `Asked ${when(r.createdAt)}.`,
   };
 }
 
-/** @param {{ tone: string, text: string } | undefined} result @param {string} id */
+/** @param {{ kind: string, tone: string, text: string } | undefined} result @param {string} id */
 function resultLine(result, id) {
   if (!result) return null;
   return h("p", { class: `verdict ${result.tone === "allow" ? "allow" : result.tone === "deny" ? "deny" : "neutral"}`, role: "status", id: `result-${id}` }, result.text);
@@ -92,8 +93,9 @@ function toDecide(state, app) {
             );
           }),
         ),
+    // A decision whose request has left the list (decided, carried out) still says how it went.
     ...Object.entries(inbox.results)
-      .filter(([id]) => !inbox.toDecide.some((e) => e.request.id === id) && !inbox.requested.some((e) => e.request.id === id) && !inbox.verifications.some((v) => v.id === id))
+      .filter(([id, result]) => result.kind === "request" && !inbox.toDecide.some((e) => e.request.id === id) && !inbox.requested.some((e) => e.request.id === id))
       .map(([id, result]) => resultLine(result, id)),
   );
 }
@@ -117,7 +119,7 @@ function mine(state, app) {
             const live = v.state === "live";
             const stateWords =
               v.state === "live"
-                ? `${count(v.attemptsLeft, "try", "tries")} left; the PIN works until ${when(v.expiresAt)} UTC.`
+                ? `${count(v.attemptsLeft, "try", "tries")} left; the PIN works until ${when(v.expiresAt)}.`
                 : v.state === "locked"
                   ? "Locked after too many wrong PINs: ask for a new one."
                   : v.state === "expired"
@@ -129,7 +131,7 @@ function mine(state, app) {
               "li",
               { class: "inbox-item verification", "data-verification": v.id },
               h("p", null, h("strong", null, `Upgrade to ${index.roleName(v.role)} on ${index.scopeName(v.scope)}`), ": waiting for the PIN we sent you by post."),
-              h("p", { class: "muted small" }, `Letter sent ${when(v.issuedAt)} UTC. ${stateWords}`),
+              h("p", { class: "muted small" }, `Letter sent ${when(v.issuedAt)}. ${stateWords}`),
               h(
                 "form",
                 {
@@ -191,7 +193,7 @@ function messages(state) {
             h(
               "li",
               { class: `inbox-item message channel-${m.channel}`, "data-message": String(m.id), "data-event": m.message?.event ?? "" },
-              h("p", null, h("strong", null, capitalize(channelWords([m.channel]))), ` · ${when(m.at)} UTC`),
+              h("p", null, h("strong", null, capitalize(channelWords([m.channel]))), ` · ${when(m.at)}`),
               h("p", null, capitalize(eventWords(m.message ?? {}, index)), m.message?.by ? ` (by ${index.memberName(m.message.by)})` : ""),
               typeof m.demoSecret === "string"
                 ? h(
@@ -220,7 +222,7 @@ export function renderInbox(state, app) {
       "div",
       { class: "actions" },
       button(inbox.status === "loading" ? "Refreshing…" : "Refresh", () => app.refreshInbox(), { id: "refresh-inbox", disabled: inbox.status === "loading" }),
-      inbox.at ? h("span", { class: "muted small" }, `As of ${when(inbox.at)} UTC`) : null,
+      inbox.at ? h("span", { class: "muted small" }, `As of ${when(inbox.at)}`) : null,
     ),
     inbox.status === "failed" ? h("p", { class: "field-error", role: "alert" }, `The inbox could not be read: ${inbox.error}`) : null,
     h("div", { class: "two-columns" }, h("div", null, toDecide(state, app), mine(state, app)), h("div", null, messages(state))),

@@ -168,7 +168,7 @@ export function renderPreview(state, app) {
     heading,
     renderPreviewBody(describeSimulation(simulation, changeSet, index), "preview"),
     h("p", { class: "muted small" }, `Revision ${simulation.baseRevision} → ${simulation.revisionAfter}`),
-    app
+    app && state.mode === "offline" // what-if chains belong to the simulation; signed in, Submit commits
       ? h(
           "div",
           { class: "continue" },
