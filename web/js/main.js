@@ -322,6 +322,19 @@ if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
   });
 }
 
+/** The token of an invitation link (#invitation=TOKEN), taken out of the address bar. */
+function takeInvitation() {
+  const invitation = new URLSearchParams(location.hash.slice(1)).get("invitation") ?? "";
+  if (invitation) history.replaceState(null, "", `${location.pathname}${location.search}`);
+  return invitation;
+}
+
+// An invitation link opened in a tab that already shows the app.
+window.addEventListener("hashchange", () => {
+  const invitation = takeInvitation();
+  if (invitation && app.get().server) app.acceptInvitation(invitation);
+});
+
 async function boot() {
   try {
     await startEngine();
@@ -331,8 +344,7 @@ async function boot() {
   }
   await app.loadExamples();
   // An invitation link carries its token in the fragment, which never reaches a server's logs.
-  const invitation = new URLSearchParams(location.hash.slice(1)).get("invitation") ?? "";
-  if (invitation) history.replaceState(null, "", `${location.pathname}${location.search}`);
+  const invitation = takeInvitation();
   if (!params.example && !params.bundle && !params.offline) {
     // Served by the server of record: sign in (or resume this tab's session).
     const { available } = await app.probe();
