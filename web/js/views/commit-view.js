@@ -7,6 +7,7 @@
 import { h } from "../lib/dom.js";
 import { describeEvent, describeViolation } from "../logic/preview.js";
 import { describeReason } from "../logic/reasons.js";
+import { describeOperation } from "../logic/operations.js";
 import { capitalize, count, formatTime } from "../logic/words.js";
 import { button } from "./controls.js";
 import { differenceTable } from "./submit-view.js";
@@ -28,8 +29,15 @@ function blockingReasons(simulation, changeSet, index) {
   const out = [];
   for (const result of simulation?.operations ?? []) {
     if (result.effect !== "deny") continue;
-    const reasons = (result.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, { actor: changeSet?.actor }));
-    out.push(`Operation ${result.index + 1} (${result.op}) is denied${reasons.length ? `: ${reasons.join("; ")}` : ""}.`);
+    const reasons = [
+      ...(result.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, { actor: changeSet?.actor })),
+      ...(result.checks ?? [])
+        .filter((/** @type {any} */ c) => c.effect === "deny")
+        .flatMap((/** @type {any} */ c) => (c.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, c))),
+    ];
+    const op = changeSet?.operations?.[result.index];
+    const what = op ? `“${describeOperation(op, index, changeSet.actor, changeSet.operations)}”` : `(${result.op})`;
+    out.push(`Operation ${result.index + 1}, ${what}, is denied${reasons.length ? `: ${reasons.join("; ")}` : ""}.`);
   }
   for (const v of simulation?.violations ?? []) {
     const d = describeViolation(v, index);
