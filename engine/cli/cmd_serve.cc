@@ -303,9 +303,7 @@ class Server {
       return a.Outbox(c, after, limit);
     });
     Authed_("GET", "/v1/audit", [&a](const std::string& c, const Json&, const http::Request& r) {
-      const int64_t after = IntParam(r, "after", 0), limit = IntParam(r, "limit", 100);
-      if (after < 0 || limit < 0) return BadPage();
-      return a.Audit(c, after, limit);
+      return a.Audit(c, r.query);
     });
   }
 

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit_subjects.h"
 #include "model.h"
 #include "secrets.h"
 
@@ -253,17 +254,100 @@ std::string Authority::ServerPermission(const Policy& policy, const char* key) c
   return it->value(key, "");
 }
 
+bool Authority::HoldsAt(const Policy& policy, const std::string& member,
+                        const std::string& permission, internal::Index scope,
+                        const std::string& now) const {
+  const internal::Model& m = policy.model();
+  const int32_t p = policy.PermissionIndex(permission);
+  if (p < 0 || scope >= m.scopes.size()) return false;
+  Request r{member, permission, m.scopes[scope].id, now, Json::object()};
+  auto allowed = [&] {
+    DecideResult d = policy.Decide(r, false);
+    return d.ok() && d.decision.effect == Effect::kAllow;
+  };
+  if (!m.permissions[static_cast<size_t>(p)].rank_limited) return allowed();
+  // A rankLimited permission is asked about a role handed out (attributes.role):
+  // held where the member may exercise it for at least one role, the way a
+  // check of one of their operations would ask.
+  const int32_t me = policy.MemberIndex(member);
+  if (me < 0) return false;
+  std::set<internal::Index> tried;
+  bool held = false;
+  m.ForEachBindingOfMember(static_cast<internal::Index>(me), [&](uint32_t b) {
+    const internal::Binding& bd = m.bindings[b];
+    const internal::Role& granting = m.roles[bd.role];
+    if (held || !granting.manages || !granting.permissions.Test(static_cast<internal::Index>(p)) ||
+        !m.BindingCovers(bd, scope) || internal::Model::Expired(bd, now)) {
+      return;
+    }
+    for (internal::Index ri = 0; ri < m.roles.size() && !held; ++ri) {
+      const internal::Role& given = m.roles[ri];
+      const std::vector<internal::Index>& families = granting.manages_families;
+      if (given.rank > granting.manages_up_to ||
+          std::find(families.begin(), families.end(), given.family) == families.end() ||
+          !tried.insert(ri).second) {
+        continue;
+      }
+      r.attributes = Json{{"role", given.id}};
+      held = allowed();
+    }
+  });
+  return held;
+}
+
+std::vector<internal::Index> Authority::HeldScopes(const Policy& policy, const std::string& member,
+                                                   const std::string& permission,
+                                                   const std::string& now) const {
+  std::vector<internal::Index> held;
+  const internal::Model& m = policy.model();
+  const int32_t me = policy.MemberIndex(member);
+  const int32_t p = policy.PermissionIndex(permission);
+  if (permission.empty() || me < 0 || p < 0) return held;
+  auto below_held = [&](internal::Index s) {
+    for (internal::Index h : held) {
+      if (m.IsAncestorOrSelf(h, s)) return true;
+    }
+    return false;
+  };
+  // A permission is held only where a live binding of a role granting it applies:
+  // walk what each such binding covers, top down, skipping what lies below a
+  // scope already found (each scope is decided at most once per binding).
+  m.ForEachBindingOfMember(static_cast<internal::Index>(me), [&](uint32_t b) {
+    const internal::Binding& bd = m.bindings[b];
+    const internal::Role& role = m.roles[bd.role];
+    if (!role.permissions.Test(static_cast<internal::Index>(p)) ||
+        internal::Model::Expired(bd, now)) {
+      return;
+    }
+    const internal::Scope& top = m.scopes[bd.scope];
+    const uint32_t end = role.descendants ? top.subtree_end : top.pre + 1;
+    for (uint32_t i = top.pre; i < end;) {
+      const internal::Index s = m.preorder[i];
+      if (below_held(s)) {
+        i = m.scopes[s].subtree_end;
+      } else if (HoldsAt(policy, member, permission, s, now)) {
+        held.erase(std::remove_if(held.begin(), held.end(),
+                                  [&](internal::Index h) { return m.IsAncestorOrSelf(s, h); }),
+                   held.end());
+        held.push_back(s);
+        i = m.scopes[s].subtree_end;
+      } else {
+        ++i;
+      }
+    }
+  });
+  return held;
+}
+
 bool Authority::HoldsEverywhere(const Policy& policy, const std::string& member,
                                 const std::string& permission, const std::string& now) const {
   if (permission.empty()) return false;
   const internal::Model& m = policy.model();
   bool any = false;
-  for (const internal::Scope& s : m.scopes) {
-    if (s.parent != internal::kNone) continue;
+  for (internal::Index s = 0; s < m.scopes.size(); ++s) {
+    if (m.scopes[s].parent != internal::kNone) continue;
     any = true;
-    Request r{member, permission, s.id, now, Json::object()};
-    DecideResult d = policy.Decide(r, false);
-    if (!d.ok() || d.decision.effect != Effect::kAllow) return false;
+    if (!HoldsAt(policy, member, permission, s, now)) return false;
   }
   return any;
 }
@@ -398,6 +482,8 @@ Reply Authority::Bundle(const std::string& caller) {
   }
   return Reply{200, Json{{"ok", true},
                          {"revision", head.revision},
+                         {"member", caller},
+                         {"now", now},
                          {"bundle", std::move(bundle)},
                          {"withheld", withheld},
                          {"checkedByServer", Json::array({"unique_email", "member_field"})}}};
@@ -642,6 +728,8 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
               {"violations", result["violations"]}};
   for (auto it = extra.detail.begin(); it != extra.detail.end(); ++it) detail[it.key()] = it.value();
   record.audit = AuditEntry{0, now, actor, extra.kind, head.revision, after, Canonical(detail)};
+  // Whom and what it touches, for reading the log per scope (audit_subjects.h).
+  record.subjects = SubjectsOfEntry(actor, detail, [&base]() -> const Json* { return &base; });
 
   switch (store_.Commit(std::move(record))) {
     case CommitStatus::kStale:
@@ -810,11 +898,30 @@ Reply Authority::Requests(const std::string& caller) {
       if (!decided) to_decide.push_back(entry);
     }
   }
+  // The caller's self-upgrades waiting on a PIN: the PIN's id (the newest letter's),
+  // its expiry, and how many tries are left, never the PIN.
+  Json verifications = Json::array();
+  for (const Json& v : head.policy->model().bundle.value("verifications", Json::array())) {
+    if (v.value("member", "") != caller) continue;
+    const std::optional<Secret> secret =
+        store_.LatestSecret("pin", caller, v.value("role", ""), v.value("scope", ""));
+    if (!secret) continue;
+    verifications.push_back(Json{
+        {"id", secret->id},
+        {"role", secret->role},
+        {"scope", secret->scope},
+        {"method", v.value("method", "")},
+        {"issuedAt", secret->issued_at},
+        {"expiresAt", secret->expires_at},
+        {"state", secret->expires_at <= now && secret->state == "live" ? "expired" : secret->state},
+        {"attemptsLeft", std::max<int64_t>(0, kMaxSecretAttempts - secret->attempts)}});
+  }
   return Reply{200, Json{{"ok", true},
                          {"now", now},
                          {"revision", head.revision},
                          {"requested", std::move(mine)},
-                         {"toDecide", std::move(to_decide)}}};
+                         {"toDecide", std::move(to_decide)},
+                         {"verifications", std::move(verifications)}}};
 }
 
 Reply Authority::Decide(const std::string& caller, const std::string& request_id,
@@ -1053,8 +1160,12 @@ Reply Authority::DemoMembers() {
     const internal::Member& mb = m.members[i];
     Json roles = Json::array();
     m.ForEachBindingOfMember(static_cast<internal::Index>(i), [&](uint32_t b) {
-      roles.push_back(Json{{"role", m.roles[m.bindings[b].role].id},
-                           {"scope", m.scopes[m.bindings[b].scope].id}});
+      const internal::Role& role = m.roles[m.bindings[b].role];
+      const internal::Scope& scope = m.scopes[m.bindings[b].scope];
+      roles.push_back(Json{{"role", role.id},
+                           {"roleName", role.label.empty() ? role.id : role.label},
+                           {"scope", scope.id},
+                           {"scopeName", scope.name.empty() ? scope.id : scope.name}});
     });
     members.push_back(Json{{"member", mb.id},
                            {"name", mb.name},
@@ -1076,19 +1187,107 @@ Reply Authority::DemoSignIn(const Json& body) {
   return Reply{200, Json{{"ok", true}, {"demo", true}, {"member", body["member"]}, {"token", token}}};
 }
 
-Reply Authority::Audit(const std::string& caller, int64_t after, int64_t limit) {
-  Head head = Current();
-  if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
-  if (!HoldsEverywhere(*head.policy, caller, ServerPermission(*head.policy, "auditPermission"),
-                       clock_())) {
-    return Fail(403, "forbidden", "",
-                "reading the audit log needs the bundle's `server.auditPermission` on every "
-                "root scope");
+namespace {
+
+// A query parameter that must be a whole number; nullopt when it is not one.
+std::optional<int64_t> WholeNumber(const std::string& v) {
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
   }
-  limit = std::clamp<int64_t>(limit, 1, kMaxPage);
+  return std::stoll(v);
+}
+
+Reply BadParameter(const std::string& name, const std::string& message) {
+  return Fail(400, "invalid_value", "/query/" + name, message);
+}
+
+}  // namespace
+
+// The audit log as the caller may read it (docs/server.md, "API"): the entries
+// every scope of which lies at or below a scope where the caller holds
+// `server.auditPermission` (on the head, at the server's time), and the entries
+// that touch no scope (the seed) only for a caller who holds it on every root
+// scope, who reads every entry. Filters narrow that down, never widen it; `next`
+// is the id of the last entry returned, so paging names no entry the caller may
+// not read.
+Reply Authority::Audit(const std::string& caller, const std::map<std::string, std::string>& query) {
+  auto param = [&](const char* name) -> const std::string* {
+    auto it = query.find(name);
+    return it == query.end() ? nullptr : &it->second;
+  };
+  AuditQuery q;
+  const std::string* order = param("order");
+  if (order != nullptr && *order != "oldest" && *order != "newest") {
+    return BadParameter("order", "expected `oldest` (the default) or `newest`");
+  }
+  q.newest_first = order != nullptr && *order == "newest";
+  std::map<std::string, int64_t> numbers;
+  for (const char* name : {"after", "before", "limit"}) {
+    const std::string* v = param(name);
+    if (v == nullptr) continue;
+    std::optional<int64_t> n = WholeNumber(*v);
+    if (!n) return BadParameter(name, "expected a whole number");
+    numbers[name] = *n;
+  }
+  if (numbers.count("before") && !q.newest_first) {
+    return BadParameter("before", "`before` pages newest first (order=newest); oldest first "
+                                  "pages with `after`");
+  }
+  if (numbers.count("after") && q.newest_first) {
+    return BadParameter("after", "`after` pages oldest first; newest first pages with `before`");
+  }
+  if (numbers.count("after")) q.after = numbers["after"];
+  if (numbers.count("before")) q.before = numbers["before"];
+  const int64_t limit =
+      std::clamp<int64_t>(numbers.count("limit") ? numbers["limit"] : 100, 1, kMaxPage);
+  for (const char* name : {"member", "scope"}) {
+    const std::string* v = param(name);
+    if (v != nullptr && (v->empty() || v->size() > 256)) {
+      return BadParameter(name, std::string("expected a ") + name + " id");
+    }
+  }
+  if (const std::string* member = param("member")) q.member = *member;
+
+  Head head = Current();
+  const Policy& policy = *head.policy;
+  if (!ActiveMember(policy, caller)) return NotActive(caller);
+  const std::vector<uint32_t> held =
+      HeldScopes(policy, caller, ServerPermission(policy, "auditPermission"), clock_());
+  if (held.empty()) {
+    return Fail(403, "forbidden", "",
+                "reading the audit log needs the bundle's `server.auditPermission` on a scope");
+  }
+  const internal::Model& m = policy.model();
+  auto subtree = [&m](uint32_t top, std::vector<std::string>* out) {
+    const internal::Scope& s = m.scopes[top];
+    for (uint32_t i = s.pre; i < s.subtree_end; ++i) out->push_back(m.scopes[m.preorder[i]].id);
+  };
+  if (const std::string* scope = param("scope")) {
+    const int32_t index = policy.ScopeIndex(*scope);
+    if (index < 0) {
+      return BadParameter("scope", "no scope `" + *scope + "` in revision " + head.revision);
+    }
+    q.scopes.emplace();
+    subtree(static_cast<uint32_t>(index), &*q.scopes);
+  }
+  // `held` lists the highest scopes held: a root scope is held when it is listed.
+  bool everywhere = true;
+  for (uint32_t s = 0; s < m.scopes.size(); ++s) {
+    if (m.scopes[s].parent == internal::kNone &&
+        std::find(held.begin(), held.end(), s) == held.end()) {
+      everywhere = false;
+    }
+  }
+  if (!everywhere) {
+    q.visible.emplace();
+    for (uint32_t h : held) subtree(h, &*q.visible);
+  }
+  q.limit = limit + 1;  // one more tells whether there is a next page
+  std::vector<AuditEntry> found = store_.QueryAudit(q);
+  const bool more = static_cast<int64_t>(found.size()) > limit;
+  if (more) found.resize(static_cast<size_t>(limit));
   Json entries = Json::array();
-  int64_t last = after;
-  for (const AuditEntry& a : store_.Audit(after, limit)) {
+  for (const AuditEntry& a : found) {
     entries.push_back(Json{{"id", a.id},
                            {"at", a.at},
                            {"actor", a.actor},
@@ -1096,10 +1295,10 @@ Reply Authority::Audit(const std::string& caller, int64_t after, int64_t limit) 
                            {"revisionBefore", a.revision_before},
                            {"revisionAfter", a.revision_after},
                            {"detail", ParseJson(a.detail).value}});
-    last = a.id;
   }
-  const bool more = static_cast<int64_t>(entries.size()) == limit;
-  return Reply{200, Json{{"ok", true}, {"entries", std::move(entries)}, {"next", more ? Json(last) : Json()}}};
+  return Reply{200, Json{{"ok", true},
+                         {"entries", std::move(entries)},
+                         {"next", more ? Json(found.back().id) : Json()}}};
 }
 
 }  // namespace rolegate::server

@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "rolegate/rolegate.h"
 #include "store.h"
@@ -77,7 +78,9 @@ class Authority {
   Reply ResendVerification(const std::string& caller, const std::string& id);
   Reply AcceptInvitation(const Json& body);
   Reply Outbox(const std::string& caller, int64_t after, int64_t limit);
-  Reply Audit(const std::string& caller, int64_t after, int64_t limit);
+  // GET /v1/audit with its query parameters (docs/server.md, "API"): order
+  // (oldest, newest), after, before, limit, member, scope.
+  Reply Audit(const std::string& caller, const std::map<std::string, std::string>& query);
 
   // Replaces what the caller may not see in an answer: the owner of a clashing
   // e-mail, when their e-mail is withheld, by "another member". The HTTP layer
@@ -120,6 +123,14 @@ class Authority {
   bool ActiveMember(const Policy& policy, const std::string& member) const;
   bool HoldsEverywhere(const Policy& policy, const std::string& member,
                        const std::string& permission, const std::string& now) const;
+  // Whether `member` holds `permission` on the scope of index `scope`: the
+  // engine allows it (a rankLimited one, for at least one role handed out).
+  bool HoldsAt(const Policy& policy, const std::string& member, const std::string& permission,
+               uint32_t scope, const std::string& now) const;
+  // The highest scopes (indexes) where `member` holds `permission`: every scope
+  // where they hold it lies at or below one of them.
+  std::vector<uint32_t> HeldScopes(const Policy& policy, const std::string& member,
+                                   const std::string& permission, const std::string& now) const;
   std::string ServerPermission(const Policy& policy, const char* key) const;
   Json NewChangeSet(const Head& head, const std::string& actor, Json operations) const;
 

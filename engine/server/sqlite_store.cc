@@ -2,8 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <utility>
+#include <vector>
+
+#include "audit_subjects.h"
 
 namespace rolegate::server {
 
@@ -58,7 +63,18 @@ CREATE TABLE IF NOT EXISTS audit (
   revision_after  TEXT NOT NULL,
   detail          TEXT NOT NULL
 );
+-- Schema version 1: the members and scopes each audit entry touches.
+CREATE TABLE IF NOT EXISTS audit_subjects (
+  audit_id INTEGER NOT NULL,
+  kind     TEXT NOT NULL,          -- 'member' or 'scope'
+  value    TEXT NOT NULL,
+  PRIMARY KEY (audit_id, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS audit_subjects_value ON audit_subjects(kind, value, audit_id);
 )sql";
+
+// PRAGMA user_version of a database this build writes. 0: before audit_subjects.
+constexpr int64_t kSchemaVersion = 1;
 
 }  // namespace
 
@@ -81,6 +97,11 @@ class SqliteStore::Statement {
   Statement& Bind(int i, int64_t v) {
     Check(sqlite3_bind_int64(stmt_, i, v));
     return *this;
+  }
+  // Makes the statement ready to run again, with new bindings.
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
   }
   // True while there is a row.
   bool Step() {
@@ -111,6 +132,35 @@ class SqliteStore::Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+namespace {
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { Run("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void Commit() {
+    Run("COMMIT");
+    open_ = false;
+  }
+
+ private:
+  void Run(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
+      sqlite3_free(error);
+      throw StoreError(std::string("database error at ") + sql + ": " + message);
+    }
+  }
+  sqlite3* db_;
+  bool open_ = true;
+};
+
+}  // namespace
 
 struct SqliteStore::Reader {
   sqlite3* db = nullptr;
@@ -163,7 +213,7 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     // database consistent).
     Exec("PRAGMA synchronous=FULL");
     Exec("PRAGMA foreign_keys=ON");
-    Exec(kSchema);
+    Migrate();
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -172,6 +222,74 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+// Creates what is missing and brings a database of an older schema up to
+// kSchemaVersion, in one transaction: after a crash the file holds the old schema
+// or the new one, whole. BEGIN IMMEDIATE, so of processes opening one file at
+// once, one migrates and the others find it done.
+void SqliteStore::Migrate() {
+  Transaction txn(db_);
+  int64_t version = 0;
+  {
+    Statement v(db_, "PRAGMA user_version");
+    if (v.Step()) version = v.Int(0);
+  }
+  if (version > kSchemaVersion) {
+    throw StoreError("`" + path_ + "` has schema version " + std::to_string(version) +
+                     ", newer than this rolegate knows (" + std::to_string(kSchemaVersion) +
+                     "): use a newer rolegate");
+  }
+  Exec(kSchema);
+  if (version < 1) BackfillSubjects();
+  if (version < kSchemaVersion) {
+    Exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+  }
+  txn.Commit();
+}
+
+// Schema 0 -> 1: the subjects of every audit entry, from its detail and the
+// revision it was made on (read once per revision, and only when needed).
+void SqliteStore::BackfillSubjects() {
+  Statement rows(db_, "SELECT id, actor, revision_before, detail FROM audit ORDER BY id");
+  std::string cached_revision;
+  bool cached_tried = false;
+  Json cached;
+  while (rows.Step()) {
+    const int64_t id = rows.Int(0);
+    const std::string actor = rows.Text(1), before = rows.Text(2);
+    ParsedJson detail = ParseJson(rows.Text(3));
+    auto bundle_before = [&]() -> const Json* {
+      if (before.empty()) return nullptr;
+      if (!cached_tried || cached_revision != before) {
+        cached_tried = true;
+        cached_revision = before;
+        cached = Json();
+        Statement b(db_, "SELECT bundle FROM revisions WHERE revision = ?");
+        b.Bind(1, before);
+        if (b.Step()) {
+          ParsedJson parsed = ParseJson(b.Text(0));
+          if (parsed.ok()) cached = std::move(parsed.value);
+        }
+      }
+      return cached.is_object() ? &cached : nullptr;
+    };
+    AuditSubjects subjects = SubjectsOfEntry(actor, detail.value, bundle_before);
+    if (!detail.ok()) subjects.scopes.insert("");  // cannot tell: for readers of everything
+    InsertSubjects(id, subjects);
+  }
+}
+
+void SqliteStore::InsertSubjects(int64_t audit_id, const AuditSubjects& subjects) {
+  Statement s(db_, "INSERT OR IGNORE INTO audit_subjects (audit_id, kind, value) VALUES (?, ?, ?)");
+  for (const auto& [kind, values] : {std::make_pair("member", &subjects.members),
+                                     std::make_pair("scope", &subjects.scopes)}) {
+    for (const std::string& value : *values) {
+      s.Reset();
+      s.Bind(1, audit_id).Bind(2, std::string(kind)).Bind(3, value);
+      if (!s.Run()) throw StoreError("cannot write the subjects of an audit entry");
+    }
+  }
+}
 
 void SqliteStore::Exec(const char* sql) {
   char* error = nullptr;
@@ -182,34 +300,6 @@ void SqliteStore::Exec(const char* sql) {
   }
 }
 
-namespace {
-
-// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { Run("BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void Commit() {
-    Run("COMMIT");
-    open_ = false;
-  }
-
- private:
-  void Run(const char* sql) {
-    char* error = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-      std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
-      sqlite3_free(error);
-      throw StoreError(std::string("database error at ") + sql + ": " + message);
-    }
-  }
-  sqlite3* db_;
-  bool open_ = true;
-};
-
-}  // namespace
 
 std::optional<StoredRevision> SqliteStore::Head() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -247,12 +337,13 @@ std::string SqliteStore::HeadRevision() {
   return FirstText(r.db, r.head).value_or("");
 }
 
-void SqliteStore::InsertAudit(const AuditEntry& a) {
+void SqliteStore::InsertAudit(const AuditEntry& a, const AuditSubjects& subjects) {
   Statement s(db_, "INSERT INTO audit (at, actor, kind, revision_before, revision_after, detail) "
                    "VALUES (?, ?, ?, ?, ?, ?)");
   s.Bind(1, a.at).Bind(2, a.actor).Bind(3, a.kind).Bind(4, a.revision_before);
   s.Bind(5, a.revision_after).Bind(6, a.detail);
   if (!s.Run()) throw StoreError("cannot write the audit entry");
+  InsertSubjects(sqlite3_last_insert_rowid(db_), subjects);
 }
 
 bool SqliteStore::Seed(const StoredRevision& first, const AuditEntry& audit) {
@@ -265,7 +356,7 @@ bool SqliteStore::Seed(const StoredRevision& first, const AuditEntry& audit) {
   Statement s(db_, "INSERT INTO revisions (revision, parent, bundle, at) VALUES (?, '', ?, ?)");
   s.Bind(1, first.revision).Bind(2, first.bundle).Bind(3, first.at);
   if (!s.Run()) throw StoreError("cannot write the first revision");
-  InsertAudit(audit);
+  InsertAudit(audit, AuditSubjects{});
   txn.Commit();
   return true;
 }
@@ -283,7 +374,7 @@ CommitStatus SqliteStore::Commit(CommitRecord r) {
     // The parent already has a child, or the revision exists: another writer won.
     if (!s.Run()) return CommitStatus::kStale;
   }
-  InsertAudit(r.audit);
+  InsertAudit(r.audit, r.subjects);
   for (const Secret& x : r.secrets) {
     Statement v(db_, "UPDATE secrets SET state = 'void' WHERE kind = ? AND member = ? AND "
                      "role = ? AND scope = ? AND state IN ('live', 'locked')");
@@ -443,16 +534,143 @@ void SqliteStore::MarkDelivered(const std::vector<int64_t>& ids) {
   txn.Commit();
 }
 
-std::vector<AuditEntry> SqliteStore::Audit(int64_t after, int64_t limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "SELECT id, at, actor, kind, revision_before, revision_after, detail "
-                   "FROM audit WHERE id > ? ORDER BY id LIMIT ?");
-  s.Bind(1, after).Bind(2, limit);
+namespace {
+
+// A parameter of a query built as text: an integer or a string.
+struct Param {
+  bool integer = false;
+  int64_t i = 0;
+  std::string s;
+};
+
+std::string JsonList(const std::vector<std::string>& values) {
+  return Canonical(Json(values));
+}
+
+// Rows read at most by the first, plain pass of a filtered query (below).
+constexpr int64_t kAuditWindow = 2000;
+
+}  // namespace
+
+// Filters run in SQL, each entry checked through the primary key of
+// audit_subjects. What is read is bounded so that a reader who may see little of
+// a long log does not scan all of it:
+//   - with `member`, the member's entries are walked in order through the index
+//     on (kind, value, audit_id), and the walk stops at the page's end;
+//   - with `scopes` or `visible`, the `kAuditWindow` entries next to the cursor
+//     are checked first (a reader who sees much of the log fills the page
+//     there); the rest of the range, only when the page is not full yet, through
+//     the index: the entries touching one of those scopes (the filter's, or else
+//     the visible ones), which is every entry the filter can keep;
+//   - otherwise the range is read in order.
+std::vector<AuditEntry> SqliteStore::QueryAudit(const AuditQuery& q) {
   std::vector<AuditEntry> out;
-  while (s.Step()) {
-    out.push_back(AuditEntry{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
-                             s.Text(6)});
+  if (q.limit <= 0) return out;
+  Reader& reader = ReaderOfThisThread();
+  sqlite3* db = reader.db;
+  // The ids asked for: [lo, hi).
+  int64_t lo = 1, hi = std::numeric_limits<int64_t>::max();
+  if (q.newest_first) {
+    hi = q.before;
+  } else if (q.after < std::numeric_limits<int64_t>::max()) {
+    lo = std::max<int64_t>(lo, q.after + 1);
+  } else {
+    return out;
   }
+  {
+    Statement last(db, "SELECT COALESCE(MAX(id), 0) FROM audit");
+    if (last.Step()) hi = std::min(hi, last.Int(0) + 1);
+  }
+  if (lo >= hi) return out;
+
+  // What every entry must meet besides its id.
+  std::string conditions;
+  std::vector<Param> condition_params;
+  std::string drive_set;  // the scopes the index is walked for (JSON), when any
+  if (q.scopes) {
+    conditions += " AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.audit_id = a.id AND "
+                  "s.kind = 'scope' AND +s.value IN (SELECT value FROM json_each(?)))";
+    condition_params.push_back(Param{false, 0, JsonList(*q.scopes)});
+    drive_set = condition_params.back().s;
+  }
+  if (q.visible) {
+    // At least one scope, and none outside the visible ones.
+    conditions += " AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.audit_id = a.id AND "
+                  "s.kind = 'scope') AND NOT EXISTS (SELECT 1 FROM audit_subjects s WHERE "
+                  "s.audit_id = a.id AND s.kind = 'scope' AND "
+                  "s.value NOT IN (SELECT value FROM json_each(?)))";
+    condition_params.push_back(Param{false, 0, JsonList(*q.visible)});
+    if (drive_set.empty()) drive_set = condition_params.back().s;
+  }
+  const char* order = q.newest_first ? " DESC" : "";
+  const std::string columns =
+      "SELECT a.id, a.at, a.actor, a.kind, a.revision_before, a.revision_after, a.detail ";
+
+  // Runs one query, appending at most `limit - out.size()` entries.
+  auto run = [&](const std::string& sql, const std::vector<Param>& params) {
+    Statement s(db, sql.c_str());
+    int i = 1;
+    for (const Param& p : params) {
+      if (p.integer) {
+        s.Bind(i++, p.i);
+      } else {
+        s.Bind(i++, p.s);
+      }
+    }
+    s.Bind(i, q.limit - static_cast<int64_t>(out.size()));
+    while (s.Step()) {
+      out.push_back(AuditEntry{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
+                               s.Text(6)});
+    }
+  };
+  auto with = [](std::vector<Param> params, const std::vector<Param>& more) {
+    params.insert(params.end(), more.begin(), more.end());
+    return params;
+  };
+  auto range = [](int64_t from, int64_t to) {
+    return std::vector<Param>{Param{true, from, ""}, Param{true, to, ""}};
+  };
+
+  if (!q.member.empty()) {
+    run(columns + "FROM audit_subjects d JOIN audit a ON a.id = d.audit_id "
+                  "WHERE d.kind = 'member' AND d.value = ? AND d.audit_id >= ? AND "
+                  "d.audit_id < ?" + conditions + " ORDER BY d.audit_id" + order + " LIMIT ?",
+        with(with({Param{false, 0, q.member}}, range(lo, hi)), condition_params));
+    return out;
+  }
+  const std::string plain = columns + "FROM audit a WHERE a.id >= ? AND a.id < ?" + conditions +
+                            " ORDER BY a.id" + order + " LIMIT ?";
+  if (drive_set.empty()) {
+    run(plain, with(range(lo, hi), condition_params));
+    return out;
+  }
+  const int64_t window = std::max<int64_t>(kAuditWindow, 4 * q.limit);
+  int64_t near_lo = lo, near_hi = hi;  // the window next to the cursor
+  if (hi - lo > window) {
+    if (q.newest_first) {
+      near_lo = hi - window;
+    } else {
+      near_hi = lo + window;
+    }
+  }
+  run(plain, with(range(near_lo, near_hi), condition_params));
+  if (static_cast<int64_t>(out.size()) >= q.limit || (near_lo == lo && near_hi == hi)) return out;
+  const int64_t rest_lo = q.newest_first ? lo : near_hi;
+  const int64_t rest_hi = q.newest_first ? near_lo : hi;
+  run(columns + "FROM audit a WHERE a.id IN (SELECT audit_id FROM audit_subjects WHERE "
+                "kind = 'scope' AND value IN (SELECT value FROM json_each(?)) AND "
+                "audit_id >= ? AND audit_id < ?)" + conditions + " ORDER BY a.id" + order +
+                " LIMIT ?",
+      with(with({Param{false, 0, drive_set}}, range(rest_lo, rest_hi)), condition_params));
+  return out;
+}
+
+AuditSubjects SqliteStore::SubjectsOf(int64_t audit_id) {
+  Reader& reader = ReaderOfThisThread();
+  Statement s(reader.db, "SELECT kind, value FROM audit_subjects WHERE audit_id = ?");
+  s.Bind(1, audit_id);
+  AuditSubjects out;
+  while (s.Step()) (s.Text(0) == "member" ? out.members : out.scopes).insert(s.Text(1));
   return out;
 }
 

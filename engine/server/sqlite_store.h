@@ -22,8 +22,10 @@ namespace rolegate::server {
 
 class SqliteStore : public Store {
  public:
-  // Opens (creating when missing) the database at `path` and its tables. Throws
-  // StoreError when it cannot.
+  // Opens (creating when missing) the database at `path` and its tables, and
+  // migrates a database of an older schema (PRAGMA user_version) in one
+  // transaction. Throws StoreError when it cannot, or when the file's schema is
+  // newer than this build's.
   explicit SqliteStore(const std::string& path);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -50,7 +52,8 @@ class SqliteStore : public Store {
   std::vector<Message> Messages(const std::string& member, int64_t after, int64_t limit,
                                 bool undelivered_only) override;
   void MarkDelivered(const std::vector<int64_t>& ids) override;
-  std::vector<AuditEntry> Audit(int64_t after, int64_t limit) override;
+  std::vector<AuditEntry> QueryAudit(const AuditQuery& query) override;
+  AuditSubjects SubjectsOf(int64_t audit_id) override;
 
  private:
   class Statement;
@@ -61,7 +64,10 @@ class SqliteStore : public Store {
   Reader& ReaderOfThisThread();
   void Exec(const char* sql);
   std::optional<Secret> FindSecretLocked(const std::string& id);
-  void InsertAudit(const AuditEntry& entry);
+  void InsertAudit(const AuditEntry& entry, const AuditSubjects& subjects);
+  void InsertSubjects(int64_t audit_id, const AuditSubjects& subjects);
+  void Migrate();
+  void BackfillSubjects();
 
   std::string path_;
   std::mutex mu_;  // one connection, used by one thread at a time

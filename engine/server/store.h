@@ -5,7 +5,8 @@
 // one child per parent can ever be written, so of two commits built on one
 // revision exactly one wins), bearer tokens (hashed), secrets (postal PINs and
 // invitation tokens: salted hashes, attempts, expiry, state), the outbox of
-// messages and the audit log. A commit writes all of what it changes in one
+// messages and the audit log, with the members and scopes each entry touches (by
+// which it is read per caller). A commit writes all of what it changes in one
 // transaction: after a crash at any moment the store holds the commit whole or
 // not at all.
 //
@@ -15,7 +16,9 @@
 #define ROLEGATE_SERVER_STORE_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -47,6 +50,27 @@ struct AuditEntry {
   std::string detail;  // canonical JSON: the change set, the access diff, ...
 };
 
+// Whom and what an audit entry touches: member ids and scope ids (its actor, what
+// the change names, the access it changed: engine/server/audit_subjects.h). The
+// audit log is filtered and shown per caller by them.
+struct AuditSubjects {
+  std::set<std::string> members, scopes;
+};
+
+// Which audit entries to read (docs/server.md, "API").
+struct AuditQuery {
+  bool newest_first = false;
+  int64_t after = 0;  // oldest first: entries with id > after
+  int64_t before = std::numeric_limits<int64_t>::max();  // newest first: id < before
+  int64_t limit = 100;
+  std::string member;  // when not "": entries with this member among their subjects
+  // When given: entries touching at least one of these scopes.
+  std::optional<std::vector<std::string>> scopes;
+  // When given: entries touching at least one scope, every one of them among these
+  // (what the caller may see). Not given: every entry.
+  std::optional<std::vector<std::string>> visible;
+};
+
 // A message of the outbox, for one member over one channel.
 struct Message {
   int64_t id = 0;  // assigned by the store, increasing
@@ -73,6 +97,7 @@ struct CommitRecord {
   std::string parent;  // the head it was built on
   StoredRevision next; // seq is assigned by the store
   AuditEntry audit;
+  AuditSubjects subjects;  // of the audit entry, written with it
   std::vector<Message> messages;
   // New secrets. Each voids the live ones of the same kind, member, role and scope.
   std::vector<Secret> secrets;
@@ -136,8 +161,17 @@ class Store {
   // Marks messages delivered and forgets the secrets they carried.
   virtual void MarkDelivered(const std::vector<int64_t>& ids) = 0;
 
+  // Audit entries as `query` asks, oldest or newest first, at most query.limit.
+  virtual std::vector<AuditEntry> QueryAudit(const AuditQuery& query) = 0;
+  // The subjects written with an audit entry (empty for an unknown id).
+  virtual AuditSubjects SubjectsOf(int64_t audit_id) = 0;
   // Audit entries with id > after, oldest first.
-  virtual std::vector<AuditEntry> Audit(int64_t after, int64_t limit) = 0;
+  std::vector<AuditEntry> Audit(int64_t after, int64_t limit) {
+    AuditQuery query;
+    query.after = after;
+    query.limit = limit;
+    return QueryAudit(query);
+  }
 };
 
 }  // namespace rolegate::server

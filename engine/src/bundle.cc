@@ -828,7 +828,7 @@ void BundleReader::ReadOperations() {
 }
 
 // "server": what the server of record asks of a caller for what only it serves
-// (docs/server.md): a permission id each, held on every root scope.
+// (docs/server.md): a permission id each.
 void BundleReader::ReadServer() {
   const Json* server = shape_.Field(doc_, "server", "", false);
   if (server == nullptr) return;

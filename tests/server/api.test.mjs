@@ -296,8 +296,15 @@ test("check: the caller's own decisions, and anyone's for a member the bundle le
 });
 
 test("the audit log is for members the bundle names, and pages", { skip }, async () => {
-  const tara = await call(base, "GET", "/v1/audit", { token: tokens["m-omar"] });
-  assert.equal(tara.status, 403, tara.text);
+  // Lena holds the audit permission nowhere; Omar holds it on acc-9002 only, so he
+  // reads no entry touching another account, nor the seed (which touches no scope).
+  const lena = await call(base, "GET", "/v1/audit", { token: tokens["m-lena"] });
+  assert.equal(lena.status, 403, lena.text);
+  const omar = await call(base, "GET", "/v1/audit?limit=500", { token: tokens["m-omar"] });
+  assert.equal(omar.status, 200, omar.text);
+  const all = await call(base, "GET", "/v1/audit?limit=500", { token: tokens["m-olivia"] });
+  assert.ok(omar.body.entries.length < all.body.entries.length);
+  assert.ok(omar.body.entries.every((e) => e.kind !== "seed"));
   const first = await call(base, "GET", "/v1/audit?limit=1", { token: tokens["m-olivia"] });
   assert.equal(first.status, 200, first.text);
   assert.equal(first.body.entries.length, 1);

@@ -165,8 +165,18 @@ test("wrong PINs are counted and five lock it; a resend voids the old PIN; the r
   const again = await complete("m-george", newId, newPin);
   assert.equal(again.body.errors[0].code, "verification_used");
   // The audit says who completed which verification, and the PIN is nowhere in it.
-  const audit = await call(server.base, "GET", "/v1/audit?limit=500", { token: tokens["m-olivia"] });
-  assert.equal(audit.status, 403, "bt-business names no audit permission: nobody reads it");
+  // George, now an admin of acc-1003, holds bt-business's audit permission there.
+  const audit = await call(server.base, "GET", "/v1/audit?limit=500", { token: tokens["m-george"] });
+  assert.equal(audit.status, 200, audit.text);
+  const completed = audit.body.entries.find((e) => e.revisionAfter === done.body.revision);
+  assert.ok(completed, "the completing commit is in the audit log");
+  assert.equal(completed.actor, "m-george");
+  assert.deepEqual(completed.detail.changeSet.operations, [op], "recorded without its PIN");
+  assert.ok(!audit.text.includes('"pin"'), "no PIN anywhere in the audit log");
+  // Olivia, a super admin of acc-1001 only, reads none of acc-1003's entries.
+  const olivia = await call(server.base, "GET", "/v1/audit?limit=500", { token: tokens["m-olivia"] });
+  assert.equal(olivia.status, 200, olivia.text);
+  assert.deepEqual(olivia.body.entries, []);
 });
 
 test("the delivery side marks letters delivered, which forgets the PINs they carried", { skip }, async () => {

@@ -1,9 +1,12 @@
 // The Store contract (engine/server/store.h), on the SQLite store: one child per
 // parent revision, a commit written whole or not at all, secrets used once,
-// tries taken atomically, tokens revoked. A second Store (PostgreSQL) must pass
-// the same checks.
+// tries taken atomically, tokens revoked, the audit log read by its subjects and
+// a database of the schema before them migrated at open. A second Store
+// (PostgreSQL) must pass the same checks.
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <string>
@@ -12,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../engine/server/audit_subjects.h"
 #include "../../engine/server/secrets.h"
 #include "../../engine/server/sqlite_store.h"
 
@@ -161,6 +165,306 @@ TEST_F(StoreTest, DeliveryForgetsTheSecretsLettersCarried) {
   ASSERT_EQ(all.size(), 1u);
   EXPECT_TRUE(all[0].delivered);
   EXPECT_EQ(all[0].secret, "");
+}
+
+// Runs SQL on the file directly, as another program (or an older rolegate) would.
+void Sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  const std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+int64_t SqlInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  int64_t out = -1;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    out = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+std::vector<int64_t> Ids(const std::vector<AuditEntry>& entries) {
+  std::vector<int64_t> out;
+  for (const AuditEntry& e : entries) out.push_back(e.id);
+  return out;
+}
+
+AuditSubjects Subjects(std::set<std::string> members, std::set<std::string> scopes) {
+  AuditSubjects s;
+  s.members = std::move(members);
+  s.scopes = std::move(scopes);
+  return s;
+}
+
+TEST_F(StoreTest, SubjectsAreWrittenWithTheirEntryAndFilterTheLog) {
+  // 2: acc-a; 3: acc-b; 4: both; 5: a member only, no scope.
+  const std::vector<AuditSubjects> subjects = {
+      Subjects({"m-a", "m-x"}, {"acc-a"}), Subjects({"m-a"}, {"acc-b"}),
+      Subjects({"m-a", "m-x"}, {"acc-a", "acc-b"}), Subjects({"m-x"}, {})};
+  std::string parent = "r0";
+  for (size_t i = 0; i < subjects.size(); ++i) {
+    CommitRecord c = Next(parent, "r" + std::to_string(i + 1));
+    c.subjects = subjects[i];
+    parent = c.next.revision;
+    ASSERT_EQ(store_->Commit(std::move(c)), CommitStatus::kCommitted);
+  }
+  // A stale commit writes no subjects either.
+  CommitRecord stale = Next("r0", "r-stale");
+  stale.subjects = Subjects({"m-stale"}, {"acc-stale"});
+  EXPECT_EQ(store_->Commit(std::move(stale)), CommitStatus::kStale);
+  EXPECT_EQ(SqlInt(path_, "SELECT count(*) FROM audit_subjects WHERE value LIKE '%stale'"), 0);
+
+  EXPECT_EQ(store_->SubjectsOf(4).scopes, (std::set<std::string>{"acc-a", "acc-b"}));
+  EXPECT_EQ(store_->SubjectsOf(4).members, (std::set<std::string>{"m-a", "m-x"}));
+  EXPECT_TRUE(store_->SubjectsOf(1).members.empty());  // the seed
+  EXPECT_TRUE(store_->SubjectsOf(99).scopes.empty());
+
+  AuditQuery q;
+  EXPECT_EQ(Ids(store_->QueryAudit(q)), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+  q.newest_first = true;
+  EXPECT_EQ(Ids(store_->QueryAudit(q)), (std::vector<int64_t>{5, 4, 3, 2, 1}));
+  q.before = 4;
+  q.limit = 2;
+  EXPECT_EQ(Ids(store_->QueryAudit(q)), (std::vector<int64_t>{3, 2}));
+  q.before = 0;
+  EXPECT_TRUE(store_->QueryAudit(q).empty());
+
+  AuditQuery by_member;
+  by_member.member = "m-x";
+  EXPECT_EQ(Ids(store_->QueryAudit(by_member)), (std::vector<int64_t>{2, 4, 5}));
+  by_member.newest_first = true;
+  by_member.limit = 2;
+  EXPECT_EQ(Ids(store_->QueryAudit(by_member)), (std::vector<int64_t>{5, 4}));
+  by_member.before = 4;
+  EXPECT_EQ(Ids(store_->QueryAudit(by_member)), (std::vector<int64_t>{2}));
+
+  AuditQuery by_scope;
+  by_scope.scopes = std::vector<std::string>{"acc-b", "acc-z"};
+  EXPECT_EQ(Ids(store_->QueryAudit(by_scope)), (std::vector<int64_t>{3, 4}));
+
+  // Visible: every scope touched among these, and at least one.
+  AuditQuery for_a;
+  for_a.visible = std::vector<std::string>{"acc-a"};
+  EXPECT_EQ(Ids(store_->QueryAudit(for_a)), (std::vector<int64_t>{2}));
+  for_a.member = "m-x";
+  EXPECT_EQ(Ids(store_->QueryAudit(for_a)), (std::vector<int64_t>{2}));
+  for_a.member.clear();
+  for_a.scopes = std::vector<std::string>{"acc-b"};
+  EXPECT_TRUE(store_->QueryAudit(for_a).empty());
+  AuditQuery for_both;
+  for_both.visible = std::vector<std::string>{"acc-a", "acc-b"};
+  for_both.newest_first = true;
+  EXPECT_EQ(Ids(store_->QueryAudit(for_both)), (std::vector<int64_t>{4, 3, 2}));
+  for_both.visible->clear();
+  EXPECT_TRUE(store_->QueryAudit(for_both).empty());
+}
+
+// A long log, few of whose entries a reader may see: the first, plain pass over
+// the entries next to the cursor and the walk through the index that follows give
+// exactly what reading everything would, page after page, either way.
+TEST_F(StoreTest, LongLogsArePagedTheSameThroughTheWindowAndTheIndex) {
+  // Entry i touches scope s-(i % 1000) and member m-(i % 7); some also touch s-8.
+  constexpr int kEntries = 9000;
+  std::string sql = "BEGIN;";
+  for (int i = 2; i <= kEntries; ++i) {
+    const std::string id = std::to_string(i);
+    sql += "INSERT INTO audit VALUES (" + id + ", 't', 'm-a', 'change', 'x', 'y', '{}');";
+    const std::string subject = "INSERT INTO audit_subjects VALUES (" + id + ", ";
+    sql += subject + "'scope', 's-" + std::to_string(i % 1000) + "');";
+    if (i % 3000 == 7) sql += subject + "'scope', 's-8');";
+    sql += subject + "'member', 'm-" + std::to_string(i % 7) + "');";
+  }
+  Sql(path_, sql + "COMMIT;");
+  for (const bool newest : {false, true}) {
+    for (const std::string member : {"", "m-3"}) {
+      for (const bool by_scope : {false, true}) {
+        // Visible: s-7 and s-9, but not what also touches s-8; the filter: s-7.
+        std::vector<int64_t> want;
+        for (int i = 2; i <= kEntries; ++i) {
+          const bool visible = (i % 1000 == 7 && i % 3000 != 7) || i % 1000 == 9;
+          const bool kept = !by_scope || i % 1000 == 7;
+          if (visible && kept && (member.empty() || member == "m-" + std::to_string(i % 7))) {
+            want.push_back(i);
+          }
+        }
+        if (newest) std::reverse(want.begin(), want.end());
+        std::vector<int64_t> got;
+        AuditQuery q;
+        q.newest_first = newest;
+        q.member = member;
+        q.limit = 3;
+        q.visible = std::vector<std::string>{"s-7", "s-9"};
+        if (by_scope) q.scopes = std::vector<std::string>{"s-7"};
+        for (int page = 0; page < 100; ++page) {
+          const std::vector<AuditEntry> entries = store_->QueryAudit(q);
+          for (const AuditEntry& e : entries) got.push_back(e.id);
+          if (static_cast<int64_t>(entries.size()) < q.limit) break;
+          (newest ? q.before : q.after) = entries.back().id;
+        }
+        EXPECT_FALSE(want.empty());
+        EXPECT_EQ(got, want) << "newest " << newest << ", member " << member << ", by scope "
+                             << by_scope;
+      }
+    }
+  }
+}
+
+// The schema before audit_subjects (user_version 0), as rolegate wrote it.
+constexpr const char* kSchemaVersion0 = R"sql(
+CREATE TABLE revisions (seq INTEGER PRIMARY KEY, revision TEXT NOT NULL UNIQUE,
+  parent TEXT NOT NULL UNIQUE, bundle TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE tokens (hash TEXT PRIMARY KEY, member TEXT NOT NULL, created_at TEXT NOT NULL,
+  revoked_at TEXT);
+CREATE INDEX tokens_member ON tokens(member);
+CREATE TABLE secrets (id TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL,
+  role TEXT NOT NULL, scope TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL);
+CREATE INDEX secrets_subject ON secrets(kind, member, role, scope, state);
+CREATE TABLE outbox (id INTEGER PRIMARY KEY, member TEXT NOT NULL, channel TEXT NOT NULL,
+  at TEXT NOT NULL, revision TEXT NOT NULL, body TEXT NOT NULL, secret TEXT NOT NULL DEFAULT '',
+  delivered INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX outbox_member ON outbox(member, id);
+CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+  kind TEXT NOT NULL, revision_before TEXT NOT NULL, revision_after TEXT NOT NULL,
+  detail TEXT NOT NULL);
+)sql";
+
+TEST(StoreMigration, AnOldDatabaseGetsItsSubjectsOnceWhenOpened) {
+  char dir[] = "/tmp/rolegate-migrate-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/old.sqlite";
+  const std::string bundle =
+      R"({"scopes": [{"id": "root"}, {"id": "acc-a", "parent": "root"}, {"id": "acc-b", "parent": "root"}],)"
+      R"( "members": [{"id": "m-a"}, {"id": "m-b"}, {"id": "m-p", "addedTo": "acc-a"}],)"
+      R"( "bindings": [{"member": "m-b", "role": "x", "scope": "acc-b"}],)"
+      R"( "approvalRequests": [{"id": "req-1", "requester": "m-b", "resource": "acc-b",)"
+      R"(   "operation": {"op": "perform", "action": "p", "scope": "acc-b"}}]})";
+  auto entry = [](int id, const std::string& actor, const std::string& before,
+                  const std::string& detail) {
+    return "INSERT INTO audit VALUES (" + std::to_string(id) + ", 't', '" + actor +
+           "', 'change', '" + before + "', 'after', '" + detail + "');";
+  };
+  Sql(path, std::string(kSchemaVersion0) +
+                "INSERT INTO revisions VALUES (1, 'r0', '', '" + bundle + "', 't');" +
+                entry(1, "", "", "{}") +
+                entry(2, "m-a", "r0",
+                      R"({"changeSet": {"operations": [{"op": "assign_role", "member": "m-c", "role": "x", "scope": "acc-a", "attributes": {"scope": "acc-b"}}]},)"
+                      R"( "accessDiff": {"members": [{"member": "m-c", "gained": [{"scope": "acc-a", "permission": "p"}], "lost": []}]}})") +
+                entry(3, "m-a", "r0",
+                      R"({"changeSet": {"operations": [{"op": "decide_request", "request": "req-1", "decision": "approve"}]}, "request": "req-1"})") +
+                entry(4, "m-a", "r0", R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})") +
+                entry(5, "m-a", "r0", R"({"changeSet": {"operations": [{"op": "edit_member", "member": "m-p", "name": "P"}]}})") +
+                entry(6, "m-a", "r0", R"({"changeSet": {"operations": [{"op": "define_role", "scope": "acc-a", "role": {"id": "custom"}}]}})") +
+                entry(7, "m-a", "r-gone", R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})") +
+                entry(8, "m-a", "r0", "not json"));
+  ASSERT_EQ(SqlInt(path, "PRAGMA user_version"), 0);
+
+  {
+    SqliteStore store(path);
+    EXPECT_EQ(SqlInt(path, "PRAGMA user_version"), 1);
+    EXPECT_TRUE(store.SubjectsOf(1).members.empty());
+    EXPECT_TRUE(store.SubjectsOf(1).scopes.empty());
+    // Named, and in the access diff; not what `attributes` say.
+    EXPECT_EQ(store.SubjectsOf(2).members, (std::set<std::string>{"m-a", "m-c"}));
+    EXPECT_EQ(store.SubjectsOf(2).scopes, (std::set<std::string>{"acc-a"}));
+    // The request decided, from the revision it was decided on.
+    EXPECT_EQ(store.SubjectsOf(3).members, (std::set<std::string>{"m-a", "m-b"}));
+    EXPECT_EQ(store.SubjectsOf(3).scopes, (std::set<std::string>{"acc-b"}));
+    // The member's scopes: their bindings, or the scope they were added to.
+    EXPECT_EQ(store.SubjectsOf(4).scopes, (std::set<std::string>{"acc-b"}));
+    EXPECT_EQ(store.SubjectsOf(5).scopes, (std::set<std::string>{"acc-a"}));
+    // Roles hold everywhere.
+    EXPECT_EQ(store.SubjectsOf(6).scopes, (std::set<std::string>{"acc-a", "root"}));
+    // What cannot be told is only for readers of everything.
+    EXPECT_EQ(store.SubjectsOf(7).scopes, (std::set<std::string>{""}));
+    EXPECT_EQ(store.SubjectsOf(8).scopes, (std::set<std::string>{""}));
+
+    AuditQuery a;
+    a.visible = std::vector<std::string>{"acc-a"};
+    EXPECT_EQ(Ids(store.QueryAudit(a)), (std::vector<int64_t>{2, 5}));
+    AuditQuery b;
+    b.visible = std::vector<std::string>{"acc-b"};
+    b.newest_first = true;
+    EXPECT_EQ(Ids(store.QueryAudit(b)), (std::vector<int64_t>{4, 3}));
+    AuditQuery m;
+    m.member = "m-b";
+    EXPECT_EQ(Ids(store.QueryAudit(m)), (std::vector<int64_t>{3, 4, 7}));
+  }
+  const int64_t rows = SqlInt(path, "SELECT count(*) FROM audit_subjects");
+  EXPECT_GT(rows, 0);
+  { SqliteStore again(path); }  // already migrated: nothing changes
+  EXPECT_EQ(SqlInt(path, "SELECT count(*) FROM audit_subjects"), rows);
+  EXPECT_EQ(SqlInt(path, "PRAGMA user_version"), 1);
+
+  // A file of a newer schema is refused, not written to.
+  Sql(path, "PRAGMA user_version = 7;");
+  EXPECT_THROW(SqliteStore newer(path), StoreError);
+  EXPECT_EQ(SqlInt(path, "PRAGMA user_version"), 7);
+  std::system(("rm -rf " + std::string(dir)).c_str());
+}
+
+TEST(AuditSubjects, NamedMembersAndScopesAndTheScopesOperationsAreCheckedOn) {
+  const Json bundle = ParseJson(R"({
+    "scopes": [{"id": "root"}, {"id": "other-root"}, {"id": "acc-a", "parent": "root"}],
+    "members": [{"id": "m-b"}],
+    "bindings": [{"member": "m-b", "role": "x", "scope": "acc-a"}, {"member": "m-b", "role": "y", "scope": "other-root"}],
+    "approvalRules": [{"id": "rule-a", "scopes": ["acc-a"]}, {"id": "rule-all"}],
+    "approvalRequests": [{"id": "req-1", "requester": "m-r", "resource": "acc-a",
+      "operation": {"op": "block", "member": "m-b"}, "decisions": [{"member": "m-d"}]}]})").value;
+  int asked = 0;
+  auto known = [&]() -> const Json* {
+    ++asked;
+    return &bundle;
+  };
+  auto of = [&](const std::string& actor, const std::string& detail) {
+    return SubjectsOfEntry(actor, ParseJson(detail).value, known);
+  };
+  // New members of add_members and invite; `scopes`; an approval rule's scopes.
+  AuditSubjects s = of("m-a", R"({"changeSet": {"operations": [
+      {"op": "add_members", "scope": "acc-a", "members": [{"id": "m-n1"}, {"id": "m-n2"}]},
+      {"op": "invite", "member": {"id": "m-n3", "email": "x@y"}, "role": "x", "scope": "acc-a"},
+      {"op": "assign_role", "member": "m-c", "role": "x", "scopes": ["acc-a", "other-root"]}]},
+    "violations": [{"scope": "root", "member": "m-v"}]})");
+  EXPECT_EQ(s.members, (std::set<std::string>{"m-a", "m-c", "m-n1", "m-n2", "m-n3", "m-v"}));
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root", "root"}));
+  EXPECT_EQ(asked, 0) << "the bundle is read only when needed";
+  // An operation on a whole member: their scopes.
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "disable", "member": "m-b"}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root"}));
+  EXPECT_EQ(asked, 1);
+  // An approval rule: where it holds, before and after; without scopes, everywhere.
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "set_approval_rule", "scope": "acc-a", "rule": {"id": "rule-a", "scopes": ["acc-a"]}}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a"}));
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "set_approval_rule", "scope": "acc-a", "rule": {"id": "rule-all", "scopes": ["acc-a"]}}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root", "root"}));
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "delete_approval_rule", "scope": "acc-a", "rule": "rule-a"}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a"}));
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "delete_approval_rule", "scope": "acc-a", "rule": "rule-gone"}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root", "root"}));
+  // A decision: the request, its deciders and its operation's scopes.
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "decide_request", "request": "req-1", "decision": "approve"}, {"op": "apply_approved", "request": "req-1"}]}, "request": "req-1"})");
+  EXPECT_EQ(s.members, (std::set<std::string>{"m-a", "m-b", "m-d", "m-r"}));
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root"}));
+  // An unknown request, or no bundle at all: only readers of everything.
+  s = of("m-a", R"({"changeSet": {"operations": [{"op": "apply_approved", "request": "req-9"}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"other-root", "root"}));
+  s = SubjectsOfEntry("m-a", ParseJson(R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})").value,
+                      [] { return static_cast<const Json*>(nullptr); });
+  EXPECT_EQ(s.scopes, (std::set<std::string>{""}));
+  // Accepting an invitation touches the invitee's scopes.
+  s = of("m-b", R"({"changeSet": {"operations": [{"op": "accept_invitation"}]}})");
+  EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root"}));
 }
 
 TEST(Secrets, RandomPinsAreSixDigitsAndHashesAreSaltedAndStretched) {
