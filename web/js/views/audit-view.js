@@ -3,9 +3,8 @@
 // lets read it: the committed changes, newest first, with who, when, the operations
 // and the access diff in words; filtered by member and scope, a page at a time.
 import { h } from "../lib/dom.js";
-import { describeOperation } from "../logic/operations.js";
 import { describeMemberDiff } from "../logic/preview.js";
-import { capitalize, count, formatTime } from "../logic/words.js";
+import { capitalize, count, formatTime, humanize } from "../logic/words.js";
 import { button, select } from "./controls.js";
 
 /**
@@ -21,6 +20,25 @@ const KIND_WORDS = /** @type {Record<string, string>} */ ({
   verification: "PIN entered",
   invitation: "Invitation accepted",
 });
+
+/**
+ * An operation of the log in words that do not depend on the policy as it is now (the
+ * member's roles have changed since): its kind, then whom, what and where it names.
+ * @param {any} op @param {BundleIndex} index
+ */
+function operationWords(op, index) {
+  /** @type {string[]} */
+  const parts = [];
+  if (typeof op.member === "string") parts.push(index.memberName(op.member));
+  else if (op.member && typeof op.member === "object") parts.push(String(op.member.name ?? op.member.email ?? op.member.id ?? ""));
+  if (Array.isArray(op.members)) parts.push(count(op.members.length, "member"));
+  if (typeof op.role === "string") parts.push(index.roleName(op.role));
+  if (typeof op.action === "string") parts.push(`“${index.permissionName(op.action)}”`);
+  if (typeof op.scope === "string") parts.push(`on ${index.scopeName(op.scope)}`);
+  if (typeof op.request === "string") parts.push(`request ${op.request}`);
+  if (typeof op.decision === "string") parts.push(op.decision === "approve" ? "approved" : "rejected");
+  return [capitalize(humanize(op.op ?? "operation")), ...parts.filter(Boolean)].join(" · ");
+}
 
 /** @param {any} entry @param {BundleIndex} index */
 function renderEntry(entry, index) {
@@ -40,7 +58,7 @@ function renderEntry(entry, index) {
     ),
     d.decision ? h("p", null, `${d.decision === "approve" ? "Approved" : "Rejected"} request ${d.request}${d.comment ? `: “${d.comment}”` : ""}.`) : null,
     ops.length
-      ? h("ol", { class: "audit-ops" }, ops.map((/** @type {any} */ op) => h("li", null, capitalize(describeOperation(op, index, entry.actor, ops)))))
+      ? h("ol", { class: "audit-ops" }, ops.map((/** @type {any} */ op) => h("li", null, operationWords(op, index))))
       : null,
     diffs.length
       ? h(
@@ -89,7 +107,7 @@ export function renderAudit(state, app) {
     audit.status === "failed" ? h("p", { class: "field-error", role: "alert" }, `The audit log could not be read: ${audit.error}`) : null,
     audit.status === "loading" ? h("p", { role: "status" }, "Reading…") : null,
     audit.entries.length === 0 && audit.status === "ready"
-      ? h("p", { class: "muted" }, "No entry matches.")
+      ? h("p", { class: "muted", id: "audit-empty" }, "No entry matches.")
       : h("ol", { class: "audit-list", id: "audit-list", reversed: true }, audit.entries.map((e) => renderEntry(e, index))),
     h(
       "div",
