@@ -301,6 +301,9 @@ test("two admins at once: the second commit is refused as stale and previewed ag
     await olivia.page.waitForSelector(".op-result.allow");
     assert.equal(await submit(olivia.page), "committed");
 
+    // Raj's page learns of it by itself (it polls the server's head) and marks his draft stale.
+    await raj.page.waitForSelector("#stale-draft", { timeout: 15000 });
+    assert.match(await text(raj.page, "#stale-draft"), /Someone committed a change since this draft was previewed/);
     assert.equal(await submit(raj.page), "stale");
     assert.match(await text(raj.page, "#commit-outcome"), /Not committed: someone else committed first/);
     await shoot(raj.page, "c30-stale");
