@@ -151,7 +151,7 @@ const ready = (s) => s.mode !== "signin" && s.index !== null && (s.phase === "re
 
 /** @type {Region<AppState>[]} */
 const globalRegions = [
-  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now, s.chain, s.mode, s.server, s.session, s.headRevision, s.engine], (s) => renderHeader(s, app)),
+  new Region(header, (s) => [s.phase, s.message, s.examples, s.source, s.index, s.actor, s.now, s.chain, s.mode, s.server, s.session, s.headRevision, s.engine, s.clockOffset], (s) => renderHeader(s, app)),
   new Region(whatIf, (s) => [s.chain, s.engine, s.phase, s.index, s.mode], (s) => (ready(s) && s.mode === "offline" ? renderWhatIf(s, app) : null)),
   new Region(notice, (s) => [s.notice, s.phase, s.message], renderNotice),
   new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation, s.analysis, s.mode, s.inbox], renderTabs),
