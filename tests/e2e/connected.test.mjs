@@ -351,6 +351,18 @@ test("a billing user's browser never receives the e-mail addresses their role ma
       if (real?.email) assert.ok(!shown?.includes(real.email));
     }
     await shoot(page, "c40-billing-user-withheld");
+
+    // A blocked member signs in to their messages and nothing else.
+    const ivan = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const ivanPage = await ivan.newPage();
+    await ivanPage.goto(`${server.base}/`);
+    await ivanPage.click('#demo-members button[data-member="m-ivan"]');
+    await ivanPage.waitForSelector("#inactive");
+    assert.match(await text(ivanPage, "#inactive"), /Your membership is not active.*The server says: .*`m-ivan` is not active/);
+    assert.ok(await ivanPage.$("#messages"));
+    assert.equal(await ivanPage.$("#tab-members"), null, "no policy for a blocked member");
+    await shoot(ivanPage, "c41-blocked-member");
+    await ivan.close();
   } finally {
     await context.close();
     await stop(server);

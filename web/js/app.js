@@ -82,7 +82,7 @@ import { createServerClient } from "./logic/server.js";
  *   focus: Focus | null,
  *   backendUrl: string,
  *   submission: Submission,
- *   mode: "offline" | "signin" | "connected",
+ *   mode: "offline" | "signin" | "connected" | "inactive",
  *   server: { demo: boolean } | null,
  *   session: { member: string, status: "signed-out" | "signing-in" | "signed-in", error: string },
  *   clockOffset: number,

@@ -92,8 +92,10 @@ export function createConnection({ store, client, session, loadServerBundle, set
     if (lostSession(answer)) return false;
     if (answer.status !== 200 || !answer.body?.ok) {
       if (answer.status === 403 && answer.body?.errors?.[0]?.code === "member_not_active") {
-        store.set({ mode: "connected", session: { ...get().session, status: "signed-in" }, phase: "failed", message: `${answerError(answer)}. You can still read your messages: see the Inbox.`, tab: "inbox" });
-        return false;
+        // Blocked, disabled, invited…: the server lets them read their own messages only.
+        store.set({ mode: "inactive", session: { ...get().session, status: "signed-in", error: "" }, phase: "ready", message: answerError(answer) });
+        await actions.refreshInbox();
+        return true;
       }
       notify(`The server's policy could not be read: ${answerError(answer)}`, "error");
       return false;
@@ -274,10 +276,12 @@ export function createConnection({ store, client, session, loadServerBundle, set
     },
 
     async refreshInbox() {
-      if (get().mode !== "connected") return;
+      const mode = get().mode;
+      if (mode !== "connected" && mode !== "inactive") return;
       const inbox = get().inbox;
       store.set({ inbox: { ...inbox, status: inbox.status === "idle" ? "loading" : inbox.status } });
-      const [requests, outbox] = await Promise.all([client.requests(), client.outbox(0)]);
+      const inactive = /** @type {Answer} */ ({ status: 403, body: { ok: false, requested: [], toDecide: [], verifications: [] } });
+      const [requests, outbox] = await Promise.all([mode === "inactive" ? Promise.resolve(inactive) : client.requests(), client.outbox(0)]);
       if (lostSession(requests) || lostSession(outbox)) return;
       const failed = [requests, outbox].find((a) => a.status !== 200 && !(a === requests && a.status === 403));
       store.set({

@@ -19,7 +19,7 @@ import { renderCatalogue, renderRoleEditor, renderRolePreview } from "./views/ro
 import { renderSettings } from "./views/settings-view.js";
 import { renderSubmit } from "./views/submit-view.js";
 import { renderCommit } from "./views/commit-view.js";
-import { renderInbox } from "./views/inbox-view.js";
+import { renderInactive, renderInbox } from "./views/inbox-view.js";
 import { renderAudit } from "./views/audit-view.js";
 import { renderSignIn } from "./views/signin-view.js";
 
@@ -147,7 +147,7 @@ const findings = box(panels.findings);
 const settings = box(panels.settings);
 
 /** @param {AppState} s a policy is shown (also while the next one loads) */
-const ready = (s) => s.mode !== "signin" && s.index !== null && (s.phase === "ready" || s.phase === "loading");
+const ready = (s) => s.mode !== "signin" && s.mode !== "inactive" && s.index !== null && (s.phase === "ready" || s.phase === "loading");
 
 /** @type {Region<AppState>[]} */
 const globalRegions = [
@@ -155,7 +155,7 @@ const globalRegions = [
   new Region(whatIf, (s) => [s.chain, s.engine, s.phase, s.index, s.mode], (s) => (ready(s) && s.mode === "offline" ? renderWhatIf(s, app) : null)),
   new Region(notice, (s) => [s.notice, s.phase, s.message], renderNotice),
   new Region(nav, (s) => [s.tab, s.phase, s.draft, s.simulation, s.analysis, s.mode, s.inbox], renderTabs),
-  new Region(signIn, (s) => [s.mode, s.session, s.server, s.demoMembers], (s) => (s.mode === "signin" ? renderSignIn(s, app) : null)),
+  new Region(signIn, (s) => [s.mode, s.session, s.server, s.demoMembers, s.inbox, s.message], (s) => (s.mode === "signin" ? renderSignIn(s, app) : s.mode === "inactive" ? renderInactive(s, app) : null)),
   new Region(problem, (s) => [s.phase, s.errors, s.message], (s) => (s.phase === "invalid" ? renderInvalid(s) : s.phase === "failed" ? renderFailed(s) : null)),
 ];
 
@@ -257,7 +257,7 @@ function draw(s) {
   document.body.dataset.phase = s.phase;
   for (const region of globalRegions) region.update(s);
   problem.hidden = !(s.phase === "invalid" || s.phase === "failed");
-  signIn.hidden = s.mode !== "signin";
+  signIn.hidden = s.mode !== "signin" && s.mode !== "inactive";
   document.body.dataset.mode = s.mode;
   const tabs = tabsOf(s);
   for (const tab of TABS) {

@@ -17,6 +17,9 @@ import { serverNow } from "../logic/server.js";
  */
 export function renderHeader(state, app) {
   if (state.mode === "connected") return renderConnectedHeader(state, app);
+  if (state.mode === "inactive") {
+    return h("div", { class: "topbar-inner" }, brand("Signed in; your membership is not active"), h("div", { class: "topbar-controls" }, h("span", { class: "mode-badge connected", id: "mode-badge" }, "Server of record")));
+  }
   if (state.mode === "signin") {
     return h("div", { class: "topbar-inner" }, brand("Sign in to the server of record"), h("div", { class: "topbar-controls" }, h("span", { class: "mode-badge connected" }, "Server of record")));
   }

@@ -8,7 +8,7 @@ import { formValues, h } from "../lib/dom.js";
 import { describeOperation } from "../logic/operations.js";
 import { eventWords } from "../logic/preview.js";
 import { channelWords } from "../logic/preview.js";
-import { capitalize, count, formatTime, joinList } from "../logic/words.js";
+import { capitalize, count, formatTime, humanize, joinList } from "../logic/words.js";
 import { button, field, input, statusPill, textarea } from "./controls.js";
 
 /**
@@ -176,10 +176,16 @@ function mine(state, app) {
   );
 }
 
+/**
+ * Names for a member who may not read the policy (not active): ids in words.
+ * @type {BundleIndex}
+ */
+const NO_POLICY = /** @type {any} */ ({ roleName: humanize, scopeName: (/** @type {string} */ id) => id, memberName: (/** @type {string} */ id) => id, permissionName: humanize });
+
 /** @param {AppState} state */
 function messages(state) {
-  const { inbox, index } = state;
-  if (!index) return null;
+  const { inbox } = state;
+  const index = state.index ?? NO_POLICY;
   return h(
     "section",
     { class: "card", "aria-labelledby": "messages-title", id: "messages" },
@@ -226,5 +232,26 @@ export function renderInbox(state, app) {
     ),
     inbox.status === "failed" ? h("p", { class: "field-error", role: "alert" }, `The inbox could not be read: ${inbox.error}`) : null,
     h("div", { class: "two-columns" }, h("div", null, toDecide(state, app), mine(state, app)), h("div", null, messages(state))),
+  );
+}
+
+/**
+ * A member who is signed in but not active (blocked, disabled, invited, removed): the
+ * server shows them their own messages and nothing else.
+ * @param {AppState} state @param {App} app
+ */
+export function renderInactive(state, app) {
+  return h(
+    "div",
+    { class: "inactive", id: "inactive" },
+    h(
+      "section",
+      { class: "card" },
+      h("h2", null, "Your membership is not active"),
+      h("p", null, "You can read your messages here, and nothing else, until an administrator makes your membership active again."),
+      h("p", { class: "muted small" }, `The server says: ${state.message}`),
+      h("div", { class: "actions" }, button("Refresh", () => app.refreshInbox(), { id: "refresh-inbox" }), button("Sign out", () => app.signOut(), { id: "sign-out" })),
+    ),
+    messages(state),
   );
 }
