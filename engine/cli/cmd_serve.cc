@@ -128,7 +128,8 @@ class Server {
       : served_(std::move(served)),
         authority_(authority),
         started_(std::chrono::steady_clock::now()),
-        http_(MakeOptions(base, allow_origin)) {
+        loopback_port_(std::make_shared<std::atomic<int>>(0)),
+        http_(MakeOptions(base, allow_origin, loopback_port_)) {
     if (authority_ != nullptr) {
       RegisterV1();
     } else {
@@ -146,20 +147,46 @@ class Server {
   }
 
   int Bind(const std::string& host, int port) { return http_.Bind(host, port); }
+  // From now on a request must name this machine and `port` in its Host header
+  // (the local demo): a page elsewhere that points its own name at 127.0.0.1 (DNS
+  // rebinding) reaches the socket, but not the demo's sign-in.
+  void RequireLoopbackHost(int port) { loopback_port_->store(port); }
   void Listen() { http_.Run(); }
   void Stop() { http_.Stop(); }
 
  private:
-  static http::Options MakeOptions(http::Options o, const std::string& allow_origin) {
+  // Whether a Host header names this machine on `port`: 127.0.0.1, localhost or
+  // [::1], with the port (or without it for port 80).
+  static bool LoopbackHost(const std::string& host, int port) {
+    const std::string p = std::to_string(port);
+    for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
+      if (host == std::string(name) + ":" + p || (port == 80 && host == name)) return true;
+    }
+    return false;
+  }
+
+  static http::Options MakeOptions(http::Options o, const std::string& allow_origin,
+                                   std::shared_ptr<std::atomic<int>> loopback_port) {
     o.max_body = Limits().max_bytes;
-    o.default_headers = {{"Cache-Control", "no-store"}};
+    // No answer is cached by the browser or shown inside another site's frame.
+    o.default_headers = {{"Cache-Control", "no-store"},
+                         {"X-Frame-Options", "DENY"},
+                         {"Content-Security-Policy", "frame-ancestors 'none'"}};
     if (!allow_origin.empty()) {
       o.default_headers.push_back({"Access-Control-Allow-Origin", allow_origin});
       o.default_headers.push_back({"Access-Control-Allow-Methods", "GET, POST, OPTIONS"});
       o.default_headers.push_back({"Access-Control-Allow-Headers", "Content-Type, Authorization"});
     }
     // Only JSON is read: a body of another type is refused before it is read.
-    o.before_body = [](const http::Request& req, http::Response& res) {
+    o.before_body = [loopback_port](const http::Request& req, http::Response& res) {
+      const int port = loopback_port->load();
+      if (port != 0 && !LoopbackHost(Trimmed(req.Header("host")), port)) {
+        Send(res, 421, Fail("misdirected_request", "",
+                            "this local demo answers only requests for http://127.0.0.1:" +
+                                std::to_string(port) + " (or localhost, [::1]), not for `" +
+                                req.Header("host") + "`"));
+        return true;
+      }
       if (req.method != "POST") return false;
       const std::string type = req.Header("content-type");
       const std::string media = type.substr(0, type.find(';'));
@@ -405,6 +432,7 @@ class Server {
   std::vector<Served> served_;
   server::Authority* authority_;
   std::chrono::steady_clock::time_point started_;
+  std::shared_ptr<std::atomic<int>> loopback_port_;  // 0: any Host
   http::Server http_;
 };
 
@@ -538,6 +566,7 @@ int RunServe(ServeArgs args) {
     std::cerr << "rolegate: serve: cannot listen on " << args.host << ":" << args.port << "\n";
     return kExitInvalid;
   }
+  if (args.demo) server.RequireLoopbackHost(bound);
   std::atomic<bool> signalled{false};
   std::thread stopper([&] {
     int signal = 0;

@@ -5,6 +5,7 @@
 // Loopback only; every server is stopped by its pid.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import net from "node:net";
 import path from "node:path";
 import { skip, tempDir, fixture, startServer, stop, stopAll, token, call, commit, cli } from "./lib.mjs";
 
@@ -65,6 +66,38 @@ test("with --demo: it says so, lists the members, signs in with one call, and sh
     assert.equal(done.status, 200, done.text);
     for (let i = 0; i < 50 && !/DEMO MODE/.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 10));
     assert.match(server.stderr(), /DEMO MODE: anyone who can reach this server may sign in as any member/);
+  } finally {
+    await stop(server);
+  }
+});
+
+test("with --demo, a request must name this machine in its Host header (DNS rebinding gets no token)", { skip }, async () => {
+  const dir = tempDir();
+  const server = await startServer(path.join(dir, "db.sqlite"), fixture(dir, "bt-business"), ["--demo"]);
+  try {
+    const port = new URL(server.base).port;
+    // fetch always sends the Host of its URL; a raw request says what a rebound page's browser sends.
+    const raw = (host, request) =>
+      new Promise((resolve) => {
+        const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(request.replace("HOST", host)));
+        let data = "";
+        socket.on("data", (d) => (data += d));
+        socket.on("close", () => resolve(data));
+      });
+    const body = '{"member":"m-olivia"}';
+    const signIn = `POST /v1/demo/sign-in HTTP/1.1\r\nHost: HOST\r\nOrigin: http://HOST\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const rebound = await raw(`rebind.example:${port}`, signIn);
+    assert.match(rebound, /^HTTP\/1\.1 421 /, rebound.slice(0, 200));
+    assert.match(rebound, /misdirected_request/);
+    assert.doesNotMatch(rebound, /rg_[0-9a-f]{64}/);
+    const page = await raw(`rebind.example:${port}`, "GET /v1/health HTTP/1.1\r\nHost: HOST\r\nConnection: close\r\n\r\n");
+    assert.match(page, /^HTTP\/1\.1 421 /, "every route, not only the sign-in");
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      const ok = await raw(host, signIn);
+      assert.match(ok, /^HTTP\/1\.1 200 /, `${host}: ${ok.slice(0, 200)}`);
+      assert.match(ok, /x-frame-options: DENY/i);
+      assert.match(ok, /content-security-policy: frame-ancestors 'none'/i);
+    }
   } finally {
     await stop(server);
   }
