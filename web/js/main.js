@@ -336,6 +336,9 @@ window.addEventListener("hashchange", () => {
 });
 
 async function boot() {
+  // An invitation link carries its token in the fragment, which never reaches a server's
+  // logs; it leaves the address bar (and the history) before anything else happens.
+  const invitation = takeInvitation();
   try {
     await startEngine();
   } catch (error) {
@@ -343,8 +346,6 @@ async function boot() {
     return;
   }
   await app.loadExamples();
-  // An invitation link carries its token in the fragment, which never reaches a server's logs.
-  const invitation = takeInvitation();
   if (!params.example && !params.bundle && !params.offline) {
     // Served by the server of record: sign in (or resume this tab's session).
     const { available } = await app.probe();
