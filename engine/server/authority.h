@@ -114,6 +114,9 @@ class Authority {
   // caller may see"): the members whose name, and whose e-mail, is withheld.
   struct Withheld {
     std::set<std::string> names, emails;  // member ids
+    // Whose name, and whose e-mail, the caller may see (their own among them),
+    // whether or not the member has one.
+    std::set<std::string> names_seen, emails_seen;
     bool Any(const std::string& member) const {
       return names.count(member) > 0 || emails.count(member) > 0;
     }
@@ -127,10 +130,23 @@ class Authority {
   // engine allows it (a rankLimited one, for at least one role handed out).
   bool HoldsAt(const Policy& policy, const std::string& member, const std::string& permission,
                uint32_t scope, const std::string& now) const;
-  // The highest scopes (indexes) where `member` holds `permission`: every scope
-  // where they hold it lies at or below one of them.
-  std::vector<uint32_t> HeldScopes(const Policy& policy, const std::string& member,
-                                   const std::string& permission, const std::string& now) const;
+  // Where `member` holds `permission` (docs/server.md, "The bundle's `server`
+  // section"). A live binding of a role granting it contributes, where the
+  // engine allows it: when the role applies to descendants, the highest scopes
+  // it covers where it is allowed, each with its whole subtree; when it does not,
+  // its own scope alone.
+  struct Holding {
+    struct At {
+      uint32_t scope = 0;    // index
+      bool subtree = false;  // the whole subtree; else this scope only
+    };
+    std::vector<At> scopes;  // in preorder; none lies in another's subtree
+    std::vector<uint8_t> held;  // by preorder position (Model::preorder): 1 where held
+    size_t count = 0;           // positions held
+    bool Everywhere() const { return count > 0 && count == held.size(); }
+  };
+  Holding HeldScopes(const Policy& policy, const std::string& member,
+                     const std::string& permission, const std::string& now) const;
   std::string ServerPermission(const Policy& policy, const char* key) const;
   Json NewChangeSet(const Head& head, const std::string& actor, Json operations) const;
 

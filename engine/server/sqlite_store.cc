@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -536,38 +537,39 @@ void SqliteStore::MarkDelivered(const std::vector<int64_t>& ids) {
 
 namespace {
 
-// A parameter of a query built as text: an integer or a string.
-struct Param {
-  bool integer = false;
-  int64_t i = 0;
-  std::string s;
+// A deferred read transaction: the statements of one reading see one snapshot.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(sqlite3* db) : db_(db) {
+    if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw StoreError(std::string("database error at BEGIN: ") + sqlite3_errmsg(db_));
+    }
+  }
+  ~ReadTransaction() { sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  sqlite3* db_;
 };
-
-std::string JsonList(const std::vector<std::string>& values) {
-  return Canonical(Json(values));
-}
-
-// Rows read at most by the first, plain pass of a filtered query (below).
-constexpr int64_t kAuditWindow = 2000;
 
 }  // namespace
 
-// Filters run in SQL, each entry checked through the primary key of
-// audit_subjects. What is read is bounded so that a reader who may see little of
-// a long log does not scan all of it:
-//   - with `member`, the member's entries are walked in order through the index
-//     on (kind, value, audit_id), and the walk stops at the page's end;
-//   - with `scopes` or `visible`, the `kAuditWindow` entries next to the cursor
-//     are checked first (a reader who sees much of the log fills the page
-//     there); the rest of the range, only when the page is not full yet, through
-//     the index: the entries touching one of those scopes (the filter's, or else
-//     the visible ones), which is every entry the filter can keep;
-//   - otherwise the range is read in order.
-std::vector<AuditEntry> SqliteStore::QueryAudit(const AuditQuery& q) {
-  std::vector<AuditEntry> out;
-  if (q.limit <= 0) return out;
+// The log is read as the intersection of streams of entry ids, all walked in the
+// same direction and each able to seek (a leapfrog join): the entries of the
+// member (through the index on (kind, value, audit_id)), the entries touching
+// one of the `through` scopes (the same index, merged), or, when neither is
+// given, every id in the range. Each id all streams agree on is checked against
+// the filters through the primary key of audit_subjects. Every index row read
+// and every entry checked counts as examined; at max_examined the reading stops
+// where it is, and says where to resume (every id passed over was decided).
+AuditPage SqliteStore::QueryAudit(const AuditQuery& q) {
+  AuditPage page;
+  if (q.limit <= 0) return page;
   Reader& reader = ReaderOfThisThread();
   sqlite3* db = reader.db;
+  ReadTransaction snapshot(db);
+  const bool forward = !q.newest_first;
   // The ids asked for: [lo, hi).
   int64_t lo = 1, hi = std::numeric_limits<int64_t>::max();
   if (q.newest_first) {
@@ -575,94 +577,156 @@ std::vector<AuditEntry> SqliteStore::QueryAudit(const AuditQuery& q) {
   } else if (q.after < std::numeric_limits<int64_t>::max()) {
     lo = std::max<int64_t>(lo, q.after + 1);
   } else {
-    return out;
+    return page;
   }
   {
     Statement last(db, "SELECT COALESCE(MAX(id), 0) FROM audit");
     if (last.Step()) hi = std::min(hi, last.Int(0) + 1);
   }
-  if (lo >= hi) return out;
+  if (lo >= hi) return page;
+  if (q.through && q.through->empty()) return page;
+  const char* columns =
+      "SELECT id, at, actor, kind, revision_before, revision_after, detail FROM audit ";
+  auto read_entry = [](Statement& s) {
+    return AuditEntry{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)};
+  };
 
-  // What every entry must meet besides its id.
-  std::string conditions;
-  std::vector<Param> condition_params;
-  std::string drive_set;  // the scopes the index is walked for (JSON), when any
-  if (q.scopes) {
-    conditions += " AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.audit_id = a.id AND "
-                  "s.kind = 'scope' AND +s.value IN (SELECT value FROM json_each(?)))";
-    condition_params.push_back(Param{false, 0, JsonList(*q.scopes)});
-    drive_set = condition_params.back().s;
-  }
-  if (q.visible) {
-    // At least one scope, and none outside the visible ones.
-    conditions += " AND EXISTS (SELECT 1 FROM audit_subjects s WHERE s.audit_id = a.id AND "
-                  "s.kind = 'scope') AND NOT EXISTS (SELECT 1 FROM audit_subjects s WHERE "
-                  "s.audit_id = a.id AND s.kind = 'scope' AND "
-                  "s.value NOT IN (SELECT value FROM json_each(?)))";
-    condition_params.push_back(Param{false, 0, JsonList(*q.visible)});
-    if (drive_set.empty()) drive_set = condition_params.back().s;
-  }
-  const char* order = q.newest_first ? " DESC" : "";
-  const std::string columns =
-      "SELECT a.id, a.at, a.actor, a.kind, a.revision_before, a.revision_after, a.detail ";
-
-  // Runs one query, appending at most `limit - out.size()` entries.
-  auto run = [&](const std::string& sql, const std::vector<Param>& params) {
+  // Nothing to check: the range, in order.
+  if (q.member.empty() && !q.in_scope && !q.readable && !q.through) {
+    const std::string sql = std::string(columns) + "WHERE id >= ? AND id < ? ORDER BY id" +
+                            (forward ? "" : " DESC") + " LIMIT ?";
     Statement s(db, sql.c_str());
-    int i = 1;
-    for (const Param& p : params) {
-      if (p.integer) {
-        s.Bind(i++, p.i);
+    s.Bind(1, lo).Bind(2, hi).Bind(3, q.limit);
+    while (s.Step()) {
+      page.entries.push_back(read_entry(s));
+      ++page.examined;
+    }
+    return page;
+  }
+
+  // Whether `a` comes before `b` in the walk.
+  auto before = [forward](int64_t a, int64_t b) { return forward ? a < b : a > b; };
+  // The first entry at or after `x` (in the walk) with subject (kind, value).
+  Statement seek(db, forward ? "SELECT audit_id FROM audit_subjects WHERE kind = ? AND "
+                               "value = ? AND audit_id >= ? AND audit_id < ? "
+                               "ORDER BY audit_id LIMIT 1"
+                             : "SELECT audit_id FROM audit_subjects WHERE kind = ? AND "
+                               "value = ? AND audit_id <= ? AND audit_id >= ? "
+                               "ORDER BY audit_id DESC LIMIT 1");
+  auto seek_subject = [&](const std::string& kind, const std::string& value,
+                          int64_t x) -> std::optional<int64_t> {
+    seek.Reset();
+    seek.Bind(1, kind).Bind(2, value).Bind(3, x).Bind(4, forward ? hi : lo);
+    ++page.examined;
+    if (!seek.Step()) return std::nullopt;
+    return seek.Int(0);
+  };
+  // One subject's entries: the head, kept while it is not passed.
+  struct Cursor {
+    std::string value;
+    int64_t head = 0;
+  };
+  using Stream = std::function<std::optional<int64_t>(int64_t)>;
+  std::vector<Stream> streams;
+  Cursor member{q.member, 0};
+  bool member_started = false;
+  if (!q.member.empty()) {
+    streams.push_back([&](int64_t x) -> std::optional<int64_t> {
+      if (member_started && !before(member.head, x)) return member.head;
+      member_started = true;
+      std::optional<int64_t> found = seek_subject("member", member.value, x);
+      if (!found) return std::nullopt;
+      member.head = *found;
+      return found;
+    });
+  }
+  // The `through` scopes' entries, merged: a heap of their heads, the next first.
+  std::vector<Cursor> scopes;
+  auto later = [&](const Cursor& a, const Cursor& b) { return before(b.head, a.head); };
+  bool scopes_started = false;
+  if (q.through) {
+    streams.push_back([&](int64_t x) -> std::optional<int64_t> {
+      if (!scopes_started) {
+        scopes_started = true;
+        for (const std::string& value : *q.through) {
+          if (std::optional<int64_t> found = seek_subject("scope", value, x)) {
+            scopes.push_back(Cursor{value, *found});
+          }
+        }
+        std::make_heap(scopes.begin(), scopes.end(), later);
+      }
+      while (!scopes.empty() && before(scopes.front().head, x)) {
+        std::pop_heap(scopes.begin(), scopes.end(), later);
+        if (std::optional<int64_t> found = seek_subject("scope", scopes.back().value, x)) {
+          scopes.back().head = *found;
+          std::push_heap(scopes.begin(), scopes.end(), later);
+        } else {
+          scopes.pop_back();
+        }
+      }
+      if (scopes.empty()) return std::nullopt;
+      return scopes.front().head;
+    });
+  }
+  if (streams.empty()) {  // every id of the range (ids are dense)
+    streams.push_back([&](int64_t x) -> std::optional<int64_t> {
+      if (x < lo || x >= hi) return std::nullopt;
+      return x;
+    });
+  }
+
+  Statement scopes_of(db, "SELECT value FROM audit_subjects WHERE audit_id = ? AND "
+                          "kind = 'scope'");
+  const std::string one = std::string(columns) + "WHERE id = ?";
+  Statement entry(db, one.c_str());
+  const int64_t start = forward ? lo : hi - 1;
+  int64_t x = start;
+  auto stop_at = [&](int64_t at) { page.resume = forward ? at - 1 : at + 1; };
+  while (static_cast<int64_t>(page.entries.size()) < q.limit) {
+    if (x < lo || x >= hi) return page;
+    // The next id every stream has, at or after x.
+    size_t agreed = 0;
+    for (size_t i = 0; agreed < streams.size(); i = (i + 1) % streams.size()) {
+      if (page.examined >= q.max_examined && x != start) {
+        stop_at(x);
+        return page;
+      }
+      const std::optional<int64_t> y = streams[i](x);
+      if (!y) return page;
+      if (*y == x) {
+        ++agreed;
       } else {
-        s.Bind(i++, p.s);
+        x = *y;
+        agreed = 1;
       }
     }
-    s.Bind(i, q.limit - static_cast<int64_t>(out.size()));
-    while (s.Step()) {
-      out.push_back(AuditEntry{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
-                               s.Text(6)});
+    if (page.examined >= q.max_examined && x != start) {
+      stop_at(x);
+      return page;
     }
-  };
-  auto with = [](std::vector<Param> params, const std::vector<Param>& more) {
-    params.insert(params.end(), more.begin(), more.end());
-    return params;
-  };
-  auto range = [](int64_t from, int64_t to) {
-    return std::vector<Param>{Param{true, from, ""}, Param{true, to, ""}};
-  };
-
-  if (!q.member.empty()) {
-    run(columns + "FROM audit_subjects d JOIN audit a ON a.id = d.audit_id "
-                  "WHERE d.kind = 'member' AND d.value = ? AND d.audit_id >= ? AND "
-                  "d.audit_id < ?" + conditions + " ORDER BY d.audit_id" + order + " LIMIT ?",
-        with(with({Param{false, 0, q.member}}, range(lo, hi)), condition_params));
-    return out;
-  }
-  const std::string plain = columns + "FROM audit a WHERE a.id >= ? AND a.id < ?" + conditions +
-                            " ORDER BY a.id" + order + " LIMIT ?";
-  if (drive_set.empty()) {
-    run(plain, with(range(lo, hi), condition_params));
-    return out;
-  }
-  const int64_t window = std::max<int64_t>(kAuditWindow, 4 * q.limit);
-  int64_t near_lo = lo, near_hi = hi;  // the window next to the cursor
-  if (hi - lo > window) {
-    if (q.newest_first) {
-      near_lo = hi - window;
-    } else {
-      near_hi = lo + window;
+    // Check it.
+    bool keep = true;
+    if (q.in_scope || q.readable) {
+      bool any = false, in_scope = !q.in_scope, readable = true;
+      scopes_of.Reset();
+      scopes_of.Bind(1, x);
+      ++page.examined;
+      while (scopes_of.Step()) {
+        const std::string value = scopes_of.Text(0);
+        any = true;
+        if (!in_scope && q.in_scope(value)) in_scope = true;
+        if (q.readable && !q.readable(value)) readable = false;
+      }
+      keep = in_scope && (!q.readable || (any && readable));
     }
+    if (keep) {
+      entry.Reset();
+      entry.Bind(1, x);
+      if (entry.Step()) page.entries.push_back(read_entry(entry));
+    }
+    x = forward ? x + 1 : x - 1;
   }
-  run(plain, with(range(near_lo, near_hi), condition_params));
-  if (static_cast<int64_t>(out.size()) >= q.limit || (near_lo == lo && near_hi == hi)) return out;
-  const int64_t rest_lo = q.newest_first ? lo : near_hi;
-  const int64_t rest_hi = q.newest_first ? near_lo : hi;
-  run(columns + "FROM audit a WHERE a.id IN (SELECT audit_id FROM audit_subjects WHERE "
-                "kind = 'scope' AND value IN (SELECT value FROM json_each(?)) AND "
-                "audit_id >= ? AND audit_id < ?)" + conditions + " ORDER BY a.id" + order +
-                " LIMIT ?",
-      with(with({Param{false, 0, drive_set}}, range(rest_lo, rest_hi)), condition_params));
-  return out;
+  return page;
 }
 
 AuditSubjects SqliteStore::SubjectsOf(int64_t audit_id) {

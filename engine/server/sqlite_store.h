@@ -52,7 +52,7 @@ class SqliteStore : public Store {
   std::vector<Message> Messages(const std::string& member, int64_t after, int64_t limit,
                                 bool undelivered_only) override;
   void MarkDelivered(const std::vector<int64_t>& ids) override;
-  std::vector<AuditEntry> QueryAudit(const AuditQuery& query) override;
+  AuditPage QueryAudit(const AuditQuery& query) override;
   AuditSubjects SubjectsOf(int64_t audit_id) override;
 
  private:

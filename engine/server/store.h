@@ -16,6 +16,7 @@
 #define ROLEGATE_SERVER_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -57,6 +58,13 @@ struct AuditSubjects {
   std::set<std::string> members, scopes;
 };
 
+// Rows one reading of the audit log examines at most (docs/server.md, "Limits"):
+// a reader who may see little of a long log gets what was found so far and where
+// to resume, instead of holding a worker while the whole log is searched.
+constexpr int64_t kAuditMaxExamined = 5000;
+// The most scopes the store walks the log through (AuditQuery::through).
+constexpr size_t kAuditMaxThrough = 1024;
+
 // Which audit entries to read (docs/server.md, "API").
 struct AuditQuery {
   bool newest_first = false;
@@ -64,11 +72,27 @@ struct AuditQuery {
   int64_t before = std::numeric_limits<int64_t>::max();  // newest first: id < before
   int64_t limit = 100;
   std::string member;  // when not "": entries with this member among their subjects
-  // When given: entries touching at least one of these scopes.
-  std::optional<std::vector<std::string>> scopes;
-  // When given: entries touching at least one scope, every one of them among these
-  // (what the caller may see). Not given: every entry.
-  std::optional<std::vector<std::string>> visible;
+  // When set: entries touching at least one scope it accepts (scope ids).
+  std::function<bool(const std::string&)> in_scope;
+  // When set: entries touching at least one scope, every one of which it accepts
+  // (what the caller may read). Unset: every entry.
+  std::function<bool(const std::string&)> readable;
+  // When given: scopes one of which every entry wanted touches (at most
+  // kAuditMaxThrough; the ones both filters accept). The log is walked through
+  // the subjects of these scopes instead of entry by entry.
+  std::optional<std::vector<std::string>> through;
+  // Rows examined at most (index rows and entries checked) before stopping.
+  int64_t max_examined = kAuditMaxExamined;
+};
+
+// What a reading of the audit log found.
+struct AuditPage {
+  std::vector<AuditEntry> entries;  // at most query.limit
+  // Set when the reading stopped at max_examined before the end of what was
+  // asked: the `after` (oldest first) or `before` (newest first) that resumes it.
+  // Every entry between the cursor and it was examined.
+  std::optional<int64_t> resume;
+  int64_t examined = 0;  // rows examined
 };
 
 // A message of the outbox, for one member over one channel.
@@ -161,8 +185,9 @@ class Store {
   // Marks messages delivered and forgets the secrets they carried.
   virtual void MarkDelivered(const std::vector<int64_t>& ids) = 0;
 
-  // Audit entries as `query` asks, oldest or newest first, at most query.limit.
-  virtual std::vector<AuditEntry> QueryAudit(const AuditQuery& query) = 0;
+  // Audit entries as `query` asks, oldest or newest first, at most query.limit,
+  // examining at most query.max_examined rows.
+  virtual AuditPage QueryAudit(const AuditQuery& query) = 0;
   // The subjects written with an audit entry (empty for an unknown id).
   virtual AuditSubjects SubjectsOf(int64_t audit_id) = 0;
   // Audit entries with id > after, oldest first.
@@ -170,7 +195,7 @@ class Store {
     AuditQuery query;
     query.after = after;
     query.limit = limit;
-    return QueryAudit(query);
+    return QueryAudit(query).entries;
   }
 };
 

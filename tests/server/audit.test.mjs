@@ -1,8 +1,8 @@
 // The audit log for an admin app (docs/server.md, "API"): newest first with
 // `before`, filtered by member and by scope (and the scopes below it), and shown to
 // each caller only as far as they hold the bundle's `server.auditPermission`: an
-// entry only when every scope it touches lies at or below a scope where they hold
-// it. Written as an attacker would try it: an administrator of one account never
+// entry only when every scope it touches is one where they hold it (below a scope
+// held through a role that applies to descendants, or that scope itself). Written as an attacker would try it: an administrator of one account never
 // sees an entry of another, nor one touching both, whatever the filter or page.
 // Also: an old database (no subjects table, user_version 0) is migrated at open.
 // Loopback only; each server is stopped by its pid.

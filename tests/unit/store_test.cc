@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <functional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -199,6 +201,15 @@ std::vector<int64_t> Ids(const std::vector<AuditEntry>& entries) {
   return out;
 }
 
+std::vector<int64_t> Ids(const AuditPage& page) { return Ids(page.entries); }
+
+// A filter accepting these scope ids.
+std::function<bool(const std::string&)> Among(std::vector<std::string> ids) {
+  return [set = std::set<std::string>(ids.begin(), ids.end())](const std::string& id) {
+    return set.count(id) > 0;
+  };
+}
+
 AuditSubjects Subjects(std::set<std::string> members, std::set<std::string> scopes) {
   AuditSubjects s;
   s.members = std::move(members);
@@ -237,7 +248,7 @@ TEST_F(StoreTest, SubjectsAreWrittenWithTheirEntryAndFilterTheLog) {
   q.limit = 2;
   EXPECT_EQ(Ids(store_->QueryAudit(q)), (std::vector<int64_t>{3, 2}));
   q.before = 0;
-  EXPECT_TRUE(store_->QueryAudit(q).empty());
+  EXPECT_TRUE(store_->QueryAudit(q).entries.empty());
 
   AuditQuery by_member;
   by_member.member = "m-x";
@@ -248,31 +259,67 @@ TEST_F(StoreTest, SubjectsAreWrittenWithTheirEntryAndFilterTheLog) {
   by_member.before = 4;
   EXPECT_EQ(Ids(store_->QueryAudit(by_member)), (std::vector<int64_t>{2}));
 
-  AuditQuery by_scope;
-  by_scope.scopes = std::vector<std::string>{"acc-b", "acc-z"};
-  EXPECT_EQ(Ids(store_->QueryAudit(by_scope)), (std::vector<int64_t>{3, 4}));
+  for (const bool through : {false, true}) {
+    AuditQuery by_scope;
+    by_scope.in_scope = Among({"acc-b", "acc-z"});
+    if (through) by_scope.through = std::vector<std::string>{"acc-b", "acc-z"};
+    EXPECT_EQ(Ids(store_->QueryAudit(by_scope)), (std::vector<int64_t>{3, 4}));
 
-  // Visible: every scope touched among these, and at least one.
-  AuditQuery for_a;
-  for_a.visible = std::vector<std::string>{"acc-a"};
-  EXPECT_EQ(Ids(store_->QueryAudit(for_a)), (std::vector<int64_t>{2}));
-  for_a.member = "m-x";
-  EXPECT_EQ(Ids(store_->QueryAudit(for_a)), (std::vector<int64_t>{2}));
-  for_a.member.clear();
-  for_a.scopes = std::vector<std::string>{"acc-b"};
-  EXPECT_TRUE(store_->QueryAudit(for_a).empty());
-  AuditQuery for_both;
-  for_both.visible = std::vector<std::string>{"acc-a", "acc-b"};
-  for_both.newest_first = true;
-  EXPECT_EQ(Ids(store_->QueryAudit(for_both)), (std::vector<int64_t>{4, 3, 2}));
-  for_both.visible->clear();
-  EXPECT_TRUE(store_->QueryAudit(for_both).empty());
+    // Readable: every scope touched among these, and at least one.
+    AuditQuery for_a;
+    for_a.readable = Among({"acc-a"});
+    if (through) for_a.through = std::vector<std::string>{"acc-a"};
+    EXPECT_EQ(Ids(store_->QueryAudit(for_a)), (std::vector<int64_t>{2}));
+    for_a.member = "m-x";
+    EXPECT_EQ(Ids(store_->QueryAudit(for_a)), (std::vector<int64_t>{2}));
+    for_a.member.clear();
+    for_a.in_scope = Among({"acc-b"});
+    EXPECT_TRUE(store_->QueryAudit(for_a).entries.empty());
+    AuditQuery for_both;
+    for_both.readable = Among({"acc-a", "acc-b"});
+    if (through) for_both.through = std::vector<std::string>{"acc-a", "acc-b"};
+    for_both.newest_first = true;
+    EXPECT_EQ(Ids(store_->QueryAudit(for_both)), (std::vector<int64_t>{4, 3, 2}));
+    for_both.readable = Among({});
+    if (through) for_both.through = std::vector<std::string>{};
+    EXPECT_TRUE(store_->QueryAudit(for_both).entries.empty());
+  }
 }
 
-// A long log, few of whose entries a reader may see: the first, plain pass over
-// the entries next to the cursor and the walk through the index that follows give
-// exactly what reading everything would, page after page, either way.
-TEST_F(StoreTest, LongLogsArePagedTheSameThroughTheWindowAndTheIndex) {
+// Pages a query to its end, following `resume` as well as the last entry of a
+// full page; checks that no page examines much more than it may.
+std::vector<int64_t> AllPages(Store& store, AuditQuery q, int* pages = nullptr) {
+  std::vector<int64_t> got;
+  const int64_t slack = static_cast<int64_t>(q.through ? q.through->size() : 0) + 2;
+  for (int page = 0; page < 100000; ++page) {
+    const AuditPage p = store.QueryAudit(q);
+    EXPECT_LE(p.examined, q.max_examined + slack);
+    for (const AuditEntry& e : p.entries) got.push_back(e.id);
+    if (pages != nullptr) ++*pages;
+    int64_t next;
+    if (static_cast<int64_t>(p.entries.size()) == q.limit) {
+      next = p.entries.back().id;
+    } else if (p.resume) {
+      // Past every entry returned, and moving on.
+      if (!p.entries.empty()) {
+        EXPECT_TRUE(q.newest_first ? *p.resume < p.entries.back().id
+                                   : *p.resume >= p.entries.back().id);
+      }
+      EXPECT_TRUE(q.newest_first ? *p.resume < q.before : *p.resume > q.after);
+      next = *p.resume;
+    } else {
+      break;
+    }
+    (q.newest_first ? q.before : q.after) = next;
+  }
+  return got;
+}
+
+// A long log, few of whose entries a reader may see: read entry by entry or
+// through the scopes' index, with a member filter or not, whole or stopped
+// every few rows examined and resumed, it gives exactly what reading everything
+// would, page after page, either way.
+TEST_F(StoreTest, LongLogsArePagedTheSameEveryWay) {
   // Entry i touches scope s-(i % 1000) and member m-(i % 7); some also touch s-8.
   constexpr int kEntries = 9000;
   std::string sql = "BEGIN;";
@@ -288,34 +335,89 @@ TEST_F(StoreTest, LongLogsArePagedTheSameThroughTheWindowAndTheIndex) {
   for (const bool newest : {false, true}) {
     for (const std::string member : {"", "m-3"}) {
       for (const bool by_scope : {false, true}) {
-        // Visible: s-7 and s-9, but not what also touches s-8; the filter: s-7.
-        std::vector<int64_t> want;
-        for (int i = 2; i <= kEntries; ++i) {
-          const bool visible = (i % 1000 == 7 && i % 3000 != 7) || i % 1000 == 9;
-          const bool kept = !by_scope || i % 1000 == 7;
-          if (visible && kept && (member.empty() || member == "m-" + std::to_string(i % 7))) {
-            want.push_back(i);
+        for (const bool through : {false, true}) {
+          for (const int64_t max_examined : {kAuditMaxExamined, int64_t{40}}) {
+            // Readable: s-7 and s-9, but not what also touches s-8; the filter: s-7.
+            std::vector<int64_t> want;
+            for (int i = 2; i <= kEntries; ++i) {
+              const bool visible = (i % 1000 == 7 && i % 3000 != 7) || i % 1000 == 9;
+              const bool kept = !by_scope || i % 1000 == 7;
+              if (visible && kept && (member.empty() || member == "m-" + std::to_string(i % 7))) {
+                want.push_back(i);
+              }
+            }
+            if (newest) std::reverse(want.begin(), want.end());
+            AuditQuery q;
+            q.newest_first = newest;
+            q.member = member;
+            q.limit = 3;
+            q.max_examined = max_examined;
+            q.readable = Among({"s-7", "s-9"});
+            if (by_scope) q.in_scope = Among({"s-7"});
+            if (through) {
+              q.through = by_scope ? std::vector<std::string>{"s-7"}
+                                   : std::vector<std::string>{"s-7", "s-9"};
+            }
+            EXPECT_FALSE(want.empty());
+            EXPECT_EQ(AllPages(*store_, q), want)
+                << "newest " << newest << ", member " << member << ", by scope " << by_scope
+                << ", through " << through << ", max examined " << max_examined;
           }
         }
-        if (newest) std::reverse(want.begin(), want.end());
-        std::vector<int64_t> got;
-        AuditQuery q;
-        q.newest_first = newest;
-        q.member = member;
-        q.limit = 3;
-        q.visible = std::vector<std::string>{"s-7", "s-9"};
-        if (by_scope) q.scopes = std::vector<std::string>{"s-7"};
-        for (int page = 0; page < 100; ++page) {
-          const std::vector<AuditEntry> entries = store_->QueryAudit(q);
-          for (const AuditEntry& e : entries) got.push_back(e.id);
-          if (static_cast<int64_t>(entries.size()) < q.limit) break;
-          (newest ? q.before : q.after) = entries.back().id;
-        }
-        EXPECT_FALSE(want.empty());
-        EXPECT_EQ(got, want) << "newest " << newest << ", member " << member << ", by scope "
-                             << by_scope;
       }
     }
+  }
+}
+
+// What one reading examines is bounded (docs/server.md, "Limits"): a member
+// filter meets the readable scopes through the index, without walking the
+// member's hidden entries; a reading entry by entry stops at the cap and says
+// where to resume, with fewer entries or none.
+TEST_F(StoreTest, AReadingExaminesBoundedRows) {
+  // 20,000 entries of member m-j on s-hidden; three of m-j on s-mine among them.
+  constexpr int kEntries = 20000;
+  std::string sql = "BEGIN;";
+  for (int i = 2; i <= kEntries + 1; ++i) {
+    const std::string id = std::to_string(i);
+    const bool mine = i == 3 || i == 10000 || i == kEntries;
+    sql += "INSERT INTO audit VALUES (" + id + ", 't', 'm-a', 'change', 'x', 'y', '{}');";
+    const std::string subject = "INSERT INTO audit_subjects VALUES (" + id + ", ";
+    sql += subject + "'scope', '" + (mine ? "s-mine" : "s-hidden") + "');";
+    sql += subject + "'member', 'm-j');";
+  }
+  Sql(path_, sql + "COMMIT;");
+  for (const bool newest : {false, true}) {
+    AuditQuery q;
+    q.newest_first = newest;
+    q.limit = 101;
+    q.member = "m-j";
+    q.readable = Among({"s-mine"});
+    q.through = std::vector<std::string>{"s-mine"};
+    AuditPage page = store_->QueryAudit(q);
+    std::vector<int64_t> want{3, 10000, kEntries};
+    if (newest) std::reverse(want.begin(), want.end());
+    EXPECT_EQ(Ids(page), want);
+    EXPECT_FALSE(page.resume);
+    EXPECT_LT(page.examined, 20) << "newest " << newest;
+
+    // Nothing the filters both accept: nothing is read.
+    q.through = std::vector<std::string>{};
+    page = store_->QueryAudit(q);
+    EXPECT_TRUE(page.entries.empty());
+    EXPECT_FALSE(page.resume);
+    EXPECT_EQ(page.examined, 0);
+
+    // Entry by entry: stopped at the cap, to be resumed.
+    q.through.reset();
+    q.member.clear();
+    page = store_->QueryAudit(q);
+    EXPECT_LE(page.examined, kAuditMaxExamined + 1);
+    ASSERT_TRUE(page.resume);
+    EXPECT_EQ(Ids(page), newest ? std::vector<int64_t>{kEntries} : std::vector<int64_t>{3});
+    int pages = 0;
+    EXPECT_EQ(AllPages(*store_, q, &pages), want);
+    EXPECT_GE(pages, kEntries / kAuditMaxExamined);
+    EXPECT_LE(pages, kEntries / kAuditMaxExamined + 2);
   }
 }
 
@@ -391,10 +493,10 @@ TEST(StoreMigration, AnOldDatabaseGetsItsSubjectsOnceWhenOpened) {
     EXPECT_EQ(store.SubjectsOf(8).scopes, (std::set<std::string>{""}));
 
     AuditQuery a;
-    a.visible = std::vector<std::string>{"acc-a"};
+    a.readable = Among({"acc-a"});
     EXPECT_EQ(Ids(store.QueryAudit(a)), (std::vector<int64_t>{2, 5}));
     AuditQuery b;
-    b.visible = std::vector<std::string>{"acc-b"};
+    b.readable = Among({"acc-b"});
     b.newest_first = true;
     EXPECT_EQ(Ids(store.QueryAudit(b)), (std::vector<int64_t>{4, 3}));
     AuditQuery m;
