@@ -138,3 +138,17 @@ test("a wrong PIN says how many tries are left; a resend says the old PIN stops 
   await connection.resendPin("ver-1");
   assert.match(store.get().inbox.results["ver-2"].text, /the old one no longer works/);
 });
+
+test("the audit log goes on by itself past searches that stopped early with nothing to show", async () => {
+  const stopped = (next) => ({ status: 200, body: { ok: true, entries: [], next } });
+  const { store, connection, calls } = setup({ health: health("r1"), bundle: bundle("r1"), requests: empty, outbox, audit: [stopped(9000), stopped(4000), { status: 200, body: { ok: true, entries: [{ id: 12 }], next: null } }] });
+  await connection.signInWithToken(TOKEN);
+  await connection.loadAudit({ scope: "acc-1" });
+  assert.deepEqual(calls.filter((c) => c[0] === "audit").map((c) => c[1].before), [null, 9000, 4000]);
+  assert.deepEqual(store.get().audit.entries.map((e) => e.id), [12]);
+  const endless = setup({ health: health("r1"), bundle: bundle("r1"), requests: empty, outbox, audit: [stopped(1e6)] });
+  await endless.connection.signInWithToken(TOKEN);
+  await endless.connection.loadAudit({});
+  assert.equal(endless.calls.filter((c) => c[0] === "audit").length, 10, "ten searches, then it asks");
+  assert.equal(endless.store.get().audit.next, 1e6);
+});

@@ -14,6 +14,8 @@ import { answerError, clockOffset, commitOutcome, serverNow } from "./logic/serv
  */
 
 const TOKEN_KEY = "rolegate.session";
+/** How many bounded searches one click of the audit log makes before it stops to ask. */
+const AUDIT_SEARCHES = 10;
 
 /**
  * @param {{
@@ -363,7 +365,15 @@ export function createConnection({ store, client, session, loadServerBundle, set
       const filter = { member: query.member ?? current.filter.member, scope: query.scope ?? current.filter.scope };
       const before = query.before ?? null;
       store.set({ audit: { ...current, status: "loading", filter } });
-      const answer = await client.audit({ before, member: filter.member, scope: filter.scope, limit: 20 });
+      let answer = await client.audit({ before, member: filter.member, scope: filter.scope, limit: 20 });
+      // The server examines a bounded number of entries per request: a page that found
+      // none it may show, but stopped early (`next`), goes on from where it stopped, a
+      // few times, before saying so.
+      let searches = 1;
+      while (answer.status === 200 && (answer.body.entries ?? []).length === 0 && answer.body.next != null && searches < AUDIT_SEARCHES) {
+        answer = await client.audit({ before: answer.body.next, member: filter.member, scope: filter.scope, limit: 20 });
+        searches += 1;
+      }
       if (lostSession(answer)) return;
       if (answer.status === 403) {
         store.set({ audit: { ...emptyAudit(), status: "forbidden", filter, error: answerError(answer) } });

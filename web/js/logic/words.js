@@ -122,9 +122,19 @@ export function toTimestamp(date) {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-/** @param {string} text */
+/**
+ * Whether text is a timestamp the engine takes: YYYY-MM-DDTHH:MM:SSZ, a day the
+ * calendar has (29 February in leap years only), hours to 23, minutes and seconds to 59.
+ * @param {string} text
+ */
 export function isTimestamp(text) {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
 }
 
 /**

@@ -107,7 +107,9 @@ export function renderAudit(state, app) {
     audit.status === "failed" ? h("p", { class: "field-error", role: "alert" }, `The audit log could not be read: ${audit.error}`) : null,
     audit.status === "loading" ? h("p", { role: "status" }, "Reading…") : null,
     audit.entries.length === 0 && audit.status === "ready"
-      ? h("p", { class: "muted", id: "audit-empty" }, "No entry matches.")
+      ? audit.next !== null
+        ? h("p", { class: "muted", id: "audit-searched" }, "No entry matches in the part of the log searched so far; Older searches further back.")
+        : h("p", { class: "muted", id: "audit-empty" }, "No entry matches.")
       : h("ol", { class: "audit-list", id: "audit-list", reversed: true }, audit.entries.map((e) => renderEntry(e, index))),
     h(
       "div",
