@@ -2,8 +2,10 @@
 //
 // REQUEST is a file or "-" (stdin). One JSON object is one request: its canonical
 // decision is printed on one line and the exit code tells the effect (0 allow,
-// 2 deny, 4 conditional, 3 invalid). Anything else is read as JSON Lines: one result
-// line per non-blank input line, in order; exit 3 if any line was invalid, else 0.
+// 2 deny, 4 conditional, 3 invalid); so is any text that is not JSON Lines (an empty
+// file is a parse_error). JSON Lines -- a text that is not one document, of lines
+// one of which at least is a request on its own -- gives one result line per non-blank input
+// line, in order, errors naming their line; exit 3 if any line was invalid, else 0.
 // --format text prints "<effect> <actor> <action> <resource>: <reason codes>".
 #include <iostream>
 #include <memory>
@@ -80,20 +82,38 @@ int RunCheck(const std::string& bundle_path, const std::string& request_path, Fo
 RequestBatch SplitRequests(std::string_view text) {
   RequestBatch batch;
   ParsedJson whole = ParseJson(text);
-  if (whole.ok() && whole.value.is_object()) {
-    batch.single = true;
-    batch.items.push_back(RequestInput{0, std::move(whole)});
-    return batch;
-  }
+  // The non-blank lines, with their 1-based numbers.
+  std::vector<std::pair<size_t, std::string_view>> lines;
   size_t line = 0;
-  size_t start = 0;
-  while (start < text.size()) {
+  for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     ++line;
     const std::string_view content = text.substr(start, end - start);
-    if (!IsBlank(content)) batch.items.push_back(RequestInput{line, ParseJson(content)});
+    if (!IsBlank(content)) lines.emplace_back(line, content);
     start = end + 1;
+  }
+  // JSON Lines only when the text is not one document and some line is a whole
+  // object on its own: a pretty-printed request that does not parse (a repeated
+  // key, a missing brace) has no such line, so it is one document with its errors
+  // where they are, never a dozen broken lines.
+  bool json_lines = false;
+  if (!whole.ok() && lines.size() > 1) {
+    for (const auto& [number, content] : lines) {
+      const ParsedJson one = ParseJsonAt(content, number);
+      if (one.ok() && one.value.is_object()) {
+        json_lines = true;
+        break;
+      }
+    }
+  }
+  if (!json_lines) {
+    batch.single = true;  // one document, whatever its layout; empty is a parse_error
+    batch.items.push_back(RequestInput{0, std::move(whole)});
+    return batch;
+  }
+  for (const auto& [number, content] : lines) {
+    batch.items.push_back(RequestInput{number, ParseJsonAt(content, number)});
   }
   return batch;
 }
@@ -128,10 +148,6 @@ bool ReadRequests(const std::string& path, RequestBatch* batch) {
     return false;
   }
   *batch = SplitRequests(*text);
-  if (batch->items.empty()) {
-    std::cerr << "rolegate: no request in `" << path << "`\n";
-    return false;
-  }
   return true;
 }
 

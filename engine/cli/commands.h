@@ -64,12 +64,14 @@ struct RequestInput {
 };
 
 struct RequestBatch {
-  bool single = false;  // the whole input was one JSON object
+  bool single = false;  // the whole input is one document (a request, or why it is none)
   std::vector<RequestInput> items;
 };
 
-// If the whole of `text` parses as one JSON object, that is the one request.
-// Otherwise `text` is JSON Lines: each non-blank line is parsed on its own.
+// `text` is JSON Lines when it does not parse as one document, has more than one
+// non-blank line, and one such line at least is a JSON object on its own: then each
+// non-blank line is parsed on its own (errors name the line). Otherwise it is one
+// document of any layout (an empty text is a parse_error): the one request.
 RequestBatch SplitRequests(std::string_view text);
 
 // Decides one input item: policy.Check() of the request, or the parse failure.

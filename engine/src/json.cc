@@ -63,10 +63,13 @@ class LimitedBuilder {
   bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::detail::exception& ex) {
     parse_failed_ = true;
-    // Point at the start of the offending token, not past its end.
-    parse_position_ = position >= last_token.size() ? position - last_token.size() + 1
-                                                    : position;
     parse_what_ = ex.what();
+    // Point at the start of the offending token, not past its end; when the input
+    // ran out, at its end (the "token" then is whatever was read last).
+    const bool ended = parse_what_.find("unexpected end of input") != std::string::npos;
+    parse_position_ = ended ? position + 1
+                      : position >= last_token.size() ? position - last_token.size() + 1
+                                                      : position;
     return false;
   }
 
@@ -182,6 +185,10 @@ std::string ParseDetail(const std::string& what) {
 }  // namespace
 
 ParsedJson ParseJson(std::string_view text, const Limits& limits) {
+  return ParseJsonAt(text, 1, limits);
+}
+
+ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& limits) {
   ParsedJson out;
   if (text.size() > limits.max_bytes) {
     out.errors.push_back({"input_too_large", "",
@@ -196,8 +203,8 @@ ParsedJson ParseJson(std::string_view text, const Limits& limits) {
   if (builder.parse_failed()) {
     // Line and column (1-based) of the byte where parsing stopped.
     size_t pos = builder.parse_position();
-    if (pos > text.size()) pos = text.size();
-    size_t line = 1, column = 1;
+    if (pos > text.size() + 1) pos = text.size() + 1;  // just past the end: where it ran out
+    size_t line = first_line == 0 ? 1 : first_line, column = 1;
     for (size_t i = 0; i + 1 < pos; ++i) {
       if (text[i] == '\n') {
         ++line;

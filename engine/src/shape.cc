@@ -23,10 +23,16 @@ bool IsTimestamp(std::string_view t) {
     for (size_t i = 0; i < n; ++i) v = v * 10 + (t[at + i] - '0');
     return v;
   };
-  int month = num(5, 2), day = num(8, 2), hour = num(11, 2), minute = num(14, 2),
-      second = num(17, 2);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
-         minute <= 59 && second <= 59;
+  int year = num(0, 4), month = num(5, 2), day = num(8, 2), hour = num(11, 2),
+      minute = num(14, 2), second = num(17, 2);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+    return false;
+  }
+  // A day the calendar has: 30 days hath September..., and 29 February in leap
+  // years only (every fourth year, but not centuries unless divisible by 400).
+  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 namespace {

@@ -129,6 +129,22 @@ TEST(Bundle, ReportsBindingProblems) {
                                         "duplicate_binding@/bindings/9"));
 }
 
+TEST(Bundle, TimestampsAreDaysTheCalendarHas) {
+  for (const char* bad : {"2026-02-30T00:00:00Z", "2026-02-29T00:00:00Z", "2100-02-29T00:00:00Z",
+                          "2026-04-31T00:00:00Z", "2026-06-31T12:00:00Z", "2026-00-01T00:00:00Z",
+                          "2026-12-00T00:00:00Z", "2026-12-01T24:00:00Z"}) {
+    Json b = TinyBundle();
+    b["bindings"][0]["expiresAt"] = bad;
+    EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_timestamp@/bindings/0/expiresAt")) << bad;
+  }
+  for (const char* good : {"2028-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2026-04-30T23:59:59Z",
+                           "2026-01-31T00:00:00Z"}) {
+    Json b = TinyBundle();
+    b["bindings"][0]["expiresAt"] = good;
+    EXPECT_THAT(ErrorKeys(b), ::testing::IsEmpty()) << good;
+  }
+}
+
 TEST(Bundle, ReportsUnapprovableRuleAndActionConflicts) {
   Json b = TinyBundle();
   b["permissions"].push_back({{"id", "nobody.has"}, {"appliesTo", {"repo"}}});

@@ -136,10 +136,14 @@ if (skip) {
     return { wasm, file };
   }
 
-  /** JSON Lines through one native `check BUNDLE -`; returns the result lines. */
+  /**
+   * JSON Lines through one native `check BUNDLE -`; returns the result lines. A line's
+   * parse error names its line in the file; wasm, given that line alone, says line 1:
+   * the one difference of input, put back.
+   */
   async function nativeChecks(b, texts) {
     const r = await nativeAsync(["check", b.file, "-"], `${texts.join("\n")}\n`);
-    const out = lines(r);
+    const out = lines(r).map((l, i) => l.replaceAll(`invalid json at line ${i + 1}, column`, "invalid json at line 1, column"));
     assert.equal(out.length, texts.length, `native check printed ${out.length} lines for ${texts.length} requests\n${clip(r.stderr)}`);
     return out;
   }

@@ -41,6 +41,11 @@ test("timestamps and typed attribute values", () => {
   assert.equal(toTimestamp(new Date(Date.UTC(2026, 11, 1, 9, 0, 0, 500))), "2026-12-01T09:00:00Z");
   assert.ok(isTimestamp("2026-12-01T09:00:00Z"));
   assert.ok(!isTimestamp("2026-12-01 09:00"));
+  // Only days the calendar has, as the engine checks them.
+  for (const t of ["2026-02-30T00:00:00Z", "2026-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-00-10T00:00:00Z", "2026-12-01T24:00:00Z", "2026-12-01T09:60:00Z"]) {
+    assert.ok(!isTimestamp(t), t);
+  }
+  for (const t of ["2028-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2026-04-30T23:59:59Z", "2026-12-31T00:00:00Z"]) assert.ok(isTimestamp(t), t);
   assert.equal(parseAttributeValue("12000"), 12000);
   assert.equal(parseAttributeValue("true"), true);
   assert.equal(parseAttributeValue("north"), "north");

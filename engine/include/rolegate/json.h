@@ -27,6 +27,10 @@ struct ParsedJson {
 // nesting_too_deep, string_too_long and duplicate_key. Never throws.
 ParsedJson ParseJson(std::string_view text, const Limits& limits = Limits());
 
+// The same, for a document that starts on line `first_line` (1-based) of a larger
+// text, such as one line of JSON Lines: a parse_error names the line of that text.
+ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& limits = Limits());
+
 // The canonical text of `value`. Never throws.
 std::string Canonical(const Json& value);
 
