@@ -126,6 +126,11 @@ test("a super admin downgrades a member: committed, the member's inbox shows it,
     assert.equal(await text(olivia.page, "#signed-in-name"), "Olivia Hart");
     assert.equal(await olivia.page.$("#actor-select"), null, "no acting as anyone else when signed in");
 
+    // Raj starts filling in the builder (nothing added yet) before Olivia commits.
+    await raj.page.click("#tab-changes");
+    await raj.page.selectOption("#op-kind", "change_role");
+    await raj.page.selectOption("#op-member", "m-uma");
+
     await addOperation(olivia.page, "change_role", { member: "m-raj", scope: "acc-1001", role: "billing.user" });
     await olivia.page.waitForSelector(".op-result.allow");
     await shoot(olivia.page, "c02-downgrade-previewed");
@@ -142,6 +147,10 @@ test("a super admin downgrades a member: committed, the member's inbox shows it,
     // Raj's page moved to the new revision by itself: he is a billing user now.
     await raj.page.waitForFunction(() => /User \(billing\) on Leeds head office/.test(document.querySelector("#signed-in")?.textContent ?? ""), null, { timeout: 15000 });
     await shoot(raj.page, "c04-member-inbox-notification");
+    // What he was typing survived the new revision.
+    await raj.page.click("#tab-changes");
+    assert.equal(await raj.page.inputValue("#op-kind"), "change_role");
+    assert.equal(await raj.page.inputValue("#op-member"), "m-uma");
 
     await olivia.page.click("#tab-audit");
     await olivia.page.waitForSelector(".audit-entry[data-kind=change]");

@@ -210,7 +210,7 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
    * Loads a bundle's text: a ready engine, or the validation errors.
    * @param {string} text
    * @param {Source} source
-   * @param {{ now?: string | null, chain?: ChainStep[], resume?: { actor: string, now: string, operations: import("./logic/types.js").Operation[] }, message?: string }} [options]
+   * @param {{ now?: string | null, chain?: ChainStep[], resume?: { actor: string, now: string, operations: import("./logic/types.js").Operation[] }, message?: string, keepForms?: boolean }} [options]
    *   `chain`: the what-if steps that led to this bundle (none: an original policy);
    *   `resume`: who acts, when, and the change to build on (a step of the chain gone back to)
    */
@@ -274,13 +274,19 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
       now,
       draft: options.resume ? createHistory(options.resume.operations) : emptyDraft(),
       chain,
-      editing: null,
-      builderKind: "",
-      builderPrefill: null,
-      builderEpoch: get().builderEpoch + 1,
-      roleDraft: null,
-      roleEpoch: get().roleEpoch + 1,
-      memberFilter: {},
+      // A new revision of the same policy (signed in) keeps what is being typed: the
+      // builder's form, the role editor, the members filter.
+      ...(options.keepForms
+        ? { editing: options.resume?.operations.length ? get().editing : null }
+        : {
+            editing: null,
+            builderKind: "",
+            builderPrefill: null,
+            builderEpoch: get().builderEpoch + 1,
+            roleDraft: null,
+            roleEpoch: get().roleEpoch + 1,
+            memberFilter: {},
+          }),
       checks: [],
       analysis: engine.analyze(),
       focus: null,
@@ -785,7 +791,7 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
       simulate();
     },
     loadServerBundle: (text, { actor, now, operations, message }) =>
-      loadBundleText(text, { kind: "server", name: "server", label: "the server of record" }, { resume: { actor, now, operations }, message }),
+      loadBundleText(text, { kind: "server", name: "server", label: "the server of record" }, { resume: { actor, now, operations }, message, keepForms: true }),
   });
   return { ...actions, ...connection };
 }
