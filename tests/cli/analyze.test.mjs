@@ -13,8 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = path.join(root, "build", "native", "rolegate");
-const skip = fs.existsSync(BIN) ? false : "build/native/rolegate is not built";
+// ROLEGATE_BIN: another build of the CLI (scripts/test runs these under the sanitizers).
+const BIN = process.env.ROLEGATE_BIN ? path.resolve(process.env.ROLEGATE_BIN) : path.join(root, "build", "native", "rolegate");
+const skip = fs.existsSync(BIN) || process.env.ROLEGATE_BIN ? false : "build/native/rolegate is not built";
 const example = (name) => path.join(root, "examples", name, "bundle.json");
 
 function run(args) {

@@ -11,9 +11,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = path.join(root, "build", "native", "rolegate");
+// ROLEGATE_BIN: another build of the CLI (scripts/test runs these under the sanitizers).
+const BIN = process.env.ROLEGATE_BIN ? path.resolve(process.env.ROLEGATE_BIN) : path.join(root, "build", "native", "rolegate");
 const BUNDLE = path.join(root, "examples", "bt-business", "bundle.json");
-const skip = fs.existsSync(BIN) ? false : "build/native/rolegate is not built";
+const skip = fs.existsSync(BIN) || process.env.ROLEGATE_BIN ? false : "build/native/rolegate is not built";
 
 function check(input, extra = []) {
   const r = spawnSync(BIN, ["check", ...extra, BUNDLE, "-"], { encoding: "utf8", input });
