@@ -138,6 +138,24 @@ export function createConnection({ store, client, session, loadServerBundle, set
     timer = null;
   }
 
+  /**
+   * One inbox action on `id` (a request decided, a PIN entered or resent): marks it
+   * busy, makes the call, keeps what it came to under each id `outcome` names, and
+   * after a success reads the new policy and the inbox again.
+   * @param {string} id
+   * @param {() => Promise<Answer>} call
+   * @param {(answer: Answer) => AppState["inbox"]["results"]} outcome
+   * @param {{ keepDraft: boolean, message: string }} reload
+   */
+  async function inboxCall(id, call, outcome, reload) {
+    store.set({ inbox: { ...get().inbox, busy: id } });
+    const answer = await call();
+    if (lostSession(answer)) return;
+    store.set({ inbox: { ...get().inbox, busy: null, results: { ...get().inbox.results, ...outcome(answer) } } });
+    if (answer.status === 200) await loadHead(reload);
+    await actions.refreshInbox();
+  }
+
   /** @param {string} token */
   async function signInWith(token) {
     epoch += 1;
@@ -305,55 +323,52 @@ export function createConnection({ store, client, session, loadServerBundle, set
      * @param {string} comment
      */
     async decide(id, decision, comment) {
-      store.set({ inbox: { ...get().inbox, busy: id } });
-      const answer = await client.decide(id, decision, comment);
-      if (lostSession(answer)) return;
-      const results = { ...get().inbox.results };
-      if (answer.status === 200) {
-        const applied = answer.body.applied;
-        results[id] = { kind: "request", tone: "allow", text: decision === "approve" ? (applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." };
-      } else {
-        results[id] = { kind: "request", tone: "deny", text: `Not decided: ${answerError(answer)}` };
-      }
-      store.set({ inbox: { ...get().inbox, busy: null, results } });
-      if (answer.status === 200) await loadHead({ keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" });
-      await actions.refreshInbox();
+      await inboxCall(
+        id,
+        () => client.decide(id, decision, comment),
+        (answer) => ({
+          [id]:
+            answer.status === 200
+              ? { kind: "request", tone: "allow", text: decision === "approve" ? (answer.body.applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." }
+              : { kind: "request", tone: "deny", text: `Not decided: ${answerError(answer)}` },
+        }),
+        { keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" },
+      );
     },
 
     /** @param {string} id a verification @param {string} pin */
     async enterPin(id, pin) {
-      store.set({ inbox: { ...get().inbox, busy: id } });
-      const answer = await client.completeVerification(id, pin.trim());
-      if (lostSession(answer)) return;
-      const results = { ...get().inbox.results };
-      const error = answer.body?.errors?.[0];
-      if (answer.status === 200) {
-        results[id] = { kind: "verification", tone: "allow", text: "The PIN is right: the upgrade is done." };
-      } else if (error?.code === "wrong_pin") {
-        results[id] = { kind: "verification", tone: "deny", text: `Wrong PIN: ${answer.body.attemptsLeft ?? 0} ${answer.body.attemptsLeft === 1 ? "try" : "tries"} left.` };
-      } else {
-        results[id] = { kind: "verification", tone: "deny", text: answerError(answer) };
-      }
-      store.set({ inbox: { ...get().inbox, busy: null, results } });
-      if (answer.status === 200) await loadHead({ keepDraft: false, message: "Upgraded: reading the new policy…" });
-      await actions.refreshInbox();
+      await inboxCall(
+        id,
+        () => client.completeVerification(id, pin.trim()),
+        (answer) => ({
+          [id]:
+            answer.status === 200
+              ? { kind: "verification", tone: "allow", text: "The PIN is right: the upgrade is done." }
+              : answer.body?.errors?.[0]?.code === "wrong_pin"
+                ? { kind: "verification", tone: "deny", text: `Wrong PIN: ${answer.body.attemptsLeft ?? 0} ${answer.body.attemptsLeft === 1 ? "try" : "tries"} left.` }
+                : { kind: "verification", tone: "deny", text: answerError(answer) },
+        }),
+        { keepDraft: false, message: "Upgraded: reading the new policy…" },
+      );
     },
 
     /** @param {string} id a verification */
     async resendPin(id) {
-      store.set({ inbox: { ...get().inbox, busy: id } });
-      const answer = await client.resendVerification(id);
-      if (lostSession(answer)) return;
-      const results = { ...get().inbox.results };
-      results[id] =
-        answer.status === 200
-          ? { kind: "verification", tone: "info", text: "A new PIN is on its way by post; the old one no longer works." }
-          : { kind: "verification", tone: "deny", text: `No new PIN: ${answerError(answer)}` };
-      const fresh = answer.body?.pending?.verifications?.[0];
-      if (fresh) results[typeof fresh === "string" ? fresh : fresh.id] = results[id];
-      store.set({ inbox: { ...get().inbox, busy: null, results } });
-      if (answer.status === 200) await loadHead({ keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" });
-      await actions.refreshInbox();
+      await inboxCall(
+        id,
+        () => client.resendVerification(id),
+        (answer) => {
+          const result =
+            answer.status === 200
+              ? { kind: /** @type {const} */ ("verification"), tone: "info", text: "A new PIN is on its way by post; the old one no longer works." }
+              : { kind: /** @type {const} */ ("verification"), tone: "deny", text: `No new PIN: ${answerError(answer)}` };
+          // The new verification (a new id) says it too.
+          const fresh = answer.body?.pending?.verifications?.[0];
+          return fresh ? { [id]: result, [typeof fresh === "string" ? fresh : fresh.id]: result } : { [id]: result };
+        },
+        { keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" },
+      );
     },
 
     /**

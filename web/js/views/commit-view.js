@@ -52,6 +52,22 @@ function sameOperations(state) {
   return c.status === "done" && JSON.stringify(c.changeSet?.operations ?? null) === JSON.stringify(state.draft.present);
 }
 
+/**
+ * The server's answer to a submission: its kind (for tests and styles), a verdict line,
+ * then what explains it.
+ * @param {string} kind @param {string} tone the verdict's class @param {string} headline
+ * @param {string} rest @param {...import("../lib/dom.js").Child} more
+ */
+function outcomeBox(kind, tone, headline, rest, ...more) {
+  const box = kind === "stale" || kind === "changed" ? kind : "refused";
+  return h(
+    "div",
+    { class: `outcome ${box}`, id: "commit-outcome", "data-kind": kind, role: "alert" },
+    h("p", { class: `verdict ${tone}` }, h("strong", null, headline), rest),
+    ...more,
+  );
+}
+
 /** @param {AppState} state @param {App} app */
 function renderOutcome(state, app) {
   const c = state.commit;
@@ -84,43 +100,42 @@ function renderOutcome(state, app) {
   }
   if (!sameOperations(state)) return null;
   if (o.kind === "stale") {
-    return h(
-      "div",
-      { class: "outcome stale", id: "commit-outcome", "data-kind": "stale", role: "alert" },
-      h("p", { class: "verdict neutral" }, h("strong", null, "Not committed: someone else committed first."), ` The server is at revision ${o.revision}; this change was previewed on ${c.changeSet?.baseRevision ?? "an older one"}.`),
+    return outcomeBox(
+      "stale",
+      "neutral",
+      "Not committed: someone else committed first.",
+      ` The server is at revision ${o.revision}; this change was previewed on ${c.changeSet?.baseRevision ?? "an older one"}.`,
       button("Preview again on the new revision", () => app.repreview(), { kind: "primary", id: "repreview" }),
     );
   }
   if (o.kind === "changed") {
-    return h(
-      "div",
-      { class: "outcome changed", id: "commit-outcome", "data-kind": "changed", role: "alert" },
-      h("p", { class: "verdict neutral" }, h("strong", null, "Not committed: at the server's time the outcome is different."), ` ${o.message}`),
+    return outcomeBox(
+      "changed",
+      "neutral",
+      "Not committed: at the server's time the outcome is different.",
+      ` ${o.message}`,
       differenceTable(o.differences, "commit-differences"),
       button("Preview again at the server's time", () => app.previewAtServerTime(), { kind: "primary", id: "preview-server-time" }),
     );
   }
   if (o.kind === "blocked") {
     const reasons = blockingReasons(o.simulation ?? c.simulation, c.changeSet, index);
-    return h(
-      "div",
-      { class: "outcome refused", id: "commit-outcome", "data-kind": "blocked", role: "alert" },
-      h("p", { class: "verdict deny" }, h("strong", null, "Refused: the server would not commit this change."), " It is blocked:"),
+    return outcomeBox(
+      "blocked",
+      "deny",
+      "Refused: the server would not commit this change.",
+      " It is blocked:",
       h("ul", { class: "lines", id: "blocking-reasons" }, (reasons.length ? reasons : [o.message]).map((r) => h("li", null, capitalize(r)))),
     );
   }
   if (o.kind === "mismatch") {
-    return h(
-      "div",
-      { class: "outcome refused", id: "commit-outcome", "data-kind": "mismatch", role: "alert" },
-      h("p", { class: "verdict deny" }, h("strong", null, "Refused: the server's preview differs from this page's."), ` ${o.message}`),
-      differenceTable(o.differences, "commit-differences"),
-    );
+    return outcomeBox("mismatch", "deny", "Refused: the server's preview differs from this page's.", ` ${o.message}`, differenceTable(o.differences, "commit-differences"));
   }
-  return h(
-    "div",
-    { class: "outcome refused", id: "commit-outcome", "data-kind": "refused", role: "alert" },
-    h("p", { class: "verdict deny" }, h("strong", null, o.status ? `Refused by the server (${o.status}):` : "Not sent:")),
+  return outcomeBox(
+    "refused",
+    "deny",
+    o.status ? `Refused by the server (${o.status}):` : "Not sent:",
+    "",
     h("ul", { class: "lines" }, o.errors.map((e) => h("li", null, e.pointer ? h("code", { class: "pointer" }, e.pointer) : null, e.pointer ? " " : null, e.message))),
   );
 }

@@ -17,6 +17,26 @@ function memberRoles(m) {
   return roles.map((/** @type {any} */ r) => `${r.roleName ?? r.role} on ${r.scopeName ?? r.scope}`).join(", ");
 }
 
+/**
+ * A form of one labelled field (named `value`) and its submit button.
+ * @param {{ id: string, control: HTMLElement, label: string, hint: string, submit: HTMLElement, onValue: (value: string) => void }} props
+ */
+function oneFieldForm({ id, control, label, hint, submit, onValue }) {
+  return h(
+    "form",
+    {
+      class: "stack",
+      id,
+      onSubmit: (/** @type {SubmitEvent} */ e) => {
+        e.preventDefault();
+        onValue(String(formValues(/** @type {HTMLFormElement} */ (e.target)).value ?? ""));
+      },
+    },
+    field({ label, control, hint }),
+    submit,
+  );
+}
+
 /** @param {AppState} state @param {App} app */
 export function renderSignIn(state, app) {
   const { session, server, demoMembers } = state;
@@ -58,43 +78,22 @@ export function renderSignIn(state, app) {
       )
     : null;
 
-  const tokenForm = h(
-    "form",
-    {
-      class: "stack",
-      id: "token-form",
-      onSubmit: (/** @type {SubmitEvent} */ e) => {
-        e.preventDefault();
-        const values = formValues(/** @type {HTMLFormElement} */ (e.target));
-        app.signInWithToken(String(values.token ?? ""));
-      },
-    },
-    field({
-      label: "Bearer token",
-      control: input({ name: "token", id: "token-input", type: "password", autocomplete: "off", placeholder: "rg_…" }),
-      hint: "An administrator mints one with `rolegate token --db FILE MEMBER`. It is kept in this tab only, until you sign out or close it.",
-    }),
-    button("Sign in", () => {}, { type: "submit", kind: "primary", id: "token-sign-in", disabled: busy }),
-  );
-
-  const invitationForm = h(
-    "form",
-    {
-      class: "stack",
-      id: "invitation-form",
-      onSubmit: (/** @type {SubmitEvent} */ e) => {
-        e.preventDefault();
-        const values = formValues(/** @type {HTMLFormElement} */ (e.target));
-        app.acceptInvitation(String(values.invitation ?? ""));
-      },
-    },
-    field({
-      label: "Invitation token",
-      control: input({ name: "invitation", id: "invitation-input", autocomplete: "off", placeholder: "inv-…" }),
-      hint: "The token of your invitation e-mail (its link opens this page with it filled in). Accepting it signs you in.",
-    }),
-    button("Accept the invitation", () => {}, { type: "submit", kind: "secondary", id: "accept-invitation", disabled: busy }),
-  );
+  const tokenForm = oneFieldForm({
+    id: "token-form",
+    control: input({ name: "value", id: "token-input", type: "password", autocomplete: "off", placeholder: "rg_…" }),
+    label: "Bearer token",
+    hint: "An administrator mints one with `rolegate token --db FILE MEMBER`. It is kept in this tab only, until you sign out or close it.",
+    submit: button("Sign in", () => {}, { type: "submit", kind: "primary", id: "token-sign-in", disabled: busy }),
+    onValue: (value) => app.signInWithToken(value),
+  });
+  const invitationForm = oneFieldForm({
+    id: "invitation-form",
+    control: input({ name: "value", id: "invitation-input", autocomplete: "off", placeholder: "inv-…" }),
+    label: "Invitation token",
+    hint: "The token of your invitation e-mail (its link opens this page with it filled in). Accepting it signs you in.",
+    submit: button("Accept the invitation", () => {}, { type: "submit", kind: "secondary", id: "accept-invitation", disabled: busy }),
+    onValue: (value) => app.acceptInvitation(value),
+  });
 
   return h(
     "div",
