@@ -112,7 +112,6 @@ struct Connection {
   bool close_after = false;
   bool peer_gone = false;
   size_t drained = 0;   // bytes dropped while closing
-  size_t declared = 0;  // the body length the request declared (Content-Length)
 };
 
 }  // namespace
@@ -355,7 +354,6 @@ struct Server::Impl {
     c.chunks_done = false;
     c.body_length = 0;
     c.continue_sent = false;
-    c.declared = 0;
     c.deadline = Clock::now() + std::chrono::milliseconds(c.in.empty() ? options.idle_timeout_ms
                                                                      : options.header_timeout_ms);
     Watch(c, EPOLLIN | EPOLLRDHUP);
@@ -363,12 +361,15 @@ struct Server::Impl {
   }
 
   // At most this much is read and dropped after an answer that closes the
-  // connection: enough for a client to see the answer, not a way to keep the
-  // server reading an upload it refused. A body of declared length is dropped up
-  // to that length (64 MiB at most), so that a client sending it whole still
-  // reads the answer; a chunked one without end only up to 256 KiB.
-  static constexpr size_t kMaxDrained = 256u << 10;
-  static constexpr size_t kMaxDrainedDeclared = 64u << 20;
+  // connection, within the 2 s of lingering: enough for a client to see the
+  // answer, not a way to keep the server reading an upload it refused for long.
+  // Closing while the client's bytes are still unread resets the connection, and
+  // a reset makes the client's kernel drop the answer it has not read yet. A
+  // client sending as fast as it can has tens of MiB in the two sockets' buffers
+  // when the answer goes out (Linux grows a receive buffer up to tcp_rmem's
+  // maximum, 32 MiB here), so everything it sent before it could see the answer
+  // is read and dropped, up to 64 MiB.
+  static constexpr size_t kMaxDrained = 64u << 20;
 
   void Drain(Connection& c) {
     char buffer[65536];
@@ -376,8 +377,7 @@ struct Server::Impl {
       const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
       if (n > 0) {
         c.drained += static_cast<size_t>(n);
-        const size_t limit = std::max(kMaxDrained, std::min(c.declared, kMaxDrainedDeclared));
-        if (c.drained > limit) return Close(c.id);
+        if (c.drained > kMaxDrained) return Close(c.id);
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
@@ -556,7 +556,6 @@ struct Server::Impl {
         return {400, "bad_request", "Content-Length is not a number"};
       }
       const unsigned long long n = std::stoull(v);
-      c.declared = static_cast<size_t>(std::min<unsigned long long>(n, SIZE_MAX));
       if (n > options.max_body) {
         return {413, "input_too_large",
                 "the request body is over the input limit of " +
