@@ -11,8 +11,8 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "rolegate/rolegate.h"
@@ -223,20 +223,33 @@ int EffectCode(const std::optional<rolegate::Effect>& e) {
   return -1;
 }
 
-// Runs a scenario file; `bundles` maps the paths it names to their text.
-std::string RunScenarioText(const std::string& scenario, const std::string& bundles) {
+// Runs a scenario file. The bundle files it names arrive as bytes, as read, so
+// that a file that is not UTF-8 is refused as it is natively: `index` is a JSON
+// array of [path, length] pairs and `blob` their contents one after another.
+std::string RunScenarioText(const std::string& scenario, const std::string& index,
+                            const std::string& blob) {
   return Guarded([&] {
-    // The map holds whole bundle texts: strings as long as a bundle may be.
-    rolegate::Limits limits;
-    limits.max_string = limits.max_bytes;
-    rolegate::ParsedJson parsed = rolegate::ParseJson(bundles, limits);
+    rolegate::ParsedJson parsed = rolegate::ParseJson(index);
     if (!parsed.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(parsed.errors));
-    const Json& files = parsed.value;
+    std::map<std::string, std::string> files;
+    size_t at = 0;
+    if (parsed.value.is_array()) {
+      for (const Json& entry : parsed.value) {
+        if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() ||
+            !entry[1].is_number_unsigned()) {
+          break;
+        }
+        const size_t length = entry[1].get<size_t>();
+        if (length > blob.size() - at) break;
+        files[entry[0].get<std::string>()] = blob.substr(at, length);
+        at += length;
+      }
+    }
     rolegate::ScenarioReport report = rolegate::RunScenario(
         scenario, [&files](const std::string& path) -> std::optional<std::string> {
           auto it = files.find(path);
-          if (it == files.end() || !it->is_string()) return std::nullopt;
-          return it->get<std::string>();
+          if (it == files.end()) return std::nullopt;
+          return it->second;
         });
     return rolegate::Canonical(rolegate::ScenarioReportToJson(report));
   });

@@ -1,6 +1,13 @@
 // Types of the rolegate JavaScript API (rolegate.mjs). Formats: docs/format.md and
 // docs/changes.md; JSON Schemas: schemas/.
 
+/**
+ * A document's bytes, exactly as read from a file: passed as they are, so that
+ * invalid UTF-8 is refused (`parse_error`) just as the native build refuses it.
+ * Every parameter that takes a document takes its text, its bytes or an object.
+ */
+export type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
+
 export interface RolegateError {
   code: string;
   pointer: string;
@@ -122,30 +129,30 @@ export declare class Engine {
   readonly revision: string;
   readonly summary: Summary;
   readonly warnings: RolegateError[];
-  check(request: Request | string): Decision | Failure;
-  checkBatch(requests: Request[] | string): (Decision | Failure)[] | Failure;
+  check(request: Request | string | Bytes): Decision | Failure;
+  checkBatch(requests: Request[] | string | Bytes): (Decision | Failure)[] | Failure;
   effect(actor: string, action: string, resource: string, now: string): Effect | null;
   /** effect() for many requests at one time, in one crossing; one result per request, in order. */
   effects(
     requests: ReadonlyArray<readonly [string, string, string] | { actor: string; action: string; resource: string }>,
     now: string,
   ): (Effect | null)[];
-  whatCan(member: string | object, scope?: string, now?: string): object;
-  whoCan(action: string | object, scope?: string, now?: string): object;
-  visibleMembers(actor: string | object, scope?: string, now?: string): object;
-  approvalStatus(request: string | object, now?: string): object;
-  simulate(changeSet: object | string, options?: { bundleAfter?: boolean }): Simulation | Failure;
-  verify(changeSet: object | string, preview: object | string): Verification | Failure;
+  whatCan(member: string | object | Bytes, scope?: string, now?: string): object;
+  whoCan(action: string | object | Bytes, scope?: string, now?: string): object;
+  visibleMembers(actor: string | object | Bytes, scope?: string, now?: string): object;
+  approvalStatus(request: string | object | Bytes, now?: string): object;
+  simulate(changeSet: object | string | Bytes, options?: { bundleAfter?: boolean }): Simulation | Failure;
+  verify(changeSet: object | string | Bytes, preview: object | string | Bytes): Verification | Failure;
   /** Static findings about the policy: escalation paths, approval gaps, lockout risks... */
   analyze(): Analysis | Failure;
   close(): void;
 }
 
-export declare function createEngine(bundle: object | string): Promise<Engine | Failure>;
-export declare function validate(bundle: object | string): Promise<Validation | Failure>;
+export declare function createEngine(bundle: object | string | Bytes): Promise<Engine | Failure>;
+export declare function validate(bundle: object | string | Bytes): Promise<Validation | Failure>;
 export declare function runScenario(
-  scenario: object | string,
-  bundles?: Record<string, string>,
+  scenario: object | string | Bytes,
+  bundles?: Record<string, object | string | Bytes>,
 ): Promise<
   | { name: string; passed: boolean; errors: RolegateError[]; cases: { id: string; passed: boolean; failures: string[] }[] }
   | Failure

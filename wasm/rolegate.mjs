@@ -35,7 +35,20 @@ function core() {
   return corePromise;
 }
 
-const asText = (value) => (typeof value === "string" ? value : JSON.stringify(value));
+/**
+ * A document as the module takes it: text as it is; bytes (a Uint8Array, a
+ * Node.js Buffer, an ArrayBuffer or any other view of one) as they are, so that a
+ * file is read exactly as the native build reads it, invalid UTF-8 included; any
+ * other value as its JSON.
+ */
+function asDocument(value) {
+  if (typeof value === "string" || value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return JSON.stringify(value);
+}
+
+const encoder = new TextEncoder();
 
 const EFFECTS = ["allow", "deny", "conditional"];
 const MEMBER = 0, PERMISSION = 1, SCOPE = 2;
@@ -45,24 +58,45 @@ const released = new FinalizationRegistry(({ module, handle }) => module.release
 /** Validates a bundle: { ok: true, revision, summary, warnings } or { ok: false, errors }. */
 export async function validate(bundle) {
   const module = await core();
-  return JSON.parse(module.validate(asText(bundle)));
+  return JSON.parse(module.validate(asDocument(bundle)));
 }
 
 /**
- * Loads a bundle (text or object). Returns an Engine, or { ok: false, errors }
+ * Loads a bundle (text, bytes or an object). Returns an Engine, or { ok: false, errors }
  * when the bundle is invalid.
  */
 export async function createEngine(bundle) {
   const module = await core();
-  const loaded = JSON.parse(module.load(asText(bundle)));
+  const loaded = JSON.parse(module.load(asDocument(bundle)));
   if (!loaded.ok) return loaded;
   return new Engine(module, loaded);
 }
 
-/** Runs a scenario file (text); `bundles` maps the bundle paths it names to their text. */
+/**
+ * Runs a scenario file (text, bytes or an object); `bundles` maps the bundle
+ * paths it names to their contents (text, bytes or an object each).
+ */
 export async function runScenario(scenario, bundles = {}) {
   const module = await core();
-  return JSON.parse(module.runScenario(asText(scenario), JSON.stringify(bundles)));
+  // The bundle files cross as bytes, one after another, with an index of their
+  // paths and lengths: a file that is not UTF-8 reaches the engine as it is.
+  const index = [];
+  const parts = [];
+  let total = 0;
+  for (const [file, contents] of Object.entries(bundles ?? {})) {
+    const document = asDocument(contents);
+    const bytes = typeof document === "string" ? encoder.encode(document) : document;
+    index.push([file, bytes.length]);
+    parts.push(bytes);
+    total += bytes.length;
+  }
+  const blob = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    blob.set(part, at);
+    at += part.length;
+  }
+  return JSON.parse(module.runScenario(asDocument(scenario), JSON.stringify(index), blob));
 }
 
 /** A compiled policy, resident in the WebAssembly module. */
@@ -95,12 +129,12 @@ export class Engine {
 
   /** Decides one request: the decision with its reasons and requirements. */
   check(request) {
-    return this.#call("check", asText(request));
+    return this.#call("check", asDocument(request));
   }
 
   /** Decides many requests in one crossing; one result per request, in order. */
   checkBatch(requests) {
-    return this.#call("checkBatch", asText(requests));
+    return this.#call("checkBatch", asDocument(requests));
   }
 
   /**
@@ -208,32 +242,32 @@ export class Engine {
 
   /** What `member` can do on `scope`, with the source of each permission. */
   whatCan(member, scope, now) {
-    return this.#call("whatCan", asText(query({ member, scope }, now, member)));
+    return this.#call("whatCan", asDocument(query({ member, scope }, now, member)));
   }
 
   /** Who can do `action` on `scope`, with the binding that grants each. */
   whoCan(action, scope, now) {
-    return this.#call("whoCan", asText(query({ action, scope }, now, action)));
+    return this.#call("whoCan", asDocument(query({ action, scope }, now, action)));
   }
 
   /** The other members `actor` may see on `scope`. */
   visibleMembers(actor, scope, now) {
-    return this.#call("visibleMembers", asText(query({ actor, scope }, now, actor)));
+    return this.#call("visibleMembers", asDocument(query({ actor, scope }, now, actor)));
   }
 
   /** The status of an approval request of the bundle at `now`. */
   approvalStatus(request, now) {
-    return this.#call("approvalStatus", asText(typeof request === "object" ? request : { request, now }));
+    return this.#call("approvalStatus", asDocument(typeof request === "object" && request !== null ? request : { request, now }));
   }
 
   /** What a change set would do (docs/changes.md); { bundleAfter: true } adds the bundle after. */
   simulate(changeSet, { bundleAfter = false } = {}) {
-    return this.#call("simulate", asText(changeSet), bundleAfter);
+    return this.#call("simulate", asDocument(changeSet), bundleAfter);
   }
 
   /** Recomputes a simulation and lists every difference from `preview`. */
   verify(changeSet, preview) {
-    return this.#call("verify", asText(changeSet), asText(preview));
+    return this.#call("verify", asDocument(changeSet), asDocument(preview));
   }
 
   /**

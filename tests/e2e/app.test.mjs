@@ -168,6 +168,16 @@ test("a broken bundle shows every error with its JSON Pointer", async () => {
     assert.match(await text(page, ".error-row .code"), /parse_error/);
     assert.ok(await page.$(".source-lines .here"), "the line of the parse error is marked");
 
+    // A bundle whose bytes are not UTF-8 (an overlong "/" in a name) reaches the
+    // engine as bytes and is refused, as natively; read as text it would load.
+    const example = readFileSync(path.join(repo, "examples/bt-business/bundle.json"));
+    const at = example.indexOf('"name": "') + '"name": "'.length;
+    const broken = Buffer.concat([example.subarray(0, at), Buffer.from([0xc0, 0xaf]), example.subarray(at)]);
+    await page.setInputFiles("#file-input", { name: "not-utf8.json", mimeType: "application/json", buffer: broken });
+    await page.waitForFunction(() => document.querySelector("#invalid-title")?.textContent?.includes("not-utf8.json"));
+    assert.match(await text(page, ".error-row .code"), /parse_error/);
+    assert.match(await text(page, ".errors-table"), /UTF-8/);
+
     // Loading a valid bundle again recovers.
     await chooseExample(page, "cloud-work");
     assert.ok(await page.$(".members-table"));

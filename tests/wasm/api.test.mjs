@@ -446,4 +446,78 @@ if (skip) {
     console.log(`large bundle: ${(text.length / 1048576).toFixed(1)} MiB loaded in ${loadMs.toFixed(0)} ms`);
     engine.close();
   });
+
+  test("every document may be given as bytes: invalid UTF-8 is refused exactly as natively", async (t) => {
+    const dir = tempDir(t);
+    const example = fs.readFileSync(EXAMPLE);
+    // Bytes in every form a caller may hold them give the same policy as the text.
+    const text = await createEngine(exampleText);
+    for (const bytes of [example, new Uint8Array(example), example.buffer.slice(example.byteOffset, example.byteOffset + example.length), new DataView(new Uint8Array(example).buffer)]) {
+      const engine = await createEngine(bytes);
+      assert.equal(engine.ok, true, JSON.stringify(engine.errors));
+      assert.equal(engine.revision, text.revision);
+      engine.close();
+    }
+    text.close();
+
+    // The example with one string's bytes broken: a lone continuation byte, an
+    // overlong "/", a UTF-16 surrogate written as UTF-8, a sequence cut short.
+    const name = Buffer.from('"name": "');
+    const at = example.indexOf(name) + name.length;
+    const broken = {
+      "lone continuation": [0x80],
+      "overlong slash": [0xc0, 0xaf],
+      "encoded surrogate": [0xed, 0xa0, 0x80],
+      "cut short": [0xe2, 0x82],
+    };
+    for (const [what, bad] of Object.entries(broken)) {
+      const bytes = Buffer.concat([example.subarray(0, at), Buffer.from(bad), example.subarray(at)]);
+      const file = path.join(dir, `${what.replace(/ /g, "-")}.json`);
+      fs.writeFileSync(file, bytes);
+      const expected = nativeJson(["validate", "--format", "json", file]);
+      assert.equal(expected.ok, false, what);
+      assert.deepEqual(codes(expected), ["parse_error@"], what);
+      assert.deepEqual(await validate(bytes), expected, what);
+      assert.deepEqual(await createEngine(new Uint8Array(bytes)), expected, what);
+      // Read as text first, the same file would have loaded: the bytes are the point.
+      assert.equal((await validate(bytes.toString("utf8"))).ok, true, what);
+
+      // A scenario naming the broken file as its bundle, both given as bytes.
+      const scenarioFile = path.join(dir, `${what.replace(/ /g, "-")}.scenario.json`);
+      const scenario = Buffer.from(JSON.stringify({ name: what, bundle: path.basename(file), cases: [] }));
+      fs.writeFileSync(scenarioFile, scenario);
+      const report = native(["test", "--format", "json", scenarioFile]);
+      assert.deepEqual(
+        [await api.runScenario(scenario, { [path.basename(file)]: bytes })],
+        JSON.parse(report.stdout),
+        what,
+      );
+    }
+
+    // Requests, queries, change sets and previews as bytes, broken the same way.
+    const engine = await createEngine(example);
+    const request = (bytes) => Buffer.concat([Buffer.from('{"actor": "m-'), Buffer.from(bytes), Buffer.from(`", "action": "billing.pay", "resource": "acc-1001", "now": "${NOW}"}`)]);
+    for (const bad of Object.values(broken)) {
+      const bytes = request(bad);
+      // Native, from the file's bytes (not through a JS string, which would mend them).
+      const file = path.join(dir, "request.json");
+      fs.writeFileSync(file, bytes);
+      const fromBytes = nativeJson(["check", EXAMPLE, file]);
+      assert.deepEqual(codes(fromBytes), ["parse_error@"]);
+      assert.deepEqual(engine.check(bytes), fromBytes);
+      assert.deepEqual(engine.checkBatch(Buffer.concat([Buffer.from("["), bytes, Buffer.from("]")])).errors.map((e) => e.code), ["parse_error"]);
+      assert.deepEqual(engine.whatCan(Buffer.concat([Buffer.from('{"member": "m-'), Buffer.from(bad), Buffer.from('", "scope": "acc-1001"}')])).errors.map((e) => e.code), ["parse_error"]);
+      const changeSet = Buffer.concat([Buffer.from('{"actor": "m-'), Buffer.from(bad), Buffer.from(`", "now": "${NOW}", "operations": []}`)]);
+      fs.writeFileSync(file, changeSet);
+      const simulated = nativeJson(["simulate", EXAMPLE, file]);
+      assert.deepEqual(codes(simulated), ["parse_error@"]);
+      assert.deepEqual(engine.simulate(changeSet), simulated);
+      assert.deepEqual(engine.verify(changeSet, "{}").errors.map((e) => e.code), ["parse_error"]);
+    }
+    // Well-formed bytes are answered as the same text is.
+    const good = Buffer.from(JSON.stringify(req("m-uma", "billing.pay", "acc-1001")));
+    assert.deepEqual(engine.check(good), engine.check(good.toString("utf8")));
+    engine.close();
+  });
+
 }

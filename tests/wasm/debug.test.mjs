@@ -42,8 +42,8 @@ test("the debug build answers as the release build", { skip }, async () => {
 
   // A few scenario files, whole: the same reports.
   for (const file of scenarioFiles().filter((f) => f.includes(`${path.sep}changes${path.sep}`)).slice(0, 3)) {
-    const scenario = fs.readFileSync(file, "utf8");
-    const bundles = scenarioBundles(file, JSON.parse(scenario));
+    const scenario = fs.readFileSync(file);
+    const bundles = scenarioBundles(file, JSON.parse(scenario.toString("utf8")));
     const want = await release.runScenario(scenario, bundles);
     assert.equal(want.passed, true, path.relative(ROOT, file));
     assert.deepEqual(await debug.runScenario(scenario, bundles), want, path.relative(ROOT, file));

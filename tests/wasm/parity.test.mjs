@@ -27,7 +27,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  EXAMPLE, NOW, ROOT, Rng, clip, loadCore, missingBuild, nativeAsync, pool, scenarioBundles, scenarioFiles,
+  EXAMPLE, NOW, ROOT, Rng, clip, coreRunScenario, loadCore, missingBuild, nativeAsync, pool, scenarioBundles, scenarioFiles,
 } from "./support.mjs";
 import {
   bundleInfo, extendExample, largeBundle, mutateBundle, randomBundle, randomChangeSet, randomRequest, tinyBundle,
@@ -209,18 +209,18 @@ if (skip) {
   test("scenario files: the report of `rolegate test --format json` and of wasm runScenario", async () => {
     for (const file of scenarioFiles()) {
       const rel = path.relative(ROOT, file);
-      const text = fs.readFileSync(file, "utf8");
-      const scenario = JSON.parse(text);
+      const bytes = fs.readFileSync(file);
+      const scenario = JSON.parse(bytes.toString("utf8"));
       const report = await nativeAsync(["test", "--format", "json", file]);
-      const wasm = `[${core.runScenario(text, JSON.stringify(scenarioBundles(file, scenario)))}]`;
+      const wasm = `[${coreRunScenario(core, bytes, scenarioBundles(file, scenario))}]`;
       if (stdoutLine(report) !== wasm) {
         // Say whether the same scenario with its bundle inlined would agree: that
         // tells a bundle the `bundles` map cannot carry from a real difference.
         let note = "";
         if (typeof scenario.bundle === "string") {
-          const inlined = { ...scenario, bundle: JSON.parse(Object.values(scenarioBundles(file, scenario))[0] ?? "null") };
+          const inlined = { ...scenario, bundle: JSON.parse(Object.values(scenarioBundles(file, scenario))[0]?.toString("utf8") ?? "null") };
           note =
-            stdoutLine(report) === `[${core.runScenario(JSON.stringify(inlined), "{}")}]`
+            stdoutLine(report) === `[${coreRunScenario(core, JSON.stringify(inlined))}]`
               ? "\nwith the bundle inlined in the scenario instead of passed by path, the wasm report is identical to the native one: the bundles map passed to runScenario is what fails"
               : "\nwith the bundle inlined the reports differ too";
         }

@@ -35,15 +35,16 @@ if (skip) {
 
   for (const file of files) {
     const rel = path.relative(ROOT, file);
-    const text = fs.readFileSync(file, "utf8");
-    const scenario = JSON.parse(text);
+    // As bytes, the way the native build reads the file.
+    const bytes = fs.readFileSync(file);
+    const scenario = JSON.parse(bytes.toString("utf8"));
 
     test(`${rel}: every case passes in wasm`, async () => {
       const bundles = scenarioBundles(file, scenario);
       if (typeof scenario.bundle === "string") {
         assert.ok(Object.keys(bundles).length === 1, `${rel}: cannot read its bundle ${scenario.bundle}`);
       }
-      const report = await runScenario(text, bundles);
+      const report = await runScenario(bytes, bundles);
       if (report.ok === false) {
         const errors = report.errors.map((e) => `${e.code} at ${e.pointer || "(root)"}: ${e.message}`);
         assert.fail(`${rel}: runScenario answered an error before running any case (${scenario.cases?.length ?? 0} cases not run):\n  ${errors.join("\n  ")}`);

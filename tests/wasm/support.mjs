@@ -106,7 +106,23 @@ export function scenarioFiles(dir = SCENARIOS) {
 export function scenarioBundles(file, scenario) {
   if (typeof scenario.bundle !== "string") return {};
   const p = path.join(path.dirname(file), scenario.bundle);
-  return fs.existsSync(p) ? { [scenario.bundle]: fs.readFileSync(p, "utf8") } : {};
+  return fs.existsSync(p) ? { [scenario.bundle]: fs.readFileSync(p) } : {};
+}
+
+/**
+ * The raw module's runScenario, called as the JS API calls it: the scenario as
+ * given, and the bundle files as bytes one after another with an index of their
+ * paths and lengths.
+ */
+export function coreRunScenario(core, scenario, bundles = {}) {
+  const index = [];
+  const parts = [];
+  for (const [file, contents] of Object.entries(bundles)) {
+    const bytes = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
+    index.push([file, bytes.length]);
+    parts.push(bytes);
+  }
+  return core.runScenario(scenario, JSON.stringify(index), new Uint8Array(Buffer.concat(parts)));
 }
 
 /** At most `n` characters of `s`, for failure messages. */

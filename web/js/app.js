@@ -165,12 +165,25 @@ export function defaultActor(index) {
   return best || (index.members.keys().next().value ?? "");
 }
 
-/** @param {string} url */
-async function fetchText(url) {
+/**
+ * A file's bytes, as served: the engine reads them as the native build reads a
+ * file, so bytes that are not UTF-8 are refused rather than mended.
+ * @param {string} url
+ */
+async function fetchBytes(url) {
   const response = await fetch(url, { cache: "no-cache" });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`.trim());
-  return response.text();
+  return new Uint8Array(await response.arrayBuffer());
 }
+
+// For showing bytes: what is not UTF-8 shows as U+FFFD (the engine has refused it).
+const decoder = new TextDecoder();
+
+/** @param {string | Uint8Array} contents */
+const asText = (contents) => (typeof contents === "string" ? contents : decoder.decode(contents));
+
+/** The example's own files, read by the app itself (its index, change sets, requests). @param {string} url */
+const fetchText = async (url) => asText(await fetchBytes(url));
 
 /**
  * Creates the app: its store and its actions.
@@ -207,18 +220,20 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
   }
 
   /**
-   * Loads a bundle's text: a ready engine, or the validation errors.
-   * @param {string} text
+   * Loads a bundle (its text, or a file's bytes): a ready engine, or the
+   * validation errors.
+   * @param {string | Uint8Array} contents
    * @param {Source} source
    * @param {{ now?: string | null, chain?: ChainStep[], resume?: { actor: string, now: string, operations: import("./logic/types.js").Operation[] }, message?: string, keepForms?: boolean }} [options]
    *   `chain`: the what-if steps that led to this bundle (none: an original policy);
    *   `resume`: who acts, when, and the change to build on (a step of the chain gone back to)
    */
-  async function loadBundleText(text, source, options = {}) {
+  async function loadBundleText(contents, source, options = {}) {
     const token = ++loadToken;
     store.set({ phase: "loading", message: options.message ?? `Loading ${source.label}…`, notice: null });
     const module = await loadEngineModule();
-    const result = await module.createEngine(text);
+    const result = await module.createEngine(contents);
+    const text = asText(contents);
     if (token !== loadToken) {
       if (result.ok) result.close();
       return;
@@ -354,8 +369,8 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
       }
       try {
         store.set({ phase: "loading", message: `Loading ${example.title}…` });
-        const [text, now] = await Promise.all([fetchText(`examples/${name}/bundle.json`), exampleNow(example)]);
-        await loadBundleText(text, { kind: "example", name, label: example.title }, { now });
+        const [bytes, now] = await Promise.all([fetchBytes(`examples/${name}/bundle.json`), exampleNow(example)]);
+        await loadBundleText(bytes, { kind: "example", name, label: example.title }, { now });
       } catch (error) {
         fail(`Could not load the example “${name}”: ${/** @type {Error} */ (error).message}`);
       }
@@ -365,30 +380,39 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
     async loadUrl(url) {
       try {
         store.set({ phase: "loading", message: `Loading ${url}…` });
-        const text = await fetchText(url);
-        await loadBundleText(text, { kind: "url", name: url, label: url });
+        const bytes = await fetchBytes(url);
+        await loadBundleText(bytes, { kind: "url", name: url, label: url });
       } catch (error) {
         fail(`Could not load the bundle at ${url}: ${/** @type {Error} */ (error).message}`);
       }
     },
 
     /**
-     * A file chosen or dropped: a change set goes into the builder, anything
-     * else is read as a bundle.
-     * @param {string} text @param {string} name
+     * A file chosen or dropped (its bytes, or text): a change set goes into the
+     * builder, anything else is read as a bundle. The engine reads the bytes, so a
+     * file that is not UTF-8 is refused here as everywhere else.
+     * @param {string | Uint8Array} contents @param {string} name
      */
-    async openText(text, name) {
+    async openFile(contents, name) {
+      const text = asText(contents);
       let format = null;
       try {
         format = JSON.parse(text)?.format ?? null;
       } catch {
         // Not JSON: the bundle loader reports the parse error.
       }
-      if (format === "rolegate-changeset/1" && get().engine) {
+      const engine = get().engine;
+      if (format === "rolegate-changeset/1" && engine) {
+        // What the builder reads is text; bytes that are not UTF-8 get the engine's answer.
+        const refused = typeof contents === "string" ? null : engine.simulate(contents);
+        if (refused && !refused.ok && refused.errors.some((e) => e.code === "parse_error")) {
+          store.set({ notice: { text: `${name}: ${refused.errors[0].message}`, tone: "error" } });
+          return;
+        }
         actions.loadChangeSetText(text, name);
         return;
       }
-      await loadBundleText(text, { kind: "file", name, label: name });
+      await loadBundleText(contents, { kind: "file", name, label: name });
     },
 
     /** @param {Tab} tab */

@@ -312,7 +312,7 @@ document.addEventListener("drop", async (e) => {
   dragDepth = 0;
   dropOverlay.hidden = true;
   const file = e.dataTransfer?.files[0];
-  if (file) await app.openText(await file.text(), file.name);
+  if (file) await app.openFile(new Uint8Array(await file.arrayBuffer()), file.name);
 });
 
 // Offline once loaded: a service worker keeps the app, the engine and the examples.

@@ -88,9 +88,9 @@ export function renderHeader(state, app) {
             const input = /** @type {HTMLInputElement} */ (e.target);
             const file = input.files?.[0];
             if (!file) return;
-            const text = await file.text();
+            const bytes = new Uint8Array(await file.arrayBuffer());
             input.value = "";
-            await app.openText(text, file.name);
+            await app.openFile(bytes, file.name);
           },
         }),
         h("label", { for: "file-input", class: "btn secondary file-button" }, "Open file…"),
