@@ -64,16 +64,21 @@ class LimitedBuilder {
                    const nlohmann::detail::exception& ex) {
     parse_failed_ = true;
     parse_what_ = ex.what();
-    // Point at the start of the offending token, not past its end; when the input
-    // ran out, at its end (the "token" then is whatever was read last).
+    // Where the parser stopped: `position` bytes read, so the last byte read is
+    // the one that broke the input (1-based), or one past the end when the input
+    // ran out. The token's start is found in the text later (ErrorStart): the
+    // parser's `last_token` holds everything read since the last string or number
+    // (whitespace, punctuation, a literal's letters) with control characters
+    // spelled out, so its length says nothing reliable about where a token began.
     const bool ended = parse_what_.find("unexpected end of input") != std::string::npos;
-    parse_position_ = ended ? position + 1
-                      : position >= last_token.size() ? position - last_token.size() + 1
-                                                      : position;
+    parse_position_ = ended ? position + 1 : position;
+    parse_ended_ = ended;
+    (void)last_token;
     return false;
   }
 
   bool parse_failed() const { return parse_failed_; }
+  bool parse_ended() const { return parse_ended_; }
   size_t parse_position() const { return parse_position_; }
   const std::string& parse_what() const { return parse_what_; }
 
@@ -165,6 +170,7 @@ class LimitedBuilder {
   std::deque<Json> scratch_;  // values under duplicate keys; a deque keeps
                               // addresses stable while their frames are open
   bool parse_failed_ = false;
+  bool parse_ended_ = false;
   size_t parse_position_ = 0;
   std::string parse_what_;
 };
@@ -180,6 +186,52 @@ std::string ParseDetail(const std::string& what) {
   }
   size_t bracket = what.find("] ");
   return bracket == std::string::npos ? what : what.substr(bracket + 2);
+}
+
+// The 1-based position of the first byte of the token that broke the input, given
+// the 1-based position `last` of the byte at which the parser stopped: a string
+// from its opening quote, a number or a literal from its first character, and
+// anything else (a misplaced comma, bracket or colon, an unexpected character) at
+// that byte itself.
+size_t ErrorStart(std::string_view text, size_t last, const std::string& what) {
+  if (last == 0 || last > text.size()) return last;
+  size_t i = last - 1;  // 0-based, the byte the parser stopped at
+  auto has = [&what](const char* s) { return what.find(s) != std::string::npos; };
+  if (has("invalid string") || has("unexpected string literal")) {
+    // Back to the nearest quote before that byte that no backslash escapes: no
+    // string holds an unescaped quote, so that is the opening one. (The byte
+    // itself may be a quote: the closing one of an unexpected string, or one
+    // read as a digit of a short \u escape.)
+    size_t j = i;
+    while (j > 0) {
+      --j;
+      if (text[j] != '"') continue;
+      size_t backslashes = 0;
+      while (backslashes < j && text[j - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return j + 1;
+    }
+    return last;
+  }
+  auto number = [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  };
+  auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  if (has("invalid number") || has("unexpected number literal")) {
+    // The parser stops after the character that ended the number, or on the
+    // digit that ended it well-formed: back over the number's characters.
+    size_t j = i;
+    while (j > 0 && number(text[j - 1])) --j;
+    return j + 1;
+  }
+  if (has("invalid literal") || has("unexpected true literal") ||
+      has("unexpected false literal") || has("unexpected null literal")) {
+    // A word where a value or a literal was wanted: from its first letter.
+    size_t j = i;
+    if (!letter(text[j]) && j > 0 && letter(text[j - 1])) --j;
+    while (j > 0 && letter(text[j - 1])) --j;
+    return j + 1;
+  }
+  return last;
 }
 
 }  // namespace
@@ -204,6 +256,7 @@ ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& l
     // Line and column (1-based) of the byte where parsing stopped.
     size_t pos = builder.parse_position();
     if (pos > text.size() + 1) pos = text.size() + 1;  // just past the end: where it ran out
+    if (!builder.parse_ended()) pos = ErrorStart(text, pos, builder.parse_what());
     size_t line = first_line == 0 ? 1 : first_line, column = 1;
     for (size_t i = 0; i + 1 < pos; ++i) {
       if (text[i] == '\n') {

@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -22,6 +23,39 @@ TEST(ParseJson, ReportsLineAndColumn) {
   EXPECT_NE(p.errors[0].message.find("line 3, column 3"), std::string::npos)
       << p.errors[0].message;
   EXPECT_TRUE(p.value.is_null());
+}
+
+// A parse error points at the first byte of the token that broke the input: a
+// misplaced punctuation mark itself, a string at its opening quote, a number or a
+// word at its first character; past the end when the input ran out.
+TEST(ParseJson, PointsAtTheTokenThatBrokeTheInput) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"a": 1,,})", "line 1, column 9"},          // the second comma
+      {R"([1, 2,])", "line 1, column 7"},             // the bracket after a comma
+      {"   }", "line 1, column 4"},
+      {R"({"a"::1})", "line 1, column 6"},
+      {R"({"a": 1 "b"})", "line 1, column 9"},        // the unexpected string
+      {R"({"a": "x\\" "z"})", "line 1, column 13"},   // after an escaped backslash
+      {R"({"a": "x\"y" "z"})", "line 1, column 14"},  // after an escaped quote
+      {R"({"abc": "d\q"})", "line 1, column 9"},      // a bad escape: its string
+      {R"({"a": "\u12"})", "line 1, column 7"},       // a short \u escape: its string
+      {"{\"a\": \"b\nc\"}", "line 1, column 7"},      // a raw line feed: its string
+      {R"({"a" 1})", "line 1, column 6"},             // the unexpected number
+      {R"({"a": 1.x})", "line 1, column 7"},          // a malformed number
+      {R"({"a": -})", "line 1, column 7"},
+      {R"({"a": tru})", "line 1, column 7"},          // a misspelt literal
+      {R"({"a": truex})", "line 1, column 7"},
+      {R"([1 true])", "line 1, column 4"},            // the unexpected literal
+      {R"({"a": 1}x)", "line 1, column 9"},           // after the document
+      {"[1,\n  2,\n  ]", "line 3, column 3"},
+      {R"({"a": [1, 2)", "line 1, column 12"},        // ran out: past the end
+  };
+  for (const auto& [text, where] : cases) {
+    ParsedJson p = ParseJson(text);
+    ASSERT_EQ(p.errors.size(), 1u) << text;
+    EXPECT_NE(p.errors[0].message.find(where), std::string::npos)
+        << text << "\n" << p.errors[0].message << "\nwanted " << where;
+  }
 }
 
 TEST(ParseJson, RejectsTrailingGarbageAndEmptyInput) {
