@@ -109,7 +109,7 @@ const Json* BundleReader::CollectIds(const char* key, size_t max_items,
     auto it = item.find("id");
     if (it == item.end() || !it->is_string()) continue;
     const std::string& id = *it->get_ptr<const std::string*>();
-    if (id.empty() || id.size() > kMaxIdLength) continue;
+    if (!IsValidId(id)) continue;  // reported by the Read pass
     if (!index->emplace(id, static_cast<Index>(i)).second) {
       shape_.Add("duplicate_id", PointerAppend(PointerAppend(at, i), "id"),
                  "duplicate id " + Quote(id) + " in `" + key + "`");
@@ -1250,35 +1250,12 @@ std::unique_ptr<Model> BundleReader::Run() {
 
 }  // namespace
 
-bool PointerLess(const std::string& a, const std::string& b) {
-  size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    size_t ie = a.find('/', i + 1), je = b.find('/', j + 1);
-    if (ie == std::string::npos) ie = a.size();
-    if (je == std::string::npos) je = b.size();
-    std::string_view ta(a.data() + i + 1, ie - i - 1), tb(b.data() + j + 1, je - j - 1);
-    bool na = !ta.empty() && ta.find_first_not_of("0123456789") == std::string_view::npos;
-    bool nb = !tb.empty() && tb.find_first_not_of("0123456789") == std::string_view::npos;
-    if (na && nb && ta.size() != tb.size()) return ta.size() < tb.size();
-    if (ta != tb) return ta < tb;
-    i = ie;
-    j = je;
-  }
-  return a.size() - i < b.size() - j;
-}
-
 std::string Lower(const std::string& s) {
   std::string out = s;
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-void SortErrors(Errors* errors) {
-  std::stable_sort(errors->begin(), errors->end(), [](const Error& x, const Error& y) {
-    return PointerLess(x.pointer, y.pointer);
-  });
 }
 
 std::string ContentRevision(const Json& bundle) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "model.h"
+#include "pointer_order.h"
 #include "rolegate/error.h"
 #include "rolegate/json.h"
 #include "rolegate/limits.h"
@@ -17,16 +18,9 @@ namespace internal {
 std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
                                   Errors* warnings);
 
-// Orders JSON Pointers token by token, array indexes as numbers (`/roles/2`
-// before `/roles/10`).
-bool PointerLess(const std::string& a, const std::string& b);
-
 // `s` with ASCII capitals made small, and nothing else: how e-mails are compared
 // (no locale: the same in every build).
 std::string Lower(const std::string& s);
-
-// Orders errors by pointer (array indexes compared as numbers), stably.
-void SortErrors(Errors* errors);
 
 // "fnv1a64:" + 16 hex digits of the canonical text of `bundle`.
 std::string ContentRevision(const Json& bundle);

@@ -78,7 +78,7 @@ class ChangeSetReader {
   // characters, never read by the engine.
   void Proof(const Json& op, const std::string& p, const char* key, size_t max) {
     if (const std::string* s = shape_.String(op, key, p, false)) {
-      if (s->empty() || s->size() > max) {
+      if (s->empty() || Utf8Length(*s) > max) {
         shape_.Add("invalid_value", PointerAppend(p, key),
                    std::string("`") + key + "` must be 1 to " + std::to_string(max) +
                        " characters");

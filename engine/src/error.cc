@@ -1,5 +1,10 @@
 #include "rolegate/error.h"
 
+#include <algorithm>
+#include <string_view>
+
+#include "pointer_order.h"
+
 namespace rolegate {
 
 std::string PointerAppend(const std::string& pointer, const std::string& token) {
@@ -45,4 +50,30 @@ nlohmann::json ErrorsUnder(nlohmann::json result, const std::string& prefix) {
   return result;
 }
 
+namespace internal {
+
+bool PointerLess(const std::string& a, const std::string& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    size_t ie = a.find('/', i + 1), je = b.find('/', j + 1);
+    if (ie == std::string::npos) ie = a.size();
+    if (je == std::string::npos) je = b.size();
+    std::string_view ta(a.data() + i + 1, ie - i - 1), tb(b.data() + j + 1, je - j - 1);
+    bool na = !ta.empty() && ta.find_first_not_of("0123456789") == std::string_view::npos;
+    bool nb = !tb.empty() && tb.find_first_not_of("0123456789") == std::string_view::npos;
+    if (na && nb && ta.size() != tb.size()) return ta.size() < tb.size();
+    if (ta != tb) return ta < tb;
+    i = ie;
+    j = je;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+void SortErrors(Errors* errors) {
+  std::stable_sort(errors->begin(), errors->end(), [](const Error& x, const Error& y) {
+    return PointerLess(x.pointer, y.pointer);
+  });
+}
+
+}  // namespace internal
 }  // namespace rolegate

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "pointer_order.h"
+
 namespace rolegate {
 namespace {
 
@@ -28,10 +30,11 @@ class LimitedBuilder {
   bool binary(binary_t&) { return Fail("parse_error", "", "binary values are not json"); }
 
   bool string(string_t& v) {
-    if (v.size() > limits_.max_string) {
+    // Bytes are at least as many as characters: count only when it matters.
+    if (v.size() > limits_.max_string && Utf8Length(v) > limits_.max_string) {
       return Fail("string_too_long", CurrentPointer(),
-                  "string of " + std::to_string(v.size()) + " bytes exceeds the limit of " +
-                      std::to_string(limits_.max_string));
+                  "string of " + std::to_string(Utf8Length(v)) +
+                      " characters exceeds the limit of " + std::to_string(limits_.max_string));
     }
     return Put(Json(std::move(v)));
   }
@@ -40,8 +43,11 @@ class LimitedBuilder {
   bool start_array(std::size_t) { return Open(Json::array()); }
 
   bool key(string_t& k) {
-    if (k.size() > limits_.max_string) {
-      return Fail("string_too_long", CurrentPointer(), "object key exceeds the length limit");
+    if (k.size() > limits_.max_string && Utf8Length(k) > limits_.max_string) {
+      // The key has no pointer of its own: the object that holds it.
+      return Fail("string_too_long", PointerOfTop(),
+                  "object key of " + std::to_string(Utf8Length(k)) +
+                      " characters exceeds the limit of " + std::to_string(limits_.max_string));
     }
     Json* object = stack_.back().node;
     if (object->contains(k)) {
@@ -216,7 +222,7 @@ size_t ErrorStart(std::string_view text, size_t last, const std::string& what) {
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
   };
   auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
-  if (has("invalid number") || has("unexpected number literal")) {
+  if (has("invalid number") || has("unexpected number literal") || has("number overflow")) {
     // The parser stops after the character that ended the number, or on the
     // digit that ended it well-formed: back over the number's characters.
     size_t j = i;
@@ -236,6 +242,12 @@ size_t ErrorStart(std::string_view text, size_t last, const std::string& what) {
 
 }  // namespace
 
+size_t Utf8Length(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;  // not a continuation byte
+  return n;
+}
+
 ParsedJson ParseJson(std::string_view text, const Limits& limits) {
   return ParseJsonAt(text, 1, limits);
 }
@@ -253,27 +265,39 @@ ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& l
   bool ok = Json::sax_parse(text.begin(), text.end(), &builder,
                             Json::input_format_t::json, /*strict=*/true);
   if (builder.parse_failed()) {
-    // Line and column (1-based) of the byte where parsing stopped.
+    // Line and column (1-based) of the character where parsing stopped.
     size_t pos = builder.parse_position();
-    if (pos > text.size() + 1) pos = text.size() + 1;  // just past the end: where it ran out
-    if (!builder.parse_ended()) pos = ErrorStart(text, pos, builder.parse_what());
+    std::string detail = ParseDetail(builder.parse_what());
+    if (builder.parse_ended() && pos >= 2 && pos - 1 <= text.size() && text[pos - 2] == '\0') {
+      // The parser takes a NUL byte for the end of the input: it is a byte that
+      // has no place there, at its own position.
+      pos -= 1;
+      const size_t at = detail.find("unexpected end of input");
+      if (at != std::string::npos) detail.replace(at, 23, "unexpected NUL byte");
+    } else if (pos > text.size() + 1) {
+      pos = text.size() + 1;  // just past the end: where it ran out
+    } else if (!builder.parse_ended()) {
+      pos = ErrorStart(text, pos, builder.parse_what());
+    }
     size_t line = first_line == 0 ? 1 : first_line, column = 1;
     for (size_t i = 0; i + 1 < pos; ++i) {
       if (text[i] == '\n') {
         ++line;
         column = 1;
-      } else {
-        ++column;
+      } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        ++column;  // columns count characters, as an editor does, not bytes
       }
     }
     out.errors.push_back({"parse_error", "",
                           "invalid json at line " + std::to_string(line) + ", column " +
-                              std::to_string(column) + ": " +
-                              ParseDetail(builder.parse_what())});
+                              std::to_string(column) + ": " + detail});
   } else if (!ok && out.errors.empty()) {
     out.errors.push_back({"parse_error", "", "invalid json"});
   }
   if (!out.errors.empty()) out.value = Json();
+  // Repeated keys are found in the order of the text; errors go out in the order
+  // of their pointers, like every other list of errors.
+  internal::SortErrors(&out.errors);
   return out;
 }
 

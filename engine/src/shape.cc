@@ -6,6 +6,16 @@
 namespace rolegate {
 namespace internal {
 
+bool IsValidId(std::string_view id) {
+  if (id.empty() || (id.size() > kMaxIdLength && Utf8Length(id) > kMaxIdLength)) return false;
+  for (unsigned char c : id) {
+    // An id is shown in messages, tables and terminals: no line breaks, no
+    // escape sequences.
+    if (c < 0x20 || c == 0x7F) return false;
+  }
+  return true;
+}
+
 bool IsTimestamp(std::string_view t) {
   // 0123456789012345678 9
   // YYYY-MM-DDTHH:MM:SSZ
@@ -69,7 +79,10 @@ std::string AddDays(const std::string& t, int64_t days) {
   };
   int64_t y, m, d;
   CivilFromDays(DaysFromCivil(num(0, 4), num(5, 2), num(8, 2)) + days, &y, &m, &d);
-  if (y < 0 || y > 9999) return t;  // out of the timestamp's range: leave it
+  // Out of the timestamp's range: the range's end, or its start. (Never `t`: an
+  // expiry past the year 9999 must not fall on the moment it was set.)
+  if (y > 9999) return "9999-12-31T23:59:59Z";
+  if (y < 0) return "0000-01-01T00:00:00Z";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
                 static_cast<int>(d));
@@ -142,8 +155,12 @@ bool Shape::IsIdValue(const Json& v, const std::string& pointer) {
     return false;
   }
   const std::string& s = *v.get_ptr<const std::string*>();
-  if (s.empty() || s.size() > kMaxIdLength) {
+  if (s.empty() || (s.size() > kMaxIdLength && Utf8Length(s) > kMaxIdLength)) {
     Add("invalid_value", pointer, "an id must have 1 to 256 characters");
+    return false;
+  }
+  if (!IsValidId(s)) {
+    Add("invalid_value", pointer, "an id must not contain control characters");
     return false;
   }
   return true;
@@ -169,10 +186,21 @@ const std::string* Shape::Timestamp(const Json& obj, const char* key,
   return s;
 }
 
+void Shape::NotAnInteger(const Json& v, const std::string& pointer) {
+  // An integer written out that no 64-bit integer holds arrives as a double: it
+  // is out of range, not a fraction. (Doubles this large have no fraction.)
+  const double d = v.get<double>();
+  if (d >= 9223372036854775808.0 || d <= -9223372036854775808.0) {
+    Add("invalid_value", pointer, "integer out of range");
+  } else {
+    Add("not_an_integer", pointer, "expected an integer, found a number with a fraction");
+  }
+}
+
 std::optional<int64_t> Shape::IntegerValue(const Json& v, const std::string& pointer,
                                            int64_t min, int64_t max) {
   if (v.is_number_float()) {
-    Add("not_an_integer", pointer, "expected an integer, found a number with a fraction");
+    NotAnInteger(v, pointer);
     return std::nullopt;
   }
   if (!v.is_number_integer()) {
@@ -266,7 +294,7 @@ const Json* Shape::ScalarMap(const Json& obj, const char* key,
     const Json& x = it.value();
     std::string p = PointerAppend(at, it.key());
     if (x.is_number_float()) {
-      Add("not_an_integer", p, "expected an integer, found a number with a fraction");
+      NotAnInteger(x, p);
       ok = false;
     } else if (!x.is_string() && !x.is_boolean() && !x.is_number_integer()) {
       Add("wrong_type", p,

@@ -20,11 +20,15 @@ namespace internal {
 
 inline constexpr size_t kMaxIdLength = 256;
 
+// 1 to 256 characters, none of them a control character.
+bool IsValidId(std::string_view id);
+
 // YYYY-MM-DDTHH:MM:SSZ with plausible field ranges.
 bool IsTimestamp(std::string_view text);
 
 // `timestamp` (valid) plus `days` whole days, in the same form. Pure calendar
-// arithmetic on the proleptic Gregorian calendar: no clock, no time zone.
+// arithmetic on the proleptic Gregorian calendar: no clock, no time zone. Past
+// the years 0000 to 9999, the range's first or last second.
 std::string AddDays(const std::string& timestamp, int64_t days);
 
 // An id and the pointer to where it was written.
@@ -78,6 +82,10 @@ class Shape {
                                       int64_t min, int64_t max);
 
  private:
+  // A number with a fraction where an integer was wanted: not_an_integer, or
+  // invalid_value when it is an integer beyond 64 bits (read as a double).
+  void NotAnInteger(const Json& v, const std::string& pointer);
+
   Errors* errors_;
 };
 

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "shape.h"  // AddDays
 #include "test_util.h"
 
 namespace rolegate {
@@ -127,6 +128,45 @@ TEST(Bundle, ReportsBindingProblems) {
                                         "role_not_assignable_at@/bindings/7/scope",
                                         "exclusive_role_conflict@/bindings/8/role",
                                         "duplicate_binding@/bindings/9"));
+}
+
+TEST(Bundle, IdsHaveNoControlCharactersAndCountCharacters) {
+  for (const char* bad : {"m-\x1b[31m", "m-a\nb", "m-\x7f", "m-\t"}) {
+    Json b = TinyBundle();
+    b["members"][0]["id"] = bad;
+    b["bindings"][0]["member"] = bad;
+    EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_value@/bindings/0/member",
+                                                   "invalid_value@/members/0/id"))
+        << bad;
+  }
+  // 256 characters of two bytes each: 512 bytes, within the limit of 256 characters.
+  std::string long_id;
+  for (int i = 0; i < 256; ++i) long_id += "\xC3\xA4";
+  Json b = TinyBundle();
+  b["members"][0]["id"] = long_id;
+  b["bindings"][0]["member"] = long_id;
+  EXPECT_TRUE(ErrorKeys(b).empty());
+  b["members"][0]["id"] = long_id + "a";
+  b["bindings"][0]["member"] = long_id + "a";
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_value@/bindings/0/member",
+                                                 "invalid_value@/members/0/id"));
+}
+
+TEST(Bundle, AnIntegerBeyond64BitsIsOutOfRangeNotAFraction) {
+  for (const char* big : {"18446744073709551616", "-9223372036854775809", "1e19"}) {
+    Json b = TinyBundle();
+    b["roles"][0]["rank"] = ParseJson(big).value;
+    EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_value@/roles/0/rank")) << big;
+  }
+  Json b = TinyBundle();
+  b["roles"][0]["rank"] = 2.5;
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("not_an_integer@/roles/0/rank"));
+}
+
+TEST(Bundle, DaysAddedPastTheYear9999StopAtItsLastSecond) {
+  EXPECT_EQ(internal::AddDays("9999-12-30T08:00:00Z", 7), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(internal::AddDays("9999-12-30T08:00:00Z", 1), "9999-12-31T08:00:00Z");
+  EXPECT_EQ(internal::AddDays("2028-02-28T08:00:00Z", 1), "2028-02-29T08:00:00Z");
 }
 
 TEST(Bundle, TimestampsAreDaysTheCalendarHas) {

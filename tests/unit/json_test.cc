@@ -129,5 +129,63 @@ TEST(Canonical, IsStableUnderReparsing) {
   EXPECT_EQ(Canonical(ParseJson(once).value), once);
 }
 
+TEST(ParseJson, ColumnsCountCharactersNotBytes) {
+  // "ä" is two bytes; the second "x" starts at the 12th character (13th byte).
+  ParsedJson p = ParseJson("{\"a\": \"\xC3\xA4\" \"x\"}");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_NE(p.errors[0].message.find("line 1, column 11"), std::string::npos)
+      << p.errors[0].message;
+}
+
+TEST(ParseJson, ANulByteIsNotTheEndOfTheInput) {
+  const std::string text("{\"a\": 1,\0 \"b\": 2}", 17);
+  ParsedJson p = ParseJson(text);
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_NE(p.errors[0].message.find("line 1, column 9: "), std::string::npos)
+      << p.errors[0].message;
+  EXPECT_NE(p.errors[0].message.find("unexpected NUL byte"), std::string::npos)
+      << p.errors[0].message;
+}
+
+TEST(ParseJson, OverflowingNumbersPointAtTheirFirstCharacter) {
+  for (const char* text : {R"({"a": 1e400})", R"({"a": -1e400})",
+                           R"({"a": 1000000000000000000000000000000000000000000000000000000)"
+                           R"(00000000000000000000000000000000000000000000000000000000000000)"
+                           R"(00000000000000000000000000000000000000000000000000000000000000)"
+                           R"(00000000000000000000000000000000000000000000000000000000000000)"
+                           R"(00000000000000000000000000000000000000000000000000000000000000)"
+                           R"(000000000000000000000000000000000000000000000000000000000000000})"}) {
+    ParsedJson p = ParseJson(text);
+    ASSERT_EQ(p.errors.size(), 1u) << text;
+    EXPECT_NE(p.errors[0].message.find("line 1, column 7: number overflow"), std::string::npos)
+        << p.errors[0].message;
+  }
+}
+
+TEST(ParseJson, AKeyTooLongIsReportedAtItsObject) {
+  Limits limits;
+  limits.max_string = 4;
+  EXPECT_EQ(ParseJson(R"({"abcde": 1})", limits).errors.at(0).pointer, "");
+  EXPECT_EQ(ParseJson(R"({"a": 1, "abcde": 1})", limits).errors.at(0).pointer, "");
+  EXPECT_EQ(ParseJson(R"({"a": [{"b": 1, "abcde": 1}]})", limits).errors.at(0).pointer, "/a/0");
+  // Lengths count characters: four two-byte characters fit.
+  EXPECT_TRUE(ParseJson("{\"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\": \"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\"}", limits).ok());
+  EXPECT_EQ(ParseJson("{\"a\": \"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\"}", limits).errors.at(0).code,
+            "string_too_long");
+}
+
+TEST(ParseJson, RepeatedKeysAreReportedInPointerOrder) {
+  ParsedJson p = ParseJson(R"({"b": {"x": 1, "x": 2}, "a": 1, "a": 2})");
+  ASSERT_EQ(p.errors.size(), 2u);
+  EXPECT_EQ(p.errors[0].pointer, "/a");
+  EXPECT_EQ(p.errors[1].pointer, "/b/x");
+}
+
+TEST(Utf8Length, CountsCodePoints) {
+  EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Length("abc"), 3u);
+  EXPECT_EQ(Utf8Length("\xC3\xA4\xE2\x82\xAC\xF0\x9F\x98\x80"), 3u);  // ä € 😀
+}
+
 }  // namespace
 }  // namespace rolegate

@@ -31,6 +31,11 @@ ParsedJson ParseJson(std::string_view text, const Limits& limits = Limits());
 // text, such as one line of JSON Lines: a parse_error names the line of that text.
 ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& limits = Limits());
 
+// The number of characters (Unicode code points) in `text`, which is UTF-8 (the
+// parser refuses anything else): how every length limit counts, as JSON Schema's
+// `maxLength` does.
+size_t Utf8Length(std::string_view text);
+
 // The canonical text of `value`. Never throws.
 std::string Canonical(const Json& value);
 
