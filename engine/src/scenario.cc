@@ -259,6 +259,19 @@ void CheckVisible(const Json& expect, const Json& actual, std::vector<std::strin
   }
 }
 
+// The shape of a list of expected errors ({code, pointer} each: a case's
+// `expect.errors`, a scenario's `expectBundleErrors`), so that ExpectErrors never
+// meets a wrong type.
+void CheckExpectedErrors(const Json& errors, const std::string& p, Shape* shape) {
+  for (size_t i = 0; i < errors.size(); ++i) {
+    std::string ep = PointerAppend(p, i);
+    if (shape->Object(errors[i], ep, {"code", "pointer"})) {
+      shape->String(errors[i], "code", ep, true);
+      shape->String(errors[i], "pointer", ep, false);
+    }
+  }
+}
+
 // The shape of a case's `expect`, so that comparing never meets a wrong type.
 void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
   if (!shape->Object(e, p,
@@ -313,13 +326,7 @@ void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
   }
   for (const char* key : {"approvals", "verifications"}) shape->Array(e, key, p, false, 1 << 20);
   if (const Json* errors = shape->Array(e, "errors", p, false, 1 << 20)) {
-    for (size_t i = 0; i < errors->size(); ++i) {
-      std::string ep = PointerAppend(PointerAppend(p, "errors"), i);
-      if (shape->Object((*errors)[i], ep, {"code", "pointer"})) {
-        shape->String((*errors)[i], "code", ep, true);
-        shape->String((*errors)[i], "pointer", ep, false);
-      }
-    }
+    CheckExpectedErrors(*errors, PointerAppend(p, "errors"), shape);
   }
   if (const Json* members = shape->Field(e, "members", p, false)) {
     std::string mp = PointerAppend(p, "members");
@@ -376,6 +383,7 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
   if (const std::string* s = shape.Timestamp(doc, "now", "", false)) now = *s;
   const Json* cases = shape.Array(doc, "cases", "", false, limits.max_batch);
   const Json* expect_errors = shape.Array(doc, "expectBundleErrors", "", false, 1024);
+  if (expect_errors != nullptr) CheckExpectedErrors(*expect_errors, "/expectBundleErrors", &shape);
 
   // The cases' shape, before any is run.
   std::set<std::string> ids;

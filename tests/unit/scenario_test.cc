@@ -122,6 +122,26 @@ TEST(ScenarioRunner, ReportsWronglyTypedExpectations) {
                                             "wrong_type@/cases/1/expect/members/0/email"}));
 }
 
+// Found by fuzz_scenario (tests/fuzz/regressions/fuzz_scenario/): an expected bundle
+// error whose code was not a string stopped the runner with an exception.
+TEST(ScenarioRunner, ReportsWronglyTypedBundleErrors) {
+  Json bundle = testing::TinyBundle();
+  bundle["roles"][0]["rank"] = -1;
+  Json scenario = {{"format", "rolegate-scenario/1"},
+                   {"name", "invalid"},
+                   {"bundle", bundle},
+                   {"expectBundleErrors",
+                    {{{"code", 10}, {"pointer", "/roles/0/rank"}}, {{"pointer", false}}, "x"}}};
+  ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
+  std::vector<std::string> keys;
+  for (const Error& e : r.errors) keys.push_back(e.code + "@" + e.pointer);
+  EXPECT_EQ(keys, (std::vector<std::string>{"wrong_type@/expectBundleErrors/0/code",
+                                            "missing_field@/expectBundleErrors/1",
+                                            "wrong_type@/expectBundleErrors/1/pointer",
+                                            "wrong_type@/expectBundleErrors/2"}));
+  EXPECT_TRUE(r.cases.empty());
+}
+
 TEST(ScenarioRunner, ExpectBundleErrors) {
   Json bundle = testing::TinyBundle();
   bundle["roles"][0]["rank"] = -1;
