@@ -65,8 +65,10 @@ const std::vector<Example>& Examples() {
 std::optional<Picked> Pick(const uint8_t* data, size_t size) {
   if (size == 0) return std::nullopt;
   const std::vector<Example>& examples = Examples();
-  return Picked{&examples[data[0] % examples.size()],
-                std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1)};
+  ParsedJson parsed =
+      ParseJson(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
+  if (!parsed.ok()) return std::nullopt;
+  return Picked{examples[data[0] % examples.size()].policy.get(), std::move(parsed.value)};
 }
 
 std::string Clip(std::string_view text, size_t n) {

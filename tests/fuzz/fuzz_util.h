@@ -39,11 +39,12 @@ std::optional<std::string> ReadFile(const std::string& path);
 // would test nothing.
 const std::vector<Example>& Examples();
 
-// An input split into the example its first byte picks and the document after it;
-// nullopt for an empty input.
+// An input split into the example policy its first byte picks and the JSON
+// document after it; nullopt for an empty input or one that is not JSON (the
+// parser is fuzz_load_bundle's business).
 struct Picked {
-  const Example* example;
-  std::string_view document;
+  const Policy* policy;
+  Json document;
 };
 std::optional<Picked> Pick(const uint8_t* data, size_t size);
 
