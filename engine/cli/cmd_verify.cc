@@ -98,17 +98,7 @@ int RunVerifyChain(const std::string& bundle_path, const std::string& chain_path
   if (!bundle) return kExitInvalid;
   const std::optional<Json> chain = ReadJsonDocument(chain_path, "chain", format);
   if (!chain) return kExitInvalid;
-  Json result;
-  if (!chain->is_object() || chain->value("format", "") != "rolegate-changechain/1") {
-    result = ErrorsToJson({{"unsupported_format", "/format",
-                            "expected a chain of format `rolegate-changechain/1`"}});
-  } else if (!chain->contains("steps")) {
-    result = ErrorsToJson({{"missing_field", "/steps",
-                            "the chain holds no `steps` ({changeSet, preview} each): "
-                            "a chain of change sets or of previews alone cannot be verified"}});
-  } else {
-    result = bundle->loaded.policy->VerifyChain((*chain)["steps"], "/steps");
-  }
+  const Json result = bundle->loaded.policy->VerifyChainDocument(*chain);
   if (format == Format::kJson) {
     PrintJson(result);
   } else if (IsFailure(result)) {

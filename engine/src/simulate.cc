@@ -2266,6 +2266,22 @@ Json Policy::VerifyChain(const Json& steps, const std::string& pointer) const {
               {"steps", std::move(verdicts)}};
 }
 
+Json Policy::VerifyChainDocument(const Json& chain) const {
+  const auto format = chain.is_object() ? chain.find("format") : chain.end();
+  if (!chain.is_object() || format == chain.end() || !format->is_string() ||
+      format->get_ref<const std::string&>() != kChainFormat) {
+    return ErrorsToJson({{"unsupported_format", "/format",
+                          std::string("expected a chain of format `") + kChainFormat + "`"}});
+  }
+  const auto steps = chain.find("steps");
+  if (steps == chain.end()) {
+    return ErrorsToJson({{"missing_field", "/steps",
+                          "the chain holds no `steps` ({changeSet, preview} each): "
+                          "a chain of change sets or of previews alone cannot be verified"}});
+  }
+  return VerifyChain(*steps, "/steps");
+}
+
 Json Policy::ApprovalStatus(const Json& query) const {
   Errors errors;
   internal::Shape shape(&errors);

@@ -91,6 +91,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Policy& policy = *picked->policy;
   const Json& doc = picked->document;
 
+  if (doc.is_object() && doc.contains("format") && !doc.contains("changeSet")) {
+    // A chain document: its format and steps are checked first, then it is
+    // verified as its steps are.
+    const Json verdict = policy.VerifyChainDocument(doc);
+    fuzz::RequireSame(kTarget, "VerifyChainDocument is deterministic", Canonical(verdict),
+                      Canonical(policy.VerifyChainDocument(doc)));
+    CheckVerdictShape(verdict, "chain document");
+    const auto format = doc.find("format");
+    if (format->is_string() && *format == Policy::kChainFormat && doc.contains("steps")) {
+      fuzz::RequireSame(kTarget, "a chain document verifies as its steps", Canonical(verdict),
+                        Canonical(policy.VerifyChain(doc["steps"], "/steps")));
+    } else {
+      fuzz::Require(verdict.value("ok", true) == false, kTarget,
+                    "a document that is no chain is refused", fuzz::Clip(Canonical(verdict)));
+    }
+  }
   if (doc.is_object() && doc.contains("steps")) {
     const Json& steps = doc["steps"];
     const Json verdict = policy.VerifyChain(steps, "/steps");

@@ -413,6 +413,67 @@ TEST_F(SimulateTest, VerifyCatchesEveryTamperedField) {
   EXPECT_EQ(policy_->Verify(stale, preview)["errors"][0]["code"], "stale_revision");
 }
 
+// A what-if chain: each step verified on the bundle the step before leaves, the
+// chain document checked before any step is looked at.
+TEST_F(SimulateTest, VerifyChainJudgesEachStepOnTheBundleBeforeIt) {
+  const Json cs1 = ChangeSet("olga", {{{"op", "change_role"}, {"member", "mia"},
+                                       {"scope", "team-a"}, {"role", "dev.member"}}});
+  const Json after = policy_->Simulate(cs1, true);
+  ASSERT_EQ(after["ok"], true) << Canonical(after);
+  const std::shared_ptr<const Policy> next = testing::MustLoad(after["bundleAfter"]);
+  ASSERT_NE(next, nullptr);
+  Json cs2 = ChangeSet("olga", {{{"op", "block"}, {"member", "dan"}}});
+  cs2["baseRevision"] = next->revision();
+  const Json steps = Json::array({Json{{"changeSet", cs1}, {"preview", policy_->Simulate(cs1)}},
+                                  Json{{"changeSet", cs2}, {"preview", next->Simulate(cs2)}}});
+  const Json chain = Json{{"format", Policy::kChainFormat}, {"steps", steps}};
+
+  const Json verdict = policy_->VerifyChainDocument(chain);
+  ASSERT_EQ(verdict["ok"], true) << Canonical(verdict);
+  EXPECT_EQ(verdict["match"], true);
+  EXPECT_EQ(verdict["revision"], next->revision()) << "the last step's base";
+  EXPECT_EQ(verdict["steps"].size(), 2u);
+  EXPECT_EQ(Canonical(verdict), Canonical(policy_->VerifyChain(steps, "/steps")));
+
+  // Step 2 alone on the first bundle is stale; a forged step 2 is caught at its pointer.
+  EXPECT_EQ(Keys(policy_->VerifyChain(Json::array({steps[1]}), "/steps")["errors"]),
+            std::vector<std::string>{"stale_revision@/steps/0/changeSet/baseRevision"});
+  Json forged = chain;
+  forged["steps"][1]["preview"]["summary"]["denied"] = 1;
+  const Json caught = policy_->VerifyChainDocument(forged);
+  ASSERT_EQ(caught["ok"], true);
+  EXPECT_EQ(caught["match"], false);
+  EXPECT_EQ(caught["committable"], false);
+  ASSERT_EQ(caught["differences"].size(), 1u);
+  EXPECT_EQ(caught["differences"][0]["pointer"], "/steps/1/preview/summary/denied");
+
+  // The document: its format (of any type) and its steps, before any step.
+  for (const Json& format : {Json(7), Json(nullptr), Json("rolegate-changeset/1"),
+                             Json::array({Policy::kChainFormat})}) {
+    Json wrong = chain;
+    wrong["format"] = format;
+    EXPECT_EQ(Keys(policy_->VerifyChainDocument(wrong)["errors"]),
+              std::vector<std::string>{"unsupported_format@/format"})
+        << Canonical(format);
+  }
+  EXPECT_EQ(Keys(policy_->VerifyChainDocument(Json::array({chain}))["errors"]),
+            std::vector<std::string>{"unsupported_format@/format"});
+  Json no_steps = chain;
+  no_steps.erase("steps");
+  no_steps["changeSets"] = Json::array({cs1, cs2});
+  EXPECT_EQ(Keys(policy_->VerifyChainDocument(no_steps)["errors"]),
+            std::vector<std::string>{"missing_field@/steps"});
+  Json too_many = chain;
+  too_many["steps"] = Json::array();
+  for (size_t k = 0; k <= Policy::kMaxChainSteps; ++k) too_many["steps"].push_back(steps[0]);
+  EXPECT_EQ(Keys(policy_->VerifyChainDocument(too_many)["errors"]),
+            std::vector<std::string>{"too_many_items@/steps"});
+  Json bad_step = chain;
+  bad_step["steps"][1] = Json{{"changeSet", cs2}};
+  EXPECT_EQ(Keys(policy_->VerifyChainDocument(bad_step)["errors"]),
+            std::vector<std::string>{"wrong_type@/steps/1"});
+}
+
 // The extensions below run each change set both ways (overlay and recompiled)
 // and expect the same bytes.
 class SimulateBothWaysTest : public SimulateTest {

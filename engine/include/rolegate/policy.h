@@ -105,6 +105,14 @@ class Policy {
   static constexpr size_t kMaxChainSteps = 64;
   Json VerifyChain(const Json& steps, const std::string& pointer) const;
 
+  // A what-if chain as a document, {"format": "rolegate-changechain/1", "steps"}
+  // (the admin app's download, `rolegate verify-chain`'s file, the JS API's
+  // verifyChain): VerifyChain of its `steps` at "/steps", after checking the
+  // format (unsupported_format at /format) and that it has steps (missing_field
+  // at /steps: a file of change sets or of previews alone cannot be verified).
+  static constexpr const char* kChainFormat = "rolegate-changechain/1";
+  Json VerifyChainDocument(const Json& chain) const;
+
   // The status of an approval request of the bundle at a time:
   // {"request", "now"} -> {"ok", "request", "status", "approvals", "rejections",
   // "eligible", "quorum"}.
