@@ -141,6 +141,19 @@ std::string Verify(int handle, const std::string& change_set, const std::string&
   });
 }
 
+// A what-if chain document (Policy::VerifyChainDocument), as `rolegate
+// verify-chain` verifies it.
+std::string VerifyChain(int handle, const std::string& chain) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    Json doc;
+    std::string failure;
+    if (!Parse(chain, &doc, &failure)) return failure;
+    return rolegate::Canonical(p->VerifyChainDocument(doc));
+  });
+}
+
 // Static findings about the policy (Policy::Analyze).
 std::string Analyze(int handle) {
   return Guarded([&] {
@@ -298,6 +311,7 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
   emscripten::function("simulate", &Simulate);
   emscripten::function("verify", &Verify);
+  emscripten::function("verifyChain", &VerifyChain);
   emscripten::function("analyze", &Analyze);
   emscripten::function("runScenario", &RunScenarioText);
 }

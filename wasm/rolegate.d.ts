@@ -102,6 +102,27 @@ export interface Verification {
   differences: { pointer: string; expected?: unknown; actual?: unknown }[];
 }
 
+/**
+ * A what-if chain verified step by step: `match` when every step matches,
+ * `committable` when they do and the last step may be committed, `revision` the
+ * last step's base, `differences` pointing into the chain (`/steps/<k>/preview/...`).
+ */
+export interface ChainVerification {
+  ok: true;
+  match: boolean;
+  committable: boolean;
+  revision: string;
+  differences: { pointer: string; expected?: unknown; actual?: unknown }[];
+  steps: Verification[];
+}
+
+/** A what-if chain document, as the admin app downloads it and `rolegate verify-chain` reads it. */
+export interface Chain {
+  format: "rolegate-changechain/1";
+  baseRevision?: string;
+  steps: { changeSet: object; preview: object }[];
+}
+
 /** A static finding about a bundle (docs/format.md, "Analysis"). */
 export interface Finding {
   code:
@@ -143,6 +164,8 @@ export declare class Engine {
   approvalStatus(request: string | object | Bytes, now?: string): object;
   simulate(changeSet: object | string | Bytes, options?: { bundleAfter?: boolean }): Simulation | Failure;
   verify(changeSet: object | string | Bytes, preview: object | string | Bytes): Verification | Failure;
+  /** Verifies a what-if chain step by step from this policy, as `rolegate verify-chain` does. */
+  verifyChain(chain: Chain | string | Bytes): ChainVerification | Failure;
   /** Static findings about the policy: escalation paths, approval gaps, lockout risks... */
   analyze(): Analysis | Failure;
   close(): void;

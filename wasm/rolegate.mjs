@@ -271,6 +271,15 @@ export class Engine {
   }
 
   /**
+   * Verifies a what-if chain, `{"format": "rolegate-changechain/1", "steps":
+   * [{changeSet, preview}...]}`, step by step from this policy, each step on the
+   * bundle the one before leaves (as `rolegate verify-chain` does).
+   */
+  verifyChain(chain) {
+    return this.#call("verifyChain", asDocument(chain));
+  }
+
+  /**
    * Static findings about the policy (docs/format.md, "Analysis"): escalation
    * paths, approval vetoes and gaps, lockout risks, unreachable roles.
    */

@@ -33,9 +33,6 @@ export const QUERY_CLI = {
   whoCan: ["who-can", "action"],
   visibleMembers: ["visible", "actor"],
 };
-// Codes only the JSON reader gives: an answer made of these alone means that the
-// document did not parse (nothing else in the engine reports them).
-export const PARSE_CODES = new Set(["parse_error", "input_too_large", "nesting_too_deep", "string_too_long", "duplicate_key"]);
 
 /**
  * The catalogue's cases, each with `path` (the document under test: the committed
@@ -110,9 +107,9 @@ export async function cliAnswer(c) {
 }
 
 // ---------------------------------------------------------------------------
-// Canonical JSON in JavaScript, for the one answer the WebAssembly build has no
-// entry point for (a what-if chain, below): keys in UTF-8 byte order, no
-// whitespace, strings escaped as the engine escapes them.
+// Canonical JSON in JavaScript, to compare and show the JS API's answers (objects):
+// keys in UTF-8 byte order, no whitespace, strings escaped as the engine escapes
+// them.
 
 function compareKeys(a, b) {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
@@ -123,79 +120,6 @@ export function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   const keys = Object.keys(value).sort(compareKeys);
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
-}
-
-/**
- * Policy::VerifyChain (engine/src/simulate.cc) and `rolegate verify-chain`
- * (engine/cli/cmd_verify.cc) composed from what the WebAssembly build does export,
- * as web/js/logic/chain.js composes it: the chain file read by the module (a file
- * that does not parse answers the module's own errors), the chain's shape checked
- * as those two check it, then each step verified on the bundle the step before
- * leaves, recomputed by the module. `ops` adapts the raw module or the JS API:
- * {parseErrors(bytes), load(bytes or text), verify(engine, cs, preview),
- * after(engine, cs), release(engine)} (parseErrors and load may return promises).
- * Returns a promise of the answer as an object.
- * Steps are handed over as JSON.stringify of the parsed chain: chain cases keep
- * their numbers within what a JS number holds exactly.
- */
-export async function composeChain(ops, bundleBytes, chainBytes) {
-  const failure = (code, pointer, message) => ({ ok: false, errors: [{ code, pointer, message }] });
-  const parsed = await ops.parseErrors(chainBytes);
-  if (parsed) return parsed;
-  // The module read it; so can JSON.parse, once a byte order mark it ignores is gone.
-  const chain = JSON.parse(Buffer.from(chainBytes).toString("utf8").replace(/^\uFEFF/, ""));
-  if (chain === null || typeof chain !== "object" || Array.isArray(chain) || chain.format !== "rolegate-changechain/1") {
-    return failure("unsupported_format", "/format", "expected a chain of format `rolegate-changechain/1`");
-  }
-  if (!("steps" in chain)) {
-    return failure("missing_field", "/steps", "the chain holds no `steps` ({changeSet, preview} each): a chain of change sets or of previews alone cannot be verified");
-  }
-  const steps = chain.steps;
-  if (!Array.isArray(steps) || steps.length === 0) return failure("wrong_type", "/steps", "expected a non-empty array of steps");
-  if (steps.length > 64) return failure("too_many_items", "/steps", "a chain has at most 64 steps");
-  const shape = [];
-  steps.forEach((s, k) => {
-    if (s === null || typeof s !== "object" || Array.isArray(s) || !("changeSet" in s) || !("preview" in s)) {
-      shape.push({ code: "wrong_type", pointer: `/steps/${k}`, message: "expected a step {changeSet, preview}" });
-    }
-  });
-  if (shape.length > 0) return { ok: false, errors: shape };
-
-  let engine = await ops.load(bundleBytes);
-  const verdicts = [];
-  const differences = [];
-  let match = true;
-  try {
-    for (let k = 0; k < steps.length; k++) {
-      const at = `/steps/${k}`;
-      const cs = JSON.stringify(steps[k].changeSet);
-      const verdict = ops.verify(engine, cs, JSON.stringify(steps[k].preview));
-      if (!verdict.ok) {
-        for (const e of verdict.errors) e.pointer = `${at}/changeSet${e.pointer}`;
-        return verdict;
-      }
-      if (verdict.match !== true) match = false;
-      for (const d of verdict.differences) differences.push({ ...d, pointer: `${at}/preview${d.pointer}` });
-      verdicts.push(verdict);
-      if (k + 1 === steps.length) break;
-      const bundleAfter = ops.after(engine, cs);
-      const next = bundleAfter === undefined ? null : await ops.load(JSON.stringify(bundleAfter));
-      if (next === null) return failure("invalid_change", `${at}/changeSet`, "the bundle after this step does not load");
-      ops.release(engine);
-      engine = next;
-    }
-  } finally {
-    ops.release(engine);
-  }
-  const last = verdicts[verdicts.length - 1];
-  return {
-    ok: true,
-    match,
-    committable: match && last.committable === true,
-    revision: last.revision,
-    differences,
-    steps: verdicts,
-  };
 }
 
 // ---------------------------------------------------------------------------
@@ -271,28 +195,6 @@ export async function coreAnswer(core, c) {
     // `rolegate test --format json` prints an array of reports, one per file.
     return `[${core.runScenario(doc, JSON.stringify(index), new Uint8Array(Buffer.concat(parts)))}]`;
   }
-  if (c.kind === "chain") {
-    const bundleBytes = bytesOf(c.bundlePath);
-    const ops = {
-      parseErrors(bytes) {
-        const engine = JSON.parse(core.load(bundleBytes)).handle;
-        try {
-          const r = JSON.parse(core.simulate(engine, bytes, false));
-          return !r.ok && r.errors.every((e) => PARSE_CODES.has(e.code)) ? r : null;
-        } finally {
-          core.release(engine);
-        }
-      },
-      load(bytes) {
-        const r = JSON.parse(core.load(bytes));
-        return r.ok ? r.handle : null;
-      },
-      verify: (h, cs, preview) => JSON.parse(core.verify(h, cs, preview)),
-      after: (h, cs) => JSON.parse(core.simulate(h, cs, true)).bundleAfter,
-      release: (h) => core.release(h),
-    };
-    return canonical(await composeChain(ops, bundleBytes, doc));
-  }
   const loaded = JSON.parse(core.load(bytesOf(c.bundlePath)));
   if (!loaded.ok) throw new Error(`${c.name}: its bundle ${c.bundlePath} does not load in wasm`);
   const h = loaded.handle;
@@ -303,6 +205,7 @@ export async function coreAnswer(core, c) {
       case "query": return core[c.query](h, doc);
       case "changeset": return core.simulate(h, doc, false);
       case "preview": return core.verify(h, bytesOf(c.changeSetPath), doc);
+      case "chain": return core.verifyChain(h, doc);
     }
   } finally {
     core.release(h);
@@ -324,9 +227,6 @@ export async function apiAnswer(api, c) {
   const doc = bytesOf(c.path);
   if (c.kind === "bundle") return api.validate(doc);
   if (c.kind === "scenario") return [await api.runScenario(doc, scenarioBundles(c))];
-  if (c.kind === "chain") {
-    return apiChain(api, bytesOf(c.bundlePath), doc);
-  }
   const engine = await api.createEngine(bytesOf(c.bundlePath));
   if (!engine.ok) throw new Error(`${c.name}: its bundle ${c.bundlePath} does not load through the JS API`);
   try {
@@ -336,34 +236,12 @@ export async function apiAnswer(api, c) {
       case "query": return engine[c.query](doc);
       case "changeset": return engine.simulate(doc);
       case "preview": return engine.verify(bytesOf(c.changeSetPath), doc);
+      case "chain": return engine.verifyChain(doc);
     }
   } finally {
     engine.close();
   }
   throw new Error(`unknown kind ${c.kind}`);
-}
-
-/** composeChain with the JS API: engines created from bytes and text, closed at the end. */
-function apiChain(api, bundleBytes, chainBytes) {
-  const ops = {
-    async parseErrors(bytes) {
-      const engine = await api.createEngine(bundleBytes);
-      try {
-        const r = engine.simulate(bytes);
-        return !r.ok && r.errors.every((e) => PARSE_CODES.has(e.code)) ? r : null;
-      } finally {
-        engine.close();
-      }
-    },
-    async load(bytes) {
-      const engine = await api.createEngine(bytes);
-      return engine.ok ? engine : null;
-    },
-    verify: (e, cs, preview) => e.verify(cs, preview),
-    after: (e, cs) => e.simulate(cs, { bundleAfter: true }).bundleAfter,
-    release: (e) => e.close(),
-  };
-  return composeChain(ops, bundleBytes, chainBytes);
 }
 
 // ---------------------------------------------------------------------------

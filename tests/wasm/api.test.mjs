@@ -357,6 +357,37 @@ if (skip) {
       assert.deepEqual(engine.verify(bad, result), nativeJson(["verify", EXAMPLE, file, previewFile]));
     }
     assert.deepEqual(codes(engine.simulate(invalid[0])), ["stale_revision@/baseRevision"]);
+
+    // verifyChain: two steps, the second on the bundle the first leaves, as native verify-chain.
+    const next = await createEngine(withBundle.bundleAfter);
+    const cs2 = { ...cs, baseRevision: next.revision, operations: [{ op: "change_role", member: "m-uma", scope: "acc-1001", role: "billing.advanced_user" }] };
+    const chain = { format: "rolegate-changechain/1", baseRevision: engine.revision, steps: [{ changeSet: cs, preview: result }, { changeSet: cs2, preview: next.simulate(cs2) }] };
+    next.close();
+    const chainFile = path.join(dir, "chain.json");
+    fs.writeFileSync(chainFile, JSON.stringify(chain));
+    const chained = engine.verifyChain(chain);
+    assert.equal(chained.match, true, JSON.stringify(chained));
+    assert.equal(chained.revision, cs2.baseRevision, "the last step's base");
+    assert.deepEqual(chained, nativeJson(["verify-chain", EXAMPLE, chainFile]));
+    assert.deepEqual(engine.verifyChain(fs.readFileSync(chainFile)), chained, "the file's bytes");
+    assert.deepEqual(engine.verifyChain(JSON.stringify(chain)), chained, "text");
+    const forged = structuredClone(chain);
+    forged.steps[1].preview.operations[0].effect = "deny";
+    fs.writeFileSync(chainFile, JSON.stringify(forged));
+    const caught = engine.verifyChain(forged);
+    assert.deepEqual(caught.differences.map((d) => d.pointer), ["/steps/1/preview/operations/0/effect"]);
+    assert.deepEqual(caught, nativeJson(["verify-chain", EXAMPLE, chainFile]));
+    // Step 2 first is stale on this policy; a download of change sets alone is no chain.
+    for (const [doc, expected] of [
+      [{ ...chain, steps: [chain.steps[1]] }, ["stale_revision@/steps/0/changeSet/baseRevision"]],
+      [{ format: chain.format, changeSets: [cs, cs2] }, ["missing_field@/steps"]],
+      [{ ...chain, format: 1 }, ["unsupported_format@/format"]],
+    ]) {
+      fs.writeFileSync(chainFile, JSON.stringify(doc));
+      const answer = engine.verifyChain(doc);
+      assert.deepEqual(codes(answer), expected);
+      assert.deepEqual(answer, nativeJson(["verify-chain", EXAMPLE, chainFile]));
+    }
     engine.close();
   });
 
@@ -410,6 +441,7 @@ if (skip) {
       engine.approvalStatus("request-1", NOW),
       engine.simulate({}),
       engine.verify({}, {}),
+      engine.verifyChain({}),
       engine.analyze(),
     ]) {
       assert.equal(answer.ok, false);
