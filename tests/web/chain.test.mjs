@@ -3,8 +3,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
-import { breadcrumb, CHAIN_FORMAT, chainDocument, chainSteps, pendingUpgrades, verifyChain } from "../../web/js/logic/chain.js";
+import { breadcrumb, CHAIN_FORMAT, chainDocument, chainSteps, describeChainVerification, pendingUpgrades } from "../../web/js/logic/chain.js";
 import { changeSet, example, NOW } from "./helpers.mjs";
+
+/** The engine's verification of the steps as a chain document, from the policy `bundleText`. */
+async function verifyChain(bundleText, steps) {
+  const original = await createEngine(bundleText);
+  assert.ok(original.ok, JSON.stringify(original.errors));
+  try {
+    return original.verifyChain(chainDocument(steps, "both"));
+  } finally {
+    original.close();
+  }
+}
 
 /** Simulates a change on a bundle and continues from it: the next engine and the step kept. */
 async function step(engine, bundleText, actor, operations) {
@@ -45,9 +56,13 @@ test("an End User's order: approval recorded, then decided by an approver and ap
 
   const steps = chainSteps([first.step], cs2, preview2);
   assert.equal(steps.length, 2);
-  const verdicts = await verifyChain(createEngine, withEvent, steps);
-  assert.deepEqual(verdicts.map((v) => [v.step, v.match]), [[1, true], [2, true]]);
-  assert.equal(verdicts[1].revision, cs2.baseRevision);
+  const verdict = await verifyChain(withEvent, steps);
+  assert.deepEqual(verdict.steps.map((v) => v.match), [true, true]);
+  assert.equal(verdict.match, true);
+  assert.equal(verdict.committable, true, "the chain commits as its last step, which nothing blocks");
+  assert.equal(verdict.revision, cs2.baseRevision, "the last step's base");
+  assert.equal(verdict.steps[1].revision, cs2.baseRevision);
+  assert.match(describeChainVerification(verdict), /^Every step matches: step 1 matches, step 2 matches/);
 
   // The example itself: the same chain, applied and not blocked.
   const plain = await createEngine(text);
@@ -64,10 +79,14 @@ test("a chain whose step was tampered with is caught at that step", async () => 
   const cs2 = changeSet(first.next, "m-olivia", [{ op: "decide_request", request: request.id, decision: "approve" }]);
   const preview2 = first.next.simulate(cs2);
   const forged = { ...preview2, summary: { ...preview2.summary, blocked: true } };
-  const verdicts = await verifyChain(createEngine, text, chainSteps([first.step], cs2, forged));
-  assert.equal(verdicts[0].match, true);
-  assert.equal(verdicts[1].match, false);
-  assert.ok(verdicts[1].differences.some((d) => d.pointer === "/summary/blocked"));
+  const verdict = await verifyChain(text, chainSteps([first.step], cs2, forged));
+  assert.equal(verdict.steps[0].match, true);
+  assert.equal(verdict.steps[1].match, false);
+  assert.equal(verdict.match, false);
+  assert.equal(verdict.committable, false);
+  assert.ok(verdict.steps[1].differences.some((d) => d.pointer === "/summary/blocked"));
+  assert.ok(verdict.differences.some((d) => d.pointer === "/steps/1/preview/summary/blocked"), "differences point into the chain");
+  assert.match(describeChainVerification(verdict), /^Not every step matches: step 1 matches, step 2 differs in 1 place/);
   // Step 2 alone on the original policy is refused: it names the revision after step 1.
   assert.equal(engine.simulate(cs2).ok, false);
 });
@@ -85,8 +104,29 @@ test("a self-upgrade asked for, then completed with the PIN on the bundle after"
   assert.equal(preview2.operations[0].effect, "allow", JSON.stringify(preview2.operations[0].reasons));
   assert.equal(preview2.summary.blocked, false);
   assert.ok(preview2.events.some((e) => e.event === "role_upgraded" && e.to === "m-george"));
-  const verdicts = await verifyChain(createEngine, text, chainSteps([first.step], cs2, preview2));
-  assert.ok(verdicts.every((v) => v.match) && verdicts.length === 2);
+  const verdict = await verifyChain(text, chainSteps([first.step], cs2, preview2));
+  assert.ok(verdict.match && verdict.steps.length === 2);
+});
+
+test("a chain whose step cannot be verified names that step; one whose last step is blocked says so", async () => {
+  const { text, engine } = await example("account-hub");
+  const order = { op: "perform", action: "orders.place", scope: "ln-0201", attributes: { orderTotal: 24900 } };
+  const first = await step(engine, text, "m-lena", [order]);
+  // Step 2 built on the original revision, not on the bundle step 1 leaves.
+  const stale = changeSet(engine, "m-lena", [order]);
+  const failed = await verifyChain(text, [first.step, { changeSet: stale, preview: engine.simulate(stale) }]);
+  assert.equal(failed.ok, false);
+  assert.deepEqual(failed.errors.map((e) => [e.code, e.pointer]), [["stale_revision", "/steps/1/changeSet/baseRevision"]]);
+  assert.match(describeChainVerification(failed), /^Not every step matches: step 2 cannot be verified \(.*revision/);
+  // One step, an order that needs an approval: it matches, and is not committable.
+  const blocked = await verifyChain(text, [first.step]);
+  assert.equal(blocked.match, true);
+  assert.equal(blocked.committable, false);
+  assert.match(describeChainVerification(blocked), /^Every step matches: step 1 matches .*The last step is blocked/);
+  // Not a chain at all.
+  const notChain = engine.verifyChain({ format: "rolegate-changeset/1", steps: [] });
+  assert.deepEqual(notChain.errors.map((e) => [e.code, e.pointer]), [["unsupported_format", "/format"]]);
+  assert.match(describeChainVerification(notChain), /^The chain cannot be verified \(expected a chain/);
 });
 
 test("the chain in words and as documents", () => {

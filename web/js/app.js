@@ -4,7 +4,7 @@
 // read the state and call these actions; nothing here touches the DOM.
 import { indexBundle } from "./logic/bundle-index.js";
 import { appendOperations, buildChangeSet, emptyDraft, moveOperation, readChangeSet, removeOperation, replaceOperation, replaceOperations } from "./logic/changeset.js";
-import { chainSteps, verifyChain } from "./logic/chain.js";
+import { CHAIN_FORMAT, chainSteps } from "./logic/chain.js";
 import { createHistory } from "./logic/history.js";
 import { compareVerdict } from "./logic/compare.js";
 import { readableErrors } from "./logic/errors.js";
@@ -762,13 +762,21 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
     },
 
     /**
-     * The in-page verification of a what-if chain, step by step from the original policy.
+     * The in-page verification of a what-if chain by the engine (`verifyChain`, as
+     * `rolegate verify-chain` and a server do it): step by step from the original
+     * policy, each on the bundle the step before leaves.
      */
     async verifyChainHere() {
       const { chain, changeSet, simulation } = get();
       if (chain.length === 0) return null;
       const module = await loadEngineModule();
-      return verifyChain(module.createEngine, chain[0].bundleText, chainSteps(chain, changeSet, simulation));
+      const original = await module.createEngine(chain[0].bundleText);
+      if (!original.ok) return original;
+      try {
+        return original.verifyChain({ format: CHAIN_FORMAT, steps: chainSteps(chain, changeSet, simulation) });
+      } finally {
+        original.close();
+      }
     },
 
     /** @param {{ text: string, tone: "info" | "warning" | "error" } | null} notice */

@@ -12,7 +12,7 @@
  * @typedef {{ label: string, revision: string, current: boolean }} Crumb
  */
 
-export const CHAIN_FORMAT = "rolegate-changechain/1";
+export const CHAIN_FORMAT = /** @type {const} */ ("rolegate-changechain/1");
 
 /**
  * The breadcrumb of a chain: the original policy, then each state after a change.
@@ -56,42 +56,25 @@ export function chainDocument(steps, what) {
 }
 
 /**
- * Verifies a chain step by step, as a server applying it would: step 1 against
- * the original policy, each next step against the bundle after the one before
- * (which must carry the revision the next change set names).
- * @param {(bundle: object | string) => Promise<any>} createEngine
- * @param {object | string} bundle the original policy
- * @param {{ changeSet: ChangeSet, preview: any }[]} steps
- * @returns {Promise<{ step: number, ok: boolean, match: boolean, revision: string, differences: any[], errors: any[] }[]>}
+ * The engine's verification of a chain (`engine.verifyChain`, as `rolegate
+ * verify-chain` and a server recompute it) in words: each step's verdict, or the
+ * step that could not be verified and why.
+ * @param {any} result a ChainVerification or a Failure
+ * @returns {string}
  */
-export async function verifyChain(createEngine, bundle, steps) {
-  const out = [];
-  let current = bundle;
-  for (const [i, step] of steps.entries()) {
-    const engine = await createEngine(current);
-    if (!engine.ok) {
-      out.push({ step: i + 1, ok: false, match: false, revision: "", differences: [], errors: engine.errors });
-      break;
-    }
-    try {
-      const verdict = engine.verify(step.changeSet, step.preview);
-      out.push({
-        step: i + 1,
-        ok: verdict.ok,
-        match: verdict.ok && verdict.match,
-        revision: engine.revision,
-        differences: verdict.ok ? verdict.differences : [],
-        errors: verdict.ok ? [] : verdict.errors,
-      });
-      if (!verdict.ok || !verdict.match || i === steps.length - 1) break;
-      const after = engine.simulate(step.changeSet, { bundleAfter: true });
-      if (!after.ok || !after.bundleAfter) break;
-      current = after.bundleAfter;
-    } finally {
-      engine.close();
-    }
+export function describeChainVerification(result) {
+  if (!result.ok) {
+    const errors = /** @type {{ pointer: string, message: string }[]} */ (result.errors);
+    const at = /^\/steps\/(\d+)/.exec(errors[0]?.pointer ?? "");
+    const where = at ? `step ${Number(at[1]) + 1} cannot be verified` : "The chain cannot be verified";
+    return `${at ? "Not every step matches: " : ""}${where} (${errors.map((e) => e.message).join("; ")}).`;
   }
-  return out;
+  const steps = /** @type {{ match: boolean, differences: unknown[] }[]} */ (result.steps);
+  const each = steps
+    .map((v, i) => `step ${i + 1} ${v.match ? "matches" : `differs in ${v.differences.length} ${v.differences.length === 1 ? "place" : "places"}`}`)
+    .join(", ");
+  const blocked = result.match && !result.committable ? " The last step is blocked as it stands, so the chain cannot be committed yet." : "";
+  return `${result.match ? "Every step matches" : "Not every step matches"}: ${each} (each on the policy the step before left, as a server would apply them).${blocked}`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // preview in the page, and, with a backend configured, POST {changeSet, preview}
 // and show the backend's verdict beside the preview.
 import { download, h } from "../lib/dom.js";
-import { chainDocument, chainSteps } from "../logic/chain.js";
+import { chainDocument, chainSteps, describeChainVerification } from "../logic/chain.js";
 import { count } from "../logic/words.js";
 import { button } from "./controls.js";
 
@@ -117,12 +117,9 @@ export function renderSubmit(state, app) {
         async () => {
           if (steps) {
             local.textContent = "Verifying each step…";
-            const verdicts = await app.verifyChainHere();
-            if (!verdicts) return;
-            const all = verdicts.length === steps.length && verdicts.every((v) => v.match);
-            local.textContent = `${all ? "Every step matches" : "Not every step matches"}: ${verdicts
-              .map((v) => `step ${v.step} ${v.match ? "matches" : v.ok ? `differs in ${count(v.differences.length, "place")}` : `fails (${v.errors.map((/** @type {{ message: string }} */ e) => e.message).join("; ")})`}`)
-              .join(", ")} (each on the policy the step before left, as a server would apply them).`;
+            const result = await app.verifyChainHere();
+            if (!result) return;
+            local.textContent = describeChainVerification(result);
             return;
           }
           const result = app.verifyHere();
