@@ -519,6 +519,16 @@ function defineTests() {
       assert.equal(verification.ok, true, `${label}: verify rejected the change set: ${JSON.stringify(verification)}`);
       assert.equal(verification.match, true, `${label}: verify found differences: ${JSON.stringify(verification.differences)}`);
       assert.equal(verified.status, 0, `${label}: verify exited ${verified.status}`);
+      // The same change as a one-step what-if chain: the document and its verification.
+      const step = { changeSet: typeof changeSet === "string" ? JSON.parse(changeSet) : changeSet, preview: result };
+      const chainDoc = { format: "rolegate-changechain/1", baseRevision: result.baseRevision, steps: [step] };
+      // (Change sets that test the engine with values the schema refuses make no valid chain.)
+      if (validator("changeset.schema.json")(step.changeSet)) assertValid("changechain.schema.json", chainDoc, `${label}: chain`);
+      const chained = runWithStatus(["verify-chain", bundle, writeTemp("chain.json", chainDoc)], { codes: [0, 2, 3] });
+      const [chainVerification] = jsonLines(chained.stdout, `${label}: verify-chain`);
+      assertResult("simulation.schema.json#/$defs/verifyChainResult", chainVerification, `${label}: verify-chain`);
+      assert.equal(chainVerification.match, true, `${label}: verify-chain found differences`);
+      assert.equal(chainVerification.committable, verification.committable, `${label}: a one-step chain commits as its step`);
     }
     return result;
   }

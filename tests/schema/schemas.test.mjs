@@ -26,6 +26,7 @@ const EXPECTED_SCHEMAS = [
   "changeset.schema.json",
   "simulation.schema.json",
   "analysis.schema.json",
+  "changechain.schema.json",
 ];
 
 function readJson(file) {
@@ -238,7 +239,7 @@ const clone = (v) => structuredClone(v);
 // ---------------------------------------------------------------------------------------
 // The schemas themselves.
 
-test("schemas/ holds the nine schemas, each with the 2020-12 $schema and its own $id", () => {
+test("schemas/ holds the ten schemas, each with the 2020-12 $schema and its own $id", () => {
   const files = schemaFiles();
   for (const name of EXPECTED_SCHEMAS) assert.ok(files.includes(name), `missing schemas/${name}`);
   for (const name of files) {
@@ -589,6 +590,27 @@ test("simulation: verify results and approval statuses validate", () => {
   assertRejected(status, { ...pending, status: "open" }, "/status", "enum");
   assertRejected(status, { ...pending, quorum: 0 }, "/quorum", "minimum");
   assertValid("simulation.schema.json#/$defs/approvalStatusQuery", { request: "request-1", now: "2026-12-01T09:00:00Z" });
+});
+
+test("chains: the three downloads validate, a chain of another format or of 65 steps does not; a chain's verification validates", () => {
+  const changeSet = { format: "rolegate-changeset/1", baseRevision: SIMULATION.baseRevision, actor: "m-olivia", now: "2026-12-01T09:00:00Z", operations: [{ op: "block", member: "m-uma" }] };
+  const chain = { format: "rolegate-changechain/1", baseRevision: SIMULATION.baseRevision, steps: [{ changeSet, preview: SIMULATION }] };
+  assertValid("changechain.schema.json", chain, "a chain of steps");
+  assertValid("changechain.schema.json", { format: chain.format, baseRevision: chain.baseRevision, changeSets: [changeSet] }, "the change sets alone");
+  assertValid("changechain.schema.json", { format: chain.format, previews: [SIMULATION] }, "the previews alone");
+  assertRejected("changechain.schema.json", { ...chain, format: "rolegate-changeset/1" }, "/format", "const");
+  assertRejected("changechain.schema.json", { ...chain, changeSets: [changeSet] }, "", "oneOf");
+  assertRejected("changechain.schema.json", { format: chain.format }, "", "oneOf");
+  assertRejected("changechain.schema.json", { ...chain, steps: Array(65).fill(chain.steps[0]) }, "/steps", "maxItems");
+  assertRejected("changechain.schema.json", { ...chain, steps: [{ changeSet }] }, "/steps/0", "required");
+  const result = "simulation.schema.json#/$defs/verifyChainResult";
+  const step = { ok: true, match: true, committable: true, revision: "r1", differences: [] };
+  assertValid(result, { ...step, steps: [step] });
+  const differs = { ...step, match: false, committable: false, differences: [{ pointer: "/steps/0/preview/summary/allowed", expected: 5, actual: 1 }] };
+  assertValid(result, { ...differs, steps: [{ ...differs, differences: [{ pointer: "/summary/allowed", expected: 5, actual: 1 }] }] });
+  assertRejected(result, { ...differs, match: true, steps: [step] }, "/differences", "maxItems");
+  assertRejected(result, { ...step, steps: [] }, "/steps", "minItems");
+  assertRejected(result, step, "", "required");
 });
 
 // ---------------------------------------------------------------------------------------
