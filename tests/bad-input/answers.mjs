@@ -4,6 +4,9 @@
 //
 //   cli   the native CLI (ROLEGATE_BIN, else build/native/rolegate): its stdout as
 //         bytes, its exit code and its stderr;
+//   lib   the C++ library without the CLI (rolegate_bad_input, beside the CLI
+//         binary; tests/bad-input/native.cc): the canonical text it prints, all
+//         cases in one process;
 //   core  the raw WebAssembly module (build/wasm/rolegate_core.mjs): the canonical
 //         text it returns;
 //   api   the JavaScript API (build/wasm/rolegate.mjs): the object it returns.
@@ -23,6 +26,7 @@ export const BIN = process.env.ROLEGATE_BIN
   ? path.resolve(process.env.ROLEGATE_BIN)
   : path.join(ROOT, "build", "native", "rolegate");
 export const CATALOGUE = path.join(DIR, "catalogue.json");
+export const LIB_BIN = path.join(path.dirname(BIN), "rolegate_bad_input");
 
 export const KINDS = ["bundle", "request", "query", "changeset", "preview", "chain", "scenario"];
 // The inputs a case may name besides its own document, and their defaults.
@@ -104,6 +108,44 @@ export async function cliAnswer(c) {
   let text = r.stdout;
   if (text.length > 0 && text[text.length - 1] === 0x0a) text = text.subarray(0, text.length - 1);
   return { args, code: r.code, text, stderr: r.stderr };
+}
+
+// ---------------------------------------------------------------------------
+// The C++ library.
+
+/**
+ * The library's answers to `cases`, in order: a promise of an array of texts as
+ * bytes (for a JSON Lines request file, the JSON array of its lines' answers), from one
+ * run of rolegate_bad_input over a jobs file written in `tmp`.
+ */
+export function libAnswers(cases, tmp) {
+  const jobs = cases.map((c) => ({
+    kind: c.kind,
+    path: c.path,
+    bundle: c.bundlePath ?? "",
+    changeSet: c.changeSetPath ?? "",
+    query: c.query ?? "",
+    jsonLines: c.jsonLines === true,
+  }));
+  const file = path.join(tmp, "jobs.json");
+  fs.writeFileSync(file, JSON.stringify(jobs));
+  return new Promise((resolve, reject) => {
+    execFile(LIB_BIN, [file], { encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`${LIB_BIN} failed (${error.code ?? error.signal}): ${stderr.toString("utf8")}`));
+      if (stderr.length > 0) return reject(new Error(`${LIB_BIN} wrote to stderr: ${stderr.toString("utf8")}`));
+      const lines = [];
+      for (let start = 0; start < stdout.length; ) {
+        let end = stdout.indexOf(0x0a, start);
+        if (end < 0) end = stdout.length;
+        lines.push(stdout.subarray(start, end));
+        start = end + 1;
+      }
+      if (stdout[stdout.length - 1] !== 0x0a || lines.length !== cases.length) {
+        return reject(new Error(`${LIB_BIN}: ${lines.length} answers for ${cases.length} cases`));
+      }
+      resolve(lines);
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -5,11 +5,13 @@
 //     `who-can` / `visible`, `simulate`, `verify`, `verify-chain`, `test --format
 //     json`), the binary ROLEGATE_BIN or build/native/rolegate (so that the
 //     sanitizer build runs it too: ROLEGATE_BIN=build/asan/rolegate);
+//   - natively, through the C++ library itself (rolegate_bad_input beside the CLI
+//     binary, tests/bad-input/native.cc), all cases in one process;
 //   - through the raw WebAssembly module (build/wasm/rolegate_core.mjs);
 //   - through the JavaScript API (build/wasm/rolegate.mjs), given a Buffer;
 //
-// and requires: the CLI's stdout (one line of canonical JSON) and the module's text
-// byte-identical; the API's object deep-equal to it; nothing on stderr; the codes
+// and requires: the CLI's stdout (one line of canonical JSON), the library's and the
+// module's text byte-identical; the API's object deep-equal to it; nothing on stderr; the codes
 // and pointers exactly the case's `expect`, in order; a parse_error's line and
 // column the case's `at`, when it gives one; the exit code the case's `exit` and the
 // one the CLI documents for that answer (README, "The CLI"); and, when the case
@@ -26,14 +28,15 @@ import os from "node:os";
 import path from "node:path";
 import { missingBuild, pool } from "../wasm/support.mjs";
 import {
-  BIN, CATALOGUE, DIR, KINDS, ROOT, apiAnswer, cliAnswer, coreAnswer, errorsOf, jsonLines, loadApi, loadCases, loadCore, parseAt,
-  tempDir, unframe,
+  BIN, CATALOGUE, DIR, KINDS, LIB_BIN, ROOT, apiAnswer, cliAnswer, coreAnswer, errorsOf, jsonLines, libAnswers, loadApi, loadCases,
+  loadCore, parseAt, tempDir, unframe,
 } from "./answers.mjs";
 
 const MIN_CASES = 160;
 const skip =
   missingBuild("wasm") ??
-  (fs.existsSync(BIN) ? false : `not built: ${path.relative(ROOT, BIN)} missing (build with scripts/build, or set ROLEGATE_BIN)`);
+  [BIN, LIB_BIN].map((f) => (fs.existsSync(f) ? false : `not built: ${path.relative(ROOT, f)} missing (build with scripts/build, or set ROLEGATE_BIN)`)).find(Boolean) ??
+  false;
 
 /** The exit code the CLI documents for an answer of this kind (README, "The CLI"; engine/cli/main.cc). */
 function documentedExit(kind, answer) {
@@ -66,7 +69,7 @@ function firstDifference(a, b) {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const show = (x) => JSON.stringify(x.subarray(Math.max(0, i - 60), i + 100).toString("utf8"));
-  return `first difference at byte ${i}\n  cli:  …${show(a)}\n  core: …${show(b)}`;
+  return `first difference at byte ${i}\n  first:  …${show(a)}\n  second: …${show(b)}`;
 }
 
 if (skip) {
@@ -82,6 +85,7 @@ if (skip) {
   // tests then compare in order.
   const limit = Math.max(2, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
   const answers = pool(cases.map((c) => () => cliAnswer(c)), limit);
+  const libTexts = libAnswers(cases, tmp);
 
   const failed = [];
   let compared = 0;
@@ -96,6 +100,9 @@ if (skip) {
     const lines = cli.text.toString("utf8").split("\n");
     assert.equal(lines.length, requests.length, `${where}\n${requests.length} request lines, ${lines.length} answer lines`);
     const coreTexts = await coreAnswer(core, c);
+    const libText = (await libTexts)[cases.indexOf(c)];
+    const coreArray = Buffer.from(`[${coreTexts.join(",")}]`, "utf8");
+    assert.ok(libText.equals(coreArray), `${where}\nthe C++ library and the wasm module differ: ${firstDifference(libText, coreArray)}`);
     const apiValues = await apiAnswer(api, c);
     const answers = [];
     for (const [k, request] of requests.entries()) {
@@ -105,7 +112,7 @@ if (skip) {
       const answer = JSON.parse(text);
       assert.deepEqual(apiValues[k], answer, `${where}\nline ${request.number}: the JS API's answer differs from the CLI's`);
       answers.push(answer);
-      compared += 3;
+      compared += 4;
     }
     assert.deepEqual(answers.map((a) => errorsOf("request", a)), c.expect, `${where}\nthe codes and pointers of each line differ from expect`);
     if (c.at) {
@@ -188,10 +195,14 @@ if (skip) {
         const coreBytes = Buffer.from(coreText, "utf8");
         assert.ok(coreBytes.equals(cli.text), `${where}\nthe CLI and the wasm module differ: ${firstDifference(cli.text, coreBytes)}`);
 
+        // The library without the CLI: the same bytes.
+        const libText = (await libTexts)[i];
+        assert.ok(libText.equals(cli.text), `${where}\nthe CLI and the C++ library differ: ${firstDifference(cli.text, libText)}`);
+
         // The JS API, given the bytes: the same value.
         const apiValue = await apiAnswer(api, c);
         assert.deepEqual(apiValue, answer, `${where}\nthe JS API's answer differs from the CLI's`);
-        compared += 3;
+        compared += 4;
 
         // What the case pins.
         assert.deepEqual(errorsOf(c.kind, answer), c.expect, `${where}\nthe codes and pointers differ from expect`);
@@ -218,7 +229,7 @@ if (skip) {
     if (failed.length > 0) {
       assert.fail(`bad-input catalogue: ${failed.length} of ${cases.length} cases failed: ${failed.join(", ")}`);
     }
-    const line = `bad-input catalogue: ${cases.length} cases (${kinds}), ${compared} answers compared (CLI, wasm core, JS API), all identical; CLI ${path.relative(ROOT, BIN)}`;
+    const line = `bad-input catalogue: ${cases.length} cases (${kinds}), ${compared} answers compared (CLI, C++ library, wasm core, JS API), all identical; CLI ${path.relative(ROOT, BIN)}`;
     t.diagnostic(line);
   });
 }
