@@ -2,6 +2,7 @@
 #include "rolegate/scenario.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "rolegate/policy.h"
@@ -346,6 +347,85 @@ void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
   }
 }
 
+// The questions a case (or a step) asks: exactly one of these.
+constexpr const char* kKinds[] = {"check", "whatCan", "whoCan", "visibleMembers", "simulate"};
+
+// At most this many steps in a case (as in a what-if chain).
+constexpr size_t kMaxSteps = 64;
+
+// The shape of a case's or a step's question and its `expect`.
+void CheckQuestion(const Json& c, const std::string& p, const char* exactly_one, Shape* shape) {
+  int kinds = 0;
+  for (const char* k : kKinds) kinds += c.contains(k) ? 1 : 0;
+  if (kinds != 1) shape->Add("invalid_value", p, exactly_one);
+  if (const Json* e = shape->Field(c, "expect", p, true)) {
+    CheckExpect(*e, PointerAppend(p, "expect"), shape);
+  }
+}
+
+// Whether a server would commit this simulation: it is valid, nothing in it is
+// denied and it breaks no `error` invariant (a conditional operation is
+// committed as its pending request or verification).
+bool Committable(const Json& simulation) {
+  if (!simulation.value("ok", false)) return false;
+  if (simulation["summary"].value("denied", 0) > 0) return false;
+  for (const Json& v : simulation["violations"]) {
+    if (v.value("severity", "") == "error") return false;
+  }
+  return true;
+}
+
+// What asking a step led to: the state after a change set a server would commit
+// (null when nothing changed), or that its bundle after does not load.
+struct Asked {
+  std::shared_ptr<const Policy> next;
+  bool unloadable = false;
+};
+
+// Asks `policy` the question of `c` (a case or a step) and compares the answer
+// with its `expect`. With `follow`, a change set a server would commit leads to
+// the policy of its bundle after.
+Asked Ask(const Policy& policy, const Json& c, const std::string& now, bool follow,
+          const Limits& limits, Json* actual, std::vector<std::string>* failures) {
+  const Json& expect = c["expect"];
+  Asked asked;
+  if (c.contains("check")) {
+    Json req = c["check"];
+    if (req.is_object() && !req.contains("now") && !now.empty()) req["now"] = now;
+    *actual = policy.Check(req);
+    CheckDecision(expect, *actual, failures);
+  } else if (c.contains("simulate")) {
+    Json cs = c["simulate"];
+    if (cs.is_object()) {
+      if (!cs.contains("baseRevision")) cs["baseRevision"] = policy.revision();
+      if (!cs.contains("now") && !now.empty()) cs["now"] = now;
+    }
+    *actual = policy.Simulate(cs, follow);
+    Json bundle_after;
+    if (follow && Committable(*actual) && actual->contains("bundleAfter") &&
+        (*actual)["revisionAfter"] != policy.revision()) {
+      bundle_after = std::move((*actual)["bundleAfter"]);
+    }
+    actual->erase("bundleAfter");
+    CheckSimulation(expect, *actual, failures);
+    if (!bundle_after.is_null()) {
+      LoadResult next = CompilePolicy(bundle_after, limits);
+      asked.next = next.policy;
+      asked.unloadable = !next.ok();
+    }
+  } else if (c.contains("whatCan")) {
+    *actual = policy.WhatCan(c["whatCan"]);
+    CheckWhatCan(expect, *actual, failures);
+  } else if (c.contains("whoCan")) {
+    *actual = policy.WhoCan(c["whoCan"]);
+    CheckWhoCan(expect, *actual, failures);
+  } else {
+    *actual = policy.VisibleMembers(c["visibleMembers"]);
+    CheckVisible(expect, *actual, failures);
+  }
+  return asked;
+}
+
 }  // namespace
 
 bool ScenarioReport::passed() const { return errors.empty() && failed_count() == 0; }
@@ -388,13 +468,12 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
   // The cases' shape, before any is run.
   std::set<std::string> ids;
   if (cases != nullptr) {
-    static const char* kKinds[] = {"check", "whatCan", "whoCan", "visibleMembers", "simulate"};
     for (size_t i = 0; i < cases->size(); ++i) {
       std::string p = PointerAppend("/cases", i);
       const Json& c = (*cases)[i];
       if (!shape.Object(c, p,
                         {"id", "seed", "quote", "description", "check", "whatCan", "whoCan",
-                         "visibleMembers", "simulate", "expect"})) {
+                         "visibleMembers", "simulate", "steps", "expect"})) {
         continue;
       }
       if (const std::string* id = shape.Id(c, "id", p, true)) {
@@ -405,15 +484,34 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
       shape.String(c, "seed", p, false);
       shape.String(c, "quote", p, false);
       shape.String(c, "description", p, false);
+      if (!c.contains("steps")) {
+        CheckQuestion(c, p, "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
+                            "`visibleMembers`, `simulate`, `steps`", &shape);
+        continue;
+      }
+      const std::string sp = PointerAppend(p, "steps");
       int kinds = 0;
       for (const char* k : kKinds) kinds += c.contains(k) ? 1 : 0;
-      if (kinds != 1) {
+      if (kinds != 0 || c.contains("expect")) {
         shape.Add("invalid_value", p,
-                  "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
-                  "`visibleMembers`, `simulate`");
+                  "a case of `steps` gives its questions and expectations in its steps, "
+                  "not beside them");
       }
-      if (const Json* e = shape.Field(c, "expect", p, true)) {
-        CheckExpect(*e, PointerAppend(p, "expect"), &shape);
+      const Json* steps = shape.Array(c, "steps", p, true, kMaxSteps);
+      if (steps != nullptr && steps->empty()) {
+        shape.Add("invalid_value", sp, "a case of `steps` needs at least one step");
+      }
+      for (size_t k = 0; steps != nullptr && k < steps->size(); ++k) {
+        const std::string kp = PointerAppend(sp, k);
+        const Json& step = (*steps)[k];
+        if (!shape.Object(step, kp,
+                          {"description", "check", "whatCan", "whoCan", "visibleMembers",
+                           "simulate", "expect"})) {
+          continue;
+        }
+        shape.String(step, "description", kp, false);
+        CheckQuestion(step, kp, "a step needs exactly one of `check`, `whatCan`, `whoCan`, "
+                                "`visibleMembers`, `simulate`", &shape);
       }
     }
   }
@@ -458,33 +556,31 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
   }
   if (cases == nullptr || !loaded.ok()) return report;
 
-  const Policy& policy = *loaded.policy;
   for (const Json& c : *cases) {
     CaseResult r;
     r.id = c["id"].get<std::string>();
-    const Json& expect = c["expect"];
-    if (c.contains("check")) {
-      Json req = c["check"];
-      if (req.is_object() && !req.contains("now") && !now.empty()) req["now"] = now;
-      r.actual = policy.Check(req);
-      CheckDecision(expect, r.actual, &r.failures);
-    } else if (c.contains("simulate")) {
-      Json cs = c["simulate"];
-      if (cs.is_object()) {
-        if (!cs.contains("baseRevision")) cs["baseRevision"] = policy.revision();
-        if (!cs.contains("now") && !now.empty()) cs["now"] = now;
-      }
-      r.actual = policy.Simulate(cs);
-      CheckSimulation(expect, r.actual, &r.failures);
-    } else if (c.contains("whatCan")) {
-      r.actual = policy.WhatCan(c["whatCan"]);
-      CheckWhatCan(expect, r.actual, &r.failures);
-    } else if (c.contains("whoCan")) {
-      r.actual = policy.WhoCan(c["whoCan"]);
-      CheckWhoCan(expect, r.actual, &r.failures);
+    if (!c.contains("steps")) {
+      Ask(*loaded.policy, c, now, false, limits, &r.actual, &r.failures);
     } else {
-      r.actual = policy.VisibleMembers(c["visibleMembers"]);
-      CheckVisible(expect, r.actual, &r.failures);
+      // Each step on the state the steps before it left, as a server applying
+      // them would: a change set it would commit moves the state on to its
+      // bundle after; one it would refuse changes nothing.
+      std::shared_ptr<const Policy> state = loaded.policy;
+      r.actual = Json::array();
+      const Json& steps = c["steps"];
+      for (size_t k = 0; k < steps.size(); ++k) {
+        const std::string at = "step " + std::to_string(k + 1) + ": ";
+        Json actual;
+        std::vector<std::string> failures;
+        const Asked asked = Ask(*state, steps[k], now, true, limits, &actual, &failures);
+        for (std::string& f : failures) r.failures.push_back(at + f);
+        r.actual.push_back(std::move(actual));
+        if (asked.unloadable) {
+          r.failures.push_back(at + "the bundle after this change set does not load");
+          break;
+        }
+        if (asked.next != nullptr) state = asked.next;
+      }
     }
     r.passed = r.failures.empty();
     report.cases.push_back(std::move(r));

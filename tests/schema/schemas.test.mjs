@@ -794,6 +794,17 @@ test("scenario: every kind of case, inline bundles and expected bundle errors va
         },
       },
       { id: "c9", simulate: { actor: "m-alex", now: "2026-12-01T09:00:00Z", operations: [{ op: "promote" }] }, expect: { errors: [{ code: "unknown_operation", pointer: "/operations/0/op" }] } },
+      {
+        id: "c10", description: "steps: each on the state the one before left",
+        steps: [
+          { simulate: { actor: "m-alex", now: "2026-12-01T09:00:00Z", operations: [{ op: "block", member: "m-uma" }] }, expect: { blocked: false } },
+          { description: "blocked now", check: { actor: "m-uma", action: "billing.pay", resource: "acc-1001", now: "2026-12-01T09:00:00Z" }, expect: { effect: "deny" } },
+          { whatCan: { member: "m-uma", scope: "acc-1001" }, expect: { permissions: [] } },
+          { whoCan: { action: "billing.pay", scope: "acc-1001" }, expect: { members: ["m-alex"] } },
+          { visibleMembers: { actor: "m-alex", scope: "acc-1001" }, expect: { members: [{ member: "m-uma", email: true }] } },
+          { simulate: { actor: "m-alex", now: "2026-12-01T09:00:00Z", operations: [{ op: "promote" }] }, expect: { errors: [{ code: "unknown_operation", pointer: "/operations/0/op" }] } },
+        ],
+      },
     ],
   };
   assertValid("scenario.schema.json", doc, "a scenario with every kind of case");
@@ -842,6 +853,20 @@ test("scenario: mistakes are rejected", () => {
   reject("a change set with an unknown op, not expected to be rejected", simulateCase({ blocked: true }, { actor: "m-alex", operations: [{ op: "promote" }] }));
   reject("a change set that is not an object", simulateCase({ errors: [{ code: "wrong_type", pointer: "" }] }, ["block"]));
   reject("a simulate without now in a file without now", (d) => { delete d.now; d.cases[0] = { id: "s", simulate: { actor: "m-alex", operations: [] }, expect: {} }; });
+  const stepsCase = (steps, extra = {}) => (d) => { d.cases[0] = { id: "steps", steps, ...extra }; };
+  const step = { check: { actor: "m-alex", action: "billing.pay", resource: "acc-1001" }, expect: { effect: "allow" } };
+  assert.ok(v({ ...clone(DOC_SCENARIO), cases: [{ id: "steps", steps: [step] }] }), "a case of one step");
+  reject("a case of no steps", stepsCase([]));
+  reject("a case of 65 steps", stepsCase(Array(65).fill(step)));
+  reject("a case of steps with an expect beside them", stepsCase([step], { expect: { effect: "allow" } }));
+  reject("a case of steps with a question beside them", stepsCase([step], { check: step.check }));
+  reject("a step with two questions", stepsCase([{ ...step, whatCan: { member: "m-alex", scope: "acc-1001" } }]));
+  reject("a step with no question", stepsCase([{ expect: { effect: "allow" } }]));
+  reject("a step without expect", stepsCase([{ check: step.check }]));
+  reject("a step with a whoCan expect for a check", stepsCase([{ check: step.check, expect: { members: ["m-alex"] } }]));
+  reject("a step with an id", stepsCase([{ ...step, id: "s1" }]));
+  reject("a step's change set with an unknown op, not expected to be rejected", stepsCase([{ simulate: { actor: "m-alex", operations: [{ op: "promote" }] }, expect: { blocked: true } }]));
+  reject("a step's check without now in a file without now", (d) => { delete d.now; d.cases = [{ id: "steps", steps: [step] }]; });
   reject("an unknown field in a visibleMembers expect", (d) => {
     d.cases[0] = { id: "v", visibleMembers: { actor: "m-alex", scope: "acc-1001" }, expect: { members: [{ member: "m-uma", phone: false }] } };
   });

@@ -154,5 +154,76 @@ TEST(ScenarioRunner, ExpectBundleErrors) {
   EXPECT_TRUE(r.passed()) << Canonical(ScenarioReportToJson(r));
 }
 
+// A case of steps: each step on the state the steps before it left, as a server
+// applying them would (a change set it would refuse changes nothing).
+TEST(ScenarioRunner, StepsRunOnTheStateTheStepsBeforeLeft) {
+  const Json read = {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"}};
+  auto cs = [](const char* actor, Json ops) {
+    return Json{{"format", "rolegate-changeset/1"}, {"actor", actor}, {"operations", ops}};
+  };
+  const Json block_dan = {{"op", "block"}, {"member", "dan"}};
+  const Json unblock_dan = {{"op", "unblock"}, {"member", "dan"}};
+  const Json steps = {
+      {{"simulate", cs("olga", {block_dan})}, {"expect", {{"operations", {{{"effect", "allow"}}}}}}},
+      {{"check", read}, {"expect", {{"effect", "deny"}}}},
+      // Refused as a whole (Olga may not block the last owner): Dan stays blocked.
+      {{"simulate", cs("olga", {unblock_dan, {{"op", "block"}, {"member", "olga"}}})},
+       {"expect", {{"blocked", true}}}},
+      {{"check", read}, {"expect", {{"effect", "deny"}}}},
+      {{"simulate", cs("olga", {unblock_dan})}, {"expect", {{"blocked", false}}}},
+      {{"check", read}, {"expect", {{"effect", "allow"}}}},
+      {{"whoCan", {{"action", "code.push"}, {"scope", "repo-x"}, {"now", testing::kNow}}},
+       {"expect", {{"members", {"dan", "mia", "olga"}}}}}};
+  Json wrong = steps;
+  wrong[3]["expect"]["effect"] = "allow";  // as if step 3 had been committed
+  Json scenario = {{"format", "rolegate-scenario/1"},
+                   {"name", "steps"},
+                   {"bundle", testing::TinyBundle()},
+                   {"now", testing::kNow},
+                   {"cases", {{{"id", "flow"}, {"steps", steps}}, {{"id", "wrong"}, {"steps", wrong}}}}};
+  ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
+  ASSERT_TRUE(r.errors.empty()) << Canonical(ScenarioReportToJson(r));
+  ASSERT_EQ(r.cases.size(), 2u);
+  EXPECT_TRUE(r.cases[0].passed) << Canonical(ScenarioReportToJson(r));
+  ASSERT_EQ(r.cases[0].actual.size(), steps.size()) << "one answer per step";
+  EXPECT_FALSE(r.cases[0].actual[0].contains("bundleAfter"));
+  EXPECT_FALSE(r.cases[1].passed);
+  ASSERT_EQ(r.cases[1].failures.size(), 1u);
+  EXPECT_EQ(r.cases[1].failures[0].rfind("step 4: ", 0), 0u) << r.cases[1].failures[0];
+}
+
+TEST(ScenarioRunner, ReportsMalformedSteps) {
+  const Json check = {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"}};
+  Json scenario = {
+      {"format", "rolegate-scenario/1"},
+      {"name", "bad steps"},
+      {"bundle", testing::TinyBundle()},
+      {"now", testing::kNow},
+      {"cases",
+       {{{"id", "empty"}, {"steps", Json::array()}},
+        {{"id", "beside"}, {"steps", {{{"check", check}, {"expect", {{"effect", "allow"}}}}}},
+         {"expect", {{"effect", "allow"}}}},
+        {{"id", "no-question"}, {"steps", {{{"expect", {{"effect", "allow"}}}}}}},
+        {{"id", "two-questions"},
+         {"steps", {{{"check", check}, {"whatCan", {{"member", "dan"}, {"scope", "repo-x"}}},
+                     {"expect", {{"effect", "allow"}}}}}}},
+        {{"id", "no-expect"}, {"steps", {{{"check", check}}}}},
+        {{"id", "bad-expect"}, {"steps", {{{"check", check}, {"expect", {{"effect", 1}}}}}}},
+        {{"id", "not-a-list"}, {"steps", {{"check", check}}}}}}};
+  Json many = Json::array();
+  for (int k = 0; k < 65; ++k) many.push_back({{"check", check}, {"expect", {{"effect", "allow"}}}});
+  scenario["cases"].push_back({{"id", "too-many"}, {"steps", many}});
+  ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
+  std::vector<std::string> keys;
+  for (const Error& e : r.errors) keys.push_back(e.code + "@" + e.pointer);
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "invalid_value@/cases/0/steps", "invalid_value@/cases/1",
+                      "invalid_value@/cases/2/steps/0", "invalid_value@/cases/3/steps/0",
+                      "missing_field@/cases/4/steps/0",
+                      "wrong_type@/cases/5/steps/0/expect/effect", "wrong_type@/cases/6/steps",
+                      "too_many_items@/cases/7/steps"}));
+  EXPECT_TRUE(r.cases.empty());
+}
+
 }  // namespace
 }  // namespace rolegate
