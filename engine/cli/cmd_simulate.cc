@@ -82,7 +82,8 @@ std::string Plural(size_t n, const char* one, const char* many) {
 bool SetsRole(const std::string& op) {
   static const char* const kOps[] = {
       "invite",      "assign_role",          "change_role",         "activate_member",
-      "claim_role",  "request_self_upgrade", "resend_verification", "complete_self_upgrade"};
+      "claim_role",  "request_self_upgrade", "resend_verification", "complete_self_upgrade",
+      "request_role"};
   return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
 }
 

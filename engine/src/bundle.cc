@@ -73,6 +73,7 @@ class BundleReader {
   void ReadNotifications();
   void ReadVerifications();
   void ReadApprovalRequests();
+  void ReadRoleRequests();
   bool IsAction(const std::string& action) const {
     return m_->permission_index.count(action) || m_->self_upgrades_by_action.count(action) ||
            m_->claims_by_action.count(action);
@@ -781,11 +782,19 @@ void BundleReader::ReadOperations() {
                  "`perform` is authorised by the action it names and takes no entry here");
       continue;
     }
+    if (it.key() == "withdraw_request") {
+      shape_.Add("invalid_value", p,
+                 "`withdraw_request` is open to the member who asked, wherever `request_role` "
+                 "is, and takes no entry here");
+      continue;
+    }
     const bool takes_setup = it.key() == "invite" || it.key() == "activate_member";
-    if (!(takes_setup ? shape_.Object(it.value(), p,
-                                      {"action", "invitationValidForDays", "requires", "setups"})
-                      : shape_.Object(it.value(), p,
-                                      {"action", "invitationValidForDays", "requires"}))) {
+    const bool is_request = it.key() == "request_role";
+    if (!(takes_setup  ? shape_.Object(it.value(), p,
+                                       {"action", "invitationValidForDays", "requires", "setups"})
+          : is_request ? shape_.Object(it.value(), p, {"action", "requestValidForDays", "requires"})
+                       : shape_.Object(it.value(), p,
+                                       {"action", "invitationValidForDays", "requires"}))) {
       continue;
     }
     OperationRule rule;
@@ -807,6 +816,8 @@ void BundleReader::ReadOperations() {
     }
     rule.invitation_valid_for_days =
         shape_.Integer(it.value(), "invitationValidForDays", p, false, 1, kMaxDays).value_or(0);
+    rule.request_valid_for_days =
+        shape_.Integer(it.value(), "requestValidForDays", p, false, 1, kMaxDays).value_or(0);
     rule.preconditions = ReadConditions(it.value(), "requires", p);
     for (const IdAt& setup : shape_.IdList(it.value(), "setups", p, false, 4, true)) {
       if (setup.id != "send_invite" && setup.id != "activation_email" &&
@@ -950,6 +961,35 @@ void BundleReader::ReadApprovalRequests() {
         shape_.Timestamp(d, "at", dp, true);
       }
     }
+  }
+}
+
+void BundleReader::ReadRoleRequests() {
+  const Json* list = shape_.Array(doc_, "roleRequests", "", false, limits_.max_members);
+  if (list == nullptr) return;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::string p = PointerAppend("/roleRequests", i);
+    const Json& item = (*list)[i];
+    if (!shape_.Object(item, p,
+                       {"id", "requester", "role", "scope", "reason", "until", "createdAt",
+                        "expiresAt"})) {
+      continue;
+    }
+    if (const std::string* id = shape_.Id(item, "id", p, true); id && !ids.insert(*id).second) {
+      shape_.Add("duplicate_id", PointerAppend(p, "id"), "duplicate id " + Quote(*id));
+    }
+    ResolveField(item, "requester", p, m_->member_index, "unknown_member", "member", true);
+    ResolveField(item, "role", p, m_->role_index, "unknown_role", "role", true);
+    ResolveField(item, "scope", p, m_->scope_index, "unknown_scope", "scope", true);
+    if (const std::string* r = shape_.String(item, "reason", p, false);
+        r && Utf8Length(*r) > kMaxRequestReason) {
+      shape_.Add("invalid_value", PointerAppend(p, "reason"),
+                 "a reason has at most " + std::to_string(kMaxRequestReason) + " characters");
+    }
+    shape_.Timestamp(item, "until", p, false);
+    shape_.Timestamp(item, "createdAt", p, true);
+    shape_.Timestamp(item, "expiresAt", p, false);
   }
 }
 
@@ -1183,7 +1223,7 @@ std::unique_ptr<Model> BundleReader::Run() {
                      {"format", "revision", "name", "description", "scopeTypes", "scopes",
                       "permissions", "roles", "selfUpgrades", "claims", "approvalRules",
                       "invariants", "members", "bindings", "operations", "notifications",
-                      "verifications", "approvalRequests", "server"})) {
+                      "verifications", "approvalRequests", "roleRequests", "server"})) {
     return nullptr;
   }
   if (const std::string* f = shape_.String(doc_, "format", "", true)) {
@@ -1233,6 +1273,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   ReadNotifications();
   ReadVerifications();
   ReadApprovalRequests();
+  ReadRoleRequests();
 
   if (!m_->scopes.empty()) CheckScopeForest();
   CheckRoleInheritance();

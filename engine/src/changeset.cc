@@ -20,8 +20,10 @@ class ChangeSetReader {
       : m_(m), limits_(limits), shape_(errors), members_(m.member_index),
         roles_(m.role_index) {
     for (const ApprovalRule& r : m.approval_rules) rules_.insert(r.id);
-    if (auto it = m.bundle.find("approvalRequests"); it != m.bundle.end()) {
-      for (const Json& r : *it) requests_.insert(r.value("id", ""));
+    for (const char* list : {"approvalRequests", "roleRequests"}) {
+      if (auto it = m.bundle.find(list); it != m.bundle.end()) {
+        for (const Json& r : *it) requests_.insert(r.value("id", ""));
+      }
     }
   }
 
@@ -272,6 +274,23 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
                        " manages members' roles: it is exercised by the member operations, "
                        "not by `perform`");
       }
+    }
+  } else if (k == "request_role") {
+    // A member asking for a role on a scope, with an optional reason and the time
+    // the role should end (`until`).
+    shape_.Object(op, p, {"op", "attributes", "role", "scope", "reason", "until"});
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+    if (const std::string* r = shape_.String(op, "reason", p, false);
+        r && Utf8Length(*r) > kMaxRequestReason) {
+      shape_.Add("invalid_value", PointerAppend(p, "reason"),
+                 "a reason has at most " + std::to_string(kMaxRequestReason) + " characters");
+    }
+    shape_.Timestamp(op, "until", p, false);
+  } else if (k == "withdraw_request") {
+    shape_.Object(op, p, {"op", "attributes", "request"});
+    if (const std::string* id = shape_.Id(op, "request", p, true); id && !requests_.count(*id)) {
+      shape_.Add("unknown_request", PointerAppend(p, "request"), "unknown request " + Q(*id));
     }
   } else if (k == "decide_request" || k == "apply_approved") {
     if (k == "decide_request") {

@@ -157,9 +157,13 @@ struct ApprovalRule {
 };
 
 // How an operation kind is authorised (bundle "operations").
+// The longest reason a member may give when asking for a role (request_role).
+inline constexpr size_t kMaxRequestReason = 500;
+
 struct OperationRule {
   std::string action;
   int64_t invitation_valid_for_days = 0;  // invite only; 0: never expires
+  int64_t request_valid_for_days = 0;     // request_role only; 0: never lapses
   // Conditions on the operation's `attributes` that must all hold (a missing
   // attribute fails): otherwise the operation is denied.
   std::vector<Condition> preconditions;

@@ -61,6 +61,11 @@ struct Outcome {
   Json verifications = Json::array();
   std::vector<Json> events;
   Json violations = Json::array();
+  // A role request the operation recorded: {"id", "deciders", "expiresAt"?}.
+  Json request;
+  // The operation a conditional outcome waits on approval for, when it is not
+  // the submitted one (a role request's grant): what its approval request holds.
+  std::optional<Json> pending_operation;
 
   void Deny(Json reason) {
     effect = Effect::kDeny;
@@ -211,6 +216,21 @@ class Simulator {
   void RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out);
   void ApprovalRuleOp(size_t i, const Json& op, Edit* e, Outcome* out);
   void DecideRequest(size_t i, const Json& op, Edit* e, Outcome* out);
+  // Access requests (docs/changes.md, "Access requests").
+  void RequestRole(size_t i, const Json& op, Edit* e, Outcome* out);
+  void WithdrawRequest(size_t i, const Json& op, Edit* e, Outcome* out);
+  void DecideRoleRequest(size_t i, const Json& op, const Json& request, Edit* e, Outcome* out);
+  // The operation that gives `member` `role` on `scope`: change_role when they
+  // hold an exclusive role of its family there, else assign_role.
+  Json GrantOperation(const std::string& member, const std::string& role,
+                      const std::string& scope) const;
+  // Who may decide a request for `grant`: the active members, never `requester`,
+  // whom the policy lets make that grant themselves now (allowed, or allowed
+  // subject to an approval), sorted.
+  std::vector<std::string> Deciders(const std::string& requester, const Json& grant) const;
+  // Whether `viewer` may see `target`'s e-mail on `scope` (as VisibleMembers).
+  bool SeesEmail(const std::string& viewer, const std::string& target,
+                 const std::string& scope) const;
   void ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out);
   void ResetPassword(size_t i, const Json& op, Outcome* out);
   void Perform(size_t i, const Json& op, Outcome* out);
@@ -1460,8 +1480,18 @@ const Json& RequestsOf(const Model& m) {
   return it == m.bundle.end() ? kNone : *it;
 }
 
+// The role requests of the state (request_role).
+const Json& RoleRequestsOf(const Model& m) {
+  static const Json kNone = Json::array();
+  auto it = m.bundle.find("roleRequests");
+  return it == m.bundle.end() ? kNone : *it;
+}
+
 void Simulator::DecideRequest(size_t i, const Json& op, Edit* e, Outcome* out) {
   const std::string id = op["request"];
+  if (const Json* asked = FindById(RoleRequestsOf(M()), id)) {
+    return DecideRoleRequest(i, op, *asked, e, out);
+  }
   const Json* request = FindById(RequestsOf(M()), id);
   if (request == nullptr) {
     out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
@@ -1548,6 +1578,255 @@ void Simulator::ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out) {
   e->changed = true;
 }
 
+Json Simulator::GrantOperation(const std::string& member, const std::string& role,
+                               const std::string& scope) const {
+  const Role& to = M().roles[M().role_index.at(role)];
+  const bool change = to.exclusive && to.family != kNone && !RoleOf(member, scope, to.family).empty();
+  return Json{{"op", change ? "change_role" : "assign_role"},
+              {"member", member},
+              {"role", role},
+              {"scope", scope}};
+}
+
+std::vector<std::string> Simulator::Deciders(const std::string& requester,
+                                              const Json& grant) const {
+  std::vector<std::string> out;
+  auto rule = M().operation_rules.find(grant["op"].get<std::string>());
+  if (rule == M().operation_rules.end()) return out;
+  Request req;
+  req.action = rule->second.action;
+  req.resource = grant["scope"].get<std::string>();
+  req.now = cs_.now;
+  req.attributes = Json{{"role", grant["role"]}, {"target", requester}};
+  if (grant.contains("attributes")) {
+    for (auto it = grant["attributes"].begin(); it != grant["attributes"].end(); ++it) {
+      if (it.key() != "role" && it.key() != "target") req.attributes[it.key()] = it.value();
+    }
+  }
+  const Index count = static_cast<Index>(V().member_count());
+  for (Index i = 0; i < count; ++i) {
+    const Member& mb = V().member(i);
+    if (mb.status != MemberStatus::kActive || mb.id == requester) continue;
+    req.actor = mb.id;
+    const DecideResult r = DecideIn(V(), req, false);
+    if (r.ok() && r.decision.effect != Effect::kDeny) out.push_back(mb.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool Simulator::SeesEmail(const std::string& viewer, const std::string& target,
+                          const std::string& scope_id) const {
+  const Index* v = V().FindMember(viewer);
+  const Index* t = V().FindMember(target);
+  const Index* scope = M().scope_index.Get(scope_id);
+  if (v == nullptr || t == nullptr || scope == nullptr) return false;
+  if (V().member(*v).status != MemberStatus::kActive || V().member(*t).email.empty()) return false;
+  const Model& m = M();
+  const Scope& at = m.scopes[*scope];
+  // The target's live roles on the scope, above it (reaching down) or below it.
+  std::vector<const Role*> held;
+  V().ForEachBindingOfMember(*t, [&](uint32_t b) {
+    if (Model::Expired(V().binding(b), cs_.now)) return;
+    const BindingKey& k = V().key(b);
+    const Scope& s = m.scopes[k.scope];
+    if (V().Covers(b, *scope) || (s.pre > at.pre && s.pre < at.subtree_end)) {
+      held.push_back(&m.roles[k.role]);
+    }
+  });
+  bool sees = false;
+  V().ForEachBindingOfMember(*v, [&](uint32_t b) {
+    if (sees || Model::Expired(V().binding(b), cs_.now) || !V().Covers(b, *scope)) return;
+    const Role& r = m.roles[V().key(b).role];
+    if (!r.sees || !r.sees_email) return;
+    for (const Role* h : held) {
+      if (h->rank >= r.sees_min_rank &&
+          std::find(r.sees_families.begin(), r.sees_families.end(), h->family) !=
+              r.sees_families.end()) {
+        sees = true;
+      }
+    }
+  });
+  return sees;
+}
+
+void Simulator::RequestRole(size_t i, const Json& op, Edit* e, Outcome* out) {
+  const std::string role = op["role"], scope = op["scope"];
+  const std::string* action = ActionFor("request_role", out);
+  if (action == nullptr) return;
+  const Member& me = *MemberById(actor_);
+  if (me.status != MemberStatus::kActive) {
+    out->Deny(Reason("member_not_active", "member " + Q(actor_) + " is " +
+                                              StatusName(me.status) +
+                                              ": only an active member asks for a role"));
+    return;
+  }
+  const Role& wanted = M().roles[M().role_index.at(role)];
+  const Scope& where = M().scopes[M().scope_index.at(scope)];
+  if (!((wanted.assignable_mask >> where.type) & 1u)) {
+    out->Deny(Reason("role_not_assignable_at",
+                     "role " + Q(role) + " is not given on a scope of type " +
+                         Q(M().scope_types[where.type].id),
+                     Json{{"role", role}, {"scope", scope}}));
+    return;
+  }
+  if (!KindAllowed(me, role, out)) return;
+  bool holds = false;
+  V().ForEachBindingOfMember(*V().FindMember(actor_), [&](uint32_t b) {
+    const BindingKey& k = V().key(b);
+    holds = holds || (M().roles[k.role].id == role && M().scopes[k.scope].id == scope &&
+                      !Model::Expired(V().binding(b), cs_.now));
+  });
+  if (holds) {
+    out->Deny(Reason("already_holds", "member " + Q(actor_) + " already holds " + Q(role) +
+                                          " on " + Q(scope),
+                     Json{{"role", role}, {"scope", scope}}));
+    return;
+  }
+  for (const Json& r : RoleRequestsOf(M())) {
+    if (r.value("requester", "") == actor_ && r.value("role", "") == role &&
+        r.value("scope", "") == scope &&
+        !(r.contains("expiresAt") && r["expiresAt"].get<std::string>() <= cs_.now)) {
+      out->Deny(Reason("request_pending",
+                       "member " + Q(actor_) + " has already asked for " + Q(role) + " on " +
+                           Q(scope) + " (request " + Q(r.value("id", "")) + ")",
+                       Json{{"request", r.value("id", "")}}));
+      return;
+    }
+  }
+  if (op.contains("until") && op["until"].get<std::string>() <= cs_.now) {
+    out->Deny(Reason("invalid_until", "the role would end at " + op["until"].get<std::string>() +
+                                          ", which is not after now",
+                     Json{{"until", op["until"]}}));
+    return;
+  }
+  Json attrs = OpAttributes(op);
+  attrs["role"] = role;
+  Check(*action, scope, attrs, out);
+  if (out->effect != Effect::kAllow) return;
+  const std::vector<std::string> deciders = Deciders(actor_, GrantOperation(actor_, role, scope));
+  if (deciders.empty()) {
+    out->Deny(Reason("no_decider", "no active member may give " + Q(role) + " on " + Q(scope) +
+                                       ": nobody could decide the request"));
+    return;
+  }
+  Json& list = e->List("roleRequests");
+  e->changed = true;
+  const std::string id = NextId(list, "role-request-");
+  Json record{{"id", id},
+              {"requester", actor_},
+              {"role", role},
+              {"scope", scope},
+              {"createdAt", cs_.now}};
+  if (op.contains("reason")) record["reason"] = op["reason"];
+  if (op.contains("until")) record["until"] = op["until"];
+  const int64_t days = M().operation_rules.at("request_role").request_valid_for_days;
+  if (days > 0) record["expiresAt"] = AddDays(cs_.now, days);
+  list.push_back(record);
+  out->request = Json{{"id", id}, {"deciders", deciders}};
+  if (record.contains("expiresAt")) out->request["expiresAt"] = record["expiresAt"];
+  for (const std::string& d : deciders) {
+    Json facts{{"request", id}, {"role", role}, {"scope", scope}, {"requester", actor_}};
+    if (SeesEmail(d, actor_, scope)) facts["requesterEmail"] = me.email;
+    if (op.contains("reason")) facts["reason"] = op["reason"];
+    Emit(out, i, "role_requested", d, std::move(facts));
+  }
+}
+
+void Simulator::WithdrawRequest(size_t i, const Json& op, Edit* e, Outcome* out) {
+  const std::string id = op["request"];
+  if (ActionFor("request_role", out) == nullptr) return;
+  const Json* found = FindById(RoleRequestsOf(M()), id);
+  if (found == nullptr) {
+    out->Deny(Reason("unknown_request", "there is no role request " + Q(id) + " to withdraw"));
+    return;
+  }
+  const Json request = *found;
+  if (request.value("requester", "") != actor_) {
+    out->Deny(Reason("not_the_requester", "only " + Q(request.value("requester", "")) +
+                                              ", who asked, may withdraw request " + Q(id),
+                     Json{{"requester", request["requester"]}}));
+    return;
+  }
+  const std::string role = request["role"], scope = request["scope"];
+  Json& list = e->List("roleRequests");
+  Json kept = Json::array();
+  for (Json& r : list) {
+    if (r.value("id", "") != id) kept.push_back(std::move(r));
+  }
+  list = std::move(kept);
+  e->changed = true;
+  for (const std::string& d : Deciders(actor_, GrantOperation(actor_, role, scope))) {
+    Emit(out, i, "role_request_withdrawn", d,
+         Json{{"request", id}, {"role", role}, {"scope", scope}, {"requester", actor_}});
+  }
+}
+
+void Simulator::DecideRoleRequest(size_t i, const Json& op, const Json& found, Edit* e,
+                                  Outcome* out) {
+  const Json request = found;  // `found` lives in the state the edit replaces
+  const std::string id = request["id"], requester = request["requester"];
+  const std::string role = request["role"], scope = request["scope"];
+  const std::string decision = op["decision"];
+  if (requester == actor_) {
+    out->Deny(Reason("own_request", "member " + Q(actor_) + " cannot decide their own request " +
+                                        Q(id)));
+    return;
+  }
+  if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() <= cs_.now) {
+    out->Deny(Reason("request_expired",
+                     "request " + Q(id) + " lapsed at " + request["expiresAt"].get<std::string>(),
+                     Json{{"expiresAt", request["expiresAt"]}}));
+    return;
+  }
+  Json grant = GrantOperation(requester, role, scope);
+  if (op.contains("attributes")) grant["attributes"] = op["attributes"];
+  // Taken off the list first, so that the role given below lands in the bundle's
+  // list of bindings, where `until` is set.
+  Json& list = e->List("roleRequests");
+  Json kept = Json::array();
+  for (Json& r : list) {
+    if (r.value("id", "") != id) kept.push_back(std::move(r));
+  }
+  list = std::move(kept);
+  e->changed = true;
+  const Json facts{{"request", id}, {"decision", decision}, {"role", role}, {"scope", scope}};
+  if (decision == "reject") {
+    // Whoever could give the role may turn the request down.
+    const std::vector<std::string> deciders = Deciders(requester, grant);
+    if (!std::binary_search(deciders.begin(), deciders.end(), actor_)) {
+      out->Deny(Reason("not_a_decider",
+                       "member " + Q(actor_) + " may not give " + Q(role) + " on " + Q(scope) +
+                           ", so cannot decide request " + Q(id),
+                       Json{{"eligible", deciders}}));
+      return;
+    }
+    Emit(out, i, "request_decided", requester, facts);
+    return;
+  }
+  const MemberStatus status = MemberById(requester)->status;
+  if (status != MemberStatus::kActive) {
+    out->Deny(Reason("member_not_active",
+                     "member " + Q(requester) + ", who asked, is " + StatusName(status)));
+    return;
+  }
+  // Approving gives the role as the decider would give it now: every check of
+  // assign_role (or change_role) applies, at this time.
+  Apply(i, grant, e, out);
+  if (out->effect == Effect::kDeny) return;
+  if (out->effect == Effect::kConditional) {
+    out->pending_operation = grant;  // the grant waits for its approvals
+  } else if (request.contains("until")) {
+    for (Json& b : e->List("bindings")) {
+      if (b.value("member", "") == requester && b.value("role", "") == role &&
+          b.value("scope", "") == scope && !b.contains("expiresAt")) {
+        b["expiresAt"] = request["until"];
+      }
+    }
+  }
+  Emit(out, i, "request_decided", requester, facts);
+}
+
 void Simulator::ResetPassword(size_t i, const Json& op, Outcome* out) {
   const std::string member = op["member"];
   const MemberStatus status = MemberById(member)->status;
@@ -1625,6 +1904,8 @@ void Simulator::Apply(size_t i, const Json& op, Edit* e, Outcome* out) {
     return ApprovalRuleOp(i, op, e, out);
   }
   if (kind == "decide_request") return DecideRequest(i, op, e, out);
+  if (kind == "request_role") return RequestRole(i, op, e, out);
+  if (kind == "withdraw_request") return WithdrawRequest(i, op, e, out);
   if (kind == "reset_password") return ResetPassword(i, op, out);
   if (kind == "perform") return Perform(i, op, out);
   return ApplyApproved(i, op, e, out);
@@ -1922,7 +2203,7 @@ Json Simulator::Run(bool include_bundle) {
     Edit edit(V());
     Apply(i, op, &edit, &out);
     if (out.effect == Effect::kConditional && !out.approvals.empty()) {
-      RequestApprovals(i, op, &edit, &out);
+      RequestApprovals(i, out.pending_operation ? *out.pending_operation : op, &edit, &out);
     }
     if (out.effect != Effect::kDeny && edit.changed) {
       // The candidate state: the edited overlay, or the recompiled bundle.
@@ -2081,6 +2362,9 @@ Json Simulator::Run(bool include_bundle) {
                 {"requirements",
                  {{"approvals", std::move(out.approvals)},
                   {"verifications", std::move(out.verifications)}}}};
+    if (!out.request.is_null() && out.effect != Effect::kDeny) {
+      result["request"] = std::move(out.request);
+    }
     // What only the server of record can check: the secret the operation carries.
     if (op["op"] == "complete_self_upgrade") result["checkedByServer"] = Json::array({"pin"});
     if (op["op"] == "accept_invitation") {

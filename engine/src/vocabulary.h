@@ -14,7 +14,8 @@ inline constexpr const char* kOperationKinds[] = {
     "disable", "enable", "edit_member", "add_members", "activate_member",
     "request_self_upgrade", "resend_verification", "complete_self_upgrade", "claim_role",
     "define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule",
-    "decide_request", "apply_approved", "register", "reset_password", "perform"};
+    "decide_request", "apply_approved", "register", "reset_password", "perform",
+    "request_role", "withdraw_request"};
 
 // The operation kinds that act on a member (hand out, change or take away a role,
 // or change a member's status or details): their action must be a rankLimited
@@ -31,7 +32,7 @@ inline constexpr const char* kEventKinds[] = {
     "member_enabled", "member_edited", "activation_email", "verification_sent",
     "verification_resent", "role_claimed", "approval_requested", "request_decided",
     "role_defined", "role_edited", "role_deleted", "approval_rule_changed", "password_reset",
-    "action_performed"};
+    "action_performed", "role_requested", "role_request_withdrawn"};
 
 template <size_t N>
 bool InVocabulary(const char* const (&words)[N], const std::string& w) {

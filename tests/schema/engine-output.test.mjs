@@ -575,7 +575,7 @@ function defineTests() {
     complete_self_upgrade: "roles.self_upgrade", claim_role: "roles.claim", define_role: "policy.manage",
     edit_role: "policy.manage", delete_role: "policy.manage", set_approval_rule: "policy.manage",
     delete_approval_rule: "policy.manage", decide_request: "approve.roles", apply_approved: "approve.roles",
-    reset_password: "members.manage",
+    reset_password: "members.manage", request_role: "bill.view",
   };
   const TO_SUPER = { op: "change_role", member: "m-admin", scope: "acc-1", role: "billing.super" };
   const approvalRequest = (id, extra) => ({
@@ -621,8 +621,14 @@ function defineTests() {
       { id: "emails", kind: "unique_email", severity: "error" },
       { id: "within-creator", kind: "custom_role_within_creator", severity: "error" },
     ],
-    // `perform` is authorised by the action it names: it takes no entry.
-    operations: Object.fromEntries(OPERATION_KINDS.filter((k) => k !== "perform").map((k) => [k, { action: OPERATION_ACTIONS[k], ...(k === "invite" ? { invitationValidForDays: 14 } : {}) }])),
+    // `perform` is authorised by the action it names, `withdraw_request` open to whoever
+    // asked: neither takes an entry.
+    operations: Object.fromEntries(
+      OPERATION_KINDS.filter((k) => k !== "perform" && k !== "withdraw_request").map((k) => [
+        k,
+        { action: OPERATION_ACTIONS[k], ...(k === "invite" ? { invitationValidForDays: 14 } : {}), ...(k === "request_role" ? { requestValidForDays: 7 } : {}) },
+      ]),
+    ),
     notifications: EVENT_KINDS.map((event, i) => ({
       event, channels: i % 3 === 0 ? ["in_app", "email"] : ["in_app"],
       ...(i % 2 === 0 ? { revealActor: true } : {}),
@@ -669,6 +675,10 @@ function defineTests() {
       approvalRequest("req-rejected", { decisions: [{ member: "m-owner", decision: "reject", at: "2026-11-29T09:00:00Z" }, { member: "m-admin", decision: "approve", at: "2026-11-29T10:00:00Z" }] }),
       approvalRequest("req-expired", { createdAt: "2026-11-01T09:00:00Z", expiresAt: "2026-11-08T09:00:00Z" }),
     ],
+    roleRequests: [
+      { id: "rr-open", requester: "m-user", role: "billing.admin", scope: "acc-1", reason: "month-end payments", createdAt: "2026-11-28T09:00:00Z", expiresAt: "2026-12-05T09:00:00Z" },
+      { id: "rr-lapsed", requester: "m-user2", role: "billing.admin", scope: "acc-2", createdAt: "2026-11-01T09:00:00Z", expiresAt: "2026-11-08T09:00:00Z" },
+    ],
   };
   // The same with the severities swapped: a min_holders error, a unique_email warning.
   const STRICT_FIXTURE = structuredClone(CHANGE_FIXTURE);
@@ -698,6 +708,8 @@ function defineTests() {
     { id: "custom.chief", family: "org", rank: 60, permissions: ["bill.view"], assignableAt: ["company"], custom: true },
   );
   SOUND_FIXTURE.bindings.push({ id: "b-clerk", member: "m-norole", role: "custom.clerk", scope: "acc-2" });
+  // A role above every manager's reach: nobody could give it, so nobody may be asked.
+  SOUND_FIXTURE.roles.push({ id: "custom.lead", family: "billing", rank: 55, permissions: ["bill.view"], assignableAt: ["account"], custom: true });
   let soundFixtureFile;
   const soundFixture = () => (soundFixtureFile ??= writeTemp("soundness.bundle.json", SOUND_FIXTURE));
   let changeFixtureFile, strictFixtureFile;
@@ -812,6 +824,28 @@ function defineTests() {
       { op: "delete_role", scope: "co-1", role: "custom.chief" },
       { op: "edit_role", scope: "co-1", role: { id: "custom.clerk", family: "billing", rank: 15, permissions: ["bill.view"], assignableAt: ["account"] } },
     ], ["deny:approval_rule_beyond_author", "deny:approval_rule_beyond_author", "deny:approval_unsatisfiable", "deny:holders_beyond_reach", "deny:custom_role_beyond_creator", "deny:role_above_actor", "allow"]],
+    ["asking for a role", changeFixture, "m-user2", [
+      { op: "request_role", role: "billing.admin", scope: "acc-2", reason: "month-end payments", until: "2027-01-01T00:00:00Z" },
+      { op: "request_role", role: "billing.admin", scope: "acc-2" },
+      { op: "request_role", role: "billing.user", scope: "acc-2" },
+      { op: "request_role", role: "org.owner", scope: "acc-2" },
+      { op: "request_role", role: "billing.super", scope: "acc-2", until: "2026-01-01T00:00:00Z" },
+      { op: "withdraw_request", request: "rr-open" },
+    ], ["allow", "deny:request_pending", "deny:already_holds", "deny:role_not_assignable_at", "deny:invalid_until", "deny:not_the_requester"]],
+    ["deciding role requests", changeFixture, "m-owner", [
+      { op: "decide_request", request: "rr-lapsed", decision: "approve" },
+      { op: "decide_request", request: "rr-open", decision: "approve" },
+    ], ["deny:request_expired", "allow"]],
+    ["one's own role request: not decided, withdrawn", changeFixture, "m-user", [
+      { op: "decide_request", request: "rr-open", decision: "reject" },
+      { op: "withdraw_request", request: "rr-open" },
+    ], ["deny:own_request", "allow"]],
+    ["a role request decided by someone who could not give the role", changeFixture, "m-aud", [
+      { op: "decide_request", request: "rr-open", decision: "reject" },
+    ], ["deny:not_a_decider"]],
+    ["a role nobody could give", soundFixture, "m-norole", [
+      { op: "request_role", role: "custom.lead", scope: "acc-2" },
+    ], ["deny:no_decider"]],
     ["asking for approval", changeFixture, "m-super", [
       { op: "change_role", member: "m-admin", role: "billing.super", scope: "acc-1", attributes: { ticket: "T-1" } },
     ], ["conditional"]],

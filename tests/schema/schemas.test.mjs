@@ -439,6 +439,8 @@ test("changeset: the example of docs/changes.md and one operation of every kind 
     { op: "register", member: { id: "m-new", email: "new@example.com", registered: false }, role: "billing.admin", scope: "acc-1" },
     { op: "reset_password", member: "m-uma" },
     { op: "perform", action: "billing.pay", scope: "acc-1001", attributes: { amount: 12000 } },
+    { op: "request_role", role: "billing.admin", scope: "acc-1001", reason: "month-end payments", until: "2027-01-01T00:00:00Z" },
+    { op: "withdraw_request", request: "role-request-1" },
   ];
   const kinds = validator("bundle.schema.json").schema.$defs.operationKind.enum;
   assert.deepEqual([...new Set(every.map((o) => o.op))].sort(), [...kinds].sort(), "one operation of every kind");
