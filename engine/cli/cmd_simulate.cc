@@ -10,6 +10,8 @@
 //       - <reason message>
 //     requires:
 //       - needs 1 approval under rule orders.large from: Bea Lee (m-bea)
+//   (a request_role also says who decides:
+//     "  request role-request-1, decided by one of: Olivia Hart (m-olivia), ...")
 //
 //   Access changes:
 //     Raj Patel (m-raj) gains 3 permissions on 1 scope, loses 0
@@ -181,6 +183,15 @@ void PrintOperation(const Names& names, const Json& change_set, const Json& op_r
   std::cout << '#' << number << ' '
             << DescribeOperation(StringField(op_result, "op"), op ? *op : Json()) << ": "
             << Upper(effect) << '\n';
+  if (const auto request = op_result.find("request");
+      request != op_result.end() && request->is_object()) {
+    std::cout << "  request " << StringField(*request, "id") << ", decided by one of: "
+              << MemberList(names, ArrayField(*request, "deciders"));
+    if (request->contains("expiresAt")) {
+      std::cout << " (lapses " << StringField(*request, "expiresAt") << ")";
+    }
+    std::cout << '\n';
+  }
   if (effect == "allow") return;
 
   std::vector<std::string> because;
