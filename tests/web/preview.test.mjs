@@ -20,7 +20,7 @@ test("a reorganisation: verdicts, access diff per member, notifications", async 
     "Remove Uma Brooks from Leeds head office",
   ]);
   const byMember = Object.fromEntries(model.diff.members.map((m) => [m.member, m]));
-  assert.equal(byMember["m-uma"].headline, "Uma Brooks loses 10 permissions on 1 billing account");
+  assert.equal(byMember["m-uma"].headline, "Uma Brooks loses 11 permissions on 1 billing account");
   assert.equal(byMember["m-alex"].headline, "Alex Morgan loses 1 permission on 1 billing account");
   assert.deepEqual(byMember["m-alex"].roles, ["Advanced user becomes User (billing) on Leeds head office"]);
   assert.deepEqual(byMember["m-alex"].scopes, [
