@@ -723,7 +723,8 @@ class AuditSight {
 // replaced by placeholders that stay the same from one call to the next (and
 // keep the e-mail's domain, so rules on it still hold). An approval request
 // shows the member its operation would create or edit only to its requester and
-// its eligible approvers.
+// its eligible approvers; a role request shows its reason only to its requester
+// and the members who may decide it.
 Reply Authority::Bundle(const std::string& caller) {
   Head head = Current();
   const Policy& policy = *head.policy;
@@ -746,6 +747,16 @@ Reply Authority::Bundle(const std::string& caller) {
       const Json eligible = status.value("eligible", Json::array());
       if (std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) continue;
       if (auto op = request.find("operation"); op != request.end()) RedactOperation(&*op);
+    }
+  }
+  // A role request's reason is for its requester and the members who may decide it.
+  if (auto it = bundle.find("roleRequests"); it != bundle.end()) {
+    for (Json& request : *it) {
+      if (request.value("requester", "") == caller || !request.contains("reason")) continue;
+      Json status = policy.ApprovalStatus(Json{{"request", request.value("id", "")}, {"now", now}});
+      const Json eligible = status.value("eligible", Json::array());
+      if (std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) continue;
+      request.erase("reason");
     }
   }
   return Reply{200, Json{{"ok", true},
@@ -975,11 +986,13 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
     }
   }
 
-  // Approval requests the change opened.
+  // Approval and role requests the change opened.
   Json pending_requests = Json::array();
-  for (const Json& r : bundle_after.value("approvalRequests", Json::array())) {
-    if (FindById(base, "approvalRequests", r.value("id", "")) == nullptr) {
-      pending_requests.push_back(r.value("id", ""));
+  for (const char* list : {"approvalRequests", "roleRequests"}) {
+    for (const Json& r : bundle_after.value(list, Json::array())) {
+      if (FindById(base, list, r.value("id", "")) == nullptr) {
+        pending_requests.push_back(r.value("id", ""));
+      }
     }
   }
 
@@ -1154,7 +1167,7 @@ Reply Authority::Requests(const std::string& caller) {
     const std::string id = r.value("id", "");
     Json status = head.policy->ApprovalStatus(Json{{"request", id}, {"now", now}});
     if (Failed(status)) continue;
-    Json entry{{"request", r}, {"status", status}};
+    Json entry{{"request", r}, {"status", status}, {"kind", "approval"}};
     if (r.value("requester", "") == caller) mine.push_back(entry);
     const Json eligible = status.value("eligible", Json::array());
     if (status.value("status", "") == "pending" &&
@@ -1164,6 +1177,18 @@ Reply Authority::Requests(const std::string& caller) {
         decided = decided || d.value("member", "") == caller;
       }
       if (!decided) to_decide.push_back(entry);
+    }
+  }
+  // Role requests: the caller's own, and those the caller could decide now.
+  for (const Json& r : head.policy->model().bundle.value("roleRequests", Json::array())) {
+    Json status = head.policy->ApprovalStatus(Json{{"request", r.value("id", "")}, {"now", now}});
+    if (Failed(status)) continue;
+    Json entry{{"request", r}, {"status", status}, {"kind", "role"}};
+    if (r.value("requester", "") == caller) mine.push_back(entry);
+    const Json eligible = status.value("eligible", Json::array());
+    if (status.value("status", "") == "pending" &&
+        std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) {
+      to_decide.push_back(entry);
     }
   }
   // The caller's self-upgrades waiting on a PIN: the PIN's id (the newest letter's),
@@ -1207,10 +1232,11 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
     return Fail(400, "invalid_value", "/comment", "expected a string of at most 2,000 characters");
   }
   const Json* request = FindById(head.policy->model().bundle, "approvalRequests", request_id);
-  if (request == nullptr) {
-    return Fail(404, "unknown_request", "", "no approval request `" + request_id + "`");
+  const Json* asked = FindById(head.policy->model().bundle, "roleRequests", request_id);
+  if (request == nullptr && asked == nullptr) {
+    return Fail(404, "unknown_request", "", "no request `" + request_id + "`");
   }
-  if (request->value("requester", "") == caller) {
+  if ((request != nullptr ? request : asked)->value("requester", "") == caller) {
     return Fail(403, "not_an_approver", "",
                 "a requester never decides their own request");
   }
@@ -1220,6 +1246,20 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
   extra.detail = Json{{"request", request_id}, {"decision", decision}};
   if (body.contains("comment")) extra.detail["comment"] = body["comment"];
   Json simulation;
+  if (asked != nullptr) {
+    // A role request: deciding it is the whole of it (approving gives the role,
+    // as the caller's own grant, checked now); nothing is left to apply.
+    Reply reply = CommitChange(NewChangeSet(head, caller, Json::array({decide})), extra, &simulation);
+    if (reply.status == 422 && simulation.is_object()) {
+      for (const Json& r : simulation["operations"][0]["reasons"]) {
+        if (r.value("code", "") == "not_a_decider") {
+          return Fail(403, "not_a_decider", "", r.value("message", "not a decider"));
+        }
+      }
+    }
+    if (reply.status == 200) reply.body["applied"] = decision == "approve";
+    return reply;
+  }
   // At quorum the request is applied at once, after a fresh check at the
   // server's time, in the same commit as the decision.
   if (decision == "approve") {

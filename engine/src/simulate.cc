@@ -1480,6 +1480,60 @@ const Json& RequestsOf(const Model& m) {
   return it == m.bundle.end() ? kNone : *it;
 }
 
+// The operation that gives `member` `role` on `scope` in state `v`: change_role
+// when they hold an exclusive role of its family there, else assign_role.
+template <typename V>
+Json RoleGrant(const V& v, const std::string& member, const std::string& role,
+               const std::string& scope) {
+  const Model& m = v.model();
+  const Role& to = m.roles[m.role_index.at(role)];
+  bool change = false;
+  const Index* i = v.FindMember(member);
+  const Index* s = m.scope_index.Get(scope);
+  if (to.exclusive && to.family != kNone && i != nullptr && s != nullptr) {
+    v.ForEachBindingOfMember(*i, [&](uint32_t b) {
+      const BindingKey& k = v.key(b);
+      change = change || (k.scope == *s && m.roles[k.role].family == to.family);
+    });
+  }
+  return Json{{"op", change ? "change_role" : "assign_role"},
+              {"member", member},
+              {"role", role},
+              {"scope", scope}};
+}
+
+// Who may decide a role request for `grant` in state `v` at `now`: the active
+// members, never `requester`, whom the grant's check allows (outright or subject
+// to an approval), sorted.
+template <typename V>
+std::vector<std::string> RoleDeciders(const V& v, const std::string& requester,
+                                      const Json& grant, const std::string& now) {
+  std::vector<std::string> out;
+  const Model& m = v.model();
+  auto rule = m.operation_rules.find(grant["op"].get<std::string>());
+  if (rule == m.operation_rules.end()) return out;
+  Request req;
+  req.action = rule->second.action;
+  req.resource = grant["scope"].get<std::string>();
+  req.now = now;
+  req.attributes = Json{{"role", grant["role"]}, {"target", requester}};
+  if (grant.contains("attributes")) {
+    for (auto it = grant["attributes"].begin(); it != grant["attributes"].end(); ++it) {
+      if (it.key() != "role" && it.key() != "target") req.attributes[it.key()] = it.value();
+    }
+  }
+  const Index count = static_cast<Index>(v.member_count());
+  for (Index i = 0; i < count; ++i) {
+    const Member& mb = v.member(i);
+    if (mb.status != MemberStatus::kActive || mb.id == requester) continue;
+    req.actor = mb.id;
+    const DecideResult r = DecideIn(v, req, false);
+    if (r.ok() && r.decision.effect != Effect::kDeny) out.push_back(mb.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // The role requests of the state (request_role).
 const Json& RoleRequestsOf(const Model& m) {
   static const Json kNone = Json::array();
@@ -1580,39 +1634,12 @@ void Simulator::ApplyApproved(size_t i, const Json& op, Edit* e, Outcome* out) {
 
 Json Simulator::GrantOperation(const std::string& member, const std::string& role,
                                const std::string& scope) const {
-  const Role& to = M().roles[M().role_index.at(role)];
-  const bool change = to.exclusive && to.family != kNone && !RoleOf(member, scope, to.family).empty();
-  return Json{{"op", change ? "change_role" : "assign_role"},
-              {"member", member},
-              {"role", role},
-              {"scope", scope}};
+  return RoleGrant(V(), member, role, scope);
 }
 
 std::vector<std::string> Simulator::Deciders(const std::string& requester,
                                               const Json& grant) const {
-  std::vector<std::string> out;
-  auto rule = M().operation_rules.find(grant["op"].get<std::string>());
-  if (rule == M().operation_rules.end()) return out;
-  Request req;
-  req.action = rule->second.action;
-  req.resource = grant["scope"].get<std::string>();
-  req.now = cs_.now;
-  req.attributes = Json{{"role", grant["role"]}, {"target", requester}};
-  if (grant.contains("attributes")) {
-    for (auto it = grant["attributes"].begin(); it != grant["attributes"].end(); ++it) {
-      if (it.key() != "role" && it.key() != "target") req.attributes[it.key()] = it.value();
-    }
-  }
-  const Index count = static_cast<Index>(V().member_count());
-  for (Index i = 0; i < count; ++i) {
-    const Member& mb = V().member(i);
-    if (mb.status != MemberStatus::kActive || mb.id == requester) continue;
-    req.actor = mb.id;
-    const DecideResult r = DecideIn(V(), req, false);
-    if (r.ok() && r.decision.effect != Effect::kDeny) out.push_back(mb.id);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return RoleDeciders(V(), requester, grant, cs_.now);
 }
 
 bool Simulator::SeesEmail(const std::string& viewer, const std::string& target,
@@ -2575,18 +2602,36 @@ Json Policy::ApprovalStatus(const Json& query) const {
     if (const std::string* n = shape.Timestamp(query, "now", "", true)) now = *n;
   }
   const Json* request = nullptr;
+  const Json* asked = nullptr;  // a role request
   if (errors.empty()) {
     if (auto it = model_->bundle.find("approvalRequests"); it != model_->bundle.end()) {
       for (const Json& r : *it) {
         if (r.value("id", "") == id) request = &r;
       }
     }
-    if (request == nullptr) {
-      errors.push_back({"unknown_request", "/request", "unknown approval request `" + id + "`"});
+    if (auto it = model_->bundle.find("roleRequests"); it != model_->bundle.end()) {
+      for (const Json& r : *it) {
+        if (r.value("id", "") == id) asked = &r;
+      }
+    }
+    if (request == nullptr && asked == nullptr) {
+      errors.push_back({"unknown_request", "/request", "unknown request `" + id + "`"});
     }
   }
   if (!errors.empty()) return ErrorsToJson(errors);
-  return internal::RequestStatus(*model_, *request, now);
+  if (request != nullptr) return internal::RequestStatus(*model_, *request, now);
+  // A role request: open until it lapses; any one of its deciders decides it.
+  const std::string requester = asked->value("requester", "");
+  const bool lapsed = asked->contains("expiresAt") && (*asked)["expiresAt"].get<std::string>() <= now;
+  const Json grant = internal::RoleGrant(*model_, requester, asked->value("role", ""),
+                                         asked->value("scope", ""));
+  return Json{{"ok", true},
+              {"request", id},
+              {"status", lapsed ? "expired" : "pending"},
+              {"approvals", Json::array()},
+              {"rejections", Json::array()},
+              {"eligible", internal::RoleDeciders(*model_, requester, grant, now)},
+              {"quorum", 1}};
 }
 
 }  // namespace rolegate

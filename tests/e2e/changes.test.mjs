@@ -68,7 +68,7 @@ test("the members view starts a change for a member the actor may manage", async
     await page.selectOption("#op-scope", "acc-1001");
     await page.click("#op-submit");
     await page.waitForSelector(".diff-members li[data-member=m-uma]");
-    assert.equal(await text(page, ".diff-members li[data-member=m-uma] .diff-line"), "Uma Brooks loses 10 permissions on 1 billing account");
+    assert.equal(await text(page, ".diff-members li[data-member=m-uma] .diff-line"), "Uma Brooks loses 11 permissions on 1 billing account");
     assert.match(await text(page, ".events"), /Uma Brooks, in the app: removed from Leeds head office; names Olivia Hart \(olivia\.hart@hartwell\.example\.com\)/);
   });
 });

@@ -113,7 +113,8 @@ class Policy {
   static constexpr const char* kChainFormat = "rolegate-changechain/1";
   Json VerifyChainDocument(const Json& chain) const;
 
-  // The status of an approval request of the bundle at a time:
+  // The status of an approval request, or of a role request (pending until it
+  // lapses; `eligible` its deciders, quorum 1), of the bundle at a time:
   // {"request", "now"} -> {"ok", "request", "status", "approvals", "rejections",
   // "eligible", "quorum"}.
   Json ApprovalStatus(const Json& query) const;
