@@ -1220,7 +1220,7 @@ void BundleReader::CheckUniqueEmail() {
 
 std::unique_ptr<Model> BundleReader::Run() {
   if (!shape_.Object(doc_, "",
-                     {"format", "revision", "name", "description", "scopeTypes", "scopes",
+                     {"$schema", "format", "revision", "name", "description", "scopeTypes", "scopes",
                       "permissions", "roles", "selfUpgrades", "claims", "approvalRules",
                       "invariants", "members", "bindings", "operations", "notifications",
                       "verifications", "approvalRequests", "roleRequests", "server"})) {
@@ -1235,6 +1235,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   if (const std::string* r = shape_.String(doc_, "revision", "", false)) m_->revision = *r;
   if (const std::string* n = shape_.String(doc_, "name", "", false)) m_->name = *n;
   shape_.String(doc_, "description", "", false);
+  shape_.String(doc_, "$schema", "", false);  // for editors; the engine ignores it
 
   size_t n = 0;
   const Json* scope_types =
@@ -1301,9 +1302,28 @@ std::string Lower(const std::string& s) {
 
 std::string ContentRevision(const Json& bundle) {
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : Canonical(bundle)) {
-    h ^= c;
-    h *= 1099511628211ull;
+  const auto feed = [&h](const std::string& text) {
+    for (unsigned char c : text) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  if (bundle.is_object() && bundle.contains("$schema")) {
+    // The canonical text of the bundle without its `$schema`, which only tells an
+    // editor where the schema is: the same policy has the same revision with it or
+    // without it. Written member by member, in canonical (sorted) order, rather
+    // than copying a bundle that may be large.
+    feed("{");
+    bool first = true;
+    for (auto it = bundle.begin(); it != bundle.end(); ++it) {
+      if (it.key() == "$schema") continue;
+      feed(std::string(first ? "" : ",") + Canonical(Json(it.key())) + ":");
+      feed(Canonical(it.value()));
+      first = false;
+    }
+    feed("}");
+  } else {
+    feed(Canonical(bundle));
   }
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));

@@ -323,9 +323,10 @@ Errors ReadOperation(const Model& m, const Json& op) {
 Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, ChangeSet* out) {
   Errors errors;
   Shape shape(&errors);
-  if (!shape.Object(doc, "", {"format", "baseRevision", "actor", "now", "operations"})) {
+  if (!shape.Object(doc, "", {"$schema", "format", "baseRevision", "actor", "now", "operations"})) {
     return errors;
   }
+  shape.String(doc, "$schema", "", false);  // for editors; the engine ignores it
   if (const std::string* f = shape.String(doc, "format", "", false);
       f && *f != "rolegate-changeset/1") {
     shape.Add("unsupported_format", "/format",

@@ -447,7 +447,7 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
   const Json& doc = parsed.value;
   Shape shape(&report.errors);
   if (!shape.Object(doc, "",
-                    {"format", "name", "description", "bundle", "now", "cases",
+                    {"$schema", "format", "name", "description", "bundle", "now", "cases",
                      "expectBundleErrors"})) {
     return report;
   }
@@ -459,6 +459,7 @@ ScenarioReport RunScenario(std::string_view scenario_text, const BundleResolver&
   }
   if (const std::string* n = shape.String(doc, "name", "", true)) report.name = *n;
   shape.String(doc, "description", "", false);
+  shape.String(doc, "$schema", "", false);  // for editors; the runner ignores it
   std::string now;
   if (const std::string* s = shape.Timestamp(doc, "now", "", false)) now = *s;
   const Json* cases = shape.Array(doc, "cases", "", false, limits.max_batch);

@@ -594,6 +594,14 @@ test("simulation: verify results and approval statuses validate", () => {
   assertValid("simulation.schema.json#/$defs/approvalStatusQuery", { request: "request-1", now: "2026-12-01T09:00:00Z" });
 });
 
+test("a bundle, a change set, a scenario and a chain may name their schema with $schema", () => {
+  assertValid("bundle.schema.json", { $schema: "https://rolegate.dev/schemas/bundle.schema.json", ...VALID_BUNDLE }, "a bundle with $schema");
+  assertValid("changeset.schema.json", { $schema: "https://rolegate.dev/schemas/changeset.schema.json", ...DOC_CHANGE_SET }, "a change set with $schema");
+  assertValid("scenario.schema.json", { $schema: "https://rolegate.dev/schemas/scenario.schema.json", ...DOC_SCENARIO }, "a scenario with $schema");
+  assertValid("changechain.schema.json", { $schema: "https://rolegate.dev/schemas/changechain.schema.json", format: "rolegate-changechain/1", changeSets: [DOC_CHANGE_SET] }, "a chain with $schema");
+  assertRejected("bundle.schema.json", { $schema: 7, ...VALID_BUNDLE }, "/$schema", "type");
+});
+
 test("chains: the three downloads validate, a chain of another format or of 65 steps does not; a chain's verification validates", () => {
   const changeSet = { format: "rolegate-changeset/1", baseRevision: SIMULATION.baseRevision, actor: "m-olivia", now: "2026-12-01T09:00:00Z", operations: [{ op: "block", member: "m-uma" }] };
   const chain = { format: "rolegate-changechain/1", baseRevision: SIMULATION.baseRevision, steps: [{ changeSet, preview: SIMULATION }] };

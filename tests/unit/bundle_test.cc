@@ -26,6 +26,49 @@ TEST(Bundle, RejectsNonObjectAndWrongFormat) {
   EXPECT_THAT(ErrorKeys(b), ElementsAre("missing_field@"));
 }
 
+// "$schema" tells an editor where the schema is; the engine ignores it: the same
+// policy keeps its revision, and a change set or scenario may carry one too.
+TEST(Bundle, SchemaReferenceIsIgnored) {
+  const std::string url = "https://rolegate.dev/schemas/bundle.schema.json";
+  Json with = TinyBundle();
+  with["$schema"] = url;
+  EXPECT_TRUE(ErrorKeys(with).empty());
+  const auto plain = testing::MustLoad(TinyBundle());
+  const auto marked = testing::MustLoad(with);
+  ASSERT_NE(marked, nullptr);
+  EXPECT_EQ(marked->revision(), plain->revision());
+  with["$schema"] = 7;
+  EXPECT_THAT(ErrorKeys(with), ElementsAre("wrong_type@/$schema"));
+
+  Json cs = {{"$schema", "https://rolegate.dev/schemas/changeset.schema.json"},
+             {"format", "rolegate-changeset/1"}, {"baseRevision", plain->revision()},
+             {"actor", "olga"}, {"now", testing::kNow},
+             {"operations", {{{"op", "block"}, {"member", "dan"}}}}};
+  const Json marked_result = plain->Simulate(cs, true);
+  ASSERT_EQ(marked_result["ok"], true) << Canonical(marked_result);
+  cs.erase("$schema");
+  EXPECT_EQ(Canonical(marked_result), Canonical(plain->Simulate(cs, true)));
+  // The bundle after a change keeps it, and its revision is still the content's.
+  Json after = marked->Simulate(Json{{"format", "rolegate-changeset/1"},
+                                     {"baseRevision", marked->revision()},
+                                     {"actor", "olga"},
+                                     {"now", testing::kNow},
+                                     {"operations", {{{"op", "block"}, {"member", "dan"}}}}},
+                                true);
+  EXPECT_EQ(after["bundleAfter"]["$schema"], url);
+  EXPECT_EQ(after["revisionAfter"], marked_result["revisionAfter"]);
+
+  Json scenario = {{"$schema", "https://rolegate.dev/schemas/scenario.schema.json"},
+                   {"format", "rolegate-scenario/1"}, {"name", "marked"},
+                   {"bundle", TinyBundle()}, {"now", testing::kNow},
+                   {"cases", {{{"id", "a"},
+                               {"check", {{"actor", "dan"}, {"action", "code.read"},
+                                          {"resource", "repo-x"}}},
+                               {"expect", {{"effect", "allow"}}}}}}};
+  const ScenarioReport report = RunScenario(Canonical(scenario), nullptr);
+  EXPECT_TRUE(report.passed()) << Canonical(ScenarioReportToJson(report));
+}
+
 TEST(Bundle, ReportsUnknownFieldsAndWrongTypes) {
   Json b = TinyBundle();
   b["roles"][0]["permisions"] = Json::array();
