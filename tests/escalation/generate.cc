@@ -326,6 +326,8 @@ void Operations(Rng& rng, Draft* d) {
     ops[k] = {{"action", "config.edit"}};
   }
   ops["request_self_upgrade"] = {{"action", "roles.self_upgrade"}};
+  // Anyone who sees members may ask for a role; deciding is the grant's own check.
+  ops["request_role"] = {{"action", "members.view"}};
   for (const char* k : {"resend_verification", "complete_self_upgrade"}) {
     if (rng.Chance(50)) ops[k] = {{"action", "roles.self_upgrade"}};
   }

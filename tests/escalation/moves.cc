@@ -35,7 +35,7 @@ const std::vector<std::pair<const char*, int>>& Weights() {
       {"edit_member", 1}, {"add_members", 2}, {"reset_password", 1}, {"perform", 1},
       {"request_self_upgrade", 3}, {"resend_verification", 2},
       {"complete_self_upgrade", 4}, {"claim_role", 2}, {"decide_request", 6},
-      {"apply_approved", 6}};
+      {"apply_approved", 6}, {"request_role", 4}, {"withdraw_request", 1}};
   return kWeights;
 }
 
@@ -57,7 +57,9 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
   if (kind == "unblock" && WithStatus(w, {"blocked"}).empty()) kind = "block";
   if (kind == "enable" && WithStatus(w, {"disabled"}).empty()) kind = "disable";
   if ((kind == "accept_invitation" || kind == "resend_invitation") && invited.empty()) kind = "invite";
-  if ((kind == "decide_request" || kind == "apply_approved") && w.requests.empty()) kind = "block";
+  if (kind == "withdraw_request" && w.role_requests.empty()) kind = "request_role";
+  if (kind == "decide_request" && w.requests.empty() && w.role_requests.empty()) kind = "block";
+  if (kind == "apply_approved" && w.requests.empty()) kind = "block";
   if (kind == "apply_approved" && !decided && rng.Chance(70)) kind = "decide_request";
   if ((kind == "resend_verification" || kind == "complete_self_upgrade") &&
       w.verifications.empty()) {
@@ -188,6 +190,48 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
     mv.op = {{"op", kind}, {"role", v["role"]}, {"scope", v["scope"]}};
     if (rng.Chance(15)) mv.op["role"] = rng.Pick(w.role_ids);
     if (rng.Chance(10)) mv.actor = rng.Pick(w.member_ids);
+  } else if (kind == "request_role") {
+    // Mostly for a role on a scope the actor holds something on (where asking is
+    // usually allowed); sometimes anywhere.
+    mv.actor = PickActor(c);
+    std::vector<std::string> held;
+    for (const BindingDef& b : w.bindings) {
+      if (b.member == mv.actor) held.push_back(b.scope);
+    }
+    const std::string scope = !held.empty() && rng.Chance(80) ? rng.Pick(held) : rng.Pick(w.scopes);
+    std::vector<std::string> fitting;  // roles given on a scope of that type
+    for (const std::string& id : w.role_ids) {
+      const RoleDef& r = w.roles.at(id);
+      if (std::find(r.assignable_at.begin(), r.assignable_at.end(), w.scope_type.at(scope)) !=
+          r.assignable_at.end()) {
+        fitting.push_back(id);
+      }
+    }
+    const std::string role = !fitting.empty() && rng.Chance(85) ? rng.Pick(fitting)
+                                                                : rng.Pick(w.role_ids);
+    mv.op = {{"op", kind}, {"role", role}, {"scope", scope}};
+    if (rng.Chance(30)) mv.op["until"] = rng.Chance(80) ? "2027-06-01T00:00:00Z" : now;
+  } else if (kind == "withdraw_request") {
+    const Json& r = w.role_requests[rng.Below(w.role_requests.size())];
+    mv.op = {{"op", kind}, {"request", r["id"]}};
+    mv.actor = rng.Chance(80) ? r["requester"].get<std::string>() : PickActor(c);
+  } else if (kind == "decide_request" &&
+             (w.requests.empty() || (!w.role_requests.empty() && rng.Chance(50)))) {
+    // A role request: decided mostly by a member who manages roles somewhere (a
+    // likely decider, or one whose reach falls short), sometimes by anyone.
+    const Json& r = w.role_requests[rng.Below(w.role_requests.size())];
+    mv.op = {{"op", kind}, {"request", r["id"]},
+             {"decision", rng.Chance(80) ? "approve" : "reject"}};
+    std::vector<std::string> managers;
+    for (const BindingDef& b : w.bindings) {
+      if (w.Live(b, now) && b.member != r["requester"] && w.Role(b.role) != nullptr &&
+          w.Role(b.role)->manages) {
+        managers.push_back(b.member);
+      }
+    }
+    mv.actor = !managers.empty() && rng.Chance(85) ? rng.Pick(managers)
+               : rng.Chance(50)                     ? r["requester"].get<std::string>()
+                                                    : PickActor(c);
   } else {  // decide_request, apply_approved
     std::vector<const Json*> pool;
     for (const Json& r : w.requests) {

@@ -323,7 +323,27 @@ std::vector<Violation> CheckStep(const World& before, const World& after,
                                " without a verification record"});
     }
   }
+  // P4: asking for a role, or taking the request back, gives nobody anything.
+  if (allowed && (kind == "request_role" || kind == "withdraw_request")) {
+    std::set<std::string> had, has;
+    for (const BindingDef& b : before.bindings) had.insert(b.Key());
+    for (const BindingDef& b : after.bindings) has.insert(b.Key());
+    if (had != has) {
+      out.push_back({"P4", kind + " by " + Q(actor) + " changed the bindings"});
+    }
+    for (const std::string& m : before.member_ids) {
+      if (before.Status(m) != after.Status(m)) {
+        out.push_back({"P4", kind + " by " + Q(actor) + " changed the status of " + Q(m)});
+      }
+    }
+  }
   if (allowed && kind == "decide_request") {
+    for (const Json& r : before.role_requests) {
+      if (Field(r, "id") == Field(op, "request") && Field(r, "requester") == actor) {
+        out.push_back({"P3", "decide_request " + Q(Field(op, "request")) +
+                                 " (a role request) by its own requester " + Q(actor)});
+      }
+    }
     for (const Json& r : before.requests) {
       if (Field(r, "id") == Field(op, "request") && Field(r, "requester") == actor) {
         out.push_back({"P3", "decide_request " + Q(Field(op, "request")) + " by its own requester " +

@@ -83,6 +83,30 @@ std::vector<Case> Cases() {
        {{"op", "complete_self_upgrade"}, {"role", "hi"}, {"scope", "o1"}}, "allow"},
       {"P3: a requester approving their own request", "P3", [](Json*, Json*) {}, "a",
        {{"op", "decide_request"}, {"request", "r1"}, {"decision", "approve"}}, "allow"},
+      {"P3: a member deciding their own role request", "P3",
+       [](Json* before, Json*) {
+         (*before)["roleRequests"] = {{{"id", "rr1"}, {"requester", "b"}, {"role", "hi"},
+                                       {"scope", "o1"}, {"createdAt", kNow}}};
+       },
+       "b", {{"op", "decide_request"}, {"request", "rr1"}, {"decision", "approve"}}, "allow"},
+      {"P4: asking for a role that gives the role", "P4",
+       [](Json*, Json* after) {
+         (*after)["bindings"].push_back({{"member", "b"}, {"role", "lo"}, {"scope", "o1"}});
+       },
+       "b", {{"op", "request_role"}, {"role", "lo"}, {"scope", "o1"}}, "allow"},
+      {"P4: asking for a role, giving nothing", "",
+       [](Json*, Json* after) {
+         (*after)["roleRequests"] = {{{"id", "rr1"}, {"requester", "b"}, {"role", "lo"},
+                                      {"scope", "o1"}, {"createdAt", kNow}}};
+       },
+       "b", {{"op", "request_role"}, {"role", "lo"}, {"scope", "o1"}}, "allow"},
+      {"I2: a role request approved beyond the decider's reach", "I2",
+       [](Json* before, Json* after) {
+         (*before)["roleRequests"] = {{{"id", "rr1"}, {"requester", "b"}, {"role", "hi"},
+                                       {"scope", "o1"}, {"createdAt", kNow}}};
+         (*after)["bindings"].push_back({{"member", "b"}, {"role", "hi"}, {"scope", "o1"}});
+       },
+       "a", {{"op", "decide_request"}, {"request", "rr1"}, {"decision", "approve"}}, "allow"},
       {"I1a: a role above the creator", "I1a",
        [](Json*, Json* after) {
          (*after)["roles"].push_back({{"id", "new"}, {"family", "f"}, {"rank", 11},

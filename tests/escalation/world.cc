@@ -150,6 +150,7 @@ World World::From(const Json& b) {
   }
   w.verifications = List(b, "verifications");
   w.requests = List(b, "approvalRequests");
+  w.role_requests = List(b, "roleRequests");
   w.self_upgrades = List(b, "selfUpgrades");
   w.claims = List(b, "claims");
   return w;

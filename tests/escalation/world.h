@@ -58,6 +58,7 @@ struct World {
   std::vector<BindingDef> bindings;
   std::vector<RuleDef> rules;
   Json verifications = Json::array(), requests = Json::array();
+  Json role_requests = Json::array();  // roleRequests: members asking for a role
   Json self_upgrades = Json::array(), claims = Json::array();
 
   static World From(const Json& bundle);
