@@ -429,11 +429,12 @@ bool Decider<V>::TargetVisible() {
     present = true;
     const Role& held = m_.roles[v_.key(b).role];
     for (Index a : live_) {
-      const Role& r = m_.roles[v_.key(a).role];
-      if (r.sees && held.rank >= r.sees_min_rank &&
-          std::find(r.sees_families.begin(), r.sees_families.end(), held.family) !=
-              r.sees_families.end()) {
-        seen = true;
+      for (const SeesRule& rule : m_.roles[v_.key(a).role].sees_rules) {
+        if (held.rank >= rule.min_rank &&
+            std::find(rule.families.begin(), rule.families.end(), held.family) !=
+                rule.families.end()) {
+          seen = true;
+        }
       }
     }
   };

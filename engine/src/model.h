@@ -63,6 +63,17 @@ struct Permission {
   bool rank_limited = false;
 };
 
+// One `sees` rule: members holding a role of one of `families` with rank at least
+// `min_rank`, with their e-mail when `email`.
+struct SeesRule {
+  int64_t min_rank = 0;
+  std::vector<Index> families;
+  bool email = false;
+  bool operator==(const SeesRule& o) const {
+    return min_rank == o.min_rank && families == o.families && email == o.email;
+  }
+};
+
 struct Role {
   std::string id, label, description;
   Index family = kNone;
@@ -72,10 +83,16 @@ struct Role {
   PermissionSet permissions;  // inheritance expanded
   uint64_t assignable_mask = 0;
   bool exclusive = false, has_service = true, custom = false, descendants = true;
+  // The role's own `sees` rule, as written.
   bool sees = false;
   int64_t sees_min_rank = 0;
   std::vector<Index> sees_families;
   bool sees_email = false;
+  // What the role sees: its own rule and those of the roles it inherits,
+  // transitively (inheritance expanded; the union of the rules, so the widest
+  // wins: a member admitted by any rule is seen, with their e-mail when any rule
+  // admitting them shows it).
+  std::vector<SeesRule> sees_rules;
   bool manages = false;
   int64_t manages_up_to = 0;
   std::vector<Index> manages_families;

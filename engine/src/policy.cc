@@ -104,6 +104,15 @@ void ExpandRolePermissions(Model* m) {
       } else {
         for (Index p : r.direct_permissions) r.permissions.Set(p);
         for (Index parent : r.inherits) r.permissions.Merge(m->roles[parent].permissions);
+        r.sees_rules.clear();
+        if (r.sees) r.sees_rules.push_back(SeesRule{r.sees_min_rank, r.sees_families, r.sees_email});
+        for (Index parent : r.inherits) {
+          for (const SeesRule& rule : m->roles[parent].sees_rules) {
+            if (std::find(r.sees_rules.begin(), r.sees_rules.end(), rule) == r.sees_rules.end()) {
+              r.sees_rules.push_back(rule);
+            }
+          }
+        }
         done[role] = 1;
         stack.pop_back();
       }

@@ -157,7 +157,9 @@ Json Policy::VisibleMembers(const Json& query) const {
       const Binding& b = m.bindings[bi];
       if (!m.BindingCovers(b, args.scope) || Model::Expired(b, args.now)) return;
       const internal::Role& r = m.roles[b.role];
-      if (r.sees) rules.push_back(Rule{r.sees_min_rank, &r.sees_families, r.sees_email});
+      for (const internal::SeesRule& rule : r.sees_rules) {
+        rules.push_back(Rule{rule.min_rank, &rule.families, rule.email});
+      }
     });
   }
   struct Seen {

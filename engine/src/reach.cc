@@ -39,14 +39,14 @@ Reach ReachOf(const Overlay& v, const std::string& member, const std::string& no
     for (size_t p = 0; p < m.permissions.size(); ++p) {
       if (r.permissions.Test(static_cast<Index>(p))) reach.permissions.insert(m.permissions[p].id);
     }
-    if (r.sees) {
+    for (const SeesRule& rule : r.sees_rules) {  // its own and inherited
       reach.any_sees = true;
-      for (Index f : r.sees_families) {
-        auto s = reach.sees.try_emplace(m.families[f], r.sees_min_rank).first;
-        s->second = std::min(s->second, r.sees_min_rank);
-        if (r.sees_email) {
-          auto e = reach.sees_email.try_emplace(m.families[f], r.sees_min_rank).first;
-          e->second = std::min(e->second, r.sees_min_rank);
+      for (Index f : rule.families) {
+        auto s = reach.sees.try_emplace(m.families[f], rule.min_rank).first;
+        s->second = std::min(s->second, rule.min_rank);
+        if (rule.email) {
+          auto e = reach.sees_email.try_emplace(m.families[f], rule.min_rank).first;
+          e->second = std::min(e->second, rule.min_rank);
         }
       }
     }
@@ -90,30 +90,31 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
     }
   }
   // What its holders see: no family, rank or e-mail the creator does not see.
-  if (limits.sees && role.sees) {
-    for (Index f : role.sees_families) {
+  // Its own rule and those it inherits (what its holders would see).
+  for (const SeesRule& rule : limits.sees ? role.sees_rules : std::vector<SeesRule>()) {
+    for (Index f : rule.families) {
       const std::string& seen = after.families[f];
       auto have = reach.sees.find(seen);
-      if (have == reach.sees.end() || have->second > role.sees_min_rank) {
+      if (have == reach.sees.end() || have->second > rule.min_rank) {
         return beyond("sees",
                       "the role would see members of family " + Q(seen) + " from rank " +
-                          std::to_string(role.sees_min_rank) + ", which its creator does not",
+                          std::to_string(rule.min_rank) + ", which its creator does not",
                       Json{{"family", seen},
                            {"have", have == reach.sees.end() ? -1 : have->second},
-                           {"need", role.sees_min_rank}});
+                           {"need", rule.min_rank}});
       }
       // E-mail too: one role of the creator's must show it from that rank.
       auto email = reach.sees_email.find(seen);
-      if (role.sees_email &&
-          (email == reach.sees_email.end() || email->second > role.sees_min_rank)) {
+      if (rule.email &&
+          (email == reach.sees_email.end() || email->second > rule.min_rank)) {
         return beyond("sees",
                       "the role would see the e-mail of members of family " + Q(seen) +
-                          " from rank " + std::to_string(role.sees_min_rank) +
+                          " from rank " + std::to_string(rule.min_rank) +
                           ", which its creator does not",
                       Json{{"family", seen},
                            {"field", "email"},
                            {"have", email == reach.sees_email.end() ? -1 : email->second},
-                           {"need", role.sees_min_rank}});
+                           {"need", rule.min_rank}});
       }
     }
   }

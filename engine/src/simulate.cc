@@ -1664,13 +1664,14 @@ bool Simulator::SeesEmail(const std::string& viewer, const std::string& target,
   bool sees = false;
   V().ForEachBindingOfMember(*v, [&](uint32_t b) {
     if (sees || Model::Expired(V().binding(b), cs_.now) || !V().Covers(b, *scope)) return;
-    const Role& r = m.roles[V().key(b).role];
-    if (!r.sees || !r.sees_email) return;
-    for (const Role* h : held) {
-      if (h->rank >= r.sees_min_rank &&
-          std::find(r.sees_families.begin(), r.sees_families.end(), h->family) !=
-              r.sees_families.end()) {
-        sees = true;
+    for (const SeesRule& rule : m.roles[V().key(b).role].sees_rules) {
+      if (!rule.email) continue;
+      for (const Role* h : held) {
+        if (h->rank >= rule.min_rank &&
+            std::find(rule.families.begin(), rule.families.end(), h->family) !=
+                rule.families.end()) {
+          sees = true;
+        }
       }
     }
   });

@@ -63,27 +63,31 @@ void CheckRoleOp(const World& before, const World& after, const std::string& act
                                  ", but the actor manages it up to " + N(c)});
     }
   }
-  // (d) sees within what some live role of the actor sees.
-  if (r->sees) {
+  // (d) every rule the role sees by (its own and those it inherits, in the bundle
+  // after) within what some rule of a live role of the actor sees (its own or
+  // inherited, in the bundle before).
+  const std::vector<const RoleDef*> rules = after.SeeingRoles(id);
+  if (!rules.empty()) {
     std::vector<const RoleDef*> seeing;
     for (const BindingDef* b : before.LiveBindingsOf(actor, now)) {
-      const RoleDef* a = before.Role(b->role);
-      if (a->sees) seeing.push_back(a);
+      for (const RoleDef* a : before.SeeingRoles(b->role)) seeing.push_back(a);
     }
     if (seeing.empty()) {
       out->push_back({"I1d", what + "the role sees members, but the actor holds no role that does"});
     }
-    for (const std::string& fam : after.SeenFamilies(*r)) {
-      if (seeing.empty()) break;
-      bool ok = false;
-      for (const RoleDef* a : seeing) {
-        ok = ok || (Has(before.SeenFamilies(*a), fam) && a->sees_min <= r->sees_min &&
-                    (!r->sees_email || a->sees_email));
-      }
-      if (!ok) {
-        out->push_back({"I1d", what + "sees family " + Q(fam) + " from rank " +
-                                   N(r->sees_min) + (r->sees_email ? " with e-mail" : "") +
-                                   ", which no live role of the actor sees"});
+    for (const RoleDef* rule : rules) {
+      for (const std::string& fam : after.SeenFamilies(*rule)) {
+        if (seeing.empty()) break;
+        bool ok = false;
+        for (const RoleDef* a : seeing) {
+          ok = ok || (Has(before.SeenFamilies(*a), fam) && a->sees_min <= rule->sees_min &&
+                      (!rule->sees_email || a->sees_email));
+        }
+        if (!ok) {
+          out->push_back({"I1d", what + "sees family " + Q(fam) + " from rank " +
+                                     N(rule->sees_min) + (rule->sees_email ? " with e-mail" : "") +
+                                     ", which no live role of the actor sees"});
+        }
       }
     }
   }

@@ -210,6 +210,22 @@ std::set<std::string> World::EffectivePermissions(const std::string& role) const
   return out;
 }
 
+std::vector<const RoleDef*> World::SeeingRoles(const std::string& role) const {
+  std::vector<const RoleDef*> out;
+  std::set<std::string> seen;
+  std::vector<std::string> todo{role};
+  while (!todo.empty()) {
+    std::string id = todo.back();
+    todo.pop_back();
+    if (!seen.insert(id).second) continue;
+    const RoleDef* r = Role(id);
+    if (r == nullptr) continue;
+    if (r->sees) out.push_back(r);
+    todo.insert(todo.end(), r->inherits.begin(), r->inherits.end());
+  }
+  return out;
+}
+
 std::vector<std::string> World::ManagedFamilies(const RoleDef& r) const {
   if (!r.manages) return {};
   return r.manages_families.empty() ? std::vector<std::string>{r.family} : r.manages_families;

@@ -79,6 +79,9 @@ struct World {
   // The families a role manages / sees (the listed ones, or its own).
   std::vector<std::string> ManagedFamilies(const RoleDef& r) const;
   std::vector<std::string> SeenFamilies(const RoleDef& r) const;
+  // What a role sees (docs/format.md, `sees`): its own rule and every rule of the
+  // roles it inherits, transitively, each as the role that wrote it.
+  std::vector<const RoleDef*> SeeingRoles(const std::string& role) const;
 
   std::vector<const BindingDef*> LiveBindingsOf(const std::string& member,
                                                 const std::string& now) const;

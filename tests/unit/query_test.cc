@@ -71,6 +71,36 @@ TEST_F(QueryTest, VisibleMembersAppliesSeesRules) {
   EXPECT_TRUE(vic["members"].empty());
 }
 
+// `sees` is inherited through `inherits` like permissions: the role sees by its own
+// rule and by every rule of the roles it inherits (the union: the widest wins).
+TEST_F(QueryTest, SeesIsInheritedAsTheUnionOfTheRules) {
+  Json b = testing::TinyBundle();
+  b["roles"][2].erase("sees");  // owners: no rule of their own, the maintainer's inherited
+  // Leads: their own rule shows names from rank 0; the member rule they inherit shows
+  // e-mails from rank 20.
+  b["roles"].push_back({{"id", "dev.lead"}, {"family", "dev"}, {"rank", 15},
+                        {"inherits", {"dev.member"}}, {"assignableAt", {"repo"}},
+                        {"sees", {{"minRank", 0}, {"fields", {"name"}}}}});
+  b["bindings"].push_back({{"id", "b-vic-lead"}, {"member", "vic"}, {"role", "dev.lead"},
+                           {"scope", "repo-x"}});
+  const auto policy = testing::MustLoad(b);
+  ASSERT_NE(policy, nullptr);
+  const Json olga = policy->VisibleMembers({{"actor", "olga"}, {"scope", "repo-x"}});
+  EXPECT_THAT(Ids(olga["members"], "member"), ::testing::ElementsAre("ben", "dan", "eve", "mia", "vic"));
+  EXPECT_EQ(olga["members"][1]["email"], "dan@example.org") << "the maintainer's rule shows e-mails";
+  const Json vic = policy->VisibleMembers({{"actor", "vic"}, {"scope", "repo-x"}});
+  EXPECT_THAT(Ids(vic["members"], "member"), ::testing::ElementsAre("ben", "dan", "eve", "mia", "olga"));
+  for (const Json& m : vic["members"]) {
+    const bool email = m["member"] == "mia" || m["member"] == "olga" || m["member"] == "ben";
+    EXPECT_EQ(m.contains("email"), email) << Canonical(m) << ": e-mails from rank 20 only";
+  }
+  // Acting on a member needs seeing them: the owner still manages Dan.
+  const Json block = policy->Check({{"actor", "olga"}, {"action", "members.manage"},
+                                    {"resource", "repo-x"}, {"now", testing::kNow},
+                                    {"attributes", {{"target", "dan"}}}});
+  EXPECT_EQ(block["effect"], "allow") << Canonical(block);
+}
+
 TEST_F(QueryTest, QueriesReportUnknownReferences) {
   Json r = policy_->WhoCan({{"action", "code.fly"}, {"scope", "nowhere"}});
   EXPECT_EQ(r["ok"], false);
