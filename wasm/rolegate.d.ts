@@ -76,6 +76,8 @@ export interface Simulation {
     requirements: { approvals: object[]; verifications: object[] };
     /** On complete_self_upgrade and accept_invitation: the secret only the server of record checks. */
     checkedByServer?: ("pin" | "invitation_token")[];
+    /** On an allowed request_role: the role request recorded and who may decide it (docs/changes.md, section 2b). */
+    request?: { id: string; deciders: string[]; expiresAt?: string };
   }[];
   accessDiff: {
     members: {
