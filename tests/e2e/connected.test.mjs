@@ -287,6 +287,105 @@ test("a billing user upgrades themselves with the PIN sent by post: wrong PIN, r
   }
 });
 
+/** Signs out of a page and signs in again as another member (demo). @param {import("playwright-core").Page} page @param {string} member @param {string} name */
+async function switchTo(page, member, name) {
+  await page.click("#sign-out");
+  await page.waitForSelector(`#demo-members button[data-member="${member}"]`);
+  await page.click(`#demo-members button[data-member="${member}"]`);
+  await page.waitForFunction((n) => document.querySelector("#signed-in-name")?.textContent === n, name);
+  await page.waitForSelector("body[data-phase=ready][data-mode=connected]");
+}
+
+/** Asks for a role from the member's own row, and submits it. @param {import("playwright-core").Page} page */
+async function askForRole(page, scopeName, role, reason) {
+  await page.click("#tab-members");
+  await page.getByRole("button", { name: `Ask for a role on ${scopeName}` }).click();
+  await page.waitForSelector("#op-form #op-reason");
+  await page.selectOption("#op-role", role);
+  if (reason) await page.fill("#op-reason", reason);
+  await page.click("#op-submit");
+  await page.waitForSelector(".op-result.allow .deciders");
+}
+
+test("a billing user asks for a role: a decider sees it with her reason and approves; she holds it, and withdraws a second request", async () => {
+  const server = await serve("bt-business");
+  const uma = await person(server.base, "m-uma");
+  const page = uma.page;
+  /** @type {Awaited<ReturnType<typeof person>> | null} */
+  let alex = null;
+  try {
+    await askForRole(page, "Leeds head office", "billing.advanced_user", "I tag our services' costs for finance");
+    assert.match(await text(page, ".op-result .deciders"), /^Goes to Olivia Hart or Raj Patel, who could give this role\./);
+    assert.equal(await text(page, ".diff-headline"), "Nobody's access changes");
+    assert.equal(await submit(page), "committed");
+    assert.match(await text(page, "#commit-outcome"), /Now pending: 1 request for a role\./);
+    await shoot(page, "c60-role-asked");
+
+    await page.click("#tab-inbox");
+    await page.waitForSelector("#my-requests [data-own-request][data-kind=role]");
+    const id = /** @type {string} */ (await page.getAttribute("#my-requests [data-own-request][data-kind=role]", "data-own-request"));
+    const own = await text(page, `#my-requests [data-own-request="${id}"]`);
+    assert.match(own, /pending You ask for Advanced user on Leeds head office: waiting for a decision\./);
+    assert.match(own, /Why: “I tag our services' costs for finance”/);
+    assert.match(own, /Who may decide: Olivia Hart or Raj Patel\./);
+    assert.ok(await page.$(`#withdraw-${id}`), "she may withdraw it");
+    assert.equal(await page.$("#to-decide [data-request]"), null, "nothing for her to decide");
+    await shoot(page, "c61-role-request-waiting");
+
+    // Alex, an advanced user of the account, could not give it: it is not in his inbox.
+    alex = await person(server.base, "m-alex");
+    await alex.page.click("#tab-inbox");
+    await alex.page.waitForFunction(() => /As of/.test(document.querySelector(".inbox > .actions")?.textContent ?? ""));
+    assert.equal(await alex.page.$("#to-decide [data-request]"), null);
+    assert.equal(await text(alex.page, "#to-decide p"), "Nothing waits for your decision.");
+    assert.equal(await alex.page.$(".message[data-event=role_requested]"), null);
+
+    // Uma signs out; Raj signs in and decides.
+    await switchTo(page, "m-raj", "Raj Patel");
+    await page.click("#tab-inbox");
+    await page.waitForSelector(`#to-decide [data-request="${id}"]`);
+    const item = await text(page, `#to-decide [data-request="${id}"]`);
+    assert.match(item, /^Uma Brooks asks for Advanced user on Leeds head office\./);
+    assert.match(item, /Why: “I tag our services' costs for finance”/);
+    assert.match(item, /Uma Brooks is User \(billing\) there now\./);
+    assert.match(item, /Who else may decide: Olivia Hart\./);
+    assert.match(item, /Does not lapse\./);
+    assert.match(await text(page, ".message[data-event=role_requested]"), /Uma Brooks \(uma\.brooks@hartwell\.example\.com\) asks for Advanced user on Leeds head office: “I tag our services' costs for finance”/);
+    assert.equal(await text(page, "#tab-inbox .count"), "1");
+    await shoot(page, "c62-role-request-to-decide");
+    await page.getByRole("button", { name: "Approve: give Uma Brooks Advanced user on Leeds head office" }).click();
+    await page.waitForSelector(`#result-${id}`);
+    assert.equal(await text(page, `#result-${id}`), "Approved: Uma Brooks now has Advanced user on Leeds head office.");
+    assert.equal(await page.$(`#to-decide [data-request="${id}"]`), null, "decided: it leaves the list");
+    await page.click("#tab-members");
+    await page.waitForFunction(() => /Advanced user on Leeds head office/.test(document.querySelector("tr[data-member=m-uma]")?.textContent ?? ""));
+    await shoot(page, "c63-role-given");
+
+    // Uma again: she is an advanced user; she asks for Admin too, then withdraws it.
+    await switchTo(page, "m-uma", "Uma Brooks");
+    await page.click("#tab-members");
+    assert.match(await text(page, "tr[data-member=m-uma]"), /Advanced user on Leeds head office/);
+    assert.doesNotMatch(await text(page, "tr[data-member=m-uma]"), /User \(billing\) on Leeds head office/);
+    await page.click("#tab-inbox");
+    await page.waitForSelector(".message[data-event=request_decided]");
+    assert.match(await text(page, ".message[data-event=request_decided]"), /The request for Advanced user on Leeds head office was approved \(by Raj Patel\)/);
+    await askForRole(page, "Leeds head office", "billing.admin", "");
+    assert.equal(await submit(page), "committed");
+    await page.click("#tab-inbox");
+    await page.waitForSelector("#my-requests [data-own-request][data-kind=role]");
+    const second = /** @type {string} */ (await page.getAttribute("#my-requests [data-own-request][data-kind=role]", "data-own-request"));
+    await page.getByRole("button", { name: "Withdraw your request for Admin (billing) on Leeds head office" }).click();
+    await page.waitForSelector(`#result-${second}`);
+    assert.equal(await text(page, `#result-${second}`), "Withdrawn: the members who could decide it are told.");
+    await page.waitForFunction((x) => !document.querySelector(`#my-requests [data-own-request="${x}"]`), second);
+    await shoot(page, "c64-role-request-withdrawn");
+  } finally {
+    await uma.close();
+    await alex?.close();
+    await stop(server);
+  }
+});
+
 test("two admins at once: the second commit is refused as stale and previewed again on the new revision", async () => {
   const server = await serve("bt-business");
   const olivia = await person(server.base, "m-olivia");

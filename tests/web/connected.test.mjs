@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createConnection } from "../../web/js/connected.js";
 import { createStore } from "../../web/js/logic/store.js";
+import { example } from "./helpers.mjs";
 
 /** A client whose answers are scripted per call name; every call is recorded. */
 function scripted(answers) {
@@ -46,7 +47,9 @@ function setup(answers) {
     loadServerBundle: async (text, options) => {
       loads.push(options);
       const bundle = JSON.parse(text);
-      store.set({ engine: { revision: bundle.revision }, draft: { past: [], present: options.operations, future: [] } });
+      // An engine that previews whatever it is given as allowed, on its revision.
+      const simulate = (changeSet) => ({ ok: true, baseRevision: changeSet.baseRevision, operations: changeSet.operations.map((o, index) => ({ index, op: o.op, effect: "allow" })), summary: { blocked: false } });
+      store.set({ engine: { revision: bundle.revision, simulate }, draft: { past: [], present: options.operations, future: [] } });
     },
   });
   return { store, connection, calls, loads, session };
@@ -151,4 +154,35 @@ test("the audit log goes on by itself past searches that stopped early with noth
   await endless.connection.loadAudit({});
   assert.equal(endless.calls.filter((c) => c[0] === "audit").length, 10, "ten searches, then it asks");
   assert.equal(endless.store.get().audit.next, 1e6);
+});
+
+test("a role request: approving says what it gave; withdrawing commits a withdraw_request previewed in the page", async () => {
+  const asked = {
+    kind: "role",
+    request: { id: "role-request-1", requester: "m-uma", role: "billing.advanced_user", scope: "acc-1001", reason: "finance", createdAt: "2026-12-07T09:00:00Z" },
+    status: { ok: true, request: "role-request-1", status: "pending", approvals: [], rejections: [], eligible: ["m-olivia", "m-raj"], quorum: 1 },
+  };
+  const stale = { status: 409, body: { ok: false, revision: "r3", errors: [{ code: "stale_revision", pointer: "/changeSet/baseRevision", message: "another change was committed first" }] } };
+  const { store, connection, calls } = setup({
+    health: health("r1"),
+    bundle: [bundle("r1"), bundle("r2"), bundle("r3")],
+    requests: { status: 200, body: { ok: true, requested: [], toDecide: [asked], verifications: [], now: "2026-12-07T10:00:00Z" } },
+    outbox,
+    decide: { status: 200, body: { ok: true, applied: true } },
+    commit: [stale, { status: 200, body: { ok: true, revision: "r4", revisionBefore: "r3", pending: {} } }],
+  });
+  await connection.signInWithToken(TOKEN);
+  store.set({ index: (await example("bt-business")).index });
+  await connection.decide("role-request-1", "approve", "");
+  assert.deepEqual(calls.find((c) => c[0] === "decide").slice(1), ["role-request-1", "approve", ""]);
+  assert.deepEqual(store.get().inbox.results["role-request-1"], { kind: "request", tone: "allow", text: "Approved: Uma Brooks now has Advanced user on Leeds head office." });
+
+  await connection.withdraw("role-request-9");
+  const sent = calls.filter((c) => c[0] === "commit").map((c) => c[1]);
+  assert.equal(sent.length, 2, "refused as stale, the policy is read again and it is sent once more");
+  assert.deepEqual(sent.map((x) => x.changeSet.baseRevision), ["r2", "r3"], "the approval moved the page to r2; someone else committed r3");
+  assert.deepEqual(sent[1].changeSet.operations, [{ op: "withdraw_request", request: "role-request-9" }]);
+  assert.equal(sent[1].changeSet.actor, "m-raj");
+  assert.equal(sent[1].preview.baseRevision, "r3", "sent with the page's own preview");
+  assert.deepEqual(store.get().inbox.results["role-request-9"], { kind: "withdrawal", tone: "info", text: "Withdrawn: the members who could decide it are told." });
 });

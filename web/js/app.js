@@ -38,7 +38,7 @@ import { createServerClient } from "./logic/server.js";
  * @typedef {{ status: "idle" } | { status: "sending" }
  *   | { status: "done", outcome: CommitOutcome, changeSet: ChangeSet | null, simulation: any }} CommitState
  * @typedef {{ status: "idle" | "loading" | "ready" | "failed", error: string, requested: any[], toDecide: any[],
- *   verifications: any[], messages: any[], results: Record<string, { kind: "request" | "verification", tone: string, text: string }>, busy: string | null, at: string }} Inbox
+ *   verifications: any[], messages: any[], results: Record<string, { kind: "request" | "verification" | "withdrawal", tone: string, text: string }>, busy: string | null, at: string }} Inbox
  * @typedef {{ status: "idle" | "loading" | "ready" | "failed" | "forbidden", error: string,
  *   filter: { member: string, scope: string }, entries: any[], next: number | null, before: number | null,
  *   pages: (number | null)[] }} Audit

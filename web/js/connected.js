@@ -4,6 +4,7 @@
 // in the page at the server's time; Submit commits through POST /v1/changes; the
 // inbox and the audit log come from the server. Nothing the page says is trusted by
 // the server: it recomputes everything with its own clock and its own record.
+import { buildChangeSet } from "./logic/changeset.js";
 import { answerError, clockOffset, commitOutcome, serverNow } from "./logic/server.js";
 
 /**
@@ -323,14 +324,59 @@ export function createConnection({ store, client, session, loadServerBundle, set
      * @param {string} comment
      */
     async decide(id, decision, comment) {
+      // A role request (docs/changes.md section 2b) is decided in one commit: approving gives the role.
+      const entry = get().inbox.toDecide.find((e) => e.request?.id === id);
+      const asked = entry?.kind === "role" ? entry.request : null;
+      const index = get().index;
+      const grant = asked && index ? `${index.memberName(asked.requester)} now has ${index.roleName(asked.role)} on ${index.scopeName(asked.scope)}` : "";
       await inboxCall(
         id,
         () => client.decide(id, decision, comment),
         (answer) => ({
           [id]:
+            answer.status !== 200
+              ? { kind: "request", tone: "deny", text: `Not decided: ${answerError(answer)}` }
+              : asked
+                ? { kind: "request", tone: "allow", text: decision === "reject" ? "Rejected: the member who asked is told." : answer.body.applied ? `Approved: ${grant || "the role is given"}.` : "Approved: giving the role waits for its own approval." }
+                : { kind: "request", tone: "allow", text: decision === "approve" ? (answer.body.applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." },
+        }),
+        { keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" },
+      );
+    },
+
+    /**
+     * Withdraws one of the member's own role requests: a change set of one
+     * `withdraw_request`, previewed in the page at the server's time and committed
+     * through POST /v1/changes like any other change (the change being built is left
+     * alone). A policy read before someone else's commit is read again first.
+     * @param {string} id the role request
+     */
+    async withdraw(id) {
+      /** @param {string} code @param {string} message @returns {Answer} */
+      const refusal = (code, message) => ({ status: 0, body: { ok: false, errors: [{ code, pointer: "", message }] } });
+      const attempt = async () => {
+        await measureClock();
+        const { engine, session } = get();
+        if (!engine) return refusal("no_policy", "the policy is not loaded");
+        const changeSet = buildChangeSet({ revision: engine.revision, actor: session.member, now: serverNow(get().clockOffset), operations: [{ op: "withdraw_request", request: id }] });
+        const preview = /** @type {any} */ (engine.simulate(changeSet));
+        if (!preview.ok) return refusal(preview.errors?.[0]?.code ?? "invalid", answerError({ status: 0, body: preview }));
+        return client.commit({ changeSet, preview });
+      };
+      await inboxCall(
+        id,
+        async () => {
+          const answer = await attempt();
+          if (answer.status !== 409 || answer.body?.errors?.[0]?.code !== "stale_revision") return answer;
+          // Someone committed since the policy was read: read it (keeping any draft) and try once more.
+          if (!(await loadHead({ keepDraft: true, message: "Reading the new policy…" }))) return answer;
+          return attempt();
+        },
+        (answer) => ({
+          [id]:
             answer.status === 200
-              ? { kind: "request", tone: "allow", text: decision === "approve" ? (answer.body.applied ? "Approved: the request had enough approvals and was carried out." : answer.body.applyRefused ? `Approved, but it could not be carried out now: ${answer.body.applyRefused}` : "Approved: it waits for more approvals.") : "Rejected." }
-              : { kind: "request", tone: "deny", text: `Not decided: ${answerError(answer)}` },
+              ? { kind: "withdrawal", tone: "info", text: "Withdrawn: the members who could decide it are told." }
+              : { kind: "withdrawal", tone: "deny", text: `Not withdrawn: ${answerError(answer)}` },
         }),
         { keepDraft: get().draft.present.length > 0, message: "Reading the new policy…" },
       );

@@ -54,6 +54,7 @@ export function indexBundle(bundle) {
   const permissions = byId(bundle.permissions, (p) => p.id);
   const approvalRules = byId(bundle.approvalRules, (r) => r.id);
   const approvalRequests = byId(bundle.approvalRequests, (r) => r.id);
+  const roleRequests = byId(bundle.roleRequests, (r) => r.id);
   const selfUpgrades = bundle.selfUpgrades ?? [];
   const claims = bundle.claims ?? [];
   const bindings = bundle.bindings ?? [];
@@ -239,6 +240,7 @@ export function indexBundle(bundle) {
     permissions,
     approvalRules,
     approvalRequests,
+    roleRequests,
     selfUpgrades,
     claims,
     bindings,

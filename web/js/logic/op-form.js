@@ -2,16 +2,20 @@
 // The change builder's forms, as data: the choices each field offers given the
 // fields filled before it, and the operation built from the values. Pure, so the
 // view only draws what this returns.
-import { changeDirection, FIELDS, fieldsOf, newMemberId, SETUPS, setupLabel } from "./operations.js";
+import { changeDirection, FIELDS, fieldsOf, newMemberId, roleRequestWords, SETUPS, setupLabel } from "./operations.js";
 import { buildRule, ruleToValues } from "./approval-rules.js";
-import { parseAttributeValue } from "./words.js";
+import { formatDate, isTimestamp, parseAttributeValue } from "./words.js";
 
 /**
  * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
  * @typedef {import("./types.js").Operation} Operation
+ * @typedef {{ id: string, requester: string, role: string, scope: string }} AskedRole
  * @typedef {{ index: BundleIndex, actor: string, visible: Set<string>, operations: Operation[],
- *   requested?: { id: string, requester: string, action: string, scope: string }[] }} FormContext
- *   (`requested`: approval requests that earlier operations of the change record)
+ *   requested?: { id: string, requester: string, action: string, scope: string }[],
+ *   asked?: AskedRole[], decidable?: Set<string> }} FormContext
+ *   (`requested`: approval requests that earlier operations of the change record; `asked`:
+ *   role requests they record; `decidable`: the open role requests of the policy the actor
+ *   may decide, as the engine says; without it, every role request but the actor's own)
  * @typedef {{ value: string, label: string }} Option
  * @typedef {Record<string, string | string[] | undefined>} FormValues
  * @typedef {{ ok: true, op: Operation, actor?: string } | { ok: false, errors: Record<string, string> }} BuildResult
@@ -86,6 +90,40 @@ function scopesHeldBy(index, member) {
   return [...new Set((index.bindingsByMember.get(member) ?? []).map((b) => b.scope))];
 }
 
+/** The longest reason a role request may give (docs/changes.md section 2). */
+export const REASON_LIMIT = 500;
+
+/**
+ * The roles `member` may ask for on `scope`: those given on its type that they do not
+ * hold there.
+ * @param {BundleIndex} index @param {string} member @param {string} scope
+ * @returns {import("./types.js").Role[]}
+ */
+export function askableRoles(index, member, scope) {
+  const held = new Set((index.bindingsByMember.get(member) ?? []).filter((b) => b.scope === scope).map((b) => b.role));
+  return index.assignableRoles(scope).filter((r) => !held.has(r.id));
+}
+
+/**
+ * The open role request of `member` for `role` on `scope`, if they asked already.
+ * @param {BundleIndex} index @param {string} member @param {string} role @param {string} scope
+ */
+export function pendingRoleRequest(index, member, role, scope) {
+  return [...index.roleRequests.values()].find((r) => r.requester === member && r.role === role && r.scope === scope);
+}
+
+/**
+ * A time the role asked for should end, as the engine takes it: a timestamp, or a
+ * date alone (the start of that day, UTC). Null when it is neither.
+ * @param {string} text
+ */
+export function untilTimestamp(text) {
+  const t = text.trim();
+  if (isTimestamp(t)) return t;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t) && isTimestamp(`${t}T00:00:00Z`)) return `${t}T00:00:00Z`;
+  return null;
+}
+
 /** @param {FormContext} ctx */
 function allScopes(ctx) {
   return ctx.index.tree.map((n) => n.id);
@@ -151,6 +189,13 @@ export function fieldOptions(kind, field, values, ctx) {
           const held = scopesHeldBy(index, ctx.actor);
           return scopeOptions(index, held.length ? held : allScopes(ctx));
         }
+        case "request_role": {
+          // Where the actor holds a role and could hold another, on the types asking applies to.
+          const types = index.permissions.get(index.operations.request_role?.action ?? "")?.appliesTo;
+          const applies = (/** @type {string} */ s) => !types || types.includes(index.scopeTypeOf(s));
+          const held = scopesHeldBy(index, ctx.actor).filter((s) => applies(s) && askableRoles(index, ctx.actor, s).length > 0);
+          return scopeOptions(index, held.length ? held : assignableScopes(ctx).filter(applies));
+        }
         case "claim_role": {
           const grants = new Set(index.claims.map((c) => c.grants));
           const types = new Set([...grants].flatMap((g) => index.roles.get(g)?.assignableAt ?? []));
@@ -212,6 +257,12 @@ export function fieldOptions(kind, field, values, ctx) {
           const grants = new Set(index.claims.map((c) => c.grants));
           return roleOptions(index, all.filter((r) => grants.has(r.id)));
         }
+        case "request_role": {
+          if (!scope) return roleOptions(index, all);
+          return roleOptions(index, askableRoles(index, ctx.actor, scope)).map((o) =>
+            pendingRoleRequest(index, ctx.actor, o.value, scope) ? { ...o, label: `${o.label} (you asked already)` } : o,
+          );
+        }
         default:
           return roleOptions(index, scope ? index.assignableRoles(scope) : all);
       }
@@ -235,6 +286,17 @@ export function fieldOptions(kind, field, values, ctx) {
     case "approvalRule":
       return [...index.approvalRules.keys()].map((id) => ({ value: id, label: id }));
     case "request": {
+      if (kind === "withdraw_request") {
+        // The actor's own role requests, those of the policy and those asked earlier in the change.
+        const mine = [...index.roleRequests.values()]
+          .filter((r) => r.requester === ctx.actor)
+          .map((r) => ({ value: r.id, label: `${index.roleName(r.role)} on ${index.scopeName(r.scope)} (asked ${formatDate(r.createdAt)})` }));
+        for (const r of ctx.asked ?? []) {
+          if (r.requester !== ctx.actor || mine.some((o) => o.value === r.id)) continue;
+          mine.push({ value: r.id, label: `${index.roleName(r.role)} on ${index.scopeName(r.scope)} (asked in this change)` });
+        }
+        return mine;
+      }
       const out = [...index.approvalRequests.values()].map((r) => ({
         value: r.id,
         label: `${r.id}: ${index.memberName(r.requester)}, “${index.permissionName(r.action)}” on ${index.scopeName(r.resource)}`,
@@ -242,6 +304,13 @@ export function fieldOptions(kind, field, values, ctx) {
       for (const r of ctx.requested ?? []) {
         if (out.some((o) => o.value === r.id)) continue;
         out.push({ value: r.id, label: `${r.id} (new in this change): ${index.memberName(r.requester)}, “${index.permissionName(r.action)}” on ${index.scopeName(r.scope)}` });
+      }
+      if (kind === "decide_request") {
+        // Role requests are decided (approved or rejected) by those who could give the role.
+        for (const r of index.roleRequests.values()) {
+          if (r.requester === ctx.actor || (ctx.decidable && !ctx.decidable.has(r.id))) continue;
+          out.push({ value: r.id, label: `${roleRequestWords(r, index)} (asked ${formatDate(r.createdAt)})` });
+        }
       }
       return out;
     }
@@ -401,6 +470,20 @@ export function buildOperation(kind, values, ctx, options = {}) {
         else if (Object.keys(parsed.attributes).length) op.attributes = parsed.attributes;
         break;
       }
+      case "reason": {
+        const v = one(values, "reason");
+        if (v.length > REASON_LIMIT) errors.reason = `keep it to ${REASON_LIMIT} characters (this is ${v.length})`;
+        if (v) op.reason = v;
+        break;
+      }
+      case "until": {
+        const v = one(values, "until");
+        if (!v) break;
+        const at = untilTimestamp(v);
+        if (at) op.until = at;
+        else errors.until = "enter a date such as 2027-03-31, or a time such as 2027-03-31T17:00:00Z";
+        break;
+      }
       case "pin": {
         const pin = one(values, "pin");
         if (!/^\d{4,8}$/.test(pin)) errors.pin = "enter the PIN you received: 4 to 8 digits";
@@ -485,6 +568,8 @@ export function operationToValues(op) {
       case "setup":
       case "name":
       case "email":
+      case "reason":
+      case "until":
         if (op[name] !== undefined) values[name] = str(op[name]);
         break;
       case "scopes":

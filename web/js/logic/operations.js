@@ -2,7 +2,7 @@
 // The operation kinds of a change set (docs/changes.md): which a bundle offers,
 // the fields each takes, and each operation in words.
 import { describeRule } from "./approval-rules.js";
-import { formatAttributes, humanize, joinList } from "./words.js";
+import { formatAttributes, formatDate, humanize, joinList } from "./words.js";
 
 /**
  * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
@@ -32,6 +32,8 @@ export const OPERATION_KINDS = /** @type {OperationKind[]} */ ([
   { kind: "request_self_upgrade", label: "Upgrade yourself (with a PIN)", group: "Yourself", help: "Step 1 asks for the upgrade and sends a PIN; step 2 completes it with the PIN." },
   { kind: "resend_verification", label: "Send a new PIN", group: "Yourself" },
   { kind: "complete_self_upgrade", label: "Complete your upgrade with the PIN", group: "Yourself" },
+  { kind: "request_role", label: "Ask for a role", group: "Yourself", help: "Asks the members who could give you the role to decide. Asking gives nothing by itself: your access changes only if one of them approves." },
+  { kind: "withdraw_request", label: "Withdraw your request for a role", group: "Yourself" },
   { kind: "claim_role", label: "Claim a role", group: "Yourself" },
   { kind: "accept_invitation", label: "Accept your invitation", group: "Yourself" },
   { kind: "register", label: "Register with a role", group: "Yourself", help: "A new member signing up: the acting member's id is the new member's." },
@@ -70,6 +72,8 @@ export function availableKinds(mapped, features = {}) {
     offered.add("resend_verification");
     offered.add("complete_self_upgrade");
   }
+  // A policy that lets members ask for a role lets them take the request back.
+  if (offered.has("request_role")) offered.add("withdraw_request");
   if (features.perform) offered.add("perform");
   const known = OPERATION_KINDS.filter((k) => offered.has(k.kind));
   const unknown = [...offered]
@@ -107,6 +111,8 @@ export const FIELDS = {
   resend_verification: ["scope", "role"],
   complete_self_upgrade: ["scope", "role", "pin"],
   claim_role: ["scope", "role"],
+  request_role: ["scope", "role", "reason?", "until?"],
+  withdraw_request: ["request"],
   register: ["registrant", "scope", "role"],
   delete_role: ["customRole"],
   set_approval_rule: ["rule"],
@@ -144,6 +150,18 @@ export function newMemberId(name, taken) {
   const full = `m-${words.join("-") || "new"}`;
   if (!taken(full)) return full;
   for (let n = 2; ; n++) if (!taken(`${full}-${n}`)) return `${full}-${n}`;
+}
+
+/**
+ * A role request in words, with names: "Uma Brooks asks for Advanced user on Leeds
+ * head office" (`you`: how to name its requester when they are the reader, "You").
+ * @param {{ requester: string, role: string, scope: string }} request
+ * @param {BundleIndex} index
+ * @param {string} [you]
+ */
+export function roleRequestWords(request, index, you) {
+  const who = you && request.requester === you ? "You" : index.memberName(request.requester);
+  return `${who} ${who === "You" ? "ask" : "asks"} for ${index.roleName(request.role)} on ${index.scopeName(request.scope)}`;
 }
 
 /** @param {BundleIndex} index @param {string} scope */
@@ -254,6 +272,16 @@ export function describeOperation(op, index, actor, operations = []) {
       return `${you} completes the upgrade to ${role()} on ${scope()} with the PIN`;
     case "claim_role":
       return `${you} claims ${role()} on ${scope()}`;
+    case "request_role": {
+      const until = typeof op.until === "string" ? `, until ${formatDate(op.until)}` : "";
+      const reason = typeof op.reason === "string" && op.reason.trim() ? `: “${op.reason.trim()}”` : "";
+      return `${you} asks for ${role()} on ${scope()}${until}${reason}`;
+    }
+    case "withdraw_request": {
+      const request = index.roleRequests.get(op.request);
+      if (!request) return `${you} withdraws request ${op.request ?? ""}`.trimEnd();
+      return `${you} withdraws the request for ${index.roleName(request.role)} on ${index.scopeName(request.scope)}`;
+    }
     case "register":
       return `${memberWords(index, op.member)} registers as ${role()} on ${scope()}`;
     case "define_role":
@@ -270,6 +298,10 @@ export function describeOperation(op, index, actor, operations = []) {
     case "delete_approval_rule":
       return `Delete approval rule ${op.rule}`;
     case "decide_request": {
+      const asked = index.roleRequests.get(op.request);
+      if (asked) {
+        return `${op.decision === "reject" ? "Reject" : "Approve"} ${index.memberName(asked.requester)}'s request for ${index.roleName(asked.role)} on ${index.scopeName(asked.scope)}`;
+      }
       const request = index.approvalRequests.get(op.request);
       const about = request ? ` (${index.memberName(request.requester)}: “${index.permissionName(request.action)}” on ${index.scopeName(request.resource)})` : "";
       return `${op.decision === "reject" ? "Reject" : "Approve"} request ${op.request}${about}`;

@@ -3,7 +3,7 @@
 // naming the approvers, the access diff grouped by member ("Sam Patel loses 12
 // permissions on 3 accounts"), invariant violations and notifications.
 import { rewriteMessage } from "./bundle-index.js";
-import { describeApproval, describeReason, describeVerification, effectLabel } from "./reasons.js";
+import { describeApproval, describeReason, describeVerification, effectLabel, operationContext } from "./reasons.js";
 import { describeOperation } from "./operations.js";
 import { capitalize, count, formatDate, humanize, joinList, pluralNoun } from "./words.js";
 
@@ -169,7 +169,16 @@ export function eventWords(e, index) {
     case "approval_requested":
       return `asked to approve ${index.memberName(String(e.requester ?? ""))}'s “${index.permissionName(String(e.action ?? ""))}”${on} (request ${e.request})`;
     case "request_decided":
+      // A role request's decision names the role and the scope (docs/changes.md section 2b).
+      if (role) return `the request for ${role}${on} was ${e.decision === "reject" ? "rejected" : "approved"}`;
       return `request ${e.request} was ${e.decision === "reject" ? "rejected" : "approved"}`;
+    case "role_requested": {
+      const email = typeof e.requesterEmail === "string" ? ` (${e.requesterEmail})` : "";
+      const reason = typeof e.reason === "string" && e.reason ? `: “${e.reason}”` : "";
+      return `${index.memberName(String(e.requester ?? ""))}${email} asks for ${role || "a role"}${on}${reason}`;
+    }
+    case "role_request_withdrawn":
+      return `${index.memberName(String(e.requester ?? ""))} withdrew the request for ${role || "a role"}${on}`;
     case "role_defined":
       return `custom role ${role || e.role} created`;
     case "role_edited":
@@ -217,6 +226,24 @@ export function describeViolation(v, index) {
 }
 
 /**
+ * Who decides a role request the preview records, with names: "Goes to Olivia Hart or
+ * Raj Patel, who could give this role.", or that nobody could. Null for a request
+ * refused for another reason (its reasons say why).
+ * @param {import("./types.js").OperationResult} result
+ * @param {BundleIndex} index
+ * @returns {string | null}
+ */
+export function decidersWords(result, index) {
+  const request = result.request;
+  if (request && Array.isArray(request.deciders) && request.deciders.length > 0) {
+    const lapse = request.expiresAt ? ` If nobody decides, it lapses on ${formatDate(request.expiresAt)}.` : "";
+    return `Goes to ${joinList(request.deciders.map(index.memberName), "or")}, who could give this role. Nobody's access changes until one of them approves.${lapse}`;
+  }
+  if (result.reasons.some((r) => r.code === "no_decider")) return "Nobody could give this role here.";
+  return null;
+}
+
+/**
  * The whole preview panel's content.
  * @param {Simulation} sim
  * @param {ChangeSet} changeSet
@@ -225,7 +252,8 @@ export function describeViolation(v, index) {
 export function describeSimulation(sim, changeSet, index) {
   const operations = sim.operations.map((result) => {
     const op = changeSet.operations[result.index] ?? { op: result.op };
-    const reasons = result.reasons.map((r) => capitalize(describeReason(r, index, { actor: changeSet.actor })));
+    const context = operationContext(op, index, changeSet.actor);
+    const reasons = result.reasons.map((r) => capitalize(describeReason(r, index, context)));
     const checks = result.checks.map((c) => ({
       effect: c.effect,
       text: `${effectLabel(c.effect, c.requirements)}: “${index.permissionName(c.action)}” on ${index.scopeName(c.resource)}`,
@@ -244,6 +272,7 @@ export function describeSimulation(sim, changeSet, index) {
         approvers: a.approvers.map(index.memberName),
       })),
       verifications: result.requirements.verifications.map((v) => capitalize(describeVerification(v))),
+      deciders: op.op === "request_role" ? decidersWords(result, index) : null,
     };
   });
   const { allowed, denied, conditional, blocked } = sim.summary;

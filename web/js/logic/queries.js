@@ -157,3 +157,54 @@ export function checkAttributes(index, action) {
     others: [...others],
   };
 }
+
+/**
+ * The scopes where `actor` may ask for a role (`request_role`): those they hold a role
+ * on where some other role is given, when the policy maps the operation and its action
+ * is not denied to them there. Which role, and whether anyone could give it, the preview
+ * of the request says.
+ * @param {EngineLike} engine
+ * @param {BundleIndex} index
+ * @param {string} actor
+ * @param {string} now
+ * @returns {string[]}
+ */
+export function roleRequestScopes(engine, index, actor, now) {
+  const entry = index.operations.request_role;
+  const member = index.members.get(actor);
+  if (!entry || !member || member.status !== "active" || !index.permissions.has(entry.action)) return [];
+  const scopes = [...new Set((index.bindingsByMember.get(actor) ?? []).map((b) => b.scope))].filter((scope) => {
+    const held = new Set((index.bindingsByMember.get(actor) ?? []).filter((b) => b.scope === scope).map((b) => b.role));
+    return index.assignableRoles(scope).some((r) => !held.has(r.id));
+  });
+  if (scopes.length === 0) return [];
+  const decisions = engine.checkBatch(scopes.map((scope) => ({ actor, action: entry.action, resource: scope, now })));
+  if (!Array.isArray(decisions)) return [];
+  const order = new Map(index.tree.map((n, i) => [n.id, i]));
+  return scopes.filter((_, i) => decisions[i]?.ok && decisions[i].effect !== "deny").sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+}
+
+/**
+ * Whether `actor` may decide a role request now: whether they are among its deciders,
+ * the active members other than its requester who could give the role themselves
+ * (docs/changes.md section 2b), as the engine's `approvalStatus` says.
+ * @param {EngineLike} engine
+ * @param {BundleIndex} index
+ * @param {string} actor
+ * @param {import("./types.js").RoleRequest} request
+ * @param {string} now
+ */
+export function mayDecideRoleRequest(engine, index, actor, request, now) {
+  if (actor === request.requester || index.members.get(actor)?.status !== "active") return false;
+  const status = /** @type {any} */ (engine.approvalStatus(request.id, now));
+  return Boolean(status && status.ok && status.status === "pending" && Array.isArray(status.eligible) && status.eligible.includes(actor));
+}
+
+/**
+ * The open role requests of the policy that `actor` may decide now (their ids).
+ * @param {EngineLike} engine @param {BundleIndex} index @param {string} actor @param {string} now
+ * @returns {Set<string>}
+ */
+export function decidableRoleRequests(engine, index, actor, now) {
+  return new Set([...index.roleRequests.values()].filter((r) => mayDecideRoleRequest(engine, index, actor, r, now)).map((r) => r.id));
+}

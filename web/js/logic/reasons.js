@@ -58,6 +58,8 @@ export function describeReason(reason, index, context = {}) {
       return `granted by ${role} on ${index.scopeName(r.scope)}`;
     }
     case "member_not_active":
+      // An operation's own refusal (asking for a role, giving one to a requester) says whom in its message.
+      if (typeof r.status !== "string") return rewriteMessage(r.message ?? r.code, index);
       return `${index.memberName(r.member ?? context.actor ?? "")} is ${r.status}, and only active members hold permissions`;
     case "action_not_applicable":
       return `${action} does not apply to a ${index.scopeTypeName(r.scopeType)}`;
@@ -135,11 +137,55 @@ export function describeReason(reason, index, context = {}) {
       const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "";
       return `${rewriteMessage(r.message, index)}${tail}`;
     }
+    case "already_holds":
+      return `${actor} already holds ${index.roleName(r.role)} on ${index.scopeName(r.scope)}`;
+    case "request_pending":
+      return `${actor} already asked for ${wantedRole(context, index)} on ${resource}, and that request still waits for a decision`;
+    case "invalid_until":
+      return `the role would end on ${formatTime(r.until)}, which is not after now: choose a later time, or none`;
+    case "role_not_assignable_at":
+      return `${index.roleName(r.role)} is not given on a ${index.scopeTypeName(index.scopeTypeOf(r.scope))}`;
+    case "no_decider":
+      return `no active member may give ${wantedRole(context, index)} on ${resource}, so nobody could decide the request`;
+    case "not_the_requester":
+      return `only ${index.memberName(r.requester)}, who asked, may withdraw this request`;
+    case "not_a_decider": {
+      /** @type {string[]} */
+      const eligible = r.eligible ?? [];
+      const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "; nobody may at the moment";
+      return `${actor} could not give ${wantedRole(context, index)} on ${resource} now, so may not decide this request${tail}`;
+    }
+    case "own_request":
+      return `${actor} asked for it, and nobody decides their own request`;
+    case "request_expired":
+      return `the request lapsed on ${formatTime(r.expiresAt)} without a decision; the member may ask again`;
     case "precondition_failed":
       return `this operation needs ${r.attribute} ${opWords(r.op)} ${formatValue(r.value)}, and it is ${formatValue(r.actual)}`;
     default:
       return rewriteMessage(r.message ?? r.code, index);
   }
+}
+
+/** @param {ReasonContext} context @param {BundleIndex} index */
+function wantedRole(context, index) {
+  return typeof context.attributes?.role === "string" ? index.roleName(context.attributes.role) : "this role";
+}
+
+/**
+ * The context an operation's own reasons are worded in: its actor, and for an access
+ * request (asking, deciding or withdrawing one) the role and the scope it is about.
+ * @param {import("./types.js").Operation | undefined} op
+ * @param {BundleIndex} index
+ * @param {string | undefined} actor
+ * @returns {ReasonContext}
+ */
+export function operationContext(op, index, actor) {
+  if (op?.op === "request_role" && typeof op.role === "string" && typeof op.scope === "string") {
+    return { actor, resource: op.scope, attributes: { role: op.role } };
+  }
+  const asked = op && (op.op === "decide_request" || op.op === "withdraw_request") ? index.roleRequests.get(op.request) : undefined;
+  if (asked) return { actor, resource: asked.scope, attributes: { role: asked.role } };
+  return { actor };
 }
 
 /** @param {string} op a condition operator */

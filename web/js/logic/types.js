@@ -35,6 +35,9 @@
  * @typedef {{ id: string, requester: string, rule: string, action: string, resource: string,
  *   attributes?: Record<string, unknown>, operation?: Operation, createdAt: string,
  *   expiresAt?: string, decisions?: { member: string, decision: string, at: string }[] }} ApprovalRequest
+ * @typedef {{ id: string, requester: string, role: string, scope: string, reason?: string,
+ *   until?: string, createdAt: string, expiresAt?: string }} RoleRequest
+ *   (an access request: a member asking for a role on a scope, docs/changes.md section 2b)
  * @typedef {{ id: string, member: string, role: string, scope: string, rule: string,
  *   method: string, issuedAt: string, expiresAt: string }} Verification
  * @typedef {{ format: string, revision?: string, name?: string, description?: string,
@@ -42,7 +45,7 @@
  *   selfUpgrades?: SelfUpgrade[], claims?: Claim[], approvalRules?: ApprovalRule[],
  *   invariants?: Invariant[], members?: Member[], bindings?: Binding[],
  *   operations?: Record<string, OperationEntry>, notifications?: Notification[],
- *   verifications?: Verification[], approvalRequests?: ApprovalRequest[] }} Bundle
+ *   verifications?: Verification[], approvalRequests?: ApprovalRequest[], roleRequests?: RoleRequest[] }} Bundle
  *
  * An operation of a change set: `op` and the fields of its kind.
  * @typedef {{ op: string, [field: string]: any }} Operation
@@ -63,7 +66,9 @@
  *   roles: { gained: { role: string, scope: string }[], lost: { role: string, scope: string }[] },
  *   totals: { gained: number, lost: number, scopes: number } }} MemberDiff
  * @typedef {{ index: number, op: string, effect: "allow" | "deny" | "conditional",
- *   checks: Decision[], reasons: Reason[], requirements: Requirements }} OperationResult
+ *   checks: Decision[], reasons: Reason[], requirements: Requirements,
+ *   request?: { id: string, deciders: string[], expiresAt?: string } }} OperationResult
+ *   (`request`: the role request a `request_role` recorded, with who may decide it)
  * @typedef {{ invariant: string, kind: string, severity: "error" | "warning", message: string,
  *   [fact: string]: any }} Violation
  * @typedef {{ event: string, to: string, channels: string[], op: number, [fact: string]: any }} NotificationEvent

@@ -8,6 +8,7 @@ import { buildOperation, editPlan, operationsBefore } from "../logic/op-form.js"
 import { availableKinds, describeOperation, fieldsOf, kindLabel } from "../logic/operations.js";
 import { newRoleDraft, roleDraft } from "../logic/roles.js";
 import { effectLabel } from "../logic/reasons.js";
+import { decidableRoleRequests } from "../logic/queries.js";
 import { count, formatTime } from "../logic/words.js";
 import { badge, button, field, input, select } from "./controls.js";
 import { renderField } from "./op-fields.js";
@@ -100,8 +101,16 @@ export function renderBuilder(state, app) {
       requested.push({ id: String(e.request), requester: String(e.requester), action: String(e.action), scope: String(e.scope) });
     }
   }
+  // Role requests earlier operations ask for (their ids are the preview's).
+  /** @type {import("../logic/op-form.js").AskedRole[]} */
+  const asked = [];
+  for (const r of state.simulation?.ok ? state.simulation.operations : []) {
+    const op = state.draft.present[r.index];
+    if (r.request?.id && op?.op === "request_role") asked.push({ id: String(r.request.id), requester: state.actor, role: String(op.role), scope: String(op.scope) });
+  }
+  const decidable = state.engine ? decidableRoleRequests(state.engine, index, state.actor, state.now) : undefined;
   /** @type {FormContext} */
-  const ctx = { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before, requested };
+  const ctx = { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before, requested, asked, decidable };
   const info = kinds.find((k) => k.kind === kind);
 
   const body = h("div", { class: "op-fields" });

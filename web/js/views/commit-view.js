@@ -6,7 +6,7 @@
 // (someone committed first: one click previews it again on the new revision).
 import { h } from "../lib/dom.js";
 import { describeEvent, describeViolation } from "../logic/preview.js";
-import { describeReason } from "../logic/reasons.js";
+import { describeReason, operationContext } from "../logic/reasons.js";
 import { describeOperation } from "../logic/operations.js";
 import { capitalize, count, formatTime } from "../logic/words.js";
 import { button } from "./controls.js";
@@ -29,13 +29,13 @@ function blockingReasons(simulation, changeSet, index) {
   const out = [];
   for (const result of simulation?.operations ?? []) {
     if (result.effect !== "deny") continue;
+    const op = changeSet?.operations?.[result.index];
     const reasons = [
-      ...(result.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, { actor: changeSet?.actor })),
+      ...(result.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, operationContext(op, index, changeSet?.actor))),
       ...(result.checks ?? [])
         .filter((/** @type {any} */ c) => c.effect === "deny")
         .flatMap((/** @type {any} */ c) => (c.reasons ?? []).map((/** @type {any} */ r) => describeReason(r, index, c))),
     ];
-    const op = changeSet?.operations?.[result.index];
     const what = op ? `“${describeOperation(op, index, changeSet.actor, changeSet.operations)}”` : `(${result.op})`;
     out.push(`Operation ${result.index + 1}, ${what}, is denied${reasons.length ? `: ${reasons.join("; ")}` : ""}.`);
   }
@@ -81,8 +81,15 @@ function renderOutcome(state, app) {
     const events = all.filter((/** @type {any} */ e) => !isWithheld(index.members.get(e.to)));
     const unseen = all.length - events.length;
     const pending = o.pending ?? {};
+    // The role requests the change opened are the ones its preview recorded (request_role).
+    const asked = new Set((c.simulation?.operations ?? []).map((/** @type {any} */ r) => r.request?.id).filter(Boolean));
+    /** @type {unknown[]} */
+    const requests = pending.requests ?? [];
+    const roleRequests = requests.filter((r) => asked.has(typeof r === "string" ? r : /** @type {any} */ (r)?.id)).length;
+    const approvalRequests = requests.length - roleRequests;
     const pendingWords = [
-      (pending.requests ?? []).length ? count(pending.requests.length, "approval request") : "",
+      approvalRequests ? count(approvalRequests, "approval request") : "",
+      roleRequests ? count(roleRequests, "request for a role", "requests for a role") : "",
       (pending.verifications ?? []).length ? count(pending.verifications.length, "PIN letter") : "",
       (pending.invitations ?? []).length ? count(pending.invitations.length, "invitation") : "",
     ].filter(Boolean);

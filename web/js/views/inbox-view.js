@@ -1,7 +1,8 @@
 // @ts-check
-// The inbox of connected mode: approval requests the member may decide (in plain
-// words, with approve or reject and a comment), their own requests and self-upgrades
-// waiting on a PIN (Enter PIN, Resend PIN), and their messages from the outbox,
+// The inbox of connected mode: approval requests and requests for a role the member
+// may decide (in plain words, with approve or reject and a comment), their own
+// requests (a request for a role with Withdraw) and self-upgrades waiting on a PIN
+// (Enter PIN, Resend PIN), and their messages from the outbox,
 // including, in the demo only, the PIN a letter carries, marked as what the post
 // would deliver.
 import { formValues, h } from "../lib/dom.js";
@@ -43,6 +44,42 @@ function requestWords(entry, index, me) {
   };
 }
 
+/**
+ * A request for a role (docs/changes.md section 2b) in words: who asks for which role
+ * where, what they hold there now, why, for how long, who decides, when it lapses.
+ * @param {any} entry {request, status, kind: "role"} @param {BundleIndex} index @param {string} me
+ */
+function roleRequestWords(entry, index, me) {
+  const r = entry.request;
+  const s = entry.status ?? {};
+  const mine = r.requester === me;
+  const name = index.memberName(r.requester);
+  const role = index.roleName(r.role);
+  const scope = index.scopeName(r.scope);
+  const family = index.roles.get(r.role)?.family;
+  const current = index.roleOn(r.requester, r.scope, family);
+  const others = (s.eligible ?? []).filter((/** @type {string} */ id) => id !== me && id !== r.requester);
+  return {
+    what: `${mine ? "You ask" : `${name} asks`} for ${role} on ${scope}`,
+    holds: current
+      ? `${mine ? "You are" : `${name} is`} ${index.roleName(current.id)} there now.`
+      : `${mine ? "You hold" : `${name} holds`} no ${family ? `${index.familyName(family)} ` : ""}role there now.`,
+    reason: typeof r.reason === "string" && r.reason ? `“${r.reason}”` : "",
+    until: r.until ? `For a while only: the role would end ${when(r.until)}.` : "",
+    others: others.length
+      ? `${mine ? "Who may decide" : "Who else may decide"}: ${joinList(others.map(index.memberName), "or")}.`
+      : mine
+        ? "Nobody may decide it at the moment."
+        : "Nobody else may decide it.",
+    expiry: r.expiresAt ? `Lapses ${when(r.expiresAt)} if nobody decides.` : "Does not lapse.",
+    asked: `Asked ${when(r.createdAt)}.`,
+    approving: `Approving gives ${name} ${role} on ${scope} at once, as your own change; rejecting tells ${name} so.`,
+    role,
+    scope,
+    name,
+  };
+}
+
 /** @param {{ kind: string, tone: string, text: string } | undefined} result @param {string} id */
 function resultLine(result, id) {
   if (!result) return null;
@@ -64,13 +101,38 @@ function toDecide(state, app) {
           { class: "inbox-list" },
           inbox.toDecide.map((entry) => {
             const r = entry.request;
-            const w = requestWords(entry, index, session.member);
             const busy = inbox.busy === r.id;
             const decideWith = (/** @type {"approve" | "reject"} */ decision) => (/** @type {Event} */ e) => {
               const form = /** @type {HTMLFormElement} */ (/** @type {HTMLElement} */ (e.target).closest("form"));
               const values = formValues(form);
               app.decide(r.id, decision, String(values.comment ?? "").trim());
             };
+            if (entry.kind === "role") {
+              const w = roleRequestWords(entry, index, session.member);
+              return h(
+                "li",
+                { class: "inbox-item role-request", "data-request": r.id, "data-kind": "role" },
+                h("p", null, entry.status?.status && entry.status.status !== "pending" ? [statusPill(entry.status.status), " "] : null, h("strong", null, w.what), "."),
+                h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+                w.reason ? h("p", { class: "request-reason" }, h("span", { class: "muted" }, "Why: "), w.reason) : h("p", { class: "request-reason muted" }, "No reason given."),
+                h("p", null, w.holds, w.until ? ` ${w.until}` : ""),
+                h("p", { class: "muted" }, w.others),
+                h("p", { class: "muted small" }, w.approving),
+                h(
+                  "form",
+                  { class: "decide-form", onSubmit: (/** @type {Event} */ e) => e.preventDefault() },
+                  field({ label: "Comment (optional, kept in the audit log)", control: textarea({ name: "comment", id: `comment-${r.id}`, rows: 2 }) }),
+                  h(
+                    "div",
+                    { class: "actions" },
+                    h("button", { type: "button", class: "btn primary approve", id: `approve-${r.id}`, disabled: busy, "aria-label": `Approve: give ${w.name} ${w.role} on ${w.scope}`, onClick: decideWith("approve") }, "Approve"),
+                    h("button", { type: "button", class: "btn danger reject", id: `reject-${r.id}`, disabled: busy, "aria-label": `Reject ${w.name}'s request for ${w.role}`, onClick: decideWith("reject") }, "Reject"),
+                  ),
+                ),
+                resultLine(inbox.results[r.id], r.id),
+              );
+            }
+            const w = requestWords(entry, index, session.member);
             return h(
               "li",
               { class: "inbox-item", "data-request": r.id },
@@ -162,6 +224,26 @@ function mine(state, app) {
           "ul",
           { class: "inbox-list" },
           inbox.requested.map((entry) => {
+            if (entry.kind === "role") {
+              const id = entry.request.id;
+              const w = roleRequestWords(entry, index, session.member);
+              const status = entry.status?.status ?? "pending";
+              return h(
+                "li",
+                { class: "inbox-item role-request", "data-own-request": id, "data-kind": "role" },
+                h("p", null, statusPill(status), " ", h("strong", null, w.what), status === "pending" ? ": waiting for a decision." : ": it lapsed without a decision; you may ask again."),
+                h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+                w.reason ? h("p", { class: "request-reason" }, h("span", { class: "muted" }, "Why: "), w.reason) : null,
+                w.until ? h("p", null, w.until) : null,
+                h("p", { class: "muted" }, w.others),
+                h(
+                  "div",
+                  { class: "actions" },
+                  button("Withdraw", () => app.withdraw(id), { id: `withdraw-${id}`, disabled: inbox.busy === id, label: `Withdraw your request for ${w.role} on ${w.scope}` }),
+                ),
+                resultLine(inbox.results[id], id),
+              );
+            }
             const w = requestWords(entry, index, session.member);
             return h(
               "li",
@@ -173,6 +255,10 @@ function mine(state, app) {
           }),
         )
       : null,
+    // A withdrawal whose request has left the list still says how it went.
+    ...Object.entries(inbox.results)
+      .filter(([id, result]) => result.kind === "withdrawal" && !inbox.requested.some((e) => e.request.id === id))
+      .map(([id, result]) => resultLine(result, id)),
   );
 }
 

@@ -5,7 +5,7 @@
 import { h } from "../lib/dom.js";
 import { byScope, filterChoices, filterRows, memberRows } from "../logic/members.js";
 import { kindLabel } from "../logic/operations.js";
-import { memberAbilities } from "../logic/queries.js";
+import { memberAbilities, roleRequestScopes } from "../logic/queries.js";
 import { count, humanize } from "../logic/words.js";
 import { button, input, select, statusPill } from "./controls.js";
 
@@ -93,7 +93,31 @@ export function renderMembersToolbar(state, app) {
 function abilitiesCell(row, state, app) {
   const { engine, index } = state;
   if (!engine || !index) return null;
-  if (row.isActor) return h("span", { class: "muted" }, "You");
+  if (row.isActor) {
+    // Your own row: ask the members who could give it for a role, on a scope you hold one on.
+    const scopes = roleRequestScopes(engine, index, state.actor, state.now);
+    if (scopes.length === 0) return h("span", { class: "muted" }, "You");
+    return h(
+      "div",
+      { class: "abilities" },
+      scopes.map((scope) => {
+        const el = button(
+          scopes.length === 1 ? "Ask for a role" : `Ask for a role on ${index.scopeName(scope)}`,
+          () => app.openBuilder("request_role", { scope }),
+          {
+            kind: "quiet",
+            id: scopes.length === 1 ? "ask-for-role" : undefined,
+            // The accessible name starts with the visible text, and says where.
+            label: `Ask for a role on ${index.scopeName(scope)}`,
+            title: "Ask the members who could give you a role here; nothing changes until one of them approves",
+          },
+        );
+        el.dataset.askScope = scope;
+        el.classList.add("ask-for-role");
+        return el;
+      }),
+    );
+  }
   const abilities = memberAbilities(engine, index, state.actor, row.id, state.now);
   if (abilities.length === 0) return h("span", { class: "muted" }, "Nothing");
   return h(

@@ -4,7 +4,7 @@
 // rule editor. The builder owns the values; these draw them.
 import { h } from "../lib/dom.js";
 import { ruleToValues } from "../logic/approval-rules.js";
-import { fieldOptions, suggestedAttributes } from "../logic/op-form.js";
+import { fieldOptions, REASON_LIMIT, suggestedAttributes } from "../logic/op-form.js";
 import { checkboxes, field, input, select, textarea } from "./controls.js";
 
 /**
@@ -29,6 +29,14 @@ const LABELS = /** @type {Record<string, string>} */ ({
   customRole: "Custom role",
   approvalRule: "Approval rule",
   pin: "PIN",
+  reason: "Why you ask",
+  until: "Until",
+});
+
+/** The request field's label, by kind: deciding takes either kind of request. */
+const REQUEST_LABELS = /** @type {Record<string, string>} */ ({
+  decide_request: "Request",
+  withdraw_request: "Your request",
 });
 
 /**
@@ -42,7 +50,7 @@ export function renderField(kind, name, optional, ctx, f) {
   const { values, errors, redraw } = f;
   const id = `op-${name}`;
   const value = (/** @type {string} */ n) => (typeof values[n] === "string" ? /** @type {string} */ (values[n]) : "");
-  const label = `${LABELS[name] ?? name}${optional ? " (optional)" : ""}`;
+  const label = `${(name === "request" ? REQUEST_LABELS[kind] : undefined) ?? LABELS[name] ?? name}${optional ? " (optional)" : ""}`;
   switch (name) {
     case "invitee":
     case "registrant": {
@@ -128,6 +136,20 @@ export function renderField(kind, name, optional, ctx, f) {
         error: errors.attributes,
       });
     }
+    case "reason":
+      return field({
+        label,
+        control: textarea({ name, id, value: value(name), rows: 2, placeholder: "What you need it for" }),
+        hint: `Goes to the members who decide, with your request. At most ${REASON_LIMIT} characters.`,
+        error: errors.reason,
+      });
+    case "until":
+      return field({
+        label,
+        control: input({ name, id, value: value(name), placeholder: "2027-03-31" }),
+        hint: "For a while only: the role ends then (UTC; a date alone means 00:00 that day). Empty: for good.",
+        error: errors.until,
+      });
     case "pin":
       return field({
         label: "PIN",

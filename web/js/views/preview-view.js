@@ -43,6 +43,7 @@ export function renderPreviewBody(model, idPrefix) {
                 "li",
                 { class: `op-result ${o.effect}`, "data-op": String(o.index) },
                 h("div", { class: "op-head" }, badge(o.effect, o.label), " ", h("span", { class: "op-title" }, o.title)),
+                o.deciders ? h("p", { class: "deciders" }, o.deciders) : null,
                 lines(o.reasons),
                 o.approvals.length
                   ? h(
