@@ -93,6 +93,16 @@ struct Edit {
     if (!j.contains(key) || !j[key].is_array()) j[key] = Json::array();
     return j[key];
   }
+  // Removes the entry `id` from the list `key` (a change, whether or not it was there).
+  void RemoveById(const char* key, const std::string& id) {
+    Json& list = List(key);
+    Json kept = Json::array();
+    for (Json& x : list) {
+      if (x.value("id", "") != id) kept.push_back(std::move(x));
+    }
+    list = std::move(kept);
+    changed = true;
+  }
 };
 
 class Simulator {
@@ -1777,13 +1787,7 @@ void Simulator::WithdrawRequest(size_t i, const Json& op, Edit* e, Outcome* out)
     return;
   }
   const std::string role = request["role"], scope = request["scope"];
-  Json& list = e->List("roleRequests");
-  Json kept = Json::array();
-  for (Json& r : list) {
-    if (r.value("id", "") != id) kept.push_back(std::move(r));
-  }
-  list = std::move(kept);
-  e->changed = true;
+  e->RemoveById("roleRequests", id);
   for (const std::string& d : Deciders(actor_, GrantOperation(actor_, role, scope))) {
     Emit(out, i, "role_request_withdrawn", d,
          Json{{"request", id}, {"role", role}, {"scope", scope}, {"requester", actor_}});
@@ -1811,13 +1815,7 @@ void Simulator::DecideRoleRequest(size_t i, const Json& op, const Json& found, E
   if (op.contains("attributes")) grant["attributes"] = op["attributes"];
   // Taken off the list first, so that the role given below lands in the bundle's
   // list of bindings, where `until` is set.
-  Json& list = e->List("roleRequests");
-  Json kept = Json::array();
-  for (Json& r : list) {
-    if (r.value("id", "") != id) kept.push_back(std::move(r));
-  }
-  list = std::move(kept);
-  e->changed = true;
+  e->RemoveById("roleRequests", id);
   const Json facts{{"request", id}, {"decision", decision}, {"role", role}, {"scope", scope}};
   if (decision == "reject") {
     // Whoever could give the role may turn the request down.

@@ -195,34 +195,34 @@ bool World::Covers(const BindingDef& b, const std::string& scope) const {
   return r != nullptr && r->descendants && IsAncestorOrSelf(b.scope, scope);
 }
 
-std::set<std::string> World::EffectivePermissions(const std::string& role) const {
-  std::set<std::string> out, seen;
-  std::vector<std::string> todo{role};
-  while (!todo.empty()) {
-    std::string id = todo.back();
-    todo.pop_back();
-    if (!seen.insert(id).second) continue;
-    const RoleDef* r = Role(id);
-    if (r == nullptr) continue;
-    out.insert(r->permissions.begin(), r->permissions.end());
-    todo.insert(todo.end(), r->inherits.begin(), r->inherits.end());
-  }
-  return out;
-}
-
-std::vector<const RoleDef*> World::SeeingRoles(const std::string& role) const {
-  std::vector<const RoleDef*> out;
+// Calls f(role) for `role` and every role it inherits, transitively, once each.
+template <typename F>
+void ForEachInherited(const World& w, const std::string& role, F&& f) {
   std::set<std::string> seen;
   std::vector<std::string> todo{role};
   while (!todo.empty()) {
     std::string id = todo.back();
     todo.pop_back();
     if (!seen.insert(id).second) continue;
-    const RoleDef* r = Role(id);
+    const RoleDef* r = w.Role(id);
     if (r == nullptr) continue;
-    if (r->sees) out.push_back(r);
+    f(*r);
     todo.insert(todo.end(), r->inherits.begin(), r->inherits.end());
   }
+}
+
+std::set<std::string> World::EffectivePermissions(const std::string& role) const {
+  std::set<std::string> out;
+  ForEachInherited(*this, role,
+                   [&](const RoleDef& r) { out.insert(r.permissions.begin(), r.permissions.end()); });
+  return out;
+}
+
+std::vector<const RoleDef*> World::SeeingRoles(const std::string& role) const {
+  std::vector<const RoleDef*> out;
+  ForEachInherited(*this, role, [&](const RoleDef& r) {
+    if (r.sees) out.push_back(&r);
+  });
   return out;
 }
 
