@@ -1255,6 +1255,15 @@ void Simulator::RoleDefinition(size_t i, const Json& op, Edit* e, Outcome* out) 
       }
     }
     bindings = std::move(left);
+    // Open requests for the role go with it: nobody can be given it any more.
+    if (e->J().contains("roleRequests")) {
+      Json& asked = e->List("roleRequests");
+      Json open = Json::array();
+      for (Json& r : asked) {
+        if (r.value("role", "") != id) open.push_back(std::move(r));
+      }
+      asked = std::move(open);
+    }
     Emit(out, i, "role_deleted", actor_, Json{{"role", id}});
     return;
   }

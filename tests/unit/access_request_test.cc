@@ -278,6 +278,22 @@ TEST_F(AccessRequestTest, AGrantThatNeedsAnApprovalWaitsForIt) {
   EXPECT_EQ(applied["accessDiff"]["members"][0]["roles"]["gained"][0]["role"], "dev.maintainer");
 }
 
+// A custom role someone asked for can still be deleted: its open requests go with it
+// (they would name a role the bundle no longer has).
+TEST_F(AccessRequestTest, DeletingARoleTakesItsRequestsAway) {
+  const Json role = {{"id", "dev.helper"}, {"family", "dev"}, {"rank", 5},
+                     {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
+  const Json defined = Sim(*policy_, "olga", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
+  ASSERT_EQ(defined["operations"][0]["effect"], "allow") << Canonical(defined["operations"]);
+  const Json asked = Sim(*After(defined), "dan", {Ask("dev.helper", "repo-x")});
+  ASSERT_EQ(asked["operations"][0]["effect"], "allow") << Canonical(asked["operations"]);
+  const Json deleted =
+      Sim(*After(asked), "olga", {{{"op", "delete_role"}, {"scope", "org-1"}, {"role", "dev.helper"}}});
+  ASSERT_EQ(deleted["operations"][0]["effect"], "allow") << Canonical(deleted["operations"]);
+  EXPECT_TRUE(deleted["bundleAfter"].value("roleRequests", Json::array()).empty());
+  EXPECT_NE(After(deleted), nullptr);
+}
+
 TEST_F(AccessRequestTest, RecordsAndOperationsAreValidated) {
   Json b = Bundle();
   b["roleRequests"] = {{{"id", "r1"}, {"requester", "ghost"}, {"role", "dev.nope"},
