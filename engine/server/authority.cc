@@ -1162,33 +1162,25 @@ Reply Authority::Requests(const std::string& caller) {
   Head head = Current();
   if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
   const std::string now = clock_();
+  // Approval requests, then role requests: the caller's own, and those the caller
+  // may decide now and has not decided yet (a role request carries no decisions).
   Json mine = Json::array(), to_decide = Json::array();
-  for (const Json& r : head.policy->model().bundle.value("approvalRequests", Json::array())) {
-    const std::string id = r.value("id", "");
-    Json status = head.policy->ApprovalStatus(Json{{"request", id}, {"now", now}});
-    if (Failed(status)) continue;
-    Json entry{{"request", r}, {"status", status}, {"kind", "approval"}};
-    if (r.value("requester", "") == caller) mine.push_back(entry);
-    const Json eligible = status.value("eligible", Json::array());
-    if (status.value("status", "") == "pending" &&
-        std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) {
-      bool decided = false;
-      for (const Json& d : r.value("decisions", Json::array())) {
-        decided = decided || d.value("member", "") == caller;
+  for (const auto& [list, kind] : {std::pair<const char*, const char*>{"approvalRequests", "approval"},
+                                   std::pair<const char*, const char*>{"roleRequests", "role"}}) {
+    for (const Json& r : head.policy->model().bundle.value(list, Json::array())) {
+      Json status = head.policy->ApprovalStatus(Json{{"request", r.value("id", "")}, {"now", now}});
+      if (Failed(status)) continue;
+      Json entry{{"request", r}, {"status", status}, {"kind", kind}};
+      if (r.value("requester", "") == caller) mine.push_back(entry);
+      const Json eligible = status.value("eligible", Json::array());
+      if (status.value("status", "") == "pending" &&
+          std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) {
+        bool decided = false;
+        for (const Json& d : r.value("decisions", Json::array())) {
+          decided = decided || d.value("member", "") == caller;
+        }
+        if (!decided) to_decide.push_back(entry);
       }
-      if (!decided) to_decide.push_back(entry);
-    }
-  }
-  // Role requests: the caller's own, and those the caller could decide now.
-  for (const Json& r : head.policy->model().bundle.value("roleRequests", Json::array())) {
-    Json status = head.policy->ApprovalStatus(Json{{"request", r.value("id", "")}, {"now", now}});
-    if (Failed(status)) continue;
-    Json entry{{"request", r}, {"status", status}, {"kind", "role"}};
-    if (r.value("requester", "") == caller) mine.push_back(entry);
-    const Json eligible = status.value("eligible", Json::array());
-    if (status.value("status", "") == "pending" &&
-        std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end()) {
-      to_decide.push_back(entry);
     }
   }
   // The caller's self-upgrades waiting on a PIN: the PIN's id (the newest letter's),
