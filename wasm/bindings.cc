@@ -78,16 +78,12 @@ bool Parse(const std::string& text, Json* out, std::string* failure) {
 std::string Load(const std::string& bundle) {
   return Guarded([&] {
     rolegate::LoadResult r = rolegate::LoadPolicy(bundle);
-    if (!r.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(r.errors));
-    int handle = next_handle++;
-    Policies()[handle] = Loaded{r.policy, std::string()};
-    Json warnings = Json::array();
-    for (const rolegate::Error& w : r.warnings) warnings.push_back(rolegate::ErrorToJson(w));
-    return rolegate::Canonical(Json{{"ok", true},
-                                    {"handle", handle},
-                                    {"revision", r.policy->revision()},
-                                    {"summary", r.policy->Summary()},
-                                    {"warnings", warnings}});
+    Json answer = rolegate::ValidationToJson(r);
+    if (r.ok()) {
+      answer["handle"] = next_handle++;
+      Policies()[answer["handle"].get<int>()] = Loaded{r.policy, std::string()};
+    }
+    return rolegate::Canonical(answer);
   });
 }
 
@@ -95,14 +91,7 @@ void Release(int handle) { Policies().erase(handle); }
 
 std::string Validate(const std::string& bundle) {
   return Guarded([&] {
-    rolegate::LoadResult r = rolegate::LoadPolicy(bundle);
-    if (!r.ok()) return rolegate::Canonical(rolegate::ErrorsToJson(r.errors));
-    Json warnings = Json::array();
-    for (const rolegate::Error& w : r.warnings) warnings.push_back(rolegate::ErrorToJson(w));
-    return rolegate::Canonical(Json{{"ok", true},
-                                    {"revision", r.policy->revision()},
-                                    {"summary", r.policy->Summary()},
-                                    {"warnings", warnings}});
+    return rolegate::Canonical(rolegate::ValidationToJson(rolegate::LoadPolicy(bundle)));
   });
 }
 

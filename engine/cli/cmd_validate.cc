@@ -36,17 +36,8 @@ int RunValidate(const std::string& path, Format format) {
   const LoadResult& loaded = bundle->loaded;
 
   if (format == Format::kJson) {
-    if (!loaded.ok()) {
-      PrintJson(ErrorsToJson(loaded.errors));
-      return kExitInvalid;
-    }
-    Json warnings = Json::array();
-    for (const Error& warning : loaded.warnings) warnings.push_back(ErrorToJson(warning));
-    PrintJson(Json{{"ok", true},
-                   {"revision", loaded.policy->revision()},
-                   {"summary", loaded.policy->Summary()},
-                   {"warnings", warnings}});
-    return kExitOk;
+    PrintJson(ValidationToJson(loaded));
+    return loaded.ok() ? kExitOk : kExitInvalid;
   }
 
   if (!loaded.ok()) {

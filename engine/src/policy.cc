@@ -183,6 +183,16 @@ LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits) {
   return CompilePolicy(parsed.value, limits);
 }
 
+Json ValidationToJson(const LoadResult& loaded) {
+  if (!loaded.ok()) return ErrorsToJson(loaded.errors);
+  Json warnings = Json::array();
+  for (const Error& w : loaded.warnings) warnings.push_back(ErrorToJson(w));
+  return Json{{"ok", true},
+              {"revision", loaded.policy->revision()},
+              {"summary", loaded.policy->Summary()},
+              {"warnings", std::move(warnings)}};
+}
+
 Policy::Policy(std::unique_ptr<internal::Model> model) : model_(std::move(model)) {}
 Policy::~Policy() = default;
 

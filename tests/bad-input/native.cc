@@ -35,17 +35,6 @@ std::string Failure(const rolegate::Errors& errors) {
   return rolegate::Canonical(rolegate::ErrorsToJson(errors));
 }
 
-// The boundary's validate (wasm/bindings.cc, Validate).
-std::string Validate(const std::string& bundle) {
-  const rolegate::LoadResult r = rolegate::LoadPolicy(bundle);
-  if (!r.ok()) return Failure(r.errors);
-  Json warnings = Json::array();
-  for (const rolegate::Error& w : r.warnings) warnings.push_back(rolegate::ErrorToJson(w));
-  return rolegate::Canonical(Json{{"ok", true},
-                                  {"revision", r.policy->revision()},
-                                  {"summary", r.policy->Summary()},
-                                  {"warnings", warnings}});
-}
 
 // Parses a document the way the boundary does: its parse errors are the answer.
 std::optional<Json> Parse(const std::string& text, std::string* answer) {
@@ -83,7 +72,7 @@ std::string Answer(const Json& job) {
   const std::string kind = job.value("kind", "");
   const std::optional<std::string> doc = ReadBytes(job.value("path", ""));
   if (!doc) return "unreadable: " + job.value("path", "");
-  if (kind == "bundle") return Validate(*doc);
+  if (kind == "bundle") return rolegate::Canonical(rolegate::ValidationToJson(rolegate::LoadPolicy(*doc)));
   if (kind == "scenario") {
     // The bundle a scenario names, relative to the scenario's folder (a regular
     // file only, as the module is given it).

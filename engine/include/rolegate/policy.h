@@ -41,6 +41,10 @@ struct LoadResult {
 LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits = Limits());
 LoadResult CompilePolicy(const Json& bundle, const Limits& limits = Limits());
 
+// The answer of `rolegate validate --format json` (and the JS API's validate):
+// {"ok": true, "revision", "summary", "warnings"}, or {"ok": false, "errors"}.
+Json ValidationToJson(const LoadResult& loaded);
+
 struct DecideResult {
   Errors errors;      // an invalid request: unknown actor, action, resource...
   Decision decision;  // meaningful only when errors is empty
