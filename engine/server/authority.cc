@@ -284,10 +284,7 @@ bool Authority::HoldsAt(const Policy& policy, const std::string& member,
     }
     for (internal::Index ri = 0; ri < m.roles.size() && !held; ++ri) {
       const internal::Role& given = m.roles[ri];
-      const std::vector<internal::Index>& families = granting.manages_families;
-      if (given.rank > granting.manages_up_to ||
-          std::find(families.begin(), families.end(), given.family) == families.end() ||
-          !tried.insert(ri).second) {
+      if (given.rank > granting.ManagesUpTo(given.family) || !tried.insert(ri).second) {
         continue;
       }
       r.attributes = Json{{"role", given.id}};
@@ -333,11 +330,7 @@ Authority::Holding Authority::HeldScopes(const Policy& policy, const std::string
     if (rank_limited) {
       if (!role.manages) return;
       for (const internal::Role& g : m.roles) {
-        const std::vector<internal::Index>& families = role.manages_families;
-        if (g.rank <= role.manages_up_to &&
-            std::find(families.begin(), families.end(), g.family) != families.end()) {
-          given.push_back(g.id);
-        }
+        if (g.rank <= role.ManagesUpTo(g.family)) given.push_back(g.id);
       }
       if (given.empty()) return;
     }

@@ -25,13 +25,7 @@ struct Gains {
   bool empty() const { return permissions.empty() && manages.empty(); }
 };
 
-int64_t ManagedRank(const Role& r, Index family) {
-  if (!r.manages) return -1;
-  return std::find(r.manages_families.begin(), r.manages_families.end(), family) !=
-                 r.manages_families.end()
-             ? r.manages_up_to
-             : -1;
-}
+int64_t ManagedRank(const Role& r, Index family) { return r.ManagesUpTo(family); }
 
 Gains GainsOf(const Model& m, const Role& from, const Role& to) {
   Gains g;
@@ -41,8 +35,8 @@ Gains GainsOf(const Model& m, const Role& from, const Role& to) {
   std::sort(g.permissions.begin(), g.permissions.end());
   if (to.manages) {
     std::vector<std::pair<std::string, int64_t>> fams;
-    for (Index f : to.manages_families) {
-      if (to.manages_up_to > ManagedRank(from, f)) fams.emplace_back(m.families[f], to.manages_up_to);
+    for (const ManagesLimit& l : to.manages_limits) {
+      if (l.up_to > ManagedRank(from, l.family)) fams.emplace_back(m.families[l.family], l.up_to);
     }
     std::sort(fams.begin(), fams.end());
     for (const auto& [family, rank] : fams) {
@@ -58,10 +52,8 @@ bool HoldsAll(const Model& m, const Role& to, const Role& from) {
   for (Index p = 0; p < m.permissions.size(); ++p) {
     if (from.permissions.Test(p) && !to.permissions.Test(p)) return false;
   }
-  if (from.manages) {
-    for (Index f : from.manages_families) {
-      if (ManagedRank(to, f) < from.manages_up_to) return false;
-    }
+  for (const ManagesLimit& l : from.manages_limits) {
+    if (ManagedRank(to, l.family) < l.up_to) return false;
   }
   return true;
 }
@@ -139,7 +131,8 @@ void FindEscalationPaths(const Analysis& a, std::vector<Finding>* out) {
         const std::string kind = op.kind;
         if (kind == "activate_member" || !Analysis::KindsMeet(giver, given)) continue;
         // The actor targets themself: their own rank in the family must be in reach.
-        if (perm.rank_limited && giver.family == given.family && giver.rank > giver.manages_up_to) {
+        if (perm.rank_limited && giver.family == given.family &&
+            giver.rank > ManagedRank(giver, giver.family)) {
           continue;
         }
         uint64_t self_types = types;

@@ -399,19 +399,39 @@ void BundleReader::ReadRoles(const Json& list) {
       }
     }
     if (const Json* manages = shape_.Field(item, "manages", p, false)) {
+      // One limit, or a list of them: one per family.
       std::string mp = PointerAppend(p, "manages");
-      if (shape_.Object(*manages, mp, {"upToRank", "families"})) {
+      auto limit = [&](const Json& entry, const std::string& at) {
+        if (!shape_.Object(entry, at, {"upToRank", "families"})) return;
         r.manages = true;
-        r.manages_up_to =
-            shape_.Integer(*manages, "upToRank", mp, true, 0, kMaxRank).value_or(0);
-        for (const IdAt& f :
-             shape_.IdList(*manages, "families", mp, false, limits_.max_list, true)) {
+        const int64_t up_to =
+            shape_.Integer(entry, "upToRank", at, true, 0, kMaxRank).value_or(0);
+        auto add = [&](Index family, const std::string& pointer) {
+          for (const ManagesLimit& l : r.manages_limits) {
+            if (l.family == family) {
+              shape_.Add("invalid_value", pointer,
+                         "family " + Quote(m_->families[family]) +
+                             " is limited twice: a family has one limit in `manages`");
+              return;
+            }
+          }
+          r.manages_limits.push_back({family, up_to});
+        };
+        std::vector<Index> here;  // a family repeated in one list is one family
+        for (const IdAt& f : shape_.IdList(entry, "families", at, false, limits_.max_list, true)) {
           Index fi = Family(f.id, false, f.pointer);
-          if (fi != kNone) r.manages_families.push_back(fi);
+          if (fi == kNone || std::find(here.begin(), here.end(), fi) != here.end()) continue;
+          here.push_back(fi);
+          add(fi, f.pointer);
         }
-        if (!manages->contains("families") && r.family != kNone) {
-          r.manages_families.push_back(r.family);
+        if (!entry.contains("families") && r.family != kNone) add(r.family, at);
+      };
+      if (manages->is_array()) {
+        if (shape_.Array(item, "manages", p, false, limits_.max_list, true) != nullptr) {
+          for (size_t k = 0; k < manages->size(); ++k) limit((*manages)[k], PointerAppend(mp, k));
         }
+      } else {
+        limit(*manages, mp);
       }
     }
   }

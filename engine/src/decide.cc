@@ -118,36 +118,34 @@ bool Decider<V>::CheckRankLimit(const Permission& perm, Bindings* granting) {
   for (Index b : *granting) {
     const Role& r = m_.roles[v_.binding(b).role];
     if (!r.manages) continue;
-    const std::vector<Index>& fams = r.manages_families;
     bool ok = true;
     if (target_role != kNone) {
-      bool family_ok = std::find(fams.begin(), fams.end(), m_.roles[target_role].family) !=
-                       fams.end();
-      if (family_ok) best_have = std::max(best_have, r.manages_up_to);
-      if (!family_ok || need_role > r.manages_up_to) {
+      const int64_t limit = r.ManagesUpTo(m_.roles[target_role].family);
+      best_have = std::max(best_have, limit);
+      if (need_role > limit) {
         ok = false;
         role_failed = true;
       }
     }
     if (target != kNone) {
       // With a role named, the target's standing in that role's family. Without,
-      // the action reaches the whole member: every family the target holds a role
-      // of here must be one this binding manages, and within rank.
+      // the action reaches the whole member: every role the target holds here must
+      // be of a family this binding manages, within that family's limit.
       int64_t tr = -1;
-      bool unmanaged = false;
+      bool beyond = false;
       if (target_role != kNone) {
         tr = RankOn(target, std::vector<Index>{m_.roles[target_role].family});
+        beyond = tr > r.ManagesUpTo(m_.roles[target_role].family);
       } else {
-        best_have = std::max(best_have, r.manages_up_to);
         v_.ForEachBindingOfMember(target, [&](uint32_t tb) {
           if (!v_.Covers(tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
           const Role& held = m_.roles[v_.key(tb).role];
           tr = std::max(tr, held.rank);
-          if (std::find(fams.begin(), fams.end(), held.family) == fams.end()) unmanaged = true;
+          if (held.rank > r.ManagesUpTo(held.family)) beyond = true;
         });
       }
       target_rank = std::max(target_rank, tr);
-      if (unmanaged || tr > r.manages_up_to) {
+      if (beyond) {
         ok = false;
         target_failed = true;
       }
@@ -190,22 +188,34 @@ bool Decider<V>::CheckRankLimit(const Permission& perm, Bindings* granting) {
         const Role*& top = held[r.family];
         if (top == nullptr || r.rank > top->rank) top = &r;
       });
-      auto manages = [&](const Role& r, Index family) {
-        return r.manages && std::find(r.manages_families.begin(), r.manages_families.end(),
-                                      family) != r.manages_families.end();
-      };
       const Role* orphan = nullptr;  // the target's role in a family nobody here manages
       for (const auto& [family, role] : held) {
         bool managed = false;
-        for (Index b : *granting) managed = managed || manages(m_.roles[v_.key(b).role], family);
+        for (Index b : *granting) {
+          managed = managed || m_.roles[v_.key(b).role].ManagesUpTo(family) >= 0;
+        }
         if (!managed && orphan == nullptr) orphan = role;
       }
-      int64_t have_all = -1;  // best upToRank of a role managing every family held
-      for (Index b : *granting) {
-        const Role& r = m_.roles[v_.key(b).role];
-        bool all = r.manages;
-        for (const auto& entry : held) all = all && manages(r, entry.first);
-        if (all) have_all = std::max(have_all, r.manages_up_to);
+      // Among the actor's roles here that manage every family held, the best
+      // limit in each family; the family whose top role is furthest beyond it
+      // (the highest rank; the first family on a tie) is the one to name.
+      bool any_all = false;
+      const Role* short_of = nullptr;
+      int64_t short_have = -1;
+      for (const auto& [family, role] : held) {
+        int64_t have = -1;
+        for (Index b : *granting) {
+          const Role& r = m_.roles[v_.key(b).role];
+          bool all = r.manages;
+          for (const auto& entry : held) all = all && r.ManagesUpTo(entry.first) >= 0;
+          if (!all) continue;
+          any_all = true;
+          have = std::max(have, r.ManagesUpTo(family));
+        }
+        if (role->rank > have && (short_of == nullptr || role->rank > short_of->rank)) {
+          short_of = role;
+          short_have = have;
+        }
       }
       if (orphan != nullptr) {
         facts = Json{{"target", v_.member(target).id}, {"family", m_.families[orphan->family]},
@@ -213,11 +223,16 @@ bool Decider<V>::CheckRankLimit(const Permission& perm, Bindings* granting) {
         message = who + " holds role " + Q(orphan->id) + " of family " +
                   Q(m_.families[orphan->family]) + " on " + ScopeWord(resource_) +
                   ", a family the actor's roles there do not manage";
-      } else if (have_all >= 0) {
-        facts["have"] = have_all;
-        message = who + " holds rank " + std::to_string(target_rank) + " on " +
-                  ScopeWord(resource_) + ", above the rank " + std::to_string(have_all) +
+      } else if (any_all && short_of != nullptr) {
+        facts["have"] = short_have;
+        facts["need"] = short_of->rank;
+        message = who + " holds rank " + std::to_string(short_of->rank) + " on " +
+                  ScopeWord(resource_) + ", above the rank " + std::to_string(short_have) +
                   " the actor may manage";
+      } else if (any_all) {  // each role is within some limit, but none within all
+        facts["have"] = -1;
+        message = "no single role of the actor on " + ScopeWord(resource_) +
+                  " may manage every role " + who + " holds there";
       } else {
         facts["have"] = -1;
         message = "no single role of the actor on " + ScopeWord(resource_) +

@@ -74,6 +74,12 @@ struct SeesRule {
   }
 };
 
+// One limit of a role's `manages`: the roles of `family` up to rank `up_to`.
+struct ManagesLimit {
+  Index family = 0;
+  int64_t up_to = 0;
+};
+
 struct Role {
   std::string id, label, description;
   Index family = kNone;
@@ -93,9 +99,18 @@ struct Role {
   // wins: a member admitted by any rule is seen, with their e-mail when any rule
   // admitting them shows it).
   std::vector<SeesRule> sees_rules;
+  // `manages`: whose roles its holders may hand out and take away, one limit per
+  // family (a family appears in one limit at most). `manages` without a family
+  // listed limits the role's own family.
   bool manages = false;
-  int64_t manages_up_to = 0;
-  std::vector<Index> manages_families;
+  std::vector<ManagesLimit> manages_limits;
+  // The highest rank of `family` the role manages, or -1 when it manages none.
+  int64_t ManagesUpTo(Index of) const {
+    for (const ManagesLimit& l : manages_limits) {
+      if (l.family == of) return l.up_to;
+    }
+    return -1;
+  }
   // The member kinds that may hold the role (`memberKinds`); empty: any kind.
   std::vector<std::string> member_kinds;
   bool AllowsKind(const std::string& kind) const {

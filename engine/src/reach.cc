@@ -10,12 +10,12 @@ namespace {
 
 std::string Q(const std::string& s) { return "`" + s + "`"; }
 
-// The families a role manages, by name (its own when `manages` names none).
-std::vector<std::string> ManagedFamilies(const Model& m, const Role& r) {
-  std::vector<std::string> out;
-  if (!r.manages) return out;
-  for (Index f : r.manages_families) out.push_back(m.families[f]);
-  return out;
+// The highest rank a role manages in the family named `family`, or -1.
+int64_t ManagesUpTo(const Model& m, const Role& r, const std::string& family) {
+  for (const ManagesLimit& l : r.manages_limits) {
+    if (m.families[l.family] == family) return l.up_to;
+  }
+  return -1;
 }
 
 }  // namespace
@@ -32,9 +32,9 @@ Reach ReachOf(const Overlay& v, const std::string& member, const std::string& no
     const std::string& family = m.families[r.family];
     auto held = reach.rank.try_emplace(family, r.rank).first;
     held->second = std::max(held->second, r.rank);
-    for (const std::string& f : ManagedFamilies(m, r)) {
-      auto c = reach.manages.try_emplace(f, r.manages_up_to).first;
-      c->second = std::max(c->second, r.manages_up_to);
+    for (const ManagesLimit& l : r.manages_limits) {
+      auto c = reach.manages.try_emplace(m.families[l.family], l.up_to).first;
+      c->second = std::max(c->second, l.up_to);
     }
     for (size_t p = 0; p < m.permissions.size(); ++p) {
       if (r.permissions.Test(static_cast<Index>(p))) reach.permissions.insert(m.permissions[p].id);
@@ -119,18 +119,17 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
     }
   }
   // Whom its holders manage: no family beyond the creator's, no higher.
-  if (limits.manages && role.manages) {
-    for (Index f : role.manages_families) {
-      const std::string& managed = after.families[f];
-      if (role.manages_up_to > reach.Manages(managed)) {
+  if (limits.manages) {
+    for (const ManagesLimit& l : role.manages_limits) {
+      const std::string& managed = after.families[l.family];
+      if (l.up_to > reach.Manages(managed)) {
         return beyond("manages",
                       "the role would manage family " + Q(managed) + " up to rank " +
-                          std::to_string(role.manages_up_to) +
-                          ", but its creator manages it up to " +
+                          std::to_string(l.up_to) + ", but its creator manages it up to " +
                           std::to_string(reach.Manages(managed)),
                       Json{{"family", managed},
                            {"have", reach.Manages(managed)},
-                           {"need", role.manages_up_to}});
+                           {"need", l.up_to}});
       }
     }
   }
@@ -159,17 +158,11 @@ std::optional<Beyond> HoldersBeyondReach(const Overlay& v, const Model& after,
   for (const Role& manager : before.roles) {
     // The edited role's own holders lose or keep their reach with the edit itself.
     if (manager.id == id) continue;
-    if (!manager.manages || manager.manages_up_to < was.rank) continue;
-    const std::vector<std::string> families = ManagedFamilies(before, manager);
-    if (std::find(families.begin(), families.end(), old_family) == families.end()) continue;
+    if (ManagesUpTo(before, manager, old_family) < was.rank) continue;
     // The manager as it stands after the edit (the edited role may manage itself).
     const Index* m_after = after.role_index.Get(manager.id);
     int64_t have = -1;
-    if (m_after != nullptr) {
-      const Role& ma = after.roles[*m_after];
-      const std::vector<std::string> fa = ManagedFamilies(after, ma);
-      if (std::find(fa.begin(), fa.end(), new_family) != fa.end()) have = ma.manages_up_to;
-    }
+    if (m_after != nullptr) have = ManagesUpTo(after, after.roles[*m_after], new_family);
     if (have < now.rank) {
       return Beyond{"holders_beyond_reach",
                     "role " + Q(id) + " is held (by " + Q(holder) + "): at rank " +

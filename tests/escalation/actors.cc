@@ -63,8 +63,8 @@ bool Reaches(const World& w, const std::string& actor, const std::string& member
     bool ok = false;
     for (const BindingDef* a : w.LiveBindingsOf(actor, now)) {
       const RoleDef& ar = *w.Role(a->role);
-      ok = ok || (w.Covers(*a, t.scope) && Grants(w, *a, "members.manage") && ar.manages &&
-                  Has(w.ManagedFamilies(ar), r.family) && ar.manages_up >= r.rank);
+      ok = ok || (w.Covers(*a, t.scope) && Grants(w, *a, "members.manage") &&
+                  World::ManagesUpTo(ar, r.family) >= r.rank);
     }
     if (!ok) return false;
   }

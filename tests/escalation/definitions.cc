@@ -64,6 +64,13 @@ Json RoleFor(Ctx& c, const std::string& actor, const std::string& id, const Role
   if (!managed.empty() && rng.Chance(40)) {
     const std::string mf = rng.Pick(managed);
     r["manages"] = {{"upToRank", rng.Range(0, cap[mf])}, {"families", {mf}}};
+    if (managed.size() > 1 && rng.Chance(40)) {  // a list: each family within its capacity
+      Json list = Json::array();
+      for (const std::string& f : managed) {
+        if (rng.Chance(60)) list.push_back({{"families", {f}}, {"upToRank", rng.Range(0, cap[f])}});
+      }
+      if (!list.empty()) r["manages"] = list;
+    }
   }
   switch (fault) {
     case kRank:
@@ -114,6 +121,17 @@ Json RoleFor(Ctx& c, const std::string& actor, const std::string& id, const Role
       const int64_t up = cap[mf] < 0 ? rng.Range(0, 50)
                                      : cap[mf] + (rng.Chance(30) ? 1000 : rng.Range(1, 20));
       r["manages"] = {{"upToRank", up}, {"families", {mf}}};
+      if (rng.Chance(40)) {  // the limit beyond capacity hidden in a list
+        Json list = Json::array();
+        for (const std::string& f : fams) {
+          if (f != mf && cap[f] >= 0 && rng.Chance(50)) {
+            list.push_back({{"families", {f}}, {"upToRank", rng.Range(0, cap[f])}});
+          }
+        }
+        list.insert(list.begin() + static_cast<std::ptrdiff_t>(rng.Range(0, static_cast<int64_t>(list.size()))),
+                    Json{{"families", {mf}}, {"upToRank", up}});
+        r["manages"] = list;
+      }
       break;
     }
     case kWild: {

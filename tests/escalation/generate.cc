@@ -159,6 +159,13 @@ void Roles(Rng& rng, Draft* d) {
         Json m{{"upToRank", up}};
         if (rng.Chance(35)) m["families"] = NonEmpty(rng, rng.Subset(d->families, 60), d->families);
         r["manages"] = m;
+        if (rng.Chance(30)) {  // one limit per family, each with its own rank
+          Json list = Json::array();
+          for (const std::string& f : NonEmpty(rng, rng.Subset(d->families, 60), d->families)) {
+            list.push_back({{"families", Arr({f})}, {"upToRank", rng.Range(0, rank + 10)}});
+          }
+          r["manages"] = list;
+        }
       }
       d->family_roles[fam].push_back(id);
       d->role_ids.push_back(id);

@@ -119,7 +119,7 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
       if (!ar.manages) continue;
       for (const std::string& rid : w.role_ids) {
         const RoleDef& r = w.roles.at(rid);
-        if (!Has(w.ManagedFamilies(ar), r.family) || r.rank > ar.manages_up) continue;
+        if (r.rank > World::ManagesUpTo(ar, r.family)) continue;
         for (const std::string& s : w.scopes) {
           if (w.Covers(*a, s) && Has(r.assignable_at, w.scope_type.at(s))) fits.push_back({rid, s});
         }

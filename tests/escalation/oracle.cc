@@ -56,10 +56,10 @@ void CheckRoleOp(const World& before, const World& after, const std::string& act
     out->push_back({"I1b", what + "grants " + beyond + ", which the actor does not hold"});
   }
   // (c) manages within the actor's capacity, family by family.
-  for (const std::string& fam : after.ManagedFamilies(*r)) {
+  for (const auto& [fam, up] : r->manages_up) {
     const int64_t c = before.Capacity(actor, fam, now);
-    if (r->manages_up > c) {
-      out->push_back({"I1c", what + "manages " + Q(fam) + " up to " + N(r->manages_up) +
+    if (up > c) {
+      out->push_back({"I1c", what + "manages " + Q(fam) + " up to " + N(up) +
                                  ", but the actor manages it up to " + N(c)});
     }
   }
@@ -101,12 +101,9 @@ void CheckRoleOp(const World& before, const World& after, const std::string& act
     for (const std::string& did : before.role_ids) {
       if (did == id) continue;
       const RoleDef& d = before.roles.at(did);
-      if (!d.manages || !Has(before.ManagedFamilies(d), old->family) || d.manages_up < old->rank) {
-        continue;
-      }
+      if (World::ManagesUpTo(d, old->family) < old->rank) continue;
       const RoleDef* dn = after.Role(did);
-      if (dn == nullptr || !dn->manages || !Has(after.ManagedFamilies(*dn), r->family) ||
-          dn->manages_up < r->rank) {
+      if (dn == nullptr || World::ManagesUpTo(*dn, r->family) < r->rank) {
         out->push_back({"I1f", what + "role " + Q(did) + " managed its holders (family " +
                                    Q(old->family) + ", rank " + N(old->rank) +
                                    ") but does not reach family " + Q(r->family) + ", rank " +

@@ -108,10 +108,14 @@ World World::From(const Json& b) {
       d.sees_families = Strings(*s, "families");
       d.sees_email = Contains(Strings(*s, "fields"), "email");
     }
-    if (auto m = r.find("manages"); m != r.end() && m->is_object()) {
+    if (auto m = r.find("manages"); m != r.end() && (m->is_object() || m->is_array())) {
       d.manages = true;
-      d.manages_up = Int(*m, "upToRank", 0);
-      d.manages_families = Strings(*m, "families");
+      const Json limits = m->is_array() ? *m : Json::array({*m});
+      for (const Json& l : limits) {
+        std::vector<std::string> fams = Strings(l, "families");
+        if (!l.contains("families")) fams.push_back(d.family);
+        for (const std::string& f : fams) d.manages_up[f] = Int(l, "upToRank", 0);
+      }
     }
     w.role_ids.push_back(d.id);
     w.roles[d.id] = std::move(d);
@@ -227,8 +231,14 @@ std::vector<const RoleDef*> World::SeeingRoles(const std::string& role) const {
 }
 
 std::vector<std::string> World::ManagedFamilies(const RoleDef& r) const {
-  if (!r.manages) return {};
-  return r.manages_families.empty() ? std::vector<std::string>{r.family} : r.manages_families;
+  std::vector<std::string> out;
+  for (const auto& entry : r.manages_up) out.push_back(entry.first);
+  return out;
+}
+
+int64_t World::ManagesUpTo(const RoleDef& r, const std::string& family) {
+  auto it = r.manages_up.find(family);
+  return it == r.manages_up.end() ? -1 : it->second;
 }
 
 std::vector<std::string> World::SeenFamilies(const RoleDef& r) const {
@@ -251,7 +261,7 @@ int64_t World::Capacity(const std::string& member, const std::string& family,
   for (const BindingDef* b : LiveBindingsOf(member, now)) {
     if (!scope.empty() && !Covers(*b, scope)) continue;
     const RoleDef& r = *Role(b->role);
-    if (r.manages && Contains(ManagedFamilies(r), family)) best = std::max(best, r.manages_up);
+    best = std::max(best, ManagesUpTo(r, family));
   }
   return best;
 }

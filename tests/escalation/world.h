@@ -25,8 +25,9 @@ struct RoleDef {
   int64_t sees_min = 0;
   std::vector<std::string> sees_families;  // as written (empty: the role's own family)
   bool manages = false;
-  int64_t manages_up = 0;
-  std::vector<std::string> manages_families;  // as written (empty: own family)
+  // family -> the highest rank managed, from `manages` (one limit or a list;
+  // a limit naming no family is the role's own).
+  std::map<std::string, int64_t> manages_up;
 };
 
 struct MemberDef {
@@ -78,6 +79,8 @@ struct World {
   std::set<std::string> EffectivePermissions(const std::string& role) const;
   // The families a role manages / sees (the listed ones, or its own).
   std::vector<std::string> ManagedFamilies(const RoleDef& r) const;
+  // The highest rank of `family` that role `r` manages, or -1.
+  static int64_t ManagesUpTo(const RoleDef& r, const std::string& family);
   std::vector<std::string> SeenFamilies(const RoleDef& r) const;
   // What a role sees (docs/format.md, `sees`): its own rule and every rule of the
   // roles it inherits, transitively, each as the role that wrote it.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildRule, conditionWords, describeRule, parseConditions, ruleToValues } from "../../web/js/logic/approval-rules.js";
-import { buildRoleOps, customRoleId, newRoleDraft, roleCatalogue, roleDraft, ruleOfRole } from "../../web/js/logic/roles.js";
+import { buildRoleOps, customRoleId, managesLimits, newRoleDraft, parseManages, roleCatalogue, roleDraft, roleReach, ruleOfRole } from "../../web/js/logic/roles.js";
 import { describeSimulation } from "../../web/js/logic/preview.js";
 import { changeSet, example } from "./helpers.mjs";
 
@@ -77,6 +77,32 @@ test("an edited role's holders gain or lose what it grants", async () => {
   const cs = changeSet(engine, "m-olivia", built.ops);
   const model = describeSimulation(engine.simulate(cs), cs, index);
   assert.equal(model.diff.members[0].headline, "Kim Lee loses 1 permission on 1 line");
+});
+
+test("manages with one limit per family: words, the editor's field and what it builds", async () => {
+  const { index } = await example("hosted-voice");
+  const am = index.roles.get("am.account_manager");
+  assert.deepEqual(managesLimits(am), [{ families: ["bcc"], upToRank: 30 }, { families: ["cpbx"], upToRank: 20 }]);
+  assert.match(roleReach(am, index), /^manages BCC roles up to rank 30 and cpbx roles up to rank 20; /);
+  const single = index.roles.get("bcc.admin");
+  assert.deepEqual(managesLimits(single), [{ families: ["bcc"], upToRank: 20 }]);
+  // The editor shows a list as one rank per family and builds it back as a list.
+  const draft = roleDraft(index, "am.account_manager");
+  assert.equal(draft.roleManagesUpTo, "bcc 30, cpbx 20");
+  assert.deepEqual(parseManages("bcc 30, cpbx 10", index), { ok: true, value: [{ families: ["bcc"], upToRank: 30 }, { families: ["cpbx"], upToRank: 10 }] });
+  assert.deepEqual(parseManages("25", index), { ok: true, value: 25 });
+  assert.deepEqual(parseManages("", index), { ok: true, value: null });
+  assert.match(parseManages("bcc 30, bcc 20", index).error, /given twice/);
+  assert.match(parseManages("nope 3", index).error, /no role family nope/);
+  assert.match(parseManages("bcc thirty", index).error, /one per family/);
+  assert.match(parseManages("-1", index).error, /whole number/);
+  const built = buildRoleOps({ ...draft, roleManagesUpTo: "bcc 20, cpbx 10" }, index);
+  assert.ok(built.ok, JSON.stringify(built));
+  assert.deepEqual(built.ops[0].role.manages, [{ families: ["bcc"], upToRank: 20 }, { families: ["cpbx"], upToRank: 10 }]);
+  // One rank keeps the single form (and the families it lists).
+  const one = buildRoleOps({ ...roleDraft(index, "bcc.admin"), roleManagesUpTo: "10" }, index);
+  assert.ok(one.ok);
+  assert.deepEqual(one.ops[0].role.manages, { upToRank: 10, families: ["bcc"] });
 });
 
 test("role drafts report what is missing", async () => {

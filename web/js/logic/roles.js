@@ -13,14 +13,26 @@ import { count, joinList } from "./words.js";
  */
 
 /**
+ * A role's `manages` as a list of limits (one limit or a list of them, each
+ * defaulting to the role's own family); empty when it manages nobody.
+ * @param {Role} role
+ * @returns {{ families: string[], upToRank: number }[]}
+ */
+export function managesLimits(role) {
+  if (!role.manages) return [];
+  const limits = Array.isArray(role.manages) ? role.manages : [role.manages];
+  return limits.map((l) => ({ families: l.families ?? [role.family], upToRank: l.upToRank }));
+}
+
+/**
  * What a role lets its holder manage and see, in words.
  * @param {Role} role @param {BundleIndex} index
  */
 export function roleReach(role, index) {
   const parts = [];
-  if (role.manages) {
-    const families = role.manages.families ?? [role.family];
-    parts.push(`manages ${joinList(families.map(index.familyName))} roles up to rank ${role.manages.upToRank}`);
+  const limits = managesLimits(role);
+  if (limits.length) {
+    parts.push(`manages ${joinList(limits.map((l) => `${joinList(l.families.map(index.familyName))} roles up to rank ${l.upToRank}`))}`);
   }
   if (role.sees) {
     const families = role.sees.families ?? [role.family];
@@ -146,9 +158,33 @@ export function roleDraft(index, roleId) {
     roleConditions: conditionsText(rule?.when ?? []),
     roleQuorum: String(rule?.quorum ?? 1),
     roleExpires: rule?.expiresAfterDays === undefined ? (rule ? "" : "7") : String(rule.expiresAfterDays),
-    roleManagesUpTo: role.manages ? String(role.manages.upToRank) : "",
+    roleManagesUpTo: Array.isArray(role.manages)
+      ? managesLimits(role).flatMap((l) => l.families.map((f) => `${f} ${l.upToRank}`)).join(", ")
+      : role.manages ? String(role.manages.upToRank) : "",
     roleSeesEmail: role.sees ? (role.sees.fields?.includes("email") ? "email" : "name") : "",
   };
+}
+
+/**
+ * The role editor's "manages" field: empty (manages nobody), one rank (for the
+ * role's own family, or the families the role already lists), or one rank per
+ * family, "bcc 30, cpbx 20".
+ * @param {string} text @param {BundleIndex} index
+ * @returns {{ ok: true, value: number | { families: string[], upToRank: number }[] | null } | { ok: false, error: string }}
+ */
+export function parseManages(text, index) {
+  if (!text) return { ok: true, value: null };
+  if (/^\d+$/.test(text)) return { ok: true, value: Number(text) };
+  /** @type {{ families: string[], upToRank: number }[]} */
+  const limits = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const m = /^(\S+)\s+(\d+)$/.exec(part);
+    if (!m) return { ok: false, error: "a rank (a whole number, 0 or more), or one per family: \"billing 30, voice 20\"" };
+    if (!index.families.includes(m[1])) return { ok: false, error: `there is no role family ${m[1]}` };
+    if (limits.some((l) => l.families[0] === m[1])) return { ok: false, error: `${m[1]} is given twice: one rank per family` };
+    limits.push({ families: [m[1]], upToRank: Number(m[2]) });
+  }
+  return { ok: true, value: limits };
 }
 
 /** @param {FormValues} values @param {string} name */
@@ -203,8 +239,8 @@ export function buildRoleOps(draft, index) {
   const expires = Number(expiresText);
   if (needApproval.length && expiresText && (!Number.isInteger(expires) || expires < 1)) errors.roleExpires = "days are a whole number, 1 or more";
   const managesText = one(draft, "roleManagesUpTo");
-  const manages = Number(managesText);
-  if (managesText && (!Number.isInteger(manages) || manages < 0)) errors.roleManagesUpTo = "a rank is a whole number, 0 or more";
+  const manages = parseManages(managesText, index);
+  if (!manages.ok) errors.roleManagesUpTo = manages.error;
   if (Object.keys(errors).length) return { ok: false, errors };
 
   /** @type {Record<string, any>} */
@@ -214,8 +250,14 @@ export function buildRoleOps(draft, index) {
   if (description) role.description = description;
   else delete role.description;
   if (!existing) role.exclusive = (index.rolesByFamily.get(family) ?? []).some((r) => r.exclusive);
-  if (managesText) role.manages = { ...(existing?.manages ?? {}), upToRank: manages };
-  else delete role.manages;
+  if (manages.ok && typeof manages.value === "number") {
+    const kept = existing?.manages && !Array.isArray(existing.manages) ? existing.manages : {};
+    role.manages = { ...kept, upToRank: manages.value };
+  } else if (manages.ok && manages.value) {
+    role.manages = manages.value;
+  } else {
+    delete role.manages;
+  }
   const sees = one(draft, "roleSeesEmail");
   if (sees) role.sees = { ...(existing?.sees ?? { minRank: 0 }), fields: sees === "email" ? ["email"] : [] };
   else delete role.sees;

@@ -9,7 +9,8 @@
  * @typedef {{ id: string, label?: string, description?: string, appliesTo: string[],
  *   rankLimited?: boolean }} Permission
  * @typedef {{ minRank?: number, families?: string[], fields?: string[] }} Sees
- * @typedef {{ upToRank: number, families?: string[] }} Manages
+ * @typedef {{ upToRank: number, families?: string[] }} ManagesLimit
+ * @typedef {ManagesLimit | ManagesLimit[]} Manages
  * @typedef {{ id: string, label?: string, description?: string, family: string, rank: number,
  *   permissions?: string[], inherits?: string[], assignableAt: string[], exclusive?: boolean,
  *   hasService?: boolean, custom?: boolean, appliesToDescendants?: boolean, sees?: Sees,
