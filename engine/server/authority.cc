@@ -898,7 +898,9 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
                   "in 24 hours: wait for the letter, or try again later");
     }
     Secret secret;
-    secret.id = "ver-" + RandomHex(8);
+    // The verification's id is the engine's record id: the one the preview showed,
+    // new with every letter (a resend's record has a new id).
+    secret.id = v->value("id", "");
     secret.kind = "pin";
     secret.member = actor;
     secret.role = role;
@@ -1131,8 +1133,17 @@ Reply Authority::Changes(const std::string& caller, const Json& body) {
   for (size_t i = 0; i < ops.size(); ++i) {
     if (OpKind(ops[i]) != "complete_self_upgrade") continue;
     const std::string at = "/changeSet/operations/" + std::to_string(i) + "/pin";
-    std::optional<Secret> secret = store_.LatestSecret("pin", caller, ops[i].value("role", ""),
-                                                       ops[i].value("scope", ""));
+    // The verification the operation names, or else the newest of its upgrade.
+    std::optional<Secret> secret =
+        ops[i].contains("verification")
+            ? store_.FindSecret(ops[i]["verification"].get<std::string>())
+            : store_.LatestSecret("pin", caller, ops[i].value("role", ""),
+                                  ops[i].value("scope", ""));
+    if (secret && (secret->kind != "pin" || secret->member != caller ||
+                   secret->role != ops[i].value("role", "") ||
+                   secret->scope != ops[i].value("scope", ""))) {
+      secret.reset();
+    }
     std::optional<Reply> refused =
         secret ? TryPin(*secret, ops[i]["pin"].get<std::string>(), at)
                : std::optional<Reply>(Fail(422, "no_pending_verification", at,
@@ -1346,7 +1357,8 @@ Reply Authority::CompleteVerification(const std::string& caller, const std::stri
   Reply reply = CommitChange(NewChangeSet(head, caller,
                                           Json::array({Json{{"op", "complete_self_upgrade"},
                                                             {"role", secret->role},
-                                                            {"scope", secret->scope}}})),
+                                                            {"scope", secret->scope},
+                                                            {"verification", id}}})),
                              extra, &simulation);
   if (reply.status != 200) store_.RefundAttempt(id);
   if (reply.status == 422 && reply.body["errors"][0].value("code", "") == "secret_spent") {
@@ -1373,7 +1385,8 @@ Reply Authority::ResendVerification(const std::string& caller, const std::string
   return CommitChange(NewChangeSet(head, caller,
                                    Json::array({Json{{"op", "resend_verification"},
                                                      {"role", secret->role},
-                                                     {"scope", secret->scope}}})),
+                                                     {"scope", secret->scope},
+                                                     {"verification", id}}})),
                       extra, &simulation);
 }
 

@@ -194,11 +194,17 @@ void ChangeSetReader::Operation(const Json& op, const std::string& p) {
     CheckScope(op, p, op.contains("role"));
   } else if (k == "complete_self_upgrade") {
     // `pin`: the PIN the member received, opaque here, checked by the server of record.
-    shape_.Object(op, p, {"op", "attributes", "role", "scope", "pin"});
+    shape_.Object(op, p, {"op", "attributes", "role", "scope", "pin", "verification"});
     CheckRole(op, p);
     CheckScope(op, p, true);
     Proof(op, p, "pin", 64);
-  } else if (k == "request_self_upgrade" || k == "resend_verification" || k == "claim_role") {
+    shape_.Id(op, "verification", p, false);
+  } else if (k == "resend_verification") {
+    shape_.Object(op, p, {"op", "attributes", "role", "scope", "verification"});
+    CheckRole(op, p);
+    CheckScope(op, p, true);
+    shape_.Id(op, "verification", p, false);
+  } else if (k == "request_self_upgrade" || k == "claim_role") {
     shape_.Object(op, p, {"op", "attributes", "role", "scope"});
     CheckRole(op, p);
     CheckScope(op, p, true);

@@ -180,6 +180,11 @@ class Simulator {
   void RequestApprovals(size_t index, const Json& op, Edit* e, Outcome* out);
 
   std::string NextId(const Json& list, const std::string& prefix) const;
+  // The id of a verification issued by operation `op`: derived from the base
+  // revision, the actor, the time and the operation's index, so an id is never
+  // issued twice (each commit has its own base revision) and a resend's record
+  // never has the id of the one it replaces.
+  std::string VerificationId(size_t op) const;
   static Json* FindById(Json* list, const std::string& id);
   static const Json* FindById(const Json& list, const std::string& id);
   std::vector<std::string> MemberScopes(const std::string& member) const;
@@ -326,6 +331,12 @@ std::string Simulator::NextId(const Json& list, const std::string& prefix) const
     std::string id = prefix + std::to_string(n);
     if (!used.count(id)) return id;
   }
+}
+
+std::string Simulator::VerificationId(size_t op) const {
+  const std::string digest = ContentRevision(
+      Json::array({"verification", base_.revision(), cs_.actor, cs_.now, op}));
+  return "verification-" + digest.substr(digest.find(':') + 1);
 }
 
 Json* Simulator::FindById(Json* list, const std::string& id) {
@@ -821,7 +832,7 @@ void Simulator::Register(size_t i, const Json& op, Edit* e, Outcome* out) {
   }
   const Json& v = out->verifications[0];
   Json& list = e->List("verifications");
-  Json record{{"id", NextId(list, "verification-")},
+  Json record{{"id", VerificationId(i)},
               {"member", actor_},
               {"role", role},
               {"scope", scope},
@@ -832,7 +843,7 @@ void Simulator::Register(size_t i, const Json& op, Edit* e, Outcome* out) {
   list.push_back(record);
   Emit(out, i, "verification_sent", actor_,
        Json{{"scope", scope}, {"role", role}, {"method", v["method"]},
-            {"expiresAt", record["expiresAt"]}});
+            {"expiresAt", record["expiresAt"]}, {"verification", record["id"]}});
 }
 
 void Simulator::AcceptInvitation(size_t i, Edit* e, Outcome* out) {
@@ -1136,6 +1147,21 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out) {
                      "there is no pending verification for " + Q(role) + " on " + Q(scope)));
     return;
   }
+  // An operation naming its verification must name the pending one: a resend
+  // replaced the record (and its PIN) with a new id.
+  if (auto named = op.find("verification"); named != op.end() && record != nullptr &&
+      kind != "request_self_upgrade") {
+    const std::string id = named->get<std::string>();
+    const std::string current = record->value("id", "");
+    if (id != current) {
+      out->Deny(Reason("verification_superseded",
+                       "verification " + Q(id) + " is not the pending one for " + Q(role) +
+                           " on " + Q(scope) + ": " + Q(current) +
+                           " replaced it (a resend deletes the PIN before)",
+                       Json{{"verification", id}, {"current", current}}));
+      return;
+    }
+  }
   if (kind == "complete_self_upgrade" && (*record)["expiresAt"].get<std::string>() <= cs_.now) {
     out->Deny(Reason("verification_expired",
                      "the verification expired at " + (*record)["expiresAt"].get<std::string>(),
@@ -1186,23 +1212,25 @@ void Simulator::SelfUpgrade(size_t i, const Json& op, Edit* e, Outcome* out) {
              {"method", v["method"]},
              {"issuedAt", cs_.now},
              {"expiresAt", AddDays(cs_.now, v["validForDays"].get<int64_t>())}};
-  Json* existing = nullptr;
+  // The record before (if any) is deleted with its PIN; the new one has a new id.
+  std::string replaced;
+  Json kept = Json::array();
   for (Json& r : list) {
     if (r.value("member", "") == actor_ && r.value("role", "") == role &&
         r.value("scope", "") == scope) {
-      existing = &r;
+      replaced = r.value("id", "");
+    } else {
+      kept.push_back(std::move(r));
     }
   }
-  if (existing != nullptr) {
-    fresh["id"] = (*existing)["id"];
-    *existing = fresh;
-  } else {
-    fresh["id"] = NextId(list, "verification-");
-    list.push_back(fresh);
-  }
-  Emit(out, i, existing != nullptr ? "verification_resent" : "verification_sent", actor_,
-       Json{{"scope", scope}, {"role", role}, {"method", v["method"]},
-            {"expiresAt", fresh["expiresAt"]}});
+  fresh["id"] = VerificationId(i);
+  kept.push_back(fresh);
+  list = std::move(kept);
+  Json facts{{"scope", scope}, {"role", role}, {"method", v["method"]},
+             {"expiresAt", fresh["expiresAt"]}, {"verification", fresh["id"]}};
+  if (!replaced.empty()) facts["replaces"] = replaced;
+  Emit(out, i, replaced.empty() ? "verification_sent" : "verification_resent", actor_,
+       std::move(facts));
 }
 
 void Simulator::ClaimRole(size_t i, const Json& op, Edit* e, Outcome* out) {

@@ -797,6 +797,7 @@ function defineTests() {
       { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-2" },
     ], ["conditional", "allow"]],
     ["an upgrade without verification", changeFixture, "m-aud", [{ op: "request_self_upgrade", role: "billing.super", scope: "acc-2" }], ["allow"]],
+    ["a verification a resend replaced", changeFixture, "m-verif", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-2", verification: "v-replaced" }], ["deny:verification_superseded"]],
     ["an expired verification", changeFixture, "m-verif", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-2" }], ["deny:verification_expired"]],
     ["no verification to resend", changeFixture, "m-user", [{ op: "resend_verification", role: "billing.admin", scope: "acc-1" }], ["deny:no_pending_verification"]],
     ["claims", changeFixture, "m-super", [

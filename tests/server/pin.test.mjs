@@ -47,7 +47,7 @@ after(async () => {
 
 test("an expired PIN is refused at the server's time, and the API never shows a PIN", { skip }, async () => {
   const id = await upgrade("m-fatima", "billing.admin", "acc-1003");
-  assert.match(id, /^ver-[0-9a-f]{16}$/);
+  assert.match(id, /^verification-[0-9a-f]{16}$/);
   const pin = pinOf("m-fatima", id);
   const outbox = await call(server.base, "GET", "/v1/outbox", { token: tokens["m-fatima"] });
   assert.equal(outbox.status, 200);

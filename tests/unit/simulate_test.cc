@@ -264,6 +264,75 @@ TEST_F(SimulateTest, SelfUpgradeVerificationLifecycle) {
   EXPECT_EQ(none["operations"][0]["reasons"][0]["code"], "no_pending_verification");
 }
 
+TEST_F(SimulateTest, AResendIssuesANewVerificationIdAndTheOldOneNoLongerCounts) {
+  // "Your original PIN will be deleted": each verification has its own id, a resend
+  // deletes the record before and issues one with a new id, and an operation naming
+  // the old id is refused.
+  Json b = testing::TinyBundle();
+  b["members"][0]["status"] = "disabled";
+  auto p = testing::MustLoad(b);
+  auto step = [&](const std::shared_ptr<const Policy>& pol, Json op, const char* now) {
+    Json r = pol->Simulate({{"baseRevision", pol->revision()}, {"actor", "dan"}, {"now", now},
+                            {"operations", Json::array({std::move(op)})}},
+                           true);
+    EXPECT_EQ(r["ok"], true) << Canonical(r);
+    return r;
+  };
+  const Json upgrade = {{"role", "dev.maintainer"}, {"scope", "repo-z"}};
+  auto with = [&](const char* kind, Json extra = Json::object()) {
+    Json op = upgrade;
+    op["op"] = kind;
+    op.update(extra);
+    return op;
+  };
+  Json first = step(p, with("request_self_upgrade"), testing::kNow);
+  const std::string id1 = first["bundleAfter"]["verifications"][0]["id"];
+  EXPECT_THAT(id1, ::testing::MatchesRegex("verification-[0-9a-f]{16}"));
+  EXPECT_EQ(first["events"][0]["verification"], id1);
+  EXPECT_FALSE(first["events"][0].contains("replaces"));
+
+  // Two resends, each from the state the one before left: new ids every time, the
+  // record before gone, the event naming both.
+  std::vector<std::string> ids{id1};
+  Json state = first["bundleAfter"];
+  for (const char* now : {"2026-12-02T09:00:00Z", "2026-12-02T09:00:00Z"}) {
+    auto pol = testing::MustLoad(state);
+    Json resent = step(pol, with("resend_verification", {{"verification", ids.back()}}), now);
+    ASSERT_EQ(resent["operations"][0]["effect"], "conditional") << Canonical(resent);
+    const Json& records = resent["bundleAfter"]["verifications"];
+    ASSERT_EQ(records.size(), 1u);
+    const std::string id = records[0]["id"];
+    for (const std::string& before : ids) EXPECT_NE(id, before);
+    EXPECT_EQ(resent["events"][0]["event"], "verification_resent");
+    EXPECT_EQ(resent["events"][0]["verification"], id);
+    EXPECT_EQ(resent["events"][0]["replaces"], ids.back());
+    ids.push_back(id);
+    state = resent["bundleAfter"];
+  }
+  auto pending = testing::MustLoad(state);
+  // The original PIN's verification no longer counts, neither to complete nor to resend.
+  for (const char* kind : {"complete_self_upgrade", "resend_verification"}) {
+    Json stale = step(pending, with(kind, {{"verification", id1}}), "2026-12-03T09:00:00Z");
+    ASSERT_EQ(stale["operations"][0]["effect"], "deny") << kind;
+    const Json& reason = stale["operations"][0]["reasons"][0];
+    EXPECT_EQ(reason["code"], "verification_superseded");
+    EXPECT_EQ(reason["verification"], id1);
+    EXPECT_EQ(reason["current"], ids.back());
+  }
+  // The newest one completes the upgrade.
+  Json done = step(pending, with("complete_self_upgrade", {{"verification", ids.back()}}),
+                   "2026-12-03T09:00:00Z");
+  EXPECT_EQ(done["operations"][0]["effect"], "allow") << Canonical(done);
+  EXPECT_TRUE(done["bundleAfter"]["verifications"].empty());
+  // Asking again in one change set: the second request replaces the first.
+  Json twice = p->Simulate({{"baseRevision", p->revision()}, {"actor", "dan"}, {"now", testing::kNow},
+                            {"operations", {with("request_self_upgrade"), with("resend_verification")}}},
+                           true);
+  ASSERT_EQ(twice["bundleAfter"]["verifications"].size(), 1u);
+  EXPECT_NE(twice["events"][0]["verification"], twice["events"][1]["verification"]);
+  EXPECT_EQ(twice["events"][1]["replaces"], twice["events"][0]["verification"]);
+}
+
 TEST_F(SimulateTest, CustomRoleMayNotExceedItsCreator) {
   // Whatever the bundle's invariants: a custom role grants only what its creator
   // holds (custom_role_within_creator adds nothing to that any more).

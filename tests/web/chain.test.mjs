@@ -96,12 +96,23 @@ test("a self-upgrade asked for, then completed with the PIN on the bundle after"
   const first = await step(engine, text, "m-george", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }]);
   assert.equal(first.step.preview.operations[0].effect, "conditional");
   const records = first.bundleAfter.verifications ?? [];
-  assert.deepEqual(pendingUpgrades([], records, "m-george"), [{ role: "billing.admin", scope: "acc-1003" }], "the PIN step is offered from the record");
+  const id = records[0].id;
+  assert.match(id, /^verification-[0-9a-f]{16}$/);
+  assert.equal(first.step.preview.events.find((e) => e.event === "verification_sent").verification, id, "the letter's event names the verification");
+  assert.deepEqual(pendingUpgrades([], records, "m-george"), [{ role: "billing.admin", scope: "acc-1003", verification: id }], "the PIN step is offered from the record, naming it");
   assert.deepEqual(pendingUpgrades([], records, "m-olivia"), [], "only to the member who asked");
   assert.deepEqual(pendingUpgrades([{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }], records, "m-george"), []);
-  const cs2 = changeSet(first.next, "m-george", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }]);
+  assert.deepEqual(pendingUpgrades([{ op: "resend_verification", role: "billing.admin", scope: "acc-1003" }], records, "m-george"), [{ role: "billing.admin", scope: "acc-1003" }], "a resend in the change: its new id is not known yet");
+  const cs2 = changeSet(first.next, "m-george", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003", verification: id }]);
   const preview2 = first.next.simulate(cs2);
   assert.equal(preview2.operations[0].effect, "allow", JSON.stringify(preview2.operations[0].reasons));
+  // A resend deletes the record: the verification it had no longer counts.
+  const resent = await step(first.next, first.afterText, "m-george", [{ op: "resend_verification", role: "billing.admin", scope: "acc-1003", verification: id }]);
+  const event = resent.step.preview.events.find((e) => e.event === "verification_resent");
+  assert.equal(event.replaces, id);
+  assert.notEqual(event.verification, id);
+  const stale = resent.next.simulate(changeSet(resent.next, "m-george", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003", verification: id }]));
+  assert.equal(stale.operations[0].reasons[0].code, "verification_superseded");
   assert.equal(preview2.summary.blocked, false);
   assert.ok(preview2.events.some((e) => e.event === "role_upgraded" && e.to === "m-george"));
   const verdict = await verifyChain(text, chainSteps([first.step], cs2, preview2));

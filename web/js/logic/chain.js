@@ -80,21 +80,25 @@ export function describeChainVerification(result) {
 /**
  * Self-upgrades waiting for their PIN: the actor's verification records in the
  * policy (a request continued from) and those asked for earlier in the change,
- * less those the change completes.
+ * less those the change completes. `verification` is the id of a record of the
+ * policy (an operation completing it names it); one asked for again in the change
+ * gets a new id only when the change is simulated, so it has none here.
  * @param {import("./types.js").Operation[]} operations
- * @param {{ member: string, role: string, scope: string }[]} records the policy's `verifications`
+ * @param {{ id?: string, member: string, role: string, scope: string }[]} records the policy's `verifications`
  * @param {string} actor
- * @returns {{ role: string, scope: string }[]}
+ * @returns {{ role: string, scope: string, verification?: string }[]}
  */
 export function pendingUpgrades(operations, records, actor) {
-  /** @type {{ role: string, scope: string }[]} */
+  /** @type {{ role: string, scope: string, verification?: string }[]} */
   const pending = [];
-  const add = (/** @type {string} */ role, /** @type {string} */ scope) => {
-    if (!pending.some((p) => p.role === role && p.scope === scope)) pending.push({ role, scope });
+  const add = (/** @type {string} */ role, /** @type {string} */ scope, /** @type {string | undefined} */ verification) => {
+    const i = pending.findIndex((p) => p.role === role && p.scope === scope);
+    if (i >= 0) pending.splice(i, 1);
+    pending.push(verification ? { role, scope, verification } : { role, scope });
   };
-  for (const r of records) if (r.member === actor) add(r.role, r.scope);
+  for (const r of records) if (r.member === actor) add(r.role, r.scope, r.id);
   for (const op of operations) {
-    if (op.op === "request_self_upgrade" || op.op === "resend_verification") add(op.role, op.scope);
+    if (op.op === "request_self_upgrade" || op.op === "resend_verification") add(op.role, op.scope, undefined);
     if (op.op === "complete_self_upgrade") {
       const i = pending.findIndex((p) => p.role === op.role && p.scope === op.scope);
       if (i >= 0) pending.splice(i, 1);

@@ -29,40 +29,51 @@ let epoch = -1;
 let editAsJson = false;
 
 /**
- * Self-upgrades asked for in this change and not yet completed: the PIN step.
- * @param {AppState} state @param {App} app
+ * Self-upgrades waiting for their PIN (asked for in this change, or recorded in the
+ * policy, as after a what-if step): the PIN step, under whichever form is open, so
+ * that it stays in view when the change is continued from.
+ * @param {AppState} state @param {App} app @param {string} kind the form's
  */
-function pinSteps(state, app) {
+function pinSteps(state, app, kind) {
   const index = /** @type {BundleIndex} */ (state.index);
   const pending = pendingUpgrades(state.draft.present, state.bundle?.verifications ?? [], state.actor);
+  const selfUpgrade = kind === "request_self_upgrade" || kind === "complete_self_upgrade" || kind === "resend_verification";
   return pending.map((p, i) => {
     const pinId = `pin-step-${i}`;
     const error = h("p", { class: "field-error", role: "alert", hidden: true });
+    const complete = () => {
+      const pin = /** @type {HTMLInputElement} */ (document.getElementById(pinId)).value.trim();
+      if (!/^\d{4,8}$/.test(pin)) {
+        error.hidden = false;
+        error.textContent = "Enter the PIN you received: 4 to 8 digits.";
+        return;
+      }
+      // Signed in, the PIN goes with the change set: the server checks it when it is
+      // submitted (and counts the try). In the simulation it is not needed.
+      const named = p.verification ? { verification: p.verification } : {};
+      app.addOperations([state.mode === "connected" ? { op: "complete_self_upgrade", role: p.role, scope: p.scope, ...named, pin } : { op: "complete_self_upgrade", role: p.role, scope: p.scope, ...named }]);
+    };
+    // A form of its own, apart from the operation's: Enter in the PIN field completes the upgrade.
     return h(
-      "div",
-      { class: "pin-step" },
-      h("h3", null, `Step 2: complete the upgrade to ${index.roleName(p.role)} on ${index.scopeName(p.scope)}`),
+      "form",
+      {
+        class: "pin-step",
+        id: `pin-step-${i}-box`,
+        novalidate: true,
+        "aria-labelledby": `pin-step-${i}-title`,
+        onSubmit: (/** @type {Event} */ e) => {
+          e.preventDefault();
+          complete();
+        },
+      },
+      h("h3", { id: `pin-step-${i}-title` }, `${selfUpgrade ? "Step 2" : "Waiting for your PIN"}: complete the upgrade to ${index.roleName(p.role)} on ${index.scopeName(p.scope)}`),
       h("p", { class: "hint" }, state.mode === "connected" ? "Enter the PIN from the letter (your Inbox also takes it). The server checks it when you submit; the preview cannot." : "Enter the PIN sent to you. The server checks it; the preview cannot."),
       h(
         "div",
         { class: "inline" },
         field({ label: "PIN", control: input({ id: pinId, inputmode: "numeric", autocomplete: "one-time-code" }) }),
-        button(
-          "Complete the upgrade",
-          () => {
-            const pin = /** @type {HTMLInputElement} */ (document.getElementById(pinId)).value.trim();
-            if (!/^\d{4,8}$/.test(pin)) {
-              error.hidden = false;
-              error.textContent = "Enter the PIN you received: 4 to 8 digits.";
-              return;
-            }
-            // Signed in, the PIN goes with the change set: the server checks it when it is
-            // submitted (and counts the try). In the simulation it is not needed.
-            app.addOperations([state.mode === "connected" ? { op: "complete_self_upgrade", role: p.role, scope: p.scope, pin } : { op: "complete_self_upgrade", role: p.role, scope: p.scope }]);
-          },
-          { kind: "primary", id: `pin-complete-${i}` },
-        ),
-        button("Send a new PIN", () => app.addOperations([{ op: "resend_verification", role: p.role, scope: p.scope }]), { id: `pin-resend-${i}` }),
+        button("Complete the upgrade", complete, { kind: "primary", type: "submit", id: `pin-complete-${i}` }),
+        button("Send a new PIN", () => app.addOperations([{ op: "resend_verification", role: p.role, scope: p.scope, ...(p.verification ? { verification: p.verification } : {}) }]), { id: `pin-resend-${i}` }),
       ),
       error,
     );
@@ -195,7 +206,6 @@ export function renderBuilder(state, app) {
         button(submitLabel, () => {}, { kind: "primary", type: "submit", id: "op-submit" }),
         editing !== null ? button("Cancel", cancel, { id: "op-cancel", label: `Cancel editing operation ${editing + 1}, leaving it as it was` }) : null,
       ),
-      editing === null && (kind === "request_self_upgrade" || kind === "complete_self_upgrade" || kind === "resend_verification") ? pinSteps(state, app) : null,
     ];
   }
   mount(body, drawFields());
@@ -238,6 +248,7 @@ export function renderBuilder(state, app) {
         : h("p", { class: "hint" }, `You act as ${index.memberName(state.actor)}. This policy offers ${count(kinds.length, "kind")} of operation.`),
       field({ label: "Operation", control: kindSelect, hint: info?.help }),
       form,
+      editing === null ? pinSteps(state, app, kind) : null,
     ),
   );
 }
