@@ -220,6 +220,61 @@ void PrintOperation(const Names& names, const Json& change_set, const Json& op_r
   }
 }
 
+// "up to rank 30", or "none" for null.
+std::string RankWord(const Json& rank, const char* prefix) {
+  return rank.is_number_integer() ? prefix + std::to_string(rank.get<int64_t>()) : "none";
+}
+
+// The lines of a member's change in power: whom they manage and see, per scope.
+std::vector<std::string> PowerLines(const Names& names, const Json& power) {
+  std::vector<std::string> out;
+  for (const Json& item : ArrayField(power, "manages")) {
+    const Json& from = Field(item, "from");
+    const Json& to = Field(item, "to");
+    const std::string family = StringField(item, "family");
+    const std::string where = " on " + names.Scope(StringField(item, "scope"));
+    if (to.is_null()) {
+      out.push_back("no longer manages " + family + " roles" + where + " (was " +
+                    RankWord(from, "up to rank ") + ")");
+    } else {
+      const bool more = from.is_null() || to.get<int64_t>() > from.get<int64_t>();
+      out.push_back(std::string(more ? "can now manage " : "can now manage only ") + family +
+                    " roles up to rank " + std::to_string(to.get<int64_t>()) + where +
+                    " (was " + RankWord(from, "up to rank ") + ")");
+    }
+  }
+  for (const Json& item : ArrayField(power, "sees")) {
+    const Json& from = Field(item, "from");
+    const Json& to = Field(item, "to");
+    const std::string what = StringField(item, "field") == "email"
+                                 ? "the e-mail of " + StringField(item, "family") + " members"
+                                 : StringField(item, "family") + " members";
+    const std::string where = " on " + names.Scope(StringField(item, "scope"));
+    if (to.is_null()) {
+      out.push_back("no longer sees " + what + where + " (was " +
+                    RankWord(from, "from rank ") + ")");
+    } else {
+      out.push_back("now sees " + what + " from rank " + std::to_string(to.get<int64_t>()) +
+                    where + " (was " + RankWord(from, "from rank ") + ")");
+    }
+  }
+  return out;
+}
+
+// " (needs 1 approval under rule r from: A, B)" for a permission gained that the
+// member may use only with approval, worded as the requirements are.
+std::string ApprovalNote(const Names& names, const Json& item) {
+  std::string out;
+  for (const Json& a : ArrayField(item, "approvals")) {
+    const Json& quorum = Field(a, "quorum");
+    const std::string n = quorum.is_number_integer() ? Canonical(quorum) : "1";
+    out += std::string(out.empty() ? " (" : "; ") + "needs " + n +
+           (n == "1" ? " approval" : " approvals") + " under rule " + StringField(a, "rule") +
+           " from: " + MemberList(names, ArrayField(a, "approvers"));
+  }
+  return out.empty() ? out : out + ")";
+}
+
 void PrintAccessChanges(const Names& names, const Json& result) {
   const Json& members = ArrayField(Field(result, "accessDiff"), "members");
   if (members.empty()) {
@@ -241,7 +296,8 @@ void PrintAccessChanges(const Names& names, const Json& result) {
                                      std::pair<const char*, const Json*>{"-", &lost}}) {
       for (const Json& item : *list) {
         std::cout << "    " << sign << ' ' << names.Permission(StringField(item, "permission"))
-                  << " on " << names.Scope(StringField(item, "scope")) << '\n';
+                  << " on " << names.Scope(StringField(item, "scope")) << ApprovalNote(names, item)
+                  << '\n';
       }
     }
     const Json& roles = Field(member, "roles");
@@ -251,6 +307,9 @@ void PrintAccessChanges(const Names& names, const Json& result) {
         std::cout << "    " << word << ' ' << names.Role(StringField(item, "role")) << " on "
                   << names.Scope(StringField(item, "scope")) << '\n';
       }
+    }
+    for (const std::string& line : PowerLines(names, Field(member, "power"))) {
+      std::cout << "    " << line << '\n';
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "access.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "overlay.h"
 
@@ -27,6 +28,63 @@ void HeldRoles(const V& v, Index member, std::set<std::pair<std::string, std::st
     const BindingKey& k = v.key(b);
     out->insert({m.roles[k.role].id, m.scopes[k.scope].id});
   });
+}
+
+// How far a member reaches over others, per scope they are bound on: the highest
+// rank they may hand out or take away per family (`manages`, through a role that
+// holds a rankLimited permission), and the lowest rank they see per family and
+// field (`sees`, inherited rules included; "email" also shows the e-mail).
+struct Power {
+  std::map<std::pair<std::string, std::string>, int64_t> manages;  // (scope, family)
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> sees;  // + field
+};
+
+template <typename V>
+Power PowerOf(const V& v, Index member, const std::string& now) {
+  const Model& m = v.model();
+  Power out;
+  if (v.member(member).status != MemberStatus::kActive) return out;
+  v.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = v.binding(b);
+    if (Model::Expired(bd, now)) return;
+    const Role& r = m.roles[bd.role];
+    const std::string& scope = m.scopes[bd.scope].id;
+    bool rank_limited = false;
+    for (size_t p = 0; p < m.permissions.size() && !rank_limited; ++p) {
+      rank_limited = m.permissions[p].rank_limited && r.permissions.Test(static_cast<Index>(p));
+    }
+    if (rank_limited && r.manages) {
+      for (const ManagesLimit& l : r.manages_limits) {
+        auto it = out.manages.try_emplace({scope, m.families[l.family]}, l.up_to).first;
+        it->second = std::max(it->second, l.up_to);
+      }
+    }
+    for (const SeesRule& rule : r.sees_rules) {
+      for (Index f : rule.families) {
+        for (const char* field : {"name", "email"}) {
+          if (std::string(field) == "email" && !rule.email) continue;
+          auto it = out.sees.try_emplace({scope, m.families[f], field}, rule.min_rank).first;
+          it->second = std::min(it->second, rule.min_rank);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+// {from, to} where a value differs between two maps (null: absent), in key order.
+template <typename Key, typename Emit>
+void EachChange(const std::map<Key, int64_t>& a, const std::map<Key, int64_t>& b,
+                const Emit& emit) {
+  std::set<Key> keys;
+  for (const auto& entry : a) keys.insert(entry.first);
+  for (const auto& entry : b) keys.insert(entry.first);
+  for (const Key& k : keys) {
+    auto ia = a.find(k), ib = b.find(k);
+    Json from = ia == a.end() ? Json(nullptr) : Json(ia->second);
+    Json to = ib == b.end() ? Json(nullptr) : Json(ib->second);
+    if (from != to) emit(k, std::move(from), std::move(to));
+  }
 }
 
 }  // namespace
@@ -95,7 +153,22 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
     std::set<std::string> scopes;
     for (const auto& [scope, perm] : b) {
       if (!a.count({scope, perm})) {
-        gained.push_back(Json{{"scope", scope}, {"permission", perm}});
+        Json entry{{"scope", scope}, {"permission", perm}};
+        // A permission gained that the member may use only with approval: the
+        // rules and who may approve, as a check of it (no attributes) answers.
+        const Index* pi = after.model().permission_index.Get(perm);
+        if (ia && pi && !after.model().permissions[*pi].rank_limited) {
+          DecideResult d = DecideIn(after, Request{id, perm, scope, now, Json::object()}, false);
+          if (d.ok() && d.decision.effect == Effect::kConditional && !d.decision.approvals.empty()) {
+            Json approvals = Json::array();
+            for (const ApprovalRequirement& r : d.decision.approvals) {
+              approvals.push_back(
+                  Json{{"rule", r.rule}, {"quorum", r.quorum}, {"approvers", r.approvers}});
+            }
+            entry["approvals"] = std::move(approvals);
+          }
+        }
+        gained.push_back(std::move(entry));
         scopes.insert(scope);
       }
     }
@@ -121,19 +194,35 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
         roles_lost.push_back(Json{{"role", role}, {"scope", scope}});
       }
     }
-    if (gained.empty() && lost.empty() && roles_gained.empty() && roles_lost.empty()) continue;
+    // Power over others: whom they may manage and see, per scope.
+    Power pa, pb;
+    if (ib) pa = PowerOf(before, *ib, now);
+    if (ia) pb = PowerOf(after, *ia, now);
+    Json manages = Json::array(), sees = Json::array();
+    EachChange(pa.manages, pb.manages, [&](const auto& k, Json from, Json to) {
+      manages.push_back(Json{{"scope", k.first}, {"family", k.second}, {"from", from}, {"to", to}});
+    });
+    EachChange(pa.sees, pb.sees, [&](const auto& k, Json from, Json to) {
+      sees.push_back(Json{{"scope", std::get<0>(k)}, {"family", std::get<1>(k)},
+                          {"field", std::get<2>(k)}, {"from", from}, {"to", to}});
+    });
+    if (gained.empty() && lost.empty() && roles_gained.empty() && roles_lost.empty() &&
+        manages.empty() && sees.empty()) {
+      continue;
+    }
     int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
     total_gained += g;
     total_lost += l;
-    members.push_back(Json{{"member", id},
-                           {"gained", std::move(gained)},
-                           {"lost", std::move(lost)},
-                           {"roles", {{"gained", std::move(roles_gained)},
-                                      {"lost", std::move(roles_lost)}}},
-                           {"totals",
-                            {{"gained", g},
-                             {"lost", l},
-                             {"scopes", static_cast<int64_t>(scopes.size())}}}});
+    Json entry{{"member", id},
+               {"gained", std::move(gained)},
+               {"lost", std::move(lost)},
+               {"roles", {{"gained", std::move(roles_gained)}, {"lost", std::move(roles_lost)}}},
+               {"totals",
+                {{"gained", g}, {"lost", l}, {"scopes", static_cast<int64_t>(scopes.size())}}}};
+    if (!manages.empty() || !sees.empty()) {
+      entry["power"] = Json{{"manages", std::move(manages)}, {"sees", std::move(sees)}};
+    }
+    members.push_back(std::move(entry));
   }
   int64_t count = static_cast<int64_t>(members.size());
   return Json{{"members", std::move(members)},

@@ -840,5 +840,78 @@ TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
   EXPECT_EQ(Keys(bad["errors"]), std::vector<std::string>{"unknown_scope@/operations/0/rule/scopes/0"});
 }
 
+// The access diff shows changes in power, not only in permissions: whom a member
+// may newly manage (and up to which rank), whom they see, and which permissions
+// they gain only with approval, with the rule and the approvers.
+TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
+  auto p = testing::MustLoad(testing::TinyBundle());
+  auto run = [&](Json ops) {
+    Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
+                          {"now", testing::kNow}, {"operations", std::move(ops)}});
+    EXPECT_EQ(r["ok"], true) << Canonical(r);
+    return r;
+  };
+  auto member = [](const Json& r, const std::string& id) {
+    for (const Json& m : r["accessDiff"]["members"]) {
+      if (m["member"] == id) return m;
+    }
+    return Json();
+  };
+  // Dan, a member (sees maintainers and above), becomes a maintainer of repo-x.
+  Json promoted = run({{{"op", "change_role"}, {"member", "dan"}, {"role", "dev.maintainer"},
+                        {"scope", "repo-x"}}});
+  Json dan = member(promoted, "dan");
+  ASSERT_TRUE(dan.contains("power")) << Canonical(promoted);
+  EXPECT_EQ(dan["power"]["manages"],
+            Json::parse(R"([{"scope":"repo-x","family":"dev","from":null,"to":20}])"));
+  EXPECT_EQ(dan["power"]["sees"], Json::parse(R"([
+    {"scope":"repo-x","family":"dev","field":"email","from":20,"to":0},
+    {"scope":"repo-x","family":"dev","field":"name","from":20,"to":0}])"));
+
+  // A change of rank alone (same permissions held) still shows: an owner's reach
+  // over the family rises from 20 to 30 when a role's limit is edited.
+  Json b = testing::TinyBundle();
+  b["roles"].push_back({{"id", "dev.lead"}, {"label", "Lead"}, {"family", "dev"}, {"rank", 20},
+                        {"custom", true}, {"permissions", {"code.read", "members.manage"}},
+                        {"assignableAt", {"repo"}}, {"manages", {{"upToRank", 10}}}});
+  b["bindings"].push_back({{"member", "zed"}, {"role", "dev.lead"}, {"scope", "repo-y"}});
+  auto p2 = testing::MustLoad(b);
+  Json lead = b["roles"].back();
+  lead["manages"]["upToRank"] = 20;
+  Json edited = p2->Simulate({{"baseRevision", p2->revision()}, {"actor", "olga"},
+                              {"now", testing::kNow},
+                              {"operations", {{{"op", "edit_role"}, {"scope", "org-1"},
+                                               {"role", lead}}}}});
+  Json zed = member(edited, "zed");
+  ASSERT_TRUE(zed.is_object()) << Canonical(edited);
+  EXPECT_TRUE(zed["gained"].empty());
+  EXPECT_EQ(zed["power"]["manages"],
+            Json::parse(R"([{"scope":"repo-y","family":"dev","from":10,"to":20}])"));
+
+  // Zed gains code.push on repo-y as a member: pushing to main needs an approval
+  // (rule protected.push, approvers who hold code.approve there).
+  Json joined = run({{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"},
+                      {"scope", "repo-y"}}});
+  bool marked = false;
+  const Json zed_joined = member(joined, "zed");
+  for (const Json& g : zed_joined["gained"]) {
+    if (g["permission"] == "code.push") {
+      ASSERT_TRUE(g.contains("approvals")) << Canonical(g);
+      EXPECT_EQ(g["approvals"][0]["rule"], "protected.push");
+      EXPECT_EQ(g["approvals"][0]["quorum"], 1);
+      EXPECT_EQ(g["approvals"][0]["approvers"], Json({"mia", "olga"}));
+      marked = true;
+    } else {
+      EXPECT_FALSE(g.contains("approvals")) << Canonical(g);
+    }
+  }
+  EXPECT_TRUE(marked) << Canonical(joined);
+  // Power lost: removing Mia takes her reach with her.
+  Json removed = run({{{"op", "revoke_role"}, {"member", "mia"}, {"role", "dev.maintainer"},
+                       {"scope", "team-a"}}});
+  EXPECT_EQ(member(removed, "mia")["power"]["manages"],
+            Json::parse(R"([{"scope":"team-a","family":"dev","from":20,"to":null}])"));
+}
+
 }  // namespace
 }  // namespace rolegate
