@@ -258,6 +258,24 @@ std::vector<std::string> PowerLines(const Names& names, const Json& power) {
                     where + " (was " + RankWord(from, "from rank ") + ")");
     }
   }
+  const Json& upgrades = Field(power, "selfUpgrades");
+  for (const auto& [word, key] : {std::pair<const char*, const char*>{"may now ask to upgrade to ", "gained"},
+                                  std::pair<const char*, const char*>{"may no longer ask to upgrade to ", "lost"}}) {
+    for (const Json& item : ArrayField(upgrades, key)) {
+      out.push_back(word + names.Role(StringField(item, "role")) + " on " +
+                    names.Scope(StringField(item, "scope")) + " (self-upgrade " +
+                    StringField(item, "rule") + ")");
+    }
+  }
+  const Json& claims = Field(power, "claims");
+  for (const auto& [word, key] : {std::pair<const char*, const char*>{"may now claim ", "gained"},
+                                  std::pair<const char*, const char*>{"may no longer claim ", "lost"}}) {
+    for (const Json& item : ArrayField(claims, key)) {
+      out.push_back(word + names.Role(StringField(item, "role")) + " within " +
+                    names.Scope(StringField(item, "within")) + " (claim " +
+                    StringField(item, "rule") + ")");
+    }
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "access.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 #include "overlay.h"
@@ -72,6 +73,81 @@ Power PowerOf(const V& v, Index member, const std::string& now) {
   return out;
 }
 
+// What a member could start for themself: self-upgrades (rule, role, scope) that a
+// check allows or makes conditional on a verification or approval, and claims
+// (rule, role, the scope within which it may be claimed) through a role held.
+struct Offers {
+  std::set<std::tuple<std::string, std::string, std::string>> self_upgrades, claims;
+};
+
+template <typename V>
+Offers OffersOf(const V& v, Index member, const std::string& now) {
+  const Model& m = v.model();
+  Offers out;
+  const Member& mb = v.member(member);
+  if (mb.status != MemberStatus::kActive) return out;
+  v.ForEachBindingOfMember(member, [&](uint32_t b) {
+    const Binding& bd = v.binding(b);
+    if (Model::Expired(bd, now)) return;
+    const std::string& scope = m.scopes[bd.scope].id;
+    for (const SelfUpgrade& u : m.self_upgrades) {
+      if (u.on_registration || std::find(u.from.begin(), u.from.end(), bd.role) == u.from.end()) {
+        continue;
+      }
+      for (Index to : u.to) {
+        const std::string& role = m.roles[to].id;
+        DecideResult d =
+            DecideIn(v, Request{mb.id, u.action, scope, now, Json{{"role", role}}}, false);
+        if (d.ok() && d.decision.effect != Effect::kDeny) out.self_upgrades.insert({u.id, role, scope});
+      }
+    }
+    for (const Claim& c : m.claims) {
+      if (std::find(c.holder.begin(), c.holder.end(), bd.role) == c.holder.end()) continue;
+      Index w = bd.scope;
+      while (w != kNone && m.scopes[w].type != c.within) w = m.scopes[w].parent;
+      if (w != kNone) out.claims.insert({c.id, m.roles[c.grants].id, m.scopes[w].id});
+    }
+  });
+  return out;
+}
+
+// The members who hold, on one of `scopes` (ids), a role some self-upgrade rule
+// starts from: whether they may upgrade can hang on who else holds roles there.
+template <typename V>
+void MayUpgradeOn(const V& v, const std::set<std::string>& scopes, std::set<std::string>* out) {
+  const Model& m = v.model();
+  if (m.self_upgrades.empty()) return;
+  for (const std::string& id : scopes) {
+    const Index* s = m.scope_index.Get(id);
+    if (s == nullptr) continue;
+    v.ForEachBindingOnScope(*s, [&](uint32_t b) {
+      const Binding& bd = v.binding(b);
+      for (const SelfUpgrade& u : m.self_upgrades) {
+        if (std::find(u.from.begin(), u.from.end(), bd.role) != u.from.end()) {
+          out->insert(v.member(bd.member).id);
+          return;
+        }
+      }
+    });
+  }
+}
+
+// Sets of tuples as {gained, lost} lists of objects with the fields `names`.
+template <typename T>
+Json SetChange(const std::set<T>& a, const std::set<T>& b, const std::array<const char*, 3>& names) {
+  auto object = [&](const T& t) {
+    return Json{{names[0], std::get<0>(t)}, {names[1], std::get<1>(t)}, {names[2], std::get<2>(t)}};
+  };
+  Json gained = Json::array(), lost = Json::array();
+  for (const T& t : b) {
+    if (!a.count(t)) gained.push_back(object(t));
+  }
+  for (const T& t : a) {
+    if (!b.count(t)) lost.push_back(object(t));
+  }
+  return Json{{"gained", std::move(gained)}, {"lost", std::move(lost)}};
+}
+
 // {from, to} where a value differs between two maps (null: absent), in key order.
 template <typename Key, typename Emit>
 void EachChange(const std::map<Key, int64_t>& a, const std::map<Key, int64_t>& b,
@@ -141,6 +217,21 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
     HoldersOf(before, roles, &touched);
     HoldersOf(after, roles, &touched);
   }
+  {
+    // A self-upgrade may hang on who else holds roles on the scope (`unlessPresent`):
+    // members who may upgrade where the touched members' bindings are, or were, are
+    // looked at too (listed only when something of theirs changes).
+    std::set<Index> scopes_before, scopes_after;
+    ScopesOfMembers(before, touched, &scopes_before);
+    ScopesOfMembers(after, touched, &scopes_after);
+    std::set<std::string> scope_ids;
+    for (Index s : scopes_before) scope_ids.insert(before.scopes[s].id);
+    for (Index s : scopes_after) scope_ids.insert(after.model().scopes[s].id);
+    std::set<std::string> more;
+    MayUpgradeOn(before, scope_ids, &more);
+    MayUpgradeOn(after, scope_ids, &more);
+    touched.insert(more.begin(), more.end());
+  }
   Json members = Json::array();
   int64_t total_gained = 0, total_lost = 0;
   for (const std::string& id : touched) {
@@ -206,8 +297,15 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
       sees.push_back(Json{{"scope", std::get<0>(k)}, {"family", std::get<1>(k)},
                           {"field", std::get<2>(k)}, {"from", from}, {"to", to}});
     });
+    Offers oa, ob;
+    if (ib) oa = OffersOf(before, *ib, now);
+    if (ia) ob = OffersOf(after, *ia, now);
+    Json upgrades = SetChange(oa.self_upgrades, ob.self_upgrades, {"rule", "role", "scope"});
+    Json claims = SetChange(oa.claims, ob.claims, {"rule", "role", "within"});
+    const bool offers_changed = !upgrades["gained"].empty() || !upgrades["lost"].empty() ||
+                                !claims["gained"].empty() || !claims["lost"].empty();
     if (gained.empty() && lost.empty() && roles_gained.empty() && roles_lost.empty() &&
-        manages.empty() && sees.empty()) {
+        manages.empty() && sees.empty() && !offers_changed) {
       continue;
     }
     int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
@@ -219,8 +317,11 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
                {"roles", {{"gained", std::move(roles_gained)}, {"lost", std::move(roles_lost)}}},
                {"totals",
                 {{"gained", g}, {"lost", l}, {"scopes", static_cast<int64_t>(scopes.size())}}}};
-    if (!manages.empty() || !sees.empty()) {
-      entry["power"] = Json{{"manages", std::move(manages)}, {"sees", std::move(sees)}};
+    if (!manages.empty() || !sees.empty() || offers_changed) {
+      entry["power"] = Json{{"manages", std::move(manages)},
+                            {"sees", std::move(sees)},
+                            {"selfUpgrades", std::move(upgrades)},
+                            {"claims", std::move(claims)}};
     }
     members.push_back(std::move(entry));
   }

@@ -913,5 +913,45 @@ TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
             Json::parse(R"([{"scope":"team-a","family":"dev","from":20,"to":null}])"));
 }
 
+// Self-upgrades and claims that become available or unavailable show in the diff,
+// also for members the change does not name: a self-upgrade that waits until
+// nobody of rank 20 or more is present opens when the last such member leaves.
+TEST_F(SimulateTest, TheAccessDiffShowsSelfUpgradesAndClaimsOpeningAndClosing) {
+  Json b = testing::TinyBundle();
+  b["members"][0]["status"] = "disabled";  // Olga's ownership covers nothing now
+  b["members"].push_back({{"id", "tom"}, {"name", "Tom Team"}, {"email", "tom@example.org"},
+                          {"status", "active"}});
+  b["bindings"].push_back({{"member", "tom"}, {"role", "dev.maintainer"}, {"scope", "team-b"}});
+  auto p = testing::MustLoad(b);
+  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "tom"}, {"now", testing::kNow},
+                        {"operations", {{{"op", "revoke_role"}, {"member", "tom"},
+                                         {"role", "dev.maintainer"}, {"scope", "team-b"}}}}});
+  ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
+  Json dan;
+  for (const Json& m : r["accessDiff"]["members"]) {
+    if (m["member"] == "dan") dan = m;
+  }
+  ASSERT_TRUE(dan.is_object()) << Canonical(r["accessDiff"]);
+  EXPECT_TRUE(dan["gained"].empty());
+  EXPECT_EQ(dan["power"]["selfUpgrades"]["gained"],
+            Json::parse(R"([{"rule":"up.member","role":"dev.maintainer","scope":"repo-z"}])"));
+  EXPECT_TRUE(dan["power"]["selfUpgrades"]["lost"].empty());
+
+  // A new owner may claim the viewer role within the organisation.
+  auto p2 = testing::MustLoad(testing::TinyBundle());
+  Json owner = p2->Simulate({{"baseRevision", p2->revision()}, {"actor", "olga"},
+                             {"now", testing::kNow},
+                             {"operations", {{{"op", "assign_role"}, {"member", "zed"},
+                                              {"role", "dev.owner"}, {"scope", "org-1"}}}}});
+  ASSERT_EQ(owner["operations"][0]["effect"], "allow") << Canonical(owner);
+  const Json& zed = owner["accessDiff"]["members"][0];
+  ASSERT_EQ(zed["member"], "zed");
+  EXPECT_EQ(zed["power"]["claims"]["gained"],
+            Json::parse(R"([{"rule":"owner.claims.ops","role":"ops.viewer","within":"org-1"}])"));
+  // Dan, a member on repo-x and repo-z, could not self-upgrade before (Olga
+  // covers both) and still cannot: nothing of his shows.
+  for (const Json& m : owner["accessDiff"]["members"]) EXPECT_NE(m["member"], "dan");
+}
+
 }  // namespace
 }  // namespace rolegate
