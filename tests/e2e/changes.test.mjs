@@ -1,7 +1,8 @@
 // The change builder and its live preview: a denied upgrade with its reason, a
-// downgrade with its access diff and notification, a self-upgrade with its PIN
-// step, undo and redo, downloads, and submission to a backend whose verdict is
-// shown beside the preview.
+// denied removal that never says why it is allowed, a downgrade with its access
+// diff and notification, a self-upgrade with its PIN step, undo and redo, acting
+// as someone else with a change being built, downloads, and submission to a
+// backend whose verdict is shown beside the preview.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -122,7 +123,7 @@ test("claiming a role, blocking a member and setting an approval rule through th
     await page.click("#op-submit");
     await page.waitForSelector(".op-result.allow");
     assert.match(await text(page, ".op-result"), /Olivia Hart claims Admin \(apps\) on Hartwell Trading North Ltd/);
-    assert.match(await text(page, ".op-result"), /Olivia Hart may take it under claim apps\.admin_for_billing_super_admins, holding Super admin on Leeds head office/);
+    assert.match(await text(page, ".op-result"), /Olivia Hart may claim Admin \(apps\) on Hartwell Trading North Ltd, holding Super admin on Leeds head office/);
 
     await openApp(page, app.env.url, "?example=account-hub&actor=m-olivia");
     await page.click("#tab-changes");
@@ -270,4 +271,69 @@ test("submit to a backend: its verdict is shown beside the preview, match or dif
     await diverging.close();
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test("a denied operation never shows “Why: Allowed…”: its own reason says why, the check it passed is apart", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, app.env.url, "?example=code-hosting");
+    await page.click("#tab-changes");
+    await page.selectOption("#changeset-select", "remove-last-owner.json");
+    await page.click("#changeset-load");
+    await page.waitForSelector(".op-result.deny");
+    const op = ".op-result.deny";
+    assert.match(await text(page, `${op} .lines`), /Umbra Labs would have 0 active holder/);
+    // Every heading of a group of checks, and the verdicts under each.
+    const groups = await page.$$eval(`${op} details`, (ds) =>
+      ds.map((d) => ({ summary: d.querySelector("summary")?.textContent ?? "", checks: [...d.querySelectorAll(".check-text")].map((c) => c.textContent ?? "") })),
+    );
+    assert.deepEqual(groups, [{ summary: "Checks it passes", checks: ["Allowed: “Remove people” on Umbra Labs"] }]);
+    for (const g of groups) if (/^Why/.test(g.summary)) assert.ok(g.checks.every((c) => !c.startsWith("Allowed")), `${g.summary}: ${g.checks}`);
+    assert.doesNotMatch(await text(page, op), /Why[^A-Za-z]*Allowed/);
+  });
+});
+
+test("acting as someone else with a change being built asks first: Escape keeps all, keep the draft, or start afresh", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, app.env.url, "?example=bt-business");
+    await changeRole(page, "m-alex", "acc-1001", "billing.user");
+    await page.waitForSelector(".op-result.allow");
+
+    // The question, as a modal dialog holding the focus; Escape cancels it.
+    await page.selectOption("#actor-select", "m-uma");
+    const dialog = page.locator("#actor-dialog");
+    await dialog.waitFor();
+    assert.equal(await dialog.getAttribute("role"), "dialog");
+    assert.equal(await dialog.getAttribute("aria-modal"), "true");
+    assert.equal(await text(page, "#actor-dialog h2"), "Act as Uma Brooks?");
+    assert.equal(await page.evaluate(() => document.activeElement?.closest("#actor-dialog") !== null), true, "the focus is in the dialog");
+    assert.deepEqual(await page.$$eval("#actor-dialog button", (bs) => bs.map((b) => b.textContent)), ["Keep the draft, acting as Uma Brooks", "Start afresh as Uma Brooks", "Go on as Olivia Hart"]);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector("#actor-dialog"));
+    assert.equal(await page.inputValue("#actor-select"), "m-olivia", "cancelled: the member acting stays");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "actor-select", "the focus is back on the picker");
+    assert.match(await text(page, "#change-title + .hint"), /^By Olivia Hart/);
+    assert.equal(await page.$$eval(".op-list li", (l) => l.length), 1);
+
+    // Keep the draft: the same operation, now Uma's, and she may not.
+    await page.selectOption("#actor-select", "m-uma");
+    await page.click("#actor-dialog-keep");
+    await page.waitForSelector(".op-result.deny");
+    assert.equal(await page.inputValue("#actor-select"), "m-uma");
+    assert.match(await text(page, "#change-title + .hint"), /^By Uma Brooks/);
+    assert.equal(await page.$$eval(".op-list li", (l) => l.length), 1);
+
+    // Start afresh: nothing left to preview; undo brings the operation back.
+    await page.selectOption("#actor-select", "m-raj");
+    await page.click("#actor-dialog-fresh");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 0);
+    assert.equal(await page.inputValue("#actor-select"), "m-raj");
+    await page.click("#undo");
+    await page.waitForFunction(() => document.querySelectorAll(".op-list li").length === 1);
+
+    // With nothing being built, no question.
+    await page.click("#clear");
+    await actAs(page, "m-olivia");
+    assert.equal(await page.$("#actor-dialog"), null);
+    assert.equal(await page.inputValue("#actor-select"), "m-olivia");
+  });
 });

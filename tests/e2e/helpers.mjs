@@ -1,9 +1,10 @@
 // Helpers of the end-to-end tests: the static server on a free port, Debian's
 // Chromium through playwright-core, a page that records every console error,
-// failed request and request leaving the server, and screenshots saved to
-// build/e2e-artifacts/.
+// failed request and request leaving the server, screenshots saved to
+// build/e2e-artifacts/, and axe-core's accessibility checks.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { after, before } from "node:test";
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -178,4 +179,25 @@ export async function startVerificationServer(bundles, origin) {
       await exited;
     },
   };
+}
+
+// axe-core (a devDependency), injected from node_modules: nothing is fetched.
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/**
+ * Runs axe-core over the whole document as it is now, with its default rules (WCAG
+ * 2.x A and AA and best practices): each violation as one readable line per
+ * element, "rule (impact): what it asks — where: the element".
+ * @param {import("playwright-core").Page} page
+ * @returns {Promise<string[]>}
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = /** @type {any} */ (window).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.flatMap((/** @type {any} */ v) =>
+      v.nodes.map((/** @type {any} */ n) => `${v.id} (${v.impact}): ${v.help} — ${n.target.join(" ")}: ${String(n.html).slice(0, 160)}`),
+    );
+  });
 }

@@ -172,7 +172,8 @@ async function orderFlow(page, { file = null } = {}) {
   assert.match(await text(page, ".verdict"), /^Ready to submit/);
   assert.equal(await page.$$eval(".op-result.deny, .op-result.conditional", (l) => l.length), 0, "nothing blocked");
   assert.match(await text(page, ".op-result[data-op='1'] .op-title"), /^Apply approved request request-1: Lena Fischer: “Place orders” on .* \(orderTotal 24900\)$/);
-  assert.match(await text(page, ".events li[data-event=request_decided]"), /Lena Fischer, by e-mail: request request-1 was approved/);
+  // Told to its requester, the request goes by what it asked, not by its id.
+  assert.match(await text(page, ".events li[data-event=request_decided]"), /^Lena Fischer, by e-mail: the request to “Place orders” on .* was approved$/);
 }
 
 test("account hub: an End User's order needs approval; continue, an approver approves, then it is applied", async () => {
@@ -232,15 +233,15 @@ test("bt business: ask for a self-upgrade, continue, then complete it with the P
     await page.selectOption("#op-role", "billing.admin");
     await page.click("#op-submit");
     await page.waitForSelector(".op-result.conditional");
-    // From the keyboard; the focus lands on the what-if banner.
+    // From the keyboard. The builder stays on the self-upgrade, and the PIN step, offered
+    // from the verification recorded by change 1, takes the focus: the PIN comes next.
     await page.focus("#continue-from-result");
     await page.keyboard.press("Enter");
     await page.waitForSelector("#whatif");
-    await page.waitForFunction(() => document.activeElement?.id === "whatif");
+    await page.waitForFunction(() => document.activeElement?.id === "pin-step-0");
     assert.match(await text(page, ".policy-name"), /what-if after 1 change/);
-    // The verification recorded by change 1 offers the PIN step.
-    await page.selectOption("#op-kind", "complete_self_upgrade");
-    assert.match(await text(page, ".pin-step"), /complete the upgrade to Admin \(billing\) on Bristol depot/);
+    assert.equal(await page.inputValue("#op-kind"), "request_self_upgrade", "the builder shows the form it showed");
+    assert.match(await text(page, ".pin-step"), /^Step 2: complete the upgrade to Admin \(billing\) on Bristol depot/);
     await page.fill("#pin-step-0", "482913");
     await page.click("#pin-complete-0");
     await page.waitForSelector(".op-result.allow");

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeEvent, describeSimulation, memberDiffHeadline, scopesPhrase } from "../../web/js/logic/preview.js";
-import { changeSet, example, exampleFile } from "./helpers.mjs";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describeEvent, describeSimulation, explainChecks, memberDiffHeadline, scopesPhrase } from "../../web/js/logic/preview.js";
+import { changeSet, example, exampleFile, repo } from "./helpers.mjs";
 
 /** An example's change set, on the current revision of its bundle. */
 function rebased(engine, name, file) {
@@ -88,4 +90,53 @@ test("events of every kind read as sentences", async () => {
   const invite = { event: "member_invited", to: "m-jade", channels: ["email", "in_app"], op: 0, role: "billing.user", scope: "acc-1002" };
   assert.equal(describeEvent(invite, index), "Jade Wilson, by e-mail and in the app: invited as User (billing) on York shop");
   assert.equal(describeEvent({ event: "brand_new", to: "m-jade", channels: ["sms"], op: 0 }, index), "Jade Wilson, by text message: brand new");
+});
+
+test("a denied operation says why it is denied, never “Why: Allowed…”", async () => {
+  // Denied by its own checks: only the denied checks explain it.
+  const { index, engine } = await example("bt-business");
+  const cs = changeSet(engine, "m-raj", [{ op: "change_role", member: "m-chen", scope: "acc-1002", role: "billing.super_admin" }]);
+  const denied = describeSimulation(engine.simulate(cs), cs, index).operations[0];
+  assert.equal(denied.why?.summary, "Why it is denied");
+  assert.deepEqual(denied.why?.checks.map((c) => c.effect), ["deny"]);
+  assert.equal(denied.also, null);
+
+  // Denied by an invariant although its permission check passed: its own reason says
+  // why; the check that passed is under a heading that says so.
+  const hub = await example("code-hosting");
+  const last = rebased(hub.engine, "code-hosting", "remove-last-owner.json");
+  const removal = describeSimulation(hub.engine.simulate(last), last, hub.index).operations[0];
+  assert.equal(removal.effect, "deny");
+  assert.equal(removal.why, null);
+  assert.match(removal.reasons[0], /would have 0 active holder/);
+  assert.equal(removal.also?.summary, "Checks it passes");
+  assert.deepEqual(removal.also?.checks.map((c) => c.text), ["Allowed: “Remove people” on Umbra Labs"]);
+});
+
+test("an operation's checks: those that gave its verdict explain it, the others are apart", () => {
+  const allow = { effect: /** @type {const} */ ("allow"), text: "Allowed: “A” on S", reasons: [] };
+  const deny = { effect: /** @type {const} */ ("deny"), text: "Denied: “B” on S", reasons: ["x"] };
+  const wait = { effect: /** @type {const} */ ("conditional"), text: "Needs approval: “C” on S", reasons: [] };
+  const none = { approvals: [], verifications: [] };
+  assert.deepEqual(explainChecks("allow", none, [allow]), { why: { summary: "Why it is allowed", open: false, checks: [allow] }, also: null });
+  assert.deepEqual(explainChecks("deny", none, [allow, deny]), {
+    why: { summary: "Why it is denied", open: true, checks: [deny] },
+    also: { summary: "Checks it passes", open: false, checks: [allow] },
+  });
+  assert.deepEqual(explainChecks("deny", none, [wait, allow]).also?.summary, "Other checks");
+  assert.equal(explainChecks("conditional", { approvals: [{}], verifications: [] }, [wait, allow]).why?.summary, "Why it needs approval");
+  assert.equal(explainChecks("conditional", { approvals: [], verifications: [{}] }, [wait]).why?.summary, "Why it needs verification");
+});
+
+test("no operation of an example change set is explained by checks of another verdict", async () => {
+  for (const name of readdirSync(path.join(repo, "examples"))) {
+    const { index, engine } = await example(name);
+    for (const file of readdirSync(path.join(repo, "examples", name, "changes"))) {
+      const cs = rebased(engine, name, file);
+      for (const o of describeSimulation(engine.simulate(cs), cs, index).operations) {
+        for (const c of o.why?.checks ?? []) assert.equal(c.effect, o.effect, `${name}/${file} operation ${o.index}: “${o.why?.summary}: ${c.text}”`);
+        if (o.effect !== "allow") assert.doesNotMatch(o.why?.summary ?? "", /allowed/i);
+      }
+    }
+  }
 });

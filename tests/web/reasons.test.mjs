@@ -60,7 +60,10 @@ test("self-upgrades and claims in words", async () => {
   assert.ok(d.reasons.some((r) => r.startsWith("George Evans may upgrade from User (billing) to Admin (billing) under rule")), d.reasons.join("\n"));
   assert.deepEqual(d.verifications, ["Verification by postal PIN, valid for 28 days (rule billing.self_upgrade.no_admin)"]);
   const claim = describeDecision(engine.check(exampleFile("bt-business", "requests/super-admin-claims-apps-admin.json")), index);
-  assert.deepEqual(claim.reasons, ["Olivia Hart may take it under claim apps.admin_for_billing_super_admins, holding Super admin on Leeds head office"]);
+  // A claim has no name: it goes by the role it gives, and the action by its words, not its id.
+  assert.deepEqual(claim.reasons, ["Olivia Hart may claim Admin (apps) on Hartwell Trading North Ltd, holding Super admin on Leeds head office"]);
+  assert.equal(claim.headline, "Olivia Hart may “Claim Admin (apps)” on Hartwell Trading North Ltd");
+  assert.match(d.headline, /^George Evans may “Upgrade yourself” on Bristol depot/);
   const blocked = engine.check({ actor: "m-raj", action: "roles.self_upgrade", resource: "acc-1001", attributes: { role: "billing.super_admin" }, now: NOW });
   assert.ok(describeDecision(blocked, index).reasons.some((r) => r.includes("and Olivia Hart does")));
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  count, formatAttributes, formatDate, formatTime, formatValue, humanize, isTimestamp, joinList, lowerFirst,
+  count, countsWords, formatAttributes, formatDate, formatTime, formatValue, humanize, isTimestamp, joinList, lowerFirst,
   parseAttributeValue, pluralNoun, toTimestamp,
 } from "../../web/js/logic/words.js";
 
@@ -50,4 +50,11 @@ test("timestamps and typed attribute values", () => {
   assert.equal(parseAttributeValue("true"), true);
   assert.equal(parseAttributeValue("north"), "north");
   assert.equal(parseAttributeValue("1.5"), "1.5");
+});
+
+test("a bundle's contents in words, one of each in the singular", () => {
+  assert.equal(
+    countsWords({ approvalRules: 0, bindings: 19, claims: 1, members: 11, scopeTypes: 4, selfUpgrades: 3, policies: 1 }),
+    "0 approval rules, 19 bindings, 1 claim, 11 members, 4 scope types, 3 self-upgrades, 1 policy",
+  );
 });

@@ -224,9 +224,10 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
    * validation errors.
    * @param {string | Uint8Array} contents
    * @param {Source} source
-   * @param {{ now?: string | null, chain?: ChainStep[], resume?: { actor: string, now: string, operations: import("./logic/types.js").Operation[] }, message?: string, keepForms?: boolean }} [options]
+   * @param {{ now?: string | null, chain?: ChainStep[], resume?: { actor: string, now: string, operations: import("./logic/types.js").Operation[] }, message?: string, keepForms?: boolean, keepBuilderKind?: boolean }} [options]
    *   `chain`: the what-if steps that led to this bundle (none: an original policy);
-   *   `resume`: who acts, when, and the change to build on (a step of the chain gone back to)
+   *   `resume`: who acts, when, and the change to build on (a step of the chain gone back to);
+   *   `keepBuilderKind`: the builder stays on the kind of operation it shows (a what-if step)
    */
   async function loadBundleText(contents, source, options = {}) {
     const token = ++loadToken;
@@ -295,7 +296,7 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
         ? { editing: options.resume?.operations.length ? get().editing : null }
         : {
             editing: null,
-            builderKind: "",
+            builderKind: options.keepBuilderKind ? get().builderKind : "",
             builderPrefill: null,
             builderEpoch: get().builderEpoch + 1,
             roleDraft: null,
@@ -448,10 +449,23 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
       onUrlChange?.(get());
     },
 
-    /** @param {string} actor */
-    setActor(actor) {
+    /**
+     * Acts as another member. The change being built is kept (its operations are then
+     * the new member's), or, with `draft: "fresh"`, cleared (undo brings it back): the
+     * page asks which first (logic/actor-change.js).
+     * @param {string} actor
+     * @param {{ draft?: import("./logic/actor-change.js").DraftChoice }} [options]
+     */
+    setActor(actor, { draft = "keep" } = {}) {
       if (actor === get().actor || get().mode === "connected") return; // signed in: always the member
-      store.set({ actor, checks: [], roleEpoch: get().roleEpoch + 1, builderEpoch: get().builderEpoch + 1 });
+      const fresh = draft === "fresh" && get().draft.present.length > 0;
+      store.set({
+        actor,
+        checks: [],
+        roleEpoch: get().roleEpoch + 1,
+        builderEpoch: get().builderEpoch + 1,
+        ...(fresh ? { draft: replaceOperations(get().draft, []), editing: null, builderPrefill: null } : {}),
+      });
       refreshVisible();
       simulate();
       onUrlChange?.(get());
@@ -530,7 +544,9 @@ export function createApp({ params, storage = null, session = null, onUrlChange,
       }
       const step = { changeSet, preview: simulation, bundleText };
       const text = JSON.stringify(full.bundleAfter);
-      await loadBundleText(text, source, { chain: [...chain, step], resume: { actor, now, operations: [] }, message: "Continuing from the result of the change…" });
+      // The builder stays on its kind of operation: after asking for a self-upgrade, its
+      // PIN step (offered from the verification the step recorded) is still where it was.
+      await loadBundleText(text, source, { chain: [...chain, step], resume: { actor, now, operations: [] }, message: "Continuing from the result of the change…", keepBuilderKind: true });
       const steps = get().chain.length;
       store.set({
         tab: "changes",

@@ -252,10 +252,27 @@ function onTabKey(e) {
   document.getElementById(`tab-${tabs[next]}`)?.focus();
 }
 
+/**
+ * Keeps the current tab in view in the tab bar, which scrolls sideways on a narrow
+ * screen and is drawn anew when the tab changes: the bar scrolls, the page does not.
+ */
+function showCurrentTab() {
+  const list = nav.querySelector(".tablist");
+  const tab = list?.querySelector("[aria-selected=true]");
+  if (!(list instanceof HTMLElement) || !(tab instanceof HTMLElement) || list.scrollWidth <= list.clientWidth) return;
+  const box = list.getBoundingClientRect();
+  const at = tab.getBoundingClientRect();
+  const left = at.left - box.left + list.scrollLeft;
+  if (left >= list.scrollLeft && left + at.width <= list.scrollLeft + list.clientWidth) return;
+  list.scrollLeft = Math.max(0, left - (list.clientWidth - at.width) / 2);
+}
+
 /** @param {AppState} s */
 function draw(s) {
   document.body.dataset.phase = s.phase;
+  const tabBar = nav.firstElementChild;
   for (const region of globalRegions) region.update(s);
+  if (nav.firstElementChild !== tabBar) showCurrentTab();
   problem.hidden = !(s.phase === "invalid" || s.phase === "failed");
   signIn.hidden = s.mode !== "signin" && s.mode !== "inactive";
   document.body.dataset.mode = s.mode;

@@ -110,24 +110,6 @@ export function indexBundle(bundle) {
     labelUses.set(label, (labelUses.get(label) ?? 0) + 1);
   }
 
-  /** @type {ActionInfo[]} */
-  const actions = [];
-  for (const p of bundle.permissions ?? []) {
-    actions.push({ id: p.id, kind: "permission", name: p.label ?? p.id, rankLimited: p.rankLimited === true, appliesTo: p.appliesTo });
-  }
-  const seenActions = new Set(actions.map((a) => a.id));
-  for (const u of selfUpgrades) {
-    if (seenActions.has(u.action)) continue;
-    seenActions.add(u.action);
-    actions.push({ id: u.action, kind: "self_upgrade", name: `Upgrade yourself (${u.action})`, rankLimited: false, appliesTo: null });
-  }
-  for (const c of claims) {
-    if (seenActions.has(c.action)) continue;
-    seenActions.add(c.action);
-    actions.push({ id: c.action, kind: "claim", name: `Claim a role (${c.action})`, rankLimited: false, appliesTo: null });
-  }
-  const actionsById = byId(actions, (a) => a.id);
-
   /** @param {string} id */
   const memberName = (id) => members.get(id)?.name ?? id;
   /** @param {string} id */
@@ -139,6 +121,31 @@ export function indexBundle(bundle) {
     const label = r.label ?? r.id;
     return (labelUses.get(label) ?? 0) > 1 ? `${label} (${familyName(r.family)})` : label;
   };
+  // Actions: the permissions, then the self-upgrade and claim actions, named in
+  // words ("Upgrade yourself", "Claim Admin (apps)"); the id is added only to tell
+  // several of a kind apart.
+  /** @type {ActionInfo[]} */
+  const actions = [];
+  for (const p of bundle.permissions ?? []) {
+    actions.push({ id: p.id, kind: "permission", name: p.label ?? p.id, rankLimited: p.rankLimited === true, appliesTo: p.appliesTo });
+  }
+  const seenActions = new Set(actions.map((a) => a.id));
+  const upgradeActions = new Set(selfUpgrades.map((u) => u.action).filter((a) => !seenActions.has(a)));
+  for (const u of selfUpgrades) {
+    if (seenActions.has(u.action)) continue;
+    seenActions.add(u.action);
+    const name = upgradeActions.size > 1 ? `Upgrade yourself (${humanize(u.action)})` : "Upgrade yourself";
+    actions.push({ id: u.action, kind: "self_upgrade", name, rankLimited: false, appliesTo: null });
+  }
+  for (const c of claims) {
+    if (seenActions.has(c.action)) continue;
+    seenActions.add(c.action);
+    const grants = [...new Set(claims.filter((x) => x.action === c.action).map((x) => x.grants))];
+    const name = grants.length === 1 && roles.has(grants[0]) ? `Claim ${roleName(grants[0])}` : `Claim a role (${humanize(c.action)})`;
+    actions.push({ id: c.action, kind: "claim", name, rankLimited: false, appliesTo: null });
+  }
+  const actionsById = byId(actions, (a) => a.id);
+
   /** @param {string} id */
   const scopeName = (id) => scopes.get(id)?.name ?? id;
   /**

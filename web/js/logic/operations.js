@@ -2,6 +2,7 @@
 // The operation kinds of a change set (docs/changes.md): which a bundle offers,
 // the fields each takes, and each operation in words.
 import { describeRule } from "./approval-rules.js";
+import { withChangeNames } from "./change-names.js";
 import { formatAttributes, formatDate, humanize, joinList } from "./words.js";
 
 /**
@@ -203,12 +204,14 @@ export function changeDirection(index, member, scope, roleId) {
 /**
  * One operation in words, with names from the bundle.
  * @param {Operation} op
- * @param {BundleIndex} index
+ * @param {BundleIndex} bundleIndex
  * @param {string} [actor] the change set's actor
- * @param {Operation[]} [operations] the whole change, for roles it defines
+ * @param {Operation[]} [operations] the whole change, for the members and roles it introduces
  * @returns {string}
  */
-export function describeOperation(op, index, actor, operations = []) {
+export function describeOperation(op, bundleIndex, actor, operations = []) {
+  // Members and roles that earlier operations introduce go by the names those give them.
+  const index = withChangeNames(bundleIndex, operations);
   const m = () => memberWords(index, op.member);
   const defined = (/** @type {string} */ id) => operations.find((o) => o.op === "define_role" && o.role?.id === id)?.role?.label;
   const role = () => (typeof op.role === "string" ? (index.roles.has(op.role) ? index.roleName(op.role) : defined(op.role) ?? op.role) : "a role");

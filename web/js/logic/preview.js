@@ -3,6 +3,7 @@
 // naming the approvers, the access diff grouped by member ("Sam Patel loses 12
 // permissions on 3 accounts"), invariant violations and notifications.
 import { rewriteMessage } from "./bundle-index.js";
+import { withChangeNames } from "./change-names.js";
 import { describeApproval, describeReason, describeVerification, effectLabel, operationContext } from "./reasons.js";
 import { describeOperation } from "./operations.js";
 import { capitalize, count, formatDate, humanize, joinList, pluralNoun } from "./words.js";
@@ -168,10 +169,15 @@ export function eventWords(e, index) {
       return `claimed ${role}${on}`;
     case "approval_requested":
       return `asked to approve ${index.memberName(String(e.requester ?? ""))}'s “${index.permissionName(String(e.action ?? ""))}”${on} (request ${e.request})`;
-    case "request_decided":
+    case "request_decided": {
+      const decided = e.decision === "reject" ? "rejected" : "approved";
       // A role request's decision names the role and the scope (docs/changes.md section 2b).
-      if (role) return `the request for ${role}${on} was ${e.decision === "reject" ? "rejected" : "approved"}`;
-      return `request ${e.request} was ${e.decision === "reject" ? "rejected" : "approved"}`;
+      if (role) return `the request for ${role}${on} was ${decided}`;
+      // An approval request the policy holds is named by who asked for what, where.
+      const asked = typeof e.request === "string" ? index.approvalRequests?.get(e.request) : undefined;
+      if (asked) return `${asked.requester === e.to ? "the" : `${index.memberName(asked.requester)}'s`} request to “${index.permissionName(asked.action)}” on ${index.scopeName(asked.resource)} was ${decided}`;
+      return `request ${e.request} was ${decided}`;
+    }
     case "role_requested": {
       const email = typeof e.requesterEmail === "string" ? ` (${e.requesterEmail})` : "";
       const reason = typeof e.reason === "string" && e.reason ? `: “${e.reason}”` : "";
@@ -244,21 +250,56 @@ export function decidersWords(result, index) {
 }
 
 /**
- * The whole preview panel's content.
+ * @typedef {{ effect: "allow" | "deny" | "conditional", text: string, reasons: string[] }} CheckWords
+ * @typedef {{ summary: string, open: boolean, checks: CheckWords[] }} CheckGroup
+ */
+
+const WHY = /** @type {const} */ ({ allow: "Why it is allowed", deny: "Why it is denied" });
+
+/**
+ * How an operation's permission checks explain its verdict: `why` holds the
+ * checks that gave the operation its effect (a denied operation's denied checks,
+ * never one that was allowed), `also` the other checks it made, under a heading
+ * that says what they are. A denied operation none of whose checks was denied
+ * (an invariant, a precondition) has no `why`: its own reasons say why.
+ * @param {"allow" | "deny" | "conditional"} effect the operation's
+ * @param {{ approvals: unknown[], verifications: unknown[] } | undefined} requirements the operation's
+ * @param {CheckWords[]} checks
+ * @returns {{ why: CheckGroup | null, also: CheckGroup | null }}
+ */
+export function explainChecks(effect, requirements, checks) {
+  const matching = checks.filter((c) => c.effect === effect);
+  const others = checks.filter((c) => c.effect !== effect);
+  // "Why it needs approval", "Why it needs verification"…
+  const summary = effect === "conditional" ? `Why it ${effectLabel(effect, requirements).replace(/^Needs/, "needs")}` : WHY[effect];
+  return {
+    why: matching.length ? { summary, open: effect !== "allow", checks: matching } : null,
+    also: others.length
+      ? { summary: others.every((c) => c.effect === "allow") ? "Checks it passes" : "Other checks", open: false, checks: others }
+      : null,
+  };
+}
+
+/**
+ * The whole preview panel's content, with names from the bundle and, for members
+ * and roles the change itself introduces, the names the change gives them.
  * @param {Simulation} sim
  * @param {ChangeSet} changeSet
- * @param {BundleIndex} index
+ * @param {BundleIndex} bundleIndex
  */
-export function describeSimulation(sim, changeSet, index) {
+export function describeSimulation(sim, changeSet, bundleIndex) {
+  const index = withChangeNames(bundleIndex, changeSet.operations);
   const operations = sim.operations.map((result) => {
     const op = changeSet.operations[result.index] ?? { op: result.op };
     const context = operationContext(op, index, changeSet.actor);
     const reasons = result.reasons.map((r) => capitalize(describeReason(r, index, context)));
+    /** @type {CheckWords[]} */
     const checks = result.checks.map((c) => ({
       effect: c.effect,
       text: `${effectLabel(c.effect, c.requirements)}: “${index.permissionName(c.action)}” on ${index.scopeName(c.resource)}`,
       reasons: c.reasons.map((r) => capitalize(describeReason(r, index, c))),
     }));
+    const { why, also } = explainChecks(result.effect, result.requirements, checks);
     return {
       index: result.index,
       op: result.op,
@@ -267,6 +308,8 @@ export function describeSimulation(sim, changeSet, index) {
       label: effectLabel(result.effect, result.requirements),
       reasons,
       checks,
+      why,
+      also,
       approvals: result.requirements.approvals.map((a) => ({
         text: capitalize(describeApproval(a, index)),
         approvers: a.approvers.map(index.memberName),

@@ -120,6 +120,9 @@ export function describeReason(reason, index, context = {}) {
     case "claimable": {
       const b = index.bindingsById.get(r.binding);
       const via = b ? `, holding ${index.roleName(b.role)} on ${index.scopeName(b.scope)}` : "";
+      // A claim has no name of its own: it is named by the role it gives.
+      const claim = index.claims.find((c) => c.id === r.claim);
+      if (claim && index.roles.has(claim.grants)) return `${actor} may claim ${index.roleName(claim.grants)} on ${resource}${via}`;
       return `${actor} may take it under claim ${r.claim}${via}`;
     }
     case "claim_not_available":

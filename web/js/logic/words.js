@@ -48,6 +48,22 @@ export function humanize(id) {
     .join(" ");
 }
 
+/**
+ * How many of each kind of thing a bundle holds, in words: `{ approvalRules: 0,
+ * claims: 1, selfUpgrades: 3 }` -> "0 approval rules, 1 claim, 3 self-upgrades".
+ * @param {Record<string, number>} counts the engine's `summary.counts`
+ */
+export function countsWords(counts) {
+  return Object.entries(counts)
+    .map(([key, n]) => {
+      const words = key === "selfUpgrades" ? "self-upgrades" : key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+      // The keys are plural; "1 claims" reads "1 claim".
+      const singular = words.replace(/ies$/, "y").replace(/s$/, "");
+      return count(n, singular, words);
+    })
+    .join(", ");
+}
+
 /** @param {string} text */
 export function capitalize(text) {
   return text.length === 0 ? text : text[0].toUpperCase() + text.slice(1);

@@ -7,7 +7,8 @@ import { parseAttributes } from "../logic/op-form.js";
 import { checkAttributes } from "../logic/queries.js";
 import { describeDecision, describeReason } from "../logic/reasons.js";
 import { count } from "../logic/words.js";
-import { badge, button, field, lines, select, textarea } from "./controls.js";
+import { badge, button, field, lines, reveal, select, textarea } from "./controls.js";
+import { actAs } from "./dialog.js";
 
 /**
  * @typedef {import("../app.js").AppState} AppState
@@ -102,6 +103,7 @@ export function renderAccessForms(state, app) {
           resource: String(values.scope),
           ...(Object.keys(attributes).length ? { attributes } : {}),
         });
+        reveal(document.getElementById("decision"));
       },
     },
     h("h2", { id: "check-title" }, "Can a member do this?"),
@@ -138,9 +140,11 @@ export function renderAccessForms(state, app) {
                 const chosen = /** @type {HTMLSelectElement} */ (document.getElementById("request-select")).value;
                 const request = /** @type {any} */ (await app.exampleRequest(chosen));
                 if (!request) return;
-                app.setActor(request.actor);
+                // Trying a request acts as its member: with a change being built, asks first.
+                if (!(await actAs(app, request.actor, { returnFocus: "request-try" }))) return;
                 if (typeof request.now === "string") app.setNow(request.now);
                 app.check({ actor: request.actor, action: request.action, resource: request.resource, ...(request.attributes ? { attributes: request.attributes } : {}) });
+                reveal(document.getElementById("decision"));
               },
               { id: "request-try" },
             ),
@@ -160,6 +164,7 @@ export function renderAccessForms(state, app) {
         e.preventDefault();
         const values = formValues(whoForm);
         app.whoCan(String(values.action), String(values.scope));
+        reveal(document.getElementById("who-result"));
       },
     },
     h("h2", { id: "who-title" }, "Who can do this?"),
@@ -178,6 +183,7 @@ export function renderAccessForms(state, app) {
         e.preventDefault();
         const values = formValues(whatForm);
         app.whatCan(String(values.member), String(values.scope));
+        reveal(document.getElementById("what-result"));
       },
     },
     h("h2", { id: "what-title" }, "What can a member do?"),
@@ -215,7 +221,7 @@ export function renderAccessResults(state) {
       if (c.kind === "check") {
         const request = /** @type {any} */ (c.request);
         if (!c.result.ok) {
-          return h("section", { class: "card decision deny", "aria-label": "Decision" }, h("h2", null, "The request is not valid"), errorList(c.result.errors, index));
+          return h("section", { class: "card decision deny", "aria-label": "Decision", id: "decision" }, h("h2", null, "The request is not valid"), errorList(c.result.errors, index));
         }
         const d = describeDecision(c.result, index, request.attributes);
         return h(
@@ -229,7 +235,7 @@ export function renderAccessResults(state) {
         );
       }
       if (c.kind === "whoCan") {
-        if (!c.result.ok) return h("section", { class: "card" }, h("h2", null, "Who can"), errorList(c.result.errors, index));
+        if (!c.result.ok) return h("section", { class: "card", id: "who-result" }, h("h2", null, "Who can"), errorList(c.result.errors, index));
         /** @type {{ member: string, bindings: { role: string, scope: string, inheritedFrom?: string }[] }[]} */
         const all = c.result.members;
         const seen = all.filter((m) => m.member === state.actor || state.visible.has(m.member));
@@ -247,7 +253,7 @@ export function renderAccessResults(state) {
           hidden ? h("p", { class: "muted" }, `${count(hidden, "other member")} also can, but ${hidden === 1 ? "is" : "are"} hidden from you by the visibility rules.`) : null,
         );
       }
-      if (!c.result.ok) return h("section", { class: "card" }, h("h2", null, "What can"), errorList(c.result.errors, index));
+      if (!c.result.ok) return h("section", { class: "card", id: "what-result" }, h("h2", null, "What can"), errorList(c.result.errors, index));
       /** @type {{ permission: string, sources: { role: string, scope: string, inheritedFrom?: string }[] }[]} */
       const permissions = c.result.permissions;
       return h(

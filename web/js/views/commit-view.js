@@ -5,6 +5,7 @@
 // differences or the blocking reasons: a blocked change is never a match), or stale
 // (someone committed first: one click previews it again on the new revision).
 import { h } from "../lib/dom.js";
+import { withChangeNames } from "../logic/change-names.js";
 import { describeEvent, describeViolation } from "../logic/preview.js";
 import { describeReason, operationContext } from "../logic/reasons.js";
 import { describeOperation } from "../logic/operations.js";
@@ -22,9 +23,11 @@ import { isWithheld } from "../logic/server.js";
 /**
  * Why a simulation blocks, in words: each denied operation with its reasons, each
  * invariant that fails with severity error.
- * @param {any} simulation @param {any} changeSet @param {BundleIndex} index
+ * @param {any} simulation @param {any} changeSet @param {BundleIndex} bundleIndex
  */
-function blockingReasons(simulation, changeSet, index) {
+function blockingReasons(simulation, changeSet, bundleIndex) {
+  // Members and roles the change introduces go by the names it gives them.
+  const index = withChangeNames(bundleIndex, changeSet?.operations);
   /** @type {string[]} */
   const out = [];
   for (const result of simulation?.operations ?? []) {
@@ -79,6 +82,7 @@ function renderOutcome(state, app) {
     const all = c.simulation?.events ?? [];
     // Notifications to members the server withholds from this member are counted, not named.
     const events = all.filter((/** @type {any} */ e) => !isWithheld(index.members.get(e.to)));
+    const named = withChangeNames(index, c.changeSet?.operations);
     const unseen = all.length - events.length;
     const pending = o.pending ?? {};
     // The role requests the change opened are the ones its preview recorded (request_role).
@@ -99,7 +103,7 @@ function renderOutcome(state, app) {
       h("p", { class: "verdict allow" }, h("strong", null, `Committed: revision ${o.revision}`), ` (it was ${o.revisionBefore}), at ${formatTime(o.now)}.`),
       h("p", null, pendingWords.length ? `Now pending: ${pendingWords.join(", ")}.` : "Nothing is left pending."),
       events.length
-        ? h("div", null, h("p", null, `${count(all.length, "notification")} sent${unseen ? `, ${unseen} of them to members your role does not show you` : ""}:`), h("ul", { class: "lines" }, events.map((/** @type {any} */ e) => h("li", null, describeEvent(e, index)))))
+        ? h("div", null, h("p", null, `${count(all.length, "notification")} sent${unseen ? `, ${unseen} of them to members your role does not show you` : ""}:`), h("ul", { class: "lines" }, events.map((/** @type {any} */ e) => h("li", null, describeEvent(e, named)))))
         : all.length
           ? h("p", null, `${count(all.length, "notification")} sent, to members your role does not show you.`)
           : h("p", { class: "muted" }, "No notification was sent."),

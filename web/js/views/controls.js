@@ -180,3 +180,37 @@ export function lines(lines, empty, extraClass) {
   if (lines.length === 0) return empty ? h("p", { class: "muted" }, empty) : null;
   return h("ul", { class: extraClass ? `lines ${extraClass}` : "lines" }, lines.map((l) => h("li", null, l)));
 }
+
+/**
+ * Marks a table to become stacked cards on a phone (styles.css, under 640px): each
+ * body cell is labelled by its column's header (`data-label`), and the cell of
+ * column `head`, if any, is the card's heading, unlabelled. Returns the table.
+ * @template {HTMLTableElement} T
+ * @param {T} table
+ * @param {{ head?: number }} [options] head: the heading column; -1 for none
+ * @returns {T}
+ */
+export function stacked(table, { head = 0 } = {}) {
+  table.classList.add("stack");
+  const headers = [...table.querySelectorAll("thead th")].map((th) => (th.textContent ?? "").trim());
+  for (const row of table.tBodies[0]?.rows ?? []) {
+    [...row.cells].forEach((cell, i) => {
+      if (i === head) cell.classList.add("cell-head");
+      else if (headers[i]) cell.dataset.label = headers[i];
+    });
+  }
+  return table;
+}
+
+/**
+ * Brings an answer just given into view when it is not wholly on the screen (on a
+ * phone it is drawn below the form that asked): its top goes to the top of the
+ * window. Nothing moves when it is already in view, as on a wide screen.
+ * @param {Element | null} el
+ */
+export function reveal(el) {
+  if (!el) return;
+  const box = el.getBoundingClientRect();
+  if (box.top >= 0 && box.bottom <= window.innerHeight) return;
+  el.scrollIntoView({ block: "start" });
+}

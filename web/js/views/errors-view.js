@@ -4,6 +4,7 @@
 import { h } from "../lib/dom.js";
 import { linesAround } from "../logic/errors.js";
 import { count } from "../logic/words.js";
+import { stacked } from "./controls.js";
 
 /** @typedef {import("../app.js").AppState} AppState */
 
@@ -22,7 +23,7 @@ export function renderInvalid(state) {
     h(
       "div",
       { class: "table-wrap" },
-      h(
+      stacked(h(
         "table",
         { class: "errors-table" },
         h("caption", { class: "visually-hidden" }, "Validation errors"),
@@ -45,7 +46,7 @@ export function renderInvalid(state) {
             ),
           ),
         ),
-      ),
+      )),
     ),
     errors
       .filter((e) => e.line !== null)

@@ -4,6 +4,7 @@
 import { h } from "../lib/dom.js";
 import { isTimestamp } from "../logic/words.js";
 import { button, select } from "./controls.js";
+import { actAs } from "./dialog.js";
 import { serverNow } from "../logic/server.js";
 
 /**
@@ -103,7 +104,15 @@ export function renderHeader(state, app) {
           id: "actor-select",
           options: actorOptions,
           value: state.actor,
-          onChange: (id) => app.setActor(id),
+          // With a change being built, asks first whether to keep it (views/dialog.js).
+          onChange: (id) =>
+            actAs(app, id, {
+              returnFocus: "actor-select",
+              onCancel: () => {
+                const picker = document.getElementById("actor-select");
+                if (picker instanceof HTMLSelectElement) picker.value = app.get().actor;
+              },
+            }),
         }),
       ),
       h(

@@ -7,7 +7,7 @@ import { byScope, filterChoices, filterRows, memberRows } from "../logic/members
 import { kindLabel } from "../logic/operations.js";
 import { memberAbilities, roleRequestScopes } from "../logic/queries.js";
 import { count, humanize } from "../logic/words.js";
-import { button, input, select, statusPill } from "./controls.js";
+import { button, input, select, stacked, statusPill } from "./controls.js";
 
 /**
  * @typedef {import("../app.js").AppState} AppState
@@ -129,32 +129,50 @@ function abilitiesCell(row, state, app) {
         () => app.openBuilder(a.kind, { member: row.id, ...(row.scopes.size === 1 && a.kind !== "activate_member" ? { scope: [...row.scopes][0] } : {}) }),
         {
           kind: "quiet",
-          label: `${kindLabel(a.kind)}: ${row.name}${a.effect === "conditional" ? " (needs approval)" : ""}`,
-          title: a.effect === "conditional" ? "Needs approval" : undefined,
+          // The accessible name starts with the visible text, and says whom.
+          label: `${abilityName(a.kind, row.name)}${a.effect === "conditional" ? " (needs approval)" : ""}`,
+          title: a.effect === "conditional" ? `${kindLabel(a.kind)}: needs approval` : kindLabel(a.kind),
         },
       ),
     ),
   );
 }
 
+/**
+ * A member's button's accessible name: its visible text, then whom it acts on
+ * ("Change role of Marcus Chen", "Assign a role to Marcus Chen", "Block Marcus Chen").
+ * @param {string} kind @param {string} name
+ */
+function abilityName(kind, name) {
+  const joiner = /** @type {Record<string, string>} */ ({
+    change_role: " of ",
+    assign_role: " a role to ",
+    resend_invitation: " to ",
+    reset_password: " of ",
+  })[kind];
+  const visible = shortLabel(kind);
+  return joiner ? `${visible}${joiner}${name}` : SHORT_LABELS[kind] ? `${visible} ${name}` : `${visible}: ${name}`;
+}
+
+/** @type {Record<string, string>} */
+const SHORT_LABELS = {
+  change_role: "Change role",
+  assign_role: "Assign",
+  remove_member: "Remove",
+  resend_invitation: "Resend invite",
+  activate_member: "Activate",
+  edit_member: "Edit",
+  reset_password: "Reset password",
+  block: "Block",
+  unblock: "Unblock",
+  disable: "Disable",
+  enable: "Enable",
+  delete_member: "Delete",
+};
+
 /** @param {string} kind */
 function shortLabel(kind) {
-  return (
-    /** @type {Record<string, string>} */ ({
-      change_role: "Change role",
-      assign_role: "Assign",
-      remove_member: "Remove",
-      resend_invitation: "Resend invite",
-      activate_member: "Activate",
-      edit_member: "Edit",
-      reset_password: "Reset password",
-      block: "Block",
-      unblock: "Unblock",
-      disable: "Disable",
-      enable: "Enable",
-      delete_member: "Delete",
-    })[kind] ?? kindLabel(kind)
-  );
+  return SHORT_LABELS[kind] ?? kindLabel(kind);
 }
 
 /** @param {MemberRow} row @param {import("../logic/bundle-index.js").BundleIndex} index */
@@ -231,7 +249,7 @@ export function renderMembersList(state, app) {
     h(
       "div",
       { class: "table-wrap" },
-      h(
+      stacked(h(
         "table",
         { class: "members-table" },
         h("caption", { class: "visually-hidden" }, "Members"),
@@ -269,7 +287,7 @@ export function renderMembersList(state, app) {
             ),
           ),
         ),
-      ),
+      )),
     ),
     rows.length > page.length
       ? button(`Show all ${rows.length}`, () => {

@@ -15,6 +15,22 @@ import { badge, lines } from "./controls.js";
  */
 
 /**
+ * An operation's permission checks under a heading that says what they are
+ * ("Why it is denied", "Checks it passes"), expandable.
+ * @param {PreviewModel["operations"][number]["why"]} group
+ * @param {string} className
+ */
+function checkGroup(group, className) {
+  if (!group) return null;
+  return h(
+    "details",
+    { class: className, open: group.open },
+    h("summary", null, group.summary),
+    h("ul", { class: "lines" }, group.checks.map((c) => h("li", null, h("span", { class: "check-text" }, c.text), lines(c.reasons)))),
+  );
+}
+
+/**
  * The body of a preview (shared by the change preview and the role editor).
  * @param {PreviewModel} model
  * @param {string} idPrefix for unique heading ids
@@ -56,18 +72,8 @@ export function renderPreviewBody(model, idPrefix) {
                 o.verifications.length
                   ? h("div", { class: "verifications" }, h("strong", null, "Needs: "), h("ul", { class: "lines" }, o.verifications.map((v) => h("li", null, v))))
                   : null,
-                o.checks.length
-                  ? h(
-                      "details",
-                      { class: "checks-detail", open: o.effect !== "allow" },
-                      h("summary", null, o.effect === "allow" ? "Why it is allowed" : "Why"),
-                      h(
-                        "ul",
-                        { class: "lines" },
-                        o.checks.map((c) => h("li", null, h("span", { class: "check-text" }, c.text), lines(c.reasons))),
-                      ),
-                    )
-                  : null,
+                checkGroup(o.why, "checks-detail"),
+                checkGroup(o.also, "checks-detail checks-also"),
               ),
             ),
           ),
@@ -177,7 +183,15 @@ export function renderPreview(state, app) {
             "button",
             { type: "button", class: "btn secondary", id: "continue-from-result", "aria-describedby": "continue-hint", onClick: async () => {
               await app.continueFromResult();
-              document.getElementById("whatif")?.focus();
+              // A self-upgrade waiting for its PIN: the PIN is what comes next, so the focus goes
+              // there, shown in the middle of the window (on a phone it is far below the banner).
+              const pin = document.getElementById("pin-step-0");
+              if (pin) {
+                pin.focus({ preventScroll: true });
+                document.getElementById("pin-step-0-box")?.scrollIntoView({ block: "center" });
+              } else {
+                document.getElementById("whatif")?.focus();
+              }
             } },
             "Continue from this result",
           ),

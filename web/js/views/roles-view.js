@@ -6,7 +6,7 @@ import { formValues, h } from "../lib/dom.js";
 import { describeSimulation } from "../logic/preview.js";
 import { buildRoleOps, draftSummary, newRoleDraft, roleCatalogue, roleDraft } from "../logic/roles.js";
 import { count } from "../logic/words.js";
-import { button, checkboxes, field, input, select, textarea } from "./controls.js";
+import { button, checkboxes, field, input, select, stacked, textarea } from "./controls.js";
 import { renderPreviewBody } from "./preview-view.js";
 
 /**
@@ -31,7 +31,7 @@ export function renderCatalogue(state, app) {
       h("p", { class: "summary" }, `${count(index.roles.size, "role")} in ${count(index.families.length, "family", "families")}. Higher rank is more powerful within a family.`),
       canDefine
         ? button("New custom role", () => app.openRoleEditor(newRoleDraft(index)), { kind: "primary", id: "new-custom-role" })
-        : h("p", { class: "hint" }, "This policy has no custom roles: it does not offer define_role."),
+        : h("p", { class: "hint" }, "This policy has no custom roles: creating one is not among its operations."),
     ),
     roleCatalogue(index).map((family) =>
       h(
@@ -41,7 +41,7 @@ export function renderCatalogue(state, app) {
         h(
           "div",
           { class: "table-wrap" },
-          h(
+          stacked(h(
             "table",
             { class: "roles-table" },
             h(
@@ -97,7 +97,7 @@ export function renderCatalogue(state, app) {
                 ),
               ),
             ),
-          ),
+          )),
         ),
       ),
     ),
@@ -195,7 +195,7 @@ export function renderRoleEditor(state, app) {
       "fieldset",
       { class: "perm-checklist" },
       h("legend", null, "Permissions, and which need approval"),
-      h(
+      stacked(h(
         "table",
         null,
         h("thead", null, h("tr", null, h("th", { scope: "col" }, "Permission"), h("th", { scope: "col" }, "Granted"), h("th", { scope: "col" }, "Needs approval"))),
@@ -212,7 +212,7 @@ export function renderRoleEditor(state, app) {
             ),
           ),
         ),
-      ),
+      )),
     ),
     h(
       "fieldset",

@@ -2,7 +2,8 @@
 // Settings (the backend to submit to) and facts about what is loaded.
 import { formValues, h } from "../lib/dom.js";
 import { rewriteMessage } from "../logic/bundle-index.js";
-import { count, humanize } from "../logic/words.js";
+import { kindLabel } from "../logic/operations.js";
+import { count, countsWords } from "../logic/words.js";
 import { button, field, input } from "./controls.js";
 
 /**
@@ -60,9 +61,9 @@ export function renderSettings(state, app) {
           h("dt", null, "Revision"),
           h("dd", null, h("code", null, engine.revision)),
           h("dt", null, "Contents"),
-          h("dd", null, Object.entries(engine.summary.counts).map(([k, n]) => `${n} ${humanize(k)}`).join(", ")),
+          h("dd", null, countsWords(engine.summary.counts)),
           h("dt", null, "Operations offered"),
-          h("dd", null, Object.keys(index.operations).join(", ") || "none"),
+          h("dd", null, Object.keys(index.operations).map(kindLabel).join(", ") || "none"),
           h("dt", null, "Domain transactions (perform)"),
           h("dd", null, state.features.perform ? "supported by this engine" : "not supported by this engine"),
         ),

@@ -5,7 +5,7 @@
 import { download, h } from "../lib/dom.js";
 import { chainDocument, chainSteps, describeChainVerification } from "../logic/chain.js";
 import { count } from "../logic/words.js";
-import { button } from "./controls.js";
+import { button, stacked } from "./controls.js";
 
 /**
  * @typedef {import("../app.js").AppState} AppState
@@ -25,7 +25,7 @@ export function differenceTable(differences, id) {
   return h(
     "div",
     { class: "table-wrap" },
-    h(
+    stacked(h(
       "table",
       { class: "differences", id },
       h("caption", null, `${count(differences.length, "difference")}`),
@@ -35,7 +35,7 @@ export function differenceTable(differences, id) {
         null,
         differences.map((d) => h("tr", null, h("td", null, h("code", { class: "pointer" }, d.pointer || "/")), h("td", null, show(d.expected)), h("td", null, show(d.actual)))),
       ),
-    ),
+    ), { head: -1 }),
   );
 }
 
