@@ -40,6 +40,20 @@ test("a billing admin tries to make someone super admin: denied, and the reason 
   });
 });
 
+test("upgrading an admin to super admin: the preview shows the change in power", async () => {
+  await flow({}, async (page) => {
+    await openApp(page, app.env.url, "?example=bt-business");
+    await actAs(page, "m-olivia");
+    await changeRole(page, "m-raj", "acc-1001", "billing.super_admin");
+    await page.waitForSelector(".op-result.allow");
+    const raj = ".diff-members li[data-member=m-raj]";
+    assert.match(await text(page, `${raj} summary`), /^Raj Patel: permissions stay the same, but can now manage billing roles up to Super admin on Leeds head office/);
+    await page.click(`${raj} summary`);
+    assert.match(await text(page, `${raj} .diff-power`), /Changes in power.*may now claim Admin \(apps\) within North/s);
+    await screenshot(page, "13-raj-power");
+  });
+});
+
 test("downgrading a user: the preview shows the access diff and the notification", async () => {
   await flow({}, async (page) => {
     await openApp(page, app.env.url, "?example=bt-business");

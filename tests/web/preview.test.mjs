@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { describeEvent, describeSimulation, explainChecks, memberDiffHeadline, scopesPhrase } from "../../web/js/logic/preview.js";
+import { describeEvent, describeSimulation, explainChecks, memberDiffHeadline, powerChanges, scopesPhrase } from "../../web/js/logic/preview.js";
 import { changeSet, example, exampleFile, repo } from "./helpers.mjs";
 
 /** An example's change set, on the current revision of its bundle. */
@@ -28,12 +28,55 @@ test("a reorganisation: verdicts, access diff per member, notifications", async 
   assert.deepEqual(byMember["m-alex"].scopes, [
     { scope: "acc-1001", name: "Leeds head office", path: "North › Leeds head office", gained: [], lost: ["Tag services and costs"] },
   ]);
-  assert.equal(byMember["m-raj"].headline, "Raj Patel: roles change, permissions stay the same");
+  // Admin to super admin grants no permission, but power: whom Raj may manage, and a claim.
+  assert.equal(byMember["m-raj"].headline, "Raj Patel: permissions stay the same, but can now manage billing roles up to Super admin on Leeds head office (was up to Admin (billing)), and 1 other change in power");
+  assert.deepEqual(byMember["m-raj"].power, [
+    "can now manage billing roles up to Super admin on Leeds head office (was up to Admin (billing))",
+    "may now claim Admin (apps) within North",
+  ]);
+  assert.deepEqual(byMember["m-uma"].power, [
+    "no longer sees the e-mail of billing members on Leeds head office (was from Admin (billing) up)",
+    "no longer sees billing members on Leeds head office (was from Admin (billing) up)",
+  ]);
   assert.deepEqual(model.events.map((e) => e.text), [
     "Raj Patel, by e-mail: upgraded from Admin (billing) to Super admin on Leeds head office",
     "Alex Morgan, in the app: downgraded from Advanced user to User (billing) on Leeds head office; names Olivia Hart",
     "Uma Brooks, in the app: removed from Leeds head office; names Olivia Hart (olivia.hart@hartwell.example.com)",
   ]);
+});
+
+test("a permission gained that needs approval names the approvers; power in words", async () => {
+  const { index, engine } = await example("account-hub");
+  const cs = changeSet(engine, "m-olivia", [{ op: "assign_role", member: "m-lena", role: "hub.end_user", scope: "ln-0101" }]);
+  const model = describeSimulation(engine.simulate(cs), cs, index);
+  const lena = model.diff.members.find((m) => m.member === "m-lena");
+  assert.ok(lena.scopes[0].gained.includes("Place orders (needs 1 approval from Marcus Chen, Olivia Reyes or Tara Nguyen (rule approval.end_user_orders))"), lena.scopes[0].gained.join(" | "));
+  assert.ok(lena.scopes[0].gained.includes("View orders"), "a permission without approval is named alone");
+  // Every kind of change in power, worded (a diff as the engine writes it).
+  const { index: bt } = await example("bt-business");
+  const diff = {
+    member: "m-alex", gained: [], lost: [], roles: { gained: [], lost: [] }, totals: { gained: 0, lost: 0, scopes: 0 },
+    power: {
+      manages: [
+        { scope: "acc-1001", family: "billing", from: null, to: 30 },
+        { scope: "acc-1002", family: "billing", from: 40, to: 20 },
+        { scope: "acc-1003", family: "billing", from: 30, to: null },
+      ],
+      sees: [{ scope: "acc-1001", family: "billing", field: "email", from: 30, to: 0 }],
+      selfUpgrades: { gained: [{ rule: "r", role: "billing.admin", scope: "acc-1003" }], lost: [{ rule: "r", role: "billing.super_admin", scope: "acc-1001" }] },
+      claims: { gained: [], lost: [{ rule: "c", role: "apps.admin", within: "grp-north" }] },
+    },
+  };
+  assert.deepEqual(powerChanges(diff, bt), [
+    "can now manage billing roles up to Admin (billing) on Leeds head office (none before)",
+    "can now manage billing roles only up to Advanced user on Leeds (North) (was up to Super admin)".replace("Leeds (North)", bt.scopeName("acc-1002")),
+    `no longer manages billing roles on ${bt.scopeName("acc-1003")} (was up to Admin (billing))`,
+    "now sees the e-mail of billing members: all on Leeds head office (was from Admin (billing) up)",
+    `may now upgrade themself to Admin (billing) on ${bt.scopeName("acc-1003")}`,
+    "may no longer upgrade themself to Super admin on Leeds head office",
+    "may no longer claim Admin (apps) within North",
+  ]);
+  assert.equal(memberDiffHeadline(diff, bt), "Alex Morgan: permissions stay the same, but can now manage billing roles up to Admin (billing) on Leeds head office (none before), and 6 other changes in power");
 });
 
 test("an admin making someone super admin is denied, with the reason", async () => {

@@ -45,7 +45,58 @@ export function memberDiffHeadline(diff, index) {
   if (gained && lost) return `${who} gains ${gained} and loses ${count(lost, "permission")}${where}`;
   if (gained) return `${who} gains ${count(gained, "permission")}${where}`;
   if (lost) return `${who} loses ${count(lost, "permission")}${where}`;
+  const power = powerChanges(diff, index);
+  if (power.length) {
+    const more = power.length > 1 ? `, and ${count(power.length - 1, "other change")} in power` : "";
+    return `${who}: permissions stay the same, but ${power[0]}${more}`;
+  }
   return `${who}: roles change, permissions stay the same`;
+}
+
+/**
+ * A member's change in power over others and over their own roles, in words:
+ * "can now manage billing roles up to rank 40 (Super admin) on Leeds head office
+ * (was up to rank 30 (Admin))", whom they see, and the self-upgrades and claims
+ * that open or close to them.
+ * @param {MemberDiff} diff
+ * @param {BundleIndex} index
+ * @returns {string[]}
+ */
+export function powerChanges(diff, index) {
+  const power = diff.power;
+  if (!power) return [];
+  /** @type {string[]} */
+  const out = [];
+  // A rank by the role that has it: "Super admin" (else "rank 35").
+  const level = (/** @type {number} */ r, /** @type {string} */ family) => {
+    const named = (index.rolesByFamily.get(family) ?? []).filter((role) => role.rank === r);
+    return named.length === 1 ? index.roleName(named[0].id) : `rank ${r}`;
+  };
+  // Whom a rule of `sees` from this rank shows: "all of them" from the lowest rank.
+  const seen = (/** @type {number} */ r, /** @type {string} */ family) => {
+    const lowest = Math.min(...(index.rolesByFamily.get(family) ?? []).map((role) => role.rank));
+    return r <= lowest ? "all" : `from ${level(r, family)} up`;
+  };
+  for (const m of power.manages) {
+    const roles = `${index.familyName(m.family)} roles`;
+    const where = ` on ${index.scopeName(m.scope)}`;
+    const was = m.from === null ? " (none before)" : ` (was up to ${level(m.from, m.family)})`;
+    if (m.to === null) out.push(`no longer manages ${roles}${where}${was}`);
+    else if (m.from !== null && m.to < m.from) out.push(`can now manage ${roles} only up to ${level(m.to, m.family)}${where}${was}`);
+    else out.push(`can now manage ${roles} up to ${level(m.to, m.family)}${where}${was}`);
+  }
+  for (const s of power.sees) {
+    const whom = `${s.field === "email" ? "the e-mail of " : ""}${index.familyName(s.family)} members`;
+    const where = ` on ${index.scopeName(s.scope)}`;
+    const was = s.from === null ? " (none before)" : ` (was ${seen(s.from, s.family)})`;
+    if (s.to === null) out.push(`no longer sees ${whom}${where}${was}`);
+    else out.push(`now sees ${whom}: ${seen(s.to, s.family)}${where}${was}`);
+  }
+  for (const u of power.selfUpgrades.gained) out.push(`may now upgrade themself to ${index.roleName(u.role)} on ${index.scopeName(u.scope)}`);
+  for (const u of power.selfUpgrades.lost) out.push(`may no longer upgrade themself to ${index.roleName(u.role)} on ${index.scopeName(u.scope)}`);
+  for (const c of power.claims.gained) out.push(`may now claim ${index.roleName(c.role)} within ${index.scopeName(c.within)}`);
+  for (const c of power.claims.lost) out.push(`may no longer claim ${index.roleName(c.role)} within ${index.scopeName(c.within)}`);
+  return out;
 }
 
 /**
@@ -86,13 +137,18 @@ export function describeMemberDiff(diff, index) {
     if (!entry) byScope.set(scope, (entry = { gained: [], lost: [] }));
     return entry;
   };
-  for (const a of diff.gained) at(a.scope).gained.push(index.permissionName(a.permission));
+  // A permission usable only with approval says so, naming who approves.
+  for (const a of diff.gained) {
+    const needs = (a.approvals ?? []).map((r) => `needs ${describeApproval({ rule: r.rule, quorum: r.quorum, approvers: r.approvers }, index)}`);
+    at(a.scope).gained.push(`${index.permissionName(a.permission)}${needs.length ? ` (${needs.join("; ")})` : ""}`);
+  }
   for (const a of diff.lost) at(a.scope).lost.push(index.permissionName(a.permission));
   return {
     member: diff.member,
     name: index.memberName(diff.member),
     headline: memberDiffHeadline(diff, index),
     roles: roleChanges(diff, index),
+    power: powerChanges(diff, index),
     gained: diff.gained.length,
     lost: diff.lost.length,
     scopes: [...byScope].map(([scope, entry]) => ({

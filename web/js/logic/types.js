@@ -62,9 +62,18 @@
  * @typedef {{ ok: true, actor: string, action: string, resource: string,
  *   effect: "allow" | "deny" | "conditional", reasons: Reason[], requirements: Requirements,
  *   attributes?: Record<string, unknown> }} Decision
- * @typedef {{ scope: string, permission: string }} Access
+ * @typedef {{ scope: string, permission: string,
+ *   approvals?: { rule: string, quorum: number, approvers: string[] }[] }} Access
+ * @typedef {{ scope: string, family: string, from: number | null, to: number | null }} ManagesChange
+ * @typedef {ManagesChange & { field: "name" | "email" }} SeesChange
+ * @typedef {{ rule: string, role: string, scope: string }} SelfUpgradeOffer
+ * @typedef {{ rule: string, role: string, within: string }} ClaimOffer
+ * @typedef {{ manages: ManagesChange[], sees: SeesChange[],
+ *   selfUpgrades: { gained: SelfUpgradeOffer[], lost: SelfUpgradeOffer[] },
+ *   claims: { gained: ClaimOffer[], lost: ClaimOffer[] } }} PowerChange
  * @typedef {{ member: string, gained: Access[], lost: Access[],
  *   roles: { gained: { role: string, scope: string }[], lost: { role: string, scope: string }[] },
+ *   power?: PowerChange,
  *   totals: { gained: number, lost: number, scopes: number } }} MemberDiff
  * @typedef {{ index: number, op: string, effect: "allow" | "deny" | "conditional",
  *   checks: Decision[], reasons: Reason[], requirements: Requirements,

@@ -97,6 +97,7 @@ export function renderPreviewBody(model, idPrefix) {
                   null,
                   h("summary", null, h("span", { class: "diff-line" }, m.headline), m.gained ? h("span", { class: "gain" }, ` +${m.gained}`) : null, m.lost ? h("span", { class: "loss" }, ` −${m.lost}`) : null),
                   lines(m.roles),
+                  m.power.length ? h("div", { class: "diff-power" }, h("div", { class: "scope-name" }, "Changes in power"), lines(m.power)) : null,
                   m.scopes.map((s) =>
                     h(
                       "div",

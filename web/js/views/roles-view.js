@@ -170,7 +170,7 @@ export function renderRoleEditor(state, app) {
     field({ label: "Description (optional)", control: textarea({ name: "roleDescription", id: "role-description", value: v("roleDescription"), rows: 2 }) }),
     h("div", { class: "grid-2" },
       field({ label: "Rank", control: input({ name: "roleRank", id: "role-rank", value: v("roleRank"), type: "number", inputmode: "numeric" }), hint: "Higher is more powerful." }),
-      field({ label: "Manages roles up to rank (optional)", control: input({ name: "roleManagesUpTo", id: "role-manages", value: v("roleManagesUpTo"), type: "number", inputmode: "numeric" }), hint: "Empty: manages nobody. A custom role may not manage more than you do." }),
+      field({ label: "Manages roles up to rank (optional)", control: input({ name: "roleManagesUpTo", id: "role-manages", value: v("roleManagesUpTo"), autocomplete: "off" }), hint: "A rank, or one per family (“billing 30, voice 20”). Empty: manages nobody. A custom role may not manage more than you do." }),
     ),
     field({
       label: "Sees other members",
