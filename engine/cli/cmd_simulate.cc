@@ -238,9 +238,9 @@ std::vector<std::string> PowerLines(const Names& names, const Json& power) {
                     RankWord(from, "up to rank ") + ")");
     } else {
       const bool more = from.is_null() || to.get<int64_t>() > from.get<int64_t>();
-      out.push_back(std::string(more ? "can now manage " : "can now manage only ") + family +
-                    " roles up to rank " + std::to_string(to.get<int64_t>()) + where +
-                    " (was " + RankWord(from, "up to rank ") + ")");
+      out.push_back("can now manage " + family + (more ? " roles up to rank " : " roles only up to rank ") +
+                    std::to_string(to.get<int64_t>()) + where + " (was " +
+                    RankWord(from, "up to rank ") + ")");
     }
   }
   for (const Json& item : ArrayField(power, "sees")) {

@@ -196,8 +196,23 @@ void CheckSimulation(const Json& expect, const Json& actual, std::vector<std::st
   }
   for (const Json& want : expect.value("accessDiff", Json::array())) {
     Json totals = Json{{"gained", 0}, {"lost", 0}, {"scopes", 0}};
+    // A member without a change in power has none of each kind.
+    Json power = Json{{"manages", Json::array()},
+                      {"sees", Json::array()},
+                      {"selfUpgrades", {{"gained", Json::array()}, {"lost", Json::array()}}},
+                      {"claims", {{"gained", Json::array()}, {"lost", Json::array()}}}};
     for (const Json& m : actual["accessDiff"]["members"]) {
-      if (m["member"] == want["member"]) totals = m["totals"];
+      if (m["member"] != want["member"]) continue;
+      totals = m["totals"];
+      if (m.contains("power")) power = m["power"];
+    }
+    if (auto p = want.find("power"); p != want.end()) {
+      for (auto it = p->begin(); it != p->end(); ++it) {
+        if (power.value(it.key(), Json()) != it.value()) {
+          f->push_back("power of " + Q(want.value("member", "")) + ": " + it.key() + " expected " +
+                       Canonical(it.value()) + ", got " + Canonical(power.value(it.key(), Json())));
+        }
+      }
     }
     for (const char* key : {"gained", "lost", "scopes"}) {
       if (want.contains(key) && want[key] != totals[key]) {
@@ -309,10 +324,27 @@ void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
   if (const Json* diff = shape->Array(e, "accessDiff", p, false, 1 << 20)) {
     for (size_t i = 0; i < diff->size(); ++i) {
       std::string dp = PointerAppend(PointerAppend(p, "accessDiff"), i);
-      if (!shape->Object((*diff)[i], dp, {"member", "gained", "lost", "scopes"})) continue;
+      if (!shape->Object((*diff)[i], dp, {"member", "gained", "lost", "scopes", "power"})) continue;
       shape->Id((*diff)[i], "member", dp, true);
       for (const char* k : {"gained", "lost", "scopes"}) {
         shape->Integer((*diff)[i], k, dp, false, 0, 1 << 30);
+      }
+      // power: any of its four parts, each compared whole with the member's.
+      if (const Json* power = shape->Field((*diff)[i], "power", dp, false)) {
+        const std::string pp = PointerAppend(dp, "power");
+        if (shape->Object(*power, pp, {"manages", "sees", "selfUpgrades", "claims"})) {
+          shape->Array(*power, "manages", pp, false, 1 << 20);
+          shape->Array(*power, "sees", pp, false, 1 << 20);
+          for (const char* k : {"selfUpgrades", "claims"}) {
+            if (const Json* part = shape->Field(*power, k, pp, false)) {
+              const std::string kp = PointerAppend(pp, k);
+              if (shape->Object(*part, kp, {"gained", "lost"})) {
+                shape->Array(*part, "gained", kp, true, 1 << 20);
+                shape->Array(*part, "lost", kp, true, 1 << 20);
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "test_util.h"
@@ -190,6 +191,42 @@ TEST(ScenarioRunner, StepsRunOnTheStateTheStepsBeforeLeft) {
   EXPECT_FALSE(r.cases[1].passed);
   ASSERT_EQ(r.cases[1].failures.size(), 1u);
   EXPECT_EQ(r.cases[1].failures[0].rfind("step 4: ", 0), 0u) << r.cases[1].failures[0];
+}
+
+TEST(ScenarioRunner, ChecksAndReportsPowerExpectations) {
+  const Json promote = {{"format", "rolegate-changeset/1"},
+                        {"actor", "olga"},
+                        {"operations", {{{"op", "change_role"}, {"member", "dan"},
+                                         {"role", "dev.maintainer"}, {"scope", "repo-x"}}}}};
+  auto scenario = [&](Json power) {
+    return Json{{"format", "rolegate-scenario/1"},
+                {"name", "power"},
+                {"bundle", testing::TinyBundle()},
+                {"now", testing::kNow},
+                {"cases", {{{"id", "promote"},
+                            {"simulate", promote},
+                            {"expect", {{"accessDiff", {{{"member", "dan"}, {"power", power}}}}}}}}}};
+  };
+  const Json manages = Json::parse(R"([{"scope":"repo-x","family":"dev","from":null,"to":20}])");
+  ScenarioReport ok = RunScenario(Canonical(scenario({{"manages", manages},
+                                                      {"claims", {{"gained", Json::array()},
+                                                                  {"lost", Json::array()}}}})),
+                                  nullptr);
+  ASSERT_TRUE(ok.errors.empty());
+  ASSERT_EQ(ok.cases.size(), 1u);
+  EXPECT_TRUE(ok.passed()) << ::testing::PrintToString(ok.cases[0].failures);
+  ScenarioReport wrong = RunScenario(Canonical(scenario({{"manages", Json::array()}})), nullptr);
+  ASSERT_EQ(wrong.failed_count(), 1u);
+  EXPECT_THAT(wrong.cases[0].failures[0], ::testing::HasSubstr("power of `dan`: manages expected []"));
+  ScenarioReport bad = RunScenario(
+      Canonical(scenario({{"manages", 3}, {"claims", {{"gained", Json::array()}}}, {"reach", 1}})),
+      nullptr);
+  std::vector<std::string> keys;
+  for (const Error& e : bad.errors) keys.push_back(e.code + "@" + e.pointer);
+  const std::string at = "/cases/0/expect/accessDiff/0/power";
+  EXPECT_EQ(keys, (std::vector<std::string>{"unknown_field@" + at + "/reach",
+                                            "wrong_type@" + at + "/manages",
+                                            "missing_field@" + at + "/claims"}));
 }
 
 TEST(ScenarioRunner, ReportsMalformedSteps) {
