@@ -11,6 +11,7 @@ const OPERATION_KINDS = [
   "request_self_upgrade", "resend_verification", "complete_self_upgrade", "claim_role",
   "define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule",
   "decide_request", "apply_approved", "register", "reset_password", "perform",
+  "request_role", "withdraw_request",
 ];
 export { OPERATION_KINDS };
 
@@ -21,7 +22,7 @@ const EVENT_KINDS = [
   "member_enabled", "member_edited", "activation_email", "verification_sent",
   "verification_resent", "role_claimed", "approval_requested", "request_decided",
   "role_defined", "role_edited", "role_deleted", "approval_rule_changed",
-  "password_reset", "action_performed",
+  "password_reset", "action_performed", "role_requested", "role_request_withdrawn",
 ];
 
 const STATUSES = ["pending", "invited", "active", "blocked", "disabled", "removed"];
@@ -103,6 +104,7 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
   b.permissions.push({ id: "members.view", appliesTo: typeIds });
   b.permissions.push({ id: "config.edit", appliesTo: roots });
   b.permissions.push({ id: "approve.it", appliesTo: typeIds });
+  b.permissions.push({ id: "roles.request", appliesTo: typeIds });
   const ordinary = b.permissions.slice(0, nPerms).map((p) => p.id);
 
   // Roles: 1 to 3 families of 2 to 4 ranked roles each.
@@ -120,6 +122,7 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
       const top = k === n - 1;
       const perms = rng.subset(ordinary, 0.3);
       if (k >= 1) perms.push("members.manage", "members.view");
+      if (rng.chance(0.8)) perms.push("roles.request");
       if (top) perms.push("config.edit", "approve.it");
       const role = {
         id,
@@ -141,6 +144,12 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
       if (k >= 1) {
         role.manages = { upToRank: (k + 1) * 10 - (rng.chance(0.3) ? 10 : 0) };
         if (rng.chance(0.3)) role.manages.families = rng.subset(families, 0.6);
+        if (rng.chance(0.25)) {
+          // One limit per family, each with its own rank (the first for the role's own family).
+          role.manages = [{ upToRank: role.manages.upToRank }];
+          const others = families.filter((x) => x !== fam);
+          if (others.length) for (const f of rng.subset(others, 0.6)) role.manages.push({ families: [f], upToRank: rng.pick([0, 10, 20, 30]) });
+        }
       }
       b.roles.push(role);
       familyRoles[fam].push(role);
@@ -273,7 +282,8 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
   // Every operation mapped to an action, most of the time.
   b.operations = {};
   for (const kind of OPERATION_KINDS) {
-    if (kind === "perform" || rng.chance(0.1)) continue; // perform is authorised by its own action
+    // perform is authorised by its own action; withdraw_request by being the requester
+    if (kind === "perform" || kind === "withdraw_request" || rng.chance(0.1)) continue;
     let action = "members.manage";
     if (["define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule"].includes(kind)) action = "config.edit";
     if (["request_self_upgrade", "resend_verification", "complete_self_upgrade", "register"].includes(kind)) action = "roles.self_upgrade";
@@ -289,6 +299,11 @@ export function randomBundle(rng, { members = 40, scopes = 30, name = "random" }
       if (b.operations[kind].setups.length === 0) delete b.operations[kind].setups;
     }
     if (kind === "add_members" && rng.chance(0.3)) b.operations[kind].requires = [{ attribute: "amount", op: "ge", value: 100 }];
+    if (kind === "request_role") {
+      // Asking is allowed to holders of some permission where they ask.
+      b.operations[kind].action = rng.chance(0.8) ? "roles.request" : rng.pick(b.permissions.map((p) => p.id));
+      if (rng.chance(0.5)) b.operations[kind].requestValidForDays = 1 + rng.int(30);
+    }
   }
   b.notifications = [];
   for (const event of EVENT_KINDS) {
@@ -311,7 +326,7 @@ export function extendExample(example) {
   const b = structuredClone(example);
   b.name = `${b.name} (extended)`;
   for (const kind of OPERATION_KINDS) {
-    if (b.operations[kind] || kind === "perform") continue;
+    if (b.operations[kind] || kind === "perform" || kind === "withdraw_request") continue;
     b.operations[kind] = {
       action: ["add_members", "activate_member"].includes(kind) ? "members.invite" : kind.includes("role") || kind.includes("approval") ? "roles.manage" : "members.remove",
     };
@@ -472,6 +487,7 @@ export function bundleInfo(b) {
     busy: busy.length ? busy : scopes, bound, scopeType, rolesAt, roots,
     invited: (b.members ?? []).filter((m) => m.status === "invited").map((m) => m.id),
     requests: b.approvalRequests ?? [],
+    roleRequests: b.roleRequests ?? [],
     verifications: b.verifications ?? [],
     rules: ids(b.approvalRules),
     selfUpgrades: (b.selfUpgrades ?? []).filter((u) => Array.isArray(u.to)),
@@ -769,8 +785,19 @@ function randomOperation(rng, info, kind, tag, actor) {
       op.scope = rng.chance(0.8) && info.roots.length ? rng.pick(info.roots) : scope();
       op.rule = info.rules.length && rng.chance(0.8) ? rng.pick(info.rules) : "rule.ghost";
       break;
+    case "request_role":
+      op.scope = scope();
+      op.role = randomRole(rng, info, op.scope);
+      if (rng.chance(0.3)) op.reason = rng.pick(["to approve orders", "covering for a colleague", ""]);
+      if (rng.chance(0.2)) op.until = rng.pick(TIMES);
+      break;
+    case "withdraw_request":
+      op.request = info.roleRequests.length && rng.chance(0.85) ? rng.pick(info.roleRequests).id : "role-request-ghost";
+      break;
     case "decide_request": case "apply_approved":
-      op.request = info.requests.length && rng.chance(0.85) ? rng.pick(info.requests).id : "req-ghost";
+      op.request = kind === "decide_request" && info.roleRequests.length && rng.chance(0.4)
+        ? rng.pick(info.roleRequests).id
+        : info.requests.length && rng.chance(0.85) ? rng.pick(info.requests).id : "req-ghost";
       if (kind === "decide_request") op.decision = rng.chance(0.8) ? "approve" : rng.chance(0.8) ? "reject" : "maybe";
       break;
     case "register":
@@ -828,7 +855,20 @@ export function randomChangeSet(rng, b, revision, tag, hints = {}) {
   } else if (info.verifications.length && rng.chance(0.35)) {
     const v = rng.pick(info.verifications);
     actor = v.member;
-    ops.push({ op: rng.chance(0.75) ? "complete_self_upgrade" : "resend_verification", role: v.role, scope: v.scope });
+    const op = { op: rng.chance(0.75) ? "complete_self_upgrade" : "resend_verification", role: v.role, scope: v.scope };
+    // Naming the verification: the pending one, mostly, or one a resend replaced.
+    if (rng.chance(0.5)) op.verification = rng.chance(0.8) ? v.id : "verification-0123456789abcdef";
+    ops.push(op);
+  } else if (info.roleRequests.length && rng.chance(0.35)) {
+    // A role request asked for earlier: decided by someone, or withdrawn by its requester.
+    const r = rng.pick(info.roleRequests);
+    if (rng.chance(0.25)) {
+      actor = rng.chance(0.85) ? r.requester : rng.pick(info.members);
+      ops.push({ op: "withdraw_request", request: r.id });
+    } else {
+      actor = rng.chance(0.7) ? rng.pick(info.managers) : rng.pick(info.members);
+      ops.push({ op: "decide_request", request: r.id, decision: rng.chance(0.8) ? "approve" : "reject" });
+    }
   }
   for (let i = ops.length; i < n; i++) {
     let kind = rng.pick(OPERATION_KINDS);
@@ -837,6 +877,7 @@ export function randomChangeSet(rng, b, revision, tag, hints = {}) {
     // mostly ask for them only when there are some.
     if ((kind === "decide_request" || kind === "apply_approved") && info.requests.length === 0 && rng.chance(0.85)) kind = "change_role";
     if (kind === "delete_approval_rule" && info.rules.length === 0 && rng.chance(0.85)) kind = "assign_role";
+    if (kind === "withdraw_request" && info.roleRequests.length === 0 && rng.chance(0.85)) kind = "request_role";
     const op = randomOperation(rng, info, kind, `${tag}-${i}`, actor);
     if (kind === "register" && i === 0 && rng.chance(0.85)) actor = op.member.id;
     if (kind === "accept_invitation" && info.invited.length && rng.chance(0.7)) actor = rng.pick(info.invited);
@@ -846,6 +887,16 @@ export function randomChangeSet(rng, b, revision, tag, hints = {}) {
       actor = v.member;
     }
     if (kind === "decide_request" && info.requests.length && rng.chance(0.5)) actor = rng.pick(info.members);
+    if (kind === "request_role" && i === 0 && info.bindings.length && rng.chance(0.7)) {
+      // A member asking for a higher role of their family where they hold one.
+      const x = rng.pick(info.bindings);
+      const held = (b.roles ?? []).find((r) => r.id === x.role);
+      const higher = (b.roles ?? []).filter((r) => held && r.family === held.family && r.rank > held.rank);
+      if (higher.length) {
+        actor = x.member;
+        Object.assign(op, { scope: x.scope, role: rng.pick(higher).id });
+      }
+    }
     if (kind === "request_self_upgrade" && info.selfUpgrades.length && rng.chance(0.6)) {
       // A holder of a `from` role asking, on that scope, for a `to` role.
       const u = rng.pick(info.selfUpgrades);
