@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { appSession, axeViolations, chooseExample, openApp, openPage, repo } from "./helpers.mjs";
+import { addOperation, appSession, axeViolations, chooseExample, openApp, openPage, repo } from "./helpers.mjs";
 import { commit as commitThroughApi, fixture, skip, startServer, stop, tempDir, token } from "../server/lib.mjs";
 
 const app = appSession();
@@ -97,10 +97,7 @@ for (const width of [1280, 390]) {
       await page.waitForFunction(() => !document.querySelector("#actor-dialog") && document.querySelectorAll(".op-list li").length === 0);
 
       // A what-if step with a self-upgrade waiting for its PIN.
-      await page.selectOption("#op-kind", "request_self_upgrade");
-      await page.selectOption("#op-scope", "acc-1003");
-      await page.selectOption("#op-role", "billing.admin");
-      await page.click("#op-submit");
+      await addOperation(page, "request_self_upgrade", { scope: "acc-1003", role: "billing.admin" });
       await page.waitForSelector(".op-result.conditional");
       await page.click("#continue-from-result");
       await page.waitForSelector("#whatif");

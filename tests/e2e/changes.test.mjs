@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
-import { actAs, appSession, openApp, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
+import { actAs, addOperation, appSession, openApp, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
 
 const app = appSession();
 const { flow } = app;
@@ -131,19 +131,14 @@ test("claiming a role, blocking a member and setting an approval rule through th
   await flow({}, async (page) => {
     await openApp(page, app.env.url, "?example=bt-business&actor=m-olivia");
     await page.click("#tab-changes");
-    await page.selectOption("#op-kind", "claim_role");
-    await page.selectOption("#op-scope", "co-2001");
-    await page.selectOption("#op-role", "apps.admin");
-    await page.click("#op-submit");
+    await addOperation(page, "claim_role", { scope: "co-2001", role: "apps.admin" });
     await page.waitForSelector(".op-result.allow");
     assert.match(await text(page, ".op-result"), /Olivia Hart claims Admin \(apps\) on Hartwell Trading North Ltd/);
     assert.match(await text(page, ".op-result"), /Olivia Hart may claim Admin \(apps\) on Hartwell Trading North Ltd, holding Super admin on Leeds head office/);
 
     await openApp(page, app.env.url, "?example=account-hub&actor=m-olivia");
     await page.click("#tab-changes");
-    await page.selectOption("#op-kind", "block");
-    await page.selectOption("#op-member", "m-jon");
-    await page.click("#op-submit");
+    await addOperation(page, "block", { member: "m-jon" });
     await page.waitForSelector(".op-result.allow");
     assert.match(await text(page, ".diff-members"), /Jon Baker loses 10 permissions on 2 lines/);
     await page.selectOption("#op-kind", "set_approval_rule");
@@ -174,10 +169,7 @@ test("self-upgrade: ask for it (a PIN goes by post), then complete it with the P
   await flow({}, async (page) => {
     await openApp(page, app.env.url, "?example=bt-business&actor=m-george");
     await page.click("#tab-changes");
-    await page.selectOption("#op-kind", "request_self_upgrade");
-    await page.selectOption("#op-scope", "acc-1003");
-    await page.selectOption("#op-role", "billing.admin");
-    await page.click("#op-submit");
+    await addOperation(page, "request_self_upgrade", { scope: "acc-1003", role: "billing.admin" });
     await page.waitForSelector(".op-result.conditional");
     assert.match(await text(page, ".op-result .verifications"), /Verification by postal PIN, valid for 28 days/);
     assert.match(await text(page, ".events"), /George Evans, by post: a postal PIN for Admin \(billing\) on Bristol depot, valid until 29 Dec 2026/);

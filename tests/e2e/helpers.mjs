@@ -138,6 +138,19 @@ export async function actAs(page, member) {
 }
 
 /**
+ * Adds an operation through the change builder's form: its kind, then each field
+ * (`#op-<name>`) chosen in order, then "Add to the change". The Changes tab must be open.
+ * @param {import("playwright-core").Page} page
+ * @param {string} kind
+ * @param {Record<string, string>} fields e.g. { scope: "acc-1003", role: "billing.admin" }
+ */
+export async function addOperation(page, kind, fields) {
+  await page.selectOption("#op-kind", kind);
+  for (const [name, value] of Object.entries(fields)) await page.selectOption(`#op-${name}`, value);
+  await page.click("#op-submit");
+}
+
+/**
  * Saves a full-page screenshot to build/e2e-artifacts/NAME.png.
  * @param {import("playwright-core").Page} page @param {string} name
  */

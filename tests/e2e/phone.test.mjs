@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { appSession, openApp, openPage, repo, screenshot } from "./helpers.mjs";
+import { addOperation, appSession, openApp, openPage, repo, screenshot } from "./helpers.mjs";
 import { commit as commitThroughApi, fixture, skip, startServer, stop, tempDir, token } from "../server/lib.mjs";
 
 const app = appSession();
@@ -141,10 +141,7 @@ test("a preview and a what-if step at 390 px: the PIN step to complete is in vie
 
     await openApp(page, app.env.url, "?example=bt-business&actor=m-george");
     await page.click("#tab-changes");
-    await page.selectOption("#op-kind", "request_self_upgrade");
-    await page.selectOption("#op-scope", "acc-1003");
-    await page.selectOption("#op-role", "billing.admin");
-    await page.click("#op-submit");
+    await addOperation(page, "request_self_upgrade", { scope: "acc-1003", role: "billing.admin" });
     await page.waitForSelector(".op-result.conditional");
     await page.click("#continue-from-result");
     await page.waitForSelector("#whatif");

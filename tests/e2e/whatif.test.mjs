@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { createEngine } from "../../build/wasm/rolegate.mjs";
-import { actAs, appSession, openApp, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
+import { actAs, addOperation, appSession, openApp, repo, screenshot, startVerificationServer, text } from "./helpers.mjs";
 
 const app = appSession();
 const { flow } = app;
@@ -28,10 +28,7 @@ test("edit an operation in place: pre-filled form, saved at its position in one 
     await page.click("#tab-changes");
     await changeRole(page, "m-alex", "acc-1001", "billing.user");
     await opCount(page, 1);
-    await page.selectOption("#op-kind", "remove_member");
-    await page.selectOption("#op-member", "m-uma");
-    await page.selectOption("#op-scope", "acc-1001");
-    await page.click("#op-submit");
+    await addOperation(page, "remove_member", { member: "m-uma", scope: "acc-1001" });
     await opCount(page, 2);
 
     // From the keyboard: the Edit button has an accessible name naming the operation.
@@ -165,9 +162,7 @@ async function orderFlow(page, { file = null } = {}) {
   await page.selectOption("#op-decision", "approve");
   await page.click("#op-submit");
   await opCount(page, 1);
-  await page.selectOption("#op-kind", "apply_approved");
-  await page.selectOption("#op-request", "request-1");
-  await page.click("#op-submit");
+  await addOperation(page, "apply_approved", { request: "request-1" });
   await page.waitForFunction(() => document.querySelectorAll(".op-result.allow").length === 2);
   assert.match(await text(page, ".verdict"), /^Ready to submit/);
   assert.equal(await page.$$eval(".op-result.deny, .op-result.conditional", (l) => l.length), 0, "nothing blocked");
@@ -228,10 +223,7 @@ test("bt business: ask for a self-upgrade, continue, then complete it with the P
   await flow({}, async (page) => {
     await openApp(page, app.env.url, "?example=bt-business&actor=m-george");
     await page.click("#tab-changes");
-    await page.selectOption("#op-kind", "request_self_upgrade");
-    await page.selectOption("#op-scope", "acc-1003");
-    await page.selectOption("#op-role", "billing.admin");
-    await page.click("#op-submit");
+    await addOperation(page, "request_self_upgrade", { scope: "acc-1003", role: "billing.admin" });
     await page.waitForSelector(".op-result.conditional");
     // From the keyboard. The builder stays on the self-upgrade, and the PIN step, offered
     // from the verification recorded by change 1, takes the focus: the PIN comes next.
@@ -277,10 +269,7 @@ test("submitting a what-if chain: the backend gets every step and verifies them 
     await flow({ allowedOrigins: [new URL(backend.url).origin] }, async (page) => {
       await openApp(page, app.env.url, `?example=bt-business&actor=m-george&backend=${encodeURIComponent(backend.url)}`);
       await page.click("#tab-changes");
-      await page.selectOption("#op-kind", "request_self_upgrade");
-      await page.selectOption("#op-scope", "acc-1003");
-      await page.selectOption("#op-role", "billing.admin");
-      await page.click("#op-submit");
+      await addOperation(page, "request_self_upgrade", { scope: "acc-1003", role: "billing.admin" });
       await page.waitForSelector(".op-result.conditional");
       await page.click("#continue-from-result");
       await page.waitForSelector("#whatif");
