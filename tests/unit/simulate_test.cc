@@ -319,6 +319,13 @@ TEST_F(SimulateTest, AResendIssuesANewVerificationIdAndTheOldOneNoLongerCounts) 
     EXPECT_EQ(reason["verification"], id1);
     EXPECT_EQ(reason["current"], ids.back());
   }
+  // Another member naming Dan's verification completes nothing of his.
+  Json other = pending->Simulate(
+      {{"baseRevision", pending->revision()}, {"actor", "zed"}, {"now", "2026-12-03T09:00:00Z"},
+       {"operations", {with("complete_self_upgrade", {{"verification", ids.back()}})}}},
+      true);
+  ASSERT_EQ(other["operations"][0]["effect"], "deny") << Canonical(other);
+  EXPECT_EQ(other["operations"][0]["reasons"][0]["code"], "no_pending_verification");
   // The newest one completes the upgrade.
   Json done = step(pending, with("complete_self_upgrade", {{"verification", ids.back()}}),
                    "2026-12-03T09:00:00Z");
