@@ -868,6 +868,7 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
   // Postal PINs: each self-upgrade the change leaves waiting on a verification
   // gets a new one (a resend voids the one before).
   Json pending_verifications = Json::array();
+  std::set<std::string> lettered;  // verification ids given a PIN by this change
   const Json& ops = change_set["operations"];
   for (const Json& op_result : result["operations"]) {
     const size_t i = op_result["index"].get<size_t>();
@@ -887,7 +888,8 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
         }
       }
     }
-    if (!v) continue;
+    // The record the change leaves: asked for twice in one change, it gets one PIN.
+    if (!v || !lettered.insert(v->value("id", "")).second) continue;
     // However a new PIN is asked for (a resend, asking to upgrade again), a
     // self-upgrade gets at most kMaxPinsPerDay of them in 24 hours.
     const std::optional<int64_t> now_seconds = Seconds(Json(now));
