@@ -10,6 +10,16 @@ namespace {
 
 std::string Q(const std::string& s) { return "`" + s + "`"; }
 
+// Whether a role's `manages` has effect: only through a rankLimited permission it
+// holds (its own or inherited) does it hand out or take away anything.
+bool ManagesAnyone(const Model& m, const Role& r) {
+  if (!r.manages) return false;
+  for (size_t p = 0; p < m.permissions.size(); ++p) {
+    if (m.permissions[p].rank_limited && r.permissions.Test(static_cast<Index>(p))) return true;
+  }
+  return false;
+}
+
 // The highest rank a role manages in the family named `family`, or -1.
 int64_t ManagesUpTo(const Model& m, const Role& r, const std::string& family) {
   for (const ManagesLimit& l : r.manages_limits) {
@@ -32,9 +42,14 @@ Reach ReachOf(const Overlay& v, const std::string& member, const std::string& no
     const std::string& family = m.families[r.family];
     auto held = reach.rank.try_emplace(family, r.rank).first;
     held->second = std::max(held->second, r.rank);
-    for (const ManagesLimit& l : r.manages_limits) {
-      auto c = reach.manages.try_emplace(m.families[l.family], l.up_to).first;
-      c->second = std::max(c->second, l.up_to);
+    if (ManagesAnyone(m, r)) {
+      std::map<std::string, int64_t> set;
+      for (const ManagesLimit& l : r.manages_limits) {
+        auto c = reach.manages.try_emplace(m.families[l.family], l.up_to).first;
+        c->second = std::max(c->second, l.up_to);
+        set[m.families[l.family]] = l.up_to;
+      }
+      if (!set.empty()) reach.manage_sets.push_back(std::move(set));
     }
     for (size_t p = 0; p < m.permissions.size(); ++p) {
       if (r.permissions.Test(static_cast<Index>(p))) reach.permissions.insert(m.permissions[p].id);
@@ -130,6 +145,74 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
                       Json{{"family", managed},
                            {"have", reach.Manages(managed)},
                            {"need", l.up_to}});
+      }
+    }
+    // Each family is within some role of the creator's; all of them together must
+    // be within one, or the new role would add two roles' limits up.
+    auto covers = [&](const std::map<std::string, int64_t>& set) {
+      for (const ManagesLimit& l : role.manages_limits) {
+        auto it = set.find(after.families[l.family]);
+        if (it == set.end() || it->second < l.up_to) return false;
+      }
+      return true;
+    };
+    if (role.manages_limits.size() > 1 &&
+        std::none_of(reach.manage_sets.begin(), reach.manage_sets.end(), covers)) {
+      std::string families;
+      for (const ManagesLimit& l : role.manages_limits) {
+        families += (families.empty() ? "" : ", ") + Q(after.families[l.family]);
+      }
+      const ManagesLimit& first = role.manages_limits.front();
+      return beyond("manages",
+                    "the role would manage families " + families +
+                        " together, but no single role of its creator manages them all that far",
+                    Json{{"family", after.families[first.family]},
+                         {"have", -1},
+                         {"need", first.up_to}});
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Beyond> InheritorsBeyondReach(const Model& before, const Model& after,
+                                           const std::string& id, const Reach& reach) {
+  const Index* edited = after.role_index.Get(id);
+  if (edited == nullptr) return std::nullopt;
+  // The roles inheriting the edited one, transitively (in the bundle after).
+  std::set<Index> heirs{*edited};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (Index r = 0; r < after.roles.size(); ++r) {
+      if (heirs.count(r)) continue;
+      for (Index parent : after.roles[r].inherits) {
+        if (heirs.count(parent)) {
+          grew = heirs.insert(r).second || grew;
+          break;
+        }
+      }
+    }
+  }
+  heirs.erase(*edited);
+  for (Index r : heirs) {
+    const Role& heir = after.roles[r];
+    const Index* was = before.role_index.Get(heir.id);
+    if (!ManagesAnyone(after, heir) || (was != nullptr && ManagesAnyone(before, before.roles[*was]))) {
+      continue;  // its `manages` was live before, or still is not
+    }
+    for (const ManagesLimit& l : heir.manages_limits) {
+      const std::string& family = after.families[l.family];
+      if (l.up_to > reach.Manages(family)) {
+        return Beyond{"custom_role_beyond_creator",
+                      "role " + Q(heir.id) + " inherits " + Q(id) +
+                          ": with the permission the edit gives, its holders would manage "
+                          "family " + Q(family) + " up to rank " + std::to_string(l.up_to) +
+                          ", but the editor manages it up to " +
+                          std::to_string(reach.Manages(family)),
+                      Json{{"limit", "manages"},
+                           {"role", heir.id},
+                           {"family", family},
+                           {"have", reach.Manages(family)},
+                           {"need", l.up_to}}};
       }
     }
   }

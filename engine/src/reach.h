@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "model.h"
 #include "overlay.h"
@@ -19,7 +20,12 @@ namespace rolegate {
 namespace internal {
 
 struct Reach {
-  std::map<std::string, int64_t> manages;  // family -> the highest rank it manages
+  // family -> the highest rank it manages, through roles that hold a rankLimited
+  // permission (a role's `manages` is inert without one)
+  std::map<std::string, int64_t> manages;
+  // Each such role's own limits (family -> rank): limits of two roles never add up,
+  // so what one role hands out must be within a single one of them.
+  std::vector<std::map<std::string, int64_t>> manage_sets;
   std::map<std::string, int64_t> rank;     // family -> the highest rank it holds
   std::set<std::string> permissions;       // the permissions it holds
   std::map<std::string, int64_t> sees;     // family -> the lowest minRank it sees from
@@ -61,6 +67,12 @@ struct RoleLimits {
 // the actor's. custom_role_beyond_creator, with the `limit` exceeded.
 std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, const Reach& reach,
                                       const RoleLimits& limits);
+
+// Whether editing role `id` (`before` -> `after`) gives a role inheriting it its
+// first rankLimited permission, and so brings its `manages` to life, beyond the
+// editor's reach: a custom_role_beyond_creator reason about that role.
+std::optional<Beyond> InheritorsBeyondReach(const Model& before, const Model& after,
+                                           const std::string& id, const Reach& reach);
 
 // Whether editing role `id` from `before` to `after` puts a member who holds it
 // (any binding of it in `v`, the state before) out of reach of a role that could

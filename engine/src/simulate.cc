@@ -1383,7 +1383,11 @@ std::optional<Beyond> Simulator::BeyondActor(const Judgement& j, const Model& af
     limits.permissions = checks_.role_permissions_within_creator;
     limits.sees = checks_.role_sees_within_creator;
     limits.manages = checks_.role_manages_within_creator;
-    if (auto b = RoleBeyondReach(after, role, ReachOf(V(), j.actor, cs_.now), limits)) return b;
+    const Reach reach = ReachOf(V(), j.actor, cs_.now);
+    if (auto b = RoleBeyondReach(after, role, reach, limits)) return b;
+    if (kind == "edit_role" && limits.manages) {
+      if (auto b = InheritorsBeyondReach(V().model(), after, id, reach)) return b;
+    }
     if (kind == "edit_role" && checks_.role_edit_keeps_holders_in_reach) {
       return HoldersBeyondReach(V(), after, id);
     }

@@ -55,12 +55,29 @@ void CheckRoleOp(const World& before, const World& after, const std::string& act
   if (!beyond.empty()) {
     out->push_back({"I1b", what + "grants " + beyond + ", which the actor does not hold"});
   }
-  // (c) manages within the actor's capacity, family by family.
+  // (c) manages within the actor's capacity, family by family, and all of it
+  // within one live role of the actor's (two roles' limits never add up).
+  bool each_within = true;
   for (const auto& [fam, up] : r->manages_up) {
     const int64_t c = before.Capacity(actor, fam, now);
     if (up > c) {
+      each_within = false;
       out->push_back({"I1c", what + "manages " + Q(fam) + " up to " + N(up) +
                                  ", but the actor manages it up to " + N(c)});
+    }
+  }
+  if (each_within && r->manages_up.size() > 1) {
+    bool one = false;
+    for (const BindingDef* b : before.LiveBindingsOf(actor, now)) {
+      const RoleDef& own = *before.Role(b->role);
+      if (!before.ManagesAnyone(own)) continue;
+      bool all = true;
+      for (const auto& [fam, up] : r->manages_up) all = all && World::ManagesUpTo(own, fam) >= up;
+      one = one || all;
+    }
+    if (!one) {
+      out->push_back({"I1c", what + "manages " + N(static_cast<int64_t>(r->manages_up.size())) +
+                                 " families together, which no single role of the actor does"});
     }
   }
   // (d) every rule the role sees by (its own and those it inherits, in the bundle

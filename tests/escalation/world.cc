@@ -261,9 +261,17 @@ int64_t World::Capacity(const std::string& member, const std::string& family,
   for (const BindingDef* b : LiveBindingsOf(member, now)) {
     if (!scope.empty() && !Covers(*b, scope)) continue;
     const RoleDef& r = *Role(b->role);
-    best = std::max(best, ManagesUpTo(r, family));
+    if (ManagesAnyone(r)) best = std::max(best, ManagesUpTo(r, family));
   }
   return best;
+}
+
+bool World::ManagesAnyone(const RoleDef& r) const {
+  if (!r.manages) return false;
+  for (const std::string& p : EffectivePermissions(r.id)) {
+    if (rank_limited.count(p)) return true;
+  }
+  return false;
 }
 
 int64_t World::OwnRankAt(const std::string& member, const std::string& family,

@@ -81,6 +81,9 @@ struct World {
   std::vector<std::string> ManagedFamilies(const RoleDef& r) const;
   // The highest rank of `family` that role `r` manages, or -1.
   static int64_t ManagesUpTo(const RoleDef& r, const std::string& family);
+  // Whether `r`'s manages has effect: it holds a rankLimited permission (its own
+  // or inherited); otherwise it manages nobody.
+  bool ManagesAnyone(const RoleDef& r) const;
   std::vector<std::string> SeenFamilies(const RoleDef& r) const;
   // What a role sees (docs/format.md, `sees`): its own rule and every rule of the
   // roles it inherits, transitively, each as the role that wrote it.

@@ -158,5 +158,82 @@ TEST(Manages, ACustomRoleStaysWithinItsCreatorFamilyByFamily) {
   EXPECT_EQ(reason["need"], 30);
 }
 
+// define_role by Hal, of a role of family `ops` with these `manages` limits.
+Json DefineBy(const Policy& p, const std::string& actor, const Json& manages,
+              const Json& permissions = Json{"code.read", "members.manage"}) {
+  Json role = {{"id", "custom.new"}, {"family", "ops"}, {"rank", 1},
+               {"permissions", permissions}, {"assignableAt", {"team"}}, {"manages", manages}};
+  return p.Simulate({{"baseRevision", p.revision()}, {"actor", actor}, {"now", testing::kNow},
+                     {"operations", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}}}});
+}
+
+TEST(Manages, ARolesManagesWithoutARankLimitedPermissionGivesNoReach) {
+  // Found in review: Hal also holds a role that lists `ops` up to 15 but holds no
+  // rankLimited permission, so it manages nobody; it must not let him define a
+  // role that does.
+  Json b = PerFamilyBundle();
+  b["roles"].push_back({{"id", "ops.inert"}, {"family", "ops"}, {"rank", 1},
+                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}},
+                        {"manages", {{{"families", {"ops"}}, {"upToRank", 15}}}}});
+  b["bindings"].push_back({{"member", "hal"}, {"role", "ops.inert"}, {"scope", "repo-x"}});
+  auto p = testing::MustLoad(b);
+  Json r = DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 15}}});
+  ASSERT_EQ(r["operations"][0]["effect"], "deny") << Canonical(r);
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["limit"], "manages");
+  EXPECT_EQ(r["operations"][0]["reasons"][0]["have"], 5);
+  EXPECT_EQ(DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 5}}})["operations"][0]["effect"],
+            "allow");
+}
+
+TEST(Manages, EditingARoleCannotWakeTheManagesOfARoleInheritingIt) {
+  // c.heir lists `ops` up to 15 and inherits c.base; neither holds a rankLimited
+  // permission. Hal may not give c.base one: c.heir would then manage `ops` up to
+  // 15, beyond his 5.
+  Json b = PerFamilyBundle();
+  b["roles"].push_back({{"id", "c.base"}, {"family", "ops"}, {"rank", 1}, {"custom", true},
+                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
+  b["roles"].push_back({{"id", "c.heir"}, {"family", "ops"}, {"rank", 2}, {"custom", true},
+                        {"inherits", {"c.base"}}, {"assignableAt", {"repo"}},
+                        {"manages", {{{"families", {"ops"}}, {"upToRank", 15}}}}});
+  auto p = testing::MustLoad(b);
+  auto edit = [&](const Json& permissions) {
+    Json role = {{"id", "c.base"}, {"family", "ops"}, {"rank", 1},
+                 {"permissions", permissions}, {"assignableAt", {"repo"}}};
+    return p->Simulate({{"baseRevision", p->revision()}, {"actor", "hal"}, {"now", testing::kNow},
+                        {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
+  };
+  Json woken = edit({"code.read", "members.manage"});
+  ASSERT_EQ(woken["operations"][0]["effect"], "deny") << Canonical(woken);
+  const Json& reason = woken["operations"][0]["reasons"][0];
+  EXPECT_EQ(reason["code"], "custom_role_beyond_creator");
+  EXPECT_EQ(reason["role"], "c.heir");
+  EXPECT_EQ(reason["family"], "ops");
+  EXPECT_EQ(reason["need"], 15);
+  EXPECT_EQ(reason["have"], 5);
+  // An edit that wakes nothing is fine.
+  EXPECT_EQ(edit({"code.read", "billing.pay"})["operations"][0]["effect"], "allow");
+}
+
+TEST(Manages, ANewRoleMayNotAddUpTwoRolesLimits) {
+  // Hal's power over `dev` and over `ops` is in two roles; a role managing both is
+  // more than either: with it he could act on a member holding roles of both.
+  Json b = PerFamilyBundle();
+  b["roles"][5]["manages"] = {{{"families", {"dev"}}, {"upToRank", 30}}};
+  b["roles"].push_back({{"id", "hub.ops"}, {"family", "hub"}, {"rank", 40},
+                        {"permissions", {"members.manage"}}, {"assignableAt", {"org"}},
+                        {"manages", {{{"families", {"ops"}}, {"upToRank", 15}}}}});
+  b["bindings"].push_back({{"member", "hal"}, {"role", "hub.ops"}, {"scope", "org-1"}});
+  auto p = testing::MustLoad(b);
+  Json both = DefineBy(*p, "hal", {{{"families", {"dev"}}, {"upToRank", 30}},
+                                   {{"families", {"ops"}}, {"upToRank", 15}}});
+  ASSERT_EQ(both["operations"][0]["effect"], "deny") << Canonical(both);
+  EXPECT_EQ(both["operations"][0]["reasons"][0]["limit"], "manages");
+  EXPECT_EQ(both["operations"][0]["reasons"][0]["have"], -1);
+  EXPECT_EQ(DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 15}}})["operations"][0]["effect"],
+            "allow");
+  EXPECT_EQ(DefineBy(*p, "hal", {{{"families", {"dev"}}, {"upToRank", 30}}})["operations"][0]["effect"],
+            "allow");
+}
+
 }  // namespace
 }  // namespace rolegate
