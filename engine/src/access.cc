@@ -73,62 +73,145 @@ Power PowerOf(const V& v, Index member, const std::string& now) {
   return out;
 }
 
-// What a member could start for themself: self-upgrades (rule, role, scope) that a
-// check allows or makes conditional on a verification or approval, and claims
-// (rule, role, the scope within which it may be claimed) through a role held.
+// What a member could start for themself: self-upgrades (rule, role, scope) and
+// claims (rule, role, the scope within which it may be claimed).
 struct Offers {
   std::set<std::tuple<std::string, std::string, std::string>> self_upgrades, claims;
 };
 
+// The self-upgrades and claims open to members of a view, as a check of
+// `request_self_upgrade` or `claim_role` would find them (Decider::DecideSelfUpgrade
+// and DecideClaim, decide.cc): a live binding of a rule's `from` role on the scope, a
+// `to` role above it, nobody else present of the rank `unlessPresent` names, the
+// operation mapped to the rule's action, and the member's kind allowed the role.
+// Who is present on a scope is found once per scope, family and rank (memoised), so
+// asking for many members stays linear in the bindings.
 template <typename V>
-Offers OffersOf(const V& v, Index member, const std::string& now) {
-  const Model& m = v.model();
-  Offers out;
-  const Member& mb = v.member(member);
-  if (mb.status != MemberStatus::kActive) return out;
-  v.ForEachBindingOfMember(member, [&](uint32_t b) {
-    const Binding& bd = v.binding(b);
-    if (Model::Expired(bd, now)) return;
-    const std::string& scope = m.scopes[bd.scope].id;
-    for (const SelfUpgrade& u : m.self_upgrades) {
-      if (u.on_registration || std::find(u.from.begin(), u.from.end(), bd.role) == u.from.end()) {
-        continue;
-      }
-      for (Index to : u.to) {
-        const std::string& role = m.roles[to].id;
-        DecideResult d =
-            DecideIn(v, Request{mb.id, u.action, scope, now, Json{{"role", role}}}, false);
-        if (d.ok() && d.decision.effect != Effect::kDeny) out.self_upgrades.insert({u.id, role, scope});
-      }
-    }
-    for (const Claim& c : m.claims) {
-      if (std::find(c.holder.begin(), c.holder.end(), bd.role) == c.holder.end()) continue;
-      Index w = bd.scope;
-      while (w != kNone && m.scopes[w].type != c.within) w = m.scopes[w].parent;
-      if (w != kNone) out.claims.insert({c.id, m.roles[c.grants].id, m.scopes[w].id});
-    }
-  });
-  return out;
-}
+class OfferFinder {
+ public:
+  OfferFinder(const V& v, const std::string& now) : v_(v), m_(v.model()), now_(now) {
+    auto action = [&](const char* kind) {
+      auto it = m_.operation_rules.find(kind);
+      return it == m_.operation_rules.end() ? std::string() : it->second.action;
+    };
+    upgrade_action_ = action("request_self_upgrade");
+    claim_action_ = action("claim_role");
+  }
 
-// The members who hold, on one of `scopes` (ids), a role some self-upgrade rule
-// starts from: whether they may upgrade can hang on who else holds roles there.
-template <typename V>
-void MayUpgradeOn(const V& v, const std::set<std::string>& scopes, std::set<std::string>* out) {
-  const Model& m = v.model();
-  if (m.self_upgrades.empty()) return;
-  for (const std::string& id : scopes) {
-    const Index* s = m.scope_index.Get(id);
-    if (s == nullptr) continue;
-    v.ForEachBindingOnScope(*s, [&](uint32_t b) {
-      const Binding& bd = v.binding(b);
-      for (const SelfUpgrade& u : m.self_upgrades) {
-        if (std::find(u.from.begin(), u.from.end(), bd.role) != u.from.end()) {
-          out->insert(v.member(bd.member).id);
-          return;
+  Offers Of(Index member) {
+    Offers out;
+    const Member& mb = v_.member(member);
+    if (mb.status != MemberStatus::kActive) return out;
+    v_.ForEachBindingOfMember(member, [&](uint32_t b) {
+      const Binding& bd = v_.binding(b);
+      if (Model::Expired(bd, now_)) return;
+      const Role& held = m_.roles[bd.role];
+      const std::string& scope = m_.scopes[bd.scope].id;
+      for (const SelfUpgrade& u : m_.self_upgrades) {
+        if (u.on_registration || u.action != upgrade_action_ ||
+            std::find(u.from.begin(), u.from.end(), bd.role) == u.from.end()) {
+          continue;
+        }
+        for (Index to : u.to) {
+          const Role& want = m_.roles[to];
+          if (want.rank <= held.rank || !want.AllowsKind(mb.kind)) continue;
+          if (u.has_unless && Present(bd.scope, want.family, u.unless_min_rank, member)) continue;
+          out.self_upgrades.insert({u.id, want.id, scope});
         }
       }
+      for (const Claim& c : m_.claims) {
+        if (c.action != claim_action_ ||
+            std::find(c.holder.begin(), c.holder.end(), bd.role) == c.holder.end() ||
+            !m_.roles[c.grants].AllowsKind(mb.kind)) {
+          continue;
+        }
+        Index w = bd.scope;
+        while (w != kNone && m_.scopes[w].type != c.within) w = m_.scopes[w].parent;
+        if (w != kNone) out.claims.insert({c.id, m_.roles[c.grants].id, m_.scopes[w].id});
+      }
     });
+    return out;
+  }
+
+  // The active members with a live binding covering `scope` of a role of `family`
+  // from rank `min` (at most two of them: enough to say whether anyone but a given
+  // member is present).
+  const std::vector<Index>& Holders(Index scope, Index family, int64_t min) {
+    auto [it, fresh] = present_.try_emplace({scope, family, min});
+    if (!fresh) return it->second;
+    std::vector<Index>& holders = it->second;
+    v_.ForEachBindingCovering(scope, [&](uint32_t b) {
+      const Binding& bd = v_.binding(b);
+      const Role& r = m_.roles[bd.role];
+      if (holders.size() >= 2 || r.family != family || r.rank < min) return;
+      if (v_.member(bd.member).status != MemberStatus::kActive || Model::Expired(bd, now_)) return;
+      if (std::find(holders.begin(), holders.end(), bd.member) == holders.end()) {
+        holders.push_back(bd.member);
+      }
+    });
+    return holders;
+  }
+
+ private:
+  bool Present(Index scope, Index family, int64_t min, Index except) {
+    for (Index h : Holders(scope, family, min)) {
+      if (h != except) return true;
+    }
+    return false;
+  }
+
+  const V& v_;
+  const Model& m_;
+  const std::string now_;
+  std::string upgrade_action_, claim_action_;
+  std::map<std::tuple<Index, Index, int64_t>, std::vector<Index>> present_;
+};
+
+// The members whose self-upgrades may open or close although the change does not
+// name them: those holding a rule's `from` role on one of `scopes` (ids), where who
+// is present of the rule's `unlessPresent` rank changes between the two states so
+// that it can matter to someone (one side has at most one such member).
+template <typename V>
+void MayUpgradeOn(const Model& before, OfferFinder<Model>& fb, const V& after,
+                  OfferFinder<V>& fa, const std::set<std::string>& scopes,
+                  std::set<std::string>* out) {
+  const Model& ma = after.model();
+  for (const std::string& id : scopes) {
+    const Index* sb = before.scope_index.Get(id);
+    const Index* sa = ma.scope_index.Get(id);
+    if (sb == nullptr || sa == nullptr) continue;
+    bool moves = false;
+    for (const SelfUpgrade& u : ma.self_upgrades) {
+      if (!u.has_unless) continue;
+      for (Index to : u.to) {
+        const Index* fam_before = before.family_index.Get(ma.families[ma.roles[to].family]);
+        std::vector<std::string> hb, ha;
+        if (fam_before != nullptr) {
+          for (Index h : fb.Holders(*sb, *fam_before, u.unless_min_rank)) hb.push_back(before.members[h].id);
+        }
+        for (Index h : fa.Holders(*sa, ma.roles[to].family, u.unless_min_rank)) {
+          ha.push_back(after.member(h).id);
+        }
+        std::sort(hb.begin(), hb.end());
+        std::sort(ha.begin(), ha.end());
+        moves = moves || (hb != ha && std::min(hb.size(), ha.size()) <= 1);
+      }
+    }
+    if (!moves) continue;
+    auto holders_of_from = [&](const auto& v, Index scope) {
+      const Model& m = v.model();
+      v.ForEachBindingOnScope(scope, [&](uint32_t b) {
+        const Binding& bd = v.binding(b);
+        for (const SelfUpgrade& u : m.self_upgrades) {
+          if (std::find(u.from.begin(), u.from.end(), bd.role) != u.from.end()) {
+            out->insert(v.member(bd.member).id);
+            return;
+          }
+        }
+      });
+    };
+    holders_of_from(before, *sb);
+    holders_of_from(after, *sa);
   }
 }
 
@@ -217,10 +300,13 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
     HoldersOf(before, roles, &touched);
     HoldersOf(after, roles, &touched);
   }
-  {
-    // A self-upgrade may hang on who else holds roles on the scope (`unlessPresent`):
-    // members who may upgrade where the touched members' bindings are, or were, are
-    // looked at too (listed only when something of theirs changes).
+  // A self-upgrade may hang on who else holds roles on the scope (`unlessPresent`):
+  // where the touched members' bindings are, or were, and who is present changes so
+  // that it can matter, the members who may upgrade there are looked at too (listed
+  // only when something of theirs changes).
+  OfferFinder<Model> offers_before(before, now);
+  OfferFinder<V> offers_after(after, now);
+  if (!after.model().self_upgrades.empty()) {
     std::set<Index> scopes_before, scopes_after;
     ScopesOfMembers(before, touched, &scopes_before);
     ScopesOfMembers(after, touched, &scopes_after);
@@ -228,8 +314,7 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
     for (Index s : scopes_before) scope_ids.insert(before.scopes[s].id);
     for (Index s : scopes_after) scope_ids.insert(after.model().scopes[s].id);
     std::set<std::string> more;
-    MayUpgradeOn(before, scope_ids, &more);
-    MayUpgradeOn(after, scope_ids, &more);
+    MayUpgradeOn(before, offers_before, after, offers_after, scope_ids, &more);
     touched.insert(more.begin(), more.end());
   }
   Json members = Json::array();
@@ -298,8 +383,8 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
                           {"field", std::get<2>(k)}, {"from", from}, {"to", to}});
     });
     Offers oa, ob;
-    if (ib) oa = OffersOf(before, *ib, now);
-    if (ia) ob = OffersOf(after, *ia, now);
+    if (ib) oa = offers_before.Of(*ib);
+    if (ia) ob = offers_after.Of(*ia);
     Json upgrades = SetChange(oa.self_upgrades, ob.self_upgrades, {"rule", "role", "scope"});
     Json claims = SetChange(oa.claims, ob.claims, {"rule", "role", "within"});
     const bool offers_changed = !upgrades["gained"].empty() || !upgrades["lost"].empty() ||
