@@ -299,6 +299,23 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
     }
     HoldersOf(before, roles, &touched);
     HoldersOf(after, roles, &touched);
+    // A role a self-upgrade or claim leads to, changed (its rank, the kinds that may
+    // hold it): what holders of the roles it starts from could start may change.
+    std::set<std::string> starts;
+    for (const Model* m : {&before, &after.model()}) {
+      for (const SelfUpgrade& u : m->self_upgrades) {
+        for (Index to : u.to) {
+          if (!roles.count(m->roles[to].id)) continue;
+          for (Index from : u.from) starts.insert(m->roles[from].id);
+        }
+      }
+      for (const Claim& c : m->claims) {
+        if (!roles.count(m->roles[c.grants].id)) continue;
+        for (Index holder : c.holder) starts.insert(m->roles[holder].id);
+      }
+    }
+    HoldersOf(before, starts, &touched);
+    HoldersOf(after, starts, &touched);
   }
   // A self-upgrade may hang on who else holds roles on the scope (`unlessPresent`):
   // where the touched members' bindings are, or were, and who is present changes so

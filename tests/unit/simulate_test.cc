@@ -960,5 +960,28 @@ TEST_F(SimulateTest, TheAccessDiffShowsSelfUpgradesAndClaimsOpeningAndClosing) {
   for (const Json& m : owner["accessDiff"]["members"]) EXPECT_NE(m["member"], "dan");
 }
 
+TEST_F(SimulateTest, EditingTheRoleASelfUpgradeLeadsToShowsWhoMayNowUpgrade) {
+  // Found in review: nobody holds c.lead, so the edit touched nobody, yet raising it
+  // above dev.member opens a self-upgrade to every member.
+  Json b = testing::TinyBundle();
+  b["roles"].push_back({{"id", "c.lead"}, {"family", "dev"}, {"rank", 5}, {"custom", true},
+                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
+  b["selfUpgrades"].push_back({{"id", "up.lead"}, {"action", "roles.self_upgrade"},
+                               {"from", {"dev.member"}}, {"to", {"c.lead"}}});
+  auto p = testing::MustLoad(b);
+  Json role = {{"id", "c.lead"}, {"family", "dev"}, {"rank", 15},
+               {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
+  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"}, {"now", testing::kNow},
+                        {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
+  ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
+  std::vector<std::string> opened;
+  for (const Json& m : r["accessDiff"]["members"]) {
+    for (const Json& u : m["power"]["selfUpgrades"]["gained"]) {
+      if (u["rule"] == "up.lead") opened.push_back(m["member"].get<std::string>() + "@" + u["scope"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(opened, (std::vector<std::string>{"dan@repo-x", "dan@repo-z"})) << Canonical(r["accessDiff"]);
+}
+
 }  // namespace
 }  // namespace rolegate
