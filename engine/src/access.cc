@@ -348,13 +348,27 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
       if (!a.count({scope, perm})) {
         Json entry{{"scope", scope}, {"permission", perm}};
         // A permission gained that the member may use only with approval: the
-        // rules and who may approve, as a check of it (no attributes) answers.
+        // rules and who may approve, as a check of it (no attributes) answers. A
+        // rankLimited one is asked about the first role the member may hand out
+        // there (a check of it must name one).
         const Index* pi = after.model().permission_index.Get(perm);
+        std::optional<DecideResult> d;
         if (ia && pi && !after.model().permissions[*pi].rank_limited) {
-          DecideResult d = DecideIn(after, Request{id, perm, scope, now, Json::object()}, false);
-          if (d.ok() && d.decision.effect == Effect::kConditional && !d.decision.approvals.empty()) {
+          d = DecideIn(after, Request{id, perm, scope, now, Json::object()}, false);
+        } else if (ia && pi) {
+          for (const Role& r : after.model().roles) {
+            DecideResult tried =
+                DecideIn(after, Request{id, perm, scope, now, Json{{"role", r.id}}}, false);
+            if (tried.ok() && tried.decision.effect != Effect::kDeny) {
+              d = std::move(tried);
+              break;
+            }
+          }
+        }
+        if (d) {
+          if (d->ok() && d->decision.effect == Effect::kConditional && !d->decision.approvals.empty()) {
             Json approvals = Json::array();
-            for (const ApprovalRequirement& r : d.decision.approvals) {
+            for (const ApprovalRequirement& r : d->decision.approvals) {
               approvals.push_back(
                   Json{{"rule", r.rule}, {"quorum", r.quorum}, {"approvers", r.approvers}});
             }

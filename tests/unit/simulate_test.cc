@@ -983,5 +983,29 @@ TEST_F(SimulateTest, EditingTheRoleASelfUpgradeLeadsToShowsWhoMayNowUpgrade) {
   EXPECT_EQ(opened, (std::vector<std::string>{"dan@repo-x", "dan@repo-z"})) << Canonical(r["accessDiff"]);
 }
 
+TEST_F(SimulateTest, ARankLimitedPermissionGainedUnderAnApprovalRuleIsMarked) {
+  // Found in review: a rankLimited permission is checked with a role named, so the
+  // diff did not ask and showed no approvals for it.
+  Json b = testing::TinyBundle();
+  b["approvalRules"].push_back({{"id", "new.maintainers"}, {"actions", {"members.manage"}},
+                                {"requesterRoles", {"dev.maintainer"}},
+                                {"approvers", {{"roles", {"dev.owner"}}}}, {"quorum", 1}});
+  auto p = testing::MustLoad(b);
+  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"}, {"now", testing::kNow},
+                        {"operations", {{{"op", "change_role"}, {"member", "dan"},
+                                         {"role", "dev.maintainer"}, {"scope", "repo-x"}}}}});
+  const Json dan = r["accessDiff"]["members"][0];
+  ASSERT_EQ(dan["member"], "dan") << Canonical(r);
+  bool marked = false;
+  for (const Json& g : dan["gained"]) {
+    if (g["permission"] != "members.manage") continue;
+    ASSERT_TRUE(g.contains("approvals")) << Canonical(g);
+    EXPECT_EQ(g["approvals"][0]["rule"], "new.maintainers");
+    EXPECT_EQ(g["approvals"][0]["approvers"], Json({"olga"}));
+    marked = true;
+  }
+  EXPECT_TRUE(marked) << Canonical(dan);
+}
+
 }  // namespace
 }  // namespace rolegate
