@@ -7,7 +7,9 @@
 //       with each failing case and its failures, or "ERROR <file>" with the
 //       scenario file's errors; then "N scenarios, M cases, K failed" (and
 //       ", E invalid" when scenario files were invalid or unreadable).
-// json: an array with one ScenarioReportToJson object per scenario file read.
+// json: an array with one ScenarioReportToJson object per scenario file read;
+//       with --answers, each case also has `actual`, the engine's answer (what
+//       a snapshot of the engine's behaviour records).
 // Exit 0 all pass, 2 a case failed, 3 a scenario file is invalid or unreadable.
 #include <algorithm>
 #include <filesystem>
@@ -95,7 +97,7 @@ void PrintTextReport(const std::string& file, const ScenarioReport& report) {
   }
 }
 
-int RunTest(const std::vector<std::string>& paths, Format format) {
+int RunTest(const std::vector<std::string>& paths, Format format, bool answers) {
   std::vector<fs::path> files;
   const bool paths_found = CollectFiles(paths, &files);
   bool failed = false;
@@ -117,7 +119,13 @@ int RunTest(const std::vector<std::string>& paths, Format format) {
     if (!report.errors.empty()) ++invalid_files;
     if (!report.passed()) failed = true;
     if (format == Format::kJson) {
-      reports.push_back(ScenarioReportToJson(report));
+      Json json = ScenarioReportToJson(report);
+      if (answers && json.contains("cases")) {
+        for (size_t i = 0; i < report.cases.size() && i < json["cases"].size(); ++i) {
+          json["cases"][i]["actual"] = report.cases[i].actual;
+        }
+      }
+      reports.push_back(std::move(json));
     } else {
       PrintTextReport(file.generic_string(), report);
     }
@@ -139,10 +147,15 @@ int RunTest(const std::vector<std::string>& paths, Format format) {
 
 void AddTest(CLI::App& app, Context& ctx) {
   auto paths = std::make_shared<std::vector<std::string>>();
+  auto answers = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("test", "run scenario files");
   AddFormatOption(cmd, ctx, kDefaultFormat);
   cmd->add_option("PATH", *paths, "scenario files or directories of them")->required();
-  cmd->callback([&ctx, paths] { ctx.exit_code = RunTest(*paths, ctx.FormatOr(kDefaultFormat)); });
+  cmd->add_flag("--answers", *answers,
+                "with --format json: each case also gives `actual`, the engine's answer");
+  cmd->callback([&ctx, paths, answers] {
+    ctx.exit_code = RunTest(*paths, ctx.FormatOr(kDefaultFormat), *answers);
+  });
 }
 
 }  // namespace rolegate::cli

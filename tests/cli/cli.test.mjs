@@ -350,3 +350,16 @@ if (fs.existsSync(BIN) || process.env.ROLEGATE_BIN) {
     assert.match(noted.stdout, new RegExp(`judged at ${later}, not at the change set's ${before}`));
   });
 }
+
+test("test --answers: each case also gives the engine's answer, as a snapshot records it", () => {
+  const file = path.join(root, "tests", "scenarios", "bt-business", "changes", "upgrades-and-downgrades.json");
+  const plain = json(run(["test", "--format", "json", file]));
+  assert.ok(plain[0].cases.every((c) => !("actual" in c)), "no answers unless asked");
+  const r = run(["test", "--format", "json", "--answers", file]);
+  assert.equal(r.code, 0, describe(r));
+  const cases = json(r)[0].cases;
+  assert.equal(cases.length, plain[0].cases.length);
+  const raj = cases.find((c) => c.id === "super-admin-upgrades-admin-to-super-admin");
+  assert.equal(raj.passed, true);
+  assert.deepEqual(raj.actual.accessDiff.members[0].power.manages, [{ family: "billing", from: 30, scope: "acc-1001", to: 40 }]);
+});
