@@ -258,22 +258,23 @@ std::vector<std::string> PowerLines(const Names& names, const Json& power) {
                     where + " (was " + RankWord(from, "from rank ") + ")");
     }
   }
-  const Json& upgrades = Field(power, "selfUpgrades");
-  for (const auto& [word, key] : {std::pair<const char*, const char*>{"may now ask to upgrade to ", "gained"},
-                                  std::pair<const char*, const char*>{"may no longer ask to upgrade to ", "lost"}}) {
-    for (const Json& item : ArrayField(upgrades, key)) {
-      out.push_back(word + names.Role(StringField(item, "role")) + " on " +
-                    names.Scope(StringField(item, "scope")) + " (self-upgrade " +
-                    StringField(item, "rule") + ")");
-    }
-  }
-  const Json& claims = Field(power, "claims");
-  for (const auto& [word, key] : {std::pair<const char*, const char*>{"may now claim ", "gained"},
-                                  std::pair<const char*, const char*>{"may no longer claim ", "lost"}}) {
-    for (const Json& item : ArrayField(claims, key)) {
-      out.push_back(word + names.Role(StringField(item, "role")) + " within " +
-                    names.Scope(StringField(item, "within")) + " (claim " +
-                    StringField(item, "rule") + ")");
+  // What they could start for themself: self-upgrades on a scope, claims within one.
+  struct Offer {
+    const char* part;
+    const char* verb;  // after "may now " / "may no longer "
+    const char* where;
+    const char* scope;
+    const char* rule;
+  };
+  for (const Offer& o : {Offer{"selfUpgrades", "ask to upgrade to ", " on ", "scope", "self-upgrade"},
+                         Offer{"claims", "claim ", " within ", "within", "claim"}}) {
+    for (const auto& [when, key] : {std::pair<const char*, const char*>{"may now ", "gained"},
+                                    std::pair<const char*, const char*>{"may no longer ", "lost"}}) {
+      for (const Json& item : ArrayField(Field(power, o.part), key)) {
+        out.push_back(std::string(when) + o.verb + names.Role(StringField(item, "role")) +
+                      o.where + names.Scope(StringField(item, o.scope)) + " (" + o.rule + " " +
+                      StringField(item, "rule") + ")");
+      }
     }
   }
   return out;
