@@ -50,11 +50,7 @@ Power PowerOf(const V& v, Index member, const std::string& now) {
     if (Model::Expired(bd, now)) return;
     const Role& r = m.roles[bd.role];
     const std::string& scope = m.scopes[bd.scope].id;
-    bool rank_limited = false;
-    for (size_t p = 0; p < m.permissions.size() && !rank_limited; ++p) {
-      rank_limited = m.permissions[p].rank_limited && r.permissions.Test(static_cast<Index>(p));
-    }
-    if (rank_limited && r.manages) {
+    if (ManagesAnyone(m, r)) {
       for (const ManagesLimit& l : r.manages_limits) {
         auto it = out.manages.try_emplace({scope, m.families[l.family]}, l.up_to).first;
         it->second = std::max(it->second, l.up_to);
@@ -140,12 +136,9 @@ class OfferFinder {
     auto [it, fresh] = present_.try_emplace({scope, family, min});
     if (!fresh) return it->second;
     std::vector<Index>& holders = it->second;
-    v_.ForEachBindingCovering(scope, [&](uint32_t b) {
-      const Binding& bd = v_.binding(b);
-      const Role& r = m_.roles[bd.role];
-      if (holders.size() >= 2 || r.family != family || r.rank < min) return;
-      if (v_.member(bd.member).status != MemberStatus::kActive || Model::Expired(bd, now_)) return;
-      if (std::find(holders.begin(), holders.end(), bd.member) == holders.end()) {
+    ForEachPresent(v_, scope, family, min, now_, [&](const Binding& bd) {
+      if (holders.size() < 2 &&
+          std::find(holders.begin(), holders.end(), bd.member) == holders.end()) {
         holders.push_back(bd.member);
       }
     });
@@ -461,13 +454,7 @@ Breaches MinHolderBreaches(const V& v, const std::string& now, const std::vector
     auto check = [&](Index s) {
       if (m.scopes[s].type != *type) return;
       std::set<Index> holders;
-      v.ForEachBindingCovering(s, [&](uint32_t b) {
-        const Binding& bd = v.binding(b);
-        const Role& r = m.roles[bd.role];
-        if (r.family != *fam || r.rank < min_rank || Model::Expired(bd, now)) return;
-        if (v.member(bd.member).status != MemberStatus::kActive) return;
-        holders.insert(bd.member);
-      });
+      ForEachPresent(v, s, *fam, min_rank, now, [&](const Binding& bd) { holders.insert(bd.member); });
       int64_t have = static_cast<int64_t>(holders.size());
       if (have >= need) return;
       Breach br;

@@ -513,16 +513,10 @@ void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
     }
     if (rule.has_unless) {
       std::set<std::string> holders;
-      v_.ForEachBindingCovering(resource_, [&](uint32_t b) {
-        const Binding& bd = v_.binding(b);
-        const Role& r = m_.roles[bd.role];
-        if (bd.member == actor_ || r.family != want.family || r.rank < rule.unless_min_rank) {
-          return;
-        }
-        if (v_.member(bd.member).status != MemberStatus::kActive) return;
-        if (Model::Expired(bd, req_.now)) return;
-        holders.insert(v_.member(bd.member).id);
-      });
+      ForEachPresent(v_, resource_, want.family, rule.unless_min_rank, req_.now,
+                     [&](const Binding& bd) {
+                       if (bd.member != actor_) holders.insert(v_.member(bd.member).id);
+                     });
       if (!holders.empty()) {
         std::string list;
         for (const std::string& h : holders) list += (list.empty() ? "" : ", ") + Q(h);

@@ -308,6 +308,33 @@ struct Model {
   }
 };
 
+// Whether a role's `manages` has effect: only through a rankLimited permission it
+// holds (its own or inherited) does it hand out or take away anything.
+inline bool ManagesAnyone(const Model& m, const Role& r) {
+  if (!r.manages) return false;
+  for (size_t p = 0; p < m.permissions.size(); ++p) {
+    if (m.permissions[p].rank_limited && r.permissions.Test(static_cast<Index>(p))) return true;
+  }
+  return false;
+}
+
+// Calls f(binding) for each live binding at `now` covering `scope` (on it, or on an
+// ancestor with a role that applies below) of a role of `family` from rank
+// `min_rank`, held by an active member: who is present there, as `unlessPresent`
+// and `min_holders` count. V: Model or Overlay.
+template <typename V, typename F>
+void ForEachPresent(const V& v, Index scope, Index family, int64_t min_rank,
+                    const std::string& now, F&& f) {
+  const Model& m = v.model();
+  v.ForEachBindingCovering(scope, [&](uint32_t b) {
+    const Binding& bd = v.binding(b);
+    const Role& r = m.roles[bd.role];
+    if (r.family != family || r.rank < min_rank || Model::Expired(bd, now)) return;
+    if (v.member(bd.member).status != MemberStatus::kActive) return;
+    f(bd);
+  });
+}
+
 // The active members other than `requester` who could approve under `rule` on
 // `resource` (bindings on it or on an ancestor that apply there), sorted by id.
 // V: Model or Overlay (instantiated for both in decide.cc).

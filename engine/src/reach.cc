@@ -10,16 +10,6 @@ namespace {
 
 std::string Q(const std::string& s) { return "`" + s + "`"; }
 
-// Whether a role's `manages` has effect: only through a rankLimited permission it
-// holds (its own or inherited) does it hand out or take away anything.
-bool ManagesAnyone(const Model& m, const Role& r) {
-  if (!r.manages) return false;
-  for (size_t p = 0; p < m.permissions.size(); ++p) {
-    if (m.permissions[p].rank_limited && r.permissions.Test(static_cast<Index>(p))) return true;
-  }
-  return false;
-}
-
 // The highest rank a role manages in the family named `family`, or -1.
 int64_t ManagesUpTo(const Model& m, const Role& r, const std::string& family) {
   for (const ManagesLimit& l : r.manages_limits) {
