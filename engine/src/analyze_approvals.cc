@@ -5,12 +5,12 @@
 #include <algorithm>
 
 #include "analyze.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& id) { return "`" + id + "`"; }
 
 std::string QuotedList(const std::vector<std::string>& ids) {
   std::string out;

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "analyze.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& id) { return "`" + id + "`"; }
 
 constexpr Index kMany = kNone - 1;
 

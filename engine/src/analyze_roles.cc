@@ -5,12 +5,12 @@
 #include <set>
 
 #include "analyze.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& id) { return "`" + id + "`"; }
 
 // The operations that bind a role to a member chosen by the actor, checked with
 // `role` (and `target`). Only invite, assign_role and change_role can name the

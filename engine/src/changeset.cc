@@ -5,12 +5,12 @@
 #include "bundle.h"
 #include "shape.h"
 #include "vocabulary.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 class ChangeSetReader {
  public:

@@ -11,12 +11,12 @@
 #include "rolegate/policy.h"
 #include "shape.h"
 #include "small_vector.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 using Bindings = SmallVector<Index, 8>;
 

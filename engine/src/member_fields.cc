@@ -5,12 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "base/text.h"
+
 namespace rolegate {
 namespace internal {
 
 namespace {
-
-std::string Q(const std::string &s) { return "`" + s + "`"; }
 
 std::string List(const std::vector<std::string> &values) {
   std::string out;

@@ -8,17 +8,18 @@
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace {
 
 using internal::Binding;
+using internal::Q;
 using internal::Index;
 using internal::kNone;
 using internal::MemberStatus;
 using internal::Model;
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 // Reads {<a>, <b>, "now"?} naming a member/permission and a scope.
 struct QueryArgs {

@@ -1,4 +1,5 @@
 #include "reach.h"
+#include "base/text.h"
 
 #include <algorithm>
 #include <string>
@@ -8,7 +9,6 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 // The highest rank a role manages in the family named `family`, or -1.
 int64_t ManagesUpTo(const Model& m, const Role& r, const std::string& family) {

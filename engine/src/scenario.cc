@@ -7,13 +7,14 @@
 
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace {
 
+using internal::Q;
 using internal::Shape;
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 std::string Join(const std::set<std::string>& items) {
   std::string out;

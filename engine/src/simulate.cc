@@ -21,12 +21,12 @@
 #include "shape.h"
 #include "simulate.h"
 #include "status.h"
+#include "base/text.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
-std::string Q(const std::string& s) { return "`" + s + "`"; }
 
 // The attributes an operation passes to its checks. `role` and `target` are set by
 // each operation from its own fields: a caller may not supply them.
