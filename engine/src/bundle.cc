@@ -13,7 +13,8 @@
 #include "shape.h"
 #include "member_fields.h"
 #include "scope_limits.h"
-#include "vocabulary.h"
+#include "change/events.h"
+#include "change/registry.h"
 
 namespace rolegate {
 namespace internal {
@@ -793,7 +794,7 @@ void BundleReader::ReadOperations() {
   }
   for (auto it = ops->begin(); it != ops->end(); ++it) {
     std::string p = PointerAppend("/operations", it.key());
-    if (!InVocabulary(kOperationKinds, it.key())) {
+    if (FindOpKind(it.key()) == nullptr) {
       shape_.Add("unknown_operation", p, "unknown operation kind " + Quote(it.key()));
       continue;
     }
@@ -822,7 +823,7 @@ void BundleReader::ReadOperations() {
       rule.action = *a;
       if (!IsAction(*a)) {
         shape_.Add("unknown_action", PointerAppend(p, "action"), "unknown action " + Quote(*a));
-      } else if (InVocabulary(kMemberOperationKinds, it.key())) {
+      } else if (FindOpKind(it.key())->acts_on_member) {
         // An operation on another member is limited by rank: only a member who
         // manages the target (and the role handed out) may do it (docs/changes.md,
         // section 2a, I2).

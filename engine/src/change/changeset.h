@@ -1,10 +1,12 @@
 // Reading a change set (docs/changes.md): its shape and every reference it makes,
 // before anything is simulated, so that a malformed change set is rejected whole.
-#ifndef ROLEGATE_CHANGESET_H_
-#define ROLEGATE_CHANGESET_H_
+#ifndef ROLEGATE_CHANGE_CHANGESET_H_
+#define ROLEGATE_CHANGE_CHANGESET_H_
 
 #include <string>
+#include <vector>
 
+#include "change/operation.h"
 #include "model.h"
 #include "rolegate/error.h"
 #include "rolegate/json.h"
@@ -15,7 +17,7 @@ namespace internal {
 
 struct ChangeSet {
   std::string base_revision, actor, now;
-  const Json* operations = nullptr;  // points into the document read
+  std::vector<Operation> operations;
 };
 
 // Checks `doc` against the bundle `m`; fills `out` when there are no errors.
@@ -28,4 +30,4 @@ Errors ReadOperation(const Model& m, const Json& op);
 }  // namespace internal
 }  // namespace rolegate
 
-#endif  // ROLEGATE_CHANGESET_H_
+#endif  // ROLEGATE_CHANGE_CHANGESET_H_

@@ -1,0 +1,85 @@
+// An operation of a change set, read and typed (docs/changes.md), and the kind
+// it is of: the one description of an operation kind that reading, simulating and
+// the command line share (registry.h lists them).
+#ifndef ROLEGATE_CHANGE_OPERATION_H_
+#define ROLEGATE_CHANGE_OPERATION_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rolegate/json.h"
+
+namespace rolegate {
+namespace internal {
+
+class Context;
+class OpReader;
+struct Edit;
+struct Outcome;
+struct OpKind;
+
+// One operation, its fields typed. Fields an operation kind does not take stay
+// empty; ids are never empty, so an empty id is an absent field.
+struct Operation {
+  const OpKind* kind = nullptr;
+  std::string name;  // the kind's name, as `op` says
+  // As written, for what records it: an approval request holds it (without its
+  // PIN or token) and the revision after hashes it.
+  Json written;
+  // The caller's `attributes`, without `role`, `target` and `registering`: each
+  // operation sets those from its own fields.
+  Json attributes = Json::object();
+  std::string member;               // the member acted on, or the new member's id
+  std::optional<Json> new_member;   // invite, register: the new member as written
+  std::string role;                 // a role id (define_role, edit_role: the new one's)
+  std::optional<Json> role_definition;  // define_role, edit_role
+  std::string scope;
+  std::vector<std::string> scopes;  // assign_role, revoke_role: `scope` or `scopes`
+  std::string setup;                // invite, activate_member
+  std::vector<Json> members;        // add_members: the new members as written
+  std::string rule;                 // an approval rule id (set_approval_rule: the new one's)
+  std::optional<Json> rule_definition;  // set_approval_rule
+  std::string request, decision, action, verification;
+  std::optional<std::string> reason, until;  // request_role
+  // edit_member: the details it sets, (field, value), in the order name, email,
+  // language, brandingDomain.
+  std::vector<std::pair<std::string, std::string>> details;
+
+};
+
+// An operation kind: its name, what it is, how it is read and how it applies.
+struct OpKind {
+  const char* name;
+  // Acts on a member (hands out, changes or takes away a role, or changes a
+  // member's status or details): its action must be a rankLimited permission, so
+  // that only a member who manages the target may do it.
+  bool acts_on_member = false;
+  // The role it names is the one it leads to (the command line writes "-> role").
+  bool gives_role = false;
+  // What only the server of record can check: the secret it carries, or null.
+  const char* checked_by_server = nullptr;
+  // The kind whose entry in the bundle's `operations` authorises it, when not its own.
+  const char* authorised_by = nullptr;
+  // Checks its fields and references, reporting into the reader's errors.
+  void (*read)(OpReader& r, const Json& op, const std::string& pointer) = nullptr;
+  // Applies it to the state of `cx` (operation `index` of the change set): fills
+  // `out` and records its changes in `e`, which the caller judges and keeps.
+  void (*apply)(Context& cx, size_t index, const Operation& op, Edit* e, Outcome* out) = nullptr;
+};
+
+// The caller's `attributes` of operation `op`, without those each operation sets.
+Json OpAttributes(const Json& op);
+
+// The operation `op` (valid: read without errors) with its fields typed.
+Operation TypedOperation(const Json& op);
+
+// An operation without the secret it may carry (`pin`, `token`): what is hashed
+// into the revision and recorded in an approval request.
+Json WithoutProof(const Json& op);
+
+}  // namespace internal
+}  // namespace rolegate
+
+#endif  // ROLEGATE_CHANGE_OPERATION_H_

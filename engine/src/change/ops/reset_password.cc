@@ -1,0 +1,35 @@
+// reset_password: sends a member a password reset; it changes nothing in the
+// bundle.
+#include "base/text.h"
+#include "change/context.h"
+#include "change/op_reader.h"
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+void Read(OpReader& r, const Json& op, const std::string& p) {
+  r.shape().Object(op, p, {"op", "attributes", "member", "scope"});
+  r.Member(op, p, true);
+  r.Scope(op, p, false);
+}
+
+void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
+  const MemberStatus status = cx.MemberById(op.member)->status;
+  if (status != MemberStatus::kActive && status != MemberStatus::kInvited) {
+    out->Deny(Reason("wrong_status", "member " + Q(op.member) + " is " + StatusName(status) +
+                                         ": only active or invited members have a password",
+                     Json{{"status", StatusName(status)}}));
+    return;
+  }
+  cx.CheckOnMemberScopes("reset_password", op.member, op.scope, op.attributes, out);
+  if (out->effect != Effect::kAllow) return;
+  cx.Emit(out, i, "password_reset", op.member, Json::object());
+}
+
+}  // namespace
+
+extern const OpKind kResetPassword{"reset_password", true, false, nullptr, nullptr, Read, Apply};
+
+}  // namespace internal
+}  // namespace rolegate

@@ -1,0 +1,48 @@
+// withdraw_request: the member who asked for a role takes the request back; the
+// members who could have decided it are told. Authorised by request_role's entry.
+#include "base/text.h"
+#include "change/context.h"
+#include "change/op_reader.h"
+#include "query/requests.h"
+
+namespace rolegate {
+namespace internal {
+namespace {
+
+void Read(OpReader& r, const Json& op, const std::string& p) {
+  r.shape().Object(op, p, {"op", "attributes", "request"});
+  if (const std::string* id = r.shape().Id(op, "request", p, true); id && !r.KnowsRequest(*id)) {
+    r.shape().Add("unknown_request", PointerAppend(p, "request"), "unknown request " + Q(*id));
+  }
+}
+
+void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
+  const std::string& id = op.request;
+  if (cx.ActionFor("request_role", out) == nullptr) return;
+  const Json* found = Context::FindById(RoleRequestsOf(cx.M()), id);
+  if (found == nullptr) {
+    out->Deny(Reason("unknown_request", "there is no role request " + Q(id) + " to withdraw"));
+    return;
+  }
+  const Json request = *found;
+  if (request.value("requester", "") != cx.actor()) {
+    out->Deny(Reason("not_the_requester", "only " + Q(request.value("requester", "")) +
+                                              ", who asked, may withdraw request " + Q(id),
+                     Json{{"requester", request["requester"]}}));
+    return;
+  }
+  const std::string role = request["role"], scope = request["scope"];
+  e->RemoveById("roleRequests", id);
+  for (const std::string& d : cx.Deciders(cx.actor(), cx.GrantOperation(cx.actor(), role, scope))) {
+    cx.Emit(out, i, "role_request_withdrawn", d,
+            Json{{"request", id}, {"role", role}, {"scope", scope}, {"requester", cx.actor()}});
+  }
+}
+
+}  // namespace
+
+extern const OpKind kWithdrawRequest{"withdraw_request", false, false, nullptr, nullptr, Read,
+                                     Apply};
+
+}  // namespace internal
+}  // namespace rolegate

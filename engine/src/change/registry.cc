@@ -1,0 +1,69 @@
+#include "change/registry.h"
+
+#include "base/text.h"
+#include "change/context.h"
+
+namespace rolegate {
+namespace internal {
+
+// Each defined in ops/<file>.cc.
+extern const OpKind kInvite, kResendInvitation, kAcceptInvitation, kAssignRole, kChangeRole,
+    kRevokeRole, kRemoveRole, kRemoveMember, kDeleteMember, kBlock, kUnblock, kDisable, kEnable,
+    kEditMember, kAddMembers, kActivateMember, kRequestSelfUpgrade, kResendVerification,
+    kCompleteSelfUpgrade, kClaimRole, kDefineRole, kEditRole, kDeleteRole, kSetApprovalRule,
+    kDeleteApprovalRule, kDecideRequest, kApplyApproved, kRegister, kResetPassword, kPerform,
+    kRequestRole, kWithdrawRequest;
+
+const std::vector<const OpKind*>& OpKinds() {
+  static const std::vector<const OpKind*> kinds = {
+      &kInvite,          &kResendInvitation,    &kAcceptInvitation,   &kAssignRole,
+      &kChangeRole,      &kRevokeRole,          &kRemoveRole,         &kRemoveMember,
+      &kDeleteMember,    &kBlock,               &kUnblock,            &kDisable,
+      &kEnable,          &kEditMember,          &kAddMembers,         &kActivateMember,
+      &kRequestSelfUpgrade, &kResendVerification, &kCompleteSelfUpgrade, &kClaimRole,
+      &kDefineRole,      &kEditRole,            &kDeleteRole,         &kSetApprovalRule,
+      &kDeleteApprovalRule, &kDecideRequest,    &kApplyApproved,      &kRegister,
+      &kResetPassword,   &kPerform,             &kRequestRole,        &kWithdrawRequest};
+  return kinds;
+}
+
+const OpKind* FindOpKind(const std::string& name) {
+  for (const OpKind* k : OpKinds()) {
+    if (name == k->name) return k;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The change set named members and roles that exist or that earlier operations
+// create; an operation that would have created one may have been denied. The
+// actor too: a member registering does not exist once `register` was denied.
+bool ReferencesExist(const Context& cx, const Operation& op, Outcome* out) {
+  if (op.kind->name != std::string("register") && cx.V().FindMember(cx.actor()) == nullptr) {
+    out->Deny(Reason("unknown_reference",
+                     "member " + Q(cx.actor()) + " (the actor) does not exist in this state"));
+    return false;
+  }
+  if (!op.new_member && !op.member.empty() && cx.V().FindMember(op.member) == nullptr) {
+    out->Deny(Reason("unknown_reference", "member " + Q(op.member) + " does not exist in this state"));
+    return false;
+  }
+  const bool names_role = !op.role.empty() && (!op.role_definition || op.name == "edit_role");
+  if (names_role && cx.M().role_index.Get(op.role) == nullptr) {
+    out->Deny(Reason("unknown_reference", "role " + Q(op.role) + " does not exist in this state"));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void ApplyOperation(Context& cx, size_t index, const Operation& op, Edit* e, Outcome* out) {
+  if (!ReferencesExist(cx, op, out)) return;
+  if (!cx.PreconditionsHold(op, out)) return;
+  op.kind->apply(cx, index, op, e, out);
+}
+
+}  // namespace internal
+}  // namespace rolegate

@@ -1,0 +1,50 @@
+// The status of a pending request (Policy::ApprovalStatus; docs/changes.md,
+// "Approvals"): its approvals, rejections, eligible approvers and quorum.
+#include "query/requests.h"
+#include "rolegate/policy.h"
+#include "shape.h"
+
+namespace rolegate {
+
+Json Policy::ApprovalStatus(const Json& query) const {
+  Errors errors;
+  internal::Shape shape(&errors);
+  std::string id, now;
+  if (shape.Object(query, "", {"request", "now"})) {
+    if (const std::string* r = shape.Id(query, "request", "", true)) id = *r;
+    if (const std::string* n = shape.Timestamp(query, "now", "", true)) now = *n;
+  }
+  const Json* request = nullptr;
+  const Json* asked = nullptr;  // a role request
+  if (errors.empty()) {
+    if (auto it = model_->bundle.find("approvalRequests"); it != model_->bundle.end()) {
+      for (const Json& r : *it) {
+        if (r.value("id", "") == id) request = &r;
+      }
+    }
+    if (auto it = model_->bundle.find("roleRequests"); it != model_->bundle.end()) {
+      for (const Json& r : *it) {
+        if (r.value("id", "") == id) asked = &r;
+      }
+    }
+    if (request == nullptr && asked == nullptr) {
+      errors.push_back({"unknown_request", "/request", "unknown request `" + id + "`"});
+    }
+  }
+  if (!errors.empty()) return ErrorsToJson(errors);
+  if (request != nullptr) return internal::RequestStatus(*model_, *request, now);
+  // A role request: open until it lapses; any one of its deciders decides it.
+  const std::string requester = asked->value("requester", "");
+  const bool lapsed = asked->contains("expiresAt") && (*asked)["expiresAt"].get<std::string>() <= now;
+  const Json grant = internal::RoleGrant(*model_, requester, asked->value("role", ""),
+                                         asked->value("scope", ""));
+  return Json{{"ok", true},
+              {"request", id},
+              {"status", lapsed ? "expired" : "pending"},
+              {"approvals", Json::array()},
+              {"rejections", Json::array()},
+              {"eligible", internal::RoleDeciders(*model_, requester, grant, now)},
+              {"quorum", 1}};
+}
+
+}  // namespace rolegate
