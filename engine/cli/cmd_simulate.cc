@@ -82,11 +82,11 @@ std::string Plural(size_t n, const char* one, const char* many) {
 // Operations whose `role` is the role the member ends up with (shown "-> role");
 // in the others `role` names what is revoked, removed, defined or deleted.
 bool SetsRole(const std::string& op) {
-  static const char* const kOps[] = {
-      "invite",      "assign_role",          "change_role",         "activate_member",
-      "claim_role",  "request_self_upgrade", "resend_verification", "complete_self_upgrade",
-      "request_role"};
-  return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
+  static const std::vector<rolegate::OperationKind> kinds = rolegate::OperationKinds();
+  for (const rolegate::OperationKind& k : kinds) {
+    if (k.name == op) return k.gives_role;
+  }
+  return false;
 }
 
 // "change_role m-raj on acc-1001 -> billing.super_admin", from the submitted

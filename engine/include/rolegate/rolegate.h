@@ -6,6 +6,7 @@
 #include "rolegate/error.h"
 #include "rolegate/json.h"
 #include "rolegate/limits.h"
+#include "rolegate/operations.h"
 #include "rolegate/policy.h"
 #include "rolegate/request.h"
 #include "rolegate/scenario.h"

@@ -2,6 +2,7 @@
 
 #include "base/text.h"
 #include "change/context.h"
+#include "rolegate/operations.h"
 
 namespace rolegate {
 namespace internal {
@@ -66,4 +67,33 @@ void ApplyOperation(Context& cx, size_t index, const Operation& op, Edit* e, Out
 }
 
 }  // namespace internal
+}  // namespace rolegate
+
+namespace rolegate {
+
+std::vector<OperationKind> OperationKinds() {
+  std::vector<OperationKind> out;
+  for (const internal::OpKind* k : internal::OpKinds()) {
+    OperationKind kind;
+    kind.name = k->name;
+    kind.acts_on_member = k->acts_on_member;
+    kind.gives_role = k->gives_role;
+    if (k->checked_by_server != nullptr) kind.checked_by_server = k->checked_by_server;
+    if (k->authorised_by != nullptr) kind.authorised_by = k->authorised_by;
+    out.push_back(std::move(kind));
+  }
+  return out;
+}
+
+Json OperationKindsJson() {
+  Json kinds = Json::array();
+  for (const OperationKind& k : OperationKinds()) {
+    Json entry{{"name", k.name}, {"actsOnMember", k.acts_on_member}, {"givesRole", k.gives_role}};
+    if (!k.checked_by_server.empty()) entry["checkedByServer"] = k.checked_by_server;
+    if (!k.authorised_by.empty()) entry["authorisedBy"] = k.authorised_by;
+    kinds.push_back(std::move(entry));
+  }
+  return Json{{"ok", true}, {"kinds", std::move(kinds)}};
+}
+
 }  // namespace rolegate

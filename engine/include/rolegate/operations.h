@@ -1,0 +1,35 @@
+// The operation kinds a change set may use (docs/changes.md, "Operations"), as
+// the engine defines them: for tools that describe or build change sets.
+#ifndef ROLEGATE_OPERATIONS_H_
+#define ROLEGATE_OPERATIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "rolegate/json.h"
+
+namespace rolegate {
+
+struct OperationKind {
+  std::string name;
+  // Acts on another member (a role handed out, changed or taken, a status or
+  // details changed): only a member who manages them may do it.
+  bool acts_on_member = false;
+  // The role it names is the one it leads to.
+  bool gives_role = false;
+  // The secret only the server of record checks ("pin", "invitation_token"), or "".
+  std::string checked_by_server;
+  // The kind whose entry in the bundle's `operations` authorises it, or "".
+  std::string authorised_by;
+};
+
+// Every operation kind, in the order docs/changes.md lists them.
+std::vector<OperationKind> OperationKinds();
+
+// The same as JSON: {"ok": true, "kinds": [{"name", "actsOnMember", "givesRole",
+// "checkedByServer"?, "authorisedBy"?}, ...]}.
+Json OperationKindsJson();
+
+}  // namespace rolegate
+
+#endif  // ROLEGATE_OPERATIONS_H_
