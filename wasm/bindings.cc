@@ -144,6 +144,11 @@ std::string VerifyChain(int handle, const std::string& chain) {
 }
 
 // Static findings about the policy (Policy::Analyze).
+// The operation kinds change sets may use (rolegate/operations.h).
+std::string OperationKinds() {
+  return Guarded([&] { return rolegate::Canonical(rolegate::OperationKindsJson()); });
+}
+
 std::string Analyze(int handle) {
   return Guarded([&] {
     const rolegate::Policy* p = Find(handle);
@@ -302,5 +307,6 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("verify", &Verify);
   emscripten::function("verifyChain", &VerifyChain);
   emscripten::function("analyze", &Analyze);
+  emscripten::function("operationKinds", &OperationKinds);
   emscripten::function("runScenario", &RunScenarioText);
 }

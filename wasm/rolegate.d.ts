@@ -174,6 +174,22 @@ export declare class Engine {
 }
 
 export declare function createEngine(bundle: object | string | Bytes): Promise<Engine | Failure>;
+/** An operation kind change sets may use (docs/changes.md, section 2). */
+export interface OperationKind {
+  name: string;
+  /** Acts on another member: only a member who manages them may do it. */
+  actsOnMember: boolean;
+  /** The role it names is the one it leads to. */
+  givesRole: boolean;
+  /** The secret only the server of record checks. */
+  checkedByServer?: "pin" | "invitation_token";
+  /** The kind whose entry in the bundle's `operations` authorises it. */
+  authorisedBy?: string;
+}
+
+/** The operation kinds, in the order docs/changes.md lists them. */
+export declare function operationKinds(): Promise<{ ok: true; kinds: OperationKind[] }>;
+
 export declare function validate(bundle: object | string | Bytes): Promise<Validation | Failure>;
 export declare function runScenario(
   scenario: object | string | Bytes,

@@ -62,6 +62,15 @@ export async function validate(bundle) {
 }
 
 /**
+ * The operation kinds a change set may use, as the engine defines them:
+ * { ok: true, kinds: [{ name, actsOnMember, givesRole, checkedByServer?, authorisedBy? }] }.
+ */
+export async function operationKinds() {
+  const module = await core();
+  return JSON.parse(module.operationKinds());
+}
+
+/**
  * Loads a bundle (text, bytes or an object). Returns an Engine, or { ok: false, errors }
  * when the bundle is invalid.
  */
