@@ -268,48 +268,193 @@ Access EffectiveAccess(const V& v, Index member, const std::string& now) {
   return out;
 }
 
-template <typename V>
-Json AccessDiff(const Model& before, const V& after, const std::string& now,
-                const std::set<std::string>& members_touched,
-                const std::set<std::string>& roles_touched) {
-  std::set<std::string> touched = members_touched;
-  if (!roles_touched.empty()) {
-    // A changed role changes every role that inherits from it, transitively.
-    std::set<std::string> roles = roles_touched;
-    for (const Model* m : {&before, &after.model()}) {
-      for (bool grew = true; grew;) {
-        grew = false;
-        for (const Role& r : m->roles) {
-          if (roles.count(r.id)) continue;
-          for (Index parent : r.inherits) {
-            if (roles.count(m->roles[parent].id)) {
-              grew = roles.insert(r.id).second || grew;
-              break;
-            }
+namespace {
+
+// The roles `roles_touched` reach through inheritance, transitively, in either
+// state: a changed role changes every role that inherits from it.
+std::set<std::string> WithHeirs(const Model& before, const Model& after,
+                                const std::set<std::string>& roles_touched) {
+  std::set<std::string> roles = roles_touched;
+  for (const Model* m : {&before, &after}) {
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const Role& r : m->roles) {
+        if (roles.count(r.id)) continue;
+        for (Index parent : r.inherits) {
+          if (roles.count(m->roles[parent].id)) {
+            grew = roles.insert(r.id).second || grew;
+            break;
           }
         }
       }
     }
-    HoldersOf(before, roles, &touched);
-    HoldersOf(after, roles, &touched);
-    // A role a self-upgrade or claim leads to, changed (its rank, the kinds that may
-    // hold it): what holders of the roles it starts from could start may change.
-    std::set<std::string> starts;
-    for (const Model* m : {&before, &after.model()}) {
-      for (const SelfUpgrade& u : m->self_upgrades) {
-        for (Index to : u.to) {
-          if (!roles.count(m->roles[to].id)) continue;
-          for (Index from : u.from) starts.insert(m->roles[from].id);
-        }
-      }
-      for (const Claim& c : m->claims) {
-        if (!roles.count(m->roles[c.grants].id)) continue;
-        for (Index holder : c.holder) starts.insert(m->roles[holder].id);
+  }
+  return roles;
+}
+
+// The roles self-upgrades and claims that lead to one of `roles` start from.
+std::set<std::string> StartsOf(const Model& before, const Model& after,
+                               const std::set<std::string>& roles) {
+  std::set<std::string> starts;
+  for (const Model* m : {&before, &after}) {
+    for (const SelfUpgrade& u : m->self_upgrades) {
+      for (Index to : u.to) {
+        if (!roles.count(m->roles[to].id)) continue;
+        for (Index from : u.from) starts.insert(m->roles[from].id);
       }
     }
-    HoldersOf(before, starts, &touched);
-    HoldersOf(after, starts, &touched);
+    for (const Claim& c : m->claims) {
+      if (!roles.count(m->roles[c.grants].id)) continue;
+      for (Index holder : c.holder) starts.insert(m->roles[holder].id);
+    }
   }
+  return starts;
+}
+
+// The members whose access the change may have changed: those it names, the
+// holders of the roles it changed (and their heirs), and the holders of the roles
+// a changed self-upgrade or claim target starts from (its rank, the kinds that
+// may hold it: what they could start may change).
+template <typename V>
+std::set<std::string> TouchedMembers(const Model& before, const V& after,
+                                     const std::set<std::string>& members_touched,
+                                     const std::set<std::string>& roles_touched) {
+  std::set<std::string> touched = members_touched;
+  if (roles_touched.empty()) return touched;
+  const std::set<std::string> roles = WithHeirs(before, after.model(), roles_touched);
+  HoldersOf(before, roles, &touched);
+  HoldersOf(after, roles, &touched);
+  const std::set<std::string> starts = StartsOf(before, after.model(), roles);
+  HoldersOf(before, starts, &touched);
+  HoldersOf(after, starts, &touched);
+  return touched;
+}
+
+// A permission gained that the member may use only with approval: the rules and
+// who may approve, as a check of it (no attributes) answers. A rankLimited one is
+// asked about the first role the member may hand out there (a check of it must
+// name one).
+template <typename V>
+Json GainedEntry(const V& after, const Index* ia, const std::string& id, const std::string& scope,
+                 const std::string& perm, const std::string& now) {
+  Json entry{{"scope", scope}, {"permission", perm}};
+  const Index* pi = after.model().permission_index.Get(perm);
+  std::optional<DecideResult> d;
+  if (ia && pi && !after.model().permissions[*pi].rank_limited) {
+    d = DecideIn(after, Request{id, perm, scope, now, Json::object()}, false);
+  } else if (ia && pi) {
+    for (const Role& r : after.model().roles) {
+      DecideResult tried =
+          DecideIn(after, Request{id, perm, scope, now, Json{{"role", r.id}}}, false);
+      if (tried.ok() && tried.decision.effect != Effect::kDeny) {
+        d = std::move(tried);
+        break;
+      }
+    }
+  }
+  if (d && d->ok() && d->decision.effect == Effect::kConditional &&
+      !d->decision.approvals.empty()) {
+    Json approvals = Json::array();
+    for (const ApprovalRequirement& r : d->decision.approvals) {
+      approvals.push_back(Json{{"rule", r.rule}, {"quorum", r.quorum}, {"approvers", r.approvers}});
+    }
+    entry["approvals"] = std::move(approvals);
+  }
+  return entry;
+}
+
+// The roles a member gained and lost (bindings, whatever the member's status): a
+// change of rank can matter without changing permissions.
+template <typename V>
+Json RolesChange(const Model& before, const Index* ib, const V& after, const Index* ia) {
+  std::set<std::pair<std::string, std::string>> held_before, held_after;
+  if (ib) HeldRoles(before, *ib, &held_before);
+  if (ia) HeldRoles(after, *ia, &held_after);
+  Json gained = Json::array(), lost = Json::array();
+  for (const auto& [role, scope] : held_after) {
+    if (!held_before.count({role, scope})) gained.push_back(Json{{"role", role}, {"scope", scope}});
+  }
+  for (const auto& [role, scope] : held_before) {
+    if (!held_after.count({role, scope})) lost.push_back(Json{{"role", role}, {"scope", scope}});
+  }
+  return Json{{"gained", std::move(gained)}, {"lost", std::move(lost)}};
+}
+
+// Power over others: whom a member may manage and see, per scope, and the
+// self-upgrades and claims open to them; null when none of it changed.
+template <typename V>
+Json PowerChange(const Model& before, const Index* ib, OfferFinder<Model>& offers_before,
+                 const V& after, const Index* ia, OfferFinder<V>& offers_after,
+                 const std::string& now) {
+  Power pa, pb;
+  if (ib) pa = PowerOf(before, *ib, now);
+  if (ia) pb = PowerOf(after, *ia, now);
+  Json manages = Json::array(), sees = Json::array();
+  EachChange(pa.manages, pb.manages, [&](const auto& k, Json from, Json to) {
+    manages.push_back(Json{{"scope", k.first}, {"family", k.second}, {"from", from}, {"to", to}});
+  });
+  EachChange(pa.sees, pb.sees, [&](const auto& k, Json from, Json to) {
+    sees.push_back(Json{{"scope", std::get<0>(k)}, {"family", std::get<1>(k)},
+                        {"field", std::get<2>(k)}, {"from", from}, {"to", to}});
+  });
+  Offers oa, ob;
+  if (ib) oa = offers_before.Of(*ib);
+  if (ia) ob = offers_after.Of(*ia);
+  Json upgrades = SetChange(oa.self_upgrades, ob.self_upgrades, {"rule", "role", "scope"});
+  Json claims = SetChange(oa.claims, ob.claims, {"rule", "role", "within"});
+  const bool offers_changed = !upgrades["gained"].empty() || !upgrades["lost"].empty() ||
+                              !claims["gained"].empty() || !claims["lost"].empty();
+  if (manages.empty() && sees.empty() && !offers_changed) return Json();
+  return Json{{"manages", std::move(manages)},
+              {"sees", std::move(sees)},
+              {"selfUpgrades", std::move(upgrades)},
+              {"claims", std::move(claims)}};
+}
+
+// One member's entry of the access diff, or null when nothing of theirs changed.
+template <typename V>
+Json MemberDiff(const Model& before, OfferFinder<Model>& offers_before, const V& after,
+                OfferFinder<V>& offers_after, const std::string& id, const std::string& now) {
+  Access a, b;
+  const Index* ib = before.FindMember(id);
+  const Index* ia = after.FindMember(id);
+  if (ib) a = EffectiveAccess(before, *ib, now);
+  if (ia) b = EffectiveAccess(after, *ia, now);
+  Json gained = Json::array(), lost = Json::array();
+  std::set<std::string> scopes;
+  for (const auto& [scope, perm] : b) {
+    if (a.count({scope, perm})) continue;
+    gained.push_back(GainedEntry(after, ia, id, scope, perm, now));
+    scopes.insert(scope);
+  }
+  for (const auto& [scope, perm] : a) {
+    if (b.count({scope, perm})) continue;
+    lost.push_back(Json{{"scope", scope}, {"permission", perm}});
+    scopes.insert(scope);
+  }
+  Json roles = RolesChange(before, ib, after, ia);
+  Json power = PowerChange(before, ib, offers_before, after, ia, offers_after, now);
+  if (gained.empty() && lost.empty() && roles["gained"].empty() && roles["lost"].empty() &&
+      power.is_null()) {
+    return Json();
+  }
+  const int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
+  Json entry{{"member", id},
+             {"gained", std::move(gained)},
+             {"lost", std::move(lost)},
+             {"roles", std::move(roles)},
+             {"totals", {{"gained", g}, {"lost", l}, {"scopes", static_cast<int64_t>(scopes.size())}}}};
+  if (!power.is_null()) entry["power"] = std::move(power);
+  return entry;
+}
+
+}  // namespace
+
+template <typename V>
+Json AccessDiff(const Model& before, const V& after, const std::string& now,
+                const std::set<std::string>& members_touched,
+                const std::set<std::string>& roles_touched) {
+  std::set<std::string> touched = TouchedMembers(before, after, members_touched, roles_touched);
   // A self-upgrade may hang on who else holds roles on the scope (`unlessPresent`):
   // where the touched members' bindings are, or were, and who is present changes so
   // that it can matter, the members who may upgrade there are looked at too (listed
@@ -330,108 +475,10 @@ Json AccessDiff(const Model& before, const V& after, const std::string& now,
   Json members = Json::array();
   int64_t total_gained = 0, total_lost = 0;
   for (const std::string& id : touched) {
-    Access a, b;
-    const Index* ib = before.FindMember(id);
-    const Index* ia = after.FindMember(id);
-    if (ib) a = EffectiveAccess(before, *ib, now);
-    if (ia) b = EffectiveAccess(after, *ia, now);
-    Json gained = Json::array(), lost = Json::array();
-    std::set<std::string> scopes;
-    for (const auto& [scope, perm] : b) {
-      if (!a.count({scope, perm})) {
-        Json entry{{"scope", scope}, {"permission", perm}};
-        // A permission gained that the member may use only with approval: the
-        // rules and who may approve, as a check of it (no attributes) answers. A
-        // rankLimited one is asked about the first role the member may hand out
-        // there (a check of it must name one).
-        const Index* pi = after.model().permission_index.Get(perm);
-        std::optional<DecideResult> d;
-        if (ia && pi && !after.model().permissions[*pi].rank_limited) {
-          d = DecideIn(after, Request{id, perm, scope, now, Json::object()}, false);
-        } else if (ia && pi) {
-          for (const Role& r : after.model().roles) {
-            DecideResult tried =
-                DecideIn(after, Request{id, perm, scope, now, Json{{"role", r.id}}}, false);
-            if (tried.ok() && tried.decision.effect != Effect::kDeny) {
-              d = std::move(tried);
-              break;
-            }
-          }
-        }
-        if (d) {
-          if (d->ok() && d->decision.effect == Effect::kConditional && !d->decision.approvals.empty()) {
-            Json approvals = Json::array();
-            for (const ApprovalRequirement& r : d->decision.approvals) {
-              approvals.push_back(
-                  Json{{"rule", r.rule}, {"quorum", r.quorum}, {"approvers", r.approvers}});
-            }
-            entry["approvals"] = std::move(approvals);
-          }
-        }
-        gained.push_back(std::move(entry));
-        scopes.insert(scope);
-      }
-    }
-    for (const auto& [scope, perm] : a) {
-      if (!b.count({scope, perm})) {
-        lost.push_back(Json{{"scope", scope}, {"permission", perm}});
-        scopes.insert(scope);
-      }
-    }
-    // Roles held (bindings, whatever the member's status): a change of rank can
-    // matter without changing permissions (how far the member may manage others).
-    std::set<std::pair<std::string, std::string>> held_before, held_after;
-    if (ib) HeldRoles(before, *ib, &held_before);
-    if (ia) HeldRoles(after, *ia, &held_after);
-    Json roles_gained = Json::array(), roles_lost = Json::array();
-    for (const auto& [role, scope] : held_after) {
-      if (!held_before.count({role, scope})) {
-        roles_gained.push_back(Json{{"role", role}, {"scope", scope}});
-      }
-    }
-    for (const auto& [role, scope] : held_before) {
-      if (!held_after.count({role, scope})) {
-        roles_lost.push_back(Json{{"role", role}, {"scope", scope}});
-      }
-    }
-    // Power over others: whom they may manage and see, per scope.
-    Power pa, pb;
-    if (ib) pa = PowerOf(before, *ib, now);
-    if (ia) pb = PowerOf(after, *ia, now);
-    Json manages = Json::array(), sees = Json::array();
-    EachChange(pa.manages, pb.manages, [&](const auto& k, Json from, Json to) {
-      manages.push_back(Json{{"scope", k.first}, {"family", k.second}, {"from", from}, {"to", to}});
-    });
-    EachChange(pa.sees, pb.sees, [&](const auto& k, Json from, Json to) {
-      sees.push_back(Json{{"scope", std::get<0>(k)}, {"family", std::get<1>(k)},
-                          {"field", std::get<2>(k)}, {"from", from}, {"to", to}});
-    });
-    Offers oa, ob;
-    if (ib) oa = offers_before.Of(*ib);
-    if (ia) ob = offers_after.Of(*ia);
-    Json upgrades = SetChange(oa.self_upgrades, ob.self_upgrades, {"rule", "role", "scope"});
-    Json claims = SetChange(oa.claims, ob.claims, {"rule", "role", "within"});
-    const bool offers_changed = !upgrades["gained"].empty() || !upgrades["lost"].empty() ||
-                                !claims["gained"].empty() || !claims["lost"].empty();
-    if (gained.empty() && lost.empty() && roles_gained.empty() && roles_lost.empty() &&
-        manages.empty() && sees.empty() && !offers_changed) {
-      continue;
-    }
-    int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
-    total_gained += g;
-    total_lost += l;
-    Json entry{{"member", id},
-               {"gained", std::move(gained)},
-               {"lost", std::move(lost)},
-               {"roles", {{"gained", std::move(roles_gained)}, {"lost", std::move(roles_lost)}}},
-               {"totals",
-                {{"gained", g}, {"lost", l}, {"scopes", static_cast<int64_t>(scopes.size())}}}};
-    if (!manages.empty() || !sees.empty() || offers_changed) {
-      entry["power"] = Json{{"manages", std::move(manages)},
-                            {"sees", std::move(sees)},
-                            {"selfUpgrades", std::move(upgrades)},
-                            {"claims", std::move(claims)}};
-    }
+    Json entry = MemberDiff(before, offers_before, after, offers_after, id, now);
+    if (entry.is_null()) continue;
+    total_gained += entry["totals"]["gained"].get<int64_t>();
+    total_lost += entry["totals"]["lost"].get<int64_t>();
     members.push_back(std::move(entry));
   }
   int64_t count = static_cast<int64_t>(members.size());

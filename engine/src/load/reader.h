@@ -58,6 +58,10 @@ class BundleReader {
   const Json* ScopeAttributes(const Json& item, const std::string& pointer);
   void ReadPermissions(const Json& list);
   void ReadRoles(const Json& list);
+  // A role's own fields, its `sees` and its `manages` (one limit, or one per family).
+  void ReadRole(const Json& item, const std::string& p, Role* r);
+  void ReadRoleSees(const Json& item, const std::string& p, Role* r);
+  void ReadRoleManages(const Json& item, const std::string& p, Role* r);
   void ReadMembers(const Json& list);
   void ReadSuspension(const Json& item, const std::string& p, MemberStatus status);
   void ReadBindings(const Json& list);

@@ -57,96 +57,110 @@ void BundleReader::ReadRoles(const Json& list) {
       continue;
     }
     Role& r = m_->roles[i];
-    if (const std::string* id = shape_.Id(item, "id", p, true)) r.id = *id;
-    if (const std::string* s = shape_.String(item, "label", p, false)) r.label = *s;
-    if (const std::string* s = shape_.String(item, "description", p, false)) {
-      r.description = *s;
-    }
-    if (const std::string* f = shape_.Id(item, "family", p, true)) {
-      r.family = Family(*f, true, p);
-    }
-    r.rank = shape_.Integer(item, "rank", p, true, 0, kMaxRank).value_or(0);
-    r.direct_permissions = ResolveList(item, "permissions", p, m_->permission_index,
-                                       "unknown_permission", "permission", false, false);
-    for (const IdAt& ref : shape_.IdList(item, "inherits", p, false, limits_.max_list)) {
-      Index parent = Resolve(m_->role_index, ref, "unknown_role", "role");
-      if (parent == kNone ||
-          std::find(r.inherits.begin(), r.inherits.end(), parent) != r.inherits.end()) {
-        continue;
-      }
-      r.inherits.push_back(parent);
-      r.inherits_at.push_back(
-          static_cast<uint32_t>(std::stoul(ref.pointer.substr(ref.pointer.rfind('/') + 1))));
-    }
-    r.assignable_mask = TypeMask(item, "assignableAt", p, true);
-    r.exclusive = shape_.Bool(item, "exclusive", p).value_or(false);
-    r.has_service = shape_.Bool(item, "hasService", p).value_or(true);
-    r.custom = shape_.Bool(item, "custom", p).value_or(false);
-    r.descendants = shape_.Bool(item, "appliesToDescendants", p).value_or(true);
-    for (const IdAt& k : shape_.IdList(item, "memberKinds", p, false, limits_.max_list, true)) {
-      if (std::find(r.member_kinds.begin(), r.member_kinds.end(), k.id) == r.member_kinds.end()) {
-        r.member_kinds.push_back(k.id);
-      }
-    }
+    ReadRole(item, p, &r);
+    ReadRoleSees(item, p, &r);
+    ReadRoleManages(item, p, &r);
+  }
+}
 
-    if (const Json* sees = shape_.Field(item, "sees", p, false)) {
-      std::string sp = PointerAppend(p, "sees");
-      if (shape_.Object(*sees, sp, {"minRank", "families", "fields"})) {
-        r.sees = true;
-        r.sees_min_rank = shape_.Integer(*sees, "minRank", sp, false, 0, kMaxRank).value_or(0);
-        for (const IdAt& f :
-             shape_.IdList(*sees, "families", sp, false, limits_.max_list, true)) {
-          Index fi = Family(f.id, false, f.pointer);
-          if (fi != kNone) r.sees_families.push_back(fi);
-        }
-        if (!sees->contains("families") && r.family != kNone) {
-          r.sees_families.push_back(r.family);
-        }
-        for (const IdAt& f : shape_.IdList(*sees, "fields", sp, false, 8)) {
-          if (f.id == "email") {
-            r.sees_email = true;
-          } else if (f.id != "name") {
-            shape_.Add("invalid_value", f.pointer,
-                       "unknown field " + Q(f.id) + ": expected `email` or `name`");
-          }
+void BundleReader::ReadRole(const Json& item, const std::string& p, Role* role) {
+  Role& r = *role;
+  if (const std::string* id = shape_.Id(item, "id", p, true)) r.id = *id;
+  if (const std::string* s = shape_.String(item, "label", p, false)) r.label = *s;
+  if (const std::string* s = shape_.String(item, "description", p, false)) {
+    r.description = *s;
+  }
+  if (const std::string* f = shape_.Id(item, "family", p, true)) {
+    r.family = Family(*f, true, p);
+  }
+  r.rank = shape_.Integer(item, "rank", p, true, 0, kMaxRank).value_or(0);
+  r.direct_permissions = ResolveList(item, "permissions", p, m_->permission_index,
+                                     "unknown_permission", "permission", false, false);
+  for (const IdAt& ref : shape_.IdList(item, "inherits", p, false, limits_.max_list)) {
+    Index parent = Resolve(m_->role_index, ref, "unknown_role", "role");
+    if (parent == kNone ||
+        std::find(r.inherits.begin(), r.inherits.end(), parent) != r.inherits.end()) {
+      continue;
+    }
+    r.inherits.push_back(parent);
+    r.inherits_at.push_back(
+        static_cast<uint32_t>(std::stoul(ref.pointer.substr(ref.pointer.rfind('/') + 1))));
+  }
+  r.assignable_mask = TypeMask(item, "assignableAt", p, true);
+  r.exclusive = shape_.Bool(item, "exclusive", p).value_or(false);
+  r.has_service = shape_.Bool(item, "hasService", p).value_or(true);
+  r.custom = shape_.Bool(item, "custom", p).value_or(false);
+  r.descendants = shape_.Bool(item, "appliesToDescendants", p).value_or(true);
+  for (const IdAt& k : shape_.IdList(item, "memberKinds", p, false, limits_.max_list, true)) {
+    if (std::find(r.member_kinds.begin(), r.member_kinds.end(), k.id) == r.member_kinds.end()) {
+      r.member_kinds.push_back(k.id);
+    }
+  }
+}
+
+void BundleReader::ReadRoleSees(const Json& item, const std::string& p, Role* role) {
+  Role& r = *role;
+  if (const Json* sees = shape_.Field(item, "sees", p, false)) {
+    std::string sp = PointerAppend(p, "sees");
+    if (shape_.Object(*sees, sp, {"minRank", "families", "fields"})) {
+      r.sees = true;
+      r.sees_min_rank = shape_.Integer(*sees, "minRank", sp, false, 0, kMaxRank).value_or(0);
+      for (const IdAt& f :
+           shape_.IdList(*sees, "families", sp, false, limits_.max_list, true)) {
+        Index fi = Family(f.id, false, f.pointer);
+        if (fi != kNone) r.sees_families.push_back(fi);
+      }
+      if (!sees->contains("families") && r.family != kNone) {
+        r.sees_families.push_back(r.family);
+      }
+      for (const IdAt& f : shape_.IdList(*sees, "fields", sp, false, 8)) {
+        if (f.id == "email") {
+          r.sees_email = true;
+        } else if (f.id != "name") {
+          shape_.Add("invalid_value", f.pointer,
+                     "unknown field " + Q(f.id) + ": expected `email` or `name`");
         }
       }
     }
-    if (const Json* manages = shape_.Field(item, "manages", p, false)) {
-      // One limit, or a list of them: one per family.
-      std::string mp = PointerAppend(p, "manages");
-      auto limit = [&](const Json& entry, const std::string& at) {
-        if (!shape_.Object(entry, at, {"upToRank", "families"})) return;
-        r.manages = true;
-        const int64_t up_to =
-            shape_.Integer(entry, "upToRank", at, true, 0, kMaxRank).value_or(0);
-        auto add = [&](Index family, const std::string& pointer) {
-          for (const ManagesLimit& l : r.manages_limits) {
-            if (l.family == family) {
-              shape_.Add("invalid_value", pointer,
-                         "family " + Q(m_->families[family]) +
-                             " is limited twice: a family has one limit in `manages`");
-              return;
-            }
+  }
+}
+
+void BundleReader::ReadRoleManages(const Json& item, const std::string& p, Role* role) {
+  Role& r = *role;
+  if (const Json* manages = shape_.Field(item, "manages", p, false)) {
+    // One limit, or a list of them: one per family.
+    std::string mp = PointerAppend(p, "manages");
+    auto limit = [&](const Json& entry, const std::string& at) {
+      if (!shape_.Object(entry, at, {"upToRank", "families"})) return;
+      r.manages = true;
+      const int64_t up_to =
+          shape_.Integer(entry, "upToRank", at, true, 0, kMaxRank).value_or(0);
+      auto add = [&](Index family, const std::string& pointer) {
+        for (const ManagesLimit& l : r.manages_limits) {
+          if (l.family == family) {
+            shape_.Add("invalid_value", pointer,
+                       "family " + Q(m_->families[family]) +
+                           " is limited twice: a family has one limit in `manages`");
+            return;
           }
-          r.manages_limits.push_back({family, up_to});
-        };
-        std::vector<Index> here;  // a family repeated in one list is one family
-        for (const IdAt& f : shape_.IdList(entry, "families", at, false, limits_.max_list, true)) {
-          Index fi = Family(f.id, false, f.pointer);
-          if (fi == kNone || std::find(here.begin(), here.end(), fi) != here.end()) continue;
-          here.push_back(fi);
-          add(fi, f.pointer);
         }
-        if (!entry.contains("families") && r.family != kNone) add(r.family, at);
+        r.manages_limits.push_back({family, up_to});
       };
-      if (manages->is_array()) {
-        if (shape_.Array(item, "manages", p, false, limits_.max_list, true) != nullptr) {
-          for (size_t k = 0; k < manages->size(); ++k) limit((*manages)[k], PointerAppend(mp, k));
-        }
-      } else {
-        limit(*manages, mp);
+      std::vector<Index> here;  // a family repeated in one list is one family
+      for (const IdAt& f : shape_.IdList(entry, "families", at, false, limits_.max_list, true)) {
+        Index fi = Family(f.id, false, f.pointer);
+        if (fi == kNone || std::find(here.begin(), here.end(), fi) != here.end()) continue;
+        here.push_back(fi);
+        add(fi, f.pointer);
       }
+      if (!entry.contains("families") && r.family != kNone) add(r.family, at);
+    };
+    if (manages->is_array()) {
+      if (shape_.Array(item, "manages", p, false, limits_.max_list, true) != nullptr) {
+        for (size_t k = 0; k < manages->size(); ++k) limit((*manages)[k], PointerAppend(mp, k));
+      }
+    } else {
+      limit(*manages, mp);
     }
   }
 }
