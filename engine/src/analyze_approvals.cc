@@ -189,6 +189,136 @@ void FindApprovalGaps(const Analysis& a, std::vector<Finding>* out) {
   }
 }
 
+namespace {
+
+// The roles around an approval rule: who may set or delete it (on its scopes, or
+// every root), whom it gates, who may approve.
+struct RuleRoles {
+  std::vector<Index> authors, gated, approvers;
+};
+
+// Whether `role` may set or delete `rule` wherever that is checked (`needed`, by
+// signature).
+bool Authors(const Analysis& a, const Role& role, const std::vector<char>& needed,
+             const std::vector<Index>& checked_on, Index set, Index del) {
+  const Model& m = a.m;
+  bool author = false;
+  for (Index p : {set, del}) {
+    if (checked_on.empty()) break;  // no scope to authorise it on
+    if (p == kNone || !role.permissions.Test(p) || author) continue;
+    author = true;
+    for (size_t g = 0; g < needed.size(); ++g) {
+      const Analysis::Signature& sig = a.signatures[g];
+      if (needed[g] && (!((m.permissions[p].applies_mask >> sig.type) & 1u) || !a.CanCover(role, sig))) {
+        author = false;
+      }
+    }
+  }
+  return author;
+}
+
+RuleRoles RolesAround(const Analysis& a, const ApprovalRule& rule, const std::vector<Index>& roots,
+                      Index set, Index del) {
+  const Model& m = a.m;
+  // Where setting or deleting it is checked: its scopes, or every root.
+  std::vector<char> needed(a.signatures.size(), 0);
+  const std::vector<Index>& checked_on = rule.scopes.empty() ? roots : rule.scopes;
+  for (Index s : checked_on) needed[a.signature_of[s]] = 1;
+  // Its domain's signatures.
+  std::vector<char> domain(a.signatures.size(), 0);
+  const std::vector<char> inside = Inside(m, rule);
+  for (Index s = 0; s < m.scopes.size(); ++s) {
+    if (inside[m.scopes[s].pre]) domain[a.signature_of[s]] = 1;
+  }
+  RuleRoles out;
+  for (Index r = 0; r < m.roles.size(); ++r) {
+    const Role& role = m.roles[r];
+    if (Approves(role, r, rule)) out.approvers.push_back(r);
+    if (Authors(a, role, needed, checked_on, set, del)) out.authors.push_back(r);
+    for (size_t g = 0; g < domain.size(); ++g) {
+      const Analysis::Signature& sig = a.signatures[g];
+      if (!domain[g] || (rule.scope_mask != 0 && !((rule.scope_mask >> sig.type) & 1u))) continue;
+      if (Requests(m, r, rule, sig.type) && a.CanCover(role, sig)) {
+        out.gated.push_back(r);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> RoleIds(const Model& m, const std::vector<Index>& roles) {
+  std::vector<std::string> out_ids;
+  for (Index r : roles) out_ids.push_back(m.roles[r].id);
+  std::sort(out_ids.begin(), out_ids.end());
+  return out_ids;
+}
+
+// A rule some may set or delete: a warning when it gates roles above them.
+bool AuthoredVeto(const Model& m, const ApprovalRule& rule, const RuleRoles& roles, Finding* f) {
+  auto outranks = [&](Index g, Index au) {
+    return m.roles[g].family == m.roles[au].family && m.roles[g].rank > m.roles[au].rank;
+  };
+  const std::vector<Index>& authors = roles.authors;
+  std::vector<Index> above_all, above_some;
+  for (Index g : roles.gated) {
+    if (std::all_of(authors.begin(), authors.end(), [&](Index au) { return outranks(g, au); })) {
+      above_all.push_back(g);
+    }
+    if (std::any_of(authors.begin(), authors.end(), [&](Index au) { return outranks(g, au); })) {
+      above_some.push_back(g);
+    }
+  }
+  f->severity = "warning";
+  const std::vector<std::string> author_ids = RoleIds(m, authors);
+  if (!above_all.empty()) {
+    f->message = "rule " + Q(rule.id) + " gates " + QuotedList(RoleIds(m, above_all)) +
+                 ", who outrank everyone who may set or delete it (" + QuotedList(author_ids) +
+                 "): a veto held by their juniors";
+    f->facts = Json{{"rule", rule.id}, {"gated", RoleIds(m, above_all)}, {"authors", author_ids}};
+    return true;
+  }
+  if (rule.requester_roles.empty() && !above_some.empty()) {
+    f->message = "rule " + Q(rule.id) + " gates every requester, " +
+                 QuotedList(RoleIds(m, above_some)) +
+                 " included, and some who may set or delete it rank below them (" +
+                 QuotedList(author_ids) + ")";
+    f->facts = Json{{"rule", rule.id}, {"gated", RoleIds(m, above_some)}, {"authors", author_ids}};
+    return true;
+  }
+  return false;
+}
+
+// A rule nobody may set or delete, fixed by whoever writes the bundle: worth a
+// note only when the top role of a family must ask roles all below it.
+bool FixedVeto(const Model& m, const ApprovalRule& rule, const RuleRoles& roles,
+               const std::vector<int64_t>& top, Finding* f) {
+  std::vector<Index> tops;
+  for (Index g : roles.gated) {
+    const Role& held = m.roles[g];
+    if (held.rank != top[held.family] || roles.approvers.empty()) continue;
+    if (std::all_of(roles.approvers.begin(), roles.approvers.end(), [&](Index ap) {
+          return m.roles[ap].family == held.family && m.roles[ap].rank < held.rank;
+        })) {
+      tops.push_back(g);
+    }
+  }
+  if (tops.empty()) return false;
+  f->severity = "info";
+  f->message = "rule " + Q(rule.id) + " makes " + QuotedList(RoleIds(m, tops)) +
+               (tops.size() == 1 ? ", the highest role of its family, ask"
+                                 : ", the highest roles of their families, ask") +
+               " for approval from lower-ranked roles only (" +
+               QuotedList(RoleIds(m, roles.approvers)) +
+               "); the bundle fixes it, as nobody may set or delete approval rules";
+  f->facts = Json{{"rule", rule.id},
+                  {"gated", RoleIds(m, tops)},
+                  {"approvers", RoleIds(m, roles.approvers)}};
+  return true;
+}
+
+}  // namespace
+
 void FindApprovalVetoes(const Analysis& a, std::vector<Finding>* out) {
   const Model& m = a.m;
   const Index set = a.OperationPermission("set_approval_rule");
@@ -202,101 +332,13 @@ void FindApprovalVetoes(const Analysis& a, std::vector<Finding>* out) {
   }
   for (Index ri = 0; ri < m.approval_rules.size(); ++ri) {
     const ApprovalRule& rule = m.approval_rules[ri];
-    // Where setting or deleting it is checked: its scopes, or every root.
-    std::vector<char> needed(a.signatures.size(), 0);
-    const std::vector<Index>& checked_on = rule.scopes.empty() ? roots : rule.scopes;
-    for (Index s : checked_on) needed[a.signature_of[s]] = 1;
-    // Its domain's signatures.
-    std::vector<char> domain(a.signatures.size(), 0);
-    const std::vector<char> inside = Inside(m, rule);
-    for (Index s = 0; s < m.scopes.size(); ++s) {
-      if (inside[m.scopes[s].pre]) domain[a.signature_of[s]] = 1;
-    }
-    std::vector<Index> authors, gated, approvers;
-    for (Index r = 0; r < m.roles.size(); ++r) {
-      const Role& role = m.roles[r];
-      if (Approves(role, r, rule)) approvers.push_back(r);
-      bool author = false;
-      for (Index p : {set, del}) {
-        if (checked_on.empty()) break;  // no scope to authorise it on
-        if (p == kNone || !role.permissions.Test(p) || author) continue;
-        author = true;
-        for (size_t g = 0; g < needed.size(); ++g) {
-          const Analysis::Signature& sig = a.signatures[g];
-          if (needed[g] && (!((m.permissions[p].applies_mask >> sig.type) & 1u) || !a.CanCover(role, sig))) {
-            author = false;
-          }
-        }
-      }
-      if (author) authors.push_back(r);
-      for (size_t g = 0; g < domain.size(); ++g) {
-        const Analysis::Signature& sig = a.signatures[g];
-        if (!domain[g] || (rule.scope_mask != 0 && !((rule.scope_mask >> sig.type) & 1u))) continue;
-        if (Requests(m, r, rule, sig.type) && a.CanCover(role, sig)) {
-          gated.push_back(r);
-          break;
-        }
-      }
-    }
-    auto outranks = [&](Index g, Index au) {
-      return m.roles[g].family == m.roles[au].family && m.roles[g].rank > m.roles[au].rank;
-    };
-    auto ids = [&](const std::vector<Index>& roles) {
-      std::vector<std::string> out_ids;
-      for (Index r : roles) out_ids.push_back(m.roles[r].id);
-      std::sort(out_ids.begin(), out_ids.end());
-      return out_ids;
-    };
+    const RuleRoles roles = RolesAround(a, rule, roots, set, del);
     Finding f;
     f.code = "approval_veto";
     f.pointer = "/approvalRules/" + std::to_string(ri);
-    if (!authors.empty()) {
-      std::vector<Index> above_all, above_some;
-      for (Index g : gated) {
-        if (std::all_of(authors.begin(), authors.end(), [&](Index au) { return outranks(g, au); })) {
-          above_all.push_back(g);
-        }
-        if (std::any_of(authors.begin(), authors.end(), [&](Index au) { return outranks(g, au); })) {
-          above_some.push_back(g);
-        }
-      }
-      f.severity = "warning";
-      if (!above_all.empty()) {
-        f.message = "rule " + Q(rule.id) + " gates " + QuotedList(ids(above_all)) +
-                    ", who outrank everyone who may set or delete it (" + QuotedList(ids(authors)) +
-                    "): a veto held by their juniors";
-        f.facts = Json{{"rule", rule.id}, {"gated", ids(above_all)}, {"authors", ids(authors)}};
-      } else if (rule.requester_roles.empty() && !above_some.empty()) {
-        f.message = "rule " + Q(rule.id) + " gates every requester, " + QuotedList(ids(above_some)) +
-                    " included, and some who may set or delete it rank below them (" +
-                    QuotedList(ids(authors)) + ")";
-        f.facts = Json{{"rule", rule.id}, {"gated", ids(above_some)}, {"authors", ids(authors)}};
-      } else {
-        continue;
-      }
-    } else {
-      // Fixed by whoever writes the bundle: worth a note only when the top role of a
-      // family must ask roles all below it.
-      std::vector<Index> tops;
-      for (Index g : gated) {
-        const Role& held = m.roles[g];
-        if (held.rank != top[held.family] || approvers.empty()) continue;
-        if (std::all_of(approvers.begin(), approvers.end(), [&](Index ap) {
-              return m.roles[ap].family == held.family && m.roles[ap].rank < held.rank;
-            })) {
-          tops.push_back(g);
-        }
-      }
-      if (tops.empty()) continue;
-      f.severity = "info";
-      f.message = "rule " + Q(rule.id) + " makes " + QuotedList(ids(tops)) +
-                  (tops.size() == 1 ? ", the highest role of its family, ask"
-                                    : ", the highest roles of their families, ask") +
-                  " for approval from lower-ranked roles only (" + QuotedList(ids(approvers)) +
-                  "); the bundle fixes it, as nobody may set or delete approval rules";
-      f.facts = Json{{"rule", rule.id}, {"gated", ids(tops)}, {"approvers", ids(approvers)}};
-    }
-    out->push_back(std::move(f));
+    const bool found = roles.authors.empty() ? FixedVeto(m, rule, roles, top, &f)
+                                             : AuthoredVeto(m, rule, roles, &f);
+    if (found) out->push_back(std::move(f));
   }
 }
 

@@ -100,14 +100,119 @@ struct Edge {
   std::set<std::string> others_operations, self_operations, gated_operations, rules;
 };
 
+// An operation that hands out roles, and the permission it needs here.
+struct Assigner {
+  const char* kind;
+  Index permission;
+};
+
+// Marks the edge of `op` as one a holder of role `r` may take themselves, on
+// scopes of the types `self_types`, gated or not.
+void SelfEdge(const Model& m, const Assigner& op, Index r, const Role& given, uint64_t self_types,
+              Edge* edge) {
+  for (Index t = 0; t < 64; ++t) {
+    if (!((self_types >> t) & 1u)) continue;
+    std::vector<std::string> gating;
+    for (Index ri : m.approval_rules_by_permission[op.permission]) {
+      if (Gates(m.approval_rules[ri], op.permission, t, r, given)) {
+        gating.push_back(m.approval_rules[ri].id);
+      }
+    }
+    if (gating.empty()) {
+      edge->self = true;
+      edge->self_operations.insert(op.kind);
+    } else {
+      edge->self_gated = true;
+      edge->gated_operations.insert(op.kind);
+      edge->rules.insert(gating.begin(), gating.end());
+    }
+  }
+}
+
+// How holders of role `r` may give role `h`: to others, to themselves (gated by
+// approval rules or not), and by which operations.
+Edge EdgeBetween(const Analysis& a, const std::vector<Assigner>& ops, Index r, Index h) {
+  const Model& m = a.m;
+  const Role& giver = m.roles[r];
+  const Role& given = m.roles[h];
+  Edge edge;
+  for (const Assigner& op : ops) {
+    const Permission& perm = m.permissions[op.permission];
+    if (!giver.permissions.Test(op.permission)) continue;
+    if (perm.rank_limited && (ManagedRank(giver, given.family) < given.rank)) continue;
+    const uint64_t types = a.reach_types[r] & perm.applies_mask & given.assignable_mask;
+    if (types == 0) continue;
+    edge.others = true;
+    edge.others_operations.insert(op.kind);
+    const std::string kind = op.kind;
+    if (kind == "activate_member" || !Analysis::KindsMeet(giver, given)) continue;
+    // The actor targets themself: their own rank in the family must be in reach.
+    if (perm.rank_limited && giver.family == given.family &&
+        giver.rank > ManagedRank(giver, giver.family)) {
+      continue;
+    }
+    uint64_t self_types = types;
+    if (kind == "change_role") {
+      // Replacing the giver's own binding, on a scope it is bound on.
+      if (giver.family != given.family) continue;
+      self_types &= giver.assignable_mask;
+    }
+    SelfEdge(m, op, r, given, self_types, &edge);
+  }
+  return edge;
+}
+
+// The finding an edge makes, if any: holders who may give themselves a role
+// that holds more or outranks theirs, or give others one that does.
+bool EscalationFinding(const Model& m, const Edge& edge, Index r, Index h, Finding* f) {
+  const Role& giver = m.roles[r];
+  const Role& given = m.roles[h];
+  const Gains gains = GainsOf(m, giver, given);
+  const bool outranks = given.family == giver.family && given.rank > giver.rank;
+  const std::string rank_words =
+      "rank " + std::to_string(given.rank) + " above " + std::to_string(giver.rank);
+  f->code = "escalation_path";
+  f->pointer = "/roles/" + std::to_string(r);
+  if ((edge.self || edge.self_gated) && (!gains.empty() || outranks)) {
+    const bool gated = !edge.self;
+    f->severity = edge.self && !gains.empty() ? "error" : "warning";
+    f->message = "holders of " + Q(giver.id) + " may give themselves " + Q(given.id);
+    if (gated) {
+      std::string rules;
+      for (const std::string& id : edge.rules) rules += (rules.empty() ? "" : ", ") + Q(id);
+      f->message += " once approved (" + rules + ")";
+    }
+    f->message += gains.empty()
+                      ? ", which outranks it (" + rank_words + ") though it holds nothing more"
+                      : ", which holds more: " + Describe(gains);
+    f->facts["self"] = true;
+    if (gated) {
+      f->facts["approvalRules"] = std::vector<std::string>(edge.rules.begin(), edge.rules.end());
+    }
+    const std::set<std::string>& kinds = gated ? edge.gated_operations : edge.self_operations;
+    f->facts["operations"] = std::vector<std::string>(kinds.begin(), kinds.end());
+  } else if (outranks || (!gains.empty() && HoldsAll(m, given, giver))) {
+    f->severity = "warning";
+    f->message = "holders of " + Q(giver.id) + " may give others " + Q(given.id) +
+                 (gains.empty() ? ", which outranks it (" + rank_words + ")"
+                                : ", which holds all it holds and more: " + Describe(gains));
+    f->facts["self"] = false;
+    f->facts["operations"] =
+        std::vector<std::string>(edge.others_operations.begin(), edge.others_operations.end());
+  } else {
+    return false;
+  }
+  f->facts["role"] = giver.id;
+  f->facts["grants"] = given.id;
+  f->facts["permissions"] = gains.permissions;
+  f->facts["manages"] = gains.manages;
+  return true;
+}
+
 }  // namespace
 
 void FindEscalationPaths(const Analysis& a, std::vector<Finding>* out) {
   const Model& m = a.m;
-  struct Assigner {
-    const char* kind;
-    Index permission;
-  };
   std::vector<Assigner> ops;
   for (const char* kind : kAssigning) {
     Index p = a.OperationPermission(kind);
@@ -115,89 +220,12 @@ void FindEscalationPaths(const Analysis& a, std::vector<Finding>* out) {
   }
   if (ops.empty()) return;
   for (Index r = 0; r < m.roles.size(); ++r) {
-    const Role& giver = m.roles[r];
     for (Index h = 0; h < m.roles.size(); ++h) {
       if (h == r) continue;
-      const Role& given = m.roles[h];
-      Edge edge;
-      for (const Assigner& op : ops) {
-        const Permission& perm = m.permissions[op.permission];
-        if (!giver.permissions.Test(op.permission)) continue;
-        if (perm.rank_limited && (ManagedRank(giver, given.family) < given.rank)) continue;
-        const uint64_t types = a.reach_types[r] & perm.applies_mask & given.assignable_mask;
-        if (types == 0) continue;
-        edge.others = true;
-        edge.others_operations.insert(op.kind);
-        const std::string kind = op.kind;
-        if (kind == "activate_member" || !Analysis::KindsMeet(giver, given)) continue;
-        // The actor targets themself: their own rank in the family must be in reach.
-        if (perm.rank_limited && giver.family == given.family &&
-            giver.rank > ManagedRank(giver, giver.family)) {
-          continue;
-        }
-        uint64_t self_types = types;
-        if (kind == "change_role") {
-          // Replacing the giver's own binding, on a scope it is bound on.
-          if (giver.family != given.family) continue;
-          self_types &= giver.assignable_mask;
-        }
-        for (Index t = 0; t < 64; ++t) {
-          if (!((self_types >> t) & 1u)) continue;
-          std::vector<std::string> gating;
-          for (Index ri : m.approval_rules_by_permission[op.permission]) {
-            if (Gates(m.approval_rules[ri], op.permission, t, r, given)) {
-              gating.push_back(m.approval_rules[ri].id);
-            }
-          }
-          if (gating.empty()) {
-            edge.self = true;
-            edge.self_operations.insert(kind);
-          } else {
-            edge.self_gated = true;
-            edge.gated_operations.insert(kind);
-            edge.rules.insert(gating.begin(), gating.end());
-          }
-        }
-      }
+      const Edge edge = EdgeBetween(a, ops, r, h);
       if (!edge.others) continue;
-      const Gains gains = GainsOf(m, giver, given);
-      const bool outranks = given.family == giver.family && given.rank > giver.rank;
-      const std::string rank_words = "rank " + std::to_string(given.rank) + " above " +
-                                     std::to_string(giver.rank);
       Finding f;
-      f.code = "escalation_path";
-      f.pointer = "/roles/" + std::to_string(r);
-      if ((edge.self || edge.self_gated) && (!gains.empty() || outranks)) {
-        const bool gated = !edge.self;
-        f.severity = edge.self && !gains.empty() ? "error" : "warning";
-        f.message = "holders of " + Q(giver.id) + " may give themselves " + Q(given.id);
-        if (gated) {
-          std::string rules;
-          for (const std::string& id : edge.rules) rules += (rules.empty() ? "" : ", ") + Q(id);
-          f.message += " once approved (" + rules + ")";
-        }
-        f.message += gains.empty() ? ", which outranks it (" + rank_words + ") though it holds nothing more"
-                                   : ", which holds more: " + Describe(gains);
-        f.facts["self"] = true;
-        if (gated) f.facts["approvalRules"] = std::vector<std::string>(edge.rules.begin(), edge.rules.end());
-        const std::set<std::string>& kinds = gated ? edge.gated_operations : edge.self_operations;
-        f.facts["operations"] = std::vector<std::string>(kinds.begin(), kinds.end());
-      } else if (outranks || (!gains.empty() && HoldsAll(m, given, giver))) {
-        f.severity = "warning";
-        f.message = "holders of " + Q(giver.id) + " may give others " + Q(given.id) +
-                    (gains.empty() ? ", which outranks it (" + rank_words + ")"
-                                   : ", which holds all it holds and more: " + Describe(gains));
-        f.facts["self"] = false;
-        f.facts["operations"] =
-            std::vector<std::string>(edge.others_operations.begin(), edge.others_operations.end());
-      } else {
-        continue;
-      }
-      f.facts["role"] = giver.id;
-      f.facts["grants"] = given.id;
-      f.facts["permissions"] = gains.permissions;
-      f.facts["manages"] = gains.manages;
-      out->push_back(std::move(f));
+      if (EscalationFinding(m, edge, r, h, &f)) out->push_back(std::move(f));
     }
   }
 }

@@ -59,108 +59,131 @@ Reach ReachOf(const Overlay& v, const std::string& member, const std::string& no
   return reach;
 }
 
-std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, const Reach& reach,
-                                      const RoleLimits& limits) {
-  const std::string& family = after.families[role.family];
-  auto beyond = [&](const char* limit, std::string message, Json facts) {
-    facts["role"] = role.id;
-    facts["limit"] = limit;
-    return Beyond{"custom_role_beyond_creator", std::move(message), std::move(facts)};
-  };
-  // Its rank: the creator could hand the role out themself.
-  if (limits.rank && role.rank > reach.Manages(family)) {
-    return beyond("rank",
-                  "the role would rank " + std::to_string(role.rank) + " in family " + Q(family) +
-                      ", but its creator manages that family up to " +
-                      std::to_string(reach.Manages(family)),
-                  Json{{"family", family}, {"have", reach.Manages(family)}, {"need", role.rank}});
-  }
-  // Its permissions, inherited ones included: all held by the creator.
-  if (limits.permissions) {
-    Json missing = Json::array();
-    for (size_t p = 0; p < after.permissions.size(); ++p) {
-      if (role.permissions.Test(static_cast<Index>(p)) &&
-          !reach.permissions.count(after.permissions[p].id)) {
-        missing.push_back(after.permissions[p].id);
-      }
-    }
-    if (!missing.empty()) {
-      return beyond("permissions",
-                    "the role would grant " + Q(missing[0].get<std::string>()) +
-                        (missing.size() > 1 ? " and " + std::to_string(missing.size() - 1) +
-                                                  " more permission(s)"
-                                            : std::string()) +
-                        " that its creator does not hold",
-                    Json{{"permissions", missing}});
+namespace {
+
+// Why a custom role goes beyond its creator, by `limit` (rank, permissions, sees,
+// manages).
+Beyond CustomRoleBeyond(const Role& role, const char* limit, std::string message, Json facts) {
+  facts["role"] = role.id;
+  facts["limit"] = limit;
+  return Beyond{"custom_role_beyond_creator", std::move(message), std::move(facts)};
+}
+
+// Its permissions, inherited ones included: all held by the creator.
+std::optional<Beyond> PermissionsBeyond(const Model& after, const Role& role, const Reach& reach) {
+  Json missing = Json::array();
+  for (size_t p = 0; p < after.permissions.size(); ++p) {
+    if (role.permissions.Test(static_cast<Index>(p)) &&
+        !reach.permissions.count(after.permissions[p].id)) {
+      missing.push_back(after.permissions[p].id);
     }
   }
-  // What its holders see: no family, rank or e-mail the creator does not see.
-  // Its own rule and those it inherits (what its holders would see).
-  for (const SeesRule& rule : limits.sees ? role.sees_rules : std::vector<SeesRule>()) {
+  if (missing.empty()) return std::nullopt;
+  return CustomRoleBeyond(
+      role, "permissions",
+      "the role would grant " + Q(missing[0].get<std::string>()) +
+          (missing.size() > 1 ? " and " + std::to_string(missing.size() - 1) + " more permission(s)"
+                              : std::string()) +
+          " that its creator does not hold",
+      Json{{"permissions", missing}});
+}
+
+// What its holders see: no family, rank or e-mail the creator does not see. Its
+// own rule and those it inherits (what its holders would see).
+std::optional<Beyond> SeesBeyond(const Model& after, const Role& role, const Reach& reach) {
+  for (const SeesRule& rule : role.sees_rules) {
     for (Index f : rule.families) {
       const std::string& seen = after.families[f];
       auto have = reach.sees.find(seen);
       if (have == reach.sees.end() || have->second > rule.min_rank) {
-        return beyond("sees",
-                      "the role would see members of family " + Q(seen) + " from rank " +
-                          std::to_string(rule.min_rank) + ", which its creator does not",
-                      Json{{"family", seen},
-                           {"have", have == reach.sees.end() ? -1 : have->second},
-                           {"need", rule.min_rank}});
+        return CustomRoleBeyond(role, "sees",
+                                "the role would see members of family " + Q(seen) +
+                                    " from rank " + std::to_string(rule.min_rank) +
+                                    ", which its creator does not",
+                                Json{{"family", seen},
+                                     {"have", have == reach.sees.end() ? -1 : have->second},
+                                     {"need", rule.min_rank}});
       }
       // E-mail too: one role of the creator's must show it from that rank.
       auto email = reach.sees_email.find(seen);
-      if (rule.email &&
-          (email == reach.sees_email.end() || email->second > rule.min_rank)) {
-        return beyond("sees",
-                      "the role would see the e-mail of members of family " + Q(seen) +
-                          " from rank " + std::to_string(rule.min_rank) +
-                          ", which its creator does not",
-                      Json{{"family", seen},
-                           {"field", "email"},
-                           {"have", email == reach.sees_email.end() ? -1 : email->second},
-                           {"need", rule.min_rank}});
+      if (rule.email && (email == reach.sees_email.end() || email->second > rule.min_rank)) {
+        return CustomRoleBeyond(
+            role, "sees",
+            "the role would see the e-mail of members of family " + Q(seen) + " from rank " +
+                std::to_string(rule.min_rank) + ", which its creator does not",
+            Json{{"family", seen},
+                 {"field", "email"},
+                 {"have", email == reach.sees_email.end() ? -1 : email->second},
+                 {"need", rule.min_rank}});
       }
     }
   }
-  // Whom its holders manage: no family beyond the creator's, no higher.
-  if (limits.manages) {
+  return std::nullopt;
+}
+
+// Whom its holders manage: no family beyond the creator's, no higher; and all its
+// families within one role of the creator's, or the new role would add two
+// roles' limits up.
+std::optional<Beyond> ManagesBeyond(const Model& after, const Role& role, const Reach& reach) {
+  for (const ManagesLimit& l : role.manages_limits) {
+    const std::string& managed = after.families[l.family];
+    if (l.up_to > reach.Manages(managed)) {
+      return CustomRoleBeyond(role, "manages",
+                              "the role would manage family " + Q(managed) + " up to rank " +
+                                  std::to_string(l.up_to) + ", but its creator manages it up to " +
+                                  std::to_string(reach.Manages(managed)),
+                              Json{{"family", managed},
+                                   {"have", reach.Manages(managed)},
+                                   {"need", l.up_to}});
+    }
+  }
+  auto covers = [&](const std::map<std::string, int64_t>& set) {
     for (const ManagesLimit& l : role.manages_limits) {
-      const std::string& managed = after.families[l.family];
-      if (l.up_to > reach.Manages(managed)) {
-        return beyond("manages",
-                      "the role would manage family " + Q(managed) + " up to rank " +
-                          std::to_string(l.up_to) + ", but its creator manages it up to " +
-                          std::to_string(reach.Manages(managed)),
-                      Json{{"family", managed},
-                           {"have", reach.Manages(managed)},
-                           {"need", l.up_to}});
-      }
+      auto it = set.find(after.families[l.family]);
+      if (it == set.end() || it->second < l.up_to) return false;
     }
-    // Each family is within some role of the creator's; all of them together must
-    // be within one, or the new role would add two roles' limits up.
-    auto covers = [&](const std::map<std::string, int64_t>& set) {
-      for (const ManagesLimit& l : role.manages_limits) {
-        auto it = set.find(after.families[l.family]);
-        if (it == set.end() || it->second < l.up_to) return false;
-      }
-      return true;
-    };
-    if (role.manages_limits.size() > 1 &&
-        std::none_of(reach.manage_sets.begin(), reach.manage_sets.end(), covers)) {
-      std::string families;
-      for (const ManagesLimit& l : role.manages_limits) {
-        families += (families.empty() ? "" : ", ") + Q(after.families[l.family]);
-      }
-      const ManagesLimit& first = role.manages_limits.front();
-      return beyond("manages",
-                    "the role would manage families " + families +
-                        " together, but no single role of its creator manages them all that far",
-                    Json{{"family", after.families[first.family]},
-                         {"have", -1},
-                         {"need", first.up_to}});
-    }
+    return true;
+  };
+  if (role.manages_limits.size() <= 1 ||
+      std::any_of(reach.manage_sets.begin(), reach.manage_sets.end(), covers)) {
+    return std::nullopt;
   }
+  std::string families;
+  for (const ManagesLimit& l : role.manages_limits) {
+    families += (families.empty() ? "" : ", ") + Q(after.families[l.family]);
+  }
+  const ManagesLimit& first = role.manages_limits.front();
+  return CustomRoleBeyond(role, "manages",
+                          "the role would manage families " + families +
+                              " together, but no single role of its creator manages them all "
+                              "that far",
+                          Json{{"family", after.families[first.family]},
+                               {"have", -1},
+                               {"need", first.up_to}});
+}
+
+}  // namespace
+
+std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, const Reach& reach,
+                                      const RoleLimits& limits) {
+  const std::string& family = after.families[role.family];
+  // Its rank: the creator could hand the role out themself.
+  if (limits.rank && role.rank > reach.Manages(family)) {
+    return CustomRoleBeyond(role, "rank",
+                            "the role would rank " + std::to_string(role.rank) + " in family " +
+                                Q(family) + ", but its creator manages that family up to " +
+                                std::to_string(reach.Manages(family)),
+                            Json{{"family", family},
+                                 {"have", reach.Manages(family)},
+                                 {"need", role.rank}});
+  }
+  if (limits.permissions) {
+    if (auto b = PermissionsBeyond(after, role, reach)) return b;
+  }
+  if (limits.sees) {
+    if (auto b = SeesBeyond(after, role, reach)) return b;
+  }
+  if (limits.manages) return ManagesBeyond(after, role, reach);
   return std::nullopt;
 }
 
