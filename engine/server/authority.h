@@ -106,6 +106,18 @@ class Authority {
   // commits it when nothing in it is denied and no `error` invariant breaks.
   // `simulation` receives the result.
   Reply CommitChange(const Json& change_set, const Extra& extra, Json* simulation);
+  // POST /v1/changes, in steps: no member the caller may not see is acted on; the
+  // preview is what the change set gives, at the client's time and at the
+  // server's (`at_server`: the change set at the server's time); the PINs it
+  // carries are right (their tries counted in `extra`).
+  std::optional<Reply> ActsOnVisible(const Policy& policy, const std::string& caller,
+                                     const Json& ops);
+  std::optional<Reply> PreviewHolds(const Policy& policy, const Json& cs, const Json& preview,
+                                    Json* at_server);
+  std::optional<Reply> PinsHold(const std::string& caller, const Json& ops, Extra* extra);
+  // GET /v1/audit: the entries found, as the caller may read them.
+  Json ReadableEntries(const Policy& policy, const std::string& caller, const std::string& now,
+                       const std::vector<AuditEntry>& found);
   // Checks a PIN against its verification, taking one of its tries first: the
   // refusal (superseded, used, locked, expired, wrong), or nullopt when right.
   std::optional<Reply> TryPin(const Secret& secret, const std::string& pin,
@@ -145,6 +157,8 @@ class Authority {
     size_t count = 0;           // positions held
     bool Everywhere() const { return count > 0 && count == held.size(); }
   };
+  // The scopes marked held (HeldScopes), tops of whole subtrees and single scopes.
+  static void Gather(const internal::Model& m, const std::vector<uint8_t>& mark, Holding* out);
   Holding HeldScopes(const Policy& policy, const std::string& member,
                      const std::string& permission, const std::string& now) const;
   std::string ServerPermission(const Policy& policy, const char* key) const;
