@@ -57,6 +57,7 @@ class SqliteStore : public Store {
 
  private:
   class Statement;
+  class AuditWalk;  // QueryAudit's join (sqlite_audit.cc)
   // A read-only connection of one thread, with the statements of the hot paths
   // (who a token belongs to, the head revision) prepared once: every request
   // asks both, and readers never wait for each other or for the writer (WAL).
