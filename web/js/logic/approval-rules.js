@@ -2,6 +2,7 @@
 // Approval rules: built from the rule editor's values, turned back into values to
 // edit one, and described in words.
 import { count, formatValue, joinList, parseAttributeValue } from "./words.js";
+import { many, one } from "./form-values.js";
 
 /**
  * @typedef {import("./types.js").ApprovalRule} ApprovalRule
@@ -11,19 +12,6 @@ import { count, formatValue, joinList, parseAttributeValue } from "./words.js";
  */
 
 export const CONDITION_OPS = ["eq", "ne", "lt", "le", "gt", "ge", "in"];
-
-/** @param {FormValues} values @param {string} name */
-function one(values, name) {
-  const v = values[name];
-  return typeof v === "string" ? v.trim() : "";
-}
-
-/** @param {FormValues} values @param {string} name @returns {string[]} */
-function many(values, name) {
-  const v = values[name];
-  if (Array.isArray(v)) return v.filter(Boolean);
-  return typeof v === "string" && v ? [v] : [];
-}
 
 /**
  * Conditions, one a line: "orderTotal gt 50000", "visibility eq public",

@@ -43,24 +43,11 @@ export function bindingId(b) {
 }
 
 /**
- * Indexes a bundle.
+ * The bundle's lists by id, and its bindings by member and by scope.
  * @param {Bundle} bundle
  */
-export function indexBundle(bundle) {
-  const members = byId(bundle.members, (m) => m.id);
-  const roles = byId(bundle.roles, (r) => r.id);
-  const scopes = byId(bundle.scopes, (s) => s.id);
-  const scopeTypes = byId(bundle.scopeTypes, (t) => t.id);
-  const permissions = byId(bundle.permissions, (p) => p.id);
-  const approvalRules = byId(bundle.approvalRules, (r) => r.id);
-  const approvalRequests = byId(bundle.approvalRequests, (r) => r.id);
-  const roleRequests = byId(bundle.roleRequests, (r) => r.id);
-  const selfUpgrades = bundle.selfUpgrades ?? [];
-  const claims = bundle.claims ?? [];
+function lookups(bundle) {
   const bindings = bundle.bindings ?? [];
-  const bindingsById = byId(bindings, bindingId);
-  const operations = bundle.operations ?? {};
-
   /** @type {Map<string, Binding[]>} */
   const bindingsByMember = new Map();
   /** @type {Map<string, Binding[]>} */
@@ -69,8 +56,31 @@ export function indexBundle(bundle) {
     pushTo(bindingsByMember, b.member, b);
     pushTo(bindingsByScope, b.scope, b);
   }
+  return {
+    members: byId(bundle.members, (m) => m.id),
+    roles: byId(bundle.roles, (r) => r.id),
+    scopes: byId(bundle.scopes, (s) => s.id),
+    scopeTypes: byId(bundle.scopeTypes, (t) => t.id),
+    permissions: byId(bundle.permissions, (p) => p.id),
+    approvalRules: byId(bundle.approvalRules, (r) => r.id),
+    approvalRequests: byId(bundle.approvalRequests, (r) => r.id),
+    roleRequests: byId(bundle.roleRequests, (r) => r.id),
+    selfUpgrades: bundle.selfUpgrades ?? [],
+    claims: bundle.claims ?? [],
+    bindings,
+    bindingsById: byId(bindings, bindingId),
+    bindingsByMember,
+    bindingsByScope,
+    operations: bundle.operations ?? {},
+  };
+}
 
-  // The scope forest, children in bundle order.
+/**
+ * The scope forest, children in bundle order: the roots, each scope's children,
+ * and the scopes in tree order with their depth.
+ * @param {Bundle} bundle @param {Map<string, Scope>} scopes
+ */
+function scopeForest(bundle, scopes) {
   /** @type {Map<string, string[]>} */
   const children = new Map();
   /** @type {string[]} */
@@ -91,39 +101,57 @@ export function indexBundle(bundle) {
     for (const child of children.get(id) ?? []) visit(child, d + 1);
   };
   for (const root of roots) visit(root, 0);
+  return { children, roots, tree, depth };
+}
 
-  /** @type {string[]} families in order of first appearance */
+/**
+ * The role families in order of first appearance, and the roles of each, highest rank first.
+ * @param {Bundle} bundle
+ */
+function roleFamilies(bundle) {
+  /** @type {string[]} */
   const families = [];
-  /** @type {Map<string, Role[]>} roles per family, highest rank first */
+  /** @type {Map<string, Role[]>} */
   const rolesByFamily = new Map();
   for (const r of bundle.roles ?? []) {
     if (!rolesByFamily.has(r.family)) families.push(r.family);
     pushTo(rolesByFamily, r.family, r);
   }
   for (const list of rolesByFamily.values()) list.sort((a, b) => b.rank - a.rank || a.id.localeCompare(b.id));
+  return { families, rolesByFamily };
+}
 
-  // Role labels shared by roles of several families get the family in brackets.
+/**
+ * A role's name: its label; a label shared by roles of several families gets the
+ * family in brackets.
+ * @param {Bundle} bundle @param {Map<string, Role>} roles @param {(family: string) => string} familyName
+ */
+function roleNamer(bundle, roles, familyName) {
   /** @type {Map<string, number>} */
   const labelUses = new Map();
   for (const r of bundle.roles ?? []) {
     const label = r.label ?? r.id;
     labelUses.set(label, (labelUses.get(label) ?? 0) + 1);
   }
-
   /** @param {string} id */
-  const memberName = (id) => members.get(id)?.name ?? id;
-  /** @param {string} id */
-  const familyName = (id) => humanize(id);
-  /** @param {string} id */
-  const roleName = (id) => {
+  return (id) => {
     const r = roles.get(id);
     if (!r) return id;
     const label = r.label ?? r.id;
     return (labelUses.get(label) ?? 0) > 1 ? `${label} (${familyName(r.family)})` : label;
   };
-  // Actions: the permissions, then the self-upgrade and claim actions, named in
-  // words ("Upgrade yourself", "Claim Admin (apps)"); the id is added only to tell
-  // several of a kind apart.
+}
+
+/**
+ * Actions: the permissions, then the self-upgrade and claim actions, named in
+ * words ("Upgrade yourself", "Claim Admin (apps)"); the id is added only to tell
+ * several of a kind apart.
+ * @param {Bundle} bundle @param {Map<string, Role>} roles @param {(id: string) => string} roleName
+ * @returns {ActionInfo[]}
+ */
+function actionList(bundle, roles, roleName) {
+  const selfUpgrades = bundle.selfUpgrades ?? [];
+  const claims = bundle.claims ?? [];
   /** @type {ActionInfo[]} */
   const actions = [];
   for (const p of bundle.permissions ?? []) {
@@ -144,23 +172,14 @@ export function indexBundle(bundle) {
     const name = grants.length === 1 && roles.has(grants[0]) ? `Claim ${roleName(grants[0])}` : `Claim a role (${humanize(c.action)})`;
     actions.push({ id: c.action, kind: "claim", name, rankLimited: false, appliesTo: null });
   }
-  const actionsById = byId(actions, (a) => a.id);
+  return actions;
+}
 
-  /** @param {string} id */
-  const scopeName = (id) => scopes.get(id)?.name ?? id;
-  /**
-   * A scope type's name for sentences: its label in lower case, without a
-   * bracketed aside ("Account (billing account number)" -> "account").
-   * @param {string} id
-   */
-  const scopeTypeName = (id) => lowerFirst((scopeTypes.get(id)?.label ?? humanize(id)).replace(/\s*\(.*\)\s*$/, "") || id);
-  /** @param {string} id */
-  const scopeTypeOf = (id) => scopes.get(id)?.type ?? "";
-  /** @param {string} id */
-  const permissionName = (id) => permissions.get(id)?.label ?? actionsById.get(id)?.name ?? id;
-  /** @param {string} id */
-  const ruleName = (id) => id;
-
+/**
+ * Walks of the scope tree: a scope's ancestors, its path in words, its subtree.
+ * @param {Map<string, Scope>} scopes @param {Map<string, string[]>} children @param {(id: string) => string} scopeName
+ */
+function scopeWalks(scopes, children, scopeName) {
   /** @param {string} id @returns {string[]} parent first, root last */
   const ancestors = (id) => {
     /** @type {string[]} */
@@ -188,7 +207,16 @@ export function indexBundle(bundle) {
     }
     return out;
   };
+  return { ancestors, scopePath, subtree };
+}
 
+/**
+ * Questions about roles: a role's permissions (own and inherited), the roles that
+ * may be bound on a scope, and the role a member holds on a scope.
+ * @param {Bundle} bundle @param {Map<string, Role>} roles @param {Map<string, Binding[]>} bindingsByMember
+ * @param {(id: string) => string} scopeTypeOf
+ */
+function roleQueries(bundle, roles, bindingsByMember, scopeTypeOf) {
   /** @param {string} roleId @returns {string[]} own and inherited permissions, sorted */
   const effectivePermissions = (roleId) => {
     const out = new Set();
@@ -203,26 +231,11 @@ export function indexBundle(bundle) {
     }
     return [...out].sort();
   };
-
   /** @param {string} scopeId @returns {Role[]} roles that may be bound there */
   const assignableRoles = (scopeId) => {
     const type = scopeTypeOf(scopeId);
     return (bundle.roles ?? []).filter((r) => r.assignableAt.includes(type));
   };
-
-  /**
-   * The display name of any id the bundle defines: member, scope, role or
-   * permission; the id itself otherwise.
-   * @param {string} id
-   */
-  const nameOf = (id) => {
-    if (members.has(id)) return memberName(id);
-    if (scopes.has(id)) return scopeName(id);
-    if (roles.has(id)) return roleName(id);
-    if (permissions.has(id)) return permissionName(id);
-    return id;
-  };
-
   /**
    * The role a member holds of `family` bound on `scopeId` itself, if any.
    * @param {string} memberId @param {string} scopeId @param {string} [family]
@@ -236,48 +249,72 @@ export function indexBundle(bundle) {
     }
     return undefined;
   };
+  return { effectivePermissions, assignableRoles, roleOn };
+}
 
+/**
+ * The names people read instead of ids.
+ * @param {ReturnType<typeof lookups>} found @param {(id: string) => string} roleName @param {Map<string, ActionInfo>} actionsById
+ */
+function namers({ members, scopes, scopeTypes, permissions, roles }, roleName, actionsById) {
+  /** @param {string} id */
+  const memberName = (id) => members.get(id)?.name ?? id;
+  /** @param {string} id */
+  const scopeName = (id) => scopes.get(id)?.name ?? id;
+  /**
+   * A scope type's name for sentences: its label in lower case, without a
+   * bracketed aside ("Account (billing account number)" -> "account").
+   * @param {string} id
+   */
+  const scopeTypeName = (id) => lowerFirst((scopeTypes.get(id)?.label ?? humanize(id)).replace(/\s*\(.*\)\s*$/, "") || id);
+  /** @param {string} id */
+  const scopeTypeOf = (id) => scopes.get(id)?.type ?? "";
+  /** @param {string} id */
+  const permissionName = (id) => permissions.get(id)?.label ?? actionsById.get(id)?.name ?? id;
+  /** @param {string} id */
+  const ruleName = (id) => id;
+  /**
+   * The display name of any id the bundle defines: member, scope, role or
+   * permission; the id itself otherwise.
+   * @param {string} id
+   */
+  const nameOf = (id) => {
+    if (members.has(id)) return memberName(id);
+    if (scopes.has(id)) return scopeName(id);
+    if (roles.has(id)) return roleName(id);
+    if (permissions.has(id)) return permissionName(id);
+    return id;
+  };
+  return { memberName, scopeName, scopeTypeName, scopeTypeOf, permissionName, ruleName, nameOf };
+}
+
+/**
+ * Indexes a bundle.
+ * @param {Bundle} bundle
+ */
+export function indexBundle(bundle) {
+  const found = lookups(bundle);
+  const { roles, scopes, bindingsByMember } = found;
+  const forest = scopeForest(bundle, scopes);
+  /** @param {string} id */
+  const familyName = (id) => humanize(id);
+  const roleName = roleNamer(bundle, roles, familyName);
+  const actions = actionList(bundle, roles, roleName);
+  const actionsById = byId(actions, (a) => a.id);
+  const names = namers(found, roleName, actionsById);
   return {
     bundle,
     name: bundle.name ?? "Untitled policy",
-    members,
-    roles,
-    scopes,
-    scopeTypes,
-    permissions,
-    approvalRules,
-    approvalRequests,
-    roleRequests,
-    selfUpgrades,
-    claims,
-    bindings,
-    bindingsById,
-    bindingsByMember,
-    bindingsByScope,
-    operations,
-    children,
-    roots,
-    tree,
-    depth,
-    families,
-    rolesByFamily,
+    ...found,
+    ...forest,
+    ...roleFamilies(bundle),
     actions,
     actionsById,
-    memberName,
     familyName,
     roleName,
-    scopeName,
-    scopeTypeName,
-    scopeTypeOf,
-    permissionName,
-    ruleName,
-    ancestors,
-    scopePath,
-    subtree,
-    effectivePermissions,
-    assignableRoles,
-    nameOf,
-    roleOn,
+    ...names,
+    ...scopeWalks(scopes, forest.children, names.scopeName),
+    ...roleQueries(bundle, roles, bindingsByMember, names.scopeTypeOf),
   };
 }
 

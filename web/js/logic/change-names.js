@@ -3,6 +3,7 @@
 // adds or registers, and the custom roles it defines. A preview of that change names
 // them ("Gwen Alvarez, by e-mail: invited as Order Manager") rather than showing
 // their ids ("m-gwen"), as it does for everyone the bundle already has.
+import { opKind } from "../ops/index.js";
 
 /**
  * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
@@ -29,10 +30,10 @@ export function changeNames(operations) {
     if (typeof id === "string" && typeof name === "string" && name.trim() && !members.has(id)) members.set(id, name.trim());
   };
   for (const op of operations) {
-    if (op.op === "invite" || op.op === "register") addMember(op.member);
-    if (op.op === "add_members" && Array.isArray(op.members)) op.members.forEach(addMember);
-    if (op.op === "define_role" && op.role && typeof op.role === "object") {
-      const { id, label } = op.role;
+    const kind = opKind(op.op);
+    for (const m of kind?.newMembers?.(op) ?? []) addMember(m);
+    for (const role of kind?.newRoles?.(op) ?? []) {
+      const { id, label } = role;
       if (typeof id === "string" && typeof label === "string" && label.trim() && !roles.has(id)) roles.set(id, label.trim());
     }
   }

@@ -2,6 +2,7 @@
 // Questions the views ask the engine, answered from its JSON results. The engine
 // is passed in (the browser's or Node's build of the same module), so these run
 // under node --test as they do in the page.
+import { opKind } from "../ops/index.js";
 import { mergeVisible } from "./members.js";
 
 /**
@@ -89,19 +90,9 @@ export const MEMBER_ACTIONS = [
   "delete_member",
 ];
 
-const STATUS_FOR = /** @type {Record<string, string[]>} */ ({
-  resend_invitation: ["invited"],
-  unblock: ["blocked"],
-  enable: ["disabled"],
-  block: ["active", "invited", "pending", "disabled"],
-  disable: ["active", "invited", "pending"],
-  activate_member: ["pending", "invited"],
-  reset_password: ["active", "invited"],
-});
-
 /**
  * What `actor` may do to `target`, by the bundle's `operations`: for each mapped
- * member operation whose status rule fits, the effect of its action on the
+ * member operation whose status rule fits (ops/<kind>.js, `memberStatuses`), the effect of its action on the
  * target's scopes (allowed when some scope allows it; for whole-member operations
  * such as block, every scope must). Operations the actor may not do are left out.
  * @param {EngineLike} engine
@@ -121,15 +112,17 @@ export function memberAbilities(engine, index, actor, target, now) {
   for (const kind of MEMBER_ACTIONS) {
     const entry = index.operations[kind];
     if (!entry) continue;
-    if (STATUS_FOR[kind] && !STATUS_FOR[kind].includes(member.status)) continue;
+    const spec = opKind(kind);
+    const statuses = spec?.memberStatuses;
+    if (statuses && !statuses.includes(member.status)) continue;
     if (!index.permissions.has(entry.action)) continue;
     if (scopes.length === 0) continue;
-    if (held.length === 0 && (kind === "change_role" || kind === "remove_member")) continue; // no role to change or remove
+    if (held.length === 0 && spec?.onMember?.needsRole) continue; // no role to change or remove
     const requests = scopes.map((scope) => ({ actor, action: entry.action, resource: scope, now, attributes: { target } }));
     const decisions = engine.checkBatch(requests);
     if (!Array.isArray(decisions)) continue;
     const effects = decisions.map((d) => (d && d.ok ? d.effect : "deny"));
-    const wholeMember = !["change_role", "assign_role", "remove_member"].includes(kind);
+    const wholeMember = !spec?.onMember?.perScope;
     const usable = wholeMember ? effects.every((e) => e !== "deny") : effects.some((e) => e !== "deny");
     if (!usable) continue;
     out.push({ kind, effect: effects.includes("allow") && !effects.includes("conditional") ? "allow" : "conditional" });

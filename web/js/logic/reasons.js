@@ -37,6 +37,129 @@ export function methodName(method) {
 }
 
 /**
+ * What a reason's words are made with: the index, the context of the decision,
+ * and the names of its actor, action and scope (or "the member", "this action",
+ * "the scope").
+ * @typedef {{ index: BundleIndex, context: ReasonContext, actor: string, action: string, resource: string }} ReasonWords
+ * @typedef {(r: Reason, w: ReasonWords) => string} ReasonText
+ */
+
+/** @type {ReasonText} an engine message, with names for its ids */
+const asMessage = (r, { index }) => rewriteMessage(r.message, index);
+
+/** @type {Record<string, ReasonText>} reasons of access: roles held, permissions, ranks */
+const ACCESS_REASONS = {
+  granted_by: (r, { index, context, resource }) => {
+    const role = index.roleName(r.role);
+    if (r.inheritedFrom && context.resource && r.inheritedFrom !== context.resource) {
+      const from = r.inheritedFrom;
+      return `granted by ${role} on ${resource} through ${index.scopeTypeName(index.scopeTypeOf(from))} ${index.scopeName(from)}`;
+    }
+    return `granted by ${role} on ${index.scopeName(r.scope)}`;
+  },
+  member_not_active: (r, { index, context }) => {
+    // An operation's own refusal (asking for a role, giving one to a requester) says whom in its message.
+    if (typeof r.status !== "string") return rewriteMessage(r.message ?? r.code, index);
+    return `${index.memberName(r.member ?? context.actor ?? "")} is ${r.status}, and only active members hold permissions`;
+  },
+  action_not_applicable: (r, { index, action }) => `${action} does not apply to a ${index.scopeTypeName(r.scopeType)}`,
+  no_binding: (_r, { actor, resource }) => `${actor} holds no role on ${resource} or above it`,
+  binding_expired: (r, { index }) => {
+    const b = index.bindingsById.get(r.binding);
+    const what = b ? `${index.memberName(b.member)}'s ${index.roleName(b.role)} role on ${index.scopeName(b.scope)}` : `binding ${r.binding}`;
+    return `${what} expired on ${formatTime(r.expiresAt)}`;
+  },
+  permission_not_granted: (r, { index, actor, action, resource }) => {
+    /** @type {string[]} */
+    const held = r.roles ?? [];
+    if (held.length === 0) return `no role ${actor} holds on ${resource} grants ${action}`;
+    return `none of ${actor}'s roles on ${resource} (${joinList(held.map(index.roleName))}) grants ${action}`;
+  },
+  rank_too_low: (r, { index, actor }) => {
+    const role = index.roles.get(r.role);
+    const family = role?.family;
+    if (r.have < 0) {
+      return `${actor} may not hand out ${family ? index.familyName(family) : "these"} roles at all, and ${index.roleName(r.role)} is ${rankWords(r.need, family, index)}`;
+    }
+    return `${index.roleName(r.role)} is rank ${r.need}, but ${actor} manages roles only up to ${rankWords(r.have, family, index)}`;
+  },
+  target_outranks_actor: (r, { index, actor, resource }) => `${index.memberName(r.target)} holds a role of rank ${r.need} on ${resource}, above rank ${r.have}, the highest ${actor} may manage`,
+  target_not_visible: (r, { index, actor, resource }) => `${actor} may not see ${index.memberName(r.target)} on ${resource}`,
+};
+
+/** @type {Record<string, ReasonText>} reasons of approval and verification */
+const APPROVAL_REASONS = {
+  approval_required: (r, { index }) => `needs approval under rule ${index.ruleName(r.rule)}`,
+  approval_unreachable: (r, { index, resource }) => `rule ${index.ruleName(r.rule)} needs ${count(r.need, "approval")}, but only ${count(r.have, "member")} could approve on ${resource}`,
+  condition_attribute_missing: (r, { index }) => `rule ${index.ruleName(r.rule)} applies because the request gives no ${r.attribute}`,
+  condition_type_mismatch: (r, { index }) => `rule ${index.ruleName(r.rule)} applies because ${r.attribute} has a type its condition cannot compare`,
+  verification_required: (r) => `needs verification by ${methodName(r.method)}, valid for ${count(r.validForDays, "day")}`,
+  not_an_approver: (r, { index }) => {
+    /** @type {string[]} */
+    const eligible = r.eligible ?? [];
+    const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "";
+    return `${rewriteMessage(r.message, index)}${tail}`;
+  },
+  invitation_expired: (r) => `${r.code === "invitation_expired" ? "the invitation" : "the verification"} expired on ${formatTime(r.expiresAt)}`,
+  verification_expired: (r) => `${r.code === "invitation_expired" ? "the invitation" : "the verification"} expired on ${formatTime(r.expiresAt)}`,
+  precondition_failed: (r) => `this operation needs ${r.attribute} ${opWords(r.op)} ${formatValue(r.value)}, and it is ${formatValue(r.actual)}`,
+  operation_not_supported: asMessage,
+  wrong_status: asMessage,
+};
+
+/** @type {Record<string, ReasonText>} reasons of self-upgrades and claims */
+const UPGRADE_REASONS = {
+  self_upgrade_allowed: (r, { index, context, actor }) => {
+    const wanted = typeof context.attributes?.role === "string" ? ` to ${index.roleName(context.attributes.role)}` : "";
+    return `${actor} may upgrade from ${index.roleName(r.from)}${wanted} under rule ${index.ruleName(r.rule)}`;
+  },
+  self_upgrade_blocked: (r, { index, resource }) => {
+    /** @type {string[]} */
+    const holders = r.holders ?? [];
+    const names = joinList(holders.map(index.memberName));
+    return `rule ${index.ruleName(r.rule)} allows a self-upgrade only while nobody holds a high enough role on ${resource}, and ${names} ${holders.length === 1 ? "does" : "do"}`;
+  },
+  not_eligible: (r, { index, context }) => {
+    /** @type {string[]} */
+    const from = r.from ?? [];
+    const wanted = typeof context.attributes?.role === "string" ? index.roleName(context.attributes.role) : "that role";
+    if (from.length === 0) return `no rule lets a member upgrade themself to ${wanted}`;
+    return `only a holder of ${joinList(from.map(index.roleName), "or")} may upgrade themself to ${wanted}${r.rule ? ` under rule ${index.ruleName(r.rule)}` : ""}`;
+  },
+  not_an_upgrade: (r) => `not an upgrade: the role wanted (rank ${r.need}) is not above the role held (rank ${r.have})`,
+  claimable: (r, { index, actor, resource }) => {
+    const b = index.bindingsById.get(r.binding);
+    const via = b ? `, holding ${index.roleName(b.role)} on ${index.scopeName(b.scope)}` : "";
+    // A claim has no name of its own: it is named by the role it gives.
+    const claim = index.claims.find((c) => c.id === r.claim);
+    if (claim && index.roles.has(claim.grants)) return `${actor} may claim ${index.roleName(claim.grants)} on ${resource}${via}`;
+    return `${actor} may take it under claim ${r.claim}${via}`;
+  },
+  claim_not_available: (r, { index, resource }) => `claiming on ${resource} needs ${joinList((r.holder ?? []).map(index.roleName), "or")} on a related scope`,
+};
+
+/** @type {Record<string, ReasonText>} reasons of role requests (docs/changes.md section 2b) */
+const REQUEST_REASONS = {
+  already_holds: (r, { index, actor }) => `${actor} already holds ${index.roleName(r.role)} on ${index.scopeName(r.scope)}`,
+  request_pending: (_r, { index, context, actor, resource }) => `${actor} already asked for ${wantedRole(context, index)} on ${resource}, and that request still waits for a decision`,
+  invalid_until: (r) => `the role would end on ${formatTime(r.until)}, which is not after now: choose a later time, or none`,
+  role_not_assignable_at: (r, { index }) => `${index.roleName(r.role)} is not given on a ${index.scopeTypeName(index.scopeTypeOf(r.scope))}`,
+  no_decider: (_r, { index, context, resource }) => `no active member may give ${wantedRole(context, index)} on ${resource}, so nobody could decide the request`,
+  not_the_requester: (r, { index }) => `only ${index.memberName(r.requester)}, who asked, may withdraw this request`,
+  not_a_decider: (r, { index, context, actor, resource }) => {
+    /** @type {string[]} */
+    const eligible = r.eligible ?? [];
+    const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "; nobody may at the moment";
+    return `${actor} could not give ${wantedRole(context, index)} on ${resource} now, so may not decide this request${tail}`;
+  },
+  own_request: (_r, { actor }) => `${actor} asked for it, and nobody decides their own request`,
+  request_expired: (r) => `the request lapsed on ${formatTime(r.expiresAt)} without a decision; the member may ask again`,
+};
+
+/** @type {Map<string, ReasonText>} */
+const REASON_TEXTS = new Map(Object.entries({ ...ACCESS_REASONS, ...APPROVAL_REASONS, ...UPGRADE_REASONS, ...REQUEST_REASONS }));
+
+/**
  * One reason of a decision (or of an operation) in words, without a final period.
  * @param {Reason} reason
  * @param {BundleIndex} index
@@ -44,129 +167,15 @@ export function methodName(method) {
  * @returns {string}
  */
 export function describeReason(reason, index, context = {}) {
-  const actor = context.actor ? index.memberName(context.actor) : "the member";
-  const action = context.action ? actionWords(context.action, index) : "this action";
-  const resource = context.resource ? index.scopeName(context.resource) : "the scope";
-  const r = reason;
-  switch (r.code) {
-    case "granted_by": {
-      const role = index.roleName(r.role);
-      if (r.inheritedFrom && context.resource && r.inheritedFrom !== context.resource) {
-        const from = r.inheritedFrom;
-        return `granted by ${role} on ${resource} through ${index.scopeTypeName(index.scopeTypeOf(from))} ${index.scopeName(from)}`;
-      }
-      return `granted by ${role} on ${index.scopeName(r.scope)}`;
-    }
-    case "member_not_active":
-      // An operation's own refusal (asking for a role, giving one to a requester) says whom in its message.
-      if (typeof r.status !== "string") return rewriteMessage(r.message ?? r.code, index);
-      return `${index.memberName(r.member ?? context.actor ?? "")} is ${r.status}, and only active members hold permissions`;
-    case "action_not_applicable":
-      return `${action} does not apply to a ${index.scopeTypeName(r.scopeType)}`;
-    case "no_binding":
-      return `${actor} holds no role on ${resource} or above it`;
-    case "binding_expired": {
-      const b = index.bindingsById.get(r.binding);
-      const what = b ? `${index.memberName(b.member)}'s ${index.roleName(b.role)} role on ${index.scopeName(b.scope)}` : `binding ${r.binding}`;
-      return `${what} expired on ${formatTime(r.expiresAt)}`;
-    }
-    case "permission_not_granted": {
-      /** @type {string[]} */
-      const held = r.roles ?? [];
-      if (held.length === 0) return `no role ${actor} holds on ${resource} grants ${action}`;
-      return `none of ${actor}'s roles on ${resource} (${joinList(held.map(index.roleName))}) grants ${action}`;
-    }
-    case "rank_too_low": {
-      const role = index.roles.get(r.role);
-      const family = role?.family;
-      if (r.have < 0) {
-        return `${actor} may not hand out ${family ? index.familyName(family) : "these"} roles at all, and ${index.roleName(r.role)} is ${rankWords(r.need, family, index)}`;
-      }
-      return `${index.roleName(r.role)} is rank ${r.need}, but ${actor} manages roles only up to ${rankWords(r.have, family, index)}`;
-    }
-    case "target_outranks_actor":
-      return `${index.memberName(r.target)} holds a role of rank ${r.need} on ${resource}, above rank ${r.have}, the highest ${actor} may manage`;
-    case "target_not_visible":
-      return `${actor} may not see ${index.memberName(r.target)} on ${resource}`;
-    case "approval_required":
-      return `needs approval under rule ${index.ruleName(r.rule)}`;
-    case "approval_unreachable":
-      return `rule ${index.ruleName(r.rule)} needs ${count(r.need, "approval")}, but only ${count(r.have, "member")} could approve on ${resource}`;
-    case "condition_attribute_missing":
-      return `rule ${index.ruleName(r.rule)} applies because the request gives no ${r.attribute}`;
-    case "condition_type_mismatch":
-      return `rule ${index.ruleName(r.rule)} applies because ${r.attribute} has a type its condition cannot compare`;
-    case "verification_required":
-      return `needs verification by ${methodName(r.method)}, valid for ${count(r.validForDays, "day")}`;
-    case "self_upgrade_allowed": {
-      const wanted = typeof context.attributes?.role === "string" ? ` to ${index.roleName(context.attributes.role)}` : "";
-      return `${actor} may upgrade from ${index.roleName(r.from)}${wanted} under rule ${index.ruleName(r.rule)}`;
-    }
-    case "self_upgrade_blocked": {
-      /** @type {string[]} */
-      const holders = r.holders ?? [];
-      const names = joinList(holders.map(index.memberName));
-      return `rule ${index.ruleName(r.rule)} allows a self-upgrade only while nobody holds a high enough role on ${resource}, and ${names} ${holders.length === 1 ? "does" : "do"}`;
-    }
-    case "not_eligible": {
-      /** @type {string[]} */
-      const from = r.from ?? [];
-      const wanted = typeof context.attributes?.role === "string" ? index.roleName(context.attributes.role) : "that role";
-      if (from.length === 0) return `no rule lets a member upgrade themself to ${wanted}`;
-      return `only a holder of ${joinList(from.map(index.roleName), "or")} may upgrade themself to ${wanted}${r.rule ? ` under rule ${index.ruleName(r.rule)}` : ""}`;
-    }
-    case "not_an_upgrade":
-      return `not an upgrade: the role wanted (rank ${r.need}) is not above the role held (rank ${r.have})`;
-    case "claimable": {
-      const b = index.bindingsById.get(r.binding);
-      const via = b ? `, holding ${index.roleName(b.role)} on ${index.scopeName(b.scope)}` : "";
-      // A claim has no name of its own: it is named by the role it gives.
-      const claim = index.claims.find((c) => c.id === r.claim);
-      if (claim && index.roles.has(claim.grants)) return `${actor} may claim ${index.roleName(claim.grants)} on ${resource}${via}`;
-      return `${actor} may take it under claim ${r.claim}${via}`;
-    }
-    case "claim_not_available":
-      return `claiming on ${resource} needs ${joinList((r.holder ?? []).map(index.roleName), "or")} on a related scope`;
-    case "operation_not_supported":
-      return rewriteMessage(r.message, index);
-    case "wrong_status":
-      return rewriteMessage(r.message, index);
-    case "invitation_expired":
-    case "verification_expired":
-      return `${r.code === "invitation_expired" ? "the invitation" : "the verification"} expired on ${formatTime(r.expiresAt)}`;
-    case "not_an_approver": {
-      /** @type {string[]} */
-      const eligible = r.eligible ?? [];
-      const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "";
-      return `${rewriteMessage(r.message, index)}${tail}`;
-    }
-    case "already_holds":
-      return `${actor} already holds ${index.roleName(r.role)} on ${index.scopeName(r.scope)}`;
-    case "request_pending":
-      return `${actor} already asked for ${wantedRole(context, index)} on ${resource}, and that request still waits for a decision`;
-    case "invalid_until":
-      return `the role would end on ${formatTime(r.until)}, which is not after now: choose a later time, or none`;
-    case "role_not_assignable_at":
-      return `${index.roleName(r.role)} is not given on a ${index.scopeTypeName(index.scopeTypeOf(r.scope))}`;
-    case "no_decider":
-      return `no active member may give ${wantedRole(context, index)} on ${resource}, so nobody could decide the request`;
-    case "not_the_requester":
-      return `only ${index.memberName(r.requester)}, who asked, may withdraw this request`;
-    case "not_a_decider": {
-      /** @type {string[]} */
-      const eligible = r.eligible ?? [];
-      const tail = eligible.length ? `; only ${joinList(eligible.map(index.memberName), "or")} may` : "; nobody may at the moment";
-      return `${actor} could not give ${wantedRole(context, index)} on ${resource} now, so may not decide this request${tail}`;
-    }
-    case "own_request":
-      return `${actor} asked for it, and nobody decides their own request`;
-    case "request_expired":
-      return `the request lapsed on ${formatTime(r.expiresAt)} without a decision; the member may ask again`;
-    case "precondition_failed":
-      return `this operation needs ${r.attribute} ${opWords(r.op)} ${formatValue(r.value)}, and it is ${formatValue(r.actual)}`;
-    default:
-      return rewriteMessage(r.message ?? r.code, index);
-  }
+  const text = REASON_TEXTS.get(reason.code);
+  if (!text) return rewriteMessage(reason.message ?? reason.code, index);
+  return text(reason, {
+    index,
+    context,
+    actor: context.actor ? index.memberName(context.actor) : "the member",
+    action: context.action ? actionWords(context.action, index) : "this action",
+    resource: context.resource ? index.scopeName(context.resource) : "the scope",
+  });
 }
 
 /** @param {ReasonContext} context @param {BundleIndex} index */

@@ -3,6 +3,7 @@
 // define_role / edit_role plus the approval rule of the permissions that need one.
 import { conditionsText, parseConditions } from "./approval-rules.js";
 import { count, joinList } from "./words.js";
+import { many, one } from "./form-values.js";
 
 /**
  * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
@@ -185,19 +186,6 @@ export function parseManages(text, index) {
     limits.push({ families: [m[1]], upToRank: Number(m[2]) });
   }
   return { ok: true, value: limits };
-}
-
-/** @param {FormValues} values @param {string} name */
-function one(values, name) {
-  const v = values[name];
-  return typeof v === "string" ? v.trim() : "";
-}
-
-/** @param {FormValues} values @param {string} name @returns {string[]} */
-function many(values, name) {
-  const v = values[name];
-  if (Array.isArray(v)) return v.filter(Boolean);
-  return typeof v === "string" && v ? [v] : [];
 }
 
 /**

@@ -5,6 +5,7 @@
 import { h } from "../lib/dom.js";
 import { byScope, filterChoices, filterRows, memberRows } from "../logic/members.js";
 import { kindLabel } from "../logic/operations.js";
+import { opKind } from "../ops/index.js";
 import { memberAbilities, roleRequestScopes } from "../logic/queries.js";
 import { count, humanize } from "../logic/words.js";
 import { button, input, select, stacked, statusPill } from "./controls.js";
@@ -151,28 +152,12 @@ function abilityName(kind, name) {
     reset_password: " of ",
   })[kind];
   const visible = shortLabel(kind);
-  return joiner ? `${visible}${joiner}${name}` : SHORT_LABELS[kind] ? `${visible} ${name}` : `${visible}: ${name}`;
+  return joiner ? `${visible}${joiner}${name}` : opKind(kind)?.shortLabel ? `${visible} ${name}` : `${visible}: ${name}`;
 }
-
-/** @type {Record<string, string>} */
-const SHORT_LABELS = {
-  change_role: "Change role",
-  assign_role: "Assign",
-  remove_member: "Remove",
-  resend_invitation: "Resend invite",
-  activate_member: "Activate",
-  edit_member: "Edit",
-  reset_password: "Reset password",
-  block: "Block",
-  unblock: "Unblock",
-  disable: "Disable",
-  enable: "Enable",
-  delete_member: "Delete",
-};
 
 /** @param {string} kind */
 function shortLabel(kind) {
-  return SHORT_LABELS[kind] ?? kindLabel(kind);
+  return opKind(kind)?.shortLabel ?? kindLabel(kind);
 }
 
 /** @param {MemberRow} row @param {import("../logic/bundle-index.js").BundleIndex} index */

@@ -3,6 +3,7 @@
 // operation kind takes, with its label, choices, hint and error, and the approval
 // rule editor. The builder owns the values; these draw them.
 import { h } from "../lib/dom.js";
+import { opKind } from "../ops/index.js";
 import { ruleToValues } from "../logic/approval-rules.js";
 import { fieldOptions, REASON_LIMIT, suggestedAttributes } from "../logic/op-form.js";
 import { checkboxes, field, input, select, textarea } from "./controls.js";
@@ -33,11 +34,6 @@ const LABELS = /** @type {Record<string, string>} */ ({
   until: "Until",
 });
 
-/** The request field's label, by kind: deciding takes either kind of request. */
-const REQUEST_LABELS = /** @type {Record<string, string>} */ ({
-  decide_request: "Request",
-  withdraw_request: "Your request",
-});
 
 /**
  * The control(s) of one field.
@@ -50,64 +46,12 @@ export function renderField(kind, name, optional, ctx, f) {
   const { values, errors, redraw } = f;
   const id = `op-${name}`;
   const value = (/** @type {string} */ n) => (typeof values[n] === "string" ? /** @type {string} */ (values[n]) : "");
-  const label = `${(name === "request" ? REQUEST_LABELS[kind] : undefined) ?? LABELS[name] ?? name}${optional ? " (optional)" : ""}`;
+  const spec = opKind(kind);
+  const label = `${spec?.fieldLabels?.[name] ?? LABELS[name] ?? name}${optional ? " (optional)" : ""}`;
   switch (name) {
     case "invitee":
-    case "registrant": {
-      const mode = name === "registrant" ? "new" : value("inviteeMode") || "new";
-      const kinds = [...new Set([...index.members.values()].map((m) => m.kind).filter(Boolean))];
-      return h(
-        "fieldset",
-        { class: "invitee" },
-        h("legend", null, name === "registrant" ? "The new member" : "Who"),
-        name === "invitee"
-          ? h(
-              "div",
-              { class: "radios" },
-              ["new", "existing"].map((m) =>
-                h(
-                  "span",
-                  { class: "check" },
-                  h("input", { type: "radio", name: "inviteeMode", id: `op-invitee-${m}`, value: m, checked: mode === m, onChange: () => redraw() }),
-                  h("label", { for: `op-invitee-${m}` }, m === "new" ? "A new person" : "An existing member"),
-                ),
-              ),
-            )
-          : null,
-        mode === "existing"
-          ? field({
-              label: "Member",
-              control: select({ name: "inviteeMember", id: "op-inviteeMember", options: fieldOptions(kind, "member", values, ctx) ?? [], value: value("inviteeMember"), placeholder: "Choose a member…" }),
-              error: errors.inviteeMember,
-            })
-          : h(
-              "div",
-              { class: "grid-2" },
-              field({ label: "Full name", control: input({ name: "newName", id: "op-newName", value: value("newName"), autocomplete: "off" }), error: errors.newName }),
-              field({ label: "E-mail", control: input({ name: "newEmail", id: "op-newEmail", value: value("newEmail"), type: "email" }), error: errors.newEmail }),
-              field({
-                label: "Kind (optional)",
-                control: input({ name: "newKind", id: "op-newKind", value: value("newKind"), placeholder: kinds.join(", ") }),
-              }),
-              name === "invitee" && value("newId") ? h("input", { type: "hidden", name: "newId", value: value("newId") }) : null,
-              name === "registrant"
-                ? field({ label: "Member id (optional)", control: input({ name: "newId", id: "op-newId", value: value("newId") }), hint: "Made from the name when empty.", error: errors.newId })
-                : field({
-                    label: "Registered already?",
-                    control: select({
-                      name: "newRegistered",
-                      id: "op-newRegistered",
-                      options: [
-                        { value: "", label: "Not said" },
-                        { value: "yes", label: "Yes" },
-                        { value: "no", label: "No" },
-                      ],
-                      value: value("newRegistered"),
-                    }),
-                  }),
-            ),
-      );
-    }
+    case "registrant":
+      return renderPerson(kind, name, ctx, f);
     case "scopes": {
       const chosen = Array.isArray(values.scopes) ? values.scopes : [];
       return checkboxes({ name: "scopes", legend: "Scopes", options: fieldOptions(kind, "scopes", values, ctx) ?? [], values: chosen, error: errors.scopes, columns: true });
@@ -127,7 +71,7 @@ export function renderField(kind, name, optional, ctx, f) {
         }),
       ];
     case "attributes": {
-      const action = kind === "perform" ? value("action") : undefined;
+      const action = spec?.attributesOfAction ? value("action") : undefined;
       const suggested = suggestedAttributes(index, kind, action);
       return field({
         label: "Attributes (optional)",
@@ -166,7 +110,7 @@ export function renderField(kind, name, optional, ctx, f) {
       // An operation being edited keeps its value even where the form would not offer it now.
       const kept = f.keep?.[name];
       if (typeof kept === "string" && kept && value(name) === kept && !options.some((o) => o.value === kept)) options.push({ value: kept, label: `${kept} (as in the operation)` });
-      const placeholder = name === "setup" && kind === "invite" ? undefined : optional ? "None" : `Choose…`;
+      const placeholder = spec?.noPlaceholder?.includes(name) ? undefined : optional ? "None" : `Choose…`;
       const control = select({ name, id, options, value: value(name), placeholder, onChange: () => redraw() });
       const hint = options.length === 0 && !optional ? "Nothing to choose here for the member acting." : undefined;
       return field({ label, control, error: errors[name], hint });
@@ -175,18 +119,90 @@ export function renderField(kind, name, optional, ctx, f) {
 }
 
 /**
+ * A new person (invitee, registrant), or for an invitation an existing member.
+ * @param {string} kind @param {"invitee" | "registrant"} name
+ * @param {FormContext} ctx @param {FormState} f
+ */
+function renderPerson(kind, name, ctx, f) {
+  const { index } = ctx;
+  const { values, errors, redraw } = f;
+  const value = (/** @type {string} */ n) => (typeof values[n] === "string" ? /** @type {string} */ (values[n]) : "");
+    const mode = name === "registrant" ? "new" : value("inviteeMode") || "new";
+    const kinds = [...new Set([...index.members.values()].map((m) => m.kind).filter(Boolean))];
+    return h(
+      "fieldset",
+      { class: "invitee" },
+      h("legend", null, name === "registrant" ? "The new member" : "Who"),
+      name === "invitee"
+        ? h(
+            "div",
+            { class: "radios" },
+            ["new", "existing"].map((m) =>
+              h(
+                "span",
+                { class: "check" },
+                h("input", { type: "radio", name: "inviteeMode", id: `op-invitee-${m}`, value: m, checked: mode === m, onChange: () => redraw() }),
+                h("label", { for: `op-invitee-${m}` }, m === "new" ? "A new person" : "An existing member"),
+              ),
+            ),
+          )
+        : null,
+      mode === "existing"
+        ? field({
+            label: "Member",
+            control: select({ name: "inviteeMember", id: "op-inviteeMember", options: fieldOptions(kind, "member", values, ctx) ?? [], value: value("inviteeMember"), placeholder: "Choose a member…" }),
+            error: errors.inviteeMember,
+          })
+        : h(
+            "div",
+            { class: "grid-2" },
+            field({ label: "Full name", control: input({ name: "newName", id: "op-newName", value: value("newName"), autocomplete: "off" }), error: errors.newName }),
+            field({ label: "E-mail", control: input({ name: "newEmail", id: "op-newEmail", value: value("newEmail"), type: "email" }), error: errors.newEmail }),
+            field({
+              label: "Kind (optional)",
+              control: input({ name: "newKind", id: "op-newKind", value: value("newKind"), placeholder: kinds.join(", ") }),
+            }),
+            name === "invitee" && value("newId") ? h("input", { type: "hidden", name: "newId", value: value("newId") }) : null,
+            name === "registrant"
+              ? field({ label: "Member id (optional)", control: input({ name: "newId", id: "op-newId", value: value("newId") }), hint: "Made from the name when empty.", error: errors.newId })
+              : field({
+                  label: "Registered already?",
+                  control: select({
+                    name: "newRegistered",
+                    id: "op-newRegistered",
+                    options: [
+                      { value: "", label: "Not said" },
+                      { value: "yes", label: "Yes" },
+                      { value: "no", label: "No" },
+                    ],
+                    value: value("newRegistered"),
+                  }),
+                }),
+          ),
+    );
+}
+
+/**
  * The approval rule editor's fields.
  * @param {FormContext} ctx @param {FormState} f
  */
 function renderRuleFields(ctx, f) {
-  const { index } = ctx;
-  const { values, errors, redraw } = f;
+  const { values } = f;
   const value = (/** @type {string} */ n) => (typeof values[n] === "string" ? /** @type {string} */ (values[n]) : "");
   const list = (/** @type {string} */ n) => (Array.isArray(values[n]) ? /** @type {string[]} */ (values[n]) : []);
-  const mode = value("ruleApproverMode") || "roles";
-  return h(
-    "div",
-    { class: "rule-editor" },
+  return h("div", { class: "rule-editor" }, ...ruleWhenFields(ctx, f, value, list), ...ruleApproverFields(ctx, f, value, list));
+}
+
+/**
+ * The rule editor's fields of what needs approval: where it starts from, its id,
+ * the actions, requesters, scope types and conditions it applies to.
+ * @param {FormContext} ctx @param {FormState} f
+ * @param {(name: string) => string} value @param {(name: string) => string[]} list
+ */
+function ruleWhenFields(ctx, f, value, list) {
+  const { index } = ctx;
+  const { errors, redraw } = f;
+  return [
     field({
       label: "Start from an existing rule (optional)",
       control: select({
@@ -230,6 +246,19 @@ function renderRuleFields(ctx, f) {
       hint: "One condition a line: attribute, then eq, ne, lt, le, gt, ge or in, then a value.",
       error: errors.ruleConditions,
     }),
+  ];
+}
+
+/**
+ * The rule editor's fields of who approves: roles or a permission, how many, and how long.
+ * @param {FormContext} ctx @param {FormState} f
+ * @param {(name: string) => string} value @param {(name: string) => string[]} list
+ */
+function ruleApproverFields(ctx, f, value, list) {
+  const { index } = ctx;
+  const { errors, redraw } = f;
+  const mode = value("ruleApproverMode") || "roles";
+  return [
     field({
       label: "Approved by",
       control: select({
@@ -269,5 +298,5 @@ function renderRuleFields(ctx, f) {
       field({ label: "Approvals needed", control: input({ name: "ruleQuorum", id: "op-ruleQuorum", value: value("ruleQuorum") || "1", type: "number", inputmode: "numeric" }), error: errors.ruleQuorum }),
       field({ label: "Expires after (days, optional)", control: input({ name: "ruleExpires", id: "op-ruleExpires", value: value("ruleExpires"), type: "number", inputmode: "numeric" }), error: errors.ruleExpires }),
     ),
-  );
+  ];
 }

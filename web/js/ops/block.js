@@ -1,0 +1,5 @@
+// @ts-check
+// `block`: blocks a member.
+import { memberStatusKind } from "./member-status.js";
+
+export const block = memberStatusKind("block", "Block a member", ["active", "invited", "pending", "disabled"]);

@@ -1,0 +1,13 @@
+// @ts-check
+// `delete_member`: deletes a member.
+
+/** @type {import("./types.js").OpKind} */
+export const delete_member = {
+  name: "delete_member",
+  label: "Delete a member",
+  shortLabel: "Delete",
+  group: "Members",
+  fields: ["member"],
+  onMember: { perScope: false, needsRole: false },
+  describe: (_op, w) => `Delete ${w.member()}`,
+};

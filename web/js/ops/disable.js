@@ -1,0 +1,5 @@
+// @ts-check
+// `disable`: disables a member.
+import { memberStatusKind } from "./member-status.js";
+
+export const disable = memberStatusKind("disable", "Disable a member", ["active", "invited", "pending"]);

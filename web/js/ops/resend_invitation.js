@@ -1,0 +1,14 @@
+// @ts-check
+// `resend_invitation`: an invited member's invitation again.
+
+/** @type {import("./types.js").OpKind} */
+export const resend_invitation = {
+  name: "resend_invitation",
+  label: "Resend an invitation",
+  shortLabel: "Resend invite",
+  group: "Members",
+  fields: ["member"],
+  memberStatuses: ["invited"],
+  onMember: { perScope: false, needsRole: false },
+  describe: (_op, w) => `Resend ${w.member()}'s invitation`,
+};

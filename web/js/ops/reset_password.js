@@ -1,0 +1,14 @@
+// @ts-check
+// `reset_password`: resets a member's password.
+
+/** @type {import("./types.js").OpKind} */
+export const reset_password = {
+  name: "reset_password",
+  label: "Reset a member's password",
+  shortLabel: "Reset password",
+  group: "Members",
+  fields: ["member"],
+  memberStatuses: ["active", "invited"],
+  onMember: { perScope: false, needsRole: false },
+  describe: (_op, w) => `Reset ${w.member()}'s password`,
+};

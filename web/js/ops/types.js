@@ -1,0 +1,77 @@
+// @ts-check
+// The shape of an operation kind's module (ops/<kind>.js): what the app knows
+// about one kind of change-set operation (docs/changes.md section 2), in one place.
+
+/**
+ * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
+ * @typedef {import("../logic/types.js").Operation} Operation
+ * @typedef {import("../logic/op-form.js").FormContext} FormContext
+ * @typedef {import("../logic/op-form.js").FormValues} FormValues
+ * @typedef {import("../logic/op-form.js").Option} Option
+ *
+ * The words an operation is described with, its names taken from the bundle and
+ * from the change it belongs to (logic/operations.js builds them).
+ * @typedef {{
+ *   index: BundleIndex,
+ *   you: string,
+ *   member: () => string,
+ *   role: () => string,
+ *   scope: () => string,
+ *   scopes: () => string,
+ *   attributes: string,
+ *   memberWords: (member: unknown) => string,
+ *   describe: (op: Operation, actor: string) => string,
+ * }} Words
+ *   (`you`: the actor's name, or "you"; `attributes`: " (a = 1, b = 2)" or "";
+ *   `describe`: another operation in words, as `actor`'s)
+ *
+ * The choices of one of the kind's fields, given the fields filled before it.
+ * @typedef {(values: FormValues, ctx: FormContext) => Option[]} Choices
+ *
+ * @typedef {"Members" | "Transactions" | "Yourself" | "Policy" | "Approvals"} Group
+ *
+ * @typedef {{
+ *   name: string,
+ *   label: string,
+ *   shortLabel?: string,
+ *   group: Group,
+ *   help?: string,
+ *   fields: string[] | null,
+ *   fieldLabels?: Record<string, string>,
+ *   noPlaceholder?: string[],
+ *   attributesOfAction?: boolean,
+ *   roleEditor?: boolean,
+ *   choices?: Record<string, Choices>,
+ *   memberStatuses?: string[],
+ *   offersNewMembers?: boolean,
+ *   onMember?: { perScope: boolean, needsRole: boolean },
+ *   offered?: "always" | "perform" | { with: string },
+ *   check?: (op: Operation, errors: Record<string, string>, ctx: FormContext, options: { asJson?: boolean }) => void,
+ *   newMembers?: (op: Operation) => any[],
+ *   newRoles?: (op: Operation) => any[],
+ *   describe: (op: Operation, w: Words) => string,
+ * }} OpKind
+ *   `name`: the kind, as change sets spell it (`op`); `label`, `group`, `help`: how the
+ *   builder lists it; `shortLabel`: its button's label on the members view; `fields`: the
+ *   fields of its form, in the order they are filled (a later field's choices depend on
+ *   earlier ones; a name ending in `?` is optional), or null when it has no form of its own (written as JSON, or made in the role editor);
+ *   `fieldLabels`: labels of its fields other than the usual ones; `noPlaceholder`: fields
+ *   whose list has no "Choose…" entry (their choices say what none means);
+ *   `attributesOfAction`: the attributes its form suggests are those the action chosen in
+ *   the form looks at (else those of the bundle's entry for the kind); `roleEditor`: it is
+ *   made in the role editor, which the builder opens for it; `choices`: the choices
+ *   of its fields that differ from the usual ones (logic/op-form.js `fieldOptions`);
+ *   `memberStatuses`: the statuses a member must have for it to apply (docs/changes.md
+ *   section 2), none: any; `offersNewMembers`: its member field offers the members the
+ *   change creates even with `memberStatuses`; `onMember`: on the members view, whether
+ *   it acts on each of the member's scopes (allowed where one scope allows it) rather
+ *   than on the whole member (every scope must), and whether it needs a role to act on;
+ *   `offered`: when a bundle offers it without mapping it (always; when the engine has
+ *   `perform`; with another kind the bundle maps), none: when the bundle's `operations`
+ *   maps it; `check`: what the form's values must satisfy together, beyond each field;
+ *   `newMembers`: the members it creates (as written: objects with `id`, maybe `name`);
+ *   `newRoles`: the roles it creates (as written: objects with `id`, maybe `label`);
+ *   `describe`: the operation in words.
+ */
+
+export {};

@@ -1,0 +1,5 @@
+// @ts-check
+// `unblock`: unblocks a blocked member.
+import { memberStatusKind } from "./member-status.js";
+
+export const unblock = memberStatusKind("unblock", "Unblock a member", ["blocked"]);
