@@ -1,4 +1,5 @@
 #include "http.h"
+#include "http_parse.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ std::string Request::Header(const std::string& name) const {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace detail;
 
 const char* Reason(int status) {
   switch (status) {
@@ -56,82 +57,8 @@ const char* Reason(int status) {
   }
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string Trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-
-bool Token(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c <= 32 || c >= 127 || std::strchr("()<>@,;:\\\"/[]?={}", c) != nullptr) return false;
-  }
-  return true;
-}
-
-enum class Phase { kHeaders, kBody, kHandling, kWriting, kClosing };
-
-// Why a request could not be read: the status, code and message to answer with.
-struct Refusal {
-  int status = 0;
-  std::string code, message;
-};
-
-struct Connection {
-  uint64_t id = 0;
-  int fd = -1;
-  Phase phase = Phase::kHeaders;
-  std::string in;          // bytes received and not yet consumed
-  size_t scanned = 0;      // where to resume looking for the end of the headers
-  Request request;
-  bool keep_alive = true;
-  bool chunked = false;
-  size_t body_length = 0;  // declared, when not chunked
-  bool chunks_done = false;
-  bool continue_sent = false;
-  Clock::time_point deadline;  // of the current phase
-  bool request_started = false;
-  std::string out;
-  size_t out_pos = 0;
-  bool close_after = false;
-  bool peer_gone = false;
-  size_t drained = 0;   // bytes dropped while closing
-};
-
 }  // namespace
 
-bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out) {
-  bool ok = true;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (plus_is_space && in[i] == '+') {
-      out->push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() && HexDigit(in[i + 1]) >= 0 &&
-               HexDigit(in[i + 2]) >= 0) {
-      out->push_back(static_cast<char>(HexDigit(in[i + 1]) * 16 + HexDigit(in[i + 2])));
-      i += 2;
-    } else {
-      ok = ok && in[i] != '%';
-      out->push_back(in[i]);
-    }
-  }
-  return ok;
-}
 
 struct Server::Impl {
   struct Route {
@@ -480,147 +407,10 @@ struct Server::Impl {
   }
 
   Refusal ParseHeaders(Connection& c, const std::string& head) {
-    Request& req = c.request;
-    size_t line_end = head.find("\r\n");
-    const std::string line = head.substr(0, line_end);
-    const size_t sp1 = line.find(' ');
-    const size_t sp2 = sp1 == std::string::npos ? std::string::npos : line.find(' ', sp1 + 1);
-    if (sp2 == std::string::npos || line.find(' ', sp2 + 1) != std::string::npos) {
-      return {400, "bad_request", "the request line is not `METHOD TARGET HTTP/1.1`"};
-    }
-    req.method = line.substr(0, sp1);
-    req.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    const std::string version = line.substr(sp2 + 1);
-    if (!Token(req.method) || req.target.empty() || req.target[0] != '/' ||
-        (version != "HTTP/1.1" && version != "HTTP/1.0")) {
-      return {400, "bad_request", "the request line is not `METHOD TARGET HTTP/1.1`"};
-    }
-    const size_t q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string rest = req.target.substr(q + 1);
-      size_t start = 0;
-      while (start <= rest.size()) {
-        size_t amp = rest.find('&', start);
-        if (amp == std::string::npos) amp = rest.size();
-        const std::string pair = rest.substr(start, amp - start);
-        if (!pair.empty()) {
-          const size_t eq = pair.find('=');
-          std::string key, value;
-          PercentDecode(pair.substr(0, eq), true, &key);  // a stray % is kept as it is
-          if (eq != std::string::npos) PercentDecode(pair.substr(eq + 1), true, &value);
-          req.query[key] = value;
-        }
-        start = amp + 1;
-      }
-    }
-    size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
-    size_t count = 0;
-    while (pos < head.size()) {
-      size_t next = head.find("\r\n", pos);
-      if (next == std::string::npos) next = head.size();
-      const std::string h = head.substr(pos, next - pos);
-      pos = next + 2;
-      if (++count > 100) return {431, "headers_too_large", "more than 100 header fields"};
-      const size_t colon = h.find(':');
-      if (colon == std::string::npos || h[0] == ' ' || h[0] == '\t' ||
-          !Token(h.substr(0, colon))) {
-        return {400, "bad_request", "a header line is not `Name: value`"};
-      }
-      const std::string name = Lower(h.substr(0, colon));
-      const std::string value = Trim(h.substr(colon + 1));
-      if (name == "content-length" && req.headers.count(name) && req.headers[name] != value) {
-        return {400, "bad_request", "two different Content-Length headers"};
-      }
-      if (req.headers.count(name) && name != "content-length") {
-        req.headers[name] += ", " + value;
-      } else {
-        req.headers[name] = value;
-      }
-    }
-    const std::string connection = Lower(req.Header("connection"));
-    c.keep_alive = version == "HTTP/1.1" ? connection.find("close") == std::string::npos
-                                         : connection.find("keep-alive") != std::string::npos;
-    const bool has_length = req.HasHeader("content-length");
-    if (req.HasHeader("transfer-encoding")) {
-      if (has_length) {
-        return {400, "bad_request", "Transfer-Encoding and Content-Length together"};
-      }
-      if (Lower(req.Header("transfer-encoding")) != "chunked") {
-        return {400, "bad_request", "only the chunked transfer encoding is accepted"};
-      }
-      c.chunked = true;
-    } else if (has_length) {
-      const std::string v = req.Header("content-length");
-      if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
-        return {400, "bad_request", "Content-Length is not a number"};
-      }
-      const unsigned long long n = std::stoull(v);
-      if (n > options.max_body) {
-        return {413, "input_too_large",
-                "the request body is over the input limit of " +
-                    std::to_string(options.max_body) + " bytes"};
-      }
-      c.body_length = static_cast<size_t>(n);
-    }
-    return {};
+    return ParseHead(head, options.max_body, &c);
   }
 
-  // Decodes the chunks received so far into the body (in place of `in`). What it
-  // consumed is erased from `in` once, on the way out, not chunk by chunk: a
-  // megabyte of small chunks costs one move, not one per chunk.
-  Refusal Dechunk(Connection& c) {
-    size_t at = 0;
-    Refusal r = DechunkFrom(c, &at);
-    c.in.erase(0, at);
-    return r;
-  }
-
-  Refusal DechunkFrom(Connection& c, size_t* at) {
-    for (;;) {
-      const size_t line_end = c.in.find("\r\n", *at);
-      if (line_end == std::string::npos) {
-        if (c.in.size() - *at > 1024) return {400, "bad_request", "a chunk size line is too long"};
-        return {};
-      }
-      // A chunk size line (extensions after ';' are ignored).
-      std::string size_text = c.in.substr(*at, line_end - *at);
-      size_text = Trim(size_text.substr(0, size_text.find(';')));
-      if (size_text.empty() || size_text.size() > 8) {
-        return {400, "bad_request", "a chunk size is not a hex number"};
-      }
-      size_t size = 0;
-      for (char ch : size_text) {
-        const int d = HexDigit(ch);
-        if (d < 0) return {400, "bad_request", "a chunk size is not a hex number"};
-        size = size * 16 + static_cast<size_t>(d);
-      }
-      if (size == 0) {
-        // The last chunk, then trailers up to an empty line.
-        if (line_end + 4 <= c.in.size() && c.in.compare(line_end, 4, "\r\n\r\n") == 0) {
-          *at = line_end + 4;
-          c.chunks_done = true;
-          return {};
-        }
-        const size_t trailers_end = c.in.find("\r\n\r\n", line_end);
-        if (trailers_end == std::string::npos) return {};
-        *at = trailers_end + 4;
-        c.chunks_done = true;
-        return {};
-      }
-      if (c.request.body.size() + size > options.max_body) {
-        return {413, "input_too_large",
-                "the request body is over the input limit of " +
-                    std::to_string(options.max_body) + " bytes"};
-      }
-      if (c.in.size() < line_end + 2 + size + 2) return {};  // the chunk is not all here
-      if (c.in.compare(line_end + 2 + size, 2, "\r\n") != 0) {
-        return {400, "bad_request", "a chunk does not end with CRLF"};
-      }
-      c.request.body.append(c.in, line_end + 2, size);
-      *at = line_end + 2 + size + 2;
-    }
-  }
+  Refusal Dechunk(Connection& c) { return DechunkBody(options.max_body, &c); }
 
   void Expire() {
     const Clock::time_point now = Clock::now();
