@@ -35,6 +35,40 @@ namespace {
 
 constexpr Format kDefaultFormat = Format::kText;
 
+// Writes the bundle after the change to `target`, atomically, once it is known to
+// load with the revision the simulation announced (`code`: the simulation's exit
+// code, kExitOk here). kExitOk, or kExitInternal with the reason on stderr.
+int WriteBundleAfter(int code, const Json& result, const Json& after, const std::string& target) {
+  const auto internal_error = [&target](const std::string& what) {
+    std::cerr << "rolegate: internal error: " << what << "; `" << target
+              << "` was not written\n";
+    return kExitInternal;
+  };
+  if (code != kExitOk) return internal_error("the simulation result has no summary");
+  if (!after.is_object()) return internal_error("the simulation result has no bundleAfter");
+  // The bundle written must load, with the revision the simulation announced: a
+  // bundle that the next change set cannot be built on is never written.
+  const std::string revision = StringField(result, "revisionAfter");
+  const std::string text = Pretty(after) + "\n";
+  const LoadResult reloaded = LoadPolicy(text);
+  if (!reloaded.ok()) {
+    const int status = internal_error("the bundle after the change does not load");
+    PrintErrorLines(reloaded.errors, std::cerr, "  ");
+    return status;
+  }
+  if (reloaded.policy->revision() != revision) {
+    return internal_error("the bundle after the change has revision " +
+                          reloaded.policy->revision() + ", not " + revision);
+  }
+
+  std::string error;
+  if (!WriteFileAtomically(target, text, &error)) {
+    std::cerr << "rolegate: " << error << "\n";
+    return kExitInternal;
+  }
+  return kExitOk;
+}
+
 int RunApply(const std::string& bundle_path, const std::string& change_set_path,
              const std::string& output_path, const std::string& now, Format format) {
   if (bundle_path == "-" && output_path.empty()) {
@@ -89,34 +123,10 @@ int RunApply(const std::string& bundle_path, const std::string& change_set_path,
     }
     return kExitDeny;
   }
-  const auto internal_error = [&target](const std::string& what) {
-    std::cerr << "rolegate: internal error: " << what << "; `" << target
-              << "` was not written\n";
-    return kExitInternal;
-  };
-  if (code != kExitOk) return internal_error("the simulation result has no summary");
-  if (!after.is_object()) return internal_error("the simulation result has no bundleAfter");
-
-  // The bundle written must load, with the revision the simulation announced: a
-  // bundle that the next change set cannot be built on is never written.
+  if (const int written = WriteBundleAfter(code, result, after, target); written != kExitOk) {
+    return written;
+  }
   const std::string revision = StringField(result, "revisionAfter");
-  const std::string text = Pretty(after) + "\n";
-  const LoadResult reloaded = LoadPolicy(text);
-  if (!reloaded.ok()) {
-    const int status = internal_error("the bundle after the change does not load");
-    PrintErrorLines(reloaded.errors, std::cerr, "  ");
-    return status;
-  }
-  if (reloaded.policy->revision() != revision) {
-    return internal_error("the bundle after the change has revision " +
-                          reloaded.policy->revision() + ", not " + revision);
-  }
-
-  std::string error;
-  if (!WriteFileAtomically(target, text, &error)) {
-    std::cerr << "rolegate: " << error << "\n";
-    return kExitInternal;
-  }
   if (format == Format::kJson) {
     PrintJson(result);
   } else {
