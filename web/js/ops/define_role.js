@@ -8,7 +8,7 @@ export const define_role = {
   group: "Policy",
   help: "Opens the role editor.",
   fields: null,
-  roleEditor: true,
+  roleEditor: "new",
   newRoles: (op) => (op.role && typeof op.role === "object" ? [op.role] : []),
   describe: (op) => `Create custom role ${op.role?.label ?? op.role?.id ?? ""}`,
 };

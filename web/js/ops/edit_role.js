@@ -8,6 +8,6 @@ export const edit_role = {
   group: "Policy",
   help: "Opens the role editor.",
   fields: null,
-  roleEditor: true,
+  roleEditor: "existing",
   describe: (op) => `Edit custom role ${op.role?.label ?? op.role?.id ?? ""}`,
 };

@@ -9,6 +9,7 @@ export const request_self_upgrade = {
   group: "Yourself",
   help: "Step 1 asks for the upgrade and sends a PIN; step 2 completes it with the PIN.",
   fields: ["scope", "role"],
+  submitLabel: "Step 1: ask for the upgrade",
   choices: SELF_UPGRADE_CHOICES,
   describe: (_op, w) => `${w.you} asks to upgrade to ${w.role()} on ${w.scope()}`,
 };

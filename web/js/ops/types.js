@@ -40,7 +40,8 @@
  *   fieldLabels?: Record<string, string>,
  *   noPlaceholder?: string[],
  *   attributesOfAction?: boolean,
- *   roleEditor?: boolean,
+ *   roleEditor?: "new" | "existing",
+ *   submitLabel?: string,
  *   choices?: Record<string, Choices>,
  *   memberStatuses?: string[],
  *   offersNewMembers?: boolean,
@@ -59,7 +60,9 @@
  *   whose list has no "Choose…" entry (their choices say what none means);
  *   `attributesOfAction`: the attributes its form suggests are those the action chosen in
  *   the form looks at (else those of the bundle's entry for the kind); `roleEditor`: it is
- *   made in the role editor, which the builder opens for it; `choices`: the choices
+ *   made in the role editor, which the builder opens for it, on a new role ("new") or on
+ *   a custom role chosen first ("existing"); `submitLabel`: the label of the builder's
+ *   button that adds it to the change, when not "Add to the change"; `choices`: the choices
  *   of its fields that differ from the usual ones (logic/op-form.js `fieldOptions`);
  *   `memberStatuses`: the statuses a member must have for it to apply (docs/changes.md
  *   section 2), none: any; `offersNewMembers`: its member field offers the members the

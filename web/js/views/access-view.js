@@ -52,17 +52,50 @@ function actionSelect(index, permissionsOnly, id, name = "action") {
 }
 
 /**
+ * What the forms offer: the members the actor may ask about (the actor first
+ * chosen), the scopes (the actor's first one chosen).
+ * @typedef {{ index: BundleIndex, actor: string, members: Option[], scopes: Option[], defaultScope: string }} Choices
+ * @typedef {import("./controls.js").Option} Option
+ */
+
+/** The member asked about. @param {Choices} choices @param {string} id */
+function memberField(choices, id) {
+  return field({ label: "Member", control: select({ name: "member", id, options: choices.members, value: choices.actor }) });
+}
+
+/** The scope asked about. @param {Choices} choices @param {string} id */
+function scopeField(choices, id) {
+  return field({ label: "Scope", control: select({ name: "scope", id, options: choices.scopes, value: choices.defaultScope }) });
+}
+
+/**
  * The three forms (drawn once per bundle and actor).
  * @param {AppState} state @param {App} app
  */
 export function renderAccessForms(state, app) {
   const index = state.index;
   if (!index) return null;
-  const members = memberOptions(state, index);
   const scopes = scopeOptions(index);
-  const roles = [...index.roles.values()].map((r) => ({ value: r.id, label: `${index.roleName(r.id)} · rank ${r.rank}` }));
+  /** @type {Choices} */
+  const choices = {
+    index,
+    actor: state.actor,
+    members: memberOptions(state, index),
+    scopes,
+    defaultScope: index.bindingsByMember.get(state.actor)?.[0]?.scope ?? scopes[0]?.value ?? "",
+  };
+  const checkForm = renderCheckForm(choices, app);
+  const requestPicker = renderRequestPicker(state, app);
+  return h("div", { class: "access-forms" }, requestPicker, checkForm, renderWhoForm(choices, app), renderWhatForm(choices, app));
+}
 
-  // Can … ?
+/**
+ * The check form's action, and the fields it asks for besides (a role, a member
+ * acted on, other attributes), shown as the action chosen needs them (`sync`).
+ * @param {BundleIndex} index @param {Option[]} members
+ */
+function checkControls(index, members) {
+  const roles = [...index.roles.values()].map((r) => ({ value: r.id, label: `${index.roleName(r.id)} · rank ${r.rank}` }));
   const action = actionSelect(index, false, "check-action");
   const roleField = field({ label: "With role (handed out or wanted)", control: select({ name: "role", id: "check-role", options: roles, placeholder: "None" }) });
   const targetField = field({ label: "On member (acted on)", control: select({ name: "target", id: "check-target", options: members, placeholder: "None" }) });
@@ -76,127 +109,154 @@ export function renderAccessForms(state, app) {
     attributesText.placeholder = needs.others.length ? needs.others.map((a) => `${a} = `).join("\n") : "name = value";
   };
   action.addEventListener("change", sync);
-  const defaultScope = index.bindingsByMember.get(state.actor)?.[0]?.scope ?? scopes[0]?.value ?? "";
+  return { action, roleField, targetField, attributesField, errorLine, sync };
+}
+
+/**
+ * Can … ? The member, scope, action and what else the action looks at.
+ * @param {Choices} choices @param {App} app
+ */
+function renderCheckForm(choices, app) {
+  const controls = checkControls(choices.index, choices.members);
+  const { roleField, targetField, errorLine } = controls;
   /** @type {HTMLFormElement} */
-  const checkForm = h(
+  const form = h(
     "form",
     {
       class: "card",
       "aria-labelledby": "check-title",
       onSubmit: (/** @type {Event} */ e) => {
         e.preventDefault();
-        const values = formValues(checkForm);
-        const parsed = parseAttributes(String(values.attributes ?? ""));
-        if (!parsed.ok) {
-          errorLine.hidden = false;
-          errorLine.textContent = parsed.error;
-          return;
-        }
-        errorLine.hidden = true;
-        /** @type {Record<string, string | number | boolean>} */
-        const attributes = { ...parsed.attributes };
-        if (!roleField.hidden && values.role) attributes.role = String(values.role);
-        if (!targetField.hidden && values.target) attributes.target = String(values.target);
-        app.check({
-          actor: String(values.member),
-          action: String(values.action),
-          resource: String(values.scope),
-          ...(Object.keys(attributes).length ? { attributes } : {}),
-        });
-        reveal(document.getElementById("decision"));
+        askCheck(form, controls, app);
       },
     },
     h("h2", { id: "check-title" }, "Can a member do this?"),
-    h(
-      "div",
-      { class: "grid-2" },
-      field({ label: "Member", control: select({ name: "member", id: "check-member", options: members, value: state.actor }) }),
-      field({ label: "Scope", control: select({ name: "scope", id: "check-scope", options: scopes, value: defaultScope }) }),
-    ),
-    field({ label: "Action", control: action }),
+    h("div", { class: "grid-2" }, memberField(choices, "check-member"), scopeField(choices, "check-scope")),
+    field({ label: "Action", control: controls.action }),
     h("div", { class: "grid-2" }, roleField, targetField),
-    attributesField,
+    controls.attributesField,
     errorLine,
     h("div", { class: "actions" }, button("Check", () => {}, { kind: "primary", type: "submit", id: "check-submit" })),
   );
-  sync();
+  controls.sync();
+  return form;
+}
 
+/**
+ * Asks the check form's question: its attributes parsed (or the error shown), the
+ * role and member acted on added when the action looks at them.
+ * @param {HTMLFormElement} form @param {{ roleField: HTMLElement, targetField: HTMLElement, errorLine: HTMLElement }} controls
+ * @param {App} app
+ */
+function askCheck(form, controls, app) {
+  const { roleField, targetField, errorLine } = controls;
+  const values = formValues(form);
+  const parsed = parseAttributes(String(values.attributes ?? ""));
+  if (!parsed.ok) {
+    errorLine.hidden = false;
+    errorLine.textContent = parsed.error;
+    return;
+  }
+  errorLine.hidden = true;
+  /** @type {Record<string, string | number | boolean>} */
+  const attributes = { ...parsed.attributes };
+  if (!roleField.hidden && values.role) attributes.role = String(values.role);
+  if (!targetField.hidden && values.target) attributes.target = String(values.target);
+  app.check({
+    actor: String(values.member),
+    action: String(values.action),
+    resource: String(values.scope),
+    ...(Object.keys(attributes).length ? { attributes } : {}),
+  });
+  reveal(document.getElementById("decision"));
+}
+
+/**
+ * The example's requests to try, if an example with some is loaded.
+ * @param {AppState} state @param {App} app
+ */
+function renderRequestPicker(state, app) {
   const source = state.source;
   const example = source?.kind === "example" ? state.examples.find((e) => e.name === source.name) : undefined;
-  const requestPicker =
-    example && example.requests.length
-      ? h(
-          "div",
-          { class: "card example-requests" },
-          h("h2", { id: "requests-title" }, "Example requests"),
-          h("p", { class: "hint" }, "Each example comes with requests to try. Trying one acts as its member."),
-          h(
-            "div",
-            { class: "inline" },
-            field({ label: "Request", control: select({ id: "request-select", options: example.requests.map((r) => ({ value: r, label: r.replace(/\.json$/, "").replace(/-/g, " ") })) }) }),
-            button(
-              "Try it",
-              async () => {
-                const chosen = /** @type {HTMLSelectElement} */ (document.getElementById("request-select")).value;
-                const request = /** @type {any} */ (await app.exampleRequest(chosen));
-                if (!request) return;
-                // Trying a request acts as its member: with a change being built, asks first.
-                if (!(await actAs(app, request.actor, { returnFocus: "request-try" }))) return;
-                if (typeof request.now === "string") app.setNow(request.now);
-                app.check({ actor: request.actor, action: request.action, resource: request.resource, ...(request.attributes ? { attributes: request.attributes } : {}) });
-                reveal(document.getElementById("decision"));
-              },
-              { id: "request-try" },
-            ),
-          ),
-        )
-      : null;
+  if (!example || !example.requests.length) return null;
+  return h(
+    "div",
+    { class: "card example-requests" },
+    h("h2", { id: "requests-title" }, "Example requests"),
+    h("p", { class: "hint" }, "Each example comes with requests to try. Trying one acts as its member."),
+    h(
+      "div",
+      { class: "inline" },
+      field({ label: "Request", control: select({ id: "request-select", options: example.requests.map((r) => ({ value: r, label: r.replace(/\.json$/, "").replace(/-/g, " ") })) }) }),
+      button("Try it", () => tryRequest(app), { id: "request-try" }),
+    ),
+  );
+}
 
-  // Who can …?
-  const whoAction = actionSelect(index, true, "who-action");
+/**
+ * Tries the example request chosen, as its member, at its time.
+ * @param {App} app
+ */
+async function tryRequest(app) {
+  const chosen = /** @type {HTMLSelectElement} */ (document.getElementById("request-select")).value;
+  const request = /** @type {any} */ (await app.exampleRequest(chosen));
+  if (!request) return;
+  // Trying a request acts as its member: with a change being built, asks first.
+  if (!(await actAs(app, request.actor, { returnFocus: "request-try" }))) return;
+  if (typeof request.now === "string") app.setNow(request.now);
+  app.check({ actor: request.actor, action: request.action, resource: request.resource, ...(request.attributes ? { attributes: request.attributes } : {}) });
+  reveal(document.getElementById("decision"));
+}
+
+/**
+ * Who can … ? An action (permissions only) on a scope.
+ * @param {Choices} choices @param {App} app
+ */
+function renderWhoForm(choices, app) {
+  const whoAction = actionSelect(choices.index, true, "who-action");
   /** @type {HTMLFormElement} */
-  const whoForm = h(
+  const form = h(
     "form",
     {
       class: "card",
       "aria-labelledby": "who-title",
       onSubmit: (/** @type {Event} */ e) => {
         e.preventDefault();
-        const values = formValues(whoForm);
+        const values = formValues(form);
         app.whoCan(String(values.action), String(values.scope));
         reveal(document.getElementById("who-result"));
       },
     },
     h("h2", { id: "who-title" }, "Who can do this?"),
-    h("div", { class: "grid-2" }, field({ label: "Action", control: whoAction }), field({ label: "Scope", control: select({ name: "scope", id: "who-scope", options: scopes, value: defaultScope }) })),
+    h("div", { class: "grid-2" }, field({ label: "Action", control: whoAction }), scopeField(choices, "who-scope")),
     h("div", { class: "actions" }, button("Ask who can", () => {}, { type: "submit", id: "who-submit" })),
   );
+  return form;
+}
 
-  // What can … do?
+/**
+ * What can … do? A member on a scope.
+ * @param {Choices} choices @param {App} app
+ */
+function renderWhatForm(choices, app) {
   /** @type {HTMLFormElement} */
-  const whatForm = h(
+  const form = h(
     "form",
     {
       class: "card",
       "aria-labelledby": "what-title",
       onSubmit: (/** @type {Event} */ e) => {
         e.preventDefault();
-        const values = formValues(whatForm);
+        const values = formValues(form);
         app.whatCan(String(values.member), String(values.scope));
         reveal(document.getElementById("what-result"));
       },
     },
     h("h2", { id: "what-title" }, "What can a member do?"),
-    h(
-      "div",
-      { class: "grid-2" },
-      field({ label: "Member", control: select({ name: "member", id: "what-member", options: members, value: state.actor }) }),
-      field({ label: "Scope", control: select({ name: "scope", id: "what-scope", options: scopes, value: defaultScope }) }),
-    ),
+    h("div", { class: "grid-2" }, memberField(choices, "what-member"), scopeField(choices, "what-scope")),
     h("div", { class: "actions" }, button("Ask what they can do", () => {}, { type: "submit", id: "what-submit" })),
   );
-
-  return h("div", { class: "access-forms" }, requestPicker, checkForm, whoForm, whatForm);
+  return form;
 }
 
 /**

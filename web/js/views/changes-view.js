@@ -10,6 +10,7 @@ import { newRoleDraft, roleDraft } from "../logic/roles.js";
 import { effectLabel } from "../logic/reasons.js";
 import { decidableRoleRequests } from "../logic/queries.js";
 import { count, formatTime } from "../logic/words.js";
+import { opKind } from "../ops/index.js";
 import { badge, button, field, input, select } from "./controls.js";
 import { renderField } from "./op-fields.js";
 
@@ -18,6 +19,7 @@ import { renderField } from "./op-fields.js";
  * @typedef {import("../app.js").App} App
  * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
  * @typedef {import("../logic/op-form.js").FormContext} FormContext
+ * @typedef {import("../logic/types.js").Operation} Operation
  */
 
 // The builder's values survive redraws (a new operation elsewhere, undo) until
@@ -81,30 +83,41 @@ function pinSteps(state, app, kind) {
 }
 
 /**
- * The builder: kind, form, and the example change sets to start from.
- * @param {AppState} state @param {App} app
+ * The kinds the builder offers, and the one it shows: the kind chosen if offered,
+ * else the first. An operation being edited keeps its kind, even one this policy
+ * does not offer.
+ * @param {AppState} state @param {BundleIndex} index @param {Operation | undefined} editOp
  */
-export function renderBuilder(state, app) {
-  const index = state.index;
-  if (index === null) return null;
-  const idx = index;
-  const editing = state.editing;
-  const editOp = editing === null ? undefined : state.draft.present[editing];
+function builderKinds(state, index, editOp) {
   const kinds = availableKinds(index.operations, state.features);
-  // An operation being edited keeps its kind, even one this policy does not offer.
   if (editOp && !kinds.some((k) => k.kind === editOp.op)) kinds.push({ kind: editOp.op, label: kindLabel(editOp.op), group: "Other" });
   const kind = kinds.some((k) => k.kind === state.builderKind) ? state.builderKind : kinds[0]?.kind ?? "";
-  const before = operationsBefore(state.draft.present, editing);
-  if (epoch !== state.builderEpoch) {
-    epoch = state.builderEpoch;
-    const plan = editOp && editOp.op === kind ? editPlan(editOp, { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before }) : undefined;
-    draftForm.values = plan ? { ...plan.values } : state.builderPrefill ? { ...state.builderPrefill } : {};
-    draftForm.keep = plan?.values;
-    draftForm.errors = {};
-    editAsJson = plan?.asJson ?? false;
-  }
-  // An operation the form cannot show as it is (custom roles, made in the role editor, among them) is edited as JSON.
-  const asJson = editOp !== undefined && editOp.op === kind && editAsJson;
+  return { kinds, kind };
+}
+
+/**
+ * Starts the builder's values afresh for a new epoch: the operation being edited,
+ * as its form shows it (or as JSON), else the values the builder was opened with.
+ * @param {AppState} state @param {BundleIndex} index @param {Operation | undefined} editOp
+ * @param {string} kind @param {Operation[]} before the operations before the one edited
+ */
+function startDraft(state, index, editOp, kind, before) {
+  epoch = state.builderEpoch;
+  const plan = editOp && editOp.op === kind ? editPlan(editOp, { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before }) : undefined;
+  draftForm.values = plan ? { ...plan.values } : state.builderPrefill ? { ...state.builderPrefill } : {};
+  draftForm.keep = plan?.values;
+  draftForm.errors = {};
+  editAsJson = plan?.asJson ?? false;
+}
+
+/**
+ * What the form's choices are drawn from: the operations before, the approval
+ * requests the preview makes, the role requests earlier operations ask for (their
+ * ids are the preview's), and the requests for a role the actor may decide.
+ * @param {AppState} state @param {BundleIndex} index @param {Operation[]} before
+ * @returns {FormContext}
+ */
+function formContext(state, index, before) {
   /** @type {{ id: string, requester: string, action: string, scope: string }[]} */
   const requested = [];
   for (const e of state.simulation?.ok ? state.simulation.events : []) {
@@ -112,7 +125,6 @@ export function renderBuilder(state, app) {
       requested.push({ id: String(e.request), requester: String(e.requester), action: String(e.action), scope: String(e.scope) });
     }
   }
-  // Role requests earlier operations ask for (their ids are the preview's).
   /** @type {import("../logic/op-form.js").AskedRole[]} */
   const asked = [];
   for (const r of state.simulation?.ok ? state.simulation.operations : []) {
@@ -120,10 +132,22 @@ export function renderBuilder(state, app) {
     if (r.request?.id && op?.op === "request_role") asked.push({ id: String(r.request.id), requester: state.actor, role: String(op.role), scope: String(op.scope) });
   }
   const decidable = state.engine ? decidableRoleRequests(state.engine, index, state.actor, state.now) : undefined;
-  /** @type {FormContext} */
-  const ctx = { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before, requested, asked, decidable };
-  const info = kinds.find((k) => k.kind === kind);
+  return { index, actor: state.actor, visible: new Set(state.visible.keys()), operations: before, requested, asked, decidable };
+}
 
+/**
+ * What the operation's form is drawn from: its kind, the operation edited (its
+ * position) if any, whether it is edited as JSON, the form's context and label.
+ * @typedef {{ kind: string, editing: number | null, asJson: boolean, ctx: FormContext, label: string, app: App }} OperationForm
+ */
+
+/**
+ * The operation's form: its fields, redrawn in place as choices change; submitted,
+ * it adds the operation to the change (or saves the one edited).
+ * @param {OperationForm} props
+ */
+function renderOperationForm(props) {
+  const { editing, app } = props;
   const body = h("div", { class: "op-fields" });
   /** @type {HTMLFormElement} */
   const form = h("form", {
@@ -133,7 +157,7 @@ export function renderBuilder(state, app) {
     onInput: () => {
       draftForm.values = formValues(form);
     },
-    "aria-label": editing !== null ? `Edit operation ${editing + 1}` : info ? info.label : "Operation",
+    "aria-label": props.label,
     onKeydown: (/** @type {KeyboardEvent} */ e) => {
       if (e.key === "Escape" && editing !== null) {
         e.preventDefault();
@@ -142,21 +166,7 @@ export function renderBuilder(state, app) {
     },
     onSubmit: (/** @type {Event} */ e) => {
       e.preventDefault();
-      draftForm.values = formValues(form);
-      const built = buildOperation(kind, draftForm.values, ctx, { asJson });
-      if (!built.ok) {
-        draftForm.errors = built.errors;
-        redraw(false);
-        const first = form.querySelector("[aria-invalid=true]");
-        if (first instanceof HTMLElement) first.focus();
-        return;
-      }
-      draftForm.values = {};
-      draftForm.errors = {};
-      if (editing !== null) {
-        app.saveEdit(built.op, built.actor);
-        focusEditButton(editing);
-      } else app.addOperations([built.op], built.actor);
+      submitOperation(form, props, redraw);
     },
   });
   function cancel() {
@@ -169,76 +179,149 @@ export function renderBuilder(state, app) {
     if (read) draftForm.values = formValues(form);
     const active = document.activeElement;
     const focusId = active && form.contains(active) ? active.id : "";
-    mount(body, drawFields());
+    mount(body, drawFields(props, redraw, cancel));
     if (focusId) document.getElementById(focusId)?.focus();
   }
-  function drawFields() {
-    if (kind === "define_role" && !asJson) {
-      return [
-        h("p", null, "Custom roles are made in the role editor: name, description, permissions, and which of them need approval. Its preview shows who would gain or lose what."),
-        button("Open the role editor", () => app.openRoleEditor(newRoleDraft(idx)), { kind: "primary", id: "open-role-editor" }),
-      ];
-    }
-    if (kind === "edit_role" && !asJson) {
-      const customs = [...idx.roles.values()].filter((r) => r.custom);
-      return [
-        field({ label: "Custom role", control: select({ id: "op-editRole", options: customs.map((r) => ({ value: r.id, label: idx.roleName(r.id) })), placeholder: customs.length ? "Choose…" : "No custom role yet" }) }),
-        button(
-          "Open the role editor",
-          () => {
-            const id = /** @type {HTMLSelectElement} */ (document.getElementById("op-editRole")).value;
-            if (id) app.openRoleEditor(roleDraft(idx, id));
-          },
-          { kind: "primary", id: "open-role-editor" },
-        ),
-      ];
-    }
-    draftForm.redraw = redraw;
-    const fields = (asJson ? [{ name: "json", optional: false }] : fieldsOf(kind)).map((f) => renderField(kind, f.name, f.optional, ctx, draftForm));
-    if (asJson) fields.unshift(h("p", { class: "hint", id: "edit-as-json" }, "This operation is edited as JSON: its form could not show all of it as it is."));
-    const submitLabel = editing !== null ? `Save operation ${editing + 1}` : kind === "request_self_upgrade" ? "Step 1: ask for the upgrade" : "Add to the change";
+  mount(body, drawFields(props, redraw, cancel));
+  form.append(body);
+  return form;
+}
+
+/**
+ * Builds the operation from the form's values: added to the change (or saved in
+ * place of the one edited), or the form redrawn with its errors, the focus on the first.
+ * @param {HTMLFormElement} form @param {OperationForm} props @param {(read?: boolean) => void} redraw
+ */
+function submitOperation(form, props, redraw) {
+  const { kind, editing, asJson, ctx, app } = props;
+  draftForm.values = formValues(form);
+  const built = buildOperation(kind, draftForm.values, ctx, { asJson });
+  if (!built.ok) {
+    draftForm.errors = built.errors;
+    redraw(false);
+    const first = form.querySelector("[aria-invalid=true]");
+    if (first instanceof HTMLElement) first.focus();
+    return;
+  }
+  draftForm.values = {};
+  draftForm.errors = {};
+  if (editing !== null) {
+    app.saveEdit(built.op, built.actor);
+    focusEditButton(editing);
+  } else app.addOperations([built.op], built.actor);
+}
+
+/**
+ * The inside of the operation's form: the kind's fields and its buttons, or, for a
+ * kind made in the role editor (not edited as JSON), the way to the editor.
+ * @param {OperationForm} props @param {(read?: boolean) => void} redraw @param {() => void} cancel
+ */
+function drawFields(props, redraw, cancel) {
+  const { kind, editing, asJson, ctx } = props;
+  const editor = asJson ? undefined : opKind(kind)?.roleEditor;
+  if (editor) return roleEditorOpener(editor, ctx.index, props.app);
+  draftForm.redraw = redraw;
+  const fields = (asJson ? [{ name: "json", optional: false }] : fieldsOf(kind)).map((f) => renderField(kind, f.name, f.optional, ctx, draftForm));
+  if (asJson) fields.unshift(h("p", { class: "hint", id: "edit-as-json" }, "This operation is edited as JSON: its form could not show all of it as it is."));
+  const submitLabel = editing !== null ? `Save operation ${editing + 1}` : opKind(kind)?.submitLabel ?? "Add to the change";
+  return [
+    ...fields,
+    editing !== null && kind === "complete_self_upgrade" ? h("p", { class: "hint" }, "The PIN is not kept in the change: enter it again.") : null,
+    h(
+      "div",
+      { class: "actions" },
+      button(submitLabel, () => {}, { kind: "primary", type: "submit", id: "op-submit" }),
+      editing !== null ? button("Cancel", cancel, { id: "op-cancel", label: `Cancel editing operation ${editing + 1}, leaving it as it was` }) : null,
+    ),
+  ];
+}
+
+/**
+ * A kind made in the role editor: the button that opens it on a new role, or on
+ * the custom role chosen.
+ * @param {"new" | "existing"} editor @param {BundleIndex} index @param {App} app
+ */
+function roleEditorOpener(editor, index, app) {
+  if (editor === "new") {
     return [
-      ...fields,
-      editing !== null && kind === "complete_self_upgrade" ? h("p", { class: "hint" }, "The PIN is not kept in the change: enter it again.") : null,
-      h(
-        "div",
-        { class: "actions" },
-        button(submitLabel, () => {}, { kind: "primary", type: "submit", id: "op-submit" }),
-        editing !== null ? button("Cancel", cancel, { id: "op-cancel", label: `Cancel editing operation ${editing + 1}, leaving it as it was` }) : null,
-      ),
+      h("p", null, "Custom roles are made in the role editor: name, description, permissions, and which of them need approval. Its preview shows who would gain or lose what."),
+      button("Open the role editor", () => app.openRoleEditor(newRoleDraft(index)), { kind: "primary", id: "open-role-editor" }),
     ];
   }
-  mount(body, drawFields());
-  form.append(body);
+  const customs = [...index.roles.values()].filter((r) => r.custom);
+  return [
+    field({ label: "Custom role", control: select({ id: "op-editRole", options: customs.map((r) => ({ value: r.id, label: index.roleName(r.id) })), placeholder: customs.length ? "Choose…" : "No custom role yet" }) }),
+    button(
+      "Open the role editor",
+      () => {
+        const id = /** @type {HTMLSelectElement} */ (document.getElementById("op-editRole")).value;
+        if (id) app.openRoleEditor(roleDraft(index, id));
+      },
+      { kind: "primary", id: "open-role-editor" },
+    ),
+  ];
+}
 
+/**
+ * The choice of kind, grouped.
+ * @param {ReturnType<typeof availableKinds>} kinds @param {string} kind the one shown @param {App} app
+ */
+function kindSelect(kinds, kind, app) {
   /** @type {Map<string, typeof kinds>} */
   const groups = new Map();
   for (const k of kinds) groups.set(k.group, [...(groups.get(k.group) ?? []), k]);
-  const kindSelect = h(
+  return h(
     "select",
     { id: "op-kind", onChange: (/** @type {Event} */ e) => app.setBuilderKind(/** @type {HTMLSelectElement} */ (e.target).value) },
     [...groups].map(([group, list]) => h("optgroup", { label: group }, list.map((k) => h("option", { value: k.kind, selected: k.kind === kind }, k.label)))),
   );
+}
 
+/**
+ * The example's change sets to start from, if an example with some is loaded.
+ * @param {AppState} state @param {App} app
+ */
+function exampleChangeSets(state, app) {
   const source = state.source;
   const example = source?.kind === "example" ? state.examples.find((e) => e.name === source.name) : undefined;
+  if (!example || !example.changes.length) return null;
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "examples-changes-title" },
+    h("h2", { id: "examples-changes-title" }, "Start from an example change set"),
+    h(
+      "div",
+      { class: "inline" },
+      field({ label: "Change set", control: select({ id: "changeset-select", options: example.changes.map((c) => ({ value: c, label: c.replace(/\.json$/, "").replace(/-/g, " ") })) }) }),
+      button("Load", () => app.loadExampleChangeSet(/** @type {HTMLSelectElement} */ (document.getElementById("changeset-select")).value), { id: "changeset-load" }),
+    ),
+    h("p", { class: "hint" }, "Loading one replaces the change being built (undo brings it back) and acts as its member. You can also open or drop a change set file."),
+  );
+}
+
+/**
+ * The builder: kind, form, and the example change sets to start from.
+ * @param {AppState} state @param {App} app
+ */
+export function renderBuilder(state, app) {
+  const index = state.index;
+  if (index === null) return null;
+  const editing = state.editing;
+  const editOp = editing === null ? undefined : state.draft.present[editing];
+  const { kinds, kind } = builderKinds(state, index, editOp);
+  const before = operationsBefore(state.draft.present, editing);
+  if (epoch !== state.builderEpoch) startDraft(state, index, editOp, kind, before);
+  // An operation the form cannot show as it is (custom roles, made in the role editor, among them) is edited as JSON.
+  const asJson = editOp !== undefined && editOp.op === kind && editAsJson;
+  const ctx = formContext(state, index, before);
+  const info = kinds.find((k) => k.kind === kind);
+  const label = editing !== null ? `Edit operation ${editing + 1}` : info ? info.label : "Operation";
+  const form = renderOperationForm({ kind, editing, asJson, ctx, label, app });
+  const kindControl = kindSelect(kinds, kind, app);
   return h(
     "div",
     { class: `builder${editing !== null ? " editing" : ""}` },
-    example && example.changes.length
-      ? h(
-          "section",
-          { class: "card", "aria-labelledby": "examples-changes-title" },
-          h("h2", { id: "examples-changes-title" }, "Start from an example change set"),
-          h(
-            "div",
-            { class: "inline" },
-            field({ label: "Change set", control: select({ id: "changeset-select", options: example.changes.map((c) => ({ value: c, label: c.replace(/\.json$/, "").replace(/-/g, " ") })) }) }),
-            button("Load", () => app.loadExampleChangeSet(/** @type {HTMLSelectElement} */ (document.getElementById("changeset-select")).value), { id: "changeset-load" }),
-          ),
-          h("p", { class: "hint" }, "Loading one replaces the change being built (undo brings it back) and acts as its member. You can also open or drop a change set file."),
-        )
-      : null,
+    exampleChangeSets(state, app),
     h(
       "section",
       { class: "card", "aria-labelledby": "builder-title" },
@@ -246,7 +329,7 @@ export function renderBuilder(state, app) {
       editing !== null && editOp
         ? h("p", { class: "hint", id: "editing-hint" }, `Editing “${describeOperation(editOp, index, state.actor, state.draft.present)}”. Saving replaces it where it stands (undo brings it back); Cancel or Escape leaves it as it was.`)
         : h("p", { class: "hint" }, `You act as ${index.memberName(state.actor)}. This policy offers ${count(kinds.length, "kind")} of operation.`),
-      field({ label: "Operation", control: kindSelect, hint: info?.help }),
+      field({ label: "Operation", control: kindControl, hint: info?.help }),
       form,
       editing === null ? pinSteps(state, app, kind) : null,
     ),

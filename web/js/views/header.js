@@ -24,11 +24,41 @@ export function renderHeader(state, app) {
   if (state.mode === "signin") {
     return h("div", { class: "topbar-inner" }, brand("Sign in to the server of record"), h("div", { class: "topbar-controls" }, h("span", { class: "mode-badge connected" }, "Server of record")));
   }
-  const { index, examples, source } = state;
-  const exampleOptions = examples.map((e) => ({ value: e.name, label: e.title }));
-  const loading = state.phase === "starting" || state.phase === "loading";
+  const options = actorOptions(state);
+  return h(
+    "div",
+    { class: "topbar-inner" },
+    h(
+      "div",
+      { class: "brand" },
+      h("h1", null, "rolegate ", h("span", { class: "brand-sub" }, "admin")),
+      h("p", { class: "policy-name", title: state.index ? `revision ${state.engine?.revision ?? ""}` : undefined }, policyName(state)),
+    ),
+    h(
+      "div",
+      { class: "topbar-controls" },
+      h(
+        "div",
+        { class: "control mode" },
+        h("span", { class: "mode-badge simulation", id: "mode-badge", title: "Examples and files are explored in the page: nothing is committed anywhere." }, "Simulation: nothing is committed"),
+        state.server ? button("Sign in", () => app.showSignIn(), { id: "go-sign-in", kind: "secondary" }) : null,
+      ),
+      exampleControl(state, app),
+      fileControl(app),
+      actorControl(state, options, app),
+      timeControl(state, app),
+    ),
+  );
+}
 
-  const actorOptions = index
+/**
+ * The members one may act as, each with their highest role (and how many more
+ * they hold), by name; a member the change registers, first.
+ * @param {AppState} state
+ */
+function actorOptions(state) {
+  const index = state.index;
+  const options = index
     ? [...index.members.values()]
         .map((m) => {
           const held = index.bindingsByMember.get(m.id) ?? [];
@@ -40,106 +70,120 @@ export function renderHeader(state, app) {
         .sort((a, b) => a.label.localeCompare(b.label))
     : [];
   if (index && state.actor && !index.members.has(state.actor)) {
-    actorOptions.unshift({ value: state.actor, label: `${state.actor} (new: registering)` });
+    options.unshift({ value: state.actor, label: `${state.actor} (new: registering)` });
   }
+  return options;
+}
 
+/**
+ * The policy loaded (and how far down a what-if chain), or why there is none.
+ * @param {AppState} state
+ */
+function policyName(state) {
+  const { index, source, chain } = state;
+  if (index) return chain.length ? `${index.name} · what-if after ${chain.length === 1 ? "1 change" : `${chain.length} changes`}` : index.name;
+  if (state.phase === "invalid") return `${source?.label ?? "Bundle"}: not valid`;
+  const loading = state.phase === "starting" || state.phase === "loading";
+  return loading ? state.message : "No policy loaded";
+}
+
+/**
+ * The choice of example (a file or URL loaded shows as the first, empty choice).
+ * @param {AppState} state @param {App} app
+ */
+function exampleControl(state, app) {
+  const source = state.source;
   return h(
     "div",
-    { class: "topbar-inner" },
-    h(
-      "div",
-      { class: "brand" },
-      h("h1", null, "rolegate ", h("span", { class: "brand-sub" }, "admin")),
-      h(
-        "p",
-        { class: "policy-name", title: index ? `revision ${state.engine?.revision ?? ""}` : undefined },
-        index ? (state.chain.length ? `${index.name} · what-if after ${state.chain.length === 1 ? "1 change" : `${state.chain.length} changes`}` : index.name) : state.phase === "invalid" ? `${source?.label ?? "Bundle"}: not valid` : loading ? state.message : "No policy loaded",
-      ),
-    ),
-    h(
-      "div",
-      { class: "topbar-controls" },
-      h(
-        "div",
-        { class: "control mode" },
-        h("span", { class: "mode-badge simulation", id: "mode-badge", title: "Examples and files are explored in the page: nothing is committed anywhere." }, "Simulation: nothing is committed"),
-        state.server ? button("Sign in", () => app.showSignIn(), { id: "go-sign-in", kind: "secondary" }) : null,
-      ),
-      h(
-        "div",
-        { class: "control" },
-        h("label", { for: "example-select" }, "Example"),
-        select({
-          id: "example-select",
-          options: exampleOptions,
-          value: source?.kind === "example" ? source.name : "",
-          placeholder: source && source.kind !== "example" ? `(${source.label})` : "Choose an example…",
-          onChange: (name) => name && app.loadExample(name),
-        }),
-      ),
-      h(
-        "div",
-        { class: "control file-control" },
-        h("input", {
-          type: "file",
-          id: "file-input",
-          class: "visually-hidden",
-          accept: ".json,application/json",
-          onChange: async (/** @type {Event} */ e) => {
-            const input = /** @type {HTMLInputElement} */ (e.target);
-            const file = input.files?.[0];
-            if (!file) return;
-            const bytes = new Uint8Array(await file.arrayBuffer());
-            input.value = "";
-            await app.openFile(bytes, file.name);
+    { class: "control" },
+    h("label", { for: "example-select" }, "Example"),
+    select({
+      id: "example-select",
+      options: state.examples.map((e) => ({ value: e.name, label: e.title })),
+      value: source?.kind === "example" ? source.name : "",
+      placeholder: source && source.kind !== "example" ? `(${source.label})` : "Choose an example…",
+      onChange: (name) => name && app.loadExample(name),
+    }),
+  );
+}
+
+/** Opening a bundle file. @param {App} app */
+function fileControl(app) {
+  return h(
+    "div",
+    { class: "control file-control" },
+    h("input", {
+      type: "file",
+      id: "file-input",
+      class: "visually-hidden",
+      accept: ".json,application/json",
+      onChange: async (/** @type {Event} */ e) => {
+        const input = /** @type {HTMLInputElement} */ (e.target);
+        const file = input.files?.[0];
+        if (!file) return;
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        input.value = "";
+        await app.openFile(bytes, file.name);
+      },
+    }),
+    h("label", { for: "file-input", class: "btn secondary file-button" }, "Open file…"),
+  );
+}
+
+/**
+ * Who one acts as.
+ * @param {AppState} state @param {{ value: string, label: string }[]} options @param {App} app
+ */
+function actorControl(state, options, app) {
+  return h(
+    "div",
+    { class: "control" },
+    h("label", { for: "actor-select" }, "Acting as"),
+    select({
+      id: "actor-select",
+      options,
+      value: state.actor,
+      // With a change being built, asks first whether to keep it (views/dialog.js).
+      onChange: (id) =>
+        actAs(app, id, {
+          returnFocus: "actor-select",
+          onCancel: () => {
+            const picker = document.getElementById("actor-select");
+            if (picker instanceof HTMLSelectElement) picker.value = app.get().actor;
           },
         }),
-        h("label", { for: "file-input", class: "btn secondary file-button" }, "Open file…"),
-      ),
-      h(
-        "div",
-        { class: "control" },
-        h("label", { for: "actor-select" }, "Acting as"),
-        select({
-          id: "actor-select",
-          options: actorOptions,
-          value: state.actor,
-          // With a change being built, asks first whether to keep it (views/dialog.js).
-          onChange: (id) =>
-            actAs(app, id, {
-              returnFocus: "actor-select",
-              onCancel: () => {
-                const picker = document.getElementById("actor-select");
-                if (picker instanceof HTMLSelectElement) picker.value = app.get().actor;
-              },
-            }),
-        }),
-      ),
-      h(
-        "div",
-        { class: "control" },
-        h("label", { for: "now-input" }, "Time (UTC)"),
-        h("input", {
-          type: "text",
-          id: "now-input",
-          value: state.now,
-          spellcheck: "false",
-          autocomplete: "off",
-          pattern: "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z",
-          title: "The time the answers are for, as 2026-12-01T09:00:00Z",
-          onChange: (/** @type {Event} */ e) => {
-            const input = /** @type {HTMLInputElement} */ (e.target);
-            const value = input.value.trim();
-            if (isTimestamp(value)) {
-              input.removeAttribute("aria-invalid");
-              app.setNow(value);
-            } else {
-              input.setAttribute("aria-invalid", "true");
-            }
-          },
-        }),
-      ),
-    ),
+    }),
+  );
+}
+
+/**
+ * The time the answers are for, marked invalid until it is a timestamp.
+ * @param {AppState} state @param {App} app
+ */
+function timeControl(state, app) {
+  return h(
+    "div",
+    { class: "control" },
+    h("label", { for: "now-input" }, "Time (UTC)"),
+    h("input", {
+      type: "text",
+      id: "now-input",
+      value: state.now,
+      spellcheck: "false",
+      autocomplete: "off",
+      pattern: "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z",
+      title: "The time the answers are for, as 2026-12-01T09:00:00Z",
+      onChange: (/** @type {Event} */ e) => {
+        const input = /** @type {HTMLInputElement} */ (e.target);
+        const value = input.value.trim();
+        if (isTimestamp(value)) {
+          input.removeAttribute("aria-invalid");
+          app.setNow(value);
+        } else {
+          input.setAttribute("aria-invalid", "true");
+        }
+      },
+    }),
   );
 }
 

@@ -96,69 +96,73 @@ function toDecide(state, app) {
     h("h2", { id: "to-decide-title" }, `Waiting for your decision${inbox.toDecide.length ? ` (${inbox.toDecide.length})` : ""}`),
     inbox.toDecide.length === 0
       ? h("p", { class: "muted" }, "Nothing waits for your decision.")
-      : h(
-          "ul",
-          { class: "inbox-list" },
-          inbox.toDecide.map((entry) => {
-            const r = entry.request;
-            const busy = inbox.busy === r.id;
-            const decideWith = (/** @type {"approve" | "reject"} */ decision) => (/** @type {Event} */ e) => {
-              const form = /** @type {HTMLFormElement} */ (/** @type {HTMLElement} */ (e.target).closest("form"));
-              const values = formValues(form);
-              app.decide(r.id, decision, String(values.comment ?? "").trim());
-            };
-            if (entry.kind === "role") {
-              const w = roleRequestWords(entry, index, session.member);
-              return h(
-                "li",
-                { class: "inbox-item role-request", "data-request": r.id, "data-kind": "role" },
-                h("p", null, entry.status?.status && entry.status.status !== "pending" ? [statusPill(entry.status.status), " "] : null, h("strong", null, w.what), "."),
-                h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
-                w.reason ? h("p", { class: "request-reason" }, h("span", { class: "muted" }, "Why: "), w.reason) : h("p", { class: "request-reason muted" }, "No reason given."),
-                h("p", null, w.holds, w.until ? ` ${w.until}` : ""),
-                h("p", { class: "muted" }, w.others),
-                h("p", { class: "muted small" }, w.approving),
-                h(
-                  "form",
-                  { class: "decide-form", onSubmit: (/** @type {Event} */ e) => e.preventDefault() },
-                  field({ label: "Comment (optional, kept in the audit log)", control: textarea({ name: "comment", id: `comment-${r.id}`, rows: 2 }) }),
-                  h(
-                    "div",
-                    { class: "actions" },
-                    h("button", { type: "button", class: "btn primary approve", id: `approve-${r.id}`, disabled: busy, "aria-label": `Approve: give ${w.name} ${w.role} on ${w.scope}`, onClick: decideWith("approve") }, "Approve"),
-                    h("button", { type: "button", class: "btn danger reject", id: `reject-${r.id}`, disabled: busy, "aria-label": `Reject ${w.name}'s request for ${w.role}`, onClick: decideWith("reject") }, "Reject"),
-                  ),
-                ),
-                resultLine(inbox.results[r.id], r.id),
-              );
-            }
-            const w = requestWords(entry, index, session.member);
-            return h(
-              "li",
-              { class: "inbox-item", "data-request": r.id },
-              h("p", null, h("strong", null, `${w.who}: `), w.what, "."),
-              h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
-              h("p", null, w.why),
-              h("p", { class: "muted" }, w.others, w.so ? ` ${w.so}` : ""),
-              h(
-                "form",
-                { class: "decide-form", onSubmit: (/** @type {Event} */ e) => e.preventDefault() },
-                field({ label: "Comment (optional, kept in the audit log)", control: textarea({ name: "comment", id: `comment-${r.id}`, rows: 2 }) }),
-                h(
-                  "div",
-                  { class: "actions" },
-                  h("button", { type: "button", class: "btn primary approve", id: `approve-${r.id}`, disabled: busy, onClick: decideWith("approve") }, "Approve"),
-                  h("button", { type: "button", class: "btn danger reject", id: `reject-${r.id}`, disabled: busy, onClick: decideWith("reject") }, "Reject"),
-                ),
-              ),
-              resultLine(inbox.results[r.id], r.id),
-            );
-          }),
-        ),
+      : h("ul", { class: "inbox-list" }, inbox.toDecide.map((entry) => decideItem(entry, inbox, index, session.member, app))),
     // A decision whose request has left the list (decided, carried out) still says how it went.
     ...Object.entries(inbox.results)
       .filter(([id, result]) => result.kind === "request" && !inbox.toDecide.some((e) => e.request.id === id) && !inbox.requested.some((e) => e.request.id === id))
       .map(([id, result]) => resultLine(result, id)),
+  );
+}
+
+/**
+ * A request waiting for the member's decision: a request for a role, or an approval
+ * request, in words, with a comment and Approve or Reject.
+ * @param {any} entry @param {AppState["inbox"]} inbox @param {BundleIndex} index @param {string} me @param {App} app
+ */
+function decideItem(entry, inbox, index, me, app) {
+  const r = entry.request;
+  const busy = inbox.busy === r.id;
+  const decideWith = (/** @type {"approve" | "reject"} */ decision) => (/** @type {Event} */ e) => {
+    const form = /** @type {HTMLFormElement} */ (/** @type {HTMLElement} */ (e.target).closest("form"));
+    const values = formValues(form);
+    app.decide(r.id, decision, String(values.comment ?? "").trim());
+  };
+  if (entry.kind === "role") {
+    const w = roleRequestWords(entry, index, me);
+    return h(
+      "li",
+      { class: "inbox-item role-request", "data-request": r.id, "data-kind": "role" },
+      h("p", null, entry.status?.status && entry.status.status !== "pending" ? [statusPill(entry.status.status), " "] : null, h("strong", null, w.what), "."),
+      h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+      w.reason ? h("p", { class: "request-reason" }, h("span", { class: "muted" }, "Why: "), w.reason) : h("p", { class: "request-reason muted" }, "No reason given."),
+      h("p", null, w.holds, w.until ? ` ${w.until}` : ""),
+      h("p", { class: "muted" }, w.others),
+      h("p", { class: "muted small" }, w.approving),
+      decideForm(
+        r.id,
+        h("button", { type: "button", class: "btn primary approve", id: `approve-${r.id}`, disabled: busy, "aria-label": `Approve: give ${w.name} ${w.role} on ${w.scope}`, onClick: decideWith("approve") }, "Approve"),
+        h("button", { type: "button", class: "btn danger reject", id: `reject-${r.id}`, disabled: busy, "aria-label": `Reject ${w.name}'s request for ${w.role}`, onClick: decideWith("reject") }, "Reject"),
+      ),
+      resultLine(inbox.results[r.id], r.id),
+    );
+  }
+  const w = requestWords(entry, index, me);
+  return h(
+    "li",
+    { class: "inbox-item", "data-request": r.id },
+    h("p", null, h("strong", null, `${w.who}: `), w.what, "."),
+    h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+    h("p", null, w.why),
+    h("p", { class: "muted" }, w.others, w.so ? ` ${w.so}` : ""),
+    decideForm(
+      r.id,
+      h("button", { type: "button", class: "btn primary approve", id: `approve-${r.id}`, disabled: busy, onClick: decideWith("approve") }, "Approve"),
+      h("button", { type: "button", class: "btn danger reject", id: `reject-${r.id}`, disabled: busy, onClick: decideWith("reject") }, "Reject"),
+    ),
+    resultLine(inbox.results[r.id], r.id),
+  );
+}
+
+/**
+ * A decision's form: the comment, and the approve and reject buttons.
+ * @param {string} id the request's @param {HTMLButtonElement} approve @param {HTMLButtonElement} reject
+ */
+function decideForm(id, approve, reject) {
+  return h(
+    "form",
+    { class: "decide-form", onSubmit: (/** @type {Event} */ e) => e.preventDefault() },
+    field({ label: "Comment (optional, kept in the audit log)", control: textarea({ name: "comment", id: `comment-${id}`, rows: 2 }) }),
+    h("div", { class: "actions" }, approve, reject),
   );
 }
 
@@ -172,93 +176,96 @@ function mine(state, app) {
     { class: "card", "aria-labelledby": "mine-title", id: "my-requests" },
     h("h2", { id: "mine-title" }, "Your requests and upgrades"),
     verifications.length === 0 && inbox.requested.length === 0 ? h("p", { class: "muted" }, "You have no request or upgrade in progress.") : null,
-    verifications.length
-      ? h(
-          "ul",
-          { class: "inbox-list" },
-          verifications.map((v) => {
-            const busy = inbox.busy === v.id;
-            const live = v.state === "live";
-            const stateWords =
-              v.state === "live"
-                ? `${count(v.attemptsLeft, "try", "tries")} left; the PIN works until ${when(v.expiresAt)}.`
-                : v.state === "locked"
-                  ? "Locked after too many wrong PINs: ask for a new one."
-                  : v.state === "expired"
-                    ? "The PIN has expired: ask for a new one."
-                    : v.state === "void"
-                      ? "Replaced by a newer PIN."
-                      : "Used.";
-            return h(
-              "li",
-              { class: "inbox-item verification", "data-verification": v.id },
-              h("p", null, h("strong", null, `Upgrade to ${index.roleName(v.role)} on ${index.scopeName(v.scope)}`), ": waiting for the PIN we sent you by post."),
-              h("p", { class: "muted small" }, `Letter sent ${when(v.issuedAt)}. ${stateWords}`),
-              h(
-                "form",
-                {
-                  class: "pin-form",
-                  onSubmit: (/** @type {SubmitEvent} */ e) => {
-                    e.preventDefault();
-                    const values = formValues(/** @type {HTMLFormElement} */ (e.target));
-                    app.enterPin(v.id, String(values.pin ?? ""));
-                  },
-                },
-                live
-                  ? field({ label: "PIN from the letter", control: input({ name: "pin", id: `pin-${v.id}`, inputmode: "numeric", autocomplete: "one-time-code" }) })
-                  : null,
-                h(
-                  "div",
-                  { class: "actions" },
-                  live ? button("Enter PIN", () => {}, { type: "submit", kind: "primary", id: `enter-pin-${v.id}`, disabled: busy }) : null,
-                  button("Resend PIN", () => app.resendPin(v.id), { id: `resend-pin-${v.id}`, disabled: busy, title: "A new letter with a new PIN; the old PIN stops working." }),
-                ),
-              ),
-              resultLine(inbox.results[v.id], v.id),
-            );
-          }),
-        )
-      : null,
-    inbox.requested.length
-      ? h(
-          "ul",
-          { class: "inbox-list" },
-          inbox.requested.map((entry) => {
-            if (entry.kind === "role") {
-              const id = entry.request.id;
-              const w = roleRequestWords(entry, index, session.member);
-              const status = entry.status?.status ?? "pending";
-              return h(
-                "li",
-                { class: "inbox-item role-request", "data-own-request": id, "data-kind": "role" },
-                h("p", null, statusPill(status), " ", h("strong", null, w.what), status === "pending" ? ": waiting for a decision." : ": it lapsed without a decision; you may ask again."),
-                h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
-                w.reason ? h("p", { class: "request-reason" }, h("span", { class: "muted" }, "Why: "), w.reason) : null,
-                w.until ? h("p", null, w.until) : null,
-                h("p", { class: "muted" }, w.others),
-                h(
-                  "div",
-                  { class: "actions" },
-                  button("Withdraw", () => app.withdraw(id), { id: `withdraw-${id}`, disabled: inbox.busy === id, label: `Withdraw your request for ${w.role} on ${w.scope}` }),
-                ),
-                resultLine(inbox.results[id], id),
-              );
-            }
-            const w = requestWords(entry, index, session.member);
-            return h(
-              "li",
-              { class: "inbox-item", "data-own-request": entry.request.id },
-              h("p", null, statusPill(entry.status?.status ?? "pending"), " ", h("strong", null, `${w.who}: `), w.what, "."),
-              h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
-              h("p", { class: "muted" }, w.others, w.so ? ` ${w.so}` : ""),
-            );
-          }),
-        )
-      : null,
+    verifications.length ? h("ul", { class: "inbox-list" }, verifications.map((v) => verificationItem(v, inbox, index, app))) : null,
+    inbox.requested.length ? h("ul", { class: "inbox-list" }, inbox.requested.map((entry) => ownRequestItem(entry, inbox, index, session.member, app))) : null,
     // A withdrawal whose request has left the list still says how it went.
     ...Object.entries(inbox.results)
       .filter(([id, result]) => result.kind === "withdrawal" && !inbox.requested.some((e) => e.request.id === id))
       .map(([id, result]) => resultLine(result, id)),
+  );
+}
+
+/**
+ * Where a self-upgrade's PIN stands, in words.
+ * @param {any} v a verification
+ */
+function pinStateWords(v) {
+  if (v.state === "live") return `${count(v.attemptsLeft, "try", "tries")} left; the PIN works until ${when(v.expiresAt)}.`;
+  if (v.state === "locked") return "Locked after too many wrong PINs: ask for a new one.";
+  if (v.state === "expired") return "The PIN has expired: ask for a new one.";
+  if (v.state === "void") return "Replaced by a newer PIN.";
+  return "Used.";
+}
+
+/**
+ * A self-upgrade waiting on its PIN: Enter PIN while the PIN works, Resend PIN.
+ * @param {any} v a verification @param {AppState["inbox"]} inbox @param {BundleIndex} index @param {App} app
+ */
+function verificationItem(v, inbox, index, app) {
+  const busy = inbox.busy === v.id;
+  const live = v.state === "live";
+  return h(
+    "li",
+    { class: "inbox-item verification", "data-verification": v.id },
+    h("p", null, h("strong", null, `Upgrade to ${index.roleName(v.role)} on ${index.scopeName(v.scope)}`), ": waiting for the PIN we sent you by post."),
+    h("p", { class: "muted small" }, `Letter sent ${when(v.issuedAt)}. ${pinStateWords(v)}`),
+    h(
+      "form",
+      {
+        class: "pin-form",
+        onSubmit: (/** @type {SubmitEvent} */ e) => {
+          e.preventDefault();
+          const values = formValues(/** @type {HTMLFormElement} */ (e.target));
+          app.enterPin(v.id, String(values.pin ?? ""));
+        },
+      },
+      live
+        ? field({ label: "PIN from the letter", control: input({ name: "pin", id: `pin-${v.id}`, inputmode: "numeric", autocomplete: "one-time-code" }) })
+        : null,
+      h(
+        "div",
+        { class: "actions" },
+        live ? button("Enter PIN", () => {}, { type: "submit", kind: "primary", id: `enter-pin-${v.id}`, disabled: busy }) : null,
+        button("Resend PIN", () => app.resendPin(v.id), { id: `resend-pin-${v.id}`, disabled: busy, title: "A new letter with a new PIN; the old PIN stops working." }),
+      ),
+    ),
+    resultLine(inbox.results[v.id], v.id),
+  );
+}
+
+/**
+ * One of the member's own requests: a request for a role (with Withdraw), or an
+ * approval request.
+ * @param {any} entry @param {AppState["inbox"]} inbox @param {BundleIndex} index @param {string} me @param {App} app
+ */
+function ownRequestItem(entry, inbox, index, me, app) {
+  if (entry.kind !== "role") {
+    const w = requestWords(entry, index, me);
+    return h(
+      "li",
+      { class: "inbox-item", "data-own-request": entry.request.id },
+      h("p", null, statusPill(entry.status?.status ?? "pending"), " ", h("strong", null, `${w.who}: `), w.what, "."),
+      h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+      h("p", { class: "muted" }, w.others, w.so ? ` ${w.so}` : ""),
+    );
+  }
+  const id = entry.request.id;
+  const w = roleRequestWords(entry, index, me);
+  const status = entry.status?.status ?? "pending";
+  return h(
+    "li",
+    { class: "inbox-item role-request", "data-own-request": id, "data-kind": "role" },
+    h("p", null, statusPill(status), " ", h("strong", null, w.what), status === "pending" ? ": waiting for a decision." : ": it lapsed without a decision; you may ask again."),
+    h("p", { class: "muted small" }, `${w.asked} ${w.expiry}`),
+    w.reason ? h("p", { class: "request-reason" }, h("span", { class: "muted" }, "Why: "), w.reason) : null,
+    w.until ? h("p", null, w.until) : null,
+    h("p", { class: "muted" }, w.others),
+    h(
+      "div",
+      { class: "actions" },
+      button("Withdraw", () => app.withdraw(id), { id: `withdraw-${id}`, disabled: inbox.busy === id, label: `Withdraw your request for ${w.role} on ${w.scope}` }),
+    ),
+    resultLine(inbox.results[id], id),
   );
 }
 

@@ -14,6 +14,7 @@ import { button, input, select, stacked, statusPill } from "./controls.js";
  * @typedef {import("../app.js").AppState} AppState
  * @typedef {import("../app.js").App} App
  * @typedef {import("../logic/members.js").MemberRow} MemberRow
+ * @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex
  */
 
 const PAGE = 200;
@@ -191,94 +192,109 @@ export function renderMembersList(state, app) {
   if (!index) return null;
   const all = rowsOf(state);
   const rows = filterRows(all, state.memberFilter, index);
-  const hidden = [...index.members.values()].filter((m) => m.id !== state.actor && !state.visible.has(m.id) && m.status !== "removed").length;
-  const me = index.members.get(state.actor);
-  const summary = h(
-    "p",
-    { class: "summary", role: "status" },
-    `Showing ${count(rows.length, "member")} of the ${all.length} ${me ? `${me.name ?? me.id} can see` : "visible"}`,
-    hidden ? `; ${count(hidden, "other member")} ${hidden === 1 ? "is" : "are"} hidden by the policy's visibility rules.` : ".",
-  );
-  if (state.membersLayout === "scopes") {
-    const tree = byScope(rows, index);
-    return h(
-      "div",
-      null,
-      summary,
-      h(
-        "ul",
-        { class: "scope-tree", "aria-label": "Members by scope" },
-        tree.map((n) =>
-          h(
-            "li",
-            { style: `--depth:${n.depth}` },
-            h("div", { class: "scope-name" }, h("strong", null, n.name), " ", h("span", { class: "muted" }, n.type)),
-            n.families.map((f) =>
-              h(
-                "div",
-                { class: "role-group" },
-                h("span", { class: "family" }, f.familyName),
-                h("ul", null, f.holders.map((x) => h("li", null, `${x.name}: ${x.role}`, x.status !== "active" ? h("span", null, " ", statusPill(x.status)) : null))),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
+  const summary = membersSummary(state, index, rows.length, all.length);
+  if (state.membersLayout === "scopes") return h("div", null, summary, scopeTree(rows, index));
   const page = rows.slice(0, shown);
   return h(
     "div",
     null,
     summary,
-    h(
-      "div",
-      { class: "table-wrap" },
-      stacked(h(
-        "table",
-        { class: "members-table" },
-        h("caption", { class: "visually-hidden" }, "Members"),
-        h(
-          "thead",
-          null,
-          h(
-            "tr",
-            null,
-            h("th", { scope: "col" }, "Member"),
-            h("th", { scope: "col", class: "col-kind" }, "Kind"),
-            h("th", { scope: "col" }, "Status"),
-            h("th", { scope: "col" }, "Roles"),
-            h("th", { scope: "col" }, "You may"),
-          ),
-        ),
-        h(
-          "tbody",
-          null,
-          page.map((row) =>
-            h(
-              "tr",
-              { class: row.isActor ? "is-actor" : "", "data-member": row.id },
-              h(
-                "td",
-                null,
-                h("div", { class: "member-name" }, row.name, row.isActor ? h("span", { class: "you" }, " (you)") : null),
-                row.email ? h("div", { class: "muted small email" }, row.email) : null,
-                h("div", { class: "muted small mono" }, row.id, row.kind ? h("span", { class: "kind-inline" }, ` · ${humanize(row.kind)}`) : null),
-              ),
-              h("td", { class: "col-kind" }, row.kind ? humanize(row.kind) : h("span", { class: "muted" }, "—")),
-              h("td", null, statusPill(row.status)),
-              h("td", null, rolesCell(row, index)),
-              h("td", null, abilitiesCell(row, state, app)),
-            ),
-          ),
-        ),
-      )),
-    ),
+    h("div", { class: "table-wrap" }, membersTable(page, state, app)),
     rows.length > page.length
       ? button(`Show all ${rows.length}`, () => {
           shown = rows.length;
           app.setMemberFilter({});
         })
       : null,
+  );
+}
+
+/**
+ * How many members are shown, of those the actor sees, and how many the policy hides.
+ * @param {AppState} state @param {BundleIndex} index @param {number} shownCount @param {number} visibleCount
+ */
+function membersSummary(state, index, shownCount, visibleCount) {
+  const hidden = [...index.members.values()].filter((m) => m.id !== state.actor && !state.visible.has(m.id) && m.status !== "removed").length;
+  const me = index.members.get(state.actor);
+  return h(
+    "p",
+    { class: "summary", role: "status" },
+    `Showing ${count(shownCount, "member")} of the ${visibleCount} ${me ? `${me.name ?? me.id} can see` : "visible"}`,
+    hidden ? `; ${count(hidden, "other member")} ${hidden === 1 ? "is" : "are"} hidden by the policy's visibility rules.` : ".",
+  );
+}
+
+/**
+ * The members by scope: each scope of the tree with who holds which role there.
+ * @param {MemberRow[]} rows @param {BundleIndex} index
+ */
+function scopeTree(rows, index) {
+  return h(
+    "ul",
+    { class: "scope-tree", "aria-label": "Members by scope" },
+    byScope(rows, index).map((n) =>
+      h(
+        "li",
+        { style: `--depth:${n.depth}` },
+        h("div", { class: "scope-name" }, h("strong", null, n.name), " ", h("span", { class: "muted" }, n.type)),
+        n.families.map((f) =>
+          h(
+            "div",
+            { class: "role-group" },
+            h("span", { class: "family" }, f.familyName),
+            h("ul", null, f.holders.map((x) => h("li", null, `${x.name}: ${x.role}`, x.status !== "active" ? h("span", null, " ", statusPill(x.status)) : null))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The table of members, a row each.
+ * @param {MemberRow[]} page @param {AppState} state @param {App} app
+ */
+function membersTable(page, state, app) {
+  return stacked(h(
+    "table",
+    { class: "members-table" },
+    h("caption", { class: "visually-hidden" }, "Members"),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, "Member"),
+        h("th", { scope: "col", class: "col-kind" }, "Kind"),
+        h("th", { scope: "col" }, "Status"),
+        h("th", { scope: "col" }, "Roles"),
+        h("th", { scope: "col" }, "You may"),
+      ),
+    ),
+    h("tbody", null, page.map((row) => memberRow(row, state, app))),
+  ));
+}
+
+/**
+ * A member's row: name, e-mail and id, kind, status, roles, and what the actor may do to them.
+ * @param {MemberRow} row @param {AppState} state @param {App} app
+ */
+function memberRow(row, state, app) {
+  const index = /** @type {BundleIndex} */ (state.index);
+  return h(
+    "tr",
+    { class: row.isActor ? "is-actor" : "", "data-member": row.id },
+    h(
+      "td",
+      null,
+      h("div", { class: "member-name" }, row.name, row.isActor ? h("span", { class: "you" }, " (you)") : null),
+      row.email ? h("div", { class: "muted small email" }, row.email) : null,
+      h("div", { class: "muted small mono" }, row.id, row.kind ? h("span", { class: "kind-inline" }, ` · ${humanize(row.kind)}`) : null),
+    ),
+    h("td", { class: "col-kind" }, row.kind ? humanize(row.kind) : h("span", { class: "muted" }, "—")),
+    h("td", null, statusPill(row.status)),
+    h("td", null, rolesCell(row, index)),
+    h("td", null, abilitiesCell(row, state, app)),
   );
 }

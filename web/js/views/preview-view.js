@@ -36,13 +36,12 @@ function checkGroup(group, className) {
  * @param {string} idPrefix for unique heading ids
  */
 export function renderPreviewBody(model, idPrefix) {
-  const effectOf = model.blocked ? (model.operations.some((o) => o.effect === "deny") || model.violations.some((v) => v.blocking) ? "deny" : "conditional") : "allow";
   return h(
     "div",
     { class: "preview-body" },
     h(
       "div",
-      { class: `verdict ${model.operations.length ? effectOf : "neutral"}` },
+      { class: `verdict ${model.operations.length ? verdictEffect(model) : "neutral"}` },
       h("strong", null, model.verdict),
       model.counts ? h("span", null, ` (${model.counts})`) : null,
     ),
@@ -51,68 +50,10 @@ export function renderPreviewBody(model, idPrefix) {
           "div",
           { class: "preview-block" },
           h("h3", { id: `${idPrefix}-ops` }, "Operations"),
-          h(
-            "ol",
-            { class: "op-results", "aria-labelledby": `${idPrefix}-ops` },
-            model.operations.map((o) =>
-              h(
-                "li",
-                { class: `op-result ${o.effect}`, "data-op": String(o.index) },
-                h("div", { class: "op-head" }, badge(o.effect, o.label), " ", h("span", { class: "op-title" }, o.title)),
-                o.deciders ? h("p", { class: "deciders" }, o.deciders) : null,
-                lines(o.reasons),
-                o.approvals.length
-                  ? h(
-                      "div",
-                      { class: "approvals" },
-                      h("strong", null, "Needs approval: "),
-                      h("ul", { class: "lines" }, o.approvals.map((a) => h("li", { class: "approval" }, a.text))),
-                    )
-                  : null,
-                o.verifications.length
-                  ? h("div", { class: "verifications" }, h("strong", null, "Needs: "), h("ul", { class: "lines" }, o.verifications.map((v) => h("li", null, v))))
-                  : null,
-                checkGroup(o.why, "checks-detail"),
-                checkGroup(o.also, "checks-detail checks-also"),
-              ),
-            ),
-          ),
+          h("ol", { class: "op-results", "aria-labelledby": `${idPrefix}-ops` }, model.operations.map(operationResult)),
         )
       : null,
-    h(
-      "div",
-      { class: "preview-block" },
-      h("h3", { id: `${idPrefix}-diff` }, "Who gains or loses access"),
-      h("p", { class: "diff-headline" }, model.diff.headline),
-      model.diff.members.length
-        ? h(
-            "ul",
-            { class: "diff-members", "aria-labelledby": `${idPrefix}-diff` },
-            model.diff.members.map((m) =>
-              h(
-                "li",
-                { "data-member": m.member },
-                h(
-                  "details",
-                  null,
-                  h("summary", null, h("span", { class: "diff-line" }, m.headline), m.gained ? h("span", { class: "gain" }, ` +${m.gained}`) : null, m.lost ? h("span", { class: "loss" }, ` −${m.lost}`) : null),
-                  lines(m.roles),
-                  m.power.length ? h("div", { class: "diff-power" }, h("div", { class: "scope-name" }, "Changes in power"), lines(m.power)) : null,
-                  m.scopes.map((s) =>
-                    h(
-                      "div",
-                      { class: "diff-scope" },
-                      h("div", { class: "scope-name", title: s.path }, `On ${s.name}`),
-                      s.gained.length ? h("p", { class: "gain" }, `Gains: ${s.gained.join(", ")}`) : null,
-                      s.lost.length ? h("p", { class: "loss" }, `Loses: ${s.lost.join(", ")}`) : null,
-                    ),
-                  ),
-                ),
-              ),
-            ),
-          )
-        : null,
-    ),
+    accessDiff(model.diff, idPrefix),
     h(
       "div",
       { class: "preview-block" },
@@ -134,6 +75,85 @@ export function renderPreviewBody(model, idPrefix) {
       model.events.length
         ? h("ul", { class: "events lines" }, model.events.map((e) => h("li", { "data-event": e.event }, e.text)))
         : h("p", { class: "muted" }, "None."),
+    ),
+  );
+}
+
+/**
+ * The change's verdict as an effect: allowed, or, blocked, denied (an operation
+ * denied or a rule broken that blocks it) or waiting on approvals.
+ * @param {PreviewModel} model
+ */
+function verdictEffect(model) {
+  if (!model.blocked) return "allow";
+  return model.operations.some((o) => o.effect === "deny") || model.violations.some((v) => v.blocking) ? "deny" : "conditional";
+}
+
+/**
+ * An operation's result: its verdict, who decides, the reasons, the approvals and
+ * verifications it needs, and its permission checks.
+ * @param {PreviewModel["operations"][number]} o
+ */
+function operationResult(o) {
+  return h(
+    "li",
+    { class: `op-result ${o.effect}`, "data-op": String(o.index) },
+    h("div", { class: "op-head" }, badge(o.effect, o.label), " ", h("span", { class: "op-title" }, o.title)),
+    o.deciders ? h("p", { class: "deciders" }, o.deciders) : null,
+    lines(o.reasons),
+    o.approvals.length
+      ? h(
+          "div",
+          { class: "approvals" },
+          h("strong", null, "Needs approval: "),
+          h("ul", { class: "lines" }, o.approvals.map((a) => h("li", { class: "approval" }, a.text))),
+        )
+      : null,
+    o.verifications.length
+      ? h("div", { class: "verifications" }, h("strong", null, "Needs: "), h("ul", { class: "lines" }, o.verifications.map((v) => h("li", null, v))))
+      : null,
+    checkGroup(o.why, "checks-detail"),
+    checkGroup(o.also, "checks-detail checks-also"),
+  );
+}
+
+/**
+ * Who gains or loses access: the headline, and each member's changes, expandable.
+ * @param {PreviewModel["diff"]} diff @param {string} idPrefix
+ */
+function accessDiff(diff, idPrefix) {
+  return h(
+    "div",
+    { class: "preview-block" },
+    h("h3", { id: `${idPrefix}-diff` }, "Who gains or loses access"),
+    h("p", { class: "diff-headline" }, diff.headline),
+    diff.members.length ? h("ul", { class: "diff-members", "aria-labelledby": `${idPrefix}-diff` }, diff.members.map(memberDiff)) : null,
+  );
+}
+
+/**
+ * A member's access diff: roles, changes in power, and what they gain or lose on each scope.
+ * @param {PreviewModel["diff"]["members"][number]} m
+ */
+function memberDiff(m) {
+  return h(
+    "li",
+    { "data-member": m.member },
+    h(
+      "details",
+      null,
+      h("summary", null, h("span", { class: "diff-line" }, m.headline), m.gained ? h("span", { class: "gain" }, ` +${m.gained}`) : null, m.lost ? h("span", { class: "loss" }, ` −${m.lost}`) : null),
+      lines(m.roles),
+      m.power.length ? h("div", { class: "diff-power" }, h("div", { class: "scope-name" }, "Changes in power"), lines(m.power)) : null,
+      m.scopes.map((s) =>
+        h(
+          "div",
+          { class: "diff-scope" },
+          h("div", { class: "scope-name", title: s.path }, `On ${s.name}`),
+          s.gained.length ? h("p", { class: "gain" }, `Gains: ${s.gained.join(", ")}`) : null,
+          s.lost.length ? h("p", { class: "loss" }, `Loses: ${s.lost.join(", ")}`) : null,
+        ),
+      ),
     ),
   );
 }
