@@ -1,11 +1,11 @@
 // Engine benchmarks on a generated bundle: 10,000 members over 100 groups of 10
 // accounts each. Targets: about 100 ns per single check natively.
+#include <benchmark/benchmark.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "rolegate/rolegate.h"
 
@@ -39,9 +39,12 @@ Json GenerateBundle(int members = kMembers) {
     Json perms = Json::array();
     for (int p = r * 10; p < r * 10 + 10; ++p) perms.push_back("perm." + std::to_string(p));
     if (r >= 2) perms.push_back("members.manage");
-    Json role = {{"id", "role." + std::to_string(r)}, {"family", "billing"},
-                 {"rank", (r + 1) * 10}, {"permissions", perms},
-                 {"assignableAt", {"group", "account"}}, {"exclusive", true},
+    Json role = {{"id", "role." + std::to_string(r)},
+                 {"family", "billing"},
+                 {"rank", (r + 1) * 10},
+                 {"permissions", perms},
+                 {"assignableAt", {"group", "account"}},
+                 {"exclusive", true},
                  {"sees", {{"minRank", 0}, {"fields", {"email"}}}}};
     if (r > 0) role["inherits"] = {"role." + std::to_string(r - 1)};
     if (r >= 2) role["manages"] = {{"upToRank", (r + 1) * 10}};
@@ -59,8 +62,8 @@ Json GenerateBundle(int members = kMembers) {
   b["members"] = Json::array();
   b["bindings"] = Json::array();
   b["operations"] = {{"change_role", {{"action", "members.manage"}}}};
-  b["notifications"] = {{{"event", "role_downgraded"}, {"channels", {"in_app"}},
-                         {"revealActor", true}}};
+  b["notifications"] = {
+      {{"event", "role_downgraded"}, {"channels", {"in_app"}}, {"revealActor", true}}};
   Lcg rng{42};
   for (int m = 0; m < members; ++m) {
     std::string id = "m" + std::to_string(m);
@@ -199,10 +202,11 @@ void BM_SimulateOneRoleChange(benchmark::State& state) {
     }
     if (!actor.empty()) break;
   }
-  Json cs = {{"baseRevision", policy.revision()}, {"actor", actor},
+  Json cs = {{"baseRevision", policy.revision()},
+             {"actor", actor},
              {"now", "2026-12-01T09:00:00Z"},
-             {"operations", {{{"op", "change_role"}, {"member", target}, {"scope", scope},
-                              {"role", "role.0"}}}}};
+             {"operations",
+              {{{"op", "change_role"}, {"member", target}, {"scope", scope}, {"role", "role.0"}}}}};
   std::string effect;
   for (auto _ : state) {
     Json r = policy.Simulate(cs);
@@ -211,7 +215,10 @@ void BM_SimulateOneRoleChange(benchmark::State& state) {
   }
   state.SetLabel(effect);
 }
-BENCHMARK(BM_SimulateOneRoleChange)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_SimulateOneRoleChange)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 
 // Adding N members in operations of 256 on a bundle of 10,000: the members go
@@ -243,8 +250,10 @@ void BM_SimulateAddMembers(benchmark::State& state) {
     }
     ops.push_back({{"op", "add_members"}, {"scope", scope}, {"members", members}});
   }
-  Json cs = {{"baseRevision", policy.revision()}, {"actor", actor},
-             {"now", "2026-12-01T09:00:00Z"}, {"operations", ops}};
+  Json cs = {{"baseRevision", policy.revision()},
+             {"actor", actor},
+             {"now", "2026-12-01T09:00:00Z"},
+             {"operations", ops}};
   int64_t allowed = 0;
   for (auto _ : state) {
     Json r = policy.Simulate(cs);
@@ -252,12 +261,16 @@ void BM_SimulateAddMembers(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   state.SetLabel(std::to_string(allowed) + " operations allowed");
-  state.counters["per_member"] = benchmark::Counter(
-      static_cast<double>(added), benchmark::Counter::kIsIterationInvariantRate |
-                                      benchmark::Counter::kInvert);
+  state.counters["per_member"] =
+      benchmark::Counter(static_cast<double>(added), benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_SimulateAddMembers)->Arg(1024)->Arg(4096)->Arg(16384)
-    ->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_SimulateAddMembers)
+    ->Arg(1024)
+    ->Arg(4096)
+    ->Arg(16384)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 }  // namespace
 

@@ -61,7 +61,9 @@ const rolegate::Policy* Find(int handle) {
   return l == nullptr ? nullptr : l->policy.get();
 }
 
-std::string NoPolicy() { return Fail("unknown_handle", "", "no policy is loaded under this handle"); }
+std::string NoPolicy() {
+  return Fail("unknown_handle", "", "no policy is loaded under this handle");
+}
 
 // Parses `text`; on failure, the error result.
 bool Parse(const std::string& text, Json* out, std::string* failure) {
@@ -190,9 +192,12 @@ int Decide(int handle, const std::string& actor, const std::string& action,
   rolegate::DecideResult d = p->Decide(r, false);
   if (!d.ok()) return -1;
   switch (d.decision.effect) {
-    case rolegate::Effect::kAllow: return 0;
-    case rolegate::Effect::kDeny: return 1;
-    case rolegate::Effect::kConditional: return 2;
+    case rolegate::Effect::kAllow:
+      return 0;
+    case rolegate::Effect::kDeny:
+      return 1;
+    case rolegate::Effect::kConditional:
+      return 2;
   }
   return 1;
 }
@@ -203,9 +208,12 @@ int Intern(int handle, int kind, const std::string& id) {
   const rolegate::Policy* p = Find(handle);
   if (p == nullptr) return -1;
   switch (kind) {
-    case 0: return p->MemberIndex(id);
-    case 1: return p->PermissionIndex(id);
-    case 2: return p->ScopeIndex(id);
+    case 0:
+      return p->MemberIndex(id);
+    case 1:
+      return p->PermissionIndex(id);
+    case 2:
+      return p->ScopeIndex(id);
   }
   return -1;
 }
@@ -223,9 +231,12 @@ bool SetNow(int handle, const std::string& now) {
 int EffectCode(const std::optional<rolegate::Effect>& e) {
   if (!e) return -1;
   switch (*e) {
-    case rolegate::Effect::kAllow: return 0;
-    case rolegate::Effect::kDeny: return 1;
-    case rolegate::Effect::kConditional: return 2;
+    case rolegate::Effect::kAllow:
+      return 0;
+    case rolegate::Effect::kDeny:
+      return 1;
+    case rolegate::Effect::kConditional:
+      return 2;
   }
   return -1;
 }
@@ -278,8 +289,7 @@ EMSCRIPTEN_KEEPALIVE int rg_effect(int handle, int member, int permission, int s
 // `count` requests as index triples (member, permission, scope) at `triples`;
 // writes one code per request (as rg_effect, -1 stored as 255) to `out`.
 // Returns the number decided, or -1 for an unknown handle.
-EMSCRIPTEN_KEEPALIVE int rg_effects(int handle, const int32_t* triples, int count,
-                                    uint8_t* out) {
+EMSCRIPTEN_KEEPALIVE int rg_effects(int handle, const int32_t* triples, int count, uint8_t* out) {
   const Loaded* l = FindLoaded(handle);
   if (l == nullptr || count < 0) return -1;
   // -1 (int8) is stored as 255 (uint8): an invalid request.

@@ -8,12 +8,11 @@
 //       "<severity> <code> <pointer>: <message>", ids shown with their names.
 // Exit 0 no error finding, 2 some finding of severity error, 3 invalid bundle or
 // unreadable file, 1 internal error.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <unordered_map>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -28,8 +27,10 @@ constexpr Format kDefaultFormat = Format::kText;
 class AnyNames {
  public:
   explicit AnyNames(const Json& bundle) {
-    for (const auto& [list, key] : {std::pair{"roles", "label"}, {"scopes", "name"},
-                                    {"members", "name"}, {"scopeTypes", "label"},
+    for (const auto& [list, key] : {std::pair{"roles", "label"},
+                                    {"scopes", "name"},
+                                    {"members", "name"},
+                                    {"scopeTypes", "label"},
                                     {"permissions", "label"}}) {
       const auto it = bundle.find(list);
       if (it == bundle.end() || !it->is_array()) continue;

@@ -20,12 +20,11 @@
 // json: the canonical simulation result, without "bundleAfter".
 // Exit 0 applied, 2 refused (summary.blocked), 3 invalid input (including a stale
 // baseRevision), 1 internal error or the file could not be written.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <utility>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -40,8 +39,7 @@ constexpr Format kDefaultFormat = Format::kText;
 // code, kExitOk here). kExitOk, or kExitInternal with the reason on stderr.
 int WriteBundleAfter(int code, const Json& result, const Json& after, const std::string& target) {
   const auto internal_error = [&target](const std::string& what) {
-    std::cerr << "rolegate: internal error: " << what << "; `" << target
-              << "` was not written\n";
+    std::cerr << "rolegate: internal error: " << what << "; `" << target << "` was not written\n";
     return kExitInternal;
   };
   if (code != kExitOk) return internal_error("the simulation result has no summary");
@@ -118,8 +116,7 @@ int RunApply(const std::string& bundle_path, const std::string& change_set_path,
     } else {
       std::cout << "refused: change set `" << change_set_path
                 << "` cannot be applied as it stands; `" << target << "` was not written\n";
-      PrintBlockers(ChangeNames(ParseJson(bundle->text).value, *change_set), *change_set,
-                    result);
+      PrintBlockers(ChangeNames(ParseJson(bundle->text).value, *change_set), *change_set, result);
     }
     return kExitDeny;
   }
@@ -134,8 +131,7 @@ int RunApply(const std::string& bundle_path, const std::string& change_set_path,
     const std::string judged = StringField(*change_set, "now");
     if (judged != previewed) {
       std::cout << "judged at " << judged
-                << (previewed.empty() ? std::string()
-                                      : ", not at the change set's " + previewed)
+                << (previewed.empty() ? std::string() : ", not at the change set's " + previewed)
                 << "\n";
     }
   }
@@ -153,8 +149,7 @@ void AddApply(CLI::App& app, Context& ctx) {
       "apply", "apply a change set that nothing blocks, writing the bundle after it");
   AddFormatOption(cmd, ctx, kDefaultFormat);
   cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
-  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")
-      ->required();
+  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")->required();
   cmd->add_option("--output", args->output,
                   "where to write the bundle after the change (default: over BUNDLE)");
   cmd->add_option("--now", args->now,

@@ -2,11 +2,10 @@
 // pending approval requests at a time: pending, approved, rejected or expired,
 // with the eligible approvers and the decisions that count. json (default): the
 // canonical answer; text: a short summary. Exit 0, or 3 when the query is invalid.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -25,9 +24,8 @@ std::string NameList(const Names& names, const Json& ids) {
 }
 
 void PrintText(const Names& names, const Json& answer) {
-  std::cout << "request " << StringField(answer, "request") << ": "
-            << StringField(answer, "status") << " ("
-            << answer.value("approvals", Json::array()).size() << " of "
+  std::cout << "request " << StringField(answer, "request") << ": " << StringField(answer, "status")
+            << " (" << answer.value("approvals", Json::array()).size() << " of "
             << answer.value("quorum", 1) << " approvals needed)\n"
             << "  may approve: " << NameList(names, answer.value("eligible", Json::array()))
             << "\n  approved by: " << NameList(names, answer.value("approvals", Json::array()))
@@ -35,8 +33,8 @@ void PrintText(const Names& names, const Json& answer) {
             << '\n';
 }
 
-int RunApproval(const std::string& bundle_path, const std::string& request,
-                const std::string& now, Format format) {
+int RunApproval(const std::string& bundle_path, const std::string& request, const std::string& now,
+                Format format) {
   return RunQuery(
       bundle_path, format,
       [&](const Policy& policy) {

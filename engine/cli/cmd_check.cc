@@ -7,12 +7,11 @@
 // one of which at least is a request on its own -- gives one result line per non-blank input
 // line, in order, errors naming their line; exit 3 if any line was invalid, else 0.
 // --format text prints "<effect> <actor> <action> <resource>: <reason codes>".
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -156,8 +155,8 @@ void AddCheck(CLI::App& app, Context& ctx) {
     std::string bundle, request;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "check", "decide a request, or one request per line (JSON Lines)");
+  CLI::App* cmd =
+      app.add_subcommand("check", "decide a request, or one request per line (JSON Lines)");
   AddFormatOption(cmd, ctx, kDefaultFormat);
   cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
   cmd->add_option("REQUEST", args->request, "request file, or - for stdin")->required();

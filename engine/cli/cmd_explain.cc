@@ -11,13 +11,12 @@
 // Names and labels come from the bundle. Requests are read as by `check` (one
 // object, or JSON Lines: one explanation per line, separated by a blank line), and
 // the exit codes are the same. --format json prints the check JSON instead.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -90,10 +89,10 @@ void PrintRequirements(const Names& names, const Json& result) {
   const Json approvals = requirements->value("approvals", Json::array());
   for (const Json& approval : approvals) {
     const int64_t quorum = approval.value("quorum", int64_t{1});
-    std::string line = "needs " + std::to_string(quorum) +
-                       (quorum == 1 ? " approval" : " approvals") + " under rule " +
-                       StringField(approval, "rule") + " from: " +
-                       ShowFact(names, "approvers", approval.value("approvers", Json::array()));
+    std::string line =
+        "needs " + std::to_string(quorum) + (quorum == 1 ? " approval" : " approvals") +
+        " under rule " + StringField(approval, "rule") +
+        " from: " + ShowFact(names, "approvers", approval.value("approvers", Json::array()));
     if (approval.contains("expiresAfterDays")) {
       line += " (expires after " + Canonical(approval["expiresAfterDays"]) + " days)";
     }
@@ -131,8 +130,7 @@ void PrintExplanation(const Names& names, const RequestInput& item, const Json& 
   PrintRequirements(names, result);
 }
 
-int RunExplain(const std::string& bundle_path, const std::string& request_path,
-               Format format) {
+int RunExplain(const std::string& bundle_path, const std::string& request_path, Format format) {
   std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
   if (!bundle) return kExitInvalid;
   RequestBatch batch;

@@ -34,26 +34,25 @@
 // Every answer allows the origin --allow-origin names (default "*" without --db:
 // answers are computed from what is posted and reveal nothing else). It prints
 // the address it listens on, then serves until SIGINT or SIGTERM.
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
-#include <functional>
-#include <regex>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <pthread.h>
-
-#include <CLI/CLI.hpp>
-
 #include "../server/authority.h"
 #include "../server/http.h"
-#include "../server/static_files.h"
 #include "../server/sqlite_store.h"
+#include "../server/static_files.h"
 #include "commands.h"
 #include "io.h"
 #include "serve_http.h"
@@ -61,9 +60,9 @@
 namespace rolegate::cli {
 namespace {
 
+using serve_http::kWorkers;
 using serve_http::Served;
 using serve_http::Server;
-using serve_http::kWorkers;
 namespace http = server::http;
 
 struct ServeArgs {
@@ -120,8 +119,7 @@ int OpenRecord(ServeArgs& args, std::unique_ptr<server::SqliteStore>* store,
   }
   try {
     *store = std::make_unique<server::SqliteStore>(args.db);
-    *authority =
-        std::make_unique<server::Authority>(**store, [offset] { return UtcNow(offset); });
+    *authority = std::make_unique<server::Authority>(**store, [offset] { return UtcNow(offset); });
     if (!args.bundles.empty()) {
       std::optional<std::string> text = std::nullopt;
       std::string error;
@@ -238,7 +236,8 @@ int RunServe(ServeArgs args) {
   std::vector<Served> served;
   std::unique_ptr<server::SqliteStore> store;
   std::unique_ptr<server::Authority> authority;
-  const int opened = args.db.empty() ? LoadServed(args, &served) : OpenRecord(args, &store, &authority);
+  const int opened =
+      args.db.empty() ? LoadServed(args, &served) : OpenRecord(args, &store, &authority);
   if (opened != kExitOk) return opened;
   return Listen(args, std::move(served), store.get(), authority.get());
 }

@@ -28,6 +28,7 @@
 // Exit 0 when the change set can be applied (summary.blocked is false), 2 when it is
 // blocked (something denied, conditional or breaking an error invariant), 3 invalid
 // input (including a stale baseRevision), 1 internal error.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -37,8 +38,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -126,9 +125,7 @@ std::string Upper(std::string text) {
 }
 
 // Reason codes that explain an allow: not shown for a denied or conditional check.
-bool IsAllowReason(const std::string& code) {
-  return code == "granted_by" || code == "claimable";
-}
+bool IsAllowReason(const std::string& code) { return code == "granted_by" || code == "claimable"; }
 
 void AddUnique(std::vector<std::string>* lines, std::string line) {
   if (std::find(lines->begin(), lines->end(), line) == lines->end()) {
@@ -150,9 +147,9 @@ std::vector<std::string> RequirementLines(const Names& names, const Json& requir
     const auto quorum = approval.find("quorum");
     const std::string n =
         quorum != approval.end() && quorum->is_number_integer() ? Canonical(*quorum) : "1";
-    std::string line = "needs " + n + (n == "1" ? " approval" : " approvals") +
-                       " under rule " + StringField(approval, "rule") + " from: " +
-                       MemberList(names, ArrayField(approval, "approvers"));
+    std::string line = "needs " + n + (n == "1" ? " approval" : " approvals") + " under rule " +
+                       StringField(approval, "rule") +
+                       " from: " + MemberList(names, ArrayField(approval, "approvers"));
     if (approval.contains("expiresAfterDays")) {
       line += " (expires after " + Canonical(approval["expiresAfterDays"]) + " days)";
     }
@@ -185,8 +182,8 @@ void PrintOperation(const Names& names, const Json& change_set, const Json& op_r
             << Upper(effect) << '\n';
   if (const auto request = op_result.find("request");
       request != op_result.end() && request->is_object()) {
-    std::cout << "  request " << StringField(*request, "id") << ", decided by one of: "
-              << MemberList(names, ArrayField(*request, "deciders"));
+    std::cout << "  request " << StringField(*request, "id")
+              << ", decided by one of: " << MemberList(names, ArrayField(*request, "deciders"));
     if (request->contains("expiresAt")) {
       std::cout << " (lapses " << StringField(*request, "expiresAt") << ")";
     }
@@ -238,7 +235,8 @@ std::vector<std::string> PowerLines(const Names& names, const Json& power) {
                     RankWord(from, "up to rank ") + ")");
     } else {
       const bool more = from.is_null() || to.get<int64_t>() > from.get<int64_t>();
-      out.push_back("can now manage " + family + (more ? " roles up to rank " : " roles only up to rank ") +
+      out.push_back("can now manage " + family +
+                    (more ? " roles up to rank " : " roles only up to rank ") +
                     std::to_string(to.get<int64_t>()) + where + " (was " +
                     RankWord(from, "up to rank ") + ")");
     }
@@ -251,11 +249,11 @@ std::vector<std::string> PowerLines(const Names& names, const Json& power) {
                                  : StringField(item, "family") + " members";
     const std::string where = " on " + names.Scope(StringField(item, "scope"));
     if (to.is_null()) {
-      out.push_back("no longer sees " + what + where + " (was " +
-                    RankWord(from, "from rank ") + ")");
+      out.push_back("no longer sees " + what + where + " (was " + RankWord(from, "from rank ") +
+                    ")");
     } else {
-      out.push_back("now sees " + what + " from rank " + std::to_string(to.get<int64_t>()) +
-                    where + " (was " + RankWord(from, "from rank ") + ")");
+      out.push_back("now sees " + what + " from rank " + std::to_string(to.get<int64_t>()) + where +
+                    " (was " + RankWord(from, "from rank ") + ")");
     }
   }
   // What they could start for themself: self-upgrades on a scope, claims within one.
@@ -266,13 +264,15 @@ std::vector<std::string> PowerLines(const Names& names, const Json& power) {
     const char* scope;
     const char* rule;
   };
-  for (const Offer& o : {Offer{"selfUpgrades", "ask to upgrade to ", " on ", "scope", "self-upgrade"},
-                         Offer{"claims", "claim ", " within ", "within", "claim"}}) {
-    for (const auto& [when, key] : {std::pair<const char*, const char*>{"may now ", "gained"},
-                                    std::pair<const char*, const char*>{"may no longer ", "lost"}}) {
+  for (const Offer& o :
+       {Offer{"selfUpgrades", "ask to upgrade to ", " on ", "scope", "self-upgrade"},
+        Offer{"claims", "claim ", " within ", "within", "claim"}}) {
+    for (const auto& [when, key] :
+         {std::pair<const char*, const char*>{"may now ", "gained"},
+          std::pair<const char*, const char*>{"may no longer ", "lost"}}) {
       for (const Json& item : ArrayField(Field(power, o.part), key)) {
-        out.push_back(std::string(when) + o.verb + names.Role(StringField(item, "role")) +
-                      o.where + names.Scope(StringField(item, o.scope)) + " (" + o.rule + " " +
+        out.push_back(std::string(when) + o.verb + names.Role(StringField(item, "role")) + o.where +
+                      names.Scope(StringField(item, o.scope)) + " (" + o.rule + " " +
                       StringField(item, "rule") + ")");
       }
     }
@@ -309,8 +309,8 @@ void PrintAccessChanges(const Names& names, const Json& result) {
     const std::string n_scopes = Count(totals, "scopes");
     std::cout << "  " << names.Member(StringField(member, "member")) << " gains " << n_gained
               << (n_gained == "1" ? " permission" : " permissions") << " on " << n_scopes
-              << (n_scopes == "1" ? " scope" : " scopes") << ", loses "
-              << Count(totals, "lost") << '\n';
+              << (n_scopes == "1" ? " scope" : " scopes") << ", loses " << Count(totals, "lost")
+              << '\n';
     for (const auto& [sign, list] : {std::pair<const char*, const Json*>{"+", &gained},
                                      std::pair<const char*, const Json*>{"-", &lost}}) {
       for (const Json& item : *list) {
@@ -320,8 +320,9 @@ void PrintAccessChanges(const Names& names, const Json& result) {
       }
     }
     const Json& roles = Field(member, "roles");
-    for (const auto& [word, key] : {std::pair<const char*, const char*>{"now holds", "gained"},
-                                    std::pair<const char*, const char*>{"no longer holds", "lost"}}) {
+    for (const auto& [word, key] :
+         {std::pair<const char*, const char*>{"now holds", "gained"},
+          std::pair<const char*, const char*>{"no longer holds", "lost"}}) {
       for (const Json& item : ArrayField(roles, key)) {
         std::cout << "    " << word << ' ' << names.Role(StringField(item, "role")) << " on "
                   << names.Scope(StringField(item, "scope")) << '\n';
@@ -398,8 +399,8 @@ int RunSimulate(const std::string& bundle_path, const std::string& change_set_pa
   if (!change_set) return kExitInvalid;
 
   // The text report leaves the bundle out, so it is not asked for there.
-  const Json result = bundle->loaded.policy->Simulate(
-      *change_set, bundle_after && format == Format::kJson);
+  const Json result =
+      bundle->loaded.policy->Simulate(*change_set, bundle_after && format == Format::kJson);
   if (format == Format::kJson) {
     PrintJson(result);
   } else if (IsFailure(result)) {
@@ -496,8 +497,7 @@ void AddSimulate(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand("simulate", "show what a change set would do");
   AddFormatOption(cmd, ctx, kDefaultFormat);
   cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
-  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")
-      ->required();
+  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")->required();
   cmd->add_flag("--bundle-after", args->bundle_after,
                 "include the bundle after the change (json only)");
   cmd->callback([&ctx, args] {

@@ -8,11 +8,10 @@
 //     the PIN or invitation token a letter or e-mail carries (what a delivery
 //     worker sends); with --deliver, marks them delivered, which forgets those
 //     secrets.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "../server/authority.h"
 #include "../server/sqlite_store.h"
@@ -37,8 +36,8 @@ void AddToken(CLI::App& app, Context& ctx) {
       server::Authority authority(store, [] { return UtcNow(); });
       if (args->revoke) {
         const int64_t n = authority.RevokeTokens(args->member);
-        std::cout << "revoked " << n << (n == 1 ? " token" : " tokens") << " of "
-                  << args->member << "\n";
+        std::cout << "revoked " << n << (n == 1 ? " token" : " tokens") << " of " << args->member
+                  << "\n";
         ctx.exit_code = kExitOk;
         return;
       }
@@ -79,12 +78,8 @@ void AddOutbox(CLI::App& app, Context& ctx) {
         std::vector<server::Message> page = store.Messages(args->member, after, 500, true);
         if (page.empty()) break;
         for (const server::Message& m : page) {
-          Json line{{"id", m.id},
-                    {"member", m.member},
-                    {"channel", m.channel},
-                    {"at", m.at},
-                    {"revision", m.revision},
-                    {"message", ParseJson(m.body).value}};
+          Json line{{"id", m.id}, {"member", m.member},     {"channel", m.channel},
+                    {"at", m.at}, {"revision", m.revision}, {"message", ParseJson(m.body).value}};
           if (!m.secret.empty()) line["secret"] = m.secret;
           PrintJson(line);
           printed.push_back(m.id);

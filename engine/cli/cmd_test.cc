@@ -11,6 +11,7 @@
 //       with --answers, each case also has `actual`, the engine's answer (what
 //       a snapshot of the engine's behaviour records).
 // Exit 0 all pass, 2 a case failed, 3 a scenario file is invalid or unreadable.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -18,8 +19,6 @@
 #include <string>
 #include <system_error>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -39,8 +38,7 @@ bool CollectFiles(const std::vector<std::string>& paths, std::vector<fs::path>* 
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> found;
-      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end;
-           it.increment(ec)) {
+      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         if (it->is_regular_file(ec) && it->path().extension() == ".json") {
           found.push_back(it->path());
         }
@@ -88,8 +86,7 @@ void PrintTextReport(const std::string& file, const ScenarioReport& report) {
     std::cout << "PASS " << name << " (" << cases << ")\n";
     return;
   }
-  std::cout << "FAIL " << name << " (" << failed << " of " << cases << " failed; " << file
-            << ")\n";
+  std::cout << "FAIL " << name << " (" << failed << " of " << cases << " failed; " << file << ")\n";
   for (const CaseResult& result : report.cases) {
     if (result.passed) continue;
     std::cout << "  " << result.id << ":\n";

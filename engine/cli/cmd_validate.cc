@@ -5,11 +5,10 @@
 //       "<pointer>: <code>: <message>" line per error.
 // json: {"ok": true, "revision", "summary", "warnings"} or {"ok": false, "errors"}.
 // Exit 0 valid, 3 invalid or unreadable.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"

@@ -15,11 +15,10 @@
 // (the admin app's download of both): each step is verified on the bundle the
 // step before leaves, recomputed from BUNDLE (Policy::VerifyChain); differences
 // point into the file (/steps/1/preview/...).
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -55,8 +54,8 @@ void PrintText(const Json& result) {
     if (!difference.is_object()) continue;
     const std::string pointer = StringField(difference, "pointer");
     std::cout << "  " << (pointer.empty() ? "(root)" : pointer) << ": expected "
-              << ShowSide(difference, "expected") << ", actual "
-              << ShowSide(difference, "actual") << '\n';
+              << ShowSide(difference, "expected") << ", actual " << ShowSide(difference, "actual")
+              << '\n';
   }
 }
 
@@ -92,8 +91,7 @@ int RunVerify(const std::string& bundle_path, const std::string& change_set_path
   return ExitCodeForVerification(result);
 }
 
-int RunVerifyChain(const std::string& bundle_path, const std::string& chain_path,
-                   Format format) {
+int RunVerifyChain(const std::string& bundle_path, const std::string& chain_path, Format format) {
   std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
   if (!bundle) return kExitInvalid;
   const std::optional<Json> chain = ReadJsonDocument(chain_path, "chain", format);
@@ -137,14 +135,13 @@ void AddVerify(CLI::App& app, Context& ctx) {
       "verify", "recompute a change set's simulation and compare it with a preview");
   AddFormatOption(cmd, ctx, kDefaultFormat);
   cmd->add_option("BUNDLE", args->bundle, "policy bundle file")->required();
-  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")
-      ->required();
+  cmd->add_option("CHANGESET", args->change_set, "change set file, or - for stdin")->required();
   cmd->add_option("PREVIEW", args->preview,
                   "the simulation result the client showed: a file, or - for stdin")
       ->required();
   cmd->callback([&ctx, args] {
-    ctx.exit_code = RunVerify(args->bundle, args->change_set, args->preview,
-                              ctx.FormatOr(kDefaultFormat));
+    ctx.exit_code =
+        RunVerify(args->bundle, args->change_set, args->preview, ctx.FormatOr(kDefaultFormat));
   });
 }
 

@@ -1,11 +1,10 @@
 // `rolegate visible BUNDLE ACTOR SCOPE`: the other members ACTOR may see on SCOPE.
 // json (default): the canonical visibleMembers answer; text: one line per member.
 // Exit 0, or 3 when the query is invalid.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -21,8 +20,8 @@ void PrintText(const Names& names, const Json& answer) {
             << (members.size() == 1 ? " member" : " members") << " on "
             << names.Scope(StringField(answer, "scope")) << '\n';
   for (const Json& member : members) {
-    std::string line = names.Member(StringField(member, "member")) + ", " +
-                       StringField(member, "status");
+    std::string line =
+        names.Member(StringField(member, "member")) + ", " + StringField(member, "status");
     const std::string email = StringField(member, "email");
     if (!email.empty()) line += ", " + email;
     std::string roles;
@@ -34,11 +33,13 @@ void PrintText(const Names& names, const Json& answer) {
   }
 }
 
-int RunVisible(const std::string& bundle_path, const std::string& actor,
-               const std::string& scope, Format format) {
+int RunVisible(const std::string& bundle_path, const std::string& actor, const std::string& scope,
+               Format format) {
   return RunQuery(
       bundle_path, format,
-      [&](const Policy& policy) { return policy.VisibleMembers(Json{{"actor", actor}, {"scope", scope}}); },
+      [&](const Policy& policy) {
+        return policy.VisibleMembers(Json{{"actor", actor}, {"scope", scope}});
+      },
       PrintText);
 }
 

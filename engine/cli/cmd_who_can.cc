@@ -1,11 +1,10 @@
 // `rolegate who-can BUNDLE ACTION SCOPE`: the active members who may do ACTION on
 // SCOPE, with the bindings that grant it. json (default): the canonical whoCan
 // answer; text: one line per member. Exit 0, or 3 when the query is invalid.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"
@@ -23,19 +22,21 @@ void PrintText(const Names& names, const Json& answer) {
   for (const Json& member : members) {
     std::string grants;
     for (const Json& binding : member.value("bindings", Json::array())) {
-      grants += (grants.empty() ? "" : ", ") + names.Role(StringField(binding, "role")) +
-                " on " + names.Scope(StringField(binding, "scope")) + " [" +
+      grants += (grants.empty() ? "" : ", ") + names.Role(StringField(binding, "role")) + " on " +
+                names.Scope(StringField(binding, "scope")) + " [" +
                 StringField(binding, "binding") + "]";
     }
     std::cout << "  " << names.Member(StringField(member, "member")) << ": " << grants << '\n';
   }
 }
 
-int RunWhoCan(const std::string& bundle_path, const std::string& action,
-              const std::string& scope, Format format) {
+int RunWhoCan(const std::string& bundle_path, const std::string& action, const std::string& scope,
+              Format format) {
   return RunQuery(
       bundle_path, format,
-      [&](const Policy& policy) { return policy.WhoCan(Json{{"action", action}, {"scope", scope}}); },
+      [&](const Policy& policy) {
+        return policy.WhoCan(Json{{"action", action}, {"scope", scope}});
+      },
       PrintText);
 }
 

@@ -5,17 +5,15 @@
 #ifndef ROLEGATE_CLI_COMMANDS_H_
 #define ROLEGATE_CLI_COMMANDS_H_
 
+#include <CLI/CLI.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "io.h"
 #include "rolegate/rolegate.h"
-
 
 namespace rolegate::cli {
 
@@ -40,22 +38,22 @@ inline void AddFormatOption(CLI::App* cmd, Context& ctx, Format fallback) {
       ->check(CLI::IsMember({"json", "text"}));
 }
 
-void AddValidate(CLI::App& app, Context& ctx);  // default format: text
-void AddCheck(CLI::App& app, Context& ctx);     // default format: json
-void AddExplain(CLI::App& app, Context& ctx);   // default format: text
-void AddWhoCan(CLI::App& app, Context& ctx);    // default format: json
-void AddApproval(CLI::App& app, Context& ctx);  // default format: json
-void AddWhatCan(CLI::App& app, Context& ctx);   // default format: json
-void AddVisible(CLI::App& app, Context& ctx);   // default format: json
-void AddTest(CLI::App& app, Context& ctx);      // default format: text
-void AddSimulate(CLI::App& app, Context& ctx);  // default format: json
-void AddVerify(CLI::App& app, Context& ctx);    // default format: json
+void AddValidate(CLI::App& app, Context& ctx);     // default format: text
+void AddCheck(CLI::App& app, Context& ctx);        // default format: json
+void AddExplain(CLI::App& app, Context& ctx);      // default format: text
+void AddWhoCan(CLI::App& app, Context& ctx);       // default format: json
+void AddApproval(CLI::App& app, Context& ctx);     // default format: json
+void AddWhatCan(CLI::App& app, Context& ctx);      // default format: json
+void AddVisible(CLI::App& app, Context& ctx);      // default format: json
+void AddTest(CLI::App& app, Context& ctx);         // default format: text
+void AddSimulate(CLI::App& app, Context& ctx);     // default format: json
+void AddVerify(CLI::App& app, Context& ctx);       // default format: json
 void AddVerifyChain(CLI::App& app, Context& ctx);  // default format: json
-void AddApply(CLI::App& app, Context& ctx);     // default format: text
-void AddServe(CLI::App& app, Context& ctx);     // JSON over HTTP
-void AddAnalyze(CLI::App& app, Context& ctx);   // default format: text
-void AddToken(CLI::App& app, Context& ctx);     // the database of record (cmd_store.cc)
-void AddOutbox(CLI::App& app, Context& ctx);    // the database of record (cmd_store.cc)
+void AddApply(CLI::App& app, Context& ctx);        // default format: text
+void AddServe(CLI::App& app, Context& ctx);        // JSON over HTTP
+void AddAnalyze(CLI::App& app, Context& ctx);      // default format: text
+void AddToken(CLI::App& app, Context& ctx);        // the database of record (cmd_store.cc)
+void AddOutbox(CLI::App& app, Context& ctx);       // the database of record (cmd_store.cc)
 
 // The requests in a check/explain input (defined in cmd_check.cc).
 struct RequestInput {

@@ -1,5 +1,11 @@
 #include "io.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -11,12 +17,6 @@
 #include <sstream>
 #include <system_error>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 namespace rolegate::cli {
 namespace {
@@ -126,8 +126,7 @@ std::string UtcNow(int64_t offset_seconds) {
   return buffer;
 }
 
-bool WriteFileAtomically(const std::string& path, const std::string& contents,
-                         std::string* error) {
+bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error) {
   if (path.empty() || path == "-") {
     *error = CannotWrite(path, "not a file path");
     return false;
@@ -141,8 +140,8 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents,
   buffer.push_back('\0');
   const int fd = ::mkstemp(buffer.data());
   if (fd < 0) {
-    *error = CannotWrite(path, "cannot create a temporary file: " +
-                                   Lowercased(std::strerror(errno)));
+    *error =
+        CannotWrite(path, "cannot create a temporary file: " + Lowercased(std::strerror(errno)));
     return false;
   }
   const std::string temp(buffer.data());

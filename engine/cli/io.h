@@ -35,8 +35,8 @@ std::optional<std::string> ReadInput(const std::string& path, std::string* error
 // A bundle file, read and loaded.
 struct Bundle {
   std::string path;
-  std::string text;    // the file's bytes
-  LoadResult loaded;   // loaded.ok() when the bundle is valid
+  std::string text;   // the file's bytes
+  LoadResult loaded;  // loaded.ok() when the bundle is valid
 };
 
 // Reads and loads the bundle at `path`. Returns nullopt, after printing
@@ -58,8 +58,7 @@ std::optional<Bundle> LoadValidBundle(const std::string& path, Format format);
 // `path` is replaced by the file, not followed. On failure the temporary file is
 // removed, `path` is left as it was (unless only the final directory sync failed:
 // the message says so), and *error is set to "cannot write `path`: reason".
-bool WriteFileAtomically(const std::string& path, const std::string& contents,
-                         std::string* error);
+bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error);
 
 // An exclusive advisory lock (flock) on the file "<path>.lock", created when
 // missing and never removed or replaced, held until the object is destroyed.
@@ -98,8 +97,7 @@ std::string ErrorLine(const Json& error);
 // Writes one ErrorLine per error to `out`, each preceded by `indent`.
 void PrintErrorLines(const Errors& errors, std::ostream& out, const std::string& indent = "");
 // The same for a failed result {"ok": false, "errors": [...]}.
-void PrintErrorLines(const Json& failed_result, std::ostream& out,
-                     const std::string& indent = "");
+void PrintErrorLines(const Json& failed_result, std::ostream& out, const std::string& indent = "");
 
 // True when `result` is a failed result: an object whose "ok" is false.
 bool IsFailure(const Json& result);

@@ -14,11 +14,10 @@
 //
 // Exit codes: 0 ok/allow, 1 internal error, 2 deny/test failure/blocked change set/
 // verify differences/an error finding, 3 invalid input or bad usage, 4 conditional.
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "io.h"

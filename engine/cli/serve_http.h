@@ -4,31 +4,29 @@
 #ifndef ROLEGATE_CLI_SERVE_HTTP_H_
 #define ROLEGATE_CLI_SERVE_HTTP_H_
 
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
-#include <functional>
-#include <regex>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <pthread.h>
-
-#include <CLI/CLI.hpp>
-
 #include "../server/authority.h"
 #include "../server/http.h"
-#include "../server/static_files.h"
 #include "../server/sqlite_store.h"
+#include "../server/static_files.h"
 #include "commands.h"
 #include "io.h"
 
 namespace rolegate::cli::serve_http {
-
 
 struct Served {
   std::string name;  // the bundle's file path, as given
@@ -107,13 +105,11 @@ class Server {
     }
     if (app != nullptr) {
       // The app: every GET the routes above do not take (never one under /v1/).
-      http_.Route("GET", "/(?!v1/).*", [app](const http::Request& req, http::Response& res) {
-        app->Serve(req, res);
-      });
+      http_.Route("GET", "/(?!v1/).*",
+                  [app](const http::Request& req, http::Response& res) { app->Serve(req, res); });
     }
-    http_.Route("OPTIONS", "/.*", [](const http::Request&, http::Response& res) {
-      res.status = 204;
-    });
+    http_.Route("OPTIONS", "/.*",
+                [](const http::Request&, http::Response& res) { res.status = 204; });
   }
 
   int Bind(const std::string& host, int port) { return http_.Bind(host, port); }
@@ -151,21 +147,22 @@ class Server {
     o.before_body = [loopback_port](const http::Request& req, http::Response& res) {
       const int port = loopback_port->load();
       if (port != 0 && !LoopbackHost(Trimmed(req.Header("host")), port)) {
-        Send(res, 421, Fail("misdirected_request", "",
-                            "this local demo answers only requests for http://127.0.0.1:" +
-                                std::to_string(port) + " (or localhost, [::1]), not for `" +
-                                req.Header("host") + "`"));
+        Send(res, 421,
+             Fail("misdirected_request", "",
+                  "this local demo answers only requests for http://127.0.0.1:" +
+                      std::to_string(port) + " (or localhost, [::1]), not for `" +
+                      req.Header("host") + "`"));
         return true;
       }
       if (req.method != "POST") return false;
       const std::string type = req.Header("content-type");
       const std::string media = type.substr(0, type.find(';'));
       if (Trimmed(media) == "application/json") return false;
-      Send(res, 415, Fail("unsupported_media_type", "",
-                          "the request body must be JSON, sent as `Content-Type: "
-                          "application/json`" +
-                              (type.empty() ? std::string(" (none was given)")
-                                            : " (not `" + type + "`)")));
+      Send(res, 415,
+           Fail("unsupported_media_type", "",
+                "the request body must be JSON, sent as `Content-Type: "
+                "application/json`" +
+                    (type.empty() ? std::string(" (none was given)") : " (not `" + type + "`)")));
       return true;
     };
     o.error = [](http::Response& res, const std::string& code, const std::string& message) {
@@ -199,10 +196,11 @@ class Server {
     }
     if (!member) {
       res.headers.push_back({"WWW-Authenticate", "Bearer"});
-      Send(res, 401, Fail("unauthenticated", "",
-                          req.HasHeader("authorization")
-                              ? "the bearer token is unknown or revoked"
-                              : "send `Authorization: Bearer TOKEN` (rolegate token mints one)"));
+      Send(res, 401,
+           Fail("unauthenticated", "",
+                req.HasHeader("authorization")
+                    ? "the bearer token is unknown or revoked"
+                    : "send `Authorization: Bearer TOKEN` (rolegate token mints one)"));
     }
     return member;
   }
@@ -222,19 +220,20 @@ class Server {
                                              const http::Request& req)>;
 
   void Authed_(const std::string& method, const std::string& pattern, Authed handle) {
-    http_.Route(method, pattern, [this, method, handle](const http::Request& req,
-                                                       http::Response& res) {
-      std::optional<std::string> caller = Caller(req, res);
-      if (!caller) return;
-      Json body;
-      if (method == "POST" && !JsonBody(req, res, &body)) return;
-      Answer(res, [&] { return handle(*caller, body, req); });
-    });
+    http_.Route(method, pattern,
+                [this, method, handle](const http::Request& req, http::Response& res) {
+                  std::optional<std::string> caller = Caller(req, res);
+                  if (!caller) return;
+                  Json body;
+                  if (method == "POST" && !JsonBody(req, res, &body)) return;
+                  Answer(res, [&] { return handle(*caller, body, req); });
+                });
   }
 
   static server::Reply BadPage() {
     return server::Reply{
-        400, ParseJson(Fail("invalid_value", "", "`after` and `limit` must be whole numbers")).value};
+        400,
+        ParseJson(Fail("invalid_value", "", "`after` and `limit` must be whole numbers")).value};
   }
 
   // The routes of the server of record (docs/server.md).
@@ -245,9 +244,8 @@ class Server {
           std::chrono::steady_clock::now() - started_);
       Answer(res, [&] { return authority_->Health(up.count()); });
     });
-    Authed_("GET", "/v1/bundle", [&a](const std::string& c, const Json&, const http::Request&) {
-      return a.Bundle(c);
-    });
+    Authed_("GET", "/v1/bundle",
+            [&a](const std::string& c, const Json&, const http::Request&) { return a.Bundle(c); });
     Authed_("POST", "/v1/check", [&a](const std::string& c, const Json& b, const http::Request&) {
       return a.Check(c, b);
     });
@@ -259,10 +257,9 @@ class Server {
             [&a](const std::string& c, const Json& b, const http::Request&) {
               return a.ForCaller(c, a.Simulate(c, b));
             });
-    Authed_("POST", "/v1/changes",
-            [&a](const std::string& c, const Json& b, const http::Request&) {
-              return a.ForCaller(c, a.Changes(c, b));
-            });
+    Authed_("POST", "/v1/changes", [&a](const std::string& c, const Json& b, const http::Request&) {
+      return a.ForCaller(c, a.Changes(c, b));
+    });
     Authed_("GET", "/v1/requests", [&a](const std::string& c, const Json&, const http::Request&) {
       return a.Requests(c);
     });
@@ -316,9 +313,8 @@ class Server {
     auto verify = [this](const http::Request& req, http::Response& res) { Verify(req.body, res); };
     http_.Route("POST", "/verify", verify);
     http_.Route("POST", "/", verify);
-    http_.Route("POST", "/simulate", [this](const http::Request& req, http::Response& res) {
-      Simulate(req.body, res);
-    });
+    http_.Route("POST", "/simulate",
+                [this](const http::Request& req, http::Response& res) { Simulate(req.body, res); });
   }
 
   // The policy a change set was built on: the one whose revision is its
@@ -339,9 +335,9 @@ class Server {
     for (const Served& s : served_) {
       revisions += (revisions.empty() ? "`" : ", `") + s.policy->revision() + "`";
     }
-    return Fail("stale_revision", pointer + "/baseRevision",
-                "no bundle served here has this change set's base revision (served: " +
-                    revisions + ")");
+    return Fail(
+        "stale_revision", pointer + "/baseRevision",
+        "no bundle served here has this change set's base revision (served: " + revisions + ")");
   }
 
   void Verify(const std::string& body, http::Response& res) const {
@@ -373,12 +369,14 @@ class Server {
     // compared with it, so neither can say something the chain does not.
     if (chain.is_array() && !chain.empty() && chain.back().is_object()) {
       if (chain.back().value("changeSet", Json()) != request["changeSet"]) {
-        return Send(res, 400, Fail("invalid_value", "/changeSet",
-                                   "the change set submitted is not the last step of the chain"));
+        return Send(res, 400,
+                    Fail("invalid_value", "/changeSet",
+                         "the change set submitted is not the last step of the chain"));
       }
       if (chain.back().value("preview", Json()) != request["preview"]) {
-        return Send(res, 400, Fail("invalid_value", "/preview",
-                                   "the preview submitted is not the last step's preview"));
+        return Send(res, 400,
+                    Fail("invalid_value", "/preview",
+                         "the preview submitted is not the last step's preview"));
       }
     }
     const Json first = chain.is_array() && !chain.empty() && chain[0].is_object()

@@ -57,7 +57,8 @@ Authority::Head Authority::Current() {
 
 std::optional<std::string> Authority::Authenticate(const std::string& authorization) {
   static const std::string kScheme = "Bearer ";
-  if (authorization.size() <= kScheme.size() || authorization.compare(0, kScheme.size(), kScheme) != 0) {
+  if (authorization.size() <= kScheme.size() ||
+      authorization.compare(0, kScheme.size(), kScheme) != 0) {
     return std::nullopt;
   }
   const std::string token = authorization.substr(kScheme.size());
@@ -210,8 +211,7 @@ Authority::Holding Authority::HeldScopes(const Policy& policy, const std::string
   return out;
 }
 
-void Authority::Gather(const internal::Model& m, const std::vector<uint8_t>& mark,
-                       Holding* out) {
+void Authority::Gather(const internal::Model& m, const std::vector<uint8_t>& mark, Holding* out) {
   const size_t n = m.preorder.size();
   for (uint32_t i = 0; i < n;) {
     const internal::Index s = m.preorder[i];
@@ -231,7 +231,6 @@ void Authority::Gather(const internal::Model& m, const std::vector<uint8_t>& mar
     }
   }
 }
-
 
 bool Authority::HoldsEverywhere(const Policy& policy, const std::string& member,
                                 const std::string& permission, const std::string& now) const {
@@ -275,9 +274,8 @@ Authority::Withheld Authority::WithheldFrom(const Policy& policy, const std::str
   std::set<std::string> scopes;
   const int32_t me = policy.MemberIndex(caller);
   if (me >= 0) {
-    m.ForEachBindingOfMember(static_cast<internal::Index>(me), [&](uint32_t b) {
-      scopes.insert(m.scopes[m.bindings[b].scope].id);
-    });
+    m.ForEachBindingOfMember(static_cast<internal::Index>(me),
+                             [&](uint32_t b) { scopes.insert(m.scopes[m.bindings[b].scope].id); });
   }
   for (const std::string& scope : scopes) {
     Json seen = policy.VisibleMembers(Json{{"actor", caller}, {"scope", scope}, {"now", now}});
@@ -389,8 +387,8 @@ Reply Authority::CheckBatch(const std::string& caller, const Json& body) {
                 "at most " + std::to_string(kMaxBatch) + " requests a batch");
   }
   const std::string now = clock_();
-  const bool others = HoldsEverywhere(
-      *head.policy, caller, ServerPermission(*head.policy, "decisionsPermission"), now);
+  const bool others = HoldsEverywhere(*head.policy, caller,
+                                      ServerPermission(*head.policy, "decisionsPermission"), now);
   Json results = Json::array();
   for (size_t i = 0; i < requests.size(); ++i) {
     Json request = requests[i];

@@ -1,6 +1,4 @@
 // The audit log as a caller may read it (authority.h).
-#include "authority.h"
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -10,6 +8,7 @@
 #include <vector>
 
 #include "audit_subjects.h"
+#include "authority.h"
 #include "authority_util.h"
 #include "model.h"
 #include "secrets.h"
@@ -46,8 +45,9 @@ std::string Lower(std::string s) {
 // operation of an approval request is withheld from whom the bundle withholds it.
 class AuditSight {
  public:
-  AuditSight(const Policy& policy, const std::string& caller, const std::set<std::string>& names_seen,
-             const std::set<std::string>& emails_seen, const std::set<std::string>& emails_withheld)
+  AuditSight(const Policy& policy, const std::string& caller,
+             const std::set<std::string>& names_seen, const std::set<std::string>& emails_seen,
+             const std::set<std::string>& emails_withheld)
       : policy_(policy),
         caller_(caller),
         names_seen_(names_seen),
@@ -117,8 +117,8 @@ class AuditSight {
       if (auto e = value.find("email"); e != value.end() && e->is_string()) {
         local_emails_.emplace(Lower(e->get<std::string>()), owner);
       }
-      if (auto n = value.find("name"); n != value.end() && n->is_string() &&
-                                        !n->get<std::string>().empty()) {
+      if (auto n = value.find("name");
+          n != value.end() && n->is_string() && !n->get<std::string>().empty()) {
         local_names_[owner].insert(n->get<std::string>());
       }
     }
@@ -173,8 +173,7 @@ class AuditSight {
       if (it.key() != "message" || !it.value().is_string()) continue;
       std::string& text = it.value().get_ref<std::string&>();
       for (const std::string& name : names) {
-        for (size_t at = text.find(name); at != std::string::npos;
-             at = text.find(name, at + 8)) {
+        for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 8)) {
           text.replace(at, name.size(), "Withheld");
         }
       }
@@ -264,16 +263,16 @@ std::optional<Reply> ReadAuditQuery(const std::map<std::string, std::string>& qu
     numbers[name] = *n;
   }
   if (numbers.count("before") && !q.newest_first) {
-    return BadParameter("before", "`before` pages newest first (order=newest); oldest first "
-                                  "pages with `after`");
+    return BadParameter("before",
+                        "`before` pages newest first (order=newest); oldest first "
+                        "pages with `after`");
   }
   if (numbers.count("after") && q.newest_first) {
     return BadParameter("after", "`after` pages oldest first; newest first pages with `before`");
   }
   if (numbers.count("after")) q.after = numbers["after"];
   if (numbers.count("before")) q.before = numbers["before"];
-  *limit_out =
-      std::clamp<int64_t>(numbers.count("limit") ? numbers["limit"] : 100, 1, kMaxPage);
+  *limit_out = std::clamp<int64_t>(numbers.count("limit") ? numbers["limit"] : 100, 1, kMaxPage);
   for (const char* name : {"member", "scope"}) {
     const std::string* v = param(name);
     if (v != nullptr && (v->empty() || v->size() > 256)) {
@@ -285,7 +284,6 @@ std::optional<Reply> ReadAuditQuery(const std::map<std::string, std::string>& qu
 }
 
 }  // namespace
-
 
 // The entries `found` as the caller may read them: what the caller may not see
 // of the members an entry names is withheld (AuditSight), as GET /v1/bundle
@@ -301,8 +299,7 @@ Json Authority::ReadableEntries(const Policy& policy, const std::string& caller,
     const Json operation = request.value("operation", Json());
     bool sees = request.value("requester", "") == caller;
     if (!sees) {
-      Json status =
-          policy.ApprovalStatus(Json{{"request", request.value("id", "")}, {"now", now}});
+      Json status = policy.ApprovalStatus(Json{{"request", request.value("id", "")}, {"now", now}});
       const Json eligible = status.value("eligible", Json::array());
       sees = std::find(eligible.begin(), eligible.end(), Json(caller)) != eligible.end();
     }
@@ -348,8 +345,7 @@ Reply Authority::Audit(const std::string& caller, const std::map<std::string, st
   const Policy& policy = *head.policy;
   if (!ActiveMember(policy, caller)) return NotActive(caller);
   const std::string now = clock_();
-  const Holding held =
-      HeldScopes(policy, caller, ServerPermission(policy, "auditPermission"), now);
+  const Holding held = HeldScopes(policy, caller, ServerPermission(policy, "auditPermission"), now);
   if (held.count == 0) {
     return Fail(403, "forbidden", "",
                 "reading the audit log needs the bundle's `server.auditPermission` on a scope");

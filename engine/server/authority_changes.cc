@@ -1,7 +1,5 @@
 // Committing a change set (authority.h): POST /v1/changes and the commit every
 // change the server makes goes through.
-#include "authority.h"
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "audit_subjects.h"
+#include "authority.h"
 #include "authority_util.h"
 #include "model.h"
 #include "secrets.h"
@@ -19,7 +18,6 @@ namespace rolegate::server {
 
 using internal::MemberStatus;
 using namespace authority_detail;
-
 
 namespace {
 
@@ -72,8 +70,8 @@ void LetterPin(const Json& v, const std::string& actor, const std::string& role,
               {"scope", scope},
               {"method", method},
               {"expiresAt", secret.expires_at}};
-  record->messages.push_back(Message{0, actor, method == "postal_pin" ? "post" : method, now,
-                                     after, Canonical(letter), pin, false});
+  record->messages.push_back(Message{0, actor, method == "postal_pin" ? "post" : method, now, after,
+                                     Canonical(letter), pin, false});
   pending->verifications.push_back(
       Json{{"id", secret.id}, {"role", role}, {"scope", scope}, {"expiresAt", secret.expires_at}});
   record->secrets.push_back(std::move(secret));
@@ -83,8 +81,7 @@ void LetterPin(const Json& v, const std::string& actor, const std::string& role,
 // gets a new one (a resend voids the one before). A failed reply when an upgrade
 // asked for too many.
 std::optional<Reply> LetterPins(Store& store, const Json& change_set, const Json& result,
-                                const Json& bundle_after, CommitRecord* record,
-                                Pending* pending) {
+                                const Json& bundle_after, CommitRecord* record, Pending* pending) {
   const std::string now = change_set["now"];
   const std::string actor = change_set["actor"];
   const std::string after = result["revisionAfter"];
@@ -108,8 +105,9 @@ std::optional<Reply> LetterPins(Store& store, const Json& change_set, const Json
     const std::string day_ago = now_seconds ? FormatTime(*now_seconds - 24 * 3600) : now;
     if (store.CountIssuedSince("pin", actor, role, scope, day_ago) >= kMaxPinsPerDay) {
       return Fail(429, "too_many_pins", "/changeSet/operations/" + std::to_string(i),
-                  "at most " + std::to_string(kMaxPinsPerDay) + " PINs are sent for one upgrade "
-                  "in 24 hours: wait for the letter, or try again later");
+                  "at most " + std::to_string(kMaxPinsPerDay) +
+                      " PINs are sent for one upgrade "
+                      "in 24 hours: wait for the letter, or try again later");
     }
     LetterPin(*v, actor, role, scope, now, after, record, pending);
   }
@@ -136,7 +134,9 @@ std::set<std::string> Invited(const Json& change_set, const Json& result, const 
     if (op_result.value("effect", "") != "allow") continue;
     if (kind == "resend_invitation" || kind == "invite" || kind == "activate_member") {
       const Json mb = op.value("member", Json());
-      invited.insert(mb.is_object() ? mb.value("id", "") : mb.is_string() ? mb.get<std::string>() : "");
+      invited.insert(mb.is_object()   ? mb.value("id", "")
+                     : mb.is_string() ? mb.get<std::string>()
+                                      : "");
     }
   }
   return invited;
@@ -163,9 +163,8 @@ void MailInvitations(const std::set<std::string>& invited, const Json& bundle_af
     secret.state = "live";
     secret.issued_at = now;
     secret.expires_at = (*member)["invitation"].value("expiresAt", now);
-    Json mail{{"event", "invitation_token"},
-              {"invitation", secret.id},
-              {"expiresAt", secret.expires_at}};
+    Json mail{
+        {"event", "invitation_token"}, {"invitation", secret.id}, {"expiresAt", secret.expires_at}};
     record->messages.push_back(Message{0, id, "email", now, after, Canonical(mail), token, false});
     pending->invitations.push_back(Json{{"id", secret.id}, {"member", id}});
     record->secrets.push_back(std::move(secret));
@@ -263,9 +262,10 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
                          {"now", now},
                          {"revisionBefore", head.revision},
                          {"revision", after},
-                         {"pending", {{"requests", pending.requests},
-                                      {"verifications", pending.verifications},
-                                      {"invitations", pending.invitations}}},
+                         {"pending",
+                          {{"requests", pending.requests},
+                           {"verifications", pending.verifications},
+                           {"invitations", pending.invitations}}},
                          {"summary", result["summary"]}}};
 }
 
@@ -311,8 +311,7 @@ std::optional<Reply> ProofsInPlace(const Json& ops) {
                   "`accept_invitation` is made with the e-mailed token at "
                   "POST /v1/invitations/accept");
     }
-    if (kind == "complete_self_upgrade" &&
-        !(ops[i].contains("pin") && ops[i]["pin"].is_string())) {
+    if (kind == "complete_self_upgrade" && !(ops[i].contains("pin") && ops[i]["pin"].is_string())) {
       return Fail(422, "proof_required", at + "/pin",
                   "`complete_self_upgrade` carries the PIN the member received, which the "
                   "server checks");
@@ -349,8 +348,8 @@ std::optional<Reply> Authority::PreviewHolds(const Policy& policy, const Json& c
   Json faithful = policy.Verify(cs, preview);
   if (Failed(faithful)) return Reply{400, Under(std::move(faithful), "/changeSet")};
   if (!faithful.value("match", false)) {
-    Json reply = ErrorBody("preview_mismatch", "/preview",
-                           "the preview is not what this change set gives");
+    Json reply =
+        ErrorBody("preview_mismatch", "/preview", "the preview is not what this change set gives");
     reply["differences"] = Capped(faithful["differences"], &reply);
     return Reply{422, std::move(reply)};
   }
@@ -370,8 +369,7 @@ std::optional<Reply> Authority::PreviewHolds(const Policy& policy, const Json& c
   return Reply{409, std::move(reply)};
 }
 
-std::optional<Reply> Authority::PinsHold(const std::string& caller, const Json& ops,
-                                         Extra* extra) {
+std::optional<Reply> Authority::PinsHold(const std::string& caller, const Json& ops, Extra* extra) {
   for (size_t i = 0; i < ops.size(); ++i) {
     if (OpKind(ops[i]) != "complete_self_upgrade") continue;
     const std::string at = "/changeSet/operations/" + std::to_string(i) + "/pin";
@@ -381,15 +379,15 @@ std::optional<Reply> Authority::PinsHold(const std::string& caller, const Json& 
             ? store_.FindSecret(ops[i]["verification"].get<std::string>())
             : store_.LatestSecret("pin", caller, ops[i].value("role", ""),
                                   ops[i].value("scope", ""));
-    if (secret && (secret->kind != "pin" || secret->member != caller ||
-                   secret->role != ops[i].value("role", "") ||
-                   secret->scope != ops[i].value("scope", ""))) {
+    if (secret &&
+        (secret->kind != "pin" || secret->member != caller ||
+         secret->role != ops[i].value("role", "") || secret->scope != ops[i].value("scope", ""))) {
       secret.reset();
     }
     std::optional<Reply> refused =
         secret ? TryPin(*secret, ops[i]["pin"].get<std::string>(), at)
-               : std::optional<Reply>(Fail(422, "no_pending_verification", at,
-                                           "no PIN was sent for this upgrade"));
+               : std::optional<Reply>(
+                     Fail(422, "no_pending_verification", at, "no PIN was sent for this upgrade"));
     if (refused) {
       for (const std::string& id : extra->secrets_used) store_.RefundAttempt(id);
       return refused;

@@ -13,10 +13,9 @@ namespace rolegate::server::authority_detail {
 using internal::MemberStatus;
 
 Json ErrorBody(const std::string& code, const std::string& pointer, const std::string& message) {
-  return Json{{"ok", false},
-              {"errors", Json::array({Json{{"code", code},
-                                           {"pointer", pointer},
-                                           {"message", message}}})}};
+  return Json{
+      {"ok", false},
+      {"errors", Json::array({Json{{"code", code}, {"pointer", pointer}, {"message", message}}})}};
 }
 
 Reply Fail(int status, const std::string& code, const std::string& pointer,
@@ -38,9 +37,7 @@ Json Under(Json result, const std::string& prefix) {
   return result;
 }
 
-bool Failed(const Json& result) {
-  return result.is_object() && result.value("ok", true) == false;
-}
+bool Failed(const Json& result) { return result.is_object() && result.value("ok", true) == false; }
 
 Reply NotActive(const std::string& caller) {
   return Fail(403, "member_not_active", "",
@@ -93,8 +90,7 @@ std::optional<int64_t> Seconds(const Json& value) {
 // outcome. Left out: the revision after (it hashes the time of the change, which
 // the server decides) and times that moved by exactly as much as `now` did (an
 // expiry 28 days after now is the same outcome a few seconds later).
-Json OutcomeDifferences(const Json& verification, const Json& client_now,
-                        const Json& server_now) {
+Json OutcomeDifferences(const Json& verification, const Json& client_now, const Json& server_now) {
   const std::optional<int64_t> from = Seconds(client_now), to = Seconds(server_now);
   const int64_t shift = from && to ? *to - *from : 0;
   Json out = Json::array();
@@ -151,7 +147,8 @@ constexpr const char* kOwnerPhrase = "used by member `";
 
 // Whether any string of `value` names the owner of a taken e-mail.
 bool NamesAnOwner(const Json& value) {
-  if (value.is_string()) return value.get_ref<const std::string&>().find(kOwnerPhrase) != std::string::npos;
+  if (value.is_string())
+    return value.get_ref<const std::string&>().find(kOwnerPhrase) != std::string::npos;
   if (value.is_object() || value.is_array()) {
     for (const Json& child : value) {
       if (NamesAnOwner(child)) return true;
@@ -177,7 +174,6 @@ void Scrub(Json* value, const std::set<std::string>& owners) {
   }
 }
 
-
 // Replaces the `name` and the `email` an object gives member `id` by their
 // placeholders, as asked; true when it changed anything.
 bool Withhold(Json* entry, const std::string& id, bool name, bool email) {
@@ -200,8 +196,8 @@ void RedactOperation(Json* op) {
     Withhold(&*member, member->value("id", ""), true, true);
   }
   if (OpKind(*op) == "edit_member") {
-    Withhold(op, member != op->end() && member->is_string() ? member->get<std::string>() : "",
-             true, true);
+    Withhold(op, member != op->end() && member->is_string() ? member->get<std::string>() : "", true,
+             true);
   }
   if (auto list = op->find("members"); list != op->end() && list->is_array()) {
     for (Json& mb : *list) {

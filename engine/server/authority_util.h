@@ -32,8 +32,7 @@ std::optional<int64_t> Seconds(const Json& value);
 // outcome. Left out: the revision after (it hashes the time of the change, which
 // the server decides) and times that moved by exactly as much as `now` did (an
 // expiry 28 days after now is the same outcome a few seconds later).
-Json OutcomeDifferences(const Json& verification, const Json& client_now,
-                        const Json& server_now);
+Json OutcomeDifferences(const Json& verification, const Json& client_now, const Json& server_now);
 // At most a thousand differences in `body` (the rest counted).
 Json Capped(Json differences, Json* body);
 std::string EmailDomain(const std::string& email);

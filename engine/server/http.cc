@@ -1,5 +1,4 @@
 #include "http.h"
-#include "http_parse.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -13,14 +12,16 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdint>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+
+#include "http_parse.h"
 
 namespace rolegate::server::http {
 
@@ -35,30 +36,48 @@ using namespace detail;
 
 const char* Reason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
 }  // namespace
-
 
 struct Server::Impl {
   struct Route {
@@ -238,8 +257,8 @@ struct Server::Impl {
 
   void Write(Connection& c) {
     while (c.out_pos < c.out.size()) {
-      const ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
-                               MSG_NOSIGNAL);
+      const ssize_t n =
+          ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
       if (n > 0) {
         c.out_pos += static_cast<size_t>(n);
         continue;
@@ -282,7 +301,7 @@ struct Server::Impl {
     c.body_length = 0;
     c.continue_sent = false;
     c.deadline = Clock::now() + std::chrono::milliseconds(c.in.empty() ? options.idle_timeout_ms
-                                                                     : options.header_timeout_ms);
+                                                                       : options.header_timeout_ms);
     Watch(c, EPOLLIN | EPOLLRDHUP);
     if (!c.in.empty()) Advance(c);
   }
@@ -376,8 +395,8 @@ struct Server::Impl {
       c.phase = Phase::kBody;
       c.deadline = Clock::now() + std::chrono::milliseconds(options.body_timeout_ms);
       const bool expects_body = c.chunked || c.body_length > 0;
-      if (expects_body && c.in.empty() &&
-          Lower(c.request.Header("expect")) == "100-continue" && !c.continue_sent) {
+      if (expects_body && c.in.empty() && Lower(c.request.Header("expect")) == "100-continue" &&
+          !c.continue_sent) {
         c.continue_sent = true;
         c.out = "HTTP/1.1 100 Continue\r\n\r\n";
         c.out_pos = 0;

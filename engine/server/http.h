@@ -37,8 +37,8 @@ namespace rolegate::server::http {
 
 struct Request {
   std::string method;
-  std::string target;  // as sent: path and query
-  std::string path;    // without the query, not decoded
+  std::string target;                          // as sent: path and query
+  std::string path;                            // without the query, not decoded
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;

@@ -122,8 +122,7 @@ Refusal BodyFraming(const std::string& version, size_t max_body, Connection* c) 
     const unsigned long long n = std::stoull(v);
     if (n > max_body) {
       return {413, "input_too_large",
-              "the request body is over the input limit of " + std::to_string(max_body) +
-                  " bytes"};
+              "the request body is over the input limit of " + std::to_string(max_body) + " bytes"};
     }
     c->body_length = static_cast<size_t>(n);
   }
@@ -165,8 +164,7 @@ Refusal DechunkFrom(size_t max_body, Connection& c, size_t* at) {
     }
     if (c.request.body.size() + size > max_body) {
       return {413, "input_too_large",
-              "the request body is over the input limit of " +
-                  std::to_string(max_body) + " bytes"};
+              "the request body is over the input limit of " + std::to_string(max_body) + " bytes"};
     }
     if (c.in.size() < line_end + 2 + size + 2) return {};  // the chunk is not all here
     if (c.in.compare(line_end + 2 + size, 2, "\r\n") != 0) {
@@ -210,7 +208,8 @@ bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out) 
       out->push_back(' ');
     } else if (in[i] == '%' && i + 2 < in.size() && detail::HexDigit(in[i + 1]) >= 0 &&
                detail::HexDigit(in[i + 2]) >= 0) {
-      out->push_back(static_cast<char>(detail::HexDigit(in[i + 1]) * 16 + detail::HexDigit(in[i + 2])));
+      out->push_back(
+          static_cast<char>(detail::HexDigit(in[i + 1]) * 16 + detail::HexDigit(in[i + 2])));
       i += 2;
     } else {
       ok = ok && in[i] != '%';

@@ -34,8 +34,8 @@ struct Connection {
   uint64_t id = 0;
   int fd = -1;
   Phase phase = Phase::kHeaders;
-  std::string in;          // bytes received and not yet consumed
-  size_t scanned = 0;      // where to resume looking for the end of the headers
+  std::string in;      // bytes received and not yet consumed
+  size_t scanned = 0;  // where to resume looking for the end of the headers
   Request request;
   bool keep_alive = true;
   bool chunked = false;
@@ -48,7 +48,7 @@ struct Connection {
   size_t out_pos = 0;
   bool close_after = false;
   bool peer_gone = false;
-  size_t drained = 0;   // bytes dropped while closing
+  size_t drained = 0;  // bytes dropped while closing
 };
 
 // Reads the request line and header fields `head` (without the empty line that

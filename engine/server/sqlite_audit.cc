@@ -44,15 +44,20 @@ class SqliteStore::AuditWalk {
  public:
   // Walks the ids [lo, hi) in the query's direction into `page`.
   AuditWalk(sqlite3* db, const AuditQuery& q, int64_t lo, int64_t hi, AuditPage* page)
-      : q_(q), forward_(!q.newest_first), lo_(lo), hi_(hi), page_(*page),
+      : q_(q),
+        forward_(!q.newest_first),
+        lo_(lo),
+        hi_(hi),
+        page_(*page),
         seek_(db, forward_ ? "SELECT audit_id FROM audit_subjects WHERE kind = ? AND "
                              "value = ? AND audit_id >= ? AND audit_id < ? "
                              "ORDER BY audit_id LIMIT 1"
                            : "SELECT audit_id FROM audit_subjects WHERE kind = ? AND "
                              "value = ? AND audit_id <= ? AND audit_id >= ? "
                              "ORDER BY audit_id DESC LIMIT 1"),
-        scopes_of_(db, "SELECT value FROM audit_subjects WHERE audit_id = ? AND "
-                       "kind = 'scope'"),
+        scopes_of_(db,
+                   "SELECT value FROM audit_subjects WHERE audit_id = ? AND "
+                   "kind = 'scope'"),
         entry_(db, (std::string(kColumns) + "WHERE id = ?").c_str()) {
     if (!q.member.empty()) streams_.push_back(kMember);
     if (q.through) streams_.push_back(kScopes);
@@ -117,17 +122,19 @@ class SqliteStore::AuditWalk {
   // The first id at or after `x` (in the walk) of stream `s`.
   std::optional<int64_t> Next(Stream s, int64_t x) {
     switch (s) {
-      case kMember: return MemberNext(x);
-      case kScopes: return ScopesNext(x);
-      case kRange: break;
+      case kMember:
+        return MemberNext(x);
+      case kScopes:
+        return ScopesNext(x);
+      case kRange:
+        break;
     }
     if (x < lo_ || x >= hi_) return std::nullopt;
     return x;
   }
 
   // The first entry at or after `x` (in the walk) with subject (kind, value).
-  std::optional<int64_t> SeekSubject(const std::string& kind, const std::string& value,
-                                     int64_t x) {
+  std::optional<int64_t> SeekSubject(const std::string& kind, const std::string& value, int64_t x) {
     seek_.Reset();
     seek_.Bind(1, kind).Bind(2, value).Bind(3, x).Bind(4, forward_ ? hi_ : lo_);
     ++page_.examined;

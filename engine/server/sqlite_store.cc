@@ -80,7 +80,6 @@ constexpr int64_t kSchemaVersion = 1;
 
 }  // namespace
 
-
 namespace {
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
@@ -110,7 +109,6 @@ class Transaction {
 
 }  // namespace
 
-
 SqliteStore::Reader& SqliteStore::ReaderOfThisThread() {
   std::lock_guard<std::mutex> lock(readers_mu_);
   std::unique_ptr<Reader>& r = readers_[std::this_thread::get_id()];
@@ -121,8 +119,8 @@ SqliteStore::Reader& SqliteStore::ReaderOfThisThread() {
       sqlite3_prepare_v2(reader->db,
                          "SELECT member FROM tokens WHERE hash = ? AND revoked_at IS NULL", -1,
                          &reader->token, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(reader->db, "SELECT revision FROM revisions ORDER BY seq DESC LIMIT 1",
-                         -1, &reader->head, nullptr) != SQLITE_OK) {
+      sqlite3_prepare_v2(reader->db, "SELECT revision FROM revisions ORDER BY seq DESC LIMIT 1", -1,
+                         &reader->head, nullptr) != SQLITE_OK) {
     const std::string message = reader->db ? sqlite3_errmsg(reader->db) : "out of memory";
     throw StoreError("cannot open a reader of `" + path_ + "`: " + message);
   }
@@ -132,10 +130,9 @@ SqliteStore::Reader& SqliteStore::ReaderOfThisThread() {
 }
 
 SqliteStore::SqliteStore(const std::string& path) : path_(path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                     SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -219,8 +216,8 @@ void SqliteStore::BackfillSubjects() {
 
 void SqliteStore::InsertSubjects(int64_t audit_id, const AuditSubjects& subjects) {
   Statement s(db_, "INSERT OR IGNORE INTO audit_subjects (audit_id, kind, value) VALUES (?, ?, ?)");
-  for (const auto& [kind, values] : {std::make_pair("member", &subjects.members),
-                                     std::make_pair("scope", &subjects.scopes)}) {
+  for (const auto& [kind, values] :
+       {std::make_pair("member", &subjects.members), std::make_pair("scope", &subjects.scopes)}) {
     for (const std::string& value : *values) {
       s.Reset();
       s.Bind(1, audit_id).Bind(2, std::string(kind)).Bind(3, value);
@@ -238,11 +235,11 @@ void SqliteStore::Exec(const char* sql) {
   }
 }
 
-
 std::optional<StoredRevision> SqliteStore::Head() {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "SELECT seq, revision, parent, bundle, at FROM revisions "
-                   "ORDER BY seq DESC LIMIT 1");
+  Statement s(db_,
+              "SELECT seq, revision, parent, bundle, at FROM revisions "
+              "ORDER BY seq DESC LIMIT 1");
   if (!s.Step()) return std::nullopt;
   return StoredRevision{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
 }
@@ -276,8 +273,9 @@ std::string SqliteStore::HeadRevision() {
 }
 
 void SqliteStore::InsertAudit(const AuditEntry& a, const AuditSubjects& subjects) {
-  Statement s(db_, "INSERT INTO audit (at, actor, kind, revision_before, revision_after, detail) "
-                   "VALUES (?, ?, ?, ?, ?, ?)");
+  Statement s(db_,
+              "INSERT INTO audit (at, actor, kind, revision_before, revision_after, detail) "
+              "VALUES (?, ?, ?, ?, ?, ?)");
   s.Bind(1, a.at).Bind(2, a.actor).Bind(3, a.kind).Bind(4, a.revision_before);
   s.Bind(5, a.revision_after).Bind(6, a.detail);
   if (!s.Run()) throw StoreError("cannot write the audit entry");
@@ -314,12 +312,14 @@ CommitStatus SqliteStore::Commit(CommitRecord r) {
   }
   InsertAudit(r.audit, r.subjects);
   for (const Secret& x : r.secrets) {
-    Statement v(db_, "UPDATE secrets SET state = 'void' WHERE kind = ? AND member = ? AND "
-                     "role = ? AND scope = ? AND state IN ('live', 'locked')");
+    Statement v(db_,
+                "UPDATE secrets SET state = 'void' WHERE kind = ? AND member = ? AND "
+                "role = ? AND scope = ? AND state IN ('live', 'locked')");
     v.Bind(1, x.kind).Bind(2, x.member).Bind(3, x.role).Bind(4, x.scope);
     v.Run();
-    Statement s(db_, "INSERT INTO secrets (id, kind, member, role, scope, salt, hash, attempts, "
-                     "state, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'live', ?, ?)");
+    Statement s(db_,
+                "INSERT INTO secrets (id, kind, member, role, scope, salt, hash, attempts, "
+                "state, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'live', ?, ?)");
     s.Bind(1, x.id).Bind(2, x.kind).Bind(3, x.member).Bind(4, x.role).Bind(5, x.scope);
     s.Bind(6, x.salt).Bind(7, x.hash).Bind(8, x.issued_at).Bind(9, x.expires_at);
     if (!s.Run()) throw StoreError("cannot write a secret (duplicate id)");
@@ -336,8 +336,9 @@ CommitStatus SqliteStore::Commit(CommitRecord r) {
     if (!s.Run()) throw StoreError("cannot write a token (duplicate)");
   }
   for (const Message& m : r.messages) {
-    Statement s(db_, "INSERT INTO outbox (member, channel, at, revision, body, secret) "
-                     "VALUES (?, ?, ?, ?, ?, ?)");
+    Statement s(db_,
+                "INSERT INTO outbox (member, channel, at, revision, body, secret) "
+                "VALUES (?, ?, ?, ?, ?, ?)");
     s.Bind(1, m.member).Bind(2, m.channel).Bind(3, m.at).Bind(4, m.revision);
     s.Bind(5, m.body).Bind(6, m.secret);
     if (!s.Run()) throw StoreError("cannot write a message");
@@ -378,11 +379,12 @@ int64_t SqliteStore::RevokeTokens(const std::string& member, const std::string& 
 }
 
 std::optional<Secret> SqliteStore::FindSecretLocked(const std::string& id) {
-  Statement s(db_, "SELECT id, kind, member, role, scope, salt, hash, attempts, state, "
-                   "issued_at, expires_at FROM secrets WHERE id = ?");
+  Statement s(db_,
+              "SELECT id, kind, member, role, scope, salt, hash, attempts, state, "
+              "issued_at, expires_at FROM secrets WHERE id = ?");
   s.Bind(1, id);
   if (!s.Step()) return std::nullopt;
-  return Secret{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),  s.Text(5),
+  return Secret{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
                 s.Text(6), s.Int(7),  s.Text(8), s.Text(9), s.Text(10)};
 }
 
@@ -391,12 +393,12 @@ std::optional<Secret> SqliteStore::FindSecret(const std::string& id) {
   return FindSecretLocked(id);
 }
 
-std::optional<Secret> SqliteStore::ReserveAttempt(const std::string& id,
-                                                  int64_t max_attempts) {
+std::optional<Secret> SqliteStore::ReserveAttempt(const std::string& id, int64_t max_attempts) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction txn(db_);
-  Statement s(db_, "UPDATE secrets SET attempts = attempts + 1 "
-                   "WHERE id = ? AND state = 'live' AND attempts < ?");
+  Statement s(db_,
+              "UPDATE secrets SET attempts = attempts + 1 "
+              "WHERE id = ? AND state = 'live' AND attempts < ?");
   s.Bind(1, id).Bind(2, max_attempts);
   s.Run();
   if (sqlite3_changes(db_) != 1) return std::nullopt;
@@ -407,20 +409,21 @@ std::optional<Secret> SqliteStore::ReserveAttempt(const std::string& id,
 
 void SqliteStore::RefundAttempt(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "UPDATE secrets SET attempts = attempts - 1 "
-                   "WHERE id = ? AND state = 'live' AND attempts > 0");
+  Statement s(db_,
+              "UPDATE secrets SET attempts = attempts - 1 "
+              "WHERE id = ? AND state = 'live' AND attempts > 0");
   s.Bind(1, id);
   s.Run();
 }
 
 std::optional<Secret> SqliteStore::LatestSecret(const std::string& kind, const std::string& member,
-                                                const std::string& role,
-                                                const std::string& scope) {
+                                                const std::string& role, const std::string& scope) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string id;
   {
-    Statement s(db_, "SELECT id FROM secrets WHERE kind = ? AND member = ? AND role = ? AND "
-                     "scope = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1");
+    Statement s(db_,
+                "SELECT id FROM secrets WHERE kind = ? AND member = ? AND role = ? AND "
+                "scope = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1");
     s.Bind(1, kind).Bind(2, member).Bind(3, role).Bind(4, scope);
     if (!s.Step()) return std::nullopt;
     id = s.Text(0);
@@ -439,18 +442,20 @@ int64_t SqliteStore::CountIssuedSince(const std::string& kind, const std::string
                                       const std::string& role, const std::string& scope,
                                       const std::string& since) {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "SELECT COUNT(*) FROM secrets WHERE kind = ? AND member = ? AND role = ? "
-                   "AND scope = ? AND issued_at >= ?");
+  Statement s(db_,
+              "SELECT COUNT(*) FROM secrets WHERE kind = ? AND member = ? AND role = ? "
+              "AND scope = ? AND issued_at >= ?");
   s.Bind(1, kind).Bind(2, member).Bind(3, role).Bind(4, scope).Bind(5, since);
   return s.Step() ? s.Int(0) : 0;
 }
 
-std::vector<Message> SqliteStore::Messages(const std::string& member, int64_t after,
-                                           int64_t limit, bool undelivered_only) {
+std::vector<Message> SqliteStore::Messages(const std::string& member, int64_t after, int64_t limit,
+                                           bool undelivered_only) {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement s(db_, "SELECT id, member, channel, at, revision, body, secret, delivered FROM outbox "
-                   "WHERE (? = '' OR member = ?) AND id > ? AND (? = 0 OR delivered = 0) "
-                   "ORDER BY id LIMIT ?");
+  Statement s(db_,
+              "SELECT id, member, channel, at, revision, body, secret, delivered FROM outbox "
+              "WHERE (? = '' OR member = ?) AND id > ? AND (? = 0 OR delivered = 0) "
+              "ORDER BY id LIMIT ?");
   s.Bind(1, member).Bind(2, member).Bind(3, after).Bind(4, int64_t{undelivered_only ? 1 : 0});
   s.Bind(5, limit);
   std::vector<Message> out;
@@ -471,6 +476,5 @@ void SqliteStore::MarkDelivered(const std::vector<int64_t>& ids) {
   }
   txn.Commit();
 }
-
 
 }  // namespace rolegate::server

@@ -134,9 +134,8 @@ void StaticFiles::Serve(const http::Request& req, http::Response& res) {
   }
   struct stat st {};
   ::stat(file.c_str(), &st);
-  const std::string version =
-      std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "/" +
-      std::to_string(st.st_size);
+  const std::string version = std::to_string(st.st_mtim.tv_sec) + "." +
+                              std::to_string(st.st_mtim.tv_nsec) + "/" + std::to_string(st.st_size);
   std::shared_ptr<const Cached> cached;
   {
     std::lock_guard<std::mutex> lock(mu_);

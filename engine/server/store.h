@@ -68,7 +68,7 @@ constexpr size_t kAuditMaxThrough = 1024;
 // Which audit entries to read (docs/server.md, "API").
 struct AuditQuery {
   bool newest_first = false;
-  int64_t after = 0;  // oldest first: entries with id > after
+  int64_t after = 0;                                     // oldest first: entries with id > after
   int64_t before = std::numeric_limits<int64_t>::max();  // newest first: id < before
   int64_t limit = 100;
   std::string member;  // when not "": entries with this member among their subjects
@@ -118,8 +118,8 @@ struct Secret {
 
 // Everything one commit writes.
 struct CommitRecord {
-  std::string parent;  // the head it was built on
-  StoredRevision next; // seq is assigned by the store
+  std::string parent;   // the head it was built on
+  StoredRevision next;  // seq is assigned by the store
   AuditEntry audit;
   AuditSubjects subjects;  // of the audit entry, written with it
   std::vector<Message> messages;
@@ -172,16 +172,15 @@ class Store {
   virtual void Lock(const std::string& id) = 0;
   // The newest secret of this kind and subject, whatever its state.
   virtual std::optional<Secret> LatestSecret(const std::string& kind, const std::string& member,
-                                             const std::string& role,
-                                             const std::string& scope) = 0;
+                                             const std::string& role, const std::string& scope) = 0;
   // How many secrets of this kind and subject were issued at or after `since`.
   virtual int64_t CountIssuedSince(const std::string& kind, const std::string& member,
                                    const std::string& role, const std::string& scope,
                                    const std::string& since) = 0;
 
   // The member's messages ("" for every member) with id > after, oldest first.
-  virtual std::vector<Message> Messages(const std::string& member, int64_t after,
-                                        int64_t limit, bool undelivered_only) = 0;
+  virtual std::vector<Message> Messages(const std::string& member, int64_t after, int64_t limit,
+                                        bool undelivered_only) = 0;
   // Marks messages delivered and forgets the secrets they carried.
   virtual void MarkDelivered(const std::vector<int64_t>& ids) = 0;
 

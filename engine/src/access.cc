@@ -36,7 +36,7 @@ void HeldRoles(const V& v, Index member, std::set<std::pair<std::string, std::st
 // holds a rankLimited permission), and the lowest rank they see per family and
 // field (`sees`, inherited rules included; "email" also shows the e-mail).
 struct Power {
-  std::map<std::pair<std::string, std::string>, int64_t> manages;  // (scope, family)
+  std::map<std::pair<std::string, std::string>, int64_t> manages;             // (scope, family)
   std::map<std::tuple<std::string, std::string, std::string>, int64_t> sees;  // + field
 };
 
@@ -165,9 +165,8 @@ class OfferFinder {
 // is present of the rule's `unlessPresent` rank changes between the two states so
 // that it can matter to someone (one side has at most one such member).
 template <typename V>
-void MayUpgradeOn(const Model& before, OfferFinder<Model>& fb, const V& after,
-                  OfferFinder<V>& fa, const std::set<std::string>& scopes,
-                  std::set<std::string>* out) {
+void MayUpgradeOn(const Model& before, OfferFinder<Model>& fb, const V& after, OfferFinder<V>& fa,
+                  const std::set<std::string>& scopes, std::set<std::string>* out) {
   const Model& ma = after.model();
   for (const std::string& id : scopes) {
     const Index* sb = before.scope_index.Get(id);
@@ -180,7 +179,8 @@ void MayUpgradeOn(const Model& before, OfferFinder<Model>& fb, const V& after,
         const Index* fam_before = before.family_index.Get(ma.families[ma.roles[to].family]);
         std::vector<std::string> hb, ha;
         if (fam_before != nullptr) {
-          for (Index h : fb.Holders(*sb, *fam_before, u.unless_min_rank)) hb.push_back(before.members[h].id);
+          for (Index h : fb.Holders(*sb, *fam_before, u.unless_min_rank))
+            hb.push_back(before.members[h].id);
         }
         for (Index h : fa.Holders(*sa, ma.roles[to].family, u.unless_min_rank)) {
           ha.push_back(after.member(h).id);
@@ -210,7 +210,8 @@ void MayUpgradeOn(const Model& before, OfferFinder<Model>& fb, const V& after,
 
 // Sets of tuples as {gained, lost} lists of objects with the fields `names`.
 template <typename T>
-Json SetChange(const std::set<T>& a, const std::set<T>& b, const std::array<const char*, 3>& names) {
+Json SetChange(const std::set<T>& a, const std::set<T>& b,
+               const std::array<const char*, 3>& names) {
   auto object = [&](const T& t) {
     return Json{{names[0], std::get<0>(t)}, {names[1], std::get<1>(t)}, {names[2], std::get<2>(t)}};
   };
@@ -394,8 +395,11 @@ Json PowerChange(const Model& before, const Index* ib, OfferFinder<Model>& offer
     manages.push_back(Json{{"scope", k.first}, {"family", k.second}, {"from", from}, {"to", to}});
   });
   EachChange(pa.sees, pb.sees, [&](const auto& k, Json from, Json to) {
-    sees.push_back(Json{{"scope", std::get<0>(k)}, {"family", std::get<1>(k)},
-                        {"field", std::get<2>(k)}, {"from", from}, {"to", to}});
+    sees.push_back(Json{{"scope", std::get<0>(k)},
+                        {"family", std::get<1>(k)},
+                        {"field", std::get<2>(k)},
+                        {"from", from},
+                        {"to", to}});
   });
   Offers oa, ob;
   if (ib) oa = offers_before.Of(*ib);
@@ -439,11 +443,12 @@ Json MemberDiff(const Model& before, OfferFinder<Model>& offers_before, const V&
     return Json();
   }
   const int64_t g = static_cast<int64_t>(gained.size()), l = static_cast<int64_t>(lost.size());
-  Json entry{{"member", id},
-             {"gained", std::move(gained)},
-             {"lost", std::move(lost)},
-             {"roles", std::move(roles)},
-             {"totals", {{"gained", g}, {"lost", l}, {"scopes", static_cast<int64_t>(scopes.size())}}}};
+  Json entry{
+      {"member", id},
+      {"gained", std::move(gained)},
+      {"lost", std::move(lost)},
+      {"roles", std::move(roles)},
+      {"totals", {{"gained", g}, {"lost", l}, {"scopes", static_cast<int64_t>(scopes.size())}}}};
   if (!power.is_null()) entry["power"] = std::move(power);
   return entry;
 }
@@ -501,7 +506,8 @@ Breaches MinHolderBreaches(const V& v, const std::string& now, const std::vector
     auto check = [&](Index s) {
       if (m.scopes[s].type != *type) return;
       std::set<Index> holders;
-      ForEachPresent(v, s, *fam, min_rank, now, [&](const Binding& bd) { holders.insert(bd.member); });
+      ForEachPresent(v, s, *fam, min_rank, now,
+                     [&](const Binding& bd) { holders.insert(bd.member); });
       int64_t have = static_cast<int64_t>(holders.size());
       if (have >= need) return;
       Breach br;
@@ -513,8 +519,8 @@ Breaches MinHolderBreaches(const V& v, const std::string& now, const std::vector
       br.need = need;
       br.message = "scope `" + br.scope + "` would have " + std::to_string(have) +
                    " active holder(s) of a `" + family + "` role of rank " +
-                   std::to_string(min_rank) + " or above; invariant `" + inv.id +
-                   "` needs " + std::to_string(need);
+                   std::to_string(min_rank) + " or above; invariant `" + inv.id + "` needs " +
+                   std::to_string(need);
       out[{inv.id, br.scope}] = std::move(br);
     };
     if (scopes == nullptr) {
@@ -543,12 +549,11 @@ void ScopesOfMembers(const V& v, const std::set<std::string>& members, std::set<
   }
 }
 
-#define ROLEGATE_ACCESS_INSTANTIATE(V)                                                     \
-  template Access EffectiveAccess<V>(const V&, Index, const std::string&);                 \
-  template Json AccessDiff<V>(const Model&, const V&, const std::string&,                  \
-                              const std::set<std::string>&, const std::set<std::string>&); \
-  template Breaches MinHolderBreaches<V>(const V&, const std::string&,                     \
-                                         const std::vector<Index>*);                       \
+#define ROLEGATE_ACCESS_INSTANTIATE(V)                                                             \
+  template Access EffectiveAccess<V>(const V&, Index, const std::string&);                         \
+  template Json AccessDiff<V>(const Model&, const V&, const std::string&,                          \
+                              const std::set<std::string>&, const std::set<std::string>&);         \
+  template Breaches MinHolderBreaches<V>(const V&, const std::string&, const std::vector<Index>*); \
   template void ScopesOfMembers<V>(const V&, const std::set<std::string>&, std::set<Index>*);
 ROLEGATE_ACCESS_INSTANTIATE(Model)
 ROLEGATE_ACCESS_INSTANTIATE(Overlay)

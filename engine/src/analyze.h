@@ -43,8 +43,8 @@ class Analysis {
     Index type = kNone;
     uint64_t above = 0;
   };
-  std::vector<Signature> signatures;     // distinct, in order of first scope
-  std::vector<uint32_t> signature_of;    // per scope
+  std::vector<Signature> signatures;   // distinct, in order of first scope
+  std::vector<uint32_t> signature_of;  // per scope
 
   // The types of the scopes that exist.
   uint64_t existing_types = 0;

@@ -11,7 +11,6 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-
 std::string QuotedList(const std::vector<std::string>& ids) {
   std::string out;
   for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + Q(id);
@@ -37,7 +36,8 @@ bool Requests(const Model& m, Index r, const ApprovalRule& rule, Index type) {
     return false;
   }
   for (Index action : rule.actions) {
-    if (m.roles[r].permissions.Test(action) && ((m.permissions[action].applies_mask >> type) & 1u)) {
+    if (m.roles[r].permissions.Test(action) &&
+        ((m.permissions[action].applies_mask >> type) & 1u)) {
       return true;
     }
   }
@@ -150,21 +150,25 @@ void FindApprovalGaps(const Analysis& a, std::vector<Finding>* out) {
           }
         });
     const std::string pointer = "/approvalRules/" + std::to_string(ri);
-    const std::string needs = "rule " + Q(rule.id) + " needs " +
-                              Plural(quorum, "approval", "approvals");
+    const std::string needs =
+        "rule " + Q(rule.id) + " needs " + Plural(quorum, "approval", "approvals");
     if (!unsatisfiable.scopes.empty()) {
       const Shortfall& u = unsatisfiable;
       Finding f;
       f.code = "approval_unsatisfiable";
       f.severity = "error";
       f.pointer = pointer;
-      f.message = needs + ", but at " + Q(m.scopes[u.first].id) + " " +
-                  (u.approvers.empty() ? std::string("nobody could ever approve")
-                                       : "only " + QuotedList(u.approvers) + " could ever approve") +
-                  " (" + Plural(u.scopes.size(), "scope falls", "scopes fall") + " short)";
-      f.facts = Json{{"rule", rule.id},     {"quorum", rule.quorum},
-                     {"scope", m.scopes[u.first].id}, {"approvers", u.approvers},
-                     {"scopes", a.ScopeList(u.scopes)}, {"count", u.scopes.size()}};
+      f.message =
+          needs + ", but at " + Q(m.scopes[u.first].id) + " " +
+          (u.approvers.empty() ? std::string("nobody could ever approve")
+                               : "only " + QuotedList(u.approvers) + " could ever approve") +
+          " (" + Plural(u.scopes.size(), "scope falls", "scopes fall") + " short)";
+      f.facts = Json{{"rule", rule.id},
+                     {"quorum", rule.quorum},
+                     {"scope", m.scopes[u.first].id},
+                     {"approvers", u.approvers},
+                     {"scopes", a.ScopeList(u.scopes)},
+                     {"count", u.scopes.size()}};
       out->push_back(std::move(f));
     }
     if (!self.scopes.empty()) {
@@ -174,7 +178,8 @@ void FindApprovalGaps(const Analysis& a, std::vector<Finding>* out) {
       f.pointer = pointer;
       f.message = needs + ", and at " + Q(m.scopes[self.first].id) + " the only possible " +
                   (self.approvers.size() == 1 ? "approver is " : "approvers are ") +
-                  QuotedList(self.approvers) + ": nobody approves their own request, so a request by " +
+                  QuotedList(self.approvers) +
+                  ": nobody approves their own request, so a request by " +
                   QuotedList(self.requesters) + " can never be approved there (" +
                   Plural(self.scopes.size(), "scope", "scopes") + " like this)";
       f.facts = Json{{"rule", rule.id},
@@ -209,7 +214,8 @@ bool Authors(const Analysis& a, const Role& role, const std::vector<char>& neede
     author = true;
     for (size_t g = 0; g < needed.size(); ++g) {
       const Analysis::Signature& sig = a.signatures[g];
-      if (needed[g] && (!((m.permissions[p].applies_mask >> sig.type) & 1u) || !a.CanCover(role, sig))) {
+      if (needed[g] &&
+          (!((m.permissions[p].applies_mask >> sig.type) & 1u) || !a.CanCover(role, sig))) {
         author = false;
       }
     }
@@ -311,9 +317,8 @@ bool FixedVeto(const Model& m, const ApprovalRule& rule, const RuleRoles& roles,
                " for approval from lower-ranked roles only (" +
                QuotedList(RoleIds(m, roles.approvers)) +
                "); the bundle fixes it, as nobody may set or delete approval rules";
-  f->facts = Json{{"rule", rule.id},
-                  {"gated", RoleIds(m, tops)},
-                  {"approvers", RoleIds(m, roles.approvers)}};
+  f->facts = Json{
+      {"rule", rule.id}, {"gated", RoleIds(m, tops)}, {"approvers", RoleIds(m, roles.approvers)}};
   return true;
 }
 

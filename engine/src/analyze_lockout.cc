@@ -9,7 +9,6 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-
 constexpr Index kMany = kNone - 1;
 
 }  // namespace
@@ -34,8 +33,8 @@ void FindLockoutRisks(const Analysis& a, std::vector<Finding>* out) {
         [&](uint32_t b) {
           const BindingKey& k = m.binding_keys[b];
           const Role& role = m.roles[k.role];
-          return m.members[k.member].status == MemberStatus::kActive &&
-                 role.permissions.Test(p) && (role.manages || !perm.rank_limited);
+          return m.members[k.member].status == MemberStatus::kActive && role.permissions.Test(p) &&
+                 (role.manages || !perm.rank_limited);
         },
         [&](Index s, const CoverSet& set) {
           if (!((perm.applies_mask >> m.scopes[s].type) & 1u) || set.size() == 0) return;

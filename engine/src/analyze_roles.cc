@@ -11,7 +11,6 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-
 // The operations that bind a role to a member chosen by the actor, checked with
 // `role` (and `target`). Only invite, assign_role and change_role can name the
 // actor themself; change_role only replaces a role the member holds.
@@ -30,7 +29,8 @@ int64_t ManagedRank(const Role& r, Index family) { return r.ManagesUpTo(family);
 Gains GainsOf(const Model& m, const Role& from, const Role& to) {
   Gains g;
   for (Index p = 0; p < m.permissions.size(); ++p) {
-    if (to.permissions.Test(p) && !from.permissions.Test(p)) g.permissions.push_back(m.permissions[p].id);
+    if (to.permissions.Test(p) && !from.permissions.Test(p))
+      g.permissions.push_back(m.permissions[p].id);
   }
   std::sort(g.permissions.begin(), g.permissions.end());
   if (to.manages) {
@@ -66,9 +66,8 @@ std::string Describe(const Gains& g) {
     for (size_t i = 0; i < g.permissions.size(); ++i) out += (i ? ", " : "") + Q(g.permissions[i]);
   }
   for (const Json& f : g.manages) {
-    out += (out.empty() ? "" : "; ") + std::string("manages ") +
-           Q(f["family"].get<std::string>()) + " up to rank " +
-           std::to_string(f["upToRank"].get<int64_t>());
+    out += (out.empty() ? "" : "; ") + std::string("manages ") + Q(f["family"].get<std::string>()) +
+           " up to rank " + std::to_string(f["upToRank"].get<int64_t>());
   }
   return out;
 }
@@ -78,7 +77,8 @@ std::string Describe(const Gains& g) {
 // `scopes`, or with a condition on anything but the role handed out (which the
 // requester could make fail), may not.
 bool Gates(const ApprovalRule& rule, Index action, Index type, Index giver, const Role& given) {
-  if (std::find(rule.actions.begin(), rule.actions.end(), action) == rule.actions.end()) return false;
+  if (std::find(rule.actions.begin(), rule.actions.end(), action) == rule.actions.end())
+    return false;
   if (rule.scope_mask != 0 && !((rule.scope_mask >> type) & 1u)) return false;
   if (!rule.scopes.empty()) return false;
   if (!rule.requester_roles.empty() &&

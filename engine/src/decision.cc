@@ -4,9 +4,12 @@ namespace rolegate {
 
 const char* EffectName(Effect effect) {
   switch (effect) {
-    case Effect::kAllow: return "allow";
-    case Effect::kDeny: return "deny";
-    case Effect::kConditional: return "conditional";
+    case Effect::kAllow:
+      return "allow";
+    case Effect::kDeny:
+      return "deny";
+    case Effect::kConditional:
+      return "conditional";
   }
   return "deny";
 }
@@ -37,8 +40,7 @@ Json DecisionToJson(const Decision& d) {
               {"effect", EffectName(d.effect)},
               {"reasons", std::move(reasons)},
               {"requirements",
-               {{"approvals", std::move(approvals)},
-                {"verifications", std::move(verifications)}}}};
+               {{"approvals", std::move(approvals)}, {"verifications", std::move(verifications)}}}};
 }
 
 }  // namespace rolegate

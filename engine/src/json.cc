@@ -91,8 +91,8 @@ class LimitedBuilder {
  private:
   struct Frame {
     Json* node;
-    std::string key;        // last key seen, for objects
-    bool skip_next = false; // the value belongs to a duplicate key
+    std::string key;         // last key seen, for objects
+    bool skip_next = false;  // the value belongs to a duplicate key
   };
 
   std::string PointerOfTop() const {
@@ -229,8 +229,8 @@ size_t ErrorStart(std::string_view text, size_t last, const std::string& what) {
     while (j > 0 && number(text[j - 1])) --j;
     return j + 1;
   }
-  if (has("invalid literal") || has("unexpected true literal") ||
-      has("unexpected false literal") || has("unexpected null literal")) {
+  if (has("invalid literal") || has("unexpected true literal") || has("unexpected false literal") ||
+      has("unexpected null literal")) {
     // A word where a value or a literal was wanted: from its first letter.
     size_t j = i;
     if (!letter(text[j]) && j > 0 && letter(text[j - 1])) --j;
@@ -257,13 +257,13 @@ ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& l
   if (text.size() > limits.max_bytes) {
     out.errors.push_back({"input_too_large", "",
                           "input of " + std::to_string(text.size()) +
-                              " bytes exceeds the limit of " +
-                              std::to_string(limits.max_bytes) + " bytes"});
+                              " bytes exceeds the limit of " + std::to_string(limits.max_bytes) +
+                              " bytes"});
     return out;
   }
   LimitedBuilder builder(limits, &out.value, &out.errors);
-  bool ok = Json::sax_parse(text.begin(), text.end(), &builder,
-                            Json::input_format_t::json, /*strict=*/true);
+  bool ok = Json::sax_parse(text.begin(), text.end(), &builder, Json::input_format_t::json,
+                            /*strict=*/true);
   if (builder.parse_failed()) {
     // Line and column (1-based) of the character where parsing stopped.
     size_t pos = builder.parse_position();

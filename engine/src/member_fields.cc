@@ -12,35 +12,35 @@ namespace internal {
 
 namespace {
 
-std::string List(const std::vector<std::string> &values) {
+std::string List(const std::vector<std::string>& values) {
   std::string out;
-  for (const std::string &v : values) out += (out.empty() ? "" : ", ") + Q(v);
+  for (const std::string& v : values) out += (out.empty() ? "" : ", ") + Q(v);
   return out;
 }
 
 }  // namespace
 
-bool IsMemberField(const std::string &f) {
-  for (const char *x : kMemberFields) {
+bool IsMemberField(const std::string& f) {
+  for (const char* x : kMemberFields) {
     if (f == x) return true;
   }
   return false;
 }
 
-std::vector<MemberFieldRule> MemberFieldRules(const Model &m) {
+std::vector<MemberFieldRule> MemberFieldRules(const Model& m) {
   std::vector<MemberFieldRule> out;
   for (size_t i = 0; i < m.invariants.size(); ++i) {
-    const Invariant &inv = m.invariants[i];
+    const Invariant& inv = m.invariants[i];
     if (inv.kind != "member_field" || !inv.spec.is_object()) continue;
     MemberFieldRule r;
     r.invariant = static_cast<Index>(i);
-    const Json &s = inv.spec;
+    const Json& s = inv.spec;
     if (!s.contains("field") || !s["field"].is_string()) continue;
     r.field = s["field"].get<std::string>();
     if (!IsMemberField(r.field)) continue;
-    auto strings = [&](const char *key, std::vector<std::string> *into) {
+    auto strings = [&](const char* key, std::vector<std::string>* into) {
       if (auto it = s.find(key); it != s.end() && it->is_array()) {
-        for (const Json &x : *it) {
+        for (const Json& x : *it) {
           if (x.is_string()) into->push_back(x.get<std::string>());
         }
         return true;
@@ -60,21 +60,21 @@ std::vector<MemberFieldRule> MemberFieldRules(const Model &m) {
   return out;
 }
 
-const std::string &FieldValue(const Member &mb, const std::string &field) {
+const std::string& FieldValue(const Member& mb, const std::string& field) {
   if (field == "name") return mb.name;
   if (field == "email") return mb.email;
   if (field == "language") return mb.language;
   return mb.branding_domain;
 }
 
-std::vector<std::string> AttributeValues(const Scope &s, const std::string &name) {
+std::vector<std::string> AttributeValues(const Scope& s, const std::string& name) {
   std::vector<std::string> out;
   auto it = s.attributes.find(name);
   if (it == s.attributes.end()) return out;
   if (it->is_string()) {
     out.push_back(it->get<std::string>());
   } else if (it->is_array()) {
-    for (const Json &x : *it) {
+    for (const Json& x : *it) {
       // Distinct values: a list that repeats one value offers no choice.
       if (x.is_string() && std::find(out.begin(), out.end(), x.get<std::string>()) == out.end()) {
         out.push_back(x.get<std::string>());
@@ -84,19 +84,19 @@ std::vector<std::string> AttributeValues(const Scope &s, const std::string &name
   return out;
 }
 
-std::vector<FieldBreach> MemberFieldBreaches(const Model &m,
-                                             const std::vector<MemberFieldRule> &rules,
-                                             const Member &mb, std::vector<Index> scopes) {
+std::vector<FieldBreach> MemberFieldBreaches(const Model& m,
+                                             const std::vector<MemberFieldRule>& rules,
+                                             const Member& mb, std::vector<Index> scopes) {
   std::vector<FieldBreach> out;
   if (mb.status == MemberStatus::kRemoved) return out;
   std::sort(scopes.begin(), scopes.end());
   scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
-  for (const MemberFieldRule &r : rules) {
+  for (const MemberFieldRule& r : rules) {
     if (!r.kinds.empty() && std::find(r.kinds.begin(), r.kinds.end(), mb.kind) == r.kinds.end()) {
       continue;
     }
-    const std::string &value = FieldValue(mb, r.field);
-    const std::string &inv = m.invariants[r.invariant].id;
+    const std::string& value = FieldValue(mb, r.field);
+    const std::string& inv = m.invariants[r.invariant].id;
     const std::string who = "member " + Q(mb.id);
     const std::string tail = " (invariant " + Q(inv) + ")";
     auto breach = [&](std::string message) {
@@ -135,7 +135,7 @@ std::vector<FieldBreach> MemberFieldBreaches(const Model &m,
       continue;
     }
     const std::string has = who + " has " + Q(r.field) + " " + Q(value);
-    for (const auto &[source, values] : lists) {
+    for (const auto& [source, values] : lists) {
       if (source == kNone) {
         breach(has + ", but one of the member's scopes has no attribute " + Q(r.from_attribute) +
                " on it or above it, so the field is not offered "
@@ -161,7 +161,7 @@ std::vector<FieldBreach> MemberFieldBreaches(const Model &m,
   return out;
 }
 
-std::string KindNotAllowedMessage(const Member &mb, const Role &role) {
+std::string KindNotAllowedMessage(const Member& mb, const Role& role) {
   return "member " + Q(mb.id) +
          (mb.kind.empty() ? std::string(" has no kind") : " is of kind " + Q(mb.kind)) +
          ", and role " + Q(role.id) + " is only for members of kind " + List(role.member_kinds);

@@ -16,9 +16,9 @@ namespace rolegate {
 namespace internal {
 
 // The member fields an invariant may constrain, as written in the bundle.
-inline constexpr const char *kMemberFields[] = {"name", "email", "language", "brandingDomain"};
+inline constexpr const char* kMemberFields[] = {"name", "email", "language", "brandingDomain"};
 
-bool IsMemberField(const std::string &f);
+bool IsMemberField(const std::string& f);
 
 // A `member_field` invariant, read from its (validated) spec.
 struct MemberFieldRule {
@@ -44,30 +44,30 @@ struct FieldBreach {
 
 // The `member_field` invariants of `m`, in bundle order. Specs that are not
 // well formed (reported by the reader) are skipped.
-std::vector<MemberFieldRule> MemberFieldRules(const Model &m);
+std::vector<MemberFieldRule> MemberFieldRules(const Model& m);
 
 // The value of `field` (one of kMemberFields) of member `mb`.
-const std::string &FieldValue(const Member &mb, const std::string &field);
+const std::string& FieldValue(const Member& mb, const std::string& field);
 
 // The values attribute `name` of scope `s` lists: a string is one value, a list
 // of strings its distinct values; anything else none.
-std::vector<std::string> AttributeValues(const Scope &s, const std::string &name);
+std::vector<std::string> AttributeValues(const Scope& s, const std::string& name);
 
 // The rules of `rules` that member `mb` breaks, at most one breach per rule, in
 // rule order. `scopes` are the member's scopes (those of its bindings, and the
 // scope it was added to), in any order. A removed member breaks nothing.
-std::vector<FieldBreach> MemberFieldBreaches(const Model &m,
-                                             const std::vector<MemberFieldRule> &rules,
-                                             const Member &mb, std::vector<Index> scopes);
+std::vector<FieldBreach> MemberFieldBreaches(const Model& m,
+                                             const std::vector<MemberFieldRule>& rules,
+                                             const Member& mb, std::vector<Index> scopes);
 
 // Why member `mb` may not hold `role` (its `memberKinds` leave the member's
 // kind out).
-std::string KindNotAllowedMessage(const Member &mb, const Role &role);
+std::string KindNotAllowedMessage(const Member& mb, const Role& role);
 
 // The member's scopes in view `v` (a Model or an Overlay): the scopes of its
 // bindings, and the scope it was added to.
 template <typename V>
-std::vector<Index> MemberScopesIn(const V &v, Index member) {
+std::vector<Index> MemberScopesIn(const V& v, Index member) {
   std::vector<Index> out;
   v.ForEachBindingOfMember(member, [&](uint32_t b) { out.push_back(v.key(b).scope); });
   if (v.member(member).added_to != kNone) out.push_back(v.member(member).added_to);

@@ -50,8 +50,8 @@ struct Scope {
   std::string id, name;
   Index type = kNone;
   Index parent = kNone;
-  uint32_t tin = 0, tout = 0;  // Euler-tour interval: a is an ancestor-or-self of d
-                               // iff tin[a] <= tin[d] && tout[d] <= tout[a]
+  uint32_t tin = 0, tout = 0;         // Euler-tour interval: a is an ancestor-or-self of d
+                                      // iff tin[a] <= tin[d] && tout[d] <= tout[a]
   uint32_t pre = 0, subtree_end = 0;  // the scope's descendants are
                                       // Model::preorder[pre + 1, subtree_end)
   Json attributes = Json::object();
@@ -86,7 +86,7 @@ struct Role {
   int64_t rank = 0;
   std::vector<Index> direct_permissions, inherits;
   std::vector<uint32_t> inherits_at;  // position of each of `inherits` in the document
-  PermissionSet permissions;  // inheritance expanded
+  PermissionSet permissions;          // inheritance expanded
   uint64_t assignable_mask = 0;
   bool exclusive = false, has_service = true, custom = false, descendants = true;
   // The role's own `sees` rule, as written.
@@ -178,12 +178,12 @@ std::optional<bool> CompareCondition(const Json& have, Op op, const Json& want);
 struct ApprovalRule {
   std::string id;
   std::vector<Index> actions;
-  uint64_t scope_mask = 0;  // 0: any scope type
+  uint64_t scope_mask = 0;             // 0: any scope type
   std::vector<Index> requester_roles;  // empty: any requester
-  std::vector<Index> scopes;  // empty: everywhere; else these scopes and their descendants
+  std::vector<Index> scopes;           // empty: everywhere; else these scopes and their descendants
   std::vector<Condition> when;
-  Index approver_permission = kNone;   // either this...
-  std::vector<Index> approver_roles;   // ...or these
+  Index approver_permission = kNone;  // either this...
+  std::vector<Index> approver_roles;  // ...or these
   int64_t quorum = 1;
   std::optional<int64_t> expires_after_days;
 };
@@ -215,7 +215,7 @@ struct Invariant {
 };
 
 struct Model {
-  Json bundle;  // the source document, as read
+  Json bundle;                  // the source document, as read
   std::vector<Error> warnings;  // problems found on load that did not stop it
   std::string revision, name;
 
@@ -239,11 +239,9 @@ struct Model {
   std::map<std::string, OperationRule> operation_rules;        // by operation kind
   std::map<std::string, NotificationRule> notification_rules;  // by event kind
 
-  IdIndex scope_type_index, scope_index, permission_index, role_index, family_index,
-      member_index;
+  IdIndex scope_type_index, scope_index, permission_index, role_index, family_index, member_index;
   // Actions that are not permissions.
-  std::unordered_map<std::string, std::vector<Index>> self_upgrades_by_action,
-      claims_by_action;
+  std::unordered_map<std::string, std::vector<Index>> self_upgrades_by_action, claims_by_action;
   std::vector<std::vector<Index>> approval_rules_by_permission;
 
   // Bindings indexed by member and by scope, as offsets into flat arrays (CSR).
@@ -278,8 +276,7 @@ struct Model {
   }
   template <typename F>
   void ForEachBindingOfMember(Index member, F&& f) const {
-    for (uint32_t i = member_binding_start[member]; i < member_binding_start[member + 1];
-         ++i) {
+    for (uint32_t i = member_binding_start[member]; i < member_binding_start[member + 1]; ++i) {
       f(member_bindings[i]);
     }
   }
@@ -303,9 +300,7 @@ struct Model {
   static bool Expired(const Binding& b, const std::string& now) {
     return !now.empty() && !b.expires_at.empty() && b.expires_at <= now;
   }
-  const Index* Find(const IdIndex& index, const std::string& id) const {
-    return index.Get(id);
-  }
+  const Index* Find(const IdIndex& index, const std::string& id) const { return index.Get(id); }
 };
 
 // Whether a role's `manages` has effect: only through a rankLimited permission it
@@ -323,8 +318,8 @@ inline bool ManagesAnyone(const Model& m, const Role& r) {
 // `min_rank`, held by an active member: who is present there, as `unlessPresent`
 // and `min_holders` count. V: Model or Overlay.
 template <typename V, typename F>
-void ForEachPresent(const V& v, Index scope, Index family, int64_t min_rank,
-                    const std::string& now, F&& f) {
+void ForEachPresent(const V& v, Index scope, Index family, int64_t min_rank, const std::string& now,
+                    F&& f) {
   const Model& m = v.model();
   v.ForEachBindingCovering(scope, [&](uint32_t b) {
     const Binding& bd = v.binding(b);
@@ -339,9 +334,8 @@ void ForEachPresent(const V& v, Index scope, Index family, int64_t min_rank,
 // `resource` (bindings on it or on an ancestor that apply there), sorted by id.
 // V: Model or Overlay (instantiated for both in decide.cc).
 template <typename V>
-std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,
-                                           Index resource, Index requester,
-                                           const std::string& now);
+std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule, Index resource,
+                                           Index requester, const std::string& now);
 
 // Builds the indexes of a model whose lists are filled in and valid: Euler-tour
 // intervals, expanded role permissions, binding indexes, rule indexes.

@@ -36,8 +36,8 @@ Json Overlay::Materialize() const {
   }
   if (!added_.empty() || !removed_.empty()) {
     Json bindings = Json::array();
-    const Json& base = base_->bundle.contains("bindings") ? base_->bundle["bindings"]
-                                                          : Json::array();
+    const Json& base =
+        base_->bundle.contains("bindings") ? base_->bundle["bindings"] : Json::array();
     for (uint32_t b = 0; b < base_count(); ++b) {
       if (Live(b)) bindings.push_back(base[b]);
     }

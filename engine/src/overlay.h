@@ -129,8 +129,9 @@ class Overlay {
     return i;
   }
   size_t added_member_count() const {
-    return chunks_.empty() ? 0 : chunks_.back()->start + chunks_.back()->members.size() -
-                                     base_members();
+    return chunks_.empty()
+               ? 0
+               : chunks_.back()->start + chunks_.back()->members.size() - base_members();
   }
   // Whether a member added here has this e-mail (lower case).
   bool AddedEmail(const std::string& lower_email) const {

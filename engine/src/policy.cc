@@ -10,20 +10,26 @@ namespace internal {
 
 const char* StatusName(MemberStatus status) {
   switch (status) {
-    case MemberStatus::kPending: return "pending";
-    case MemberStatus::kInvited: return "invited";
-    case MemberStatus::kActive: return "active";
-    case MemberStatus::kBlocked: return "blocked";
-    case MemberStatus::kDisabled: return "disabled";
-    case MemberStatus::kRemoved: return "removed";
+    case MemberStatus::kPending:
+      return "pending";
+    case MemberStatus::kInvited:
+      return "invited";
+    case MemberStatus::kActive:
+      return "active";
+    case MemberStatus::kBlocked:
+      return "blocked";
+    case MemberStatus::kDisabled:
+      return "disabled";
+    case MemberStatus::kRemoved:
+      return "removed";
   }
   return "unknown";
 }
 
 std::optional<MemberStatus> ParseStatus(const std::string& text) {
   static const std::pair<const char*, MemberStatus> kNames[] = {
-      {"pending", MemberStatus::kPending}, {"invited", MemberStatus::kInvited},
-      {"active", MemberStatus::kActive},   {"blocked", MemberStatus::kBlocked},
+      {"pending", MemberStatus::kPending},   {"invited", MemberStatus::kInvited},
+      {"active", MemberStatus::kActive},     {"blocked", MemberStatus::kBlocked},
       {"disabled", MemberStatus::kDisabled}, {"removed", MemberStatus::kRemoved}};
   for (const auto& [name, status] : kNames) {
     if (text == name) return status;
@@ -33,13 +39,20 @@ std::optional<MemberStatus> ParseStatus(const std::string& text) {
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kEq: return "eq";
-    case Op::kNe: return "ne";
-    case Op::kLt: return "lt";
-    case Op::kLe: return "le";
-    case Op::kGt: return "gt";
-    case Op::kGe: return "ge";
-    case Op::kIn: return "in";
+    case Op::kEq:
+      return "eq";
+    case Op::kNe:
+      return "ne";
+    case Op::kLt:
+      return "lt";
+    case Op::kLe:
+      return "le";
+    case Op::kGt:
+      return "gt";
+    case Op::kGe:
+      return "ge";
+    case Op::kIn:
+      return "in";
   }
   return "?";
 }
@@ -105,7 +118,8 @@ void ExpandRolePermissions(Model* m) {
         for (Index p : r.direct_permissions) r.permissions.Set(p);
         for (Index parent : r.inherits) r.permissions.Merge(m->roles[parent].permissions);
         r.sees_rules.clear();
-        if (r.sees) r.sees_rules.push_back(SeesRule{r.sees_min_rank, r.sees_families, r.sees_email});
+        if (r.sees)
+          r.sees_rules.push_back(SeesRule{r.sees_min_rank, r.sees_families, r.sees_email});
         for (Index parent : r.inherits) {
           for (const SeesRule& rule : m->roles[parent].sees_rules) {
             if (std::find(r.sees_rules.begin(), r.sees_rules.end(), rule) == r.sees_rules.end()) {
@@ -147,10 +161,8 @@ void BuildIndexes(Model* m) {
     m->binding_keys[i] = BindingKey{b.member, b.role, b.scope, b.expires_at.empty() ? 0u : 1u};
   }
   ExpandRolePermissions(m);
-  BuildCsr(m->members.size(), m->bindings, true, &m->member_binding_start,
-           &m->member_bindings);
-  BuildCsr(m->scopes.size(), m->bindings, false, &m->scope_binding_start,
-           &m->scope_bindings);
+  BuildCsr(m->members.size(), m->bindings, true, &m->member_binding_start, &m->member_bindings);
+  BuildCsr(m->scopes.size(), m->bindings, false, &m->scope_binding_start, &m->scope_bindings);
   m->approval_rules_by_permission.assign(m->permissions.size(), {});
   for (size_t i = 0; i < m->approval_rules.size(); ++i) {
     for (Index a : m->approval_rules[i].actions) {

@@ -4,22 +4,21 @@
 #include <map>
 #include <set>
 
+#include "base/text.h"
 #include "bundle.h"
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
-#include "base/text.h"
 
 namespace rolegate {
 namespace {
 
 using internal::Binding;
-using internal::Q;
 using internal::Index;
 using internal::kNone;
 using internal::MemberStatus;
 using internal::Model;
-
+using internal::Q;
 
 // Reads {<a>, <b>, "now"?} naming a member/permission and a scope.
 struct QueryArgs {
@@ -28,8 +27,8 @@ struct QueryArgs {
 };
 
 Errors ReadQuery(const Model& m, const Json& q, const char* first_key,
-                 const internal::IdIndex& first_index,
-                 const char* first_code, const char* first_what, QueryArgs* out) {
+                 const internal::IdIndex& first_index, const char* first_code,
+                 const char* first_what, QueryArgs* out) {
   Errors errors;
   internal::Shape shape(&errors);
   if (!shape.Object(q, "", {first_key, "scope", "now"})) return errors;
@@ -66,8 +65,7 @@ bool ById(const Json& a, const Json& b, const char* key) { return a[key] < b[key
 Json Policy::WhatCan(const Json& query) const {
   const Model& m = *model_;
   QueryArgs args;
-  Errors errors = ReadQuery(m, query, "member", m.member_index, "unknown_member", "member",
-                            &args);
+  Errors errors = ReadQuery(m, query, "member", m.member_index, "unknown_member", "member", &args);
   if (!errors.empty()) return ErrorsToJson(errors);
   const internal::Member& mb = m.members[args.first];
   const internal::Scope& scope = m.scopes[args.scope];
@@ -107,8 +105,8 @@ Json Policy::WhatCan(const Json& query) const {
 Json Policy::WhoCan(const Json& query) const {
   const Model& m = *model_;
   QueryArgs args;
-  Errors errors = ReadQuery(m, query, "action", m.permission_index, "unknown_action",
-                            "action", &args);
+  Errors errors =
+      ReadQuery(m, query, "action", m.permission_index, "unknown_action", "action", &args);
   if (!errors.empty()) return ErrorsToJson(errors);
   const internal::Permission& perm = m.permissions[args.first];
   const internal::Scope& scope = m.scopes[args.scope];
@@ -140,8 +138,7 @@ Json Policy::VisibleMembers(const Json& query) const {
   const Model& m = *model_;
   QueryArgs args;
   // The query names the actor; reuse the member reader under the key "actor".
-  Errors errors = ReadQuery(m, query, "actor", m.member_index, "unknown_member", "member",
-                            &args);
+  Errors errors = ReadQuery(m, query, "actor", m.member_index, "unknown_member", "member", &args);
   if (!errors.empty()) return ErrorsToJson(errors);
   const internal::Member& actor = m.members[args.first];
   const internal::Scope& scope = m.scopes[args.scope];

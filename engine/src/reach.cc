@@ -1,14 +1,14 @@
 #include "reach.h"
-#include "base/text.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "base/text.h"
+
 namespace rolegate {
 namespace internal {
 namespace {
-
 
 // The highest rank a role manages in the family named `family`, or -1.
 int64_t ManagesUpTo(const Model& m, const Role& r, const std::string& family) {
@@ -97,9 +97,8 @@ std::optional<Beyond> SeesBeyond(const Model& after, const Role& role, const Rea
       auto have = reach.sees.find(seen);
       if (have == reach.sees.end() || have->second > rule.min_rank) {
         return CustomRoleBeyond(role, "sees",
-                                "the role would see members of family " + Q(seen) +
-                                    " from rank " + std::to_string(rule.min_rank) +
-                                    ", which its creator does not",
+                                "the role would see members of family " + Q(seen) + " from rank " +
+                                    std::to_string(rule.min_rank) + ", which its creator does not",
                                 Json{{"family", seen},
                                      {"have", have == reach.sees.end() ? -1 : have->second},
                                      {"need", rule.min_rank}});
@@ -107,14 +106,14 @@ std::optional<Beyond> SeesBeyond(const Model& after, const Role& role, const Rea
       // E-mail too: one role of the creator's must show it from that rank.
       auto email = reach.sees_email.find(seen);
       if (rule.email && (email == reach.sees_email.end() || email->second > rule.min_rank)) {
-        return CustomRoleBeyond(
-            role, "sees",
-            "the role would see the e-mail of members of family " + Q(seen) + " from rank " +
-                std::to_string(rule.min_rank) + ", which its creator does not",
-            Json{{"family", seen},
-                 {"field", "email"},
-                 {"have", email == reach.sees_email.end() ? -1 : email->second},
-                 {"need", rule.min_rank}});
+        return CustomRoleBeyond(role, "sees",
+                                "the role would see the e-mail of members of family " + Q(seen) +
+                                    " from rank " + std::to_string(rule.min_rank) +
+                                    ", which its creator does not",
+                                Json{{"family", seen},
+                                     {"field", "email"},
+                                     {"have", email == reach.sees_email.end() ? -1 : email->second},
+                                     {"need", rule.min_rank}});
       }
     }
   }
@@ -128,13 +127,11 @@ std::optional<Beyond> ManagesBeyond(const Model& after, const Role& role, const 
   for (const ManagesLimit& l : role.manages_limits) {
     const std::string& managed = after.families[l.family];
     if (l.up_to > reach.Manages(managed)) {
-      return CustomRoleBeyond(role, "manages",
-                              "the role would manage family " + Q(managed) + " up to rank " +
-                                  std::to_string(l.up_to) + ", but its creator manages it up to " +
-                                  std::to_string(reach.Manages(managed)),
-                              Json{{"family", managed},
-                                   {"have", reach.Manages(managed)},
-                                   {"need", l.up_to}});
+      return CustomRoleBeyond(
+          role, "manages",
+          "the role would manage family " + Q(managed) + " up to rank " + std::to_string(l.up_to) +
+              ", but its creator manages it up to " + std::to_string(reach.Manages(managed)),
+          Json{{"family", managed}, {"have", reach.Manages(managed)}, {"need", l.up_to}});
     }
   }
   auto covers = [&](const std::map<std::string, int64_t>& set) {
@@ -153,13 +150,12 @@ std::optional<Beyond> ManagesBeyond(const Model& after, const Role& role, const 
     families += (families.empty() ? "" : ", ") + Q(after.families[l.family]);
   }
   const ManagesLimit& first = role.manages_limits.front();
-  return CustomRoleBeyond(role, "manages",
-                          "the role would manage families " + families +
-                              " together, but no single role of its creator manages them all "
-                              "that far",
-                          Json{{"family", after.families[first.family]},
-                               {"have", -1},
-                               {"need", first.up_to}});
+  return CustomRoleBeyond(
+      role, "manages",
+      "the role would manage families " + families +
+          " together, but no single role of its creator manages them all "
+          "that far",
+      Json{{"family", after.families[first.family]}, {"have", -1}, {"need", first.up_to}});
 }
 
 }  // namespace
@@ -169,13 +165,11 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
   const std::string& family = after.families[role.family];
   // Its rank: the creator could hand the role out themself.
   if (limits.rank && role.rank > reach.Manages(family)) {
-    return CustomRoleBeyond(role, "rank",
-                            "the role would rank " + std::to_string(role.rank) + " in family " +
-                                Q(family) + ", but its creator manages that family up to " +
-                                std::to_string(reach.Manages(family)),
-                            Json{{"family", family},
-                                 {"have", reach.Manages(family)},
-                                 {"need", role.rank}});
+    return CustomRoleBeyond(
+        role, "rank",
+        "the role would rank " + std::to_string(role.rank) + " in family " + Q(family) +
+            ", but its creator manages that family up to " + std::to_string(reach.Manages(family)),
+        Json{{"family", family}, {"have", reach.Manages(family)}, {"need", role.rank}});
   }
   if (limits.permissions) {
     if (auto b = PermissionsBeyond(after, role, reach)) return b;
@@ -188,7 +182,7 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
 }
 
 std::optional<Beyond> InheritorsBeyondReach(const Model& before, const Model& after,
-                                           const std::string& id, const Reach& reach) {
+                                            const std::string& id, const Reach& reach) {
   const Index* edited = after.role_index.Get(id);
   if (edited == nullptr) return std::nullopt;
   // The roles inheriting the edited one, transitively (in the bundle after).
@@ -209,7 +203,8 @@ std::optional<Beyond> InheritorsBeyondReach(const Model& before, const Model& af
   for (Index r : heirs) {
     const Role& heir = after.roles[r];
     const Index* was = before.role_index.Get(heir.id);
-    if (!ManagesAnyone(after, heir) || (was != nullptr && ManagesAnyone(before, before.roles[*was]))) {
+    if (!ManagesAnyone(after, heir) ||
+        (was != nullptr && ManagesAnyone(before, before.roles[*was]))) {
       continue;  // its `manages` was live before, or still is not
     }
     for (const ManagesLimit& l : heir.manages_limits) {
@@ -218,7 +213,8 @@ std::optional<Beyond> InheritorsBeyondReach(const Model& before, const Model& af
         return Beyond{"custom_role_beyond_creator",
                       "role " + Q(heir.id) + " inherits " + Q(id) +
                           ": with the permission the edit gives, its holders would manage "
-                          "family " + Q(family) + " up to rank " + std::to_string(l.up_to) +
+                          "family " +
+                          Q(family) + " up to rank " + std::to_string(l.up_to) +
                           ", but the editor manages it up to " +
                           std::to_string(reach.Manages(family)),
                       Json{{"limit", "manages"},
@@ -296,9 +292,9 @@ std::optional<Beyond> UnsatisfiableRule(const Model& after, const ApprovalRule& 
     const uint64_t type = uint64_t{1} << after.scopes[s].type;
     if (!(action_types & type)) continue;
     if (rule.scope_mask != 0 && !(rule.scope_mask & type)) continue;
-    if (!rule.scopes.empty() &&
-        std::none_of(rule.scopes.begin(), rule.scopes.end(),
-                     [&](Index r) { return after.IsAncestorOrSelf(r, s); })) {
+    if (!rule.scopes.empty() && std::none_of(rule.scopes.begin(), rule.scopes.end(), [&](Index r) {
+          return after.IsAncestorOrSelf(r, s);
+        })) {
       continue;
     }
     bool requester = false;

@@ -26,9 +26,9 @@ struct Reach {
   // Each such role's own limits (family -> rank): limits of two roles never add up,
   // so what one role hands out must be within a single one of them.
   std::vector<std::map<std::string, int64_t>> manage_sets;
-  std::map<std::string, int64_t> rank;     // family -> the highest rank it holds
-  std::set<std::string> permissions;       // the permissions it holds
-  std::map<std::string, int64_t> sees;     // family -> the lowest minRank it sees from
+  std::map<std::string, int64_t> rank;        // family -> the highest rank it holds
+  std::set<std::string> permissions;          // the permissions it holds
+  std::map<std::string, int64_t> sees;        // family -> the lowest minRank it sees from
   std::map<std::string, int64_t> sees_email;  // family -> the lowest minRank it sees
                                               // with e-mail from
   bool any_sees = false;
@@ -72,7 +72,7 @@ std::optional<Beyond> RoleBeyondReach(const Model& after, const Role& role, cons
 // first rankLimited permission, and so brings its `manages` to life, beyond the
 // editor's reach: a custom_role_beyond_creator reason about that role.
 std::optional<Beyond> InheritorsBeyondReach(const Model& before, const Model& after,
-                                           const std::string& id, const Reach& reach);
+                                            const std::string& id, const Reach& reach);
 
 // Whether editing role `id` from `before` to `after` puts a member who holds it
 // (any binding of it in `v`, the state before) out of reach of a role that could

@@ -33,30 +33,30 @@ struct ScopeLimitRule {
 
 // The `scope_limit` invariants of `m`, in bundle order. Specs that are not well
 // formed (reported by the reader) are skipped.
-std::vector<ScopeLimitRule> ScopeLimitRules(const Model &m);
+std::vector<ScopeLimitRule> ScopeLimitRules(const Model& m);
 
 // Whether rule `r` judges member `mb`: of one of its kinds (any when none are
 // given), and not removed.
-bool ScopeLimitApplies(const ScopeLimitRule &r, const Member &mb);
+bool ScopeLimitApplies(const ScopeLimitRule& r, const Member& mb);
 
 // The distinct scopes of rule `r`'s type that bindings on `bound` (a member's
 // bound scopes, one per binding, in bundle order) count toward, in the order
 // first counted. `*beyond`, when given, is set to the position in `bound` of
 // the first binding that counts toward a scope beyond the first `max`, or to
 // bound.size().
-std::vector<Index> CountedScopes(const Model &m, const ScopeLimitRule &r,
-                                 const std::vector<Index> &bound, size_t *beyond = nullptr);
+std::vector<Index> CountedScopes(const Model& m, const ScopeLimitRule& r,
+                                 const std::vector<Index>& bound, size_t* beyond = nullptr);
 
 // Why member `mb`, holding roles within `scopes` (more than the rule allows),
 // breaks rule `r`. The scopes are named sorted by id, so the message does not
 // depend on the order of the bindings.
-std::string ScopeLimitMessage(const Model &m, const ScopeLimitRule &r, const Member &mb,
-                              const std::vector<Index> &scopes);
+std::string ScopeLimitMessage(const Model& m, const ScopeLimitRule& r, const Member& mb,
+                              const std::vector<Index>& scopes);
 
 // The bound scopes of member `member`'s bindings in view `v` (a Model or an
 // Overlay), expired or not.
 template <typename V>
-std::vector<Index> BoundScopesIn(const V &v, Index member) {
+std::vector<Index> BoundScopesIn(const V& v, Index member) {
   std::vector<Index> out;
   v.ForEachBindingOfMember(member, [&](uint32_t b) { out.push_back(v.key(b).scope); });
   return out;

@@ -33,8 +33,8 @@ bool IsTimestamp(std::string_view t) {
     for (size_t i = 0; i < n; ++i) v = v * 10 + (t[at + i] - '0');
     return v;
   };
-  int year = num(0, 4), month = num(5, 2), day = num(8, 2), hour = num(11, 2),
-      minute = num(14, 2), second = num(17, 2);
+  int year = num(0, 4), month = num(5, 2), day = num(8, 2), hour = num(11, 2), minute = num(14, 2),
+      second = num(17, 2);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
     return false;
   }
@@ -91,15 +91,23 @@ std::string AddDays(const std::string& t, int64_t days) {
 
 const char* TypeName(const Json& v) {
   switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a number with a fraction";
-    default: return "an unsupported value";
+    case Json::value_t::number_unsigned:
+      return "an integer";
+    case Json::value_t::number_float:
+      return "a number with a fraction";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -118,8 +126,7 @@ bool Shape::Object(const Json& v, const std::string& pointer,
       }
     }
     if (!known) {
-      Add("unknown_field", PointerAppend(pointer, it.key()),
-          "unknown field `" + it.key() + "`");
+      Add("unknown_field", PointerAppend(pointer, it.key()), "unknown field `" + it.key() + "`");
     }
   }
   return true;
@@ -137,8 +144,8 @@ const Json* Shape::Field(const Json& obj, const char* key, const std::string& po
   return &*it;
 }
 
-const std::string* Shape::String(const Json& obj, const char* key,
-                                 const std::string& pointer, bool required) {
+const std::string* Shape::String(const Json& obj, const char* key, const std::string& pointer,
+                                 bool required) {
   const Json* v = Field(obj, key, pointer, required);
   if (v == nullptr) return nullptr;
   if (!v->is_string()) {
@@ -174,8 +181,8 @@ const std::string* Shape::Id(const Json& obj, const char* key, const std::string
   return v->get_ptr<const std::string*>();
 }
 
-const std::string* Shape::Timestamp(const Json& obj, const char* key,
-                                    const std::string& pointer, bool required) {
+const std::string* Shape::Timestamp(const Json& obj, const char* key, const std::string& pointer,
+                                    bool required) {
   const std::string* s = String(obj, key, pointer, required);
   if (s == nullptr) return nullptr;
   if (!IsTimestamp(*s)) {
@@ -197,8 +204,8 @@ void Shape::NotAnInteger(const Json& v, const std::string& pointer) {
   }
 }
 
-std::optional<int64_t> Shape::IntegerValue(const Json& v, const std::string& pointer,
-                                           int64_t min, int64_t max) {
+std::optional<int64_t> Shape::IntegerValue(const Json& v, const std::string& pointer, int64_t min,
+                                           int64_t max) {
   if (v.is_number_float()) {
     NotAnInteger(v, pointer);
     return std::nullopt;
@@ -207,8 +214,7 @@ std::optional<int64_t> Shape::IntegerValue(const Json& v, const std::string& poi
     Add("wrong_type", pointer, std::string("expected an integer, found ") + TypeName(v));
     return std::nullopt;
   }
-  if (v.is_number_unsigned() &&
-      v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
     Add("invalid_value", pointer, "integer out of range");
     return std::nullopt;
   }
@@ -222,16 +228,14 @@ std::optional<int64_t> Shape::IntegerValue(const Json& v, const std::string& poi
   return n;
 }
 
-std::optional<int64_t> Shape::Integer(const Json& obj, const char* key,
-                                      const std::string& pointer, bool required,
-                                      int64_t min, int64_t max) {
+std::optional<int64_t> Shape::Integer(const Json& obj, const char* key, const std::string& pointer,
+                                      bool required, int64_t min, int64_t max) {
   const Json* v = Field(obj, key, pointer, required);
   if (v == nullptr) return std::nullopt;
   return IntegerValue(*v, PointerAppend(pointer, key), min, max);
 }
 
-std::optional<bool> Shape::Bool(const Json& obj, const char* key,
-                                const std::string& pointer) {
+std::optional<bool> Shape::Bool(const Json& obj, const char* key, const std::string& pointer) {
   const Json* v = Field(obj, key, pointer, false);
   if (v == nullptr) return std::nullopt;
   if (!v->is_boolean()) {
@@ -264,9 +268,8 @@ const Json* Shape::Array(const Json& obj, const char* key, const std::string& po
   return v;
 }
 
-std::vector<IdAt> Shape::IdList(const Json& obj, const char* key,
-                                const std::string& pointer, bool required,
-                                size_t max_items, bool non_empty) {
+std::vector<IdAt> Shape::IdList(const Json& obj, const char* key, const std::string& pointer,
+                                bool required, size_t max_items, bool non_empty) {
   std::vector<IdAt> out;
   const Json* list = Array(obj, key, pointer, required, max_items, non_empty);
   if (list == nullptr) return out;
@@ -280,8 +283,7 @@ std::vector<IdAt> Shape::IdList(const Json& obj, const char* key,
   return out;
 }
 
-const Json* Shape::ScalarMap(const Json& obj, const char* key,
-                             const std::string& pointer) {
+const Json* Shape::ScalarMap(const Json& obj, const char* key, const std::string& pointer) {
   const Json* v = Field(obj, key, pointer, false);
   if (v == nullptr) return nullptr;
   std::string at = PointerAppend(pointer, key);

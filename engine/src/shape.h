@@ -52,23 +52,21 @@ class Shape {
 
   // The field `key` of `obj` (an object), or null when absent. Reports
   // missing_field when `required`.
-  const Json* Field(const Json& obj, const char* key, const std::string& pointer,
-                    bool required);
+  const Json* Field(const Json& obj, const char* key, const std::string& pointer, bool required);
 
   const std::string* String(const Json& obj, const char* key, const std::string& pointer,
                             bool required);
   // A string of 1..256 characters.
   const std::string* Id(const Json& obj, const char* key, const std::string& pointer,
                         bool required);
-  const std::string* Timestamp(const Json& obj, const char* key,
-                               const std::string& pointer, bool required);
-  std::optional<int64_t> Integer(const Json& obj, const char* key,
-                                 const std::string& pointer, bool required, int64_t min,
-                                 int64_t max);
+  const std::string* Timestamp(const Json& obj, const char* key, const std::string& pointer,
+                               bool required);
+  std::optional<int64_t> Integer(const Json& obj, const char* key, const std::string& pointer,
+                                 bool required, int64_t min, int64_t max);
   std::optional<bool> Bool(const Json& obj, const char* key, const std::string& pointer);
   // An array of at most `max_items` (too_many_items beyond), non-empty if asked.
-  const Json* Array(const Json& obj, const char* key, const std::string& pointer,
-                    bool required, size_t max_items, bool non_empty = false);
+  const Json* Array(const Json& obj, const char* key, const std::string& pointer, bool required,
+                    size_t max_items, bool non_empty = false);
   // An array of ids.
   std::vector<IdAt> IdList(const Json& obj, const char* key, const std::string& pointer,
                            bool required, size_t max_items, bool non_empty = false);
@@ -78,8 +76,8 @@ class Shape {
   // Checks a value that must be an id (used for array elements).
   bool IsIdValue(const Json& v, const std::string& pointer);
   // Checks an integer value (not a field).
-  std::optional<int64_t> IntegerValue(const Json& v, const std::string& pointer,
-                                      int64_t min, int64_t max);
+  std::optional<int64_t> IntegerValue(const Json& v, const std::string& pointer, int64_t min,
+                                      int64_t max);
 
  private:
   // A number with a fraction where an integer was wanted: not_an_integer, or

@@ -26,17 +26,17 @@ const std::vector<Move>& Moves() {
       {"accept_invitation", "", {S::kInvited}, To::kFixed, S::kActive},
       {"activate_member", "assign_credentials", {S::kPending}, To::kFixed, S::kActive},
       {"activate_member", "send_invite", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
-      {"activate_member", "activation_email", {S::kPending, S::kInvited}, To::kFixed,
-       S::kInvited},
+      {"activate_member", "activation_email", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
       {"activate_member", "activate_later", {S::kPending, S::kInvited}, To::kSame, S::kPending},
       {"resend_invitation", "", {S::kInvited}, To::kSame, S::kInvited},
-      {"block", "", {S::kActive, S::kInvited, S::kPending, S::kDisabled}, To::kFixed,
-       S::kBlocked},
+      {"block", "", {S::kActive, S::kInvited, S::kPending, S::kDisabled}, To::kFixed, S::kBlocked},
       {"unblock", "", {S::kBlocked}, To::kBlockedFrom, S::kActive},
       {"disable", "", {S::kActive, S::kInvited, S::kPending}, To::kFixed, S::kDisabled},
       {"enable", "", {S::kDisabled}, To::kDisabledFrom, S::kActive},
-      {"delete_member", "",
-       {S::kActive, S::kInvited, S::kPending, S::kBlocked, S::kDisabled}, To::kFixed,
+      {"delete_member",
+       "",
+       {S::kActive, S::kInvited, S::kPending, S::kBlocked, S::kDisabled},
+       To::kFixed,
        S::kRemoved},
   };
   return kMoves;
@@ -67,10 +67,14 @@ std::optional<MemberStatus> NextStatus(const std::string& kind, const std::strin
   for (S s : m->from) applies = applies || s == from;
   if (!applies) return std::nullopt;
   switch (m->to) {
-    case To::kFixed: return m->status;
-    case To::kSame: return from;
-    case To::kBlockedFrom: return restore ? Recorded(entry, "blockedFrom") : S::kActive;
-    case To::kDisabledFrom: return restore ? Recorded(entry, "disabledFrom") : S::kActive;
+    case To::kFixed:
+      return m->status;
+    case To::kSame:
+      return from;
+    case To::kBlockedFrom:
+      return restore ? Recorded(entry, "blockedFrom") : S::kActive;
+    case To::kDisabledFrom:
+      return restore ? Recorded(entry, "disabledFrom") : S::kActive;
   }
   return std::nullopt;
 }

@@ -33,8 +33,7 @@ namespace internal {
 // `restore` false, unblock and enable give back `active` whatever came before (the
 // behaviour the escalation search must catch; never used outside tests).
 std::optional<MemberStatus> NextStatus(const std::string& kind, const std::string& setup,
-                                       MemberStatus from, const Json& entry,
-                                       bool restore = true);
+                                       MemberStatus from, const Json& entry, bool restore = true);
 
 // The statuses `kind` applies from, in words ("active, invited or pending"), for
 // a wrong_status message.

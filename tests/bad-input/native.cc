@@ -35,7 +35,6 @@ std::string Failure(const rolegate::Errors& errors) {
   return rolegate::Canonical(rolegate::ErrorsToJson(errors));
 }
 
-
 // Parses a document the way the boundary does: its parse errors are the answer.
 std::optional<Json> Parse(const std::string& text, std::string* answer) {
   rolegate::ParsedJson p = rolegate::ParseJson(text);
@@ -72,7 +71,8 @@ std::string Answer(const Json& job) {
   const std::string kind = job.value("kind", "");
   const std::optional<std::string> doc = ReadBytes(job.value("path", ""));
   if (!doc) return "unreadable: " + job.value("path", "");
-  if (kind == "bundle") return rolegate::Canonical(rolegate::ValidationToJson(rolegate::LoadPolicy(*doc)));
+  if (kind == "bundle")
+    return rolegate::Canonical(rolegate::ValidationToJson(rolegate::LoadPolicy(*doc)));
   if (kind == "scenario") {
     // The bundle a scenario names, relative to the scenario's folder (a regular
     // file only, as the module is given it).

@@ -32,8 +32,8 @@ Json RoleFor(Ctx& c, const std::string& actor, const std::string& id, const Role
   }
   std::string fam = !managed.empty() && rng.Chance(85) ? rng.Pick(managed) : rng.Pick(fams);
   if (old != nullptr && (fault != kHolders || rng.Chance(60))) fam = old->family;
-  int64_t rank = cap[fam] >= 0 ? (rng.Chance(30) ? cap[fam] : rng.Range(0, cap[fam]))
-                               : rng.Range(0, 50);
+  int64_t rank =
+      cap[fam] >= 0 ? (rng.Chance(30) ? cap[fam] : rng.Range(0, cap[fam])) : rng.Range(0, 50);
   if (fault == kHolders && old != nullptr && cap[fam] > old->rank) {
     rank = rng.Range(old->rank + 1, cap[fam]);
   }
@@ -58,7 +58,8 @@ Json RoleFor(Ctx& c, const std::string& actor, const std::string& id, const Role
     const std::vector<std::string> seen = w.SeenFamilies(*a);
     std::vector<std::string> sub = rng.Subset(seen, 60);
     if (sub.empty()) sub.push_back(rng.Pick(seen));
-    r["sees"] = {{"minRank", a->sees_min + rng.Range(0, 10)}, {"families", sub},
+    r["sees"] = {{"minRank", a->sees_min + rng.Range(0, 10)},
+                 {"families", sub},
                  {"fields", a->sees_email && rng.Chance(50) ? Json{"email"} : Json{"name"}}};
   }
   if (!managed.empty() && rng.Chance(40)) {
@@ -118,8 +119,8 @@ Json RoleFor(Ctx& c, const std::string& actor, const std::string& id, const Role
     }
     case kManages: {
       const std::string mf = rng.Pick(fams);
-      const int64_t up = cap[mf] < 0 ? rng.Range(0, 50)
-                                     : cap[mf] + (rng.Chance(30) ? 1000 : rng.Range(1, 20));
+      const int64_t up =
+          cap[mf] < 0 ? rng.Range(0, 50) : cap[mf] + (rng.Chance(30) ? 1000 : rng.Range(1, 20));
       r["manages"] = {{"upToRank", up}, {"families", {mf}}};
       if (rng.Chance(40)) {  // the limit beyond capacity hidden in a list
         Json list = Json::array();
@@ -128,7 +129,8 @@ Json RoleFor(Ctx& c, const std::string& actor, const std::string& id, const Role
             list.push_back({{"families", {f}}, {"upToRank", rng.Range(0, cap[f])}});
           }
         }
-        list.insert(list.begin() + static_cast<std::ptrdiff_t>(rng.Range(0, static_cast<int64_t>(list.size()))),
+        list.insert(list.begin() + static_cast<std::ptrdiff_t>(
+                                       rng.Range(0, static_cast<int64_t>(list.size()))),
                     Json{{"families", {mf}}, {"upToRank", up}});
         r["manages"] = list;
       }
@@ -164,8 +166,8 @@ Json RoleOp(Ctx& c, const std::string& kind, std::string* actor) {
     return op;
   }
   // Edits and deletions aim at a role in reach, or (kReach) at one beyond it.
-  const Fault f = c.rng.Pick(std::vector<Fault>{kWithin, kWithin, kRank, kPerms, kSees,
-                                                kManages, kReach, kHolders, kHolders, kWild});
+  const Fault f = c.rng.Pick(std::vector<Fault>{kWithin, kWithin, kRank, kPerms, kSees, kManages,
+                                                kReach, kHolders, kHolders, kWild});
   std::vector<std::string> in_reach, beyond, held;
   for (const std::string& id : customs) {
     const RoleDef& r = c.w.roles.at(id);

@@ -19,8 +19,8 @@ uint64_t Mix(uint64_t seed, uint64_t n) {
 
 namespace {
 
-const std::vector<std::string> kSetups = {"send_invite", "activation_email",
-                                          "assign_credentials", "activate_later"};
+const std::vector<std::string> kSetups = {"send_invite", "activation_email", "assign_credentials",
+                                          "activate_later"};
 
 Json Arr(const std::vector<std::string>& v) { return Json(v); }
 
@@ -39,8 +39,8 @@ struct Draft {
 };
 
 void Scopes(Rng& rng, Draft* d) {
-  Json types = Json::array({{{"id", "org"}, {"parents", Json::array()}},
-                            {{"id", "team"}, {"parents", {"org"}}}});
+  Json types = Json::array(
+      {{{"id", "org"}, {"parents", Json::array()}}, {{"id", "team"}, {"parents", {"org"}}}});
   d->types = {"org", "team"};
   const bool units = rng.Chance(70), zones = rng.Chance(60);
   if (units) {
@@ -49,8 +49,8 @@ void Scopes(Rng& rng, Draft* d) {
   }
   if (zones) {
     types.push_back({{"id", "zone"}, {"parents", Json::array()}});
-    types.push_back({{"id", "site"}, {"parents", rng.Chance(30) ? Arr({"zone", "org"})
-                                                                : Arr({"zone"})}});
+    types.push_back(
+        {{"id", "site"}, {"parents", rng.Chance(30) ? Arr({"zone", "org"}) : Arr({"zone"})}});
     d->types.push_back("zone");
     d->types.push_back("site");
   }
@@ -144,7 +144,8 @@ void Roles(Rng& rng, Draft* d) {
       if (!keeper && rng.Chance(15)) r["appliesToDescendants"] = false;
       if (rng.Chance(80)) {
         Json sees{{"minRank", rng.Pick(std::vector<int64_t>{0, 10, 20, rank})}};
-        if (rng.Chance(40)) sees["families"] = NonEmpty(rng, rng.Subset(d->families, 60), d->families);
+        if (rng.Chance(40))
+          sees["families"] = NonEmpty(rng, rng.Subset(d->families, 60), d->families);
         if (rng.Chance(50)) {
           sees["fields"] = Arr({"email", "name"});
         } else if (rng.Chance(50)) {
@@ -195,23 +196,30 @@ void Roles(Rng& rng, Draft* d) {
 void Rules(Rng& rng, Draft* d) {
   const std::vector<std::string>& fa = d->family_roles["fa"];
   Json ups = Json::array();
-  Json a{{"id", "up.a"}, {"action", "roles.self_upgrade"}, {"from", Arr({fa[0]})},
+  Json a{{"id", "up.a"},
+         {"action", "roles.self_upgrade"},
+         {"from", Arr({fa[0]})},
          {"to", std::vector<std::string>(fa.begin() + 1, fa.end())},
          {"unlessPresent", {{"minRank", d->roles[fa.back()]["rank"]}}}};
   if (rng.Chance(60)) a["verification"] = {{"method", "postal_pin"}, {"validForDays", 28}};
   ups.push_back(a);
   const std::vector<std::string>& fb = d->family_roles["fb"];
   if (rng.Chance(60)) {
-    Json u{{"id", "up.b"}, {"action", "roles.self_upgrade"}, {"from", Arr({fb[0]})},
-           {"to", Arr({fb[1]})}, {"unlessPresent", {{"minRank", d->roles[fb.back()]["rank"]}}}};
+    Json u{{"id", "up.b"},
+           {"action", "roles.self_upgrade"},
+           {"from", Arr({fb[0]})},
+           {"to", Arr({fb[1]})},
+           {"unlessPresent", {{"minRank", d->roles[fb.back()]["rank"]}}}};
     if (rng.Chance(30)) u["verification"] = {{"method", "email_code"}, {"validForDays", 3}};
     ups.push_back(u);
   }
   d->b["selfUpgrades"] = ups;
   d->b["claims"] = Json::array();
   if (rng.Chance(80)) {
-    d->b["claims"].push_back({{"id", "claim.x"}, {"action", "roles.claim"},
-                              {"holder", Arr({fa.back()})}, {"grants", rng.Pick(fb)},
+    d->b["claims"].push_back({{"id", "claim.x"},
+                              {"action", "roles.claim"},
+                              {"holder", Arr({fa.back()})},
+                              {"grants", rng.Pick(fb)},
                               {"within", "org"}});
   }
   std::vector<std::string> lower, tops;
@@ -237,13 +245,19 @@ void Rules(Rng& rng, Draft* d) {
   d->b["approvalRules"] = rules;
   Json inv = Json::array();
   if (rng.Chance(30)) {
-    inv.push_back({{"id", "min.owner"}, {"kind", "min_holders"}, {"severity", "warning"},
-                   {"family", "fa"}, {"minRank", d->roles[fa.back()]["rank"]},
-                   {"scopeType", "org"}, {"count", 1}});
+    inv.push_back({{"id", "min.owner"},
+                   {"kind", "min_holders"},
+                   {"severity", "warning"},
+                   {"family", "fa"},
+                   {"minRank", d->roles[fa.back()]["rank"]},
+                   {"scopeType", "org"},
+                   {"count", 1}});
   }
-  if (rng.Chance(30)) inv.push_back({{"id", "email"}, {"kind", "unique_email"}, {"severity", "error"}});
+  if (rng.Chance(30))
+    inv.push_back({{"id", "email"}, {"kind", "unique_email"}, {"severity", "error"}});
   if (rng.Chance(25)) {
-    inv.push_back({{"id", "within"}, {"kind", "custom_role_within_creator"},
+    inv.push_back({{"id", "within"},
+                   {"kind", "custom_role_within_creator"},
                    {"severity", rng.Chance(50) ? "error" : "warning"}});
   }
   d->b["invariants"] = inv;
@@ -251,9 +265,9 @@ void Rules(Rng& rng, Draft* d) {
 
 void Members(Rng& rng, Draft* d) {
   const std::vector<std::string>& fa = d->family_roles["fa"];
-  const std::vector<std::string> statuses = {"active", "active", "active", "active", "active",
-                                             "invited", "invited", "pending", "blocked",
-                                             "blocked", "disabled", "disabled", "removed"};
+  const std::vector<std::string> statuses = {
+      "active",  "active",  "active",  "active",   "active",   "invited", "invited",
+      "pending", "blocked", "blocked", "disabled", "disabled", "removed"};
   Json members = Json::array(), bindings = Json::array();
   std::set<std::string> taken;  // member|role@scope and member|family@scope (exclusive)
   auto bind = [&](const std::string& m, const std::string& role, const std::string& scope,
@@ -315,9 +329,9 @@ void Members(Rng& rng, Draft* d) {
 void Operations(Rng& rng, Draft* d) {
   const std::string inv = HasInvite(*d) ? "members.invite" : "members.manage";
   Json ops = Json::object();
-  for (const char* k : {"assign_role", "change_role", "revoke_role", "remove_role",
-                        "remove_member", "delete_member", "block", "unblock", "disable",
-                        "enable", "edit_member", "reset_password"}) {
+  for (const char* k : {"assign_role", "change_role", "revoke_role", "remove_role", "remove_member",
+                        "delete_member", "block", "unblock", "disable", "enable", "edit_member",
+                        "reset_password"}) {
     ops[k] = {{"action", "members.manage"}};
   }
   for (const char* k : {"invite", "resend_invitation", "activate_member"}) {
@@ -328,8 +342,8 @@ void Operations(Rng& rng, Draft* d) {
   for (const char* k : {"invite", "activate_member"}) {
     if (rng.Chance(25)) ops[k]["setups"] = NonEmpty(rng, rng.Subset(kSetups, 60), kSetups);
   }
-  for (const char* k : {"define_role", "edit_role", "delete_role", "set_approval_rule",
-                        "delete_approval_rule"}) {
+  for (const char* k :
+       {"define_role", "edit_role", "delete_role", "set_approval_rule", "delete_approval_rule"}) {
     ops[k] = {{"action", "config.edit"}};
   }
   ops["request_self_upgrade"] = {{"action", "roles.self_upgrade"}};

@@ -1,15 +1,15 @@
 // Operation generation: one plausible operation of a random kind on a state, with
 // its actor, weighted toward the moves that could escalate.
+#include "moves.h"
+
 #include <algorithm>
 #include <tuple>
-
-#include "moves.h"
 
 namespace esc {
 namespace {
 
-const std::vector<std::string> kSetups = {"send_invite", "activation_email",
-                                          "assign_credentials", "activate_later"};
+const std::vector<std::string> kSetups = {"send_invite", "activation_email", "assign_credentials",
+                                          "activate_later"};
 
 // A member operation on `member` (status and binding operations).
 Json OnMember(Ctx& c, const std::string& kind, const std::string& member) {
@@ -26,16 +26,37 @@ Json OnMember(Ctx& c, const std::string& kind, const std::string& member) {
 }
 
 const std::vector<std::pair<const char*, int>>& Weights() {
-  static const std::vector<std::pair<const char*, int>> kWeights = {
-      {"define_role", 12}, {"edit_role", 12}, {"delete_role", 3}, {"set_approval_rule", 14},
-      {"delete_approval_rule", 2}, {"block", 7}, {"unblock", 7}, {"disable", 6},
-      {"enable", 6}, {"accept_invitation", 5}, {"activate_member", 6},
-      {"resend_invitation", 2}, {"delete_member", 2}, {"invite", 6}, {"assign_role", 6},
-      {"change_role", 4}, {"revoke_role", 2}, {"remove_role", 2}, {"remove_member", 2},
-      {"edit_member", 1}, {"add_members", 2}, {"reset_password", 1}, {"perform", 1},
-      {"request_self_upgrade", 3}, {"resend_verification", 2},
-      {"complete_self_upgrade", 4}, {"claim_role", 2}, {"decide_request", 6},
-      {"apply_approved", 6}, {"request_role", 4}, {"withdraw_request", 1}};
+  static const std::vector<std::pair<const char*, int>> kWeights = {{"define_role", 12},
+                                                                    {"edit_role", 12},
+                                                                    {"delete_role", 3},
+                                                                    {"set_approval_rule", 14},
+                                                                    {"delete_approval_rule", 2},
+                                                                    {"block", 7},
+                                                                    {"unblock", 7},
+                                                                    {"disable", 6},
+                                                                    {"enable", 6},
+                                                                    {"accept_invitation", 5},
+                                                                    {"activate_member", 6},
+                                                                    {"resend_invitation", 2},
+                                                                    {"delete_member", 2},
+                                                                    {"invite", 6},
+                                                                    {"assign_role", 6},
+                                                                    {"change_role", 4},
+                                                                    {"revoke_role", 2},
+                                                                    {"remove_role", 2},
+                                                                    {"remove_member", 2},
+                                                                    {"edit_member", 1},
+                                                                    {"add_members", 2},
+                                                                    {"reset_password", 1},
+                                                                    {"perform", 1},
+                                                                    {"request_self_upgrade", 3},
+                                                                    {"resend_verification", 2},
+                                                                    {"complete_self_upgrade", 4},
+                                                                    {"claim_role", 2},
+                                                                    {"decide_request", 6},
+                                                                    {"apply_approved", 6},
+                                                                    {"request_role", 4},
+                                                                    {"withdraw_request", 1}};
   return kWeights;
 }
 
@@ -53,10 +74,12 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
   // Kinds that need something the state lacks become one that makes it.
   const std::vector<std::string> invited = WithStatus(w, {"invited"});
   bool decided = false;
-  for (const Json& r : w.requests) decided = decided || !r.value("decisions", Json::array()).empty();
+  for (const Json& r : w.requests)
+    decided = decided || !r.value("decisions", Json::array()).empty();
   if (kind == "unblock" && WithStatus(w, {"blocked"}).empty()) kind = "block";
   if (kind == "enable" && WithStatus(w, {"disabled"}).empty()) kind = "disable";
-  if ((kind == "accept_invitation" || kind == "resend_invitation") && invited.empty()) kind = "invite";
+  if ((kind == "accept_invitation" || kind == "resend_invitation") && invited.empty())
+    kind = "invite";
   if (kind == "withdraw_request" && w.role_requests.empty()) kind = "request_role";
   if (kind == "decide_request" && w.requests.empty() && w.role_requests.empty()) kind = "block";
   if (kind == "apply_approved" && w.requests.empty()) kind = "block";
@@ -67,7 +90,8 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
   }
   if (kind == "delete_approval_rule" && w.rules.empty()) kind = "set_approval_rule";
   if ((kind == "change_role" || kind == "revoke_role" || kind == "remove_role" ||
-       kind == "remove_member") && w.bindings.empty()) {
+       kind == "remove_member") &&
+      w.bindings.empty()) {
     kind = "assign_role";
   }
   Move mv;
@@ -134,7 +158,8 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
     if (kind == "invite" && rng.Chance(55)) {
       mv.op["member"] = {{"id", "n" + c.tag}, {"email", "n" + c.tag + "@ex.org"}};
     } else {
-      mv.op["member"] = !reached.empty() && rng.Chance(75) ? rng.Pick(reached) : rng.Pick(w.member_ids);
+      mv.op["member"] =
+          !reached.empty() && rng.Chance(75) ? rng.Pick(reached) : rng.Pick(w.member_ids);
     }
     if (kind == "invite" && rng.Chance(35)) mv.op["setup"] = rng.Pick(kSetups);
   } else if (kind == "change_role" || kind == "revoke_role" || kind == "remove_role" ||
@@ -152,7 +177,8 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
       mv.op["role"] = !same.empty() && rng.Chance(75) ? rng.Pick(same) : rng.Pick(w.role_ids);
     }
   } else if (kind == "add_members") {
-    mv.op = {{"op", kind}, {"scope", rng.Pick(w.scopes)},
+    mv.op = {{"op", kind},
+             {"scope", rng.Pick(w.scopes)},
              {"members", {{{"id", "a" + c.tag}, {"email", "a" + c.tag + "@ex.org"}}}}};
     mv.actor = ActorOn(c, "members.view", {mv.op["scope"].get<std::string>()});
   } else if (kind == "perform") {
@@ -207,8 +233,8 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
         fitting.push_back(id);
       }
     }
-    const std::string role = !fitting.empty() && rng.Chance(85) ? rng.Pick(fitting)
-                                                                : rng.Pick(w.role_ids);
+    const std::string role =
+        !fitting.empty() && rng.Chance(85) ? rng.Pick(fitting) : rng.Pick(w.role_ids);
     mv.op = {{"op", kind}, {"role", role}, {"scope", scope}};
     if (rng.Chance(30)) mv.op["until"] = rng.Chance(80) ? "2027-06-01T00:00:00Z" : now;
   } else if (kind == "withdraw_request") {
@@ -220,8 +246,8 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
     // A role request: decided mostly by a member who manages roles somewhere (a
     // likely decider, or one whose reach falls short), sometimes by anyone.
     const Json& r = w.role_requests[rng.Below(w.role_requests.size())];
-    mv.op = {{"op", kind}, {"request", r["id"]},
-             {"decision", rng.Chance(80) ? "approve" : "reject"}};
+    mv.op = {
+        {"op", kind}, {"request", r["id"]}, {"decision", rng.Chance(80) ? "approve" : "reject"}};
     std::vector<std::string> managers;
     for (const BindingDef& b : w.bindings) {
       if (w.Live(b, now) && b.member != r["requester"] && w.Role(b.role) != nullptr &&
@@ -230,12 +256,13 @@ Move GenerateMove(Rng& rng, const World& w, const std::string& now, int tag) {
       }
     }
     mv.actor = !managers.empty() && rng.Chance(85) ? rng.Pick(managers)
-               : rng.Chance(50)                     ? r["requester"].get<std::string>()
-                                                    : PickActor(c);
+               : rng.Chance(50)                    ? r["requester"].get<std::string>()
+                                                   : PickActor(c);
   } else {  // decide_request, apply_approved
     std::vector<const Json*> pool;
     for (const Json& r : w.requests) {
-      if (kind == "decide_request" || !r.value("decisions", Json::array()).empty()) pool.push_back(&r);
+      if (kind == "decide_request" || !r.value("decisions", Json::array()).empty())
+        pool.push_back(&r);
     }
     const Json& r = pool.empty() ? w.requests[rng.Below(w.requests.size())] : *rng.Pick(pool);
     mv.op = {{"op", kind}, {"request", r["id"]}};

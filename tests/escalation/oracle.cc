@@ -25,8 +25,9 @@ void CheckRoleOp(const World& before, const World& after, const std::string& act
                  const std::string& now, const Json& op, Out* out) {
   const std::string kind = Field(op, "op");
   const Json& role = op["role"];
-  const std::string id =
-      role.is_object() ? Field(role, "id") : role.is_string() ? role.get<std::string>() : "";
+  const std::string id = role.is_object()   ? Field(role, "id")
+                         : role.is_string() ? role.get<std::string>()
+                                            : "";
   const RoleDef* old = before.Role(id);
   if ((kind == "edit_role" || kind == "delete_role") && old != nullptr) {
     const int64_t cap = before.Capacity(actor, old->family, now);
@@ -90,7 +91,8 @@ void CheckRoleOp(const World& before, const World& after, const std::string& act
       for (const RoleDef* a : before.SeeingRoles(b->role)) seeing.push_back(a);
     }
     if (seeing.empty()) {
-      out->push_back({"I1d", what + "the role sees members, but the actor holds no role that does"});
+      out->push_back(
+          {"I1d", what + "the role sees members, but the actor holds no role that does"});
     }
     for (const RoleDef* rule : rules) {
       for (const std::string& fam : after.SeenFamilies(*rule)) {
@@ -174,8 +176,8 @@ void CheckRule(const World& before, const World& after, const std::string& actor
       const int64_t own = before.OwnRankAt(actor, q->family, s, now);
       if (cap < q->rank) {
         out->push_back({"I3b", what + "requester role " + Q(qid) + " (rank " + N(q->rank) +
-                                   ") on " + Q(s) + ", where the actor manages " +
-                                   Q(q->family) + " up to " + N(cap)});
+                                   ") on " + Q(s) + ", where the actor manages " + Q(q->family) +
+                                   " up to " + N(cap)});
         return;
       }
       if (own >= 0 && q->rank >= own) {
@@ -199,9 +201,9 @@ void CheckRule(const World& before, const World& after, const std::string& actor
     if (!applies) continue;
     bool requester = false;
     for (const BindingDef& b : after.bindings) {
-      requester = requester || (after.Live(b, now) && after.Covers(b, s) &&
-                                (rule->requester_roles.empty() ||
-                                 Has(rule->requester_roles, b.role)));
+      requester =
+          requester || (after.Live(b, now) && after.Covers(b, s) &&
+                        (rule->requester_roles.empty() || Has(rule->requester_roles, b.role)));
     }
     if (!requester) continue;
     std::set<std::string> approvers;
@@ -303,9 +305,9 @@ History::History(const World& initial) {
   }
 }
 
-std::vector<Violation> CheckStep(const World& before, const World& after,
-                                 const std::string& actor, const std::string& now,
-                                 const Json& op, const std::string& effect, History* history) {
+std::vector<Violation> CheckStep(const World& before, const World& after, const std::string& actor,
+                                 const std::string& now, const Json& op, const std::string& effect,
+                                 History* history) {
   Out out;
   std::string kind = Field(op, "op");
   // apply_approved runs the stored operation as its requester.
@@ -364,8 +366,8 @@ std::vector<Violation> CheckStep(const World& before, const World& after,
     }
     for (const Json& r : before.requests) {
       if (Field(r, "id") == Field(op, "request") && Field(r, "requester") == actor) {
-        out.push_back({"P3", "decide_request " + Q(Field(op, "request")) + " by its own requester " +
-                                 Q(actor)});
+        out.push_back({"P3", "decide_request " + Q(Field(op, "request")) +
+                                 " by its own requester " + Q(actor)});
       }
     }
   }

@@ -36,9 +36,9 @@ class History {
 
 // The invariants broken by one kept step: `op` by `actor` at `now` took `before`
 // to `after` with `effect` ("allow" or "conditional"). Updates `history`.
-std::vector<Violation> CheckStep(const World& before, const World& after,
-                                 const std::string& actor, const std::string& now,
-                                 const Json& op, const std::string& effect, History* history);
+std::vector<Violation> CheckStep(const World& before, const World& after, const std::string& actor,
+                                 const std::string& now, const Json& op, const std::string& effect,
+                                 History* history);
 
 // The SoundnessChecks flag whose invariants an id belongs to ("" for none).
 std::string FlagOf(const std::string& invariant);

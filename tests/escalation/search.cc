@@ -48,8 +48,8 @@ void InactiveAllowed(const Policy& p, const World& w, const std::string& now,
         std::optional<rolegate::Effect> e =
             p.DecideEffect(p.MemberIndex(m), p.PermissionIndex(perm), p.ScopeIndex(s), now);
         if (e && *e == rolegate::Effect::kAllow) {
-          out->push_back({"P1", "member `" + m + "` (" + w.members.at(m).status +
-                                    ") is allowed `" + perm + "` on `" + s + "`"});
+          out->push_back({"P1", "member `" + m + "` (" + w.members.at(m).status + ") is allowed `" +
+                                    perm + "` on `" + s + "`"});
           return;
         }
       }
@@ -90,8 +90,11 @@ class Runner {
   // counted invariants it breaks. `cs`, when given, receives the change set.
   bool Try(State* st, const Step& step, std::vector<Violation>* hits, Json* cs = nullptr) const {
     hits->clear();
-    Json change{{"format", "rolegate-changeset/1"}, {"baseRevision", st->policy->revision()},
-                {"actor", step.actor}, {"now", step.now}, {"operations", Json::array({step.op})}};
+    Json change{{"format", "rolegate-changeset/1"},
+                {"baseRevision", st->policy->revision()},
+                {"actor", step.actor},
+                {"now", step.now},
+                {"operations", Json::array({step.op})}};
     Json res = rolegate::internal::SimulateWith(*st->policy, change, true, false, o_.checks);
     if (std::getenv("ESC_TRACE")) Trace(step, res);
     if (!res.value("ok", false)) return false;
@@ -107,9 +110,8 @@ class Runner {
     std::vector<Violation> all =
         CheckStep(st->world, next, step.actor, step.now, step.op, effect, &history);
     if (!loaded.ok()) {
-      all.push_back({"B0", "the bundle after " + step.op.value("op", "") +
-                               " does not load: " + loaded.errors[0].pointer + ": " +
-                               loaded.errors[0].message});
+      all.push_back({"B0", "the bundle after " + step.op.value("op", "") + " does not load: " +
+                               loaded.errors[0].pointer + ": " + loaded.errors[0].message});
     } else {
       InactiveAllowed(*loaded.policy, next, step.now, &all);
     }
@@ -240,7 +242,8 @@ std::string Reproduce(const Found& found, const Options& o) {
     bool progress = false;
     for (size_t i = 0; i < cur.size();) {
       std::vector<Step> cand(cur.begin(), cur.begin() + static_cast<std::ptrdiff_t>(i));
-      cand.insert(cand.end(), cur.begin() + static_cast<std::ptrdiff_t>(std::min(i + chunk, cur.size())),
+      cand.insert(cand.end(),
+                  cur.begin() + static_cast<std::ptrdiff_t>(std::min(i + chunk, cur.size())),
                   cur.end());
       std::optional<std::vector<Step>> r = runner.Replay(found.bundle, cand, inv);
       if (r && r->size() < cur.size()) {
@@ -264,8 +267,8 @@ std::string Reproduce(const Found& found, const Options& o) {
     runner.Replay(found.bundle, cur, inv, &change_sets, &before_last, &v);
   }
   std::string flag = FlagOf(inv);
-  std::string out = "counterexample: " + inv + (flag.empty() ? "" : " (" + flag + ")") + ": " +
-                    v.message + "\n";
+  std::string out =
+      "counterexample: " + inv + (flag.empty() ? "" : " (" + flag + ")") + ": " + v.message + "\n";
   std::string again = "rolegate_escalation --seed " + std::to_string(found.seed) +
                       " --sequences 1" + (o.steps > 0 ? " --steps " + std::to_string(o.steps) : "");
   for (const std::string& name : FlagNames()) {
@@ -319,10 +322,10 @@ Flag FlagNamed(const std::string& name) {
 }
 
 std::vector<std::string> FlagNames() {
-  return {"role_rank_within_creator",        "role_permissions_within_creator",
-          "role_sees_within_creator",        "role_manages_within_creator",
+  return {"role_rank_within_creator",         "role_permissions_within_creator",
+          "role_sees_within_creator",         "role_manages_within_creator",
           "role_edit_keeps_holders_in_reach", "approval_rule_below_author",
-          "approval_rule_satisfiable",       "status_machine"};
+          "approval_rule_satisfiable",        "status_machine"};
 }
 
 }  // namespace esc

@@ -15,9 +15,9 @@
 namespace esc {
 
 struct Options {
-  uint64_t seed = 1;        // sequence i starts from seed + i
+  uint64_t seed = 1;  // sequence i starts from seed + i
   int64_t sequences = 10000;
-  int steps = 0;            // kept steps per sequence; 0: 6 to 12, drawn per sequence
+  int steps = 0;  // kept steps per sequence; 0: 6 to 12, drawn per sequence
   int threads = 2;
   rolegate::internal::SoundnessChecks checks;
   std::set<std::string> target;  // the invariants that count; empty: all
@@ -33,15 +33,15 @@ struct Step {
 };
 
 struct Found {
-  uint64_t seed = 0;  // the sequence's seed
-  Json bundle;        // the generated bundle
+  uint64_t seed = 0;        // the sequence's seed
+  Json bundle;              // the generated bundle
   std::vector<Step> steps;  // the kept steps, the last one breaking `violation`
   Violation violation;
 };
 
 struct Report {
-  int64_t sequences = 0;  // sequences run (up to the first counterexample, unless `all`)
-  int64_t kept = 0;       // steps kept in them
+  int64_t sequences = 0;     // sequences run (up to the first counterexample, unless `all`)
+  int64_t kept = 0;          // steps kept in them
   std::vector<Found> found;  // by sequence; with `all`, the first of each invariant
 };
 

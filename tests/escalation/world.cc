@@ -217,8 +217,9 @@ void ForEachInherited(const World& w, const std::string& role, F&& f) {
 
 std::set<std::string> World::EffectivePermissions(const std::string& role) const {
   std::set<std::string> out;
-  ForEachInherited(*this, role,
-                   [&](const RoleDef& r) { out.insert(r.permissions.begin(), r.permissions.end()); });
+  ForEachInherited(*this, role, [&](const RoleDef& r) {
+    out.insert(r.permissions.begin(), r.permissions.end());
+  });
   return out;
 }
 

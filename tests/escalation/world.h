@@ -33,7 +33,7 @@ struct RoleDef {
 struct MemberDef {
   std::string id, status, email, added_to;
   bool invitation = false;
-  std::string invitation_expires;  // "" when the invitation has no expiry
+  std::string invitation_expires;           // "" when the invitation has no expiry
   std::string blocked_from, disabled_from;  // "" when not recorded
 };
 
@@ -51,7 +51,7 @@ struct RuleDef {
 // A bundle, typed. Lists keep bundle order; lookups go through the maps.
 struct World {
   std::vector<std::string> types, scopes, roots, permissions, role_ids, member_ids;
-  std::map<std::string, std::string> parent, scope_type;  // scope -> parent / type
+  std::map<std::string, std::string> parent, scope_type;       // scope -> parent / type
   std::map<std::string, std::vector<std::string>> applies_to;  // permission -> types
   std::set<std::string> rank_limited;
   std::map<std::string, RoleDef> roles;
@@ -93,12 +93,12 @@ struct World {
                                                 const std::string& now) const;
   // The highest manages.upToRank for `family` over the member's live bindings
   // (covering `scope`, when one is given); -1 when none.
-  int64_t Capacity(const std::string& member, const std::string& family,
-                   const std::string& now, const std::string& scope = "") const;
+  int64_t Capacity(const std::string& member, const std::string& family, const std::string& now,
+                   const std::string& scope = "") const;
   // The highest rank of `family` the member holds through live bindings covering
   // `scope`; -1 when none.
-  int64_t OwnRankAt(const std::string& member, const std::string& family,
-                    const std::string& scope, const std::string& now) const;
+  int64_t OwnRankAt(const std::string& member, const std::string& family, const std::string& scope,
+                    const std::string& now) const;
   // Every permission the member holds through a live binding, anywhere.
   std::set<std::string> HeldPermissions(const std::string& member, const std::string& now) const;
   std::vector<std::string> Families() const;

@@ -27,16 +27,14 @@ namespace {
 
 constexpr char kTarget[] = "fuzz_decide";
 
-using rolegate::Decision;
 using rolegate::DecideResult;
+using rolegate::Decision;
 using rolegate::Effect;
 using rolegate::Json;
 using rolegate::Policy;
 using rolegate::Request;
 
-std::string EffectText(std::optional<Effect> e) {
-  return e ? rolegate::EffectName(*e) : "nullopt";
-}
+std::string EffectText(std::optional<Effect> e) { return e ? rolegate::EffectName(*e) : "nullopt"; }
 
 // The decision without its reasons: what the fast path must get right.
 std::string WithoutReasons(const Decision& d) {
@@ -62,9 +60,8 @@ void CheckTriple(const Policy& policy, int32_t member, int32_t permission, int32
   const std::optional<Effect> fast = policy.DecideEffect(member, permission, scope, now);
   std::optional<Effect> want;
   const bool in_range = member >= 0 && static_cast<size_t>(member) < m.members.size() &&
-                        permission >= 0 &&
-                        static_cast<size_t>(permission) < m.permissions.size() && scope >= 0 &&
-                        static_cast<size_t>(scope) < m.scopes.size();
+                        permission >= 0 && static_cast<size_t>(permission) < m.permissions.size() &&
+                        scope >= 0 && static_cast<size_t>(scope) < m.scopes.size();
   if (in_range) {
     Request r;
     r.actor = m.members[static_cast<size_t>(member)].id;
@@ -76,9 +73,9 @@ void CheckTriple(const Policy& policy, int32_t member, int32_t permission, int32
   if (fast != want) {
     rolegate::fuzz::Violation(
         kTarget, "DecideEffect agrees with Decide on the request without attributes",
-        context + ": triple (" + std::to_string(member) + ", " + std::to_string(permission) +
-            ", " + std::to_string(scope) + ") now " + now + ": DecideEffect " +
-            EffectText(fast) + ", Decide " + EffectText(want));
+        context + ": triple (" + std::to_string(member) + ", " + std::to_string(permission) + ", " +
+            std::to_string(scope) + ") now " + now + ": DecideEffect " + EffectText(fast) +
+            ", Decide " + EffectText(want));
   }
 }
 
@@ -108,10 +105,10 @@ void CheckRequest(const Policy& policy, const Json& doc, const std::string& chec
     const std::optional<Effect> want = Expected(policy, request);
     const std::optional<Effect> got = policy.DecideEffect(member, permission, scope, request.now);
     if (got != want) {
-      rolegate::fuzz::Violation(
-          kTarget, "DecideEffect agrees with Decide on the request without attributes",
-          "request " + rolegate::Canonical(doc) + ": DecideEffect " + EffectText(got) +
-              ", Decide " + EffectText(want));
+      rolegate::fuzz::Violation(kTarget,
+                                "DecideEffect agrees with Decide on the request without attributes",
+                                "request " + rolegate::Canonical(doc) + ": DecideEffect " +
+                                    EffectText(got) + ", Decide " + EffectText(want));
     }
     if (request.attributes.empty() && full.ok() && got != full.decision.effect) {
       rolegate::fuzz::Violation(kTarget, "DecideEffect agrees with Check",
@@ -152,8 +149,7 @@ void CheckRequest(const Policy& policy, const Json& doc, const std::string& chec
     if (out[i] != want) {
       rolegate::fuzz::Violation(kTarget, "DecideEffects answers as DecideEffect",
                                 "triple " + std::to_string(i) + " of the batch: " +
-                                    std::to_string(out[i]) + " instead of " +
-                                    std::to_string(want));
+                                    std::to_string(out[i]) + " instead of " + std::to_string(want));
     }
   }
 }
@@ -168,8 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Json& doc = picked->document;
 
   const std::string check_text = Canonical(policy.Check(doc));
-  fuzz::RequireSame(kTarget, "Check is deterministic", check_text,
-                    Canonical(policy.Check(doc)));
+  fuzz::RequireSame(kTarget, "Check is deterministic", check_text, Canonical(policy.Check(doc)));
   CheckRequest(policy, doc, check_text);
 
   if (doc.is_object() && doc.contains("scope")) {

@@ -78,9 +78,8 @@ std::string Clip(std::string_view text, size_t n) {
 }
 
 void Violation(std::string_view target, std::string_view property, std::string_view detail) {
-  std::fprintf(stderr, "\n%.*s: property violated: %.*s\n%.*s\n\n",
-               static_cast<int>(target.size()), target.data(),
-               static_cast<int>(property.size()), property.data(),
+  std::fprintf(stderr, "\n%.*s: property violated: %.*s\n%.*s\n\n", static_cast<int>(target.size()),
+               target.data(), static_cast<int>(property.size()), property.data(),
                static_cast<int>(detail.size()), detail.data());
   std::fflush(stderr);
   std::abort();
@@ -90,7 +89,8 @@ void RequireSame(std::string_view target, std::string_view property, const std::
                  const std::string& b) {
   if (a == b) return;
   const size_t at = static_cast<size_t>(
-      std::mismatch(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())),
+      std::mismatch(a.begin(),
+                    a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())),
                     b.begin())
           .first -
       a.begin());

@@ -32,9 +32,9 @@ void CheckVerdictShape(const Json& verdict, const std::string& what) {
   Require(verdict.is_object() && verdict.contains("ok") && verdict["ok"].is_boolean(), kTarget,
           "a verdict says ok", what + ": " + text);
   if (!verdict["ok"].get<bool>()) {
-    Require(verdict.contains("errors") && verdict["errors"].is_array() &&
-                !verdict["errors"].empty(),
-            kTarget, "a failed verdict lists its errors", what + ": " + text);
+    Require(
+        verdict.contains("errors") && verdict["errors"].is_array() && !verdict["errors"].empty(),
+        kTarget, "a failed verdict lists its errors", what + ": " + text);
     return;
   }
   Require(verdict.contains("match") && verdict["match"].is_boolean() &&
@@ -76,10 +76,10 @@ void CheckOwnChain(const rolegate::Policy& base, const Json& steps) {
   }
   const Json verdict = base.VerifyChain(own, "/steps");
   CheckVerdictShape(verdict, "own chain");
-  fuzz::Require(verdict.value("ok", false) && verdict.value("match", false) == true, kTarget,
-                "a chain of the engine's own previews matches",
-                "chain " + fuzz::Clip(Canonical(own)) + "\nverdict: " +
-                    fuzz::Clip(Canonical(verdict)));
+  fuzz::Require(
+      verdict.value("ok", false) && verdict.value("match", false) == true, kTarget,
+      "a chain of the engine's own previews matches",
+      "chain " + fuzz::Clip(Canonical(own)) + "\nverdict: " + fuzz::Clip(Canonical(verdict)));
 }
 
 }  // namespace

@@ -73,18 +73,30 @@ const std::string& Word(Rng& rng) {
 
 Json Scalar(Rng& rng) {
   switch (Below(rng, 12)) {
-    case 0: return 0;
-    case 1: return -1;
-    case 2: return 1;
-    case 3: return std::numeric_limits<int64_t>::max();
-    case 4: return std::numeric_limits<int64_t>::min();
-    case 5: return static_cast<int64_t>(1) << 31;
-    case 6: return 0.5;
-    case 7: return true;
-    case 8: return false;
-    case 9: return nullptr;
-    case 10: return "";
-    default: return Json::object();
+    case 0:
+      return 0;
+    case 1:
+      return -1;
+    case 2:
+      return 1;
+    case 3:
+      return std::numeric_limits<int64_t>::max();
+    case 4:
+      return std::numeric_limits<int64_t>::min();
+    case 5:
+      return static_cast<int64_t>(1) << 31;
+    case 6:
+      return 0.5;
+    case 7:
+      return true;
+    case 8:
+      return false;
+    case 9:
+      return nullptr;
+    case 10:
+      return "";
+    default:
+      return Json::object();
   }
 }
 
@@ -155,8 +167,8 @@ size_t MutateJson(uint8_t* data, size_t size, size_t max_size, unsigned int seed
   Rng rng(seed);
   if (Below(rng, 2) == 0) return LLVMFuzzerMutate(data, size, max_size);
   const size_t skip = example_byte && size > 0 ? 1 : 0;
-  ParsedJson parsed = ParseJson(
-      std::string_view(reinterpret_cast<const char*>(data) + skip, size - skip));
+  ParsedJson parsed =
+      ParseJson(std::string_view(reinterpret_cast<const char*>(data) + skip, size - skip));
   if (!parsed.ok()) return LLVMFuzzerMutate(data, size, max_size);
   Json doc = std::move(parsed.value);
   const int changes = 1 + static_cast<int>(Below(rng, 3));

@@ -153,11 +153,11 @@ Corpus Collect() {
     if (!doc || !doc->is_object()) continue;
     const Json bundle = doc->value("bundle", Json());
     if (bundle.is_object()) c.inline_bundles.push_back({Rel(p), bundle});
-    const size_t example = bundle.is_string()
-                               ? ExampleOfPath((p.parent_path() / bundle.get<std::string>())
-                                                   .lexically_normal()
-                                                   .generic_string())
-                               : kNoExample;
+    const size_t example =
+        bundle.is_string()
+            ? ExampleOfPath(
+                  (p.parent_path() / bundle.get<std::string>()).lexically_normal().generic_string())
+            : kNoExample;
     if (example == kNoExample) continue;
     const std::string now = doc->value("now", "");
     const rolegate::Policy& policy = *examples[example].policy;

@@ -13,15 +13,15 @@ namespace {
 
 using ::testing::ElementsAre;
 
-constexpr const char* kLater = "2026-12-03T09:00:00Z";     // two days on
-constexpr const char* kTooLate = "2026-12-08T09:00:00Z";   // the 7 days are over
+constexpr const char* kLater = "2026-12-03T09:00:00Z";    // two days on
+constexpr const char* kTooLate = "2026-12-08T09:00:00Z";  // the 7 days are over
 
 // The tiny bundle where members (and so maintainers and owners) may ask for roles.
 Json Bundle() {
   Json b = testing::TinyBundle();
   b["permissions"].push_back({{"id", "roles.request"}, {"appliesTo", {"org", "team", "repo"}}});
   b["roles"][0]["permissions"].push_back("roles.request");  // dev.member, inherited upwards
-  b["roles"][2]["manages"]["families"] = {"dev", "ops"};     // owners also give viewer roles
+  b["roles"][2]["manages"]["families"] = {"dev", "ops"};    // owners also give viewer roles
   b["operations"]["request_role"] = {{"action", "roles.request"}, {"requestValidForDays", 7}};
   b["notifications"].push_back({{"event", "role_requested"}, {"channels", {"in_app", "email"}}});
   b["notifications"].push_back(
@@ -36,8 +36,11 @@ class AccessRequestTest : public ::testing::Test {
 
   static Json Sim(const Policy& p, const std::string& actor, Json ops,
                   const char* now = testing::kNow) {
-    Json cs = {{"format", "rolegate-changeset/1"}, {"baseRevision", p.revision()},
-               {"actor", actor}, {"now", now}, {"operations", std::move(ops)}};
+    Json cs = {{"format", "rolegate-changeset/1"},
+               {"baseRevision", p.revision()},
+               {"actor", actor},
+               {"now", now},
+               {"operations", std::move(ops)}};
     Json r = p.Simulate(cs, true);
     EXPECT_EQ(r["ok"], true) << Canonical(r);
     return r;
@@ -98,8 +101,10 @@ TEST_F(AccessRequestTest, AskingGivesNothingAndTellsEveryoneWhoCouldGiveTheRole)
     EXPECT_EQ(e["role"], "dev.maintainer");
   }
   const Json& record = r["bundleAfter"]["roleRequests"][0];
-  EXPECT_EQ(record, (Json{{"id", "role-request-1"}, {"requester", "dan"},
-                          {"role", "dev.maintainer"}, {"scope", "repo-x"},
+  EXPECT_EQ(record, (Json{{"id", "role-request-1"},
+                          {"requester", "dan"},
+                          {"role", "dev.maintainer"},
+                          {"scope", "repo-x"},
                           {"createdAt", testing::kNow},
                           {"expiresAt", "2026-12-08T09:00:00Z"}}));
 }
@@ -138,8 +143,8 @@ TEST_F(AccessRequestTest, ApprovalGivesTheRoleAsTheDeciderWouldNow) {
                !r["bundleAfter"]["roleRequests"].empty())
       << "a decided request is gone";
   const auto done = After(r);
-  const Json check = done->Check(Json{{"actor", "dan"}, {"action", "code.approve"},
-                                      {"resource", "repo-x"}, {"now", kLater}});
+  const Json check = done->Check(
+      Json{{"actor", "dan"}, {"action", "code.approve"}, {"resource", "repo-x"}, {"now", kLater}});
   EXPECT_EQ(check["effect"], "allow");
   // Deciding it again finds nothing.
   const Json again = done->Simulate(Json{{"format", "rolegate-changeset/1"},
@@ -265,8 +270,10 @@ TEST_F(AccessRequestTest, AGrantThatNeedsAnApprovalWaitsForIt) {
   ASSERT_EQ(op["effect"], "conditional") << Canonical(op);
   EXPECT_TRUE(r["accessDiff"]["members"].empty());
   const Json& pending = r["bundleAfter"]["approvalRequests"][0];
-  EXPECT_EQ(pending["operation"], (Json{{"op", "change_role"}, {"member", "dan"},
-                                        {"role", "dev.maintainer"}, {"scope", "repo-x"}}))
+  EXPECT_EQ(pending["operation"], (Json{{"op", "change_role"},
+                                        {"member", "dan"},
+                                        {"role", "dev.maintainer"},
+                                        {"scope", "repo-x"}}))
       << "the approval holds the grant, which apply_approved can run";
   EXPECT_EQ(pending["requester"], "mia");
   // Olga approves; Mia applies: Dan maintains repo-x.
@@ -281,14 +288,18 @@ TEST_F(AccessRequestTest, AGrantThatNeedsAnApprovalWaitsForIt) {
 // A custom role someone asked for can still be deleted: its open requests go with it
 // (they would name a role the bundle no longer has).
 TEST_F(AccessRequestTest, DeletingARoleTakesItsRequestsAway) {
-  const Json role = {{"id", "dev.helper"}, {"family", "dev"}, {"rank", 5},
-                     {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
-  const Json defined = Sim(*policy_, "olga", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
+  const Json role = {{"id", "dev.helper"},
+                     {"family", "dev"},
+                     {"rank", 5},
+                     {"permissions", {"code.read"}},
+                     {"assignableAt", {"repo"}}};
+  const Json defined =
+      Sim(*policy_, "olga", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
   ASSERT_EQ(defined["operations"][0]["effect"], "allow") << Canonical(defined["operations"]);
   const Json asked = Sim(*After(defined), "dan", {Ask("dev.helper", "repo-x")});
   ASSERT_EQ(asked["operations"][0]["effect"], "allow") << Canonical(asked["operations"]);
-  const Json deleted =
-      Sim(*After(asked), "olga", {{{"op", "delete_role"}, {"scope", "org-1"}, {"role", "dev.helper"}}});
+  const Json deleted = Sim(*After(asked), "olga",
+                           {{{"op", "delete_role"}, {"scope", "org-1"}, {"role", "dev.helper"}}});
   ASSERT_EQ(deleted["operations"][0]["effect"], "allow") << Canonical(deleted["operations"]);
   EXPECT_TRUE(deleted["bundleAfter"].value("roleRequests", Json::array()).empty());
   EXPECT_NE(After(deleted), nullptr);
@@ -296,27 +307,37 @@ TEST_F(AccessRequestTest, DeletingARoleTakesItsRequestsAway) {
 
 TEST_F(AccessRequestTest, RecordsAndOperationsAreValidated) {
   Json b = Bundle();
-  b["roleRequests"] = {{{"id", "r1"}, {"requester", "ghost"}, {"role", "dev.nope"},
-                        {"scope", "repo-x"}, {"createdAt", testing::kNow},
+  b["roleRequests"] = {{{"id", "r1"},
+                        {"requester", "ghost"},
+                        {"role", "dev.nope"},
+                        {"scope", "repo-x"},
+                        {"createdAt", testing::kNow},
                         {"reason", std::string(501, 'x')}},
-                       {{"id", "r1"}, {"requester", "dan"}, {"role", "dev.owner"},
-                        {"scope", "org-1"}, {"createdAt", "2026-02-30T00:00:00Z"}}};
-  EXPECT_THAT(testing::ErrorKeys(b),
-              ElementsAre("duplicate_id@/roleRequests/1/id",
-                          "invalid_timestamp@/roleRequests/1/createdAt",
-                          "invalid_value@/roleRequests/0/reason",
-                                                    "unknown_member@/roleRequests/0/requester",
-                          "unknown_role@/roleRequests/0/role"));
+                       {{"id", "r1"},
+                        {"requester", "dan"},
+                        {"role", "dev.owner"},
+                        {"scope", "org-1"},
+                        {"createdAt", "2026-02-30T00:00:00Z"}}};
+  EXPECT_THAT(
+      testing::ErrorKeys(b),
+      ElementsAre("duplicate_id@/roleRequests/1/id", "invalid_timestamp@/roleRequests/1/createdAt",
+                  "invalid_value@/roleRequests/0/reason",
+                  "unknown_member@/roleRequests/0/requester", "unknown_role@/roleRequests/0/role"));
   Json withdraw_entry = Bundle();
   withdraw_entry["operations"]["withdraw_request"] = {{"action", "roles.request"}};
   EXPECT_THAT(testing::ErrorKeys(withdraw_entry),
               ElementsAre("invalid_value@/operations/withdraw_request"));
 
-  Json cs = {{"format", "rolegate-changeset/1"}, {"baseRevision", policy_->revision()},
-             {"actor", "dan"}, {"now", testing::kNow},
+  Json cs = {{"format", "rolegate-changeset/1"},
+             {"baseRevision", policy_->revision()},
+             {"actor", "dan"},
+             {"now", testing::kNow},
              {"operations",
-              {{{"op", "request_role"}, {"role", "dev.nope"}, {"scope", "repo-x"},
-                {"reason", std::string(501, 'x')}, {"until", "tomorrow"}},
+              {{{"op", "request_role"},
+                {"role", "dev.nope"},
+                {"scope", "repo-x"},
+                {"reason", std::string(501, 'x')},
+                {"until", "tomorrow"}},
                {{"op", "withdraw_request"}, {"request", "role-request-9"}},
                {{"op", "request_role"}, {"role", "dev.owner"}, {"scope", "org-1"}, {"who", 1}}}}};
   std::vector<std::string> keys;
@@ -325,11 +346,11 @@ TEST_F(AccessRequestTest, RecordsAndOperationsAreValidated) {
   for (const Json& e : refused["errors"]) {
     keys.push_back(e["code"].get<std::string>() + "@" + e["pointer"].get<std::string>());
   }
-  EXPECT_THAT(keys, ElementsAre("invalid_value@/operations/0/reason",
-                                "unknown_role@/operations/0/role",
-                                "invalid_timestamp@/operations/0/until",
-                                "unknown_request@/operations/1/request",
-                                "unknown_field@/operations/2/who"));
+  EXPECT_THAT(
+      keys,
+      ElementsAre("invalid_value@/operations/0/reason", "unknown_role@/operations/0/role",
+                  "invalid_timestamp@/operations/0/until", "unknown_request@/operations/1/request",
+                  "unknown_field@/operations/2/who"));
 }
 
 }  // namespace

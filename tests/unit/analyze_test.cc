@@ -176,7 +176,8 @@ TEST(AnalyzeTest, EscalationPathGatedByApprovalIsAWarning) {
   EXPECT_EQ(found[0]["severity"], "warning");
   EXPECT_EQ(found[0]["facts"]["approvalRules"], Json({"promotions"}));
   // A condition on anything else the requester could leave false: not a gate.
-  b["approvalRules"][1]["when"].push_back(Json{{"attribute", "reason"}, {"op", "eq"}, {"value", "x"}});
+  b["approvalRules"][1]["when"].push_back(
+      Json{{"attribute", "reason"}, {"op", "eq"}, {"value", "x"}});
   EXPECT_EQ(Findings(Analyze(b), "escalation_path")[0]["severity"], "error");
 }
 
@@ -213,7 +214,9 @@ TEST(AnalyzeTest, UnreachableRole) {
 
   // Held only through a binding that will expire: as good as nobody.
   Json expiring = b;
-  expiring["bindings"].push_back(Json{{"member", "c1"}, {"role", "auditor"}, {"scope", "org-1"},
+  expiring["bindings"].push_back(Json{{"member", "c1"},
+                                      {"role", "auditor"},
+                                      {"scope", "org-1"},
                                       {"expiresAt", "2030-01-01T00:00:00Z"}});
   EXPECT_EQ(Findings(Analyze(expiring), "unreachable_role").size(), 1u);
   expiring["bindings"].back().erase("expiresAt");
@@ -338,8 +341,9 @@ TEST(AnalyzeTest, LockoutRisk) {
   EXPECT_EQ(found[0]["facts"],
             (Json{{"scopeType", "org"}, {"scopes", {"org-1"}}, {"members", {"b1"}}, {"count", 1}}));
   // Site A has its lead too.
-  EXPECT_EQ(found[1]["facts"],
-            (Json{{"scopeType", "site"}, {"scopes", {"site-b"}}, {"members", {"b1"}}, {"count", 1}}));
+  EXPECT_EQ(
+      found[1]["facts"],
+      (Json{{"scopeType", "site"}, {"scopes", {"site-b"}}, {"members", {"b1"}}, {"count", 1}}));
   EXPECT_EQ(found[1]["severity"], "warning");
 }
 
@@ -347,7 +351,8 @@ TEST(AnalyzeTest, LockoutRiskListsAtMostTwentyScopes) {
   Json b = ShopBundle();
   b["members"][1]["status"] = "disabled";
   for (int i = 0; i < 30; ++i) {
-    b["scopes"].push_back(Json{{"id", "site-" + std::to_string(100 + i)}, {"type", "site"}, {"parent", "org-1"}});
+    b["scopes"].push_back(
+        Json{{"id", "site-" + std::to_string(100 + i)}, {"type", "site"}, {"parent", "org-1"}});
   }
   std::vector<Json> found = Findings(Analyze(b), "lockout_risk");
   ASSERT_EQ(found.size(), 2u);

@@ -1,8 +1,8 @@
 // Validation: every mistake reported, each with its code and pointer.
-#include <set>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "shape.h"  // AddDays
 #include "test_util.h"
@@ -10,9 +10,9 @@
 namespace rolegate {
 namespace {
 
+using ::testing::ElementsAre;
 using testing::ErrorKeys;
 using testing::TinyBundle;
-using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
 TEST(Bundle, TinyBundleIsValid) { EXPECT_TRUE(ErrorKeys(TinyBundle()).empty()); }
@@ -41,8 +41,10 @@ TEST(Bundle, SchemaReferenceIsIgnored) {
   EXPECT_THAT(ErrorKeys(with), ElementsAre("wrong_type@/$schema"));
 
   Json cs = {{"$schema", "https://rolegate.dev/schemas/changeset.schema.json"},
-             {"format", "rolegate-changeset/1"}, {"baseRevision", plain->revision()},
-             {"actor", "olga"}, {"now", testing::kNow},
+             {"format", "rolegate-changeset/1"},
+             {"baseRevision", plain->revision()},
+             {"actor", "olga"},
+             {"now", testing::kNow},
              {"operations", {{{"op", "block"}, {"member", "dan"}}}}};
   const Json marked_result = plain->Simulate(cs, true);
   ASSERT_EQ(marked_result["ok"], true) << Canonical(marked_result);
@@ -58,13 +60,16 @@ TEST(Bundle, SchemaReferenceIsIgnored) {
   EXPECT_EQ(after["bundleAfter"]["$schema"], url);
   EXPECT_EQ(after["revisionAfter"], marked_result["revisionAfter"]);
 
-  Json scenario = {{"$schema", "https://rolegate.dev/schemas/scenario.schema.json"},
-                   {"format", "rolegate-scenario/1"}, {"name", "marked"},
-                   {"bundle", TinyBundle()}, {"now", testing::kNow},
-                   {"cases", {{{"id", "a"},
-                               {"check", {{"actor", "dan"}, {"action", "code.read"},
-                                          {"resource", "repo-x"}}},
-                               {"expect", {{"effect", "allow"}}}}}}};
+  Json scenario = {
+      {"$schema", "https://rolegate.dev/schemas/scenario.schema.json"},
+      {"format", "rolegate-scenario/1"},
+      {"name", "marked"},
+      {"bundle", TinyBundle()},
+      {"now", testing::kNow},
+      {"cases",
+       {{{"id", "a"},
+         {"check", {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"}}},
+         {"expect", {{"effect", "allow"}}}}}}};
   const ScenarioReport report = RunScenario(Canonical(scenario), nullptr);
   EXPECT_TRUE(report.passed()) << Canonical(ScenarioReportToJson(report));
 }
@@ -75,9 +80,10 @@ TEST(Bundle, ReportsUnknownFieldsAndWrongTypes) {
   b["roles"][1]["rank"] = "high";
   b["roles"][2]["rank"] = 2.5;
   b["members"][0]["status"] = "sleeping";
-  EXPECT_THAT(ErrorKeys(b),
-              UnorderedElementsAre("invalid_value@/members/0/status", "unknown_field@/roles/0/permisions",
-                          "wrong_type@/roles/1/rank", "not_an_integer@/roles/2/rank"));
+  EXPECT_THAT(
+      ErrorKeys(b),
+      UnorderedElementsAre("invalid_value@/members/0/status", "unknown_field@/roles/0/permisions",
+                           "wrong_type@/roles/1/rank", "not_an_integer@/roles/2/rank"));
 }
 
 // The server of record's section: permission ids it knows, and nothing else.
@@ -106,12 +112,11 @@ TEST(Bundle, ReportsUnknownReferences) {
   b["scopes"][1]["parent"] = "org-9";
   b["scopes"][2]["type"] = "squad";
   b["bindings"][0]["member"] = "nobody";
-  EXPECT_THAT(ErrorKeys(b),
-              UnorderedElementsAre("unknown_member@/bindings/0/member",
-                          "unknown_permission@/roles/0/permissions/2",
-                          "unknown_role@/roles/0/inherits/0",
-                          "unknown_scope@/scopes/1/parent",
-                          "unknown_scope_type@/scopes/2/type"));
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unknown_member@/bindings/0/member",
+                                                 "unknown_permission@/roles/0/permissions/2",
+                                                 "unknown_role@/roles/0/inherits/0",
+                                                 "unknown_scope@/scopes/1/parent",
+                                                 "unknown_scope_type@/scopes/2/type"));
 }
 
 // The member_field and scope_limit checks walk up from every bound scope; on a
@@ -121,10 +126,16 @@ TEST(Bundle, MemberChecksEndOnACyclicForest) {
   Json b = TinyBundle();
   b["scopeTypes"][0]["parents"] = {"team"};
   b["scopes"][0]["parent"] = "team-a";  // org-1 -> team-a -> org-1
-  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"scopeType", "org"},
-                             {"max", 1}, {"severity", "error"}});
-  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"}, {"severity", "error"},
-                             {"field", "brandingDomain"}, {"valuesFromAttribute", "domains"}});
+  b["invariants"].push_back({{"id", "one-team"},
+                             {"kind", "scope_limit"},
+                             {"scopeType", "org"},
+                             {"max", 1},
+                             {"severity", "error"}});
+  b["invariants"].push_back({{"id", "domains"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "brandingDomain"},
+                             {"valuesFromAttribute", "domains"}});
   b["members"][2]["brandingDomain"] = "a.example";  // dan, on repo-x and repo-z
   std::vector<std::string> keys = ErrorKeys(b);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "scope_cycle@/scopes/0/parent"), keys.end())
@@ -138,7 +149,7 @@ TEST(Bundle, MemberChecksEndOnACyclicForest) {
 TEST(Bundle, ReportsScopeCycleAndParentTypes) {
   Json b = TinyBundle();
   b["scopeTypes"][0]["parents"] = {"team"};  // org may now hang under team
-  b["scopes"][0]["parent"] = "team-a";        // org-1 -> team-a -> org-1
+  b["scopes"][0]["parent"] = "team-a";       // org-1 -> team-a -> org-1
   std::vector<std::string> keys = ErrorKeys(b);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "scope_cycle@/scopes/0/parent"), keys.end())
       << ::testing::PrintToString(keys);
@@ -147,7 +158,7 @@ TEST(Bundle, ReportsScopeCycleAndParentTypes) {
   c["scopes"][3]["parent"] = "org-1";  // a repo directly under an org
   c["scopes"][1].erase("parent");      // a team without a parent
   EXPECT_THAT(ErrorKeys(c), UnorderedElementsAre("invalid_parent_type@/scopes/1",
-                                        "invalid_parent_type@/scopes/3/parent"));
+                                                 "invalid_parent_type@/scopes/3/parent"));
 }
 
 TEST(Bundle, ReportsRoleInheritanceCycle) {
@@ -168,9 +179,9 @@ TEST(Bundle, ReportsBindingProblems) {
   b["bindings"].push_back({{"member", "vic"}, {"role", "ops.viewer"}, {"scope", "repo-y"}});
   b["bindings"][1]["expiresAt"] = "tomorrow";
   EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_timestamp@/bindings/1/expiresAt",
-                                        "role_not_assignable_at@/bindings/7/scope",
-                                        "exclusive_role_conflict@/bindings/8/role",
-                                        "duplicate_binding@/bindings/9"));
+                                                 "role_not_assignable_at@/bindings/7/scope",
+                                                 "exclusive_role_conflict@/bindings/8/role",
+                                                 "duplicate_binding@/bindings/9"));
 }
 
 TEST(Bundle, IdsHaveNoControlCharactersAndCountCharacters) {
@@ -218,7 +229,8 @@ TEST(Bundle, TimestampsAreDaysTheCalendarHas) {
                           "2026-12-00T00:00:00Z", "2026-12-01T24:00:00Z"}) {
     Json b = TinyBundle();
     b["bindings"][0]["expiresAt"] = bad;
-    EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_timestamp@/bindings/0/expiresAt")) << bad;
+    EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("invalid_timestamp@/bindings/0/expiresAt"))
+        << bad;
   }
   for (const char* good : {"2028-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2026-04-30T23:59:59Z",
                            "2026-01-31T00:00:00Z"}) {
@@ -234,9 +246,10 @@ TEST(Bundle, ReportsUnapprovableRuleAndActionConflicts) {
   b["approvalRules"][0]["approvers"]["permission"] = "nobody.has";
   b["claims"][0]["action"] = "code.read";
   // The claim's old action is gone, so the operation mapped to it is reported too.
-  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unapprovable_rule@/approvalRules/0/approvers/permission",
-                                        "action_conflict@/claims/0/action",
-                                        "unknown_action@/operations/claim_role/action"));
+  EXPECT_THAT(ErrorKeys(b),
+              UnorderedElementsAre("unapprovable_rule@/approvalRules/0/approvers/permission",
+                                   "action_conflict@/claims/0/action",
+                                   "unknown_action@/operations/claim_role/action"));
 }
 
 TEST(Bundle, ReportsDuplicateEmailUnderUniqueEmailInvariant) {
@@ -265,13 +278,20 @@ Json FieldBundle() {
   Json b = TinyBundle();
   b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}};
   b["scopes"][2]["attributes"] = {{"domains", "c.example"}};  // team-b: one value
-  b["invariants"].push_back({{"id", "named"}, {"kind", "member_field"}, {"severity", "error"},
-                             {"field", "name"}, {"required", true}});
-  b["invariants"].push_back({{"id", "languages"}, {"kind", "member_field"},
-                             {"severity", "error"}, {"field", "language"},
+  b["invariants"].push_back({{"id", "named"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "name"},
+                             {"required", true}});
+  b["invariants"].push_back({{"id", "languages"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "language"},
                              {"values", {"en", "fr"}}});
-  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"},
-                             {"severity", "error"}, {"field", "brandingDomain"},
+  b["invariants"].push_back({{"id", "domains"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "brandingDomain"},
                              {"valuesFromAttribute", "domains"}});
   return b;
 }
@@ -279,15 +299,14 @@ Json FieldBundle() {
 TEST(Bundle, MemberFieldInvariantsAreCheckedOnLoad) {
   Json b = FieldBundle();
   EXPECT_TRUE(ErrorKeys(b).empty());
-  b["members"][2].erase("name");                  // dan
-  b["members"][5]["language"] = "de";             // vic
+  b["members"][2].erase("name");                    // dan
+  b["members"][5]["language"] = "de";               // vic
   b["members"][1]["brandingDomain"] = "a.example";  // mia on team-a: org-1 lists it
   b["members"][5]["brandingDomain"] = "x.example";  // vic on repo-y: org-1 does not
   b["members"][6]["brandingDomain"] = "x.example";  // zed holds no role: judged later
-  EXPECT_THAT(ErrorKeys(b),
-              UnorderedElementsAre("member_field_invalid@/members/2/name",
-                                   "member_field_invalid@/members/5/brandingDomain",
-                                   "member_field_invalid@/members/5/language"));
+  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("member_field_invalid@/members/2/name",
+                                                 "member_field_invalid@/members/5/brandingDomain",
+                                                 "member_field_invalid@/members/5/language"));
   // Kinds narrow an invariant; a removed member breaks nothing.
   Json c = FieldBundle();
   c["invariants"][2]["kinds"] = {"staff"};
@@ -369,8 +388,11 @@ TEST(Bundle, MemberFieldInvariantsAreValidated) {
 // Tiny bundle plus a scope_limit invariant: roles within at most one team.
 Json ScopeLimitBundle() {
   Json b = TinyBundle();
-  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"severity", "error"},
-                             {"scopeType", "team"}, {"max", 1}});
+  b["invariants"].push_back({{"id", "one-team"},
+                             {"kind", "scope_limit"},
+                             {"severity", "error"},
+                             {"scopeType", "team"},
+                             {"max", 1}});
   return b;
 }
 
@@ -419,18 +441,27 @@ TEST(Bundle, ScopeLimitWarningsDoNotStopLoading) {
 TEST(Bundle, ScopeLimitInvariantsAreValidated) {
   Json b = ScopeLimitBundle();
   b["bindings"].erase(3);  // Dan on one team only
-  b["invariants"].push_back({{"id", "a"}, {"kind", "scope_limit"}, {"severity", "error"},
-                             {"scopeType", "squad"}, {"max", 0}});
-  b["invariants"].push_back({{"id", "b"}, {"kind", "scope_limit"}, {"severity", "error"},
-                             {"scopeType", "org"}, {"max", 1.5}, {"kinds", "staff"}});
-  b["invariants"].push_back({{"id", "c"}, {"kind", "scope_limit"}, {"severity", "error"},
-                             {"scopeType", "org"}, {"maximum", 1}});
-  EXPECT_THAT(ErrorKeys(b), UnorderedElementsAre("unknown_scope_type@/invariants/3/scopeType",
-                                                 "invalid_value@/invariants/3/max",
-                                                 "not_an_integer@/invariants/4/max",
-                                                 "wrong_type@/invariants/4/kinds",
-                                                 "missing_field@/invariants/5",
-                                                 "unknown_field@/invariants/5/maximum"));
+  b["invariants"].push_back({{"id", "a"},
+                             {"kind", "scope_limit"},
+                             {"severity", "error"},
+                             {"scopeType", "squad"},
+                             {"max", 0}});
+  b["invariants"].push_back({{"id", "b"},
+                             {"kind", "scope_limit"},
+                             {"severity", "error"},
+                             {"scopeType", "org"},
+                             {"max", 1.5},
+                             {"kinds", "staff"}});
+  b["invariants"].push_back({{"id", "c"},
+                             {"kind", "scope_limit"},
+                             {"severity", "error"},
+                             {"scopeType", "org"},
+                             {"maximum", 1}});
+  EXPECT_THAT(ErrorKeys(b),
+              UnorderedElementsAre(
+                  "unknown_scope_type@/invariants/3/scopeType", "invalid_value@/invariants/3/max",
+                  "not_an_integer@/invariants/4/max", "wrong_type@/invariants/4/kinds",
+                  "missing_field@/invariants/5", "unknown_field@/invariants/5/maximum"));
 }
 
 TEST(Bundle, RoleMemberKindsLimitWhoMayHoldIt) {
@@ -503,8 +534,7 @@ TEST(Bundle, DozenMistakesFileReportsEachExpectedError) {
     for (const Error& got : r.errors) {
       if (got.code == e["code"] && got.pointer == e["pointer"]) found = true;
     }
-    EXPECT_TRUE(found) << "missing " << Canonical(e) << " in "
-                       << Canonical(ErrorsToJson(r.errors));
+    EXPECT_TRUE(found) << "missing " << Canonical(e) << " in " << Canonical(ErrorsToJson(r.errors));
   }
   EXPECT_GE(codes.size(), 12u);
   EXPECT_EQ(r.errors.size(), expected.value.size()) << Canonical(ErrorsToJson(r.errors));

@@ -1,8 +1,8 @@
 // Decisions: effects, requirements and reasons.
-#include <set>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "test_util.h"
 
@@ -15,8 +15,8 @@ class DecideTest : public ::testing::Test {
  protected:
   void SetUp() override { policy_ = testing::MustLoad(testing::TinyBundle()); }
 
-  Decision Decide(const std::string& actor, const std::string& action,
-                  const std::string& resource, Json attrs = Json::object()) {
+  Decision Decide(const std::string& actor, const std::string& action, const std::string& resource,
+                  Json attrs = Json::object()) {
     DecideResult r = policy_->Decide(MakeRequest(actor, action, resource, std::move(attrs)));
     EXPECT_TRUE(r.ok()) << Canonical(ErrorsToJson(r.errors));
     return r.decision;
@@ -121,8 +121,7 @@ TEST_F(DecideTest, TargetOutranksActor) {
   EXPECT_EQ(d.effect, Effect::kDeny);
   ASSERT_THAT(Codes(d), ::testing::ElementsAre("target_outranks_actor"));
   EXPECT_EQ(d.reasons[0].facts["need"], 30);
-  EXPECT_EQ(Decide("mia", "members.manage", "repo-x", {{"target", "dan"}}).effect,
-            Effect::kAllow);
+  EXPECT_EQ(Decide("mia", "members.manage", "repo-x", {{"target", "dan"}}).effect, Effect::kAllow);
 }
 
 TEST_F(DecideTest, ActingOnAMemberNeedsToSeeThem) {
@@ -131,8 +130,8 @@ TEST_F(DecideTest, ActingOnAMemberNeedsToSeeThem) {
   Json b = testing::TinyBundle();
   b["roles"][1]["sees"]["minRank"] = 20;
   auto p = testing::MustLoad(b);
-  Decision d = p->Decide(MakeRequest("mia", "members.manage", "repo-x", {{"target", "dan"}}))
-                   .decision;
+  Decision d =
+      p->Decide(MakeRequest("mia", "members.manage", "repo-x", {{"target", "dan"}})).decision;
   EXPECT_EQ(d.effect, Effect::kDeny);
   EXPECT_THAT(Codes(d), ::testing::ElementsAre("target_not_visible"));
   // Someone with no role there is not hidden (an invitation, say); oneself neither.
@@ -168,8 +167,7 @@ TEST_F(DecideTest, UnreachableQuorumDenies) {
   Json b = testing::TinyBundle();
   b["approvalRules"][0]["quorum"] = 2;
   auto p = testing::MustLoad(b);
-  Decision d = p->Decide(MakeRequest("dan", "code.push", "repo-z", {{"branch", "main"}}))
-                   .decision;
+  Decision d = p->Decide(MakeRequest("dan", "code.push", "repo-z", {{"branch", "main"}})).decision;
   EXPECT_EQ(d.effect, Effect::kDeny);
   EXPECT_THAT(Codes(d), ::testing::Contains("approval_unreachable"));
   EXPECT_TRUE(d.approvals.empty());
@@ -189,9 +187,9 @@ TEST_F(DecideTest, SelfUpgradeConditionalOnVerificationWhenNobodyOutranks) {
   Json b = testing::TinyBundle();
   b["members"][0]["status"] = "disabled";  // Olga gone: nobody of rank >= 20 on repo-z
   auto p = testing::MustLoad(b);
-  Decision d = p->Decide(MakeRequest("dan", "roles.self_upgrade", "repo-z",
-                                     {{"role", "dev.maintainer"}}))
-                   .decision;
+  Decision d =
+      p->Decide(MakeRequest("dan", "roles.self_upgrade", "repo-z", {{"role", "dev.maintainer"}}))
+          .decision;
   EXPECT_EQ(d.effect, Effect::kConditional);
   ASSERT_EQ(d.verifications.size(), 1u);
   EXPECT_EQ(d.verifications[0].method, "postal_pin");
@@ -308,8 +306,11 @@ TEST_F(DecideTest, InvalidRequestsAreErrorsNeverAllows) {
 }
 
 TEST_F(DecideTest, CheckReadsJsonAndReportsShapeErrors) {
-  Json bad = {{"actor", 5}, {"action", "code.read"}, {"resource", "repo-x"},
-              {"now", "yesterday"}, {"colour", "red"}};
+  Json bad = {{"actor", 5},
+              {"action", "code.read"},
+              {"resource", "repo-x"},
+              {"now", "yesterday"},
+              {"colour", "red"}};
   Json out = policy_->Check(bad);
   EXPECT_EQ(out["ok"], false);
   std::vector<std::string> keys;
@@ -319,14 +320,14 @@ TEST_F(DecideTest, CheckReadsJsonAndReportsShapeErrors) {
   // Every problem, references included, ordered by pointer.
   EXPECT_THAT(keys, ::testing::ElementsAre("wrong_type@/actor", "unknown_field@/colour",
                                            "invalid_timestamp@/now"));
-  Json unknown = {{"actor", "ghost"}, {"action", "code.read"}, {"resource", "repo-x"},
-                  {"now", "yesterday"}};
+  Json unknown = {
+      {"actor", "ghost"}, {"action", "code.read"}, {"resource", "repo-x"}, {"now", "yesterday"}};
   Json out2 = policy_->Check(unknown);
   ASSERT_EQ(out2["errors"].size(), 2u) << Canonical(out2);
   EXPECT_EQ(out2["errors"][0]["code"], "unknown_member");
   EXPECT_EQ(out2["errors"][1]["code"], "invalid_timestamp");
-  Json good = {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"},
-               {"now", testing::kNow}};
+  Json good = {
+      {"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"}, {"now", testing::kNow}};
   Json d = policy_->Check(good);
   EXPECT_EQ(d["ok"], true);
   EXPECT_EQ(d["effect"], "allow");
@@ -343,8 +344,11 @@ TEST_F(DecideTest, ExplainOffGivesTheSameEffectAndRequirements) {
 }
 
 TEST_F(DecideTest, OutputIsDeterministic) {
-  Json req = {{"actor", "dan"}, {"action", "code.push"}, {"resource", "repo-x"},
-              {"now", testing::kNow}, {"attributes", {{"branch", "main"}}}};
+  Json req = {{"actor", "dan"},
+              {"action", "code.push"},
+              {"resource", "repo-x"},
+              {"now", testing::kNow},
+              {"attributes", {{"branch", "main"}}}};
   std::string first = Canonical(policy_->Check(req));
   auto again = testing::MustLoad(testing::TinyBundle());
   EXPECT_EQ(Canonical(again->Check(req)), first);
@@ -353,8 +357,8 @@ TEST_F(DecideTest, OutputIsDeterministic) {
 // The interned fast path gives Decide's effect for every member, permission and
 // scope of a bundle, and nothing where Decide reports an error.
 TEST(DecideEffectTest, AgreesWithDecideEverywhere) {
-  const Json bundle = Json::parse(
-      testing::ReadFileOrDie(ROLEGATE_SOURCE_DIR "/examples/code-hosting/bundle.json"));
+  const Json bundle =
+      Json::parse(testing::ReadFileOrDie(ROLEGATE_SOURCE_DIR "/examples/code-hosting/bundle.json"));
   std::shared_ptr<const Policy> policy = testing::MustLoad(bundle);
   ASSERT_NE(policy, nullptr);
   size_t compared = 0, absent = 0;
@@ -387,17 +391,17 @@ TEST(DecideEffectTest, AgreesWithDecideEverywhere) {
 // The batch form answers as DecideEffect does, request by request; a bad time
 // makes every answer -1.
 TEST(DecideEffectTest, TheBatchAgreesWithOneByOne) {
-  const Json bundle = Json::parse(
-      testing::ReadFileOrDie(ROLEGATE_SOURCE_DIR "/examples/code-hosting/bundle.json"));
+  const Json bundle =
+      Json::parse(testing::ReadFileOrDie(ROLEGATE_SOURCE_DIR "/examples/code-hosting/bundle.json"));
   std::shared_ptr<const Policy> policy = testing::MustLoad(bundle);
   ASSERT_NE(policy, nullptr);
   std::vector<int32_t> triples;
   for (const Json& m : bundle["members"]) {
     for (const Json& p : bundle["permissions"]) {
       for (const Json& s : bundle["scopes"]) {
-        triples.insert(triples.end(), {policy->MemberIndex(m["id"]),
-                                       policy->PermissionIndex(p["id"]),
-                                       policy->ScopeIndex(s["id"])});
+        triples.insert(triples.end(),
+                       {policy->MemberIndex(m["id"]), policy->PermissionIndex(p["id"]),
+                        policy->ScopeIndex(s["id"])});
       }
     }
   }

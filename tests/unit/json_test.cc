@@ -1,9 +1,9 @@
-#include <string>
-#include <utility>
+#include "rolegate/json.h"
 
 #include <gtest/gtest.h>
 
-#include "rolegate/json.h"
+#include <string>
+#include <utility>
 
 namespace rolegate {
 namespace {
@@ -20,8 +20,7 @@ TEST(ParseJson, ReportsLineAndColumn) {
   ASSERT_EQ(p.errors.size(), 1u);
   EXPECT_EQ(p.errors[0].code, "parse_error");
   EXPECT_EQ(p.errors[0].pointer, "");
-  EXPECT_NE(p.errors[0].message.find("line 3, column 3"), std::string::npos)
-      << p.errors[0].message;
+  EXPECT_NE(p.errors[0].message.find("line 3, column 3"), std::string::npos) << p.errors[0].message;
   EXPECT_TRUE(p.value.is_null());
 }
 
@@ -30,8 +29,8 @@ TEST(ParseJson, ReportsLineAndColumn) {
 // word at its first character; past the end when the input ran out.
 TEST(ParseJson, PointsAtTheTokenThatBrokeTheInput) {
   const std::pair<const char*, const char*> cases[] = {
-      {R"({"a": 1,,})", "line 1, column 9"},          // the second comma
-      {R"([1, 2,])", "line 1, column 7"},             // the bracket after a comma
+      {R"({"a": 1,,})", "line 1, column 9"},  // the second comma
+      {R"([1, 2,])", "line 1, column 7"},     // the bracket after a comma
       {"   }", "line 1, column 4"},
       {R"({"a"::1})", "line 1, column 6"},
       {R"({"a": 1 "b"})", "line 1, column 9"},        // the unexpected string
@@ -43,18 +42,19 @@ TEST(ParseJson, PointsAtTheTokenThatBrokeTheInput) {
       {R"({"a" 1})", "line 1, column 6"},             // the unexpected number
       {R"({"a": 1.x})", "line 1, column 7"},          // a malformed number
       {R"({"a": -})", "line 1, column 7"},
-      {R"({"a": tru})", "line 1, column 7"},          // a misspelt literal
+      {R"({"a": tru})", "line 1, column 7"},  // a misspelt literal
       {R"({"a": truex})", "line 1, column 7"},
-      {R"([1 true])", "line 1, column 4"},            // the unexpected literal
-      {R"({"a": 1}x)", "line 1, column 9"},           // after the document
+      {R"([1 true])", "line 1, column 4"},   // the unexpected literal
+      {R"({"a": 1}x)", "line 1, column 9"},  // after the document
       {"[1,\n  2,\n  ]", "line 3, column 3"},
-      {R"({"a": [1, 2)", "line 1, column 12"},        // ran out: past the end
+      {R"({"a": [1, 2)", "line 1, column 12"},  // ran out: past the end
   };
   for (const auto& [text, where] : cases) {
     ParsedJson p = ParseJson(text);
     ASSERT_EQ(p.errors.size(), 1u) << text;
     EXPECT_NE(p.errors[0].message.find(where), std::string::npos)
-        << text << "\n" << p.errors[0].message << "\nwanted " << where;
+        << text << "\n"
+        << p.errors[0].message << "\nwanted " << where;
   }
 }
 
@@ -169,9 +169,13 @@ TEST(ParseJson, AKeyTooLongIsReportedAtItsObject) {
   EXPECT_EQ(ParseJson(R"({"a": 1, "abcde": 1})", limits).errors.at(0).pointer, "");
   EXPECT_EQ(ParseJson(R"({"a": [{"b": 1, "abcde": 1}]})", limits).errors.at(0).pointer, "/a/0");
   // Lengths count characters: four two-byte characters fit.
-  EXPECT_TRUE(ParseJson("{\"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\": \"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\"}", limits).ok());
-  EXPECT_EQ(ParseJson("{\"a\": \"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\"}", limits).errors.at(0).code,
-            "string_too_long");
+  EXPECT_TRUE(
+      ParseJson("{\"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\": \"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\"}",
+                limits)
+          .ok());
+  EXPECT_EQ(
+      ParseJson("{\"a\": \"\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\"}", limits).errors.at(0).code,
+      "string_too_long");
 }
 
 TEST(ParseJson, RepeatedKeysAreReportedInPointerOrder) {

@@ -15,23 +15,34 @@ namespace {
 // (rank 15) held by Vic on repo-x.
 Json PerFamilyBundle() {
   Json b = testing::TinyBundle();
-  b["roles"].push_back({{"id", "ops.lead"}, {"label", "Lead"}, {"family", "ops"}, {"rank", 15},
-                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
+  b["roles"].push_back({{"id", "ops.lead"},
+                        {"label", "Lead"},
+                        {"family", "ops"},
+                        {"rank", 15},
+                        {"permissions", {"code.read"}},
+                        {"assignableAt", {"repo"}}});
   b["roles"].push_back(
-      {{"id", "hub.admin"}, {"label", "Hub admin"}, {"family", "hub"}, {"rank", 50},
+      {{"id", "hub.admin"},
+       {"label", "Hub admin"},
+       {"family", "hub"},
+       {"rank", 50},
        {"permissions", {"members.manage", "code.read", "billing.pay"}},
        {"assignableAt", {"org", "team"}},
        {"sees", {{"minRank", 0}, {"families", {"dev", "ops"}}}},
-       {"manages", {{{"families", {"dev"}}, {"upToRank", 30}}, {{"families", {"ops"}}, {"upToRank", 5}}}}});
-  b["members"].push_back({{"id", "hal"}, {"name", "Hal Hub"}, {"email", "hal@example.org"},
-                          {"status", "active"}});
-  b["bindings"].push_back({{"id", "b-hal"}, {"member", "hal"}, {"role", "hub.admin"}, {"scope", "org-1"}});
-  b["bindings"].push_back({{"id", "b-vic-lead"}, {"member", "vic"}, {"role", "ops.lead"}, {"scope", "repo-x"}});
+       {"manages",
+        {{{"families", {"dev"}}, {"upToRank", 30}}, {{"families", {"ops"}}, {"upToRank", 5}}}}});
+  b["members"].push_back(
+      {{"id", "hal"}, {"name", "Hal Hub"}, {"email", "hal@example.org"}, {"status", "active"}});
+  b["bindings"].push_back(
+      {{"id", "b-hal"}, {"member", "hal"}, {"role", "hub.admin"}, {"scope", "org-1"}});
+  b["bindings"].push_back(
+      {{"id", "b-vic-lead"}, {"member", "vic"}, {"role", "ops.lead"}, {"scope", "repo-x"}});
   return b;
 }
 
 Decision Check(const Policy& p, const std::string& actor, const std::string& resource, Json attrs) {
-  return p.Decide(testing::MakeRequest(actor, "members.manage", resource, std::move(attrs))).decision;
+  return p.Decide(testing::MakeRequest(actor, "members.manage", resource, std::move(attrs)))
+      .decision;
 }
 
 std::vector<std::string> Codes(const Decision& d) {
@@ -82,11 +93,16 @@ TEST(Manages, TwoRolesEachWithinOneFamilyDoNotAddUpForAWholeMember) {
   // Hal's power split over two roles: one manages `dev`, the other `ops`. Acting on
   // a member who holds roles of both families needs one role managing both.
   Json b = PerFamilyBundle();
-  b["roles"].push_back({{"id", "hub.ops"}, {"label", "Hub ops"}, {"family", "hub"}, {"rank", 40},
-                        {"permissions", {"members.manage"}}, {"assignableAt", {"org"}},
-                        {"sees", {{"minRank", 0}, {"families", {"dev", "ops"}}}},
-                        {"manages", {{{"families", {"ops"}}, {"upToRank", 15}},
-                                     {{"families", {"dev"}}, {"upToRank", 5}}}}});
+  b["roles"].push_back(
+      {{"id", "hub.ops"},
+       {"label", "Hub ops"},
+       {"family", "hub"},
+       {"rank", 40},
+       {"permissions", {"members.manage"}},
+       {"assignableAt", {"org"}},
+       {"sees", {{"minRank", 0}, {"families", {"dev", "ops"}}}},
+       {"manages",
+        {{{"families", {"ops"}}, {"upToRank", 15}}, {{"families", {"dev"}}, {"upToRank", 5}}}}});
   b["bindings"].push_back({{"member", "hal"}, {"role", "hub.ops"}, {"scope", "org-1"}});
   b["bindings"].push_back({{"member", "vic"}, {"role", "dev.member"}, {"scope", "repo-x"}});
   auto p = testing::MustLoad(b);
@@ -123,10 +139,9 @@ TEST(Manages, ABadListIsReportedEntryByEntry) {
                               {{"families", {"nope"}}, {"upToRank", 1}},
                               {{"upToRank", -1}}};
   EXPECT_THAT(testing::ErrorKeys(b),
-              ::testing::ElementsAre("invalid_value@" + at + "/1/families/1",
-                                     "invalid_value@" + at + "/4/upToRank",
-                                     "unknown_family@" + at + "/3/families/0",
-                                     "wrong_type@" + at + "/2"));
+              ::testing::ElementsAre(
+                  "invalid_value@" + at + "/1/families/1", "invalid_value@" + at + "/4/upToRank",
+                  "unknown_family@" + at + "/3/families/0", "wrong_type@" + at + "/2"));
   b["roles"][5]["manages"] = Json::array();
   EXPECT_THAT(testing::ErrorKeys(b), ::testing::ElementsAre("invalid_value@" + at));
   // A family repeated within one entry is that family once.
@@ -137,18 +152,20 @@ TEST(Manages, ABadListIsReportedEntryByEntry) {
 TEST(Manages, ACustomRoleStaysWithinItsCreatorFamilyByFamily) {
   auto p = testing::MustLoad(PerFamilyBundle());
   auto define = [&](const Json& manages) {
-    Json role = {{"id", "custom.lead"}, {"family", "ops"}, {"rank", 1},
-                 {"permissions", {"code.read"}}, {"assignableAt", {"team"}},
-                 {"manages", manages}};
-    return p->Simulate({{"baseRevision", p->revision()}, {"actor", "hal"},
-                        {"now", testing::kNow},
-                        {"operations", {{{"op", "define_role"}, {"scope", "org-1"},
-                                         {"role", role}}}}});
+    Json role = {{"id", "custom.lead"},          {"family", "ops"},          {"rank", 1},
+                 {"permissions", {"code.read"}}, {"assignableAt", {"team"}}, {"manages", manages}};
+    return p->Simulate(
+        {{"baseRevision", p->revision()},
+         {"actor", "hal"},
+         {"now", testing::kNow},
+         {"operations", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}}}});
   };
-  Json ok = define({{{"families", {"dev"}}, {"upToRank", 30}}, {{"families", {"ops"}}, {"upToRank", 5}}});
+  Json ok =
+      define({{{"families", {"dev"}}, {"upToRank", 30}}, {{"families", {"ops"}}, {"upToRank", 5}}});
   EXPECT_EQ(ok["operations"][0]["effect"], "allow") << Canonical(ok);
   // 30 for `ops` is within Hal's best limit overall, but not within his `ops` one.
-  Json beyond = define({{{"families", {"dev"}}, {"upToRank", 5}}, {{"families", {"ops"}}, {"upToRank", 30}}});
+  Json beyond =
+      define({{{"families", {"dev"}}, {"upToRank", 5}}, {{"families", {"ops"}}, {"upToRank", 30}}});
   ASSERT_EQ(beyond["operations"][0]["effect"], "deny") << Canonical(beyond);
   const Json& reason = beyond["operations"][0]["reasons"][0];
   EXPECT_EQ(reason["code"], "custom_role_beyond_creator");
@@ -161,10 +178,13 @@ TEST(Manages, ACustomRoleStaysWithinItsCreatorFamilyByFamily) {
 // define_role by Hal, of a role of family `ops` with these `manages` limits.
 Json DefineBy(const Policy& p, const std::string& actor, const Json& manages,
               const Json& permissions = Json{"code.read", "members.manage"}) {
-  Json role = {{"id", "custom.new"}, {"family", "ops"}, {"rank", 1},
+  Json role = {{"id", "custom.new"},         {"family", "ops"},          {"rank", 1},
                {"permissions", permissions}, {"assignableAt", {"team"}}, {"manages", manages}};
-  return p.Simulate({{"baseRevision", p.revision()}, {"actor", actor}, {"now", testing::kNow},
-                     {"operations", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}}}});
+  return p.Simulate(
+      {{"baseRevision", p.revision()},
+       {"actor", actor},
+       {"now", testing::kNow},
+       {"operations", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}}}});
 }
 
 TEST(Manages, ARolesManagesWithoutARankLimitedPermissionGivesNoReach) {
@@ -172,8 +192,11 @@ TEST(Manages, ARolesManagesWithoutARankLimitedPermissionGivesNoReach) {
   // rankLimited permission, so it manages nobody; it must not let him define a
   // role that does.
   Json b = PerFamilyBundle();
-  b["roles"].push_back({{"id", "ops.inert"}, {"family", "ops"}, {"rank", 1},
-                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}},
+  b["roles"].push_back({{"id", "ops.inert"},
+                        {"family", "ops"},
+                        {"rank", 1},
+                        {"permissions", {"code.read"}},
+                        {"assignableAt", {"repo"}},
                         {"manages", {{{"families", {"ops"}}, {"upToRank", 15}}}}});
   b["bindings"].push_back({{"member", "hal"}, {"role", "ops.inert"}, {"scope", "repo-x"}});
   auto p = testing::MustLoad(b);
@@ -181,8 +204,9 @@ TEST(Manages, ARolesManagesWithoutARankLimitedPermissionGivesNoReach) {
   ASSERT_EQ(r["operations"][0]["effect"], "deny") << Canonical(r);
   EXPECT_EQ(r["operations"][0]["reasons"][0]["limit"], "manages");
   EXPECT_EQ(r["operations"][0]["reasons"][0]["have"], 5);
-  EXPECT_EQ(DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 5}}})["operations"][0]["effect"],
-            "allow");
+  EXPECT_EQ(
+      DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 5}}})["operations"][0]["effect"],
+      "allow");
 }
 
 TEST(Manages, EditingARoleCannotWakeTheManagesOfARoleInheritingIt) {
@@ -190,17 +214,31 @@ TEST(Manages, EditingARoleCannotWakeTheManagesOfARoleInheritingIt) {
   // permission. Hal may not give c.base one: c.heir would then manage `ops` up to
   // 15, beyond his 5.
   Json b = PerFamilyBundle();
-  b["roles"].push_back({{"id", "c.base"}, {"family", "ops"}, {"rank", 1}, {"custom", true},
-                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
-  b["roles"].push_back({{"id", "c.heir"}, {"family", "ops"}, {"rank", 2}, {"custom", true},
-                        {"inherits", {"c.base"}}, {"assignableAt", {"repo"}},
+  b["roles"].push_back({{"id", "c.base"},
+                        {"family", "ops"},
+                        {"rank", 1},
+                        {"custom", true},
+                        {"permissions", {"code.read"}},
+                        {"assignableAt", {"repo"}}});
+  b["roles"].push_back({{"id", "c.heir"},
+                        {"family", "ops"},
+                        {"rank", 2},
+                        {"custom", true},
+                        {"inherits", {"c.base"}},
+                        {"assignableAt", {"repo"}},
                         {"manages", {{{"families", {"ops"}}, {"upToRank", 15}}}}});
   auto p = testing::MustLoad(b);
   auto edit = [&](const Json& permissions) {
-    Json role = {{"id", "c.base"}, {"family", "ops"}, {"rank", 1},
-                 {"permissions", permissions}, {"assignableAt", {"repo"}}};
-    return p->Simulate({{"baseRevision", p->revision()}, {"actor", "hal"}, {"now", testing::kNow},
-                        {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
+    Json role = {{"id", "c.base"},
+                 {"family", "ops"},
+                 {"rank", 1},
+                 {"permissions", permissions},
+                 {"assignableAt", {"repo"}}};
+    return p->Simulate(
+        {{"baseRevision", p->revision()},
+         {"actor", "hal"},
+         {"now", testing::kNow},
+         {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
   };
   Json woken = edit({"code.read", "members.manage"});
   ASSERT_EQ(woken["operations"][0]["effect"], "deny") << Canonical(woken);
@@ -219,20 +257,26 @@ TEST(Manages, ANewRoleMayNotAddUpTwoRolesLimits) {
   // more than either: with it he could act on a member holding roles of both.
   Json b = PerFamilyBundle();
   b["roles"][5]["manages"] = {{{"families", {"dev"}}, {"upToRank", 30}}};
-  b["roles"].push_back({{"id", "hub.ops"}, {"family", "hub"}, {"rank", 40},
-                        {"permissions", {"members.manage"}}, {"assignableAt", {"org"}},
+  b["roles"].push_back({{"id", "hub.ops"},
+                        {"family", "hub"},
+                        {"rank", 40},
+                        {"permissions", {"members.manage"}},
+                        {"assignableAt", {"org"}},
                         {"manages", {{{"families", {"ops"}}, {"upToRank", 15}}}}});
   b["bindings"].push_back({{"member", "hal"}, {"role", "hub.ops"}, {"scope", "org-1"}});
   auto p = testing::MustLoad(b);
-  Json both = DefineBy(*p, "hal", {{{"families", {"dev"}}, {"upToRank", 30}},
-                                   {{"families", {"ops"}}, {"upToRank", 15}}});
+  Json both = DefineBy(
+      *p, "hal",
+      {{{"families", {"dev"}}, {"upToRank", 30}}, {{"families", {"ops"}}, {"upToRank", 15}}});
   ASSERT_EQ(both["operations"][0]["effect"], "deny") << Canonical(both);
   EXPECT_EQ(both["operations"][0]["reasons"][0]["limit"], "manages");
   EXPECT_EQ(both["operations"][0]["reasons"][0]["have"], -1);
-  EXPECT_EQ(DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 15}}})["operations"][0]["effect"],
-            "allow");
-  EXPECT_EQ(DefineBy(*p, "hal", {{{"families", {"dev"}}, {"upToRank", 30}}})["operations"][0]["effect"],
-            "allow");
+  EXPECT_EQ(
+      DefineBy(*p, "hal", {{{"families", {"ops"}}, {"upToRank", 15}}})["operations"][0]["effect"],
+      "allow");
+  EXPECT_EQ(
+      DefineBy(*p, "hal", {{{"families", {"dev"}}, {"upToRank", 30}}})["operations"][0]["effect"],
+      "allow");
 }
 
 }  // namespace

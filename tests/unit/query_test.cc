@@ -21,8 +21,7 @@ TEST_F(QueryTest, WhatCanListsPermissionsWithSources) {
   Json r = policy_->WhatCan({{"member", "mia"}, {"scope", "repo-x"}});
   ASSERT_EQ(r["ok"], true) << Canonical(r);
   EXPECT_THAT(Ids(r["permissions"], "permission"),
-              ::testing::ElementsAre("code.approve", "code.push", "code.read",
-                                     "members.manage"));
+              ::testing::ElementsAre("code.approve", "code.push", "code.read", "members.manage"));
   EXPECT_EQ(r["permissions"][0]["sources"][0]["inheritedFrom"], "team-a");
 }
 
@@ -38,8 +37,8 @@ TEST_F(QueryTest, WhatCanFiltersByScopeTypeAndStatus) {
 TEST_F(QueryTest, WhatCanHonoursExpiryWhenGivenNow) {
   Json later = policy_->WhatCan({{"member", "eve"}, {"scope", "repo-x"}, {"now", testing::kNow}});
   EXPECT_TRUE(later["permissions"].empty());
-  Json earlier = policy_->WhatCan(
-      {{"member", "eve"}, {"scope", "repo-x"}, {"now", "2026-01-01T00:00:00Z"}});
+  Json earlier =
+      policy_->WhatCan({{"member", "eve"}, {"scope", "repo-x"}, {"now", "2026-01-01T00:00:00Z"}});
   EXPECT_FALSE(earlier["permissions"].empty());
 }
 
@@ -64,8 +63,7 @@ TEST_F(QueryTest, VisibleMembersAppliesSeesRules) {
   EXPECT_EQ(dan["members"][1]["email"], "mia@example.org");
   // Mia (maintainer on team-a) sees everyone in her subtree and above.
   Json mia = policy_->VisibleMembers({{"actor", "mia"}, {"scope", "team-a"}});
-  EXPECT_THAT(Ids(mia["members"], "member"),
-              ::testing::ElementsAre("ben", "dan", "eve", "olga"));
+  EXPECT_THAT(Ids(mia["members"], "member"), ::testing::ElementsAre("ben", "dan", "eve", "olga"));
   // Vic's role has no `sees`: nobody.
   Json vic = policy_->VisibleMembers({{"actor", "vic"}, {"scope", "repo-y"}});
   EXPECT_TRUE(vic["members"].empty());
@@ -78,25 +76,33 @@ TEST_F(QueryTest, SeesIsInheritedAsTheUnionOfTheRules) {
   b["roles"][2].erase("sees");  // owners: no rule of their own, the maintainer's inherited
   // Leads: their own rule shows names from rank 0; the member rule they inherit shows
   // e-mails from rank 20.
-  b["roles"].push_back({{"id", "dev.lead"}, {"family", "dev"}, {"rank", 15},
-                        {"inherits", {"dev.member"}}, {"assignableAt", {"repo"}},
+  b["roles"].push_back({{"id", "dev.lead"},
+                        {"family", "dev"},
+                        {"rank", 15},
+                        {"inherits", {"dev.member"}},
+                        {"assignableAt", {"repo"}},
                         {"sees", {{"minRank", 0}, {"fields", {"name"}}}}});
-  b["bindings"].push_back({{"id", "b-vic-lead"}, {"member", "vic"}, {"role", "dev.lead"},
-                           {"scope", "repo-x"}});
+  b["bindings"].push_back(
+      {{"id", "b-vic-lead"}, {"member", "vic"}, {"role", "dev.lead"}, {"scope", "repo-x"}});
   const auto policy = testing::MustLoad(b);
   ASSERT_NE(policy, nullptr);
   const Json olga = policy->VisibleMembers({{"actor", "olga"}, {"scope", "repo-x"}});
-  EXPECT_THAT(Ids(olga["members"], "member"), ::testing::ElementsAre("ben", "dan", "eve", "mia", "vic"));
-  EXPECT_EQ(olga["members"][1]["email"], "dan@example.org") << "the maintainer's rule shows e-mails";
+  EXPECT_THAT(Ids(olga["members"], "member"),
+              ::testing::ElementsAre("ben", "dan", "eve", "mia", "vic"));
+  EXPECT_EQ(olga["members"][1]["email"], "dan@example.org")
+      << "the maintainer's rule shows e-mails";
   const Json vic = policy->VisibleMembers({{"actor", "vic"}, {"scope", "repo-x"}});
-  EXPECT_THAT(Ids(vic["members"], "member"), ::testing::ElementsAre("ben", "dan", "eve", "mia", "olga"));
+  EXPECT_THAT(Ids(vic["members"], "member"),
+              ::testing::ElementsAre("ben", "dan", "eve", "mia", "olga"));
   for (const Json& m : vic["members"]) {
     const bool email = m["member"] == "mia" || m["member"] == "olga" || m["member"] == "ben";
     EXPECT_EQ(m.contains("email"), email) << Canonical(m) << ": e-mails from rank 20 only";
   }
   // Acting on a member needs seeing them: the owner still manages Dan.
-  const Json block = policy->Check({{"actor", "olga"}, {"action", "members.manage"},
-                                    {"resource", "repo-x"}, {"now", testing::kNow},
+  const Json block = policy->Check({{"actor", "olga"},
+                                    {"action", "members.manage"},
+                                    {"resource", "repo-x"},
+                                    {"now", testing::kNow},
                                     {"attributes", {{"target", "dan"}}}});
   EXPECT_EQ(block["effect"], "allow") << Canonical(block);
 }

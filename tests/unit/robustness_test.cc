@@ -1,8 +1,8 @@
 // Hostile and mangled input: whatever arrives, the engine answers with errors or a
 // decision, never a crash, and an invalid bundle never yields a policy.
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "test_util.h"
 
@@ -32,13 +32,27 @@ void Mutate(Json* v, Lcg* rng) {
     }
   }
   switch (rng->Next() % 9) {
-    case 0: *at = nullptr; break;
-    case 1: *at = static_cast<int64_t>(rng->Next()) - 2000000000; break;
-    case 2: *at = 1.5; break;
-    case 3: *at = "x" + std::to_string(rng->Next() % 5); break;
-    case 4: *at = Json::array(); break;
-    case 5: *at = Json::object(); break;
-    case 6: *at = true; break;
+    case 0:
+      *at = nullptr;
+      break;
+    case 1:
+      *at = static_cast<int64_t>(rng->Next()) - 2000000000;
+      break;
+    case 2:
+      *at = 1.5;
+      break;
+    case 3:
+      *at = "x" + std::to_string(rng->Next() % 5);
+      break;
+    case 4:
+      *at = Json::array();
+      break;
+    case 5:
+      *at = Json::object();
+      break;
+    case 6:
+      *at = true;
+      break;
     case 7:
       if (at->is_object() && !at->empty()) at->erase(at->begin());
       break;
@@ -72,8 +86,11 @@ TEST(Robustness, MutatedBundlesNeverCrashAndNeverHalfLoad) {
     // Whatever loaded must answer every query without crashing.
     for (const char* actor : {"olga", "dan", "x1", "ben"}) {
       for (const char* action : {"code.read", "members.manage", "roles.self_upgrade", "x2"}) {
-        Json req = {{"actor", actor}, {"action", action}, {"resource", "repo-x"},
-                    {"now", testing::kNow}, {"attributes", {{"role", "dev.owner"}}}};
+        Json req = {{"actor", actor},
+                    {"action", action},
+                    {"resource", "repo-x"},
+                    {"now", testing::kNow},
+                    {"attributes", {{"role", "dev.owner"}}}};
         Json out = r.policy->Check(req);
         ASSERT_TRUE(out.contains("ok"));
       }
@@ -95,9 +112,15 @@ TEST(Robustness, MangledTextNeverCrashes) {
     for (int k = 0; k < edits; ++k) {
       size_t at = rng.Next() % text.size();
       switch (rng.Next() % 3) {
-        case 0: text[at] = static_cast<char>(rng.Next() % 256); break;
-        case 1: text.erase(at, 1 + rng.Next() % 8); break;
-        case 2: text.insert(at, std::string(1 + rng.Next() % 3, "{[\",:}]"[rng.Next() % 7])); break;
+        case 0:
+          text[at] = static_cast<char>(rng.Next() % 256);
+          break;
+        case 1:
+          text.erase(at, 1 + rng.Next() % 8);
+          break;
+        case 2:
+          text.insert(at, std::string(1 + rng.Next() % 3, "{[\",:}]"[rng.Next() % 7]));
+          break;
       }
       if (text.empty()) text = "{";
     }
@@ -115,17 +138,23 @@ TEST(Robustness, MutatedChangeSetsNeverCrash) {
       {"actor", "olga"},
       {"now", testing::kNow},
       {"operations",
-       {{{"op", "invite"}, {"member", {{"id", "nia"}, {"email", "nia@example.org"}}},
-         {"role", "dev.member"}, {"scope", "repo-y"}},
-        {{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"},
-         {"role", "dev.maintainer"}},
+       {{{"op", "invite"},
+         {"member", {{"id", "nia"}, {"email", "nia@example.org"}}},
+         {"role", "dev.member"},
+         {"scope", "repo-y"}},
+        {{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"}, {"role", "dev.maintainer"}},
         {{"op", "remove_member"}, {"member", "mia"}, {"scope", "team-a"}},
         {{"op", "block"}, {"member", "dan"}},
         {{"op", "edit_member"}, {"member", "zed"}, {"email", "z@example.org"}},
         {{"op", "request_self_upgrade"}, {"role", "dev.maintainer"}, {"scope", "repo-z"}},
-        {{"op", "define_role"}, {"scope", "org-1"},
-         {"role", {{"id", "c.r"}, {"family", "c"}, {"rank", 1}, {"permissions", {"code.read"}},
-                   {"assignableAt", {"repo"}}}}},
+        {{"op", "define_role"},
+         {"scope", "org-1"},
+         {"role",
+          {{"id", "c.r"},
+           {"family", "c"},
+           {"rank", 1},
+           {"permissions", {"code.read"}},
+           {"assignableAt", {"repo"}}}}},
         {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}}}}};
   Json first = policy->Simulate(base, true);
   ASSERT_EQ(first["ok"], true) << Canonical(first);
@@ -151,14 +180,18 @@ TEST(Robustness, MutatedChangeSetsNeverCrash) {
 
 TEST(Robustness, RequestsOfEveryWrongShapeAreErrors) {
   auto policy = testing::MustLoad(testing::TinyBundle());
-  for (const Json& req : {Json(nullptr), Json::array(), Json("check"), Json(5),
-                          Json{{"actor", nullptr}},
-                          Json{{"actor", "dan"}, {"action", "code.read"},
-                               {"resource", "repo-x"}, {"now", testing::kNow},
-                               {"attributes", {{"role", Json::array()}}}},
-                          Json{{"actor", "dan"}, {"action", "code.read"},
-                               {"resource", "repo-x"}, {"now", testing::kNow},
-                               {"attributes", {{"role", 7}}}}}) {
+  for (const Json& req :
+       {Json(nullptr), Json::array(), Json("check"), Json(5), Json{{"actor", nullptr}},
+        Json{{"actor", "dan"},
+             {"action", "code.read"},
+             {"resource", "repo-x"},
+             {"now", testing::kNow},
+             {"attributes", {{"role", Json::array()}}}},
+        Json{{"actor", "dan"},
+             {"action", "code.read"},
+             {"resource", "repo-x"},
+             {"now", testing::kNow},
+             {"attributes", {{"role", 7}}}}}) {
     Json out = policy->Check(req);
     EXPECT_EQ(out["ok"], false) << Canonical(req);
   }

@@ -1,12 +1,12 @@
 // The GoogleTest driver for scenario files: every *.json under tests/scenarios runs
 // here, case by case, through the same runner `rolegate test` uses.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "test_util.h"
 
@@ -50,15 +50,14 @@ TEST_P(ScenarioFile, AllCasesPass) {
   EXPECT_FALSE(report.cases.empty()) << path << " has no cases";
   for (const CaseResult& c : report.cases) {
     for (const std::string& f : c.failures) {
-      ADD_FAILURE() << path << " case " << c.id << ": " << f << "\n  actual: "
-                    << Canonical(c.actual);
+      ADD_FAILURE() << path << " case " << c.id << ": " << f
+                    << "\n  actual: " << Canonical(c.actual);
     }
   }
 }
 
 std::string CaseName(const ::testing::TestParamInfo<std::string>& info) {
-  std::string rel = fs::relative(info.param, fs::path(ROLEGATE_SOURCE_DIR) / "tests" /
-                                                 "scenarios")
+  std::string rel = fs::relative(info.param, fs::path(ROLEGATE_SOURCE_DIR) / "tests" / "scenarios")
                         .replace_extension("")
                         .string();
   for (char& c : rel) {
@@ -67,8 +66,7 @@ std::string CaseName(const ::testing::TestParamInfo<std::string>& info) {
   return rel;
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioFile, ::testing::ValuesIn(ScenarioFiles()),
-                         CaseName);
+INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioFile, ::testing::ValuesIn(ScenarioFiles()), CaseName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ScenarioFile);
 
 // The runner itself: a scenario whose expectation is wrong must fail.
@@ -85,9 +83,8 @@ TEST(ScenarioRunner, FailsWhenExpectationIsWrong) {
         {{"id", "b"},
          {"check", {{"actor", "dan"}, {"action", "code.read"}, {"resource", "repo-x"}}},
          {"expect", {{"effect", "allow"}, {"reasons", {"granted_by"}}}}}}}};
-  ScenarioReport r = RunScenario(Canonical(scenario), [](const std::string&) {
-    return std::optional<std::string>();
-  });
+  ScenarioReport r = RunScenario(Canonical(scenario),
+                                 [](const std::string&) { return std::optional<std::string>(); });
   ASSERT_TRUE(r.errors.empty());
   ASSERT_EQ(r.cases.size(), 2u);
   EXPECT_FALSE(r.cases[0].passed);
@@ -136,20 +133,21 @@ TEST(ScenarioRunner, ReportsWronglyTypedBundleErrors) {
   ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
   std::vector<std::string> keys;
   for (const Error& e : r.errors) keys.push_back(e.code + "@" + e.pointer);
-  EXPECT_EQ(keys, (std::vector<std::string>{"wrong_type@/expectBundleErrors/0/code",
-                                            "missing_field@/expectBundleErrors/1",
-                                            "wrong_type@/expectBundleErrors/1/pointer",
-                                            "wrong_type@/expectBundleErrors/2"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{
+                "wrong_type@/expectBundleErrors/0/code", "missing_field@/expectBundleErrors/1",
+                "wrong_type@/expectBundleErrors/1/pointer", "wrong_type@/expectBundleErrors/2"}));
   EXPECT_TRUE(r.cases.empty());
 }
 
 TEST(ScenarioRunner, ExpectBundleErrors) {
   Json bundle = testing::TinyBundle();
   bundle["roles"][0]["rank"] = -1;
-  Json scenario = {{"format", "rolegate-scenario/1"},
-                   {"name", "invalid"},
-                   {"bundle", bundle},
-                   {"expectBundleErrors", {{{"code", "invalid_value"}, {"pointer", "/roles/0/rank"}}}}};
+  Json scenario = {
+      {"format", "rolegate-scenario/1"},
+      {"name", "invalid"},
+      {"bundle", bundle},
+      {"expectBundleErrors", {{{"code", "invalid_value"}, {"pointer", "/roles/0/rank"}}}}};
   ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
   ASSERT_EQ(r.cases.size(), 1u);
   EXPECT_TRUE(r.passed()) << Canonical(ScenarioReportToJson(r));
@@ -165,7 +163,8 @@ TEST(ScenarioRunner, StepsRunOnTheStateTheStepsBeforeLeft) {
   const Json block_dan = {{"op", "block"}, {"member", "dan"}};
   const Json unblock_dan = {{"op", "unblock"}, {"member", "dan"}};
   const Json steps = {
-      {{"simulate", cs("olga", {block_dan})}, {"expect", {{"operations", {{{"effect", "allow"}}}}}}},
+      {{"simulate", cs("olga", {block_dan})},
+       {"expect", {{"operations", {{{"effect", "allow"}}}}}}},
       {{"check", read}, {"expect", {{"effect", "deny"}}}},
       // Refused as a whole (Olga may not block the last owner): Dan stays blocked.
       {{"simulate", cs("olga", {unblock_dan, {{"op", "block"}, {"member", "olga"}}})},
@@ -177,11 +176,12 @@ TEST(ScenarioRunner, StepsRunOnTheStateTheStepsBeforeLeft) {
        {"expect", {{"members", {"dan", "mia", "olga"}}}}}};
   Json wrong = steps;
   wrong[3]["expect"]["effect"] = "allow";  // as if step 3 had been committed
-  Json scenario = {{"format", "rolegate-scenario/1"},
-                   {"name", "steps"},
-                   {"bundle", testing::TinyBundle()},
-                   {"now", testing::kNow},
-                   {"cases", {{{"id", "flow"}, {"steps", steps}}, {{"id", "wrong"}, {"steps", wrong}}}}};
+  Json scenario = {
+      {"format", "rolegate-scenario/1"},
+      {"name", "steps"},
+      {"bundle", testing::TinyBundle()},
+      {"now", testing::kNow},
+      {"cases", {{{"id", "flow"}, {"steps", steps}}, {{"id", "wrong"}, {"steps", wrong}}}}};
   ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
   ASSERT_TRUE(r.errors.empty()) << Canonical(ScenarioReportToJson(r));
   ASSERT_EQ(r.cases.size(), 2u);
@@ -196,28 +196,33 @@ TEST(ScenarioRunner, StepsRunOnTheStateTheStepsBeforeLeft) {
 TEST(ScenarioRunner, ChecksAndReportsPowerExpectations) {
   const Json promote = {{"format", "rolegate-changeset/1"},
                         {"actor", "olga"},
-                        {"operations", {{{"op", "change_role"}, {"member", "dan"},
-                                         {"role", "dev.maintainer"}, {"scope", "repo-x"}}}}};
+                        {"operations",
+                         {{{"op", "change_role"},
+                           {"member", "dan"},
+                           {"role", "dev.maintainer"},
+                           {"scope", "repo-x"}}}}};
   auto scenario = [&](Json power) {
     return Json{{"format", "rolegate-scenario/1"},
                 {"name", "power"},
                 {"bundle", testing::TinyBundle()},
                 {"now", testing::kNow},
-                {"cases", {{{"id", "promote"},
-                            {"simulate", promote},
-                            {"expect", {{"accessDiff", {{{"member", "dan"}, {"power", power}}}}}}}}}};
+                {"cases",
+                 {{{"id", "promote"},
+                   {"simulate", promote},
+                   {"expect", {{"accessDiff", {{{"member", "dan"}, {"power", power}}}}}}}}}};
   };
   const Json manages = Json::parse(R"([{"scope":"repo-x","family":"dev","from":null,"to":20}])");
-  ScenarioReport ok = RunScenario(Canonical(scenario({{"manages", manages},
-                                                      {"claims", {{"gained", Json::array()},
-                                                                  {"lost", Json::array()}}}})),
-                                  nullptr);
+  ScenarioReport ok = RunScenario(
+      Canonical(scenario({{"manages", manages},
+                          {"claims", {{"gained", Json::array()}, {"lost", Json::array()}}}})),
+      nullptr);
   ASSERT_TRUE(ok.errors.empty());
   ASSERT_EQ(ok.cases.size(), 1u);
   EXPECT_TRUE(ok.passed()) << ::testing::PrintToString(ok.cases[0].failures);
   ScenarioReport wrong = RunScenario(Canonical(scenario({{"manages", Json::array()}})), nullptr);
   ASSERT_EQ(wrong.failed_count(), 1u);
-  EXPECT_THAT(wrong.cases[0].failures[0], ::testing::HasSubstr("power of `dan`: manages expected []"));
+  EXPECT_THAT(wrong.cases[0].failures[0],
+              ::testing::HasSubstr("power of `dan`: manages expected []"));
   ScenarioReport bad = RunScenario(
       Canonical(scenario({{"manages", 3}, {"claims", {{"gained", Json::array()}}}, {"reach", 1}})),
       nullptr);
@@ -238,17 +243,21 @@ TEST(ScenarioRunner, ReportsMalformedSteps) {
       {"now", testing::kNow},
       {"cases",
        {{{"id", "empty"}, {"steps", Json::array()}},
-        {{"id", "beside"}, {"steps", {{{"check", check}, {"expect", {{"effect", "allow"}}}}}},
+        {{"id", "beside"},
+         {"steps", {{{"check", check}, {"expect", {{"effect", "allow"}}}}}},
          {"expect", {{"effect", "allow"}}}},
         {{"id", "no-question"}, {"steps", {{{"expect", {{"effect", "allow"}}}}}}},
         {{"id", "two-questions"},
-         {"steps", {{{"check", check}, {"whatCan", {{"member", "dan"}, {"scope", "repo-x"}}},
-                     {"expect", {{"effect", "allow"}}}}}}},
+         {"steps",
+          {{{"check", check},
+            {"whatCan", {{"member", "dan"}, {"scope", "repo-x"}}},
+            {"expect", {{"effect", "allow"}}}}}}},
         {{"id", "no-expect"}, {"steps", {{{"check", check}}}}},
         {{"id", "bad-expect"}, {"steps", {{{"check", check}, {"expect", {{"effect", 1}}}}}}},
         {{"id", "not-a-list"}, {"steps", {{"check", check}}}}}}};
   Json many = Json::array();
-  for (int k = 0; k < 65; ++k) many.push_back({{"check", check}, {"expect", {{"effect", "allow"}}}});
+  for (int k = 0; k < 65; ++k)
+    many.push_back({{"check", check}, {"expect", {{"effect", "allow"}}}});
   scenario["cases"].push_back({{"id", "too-many"}, {"steps", many}});
   ScenarioReport r = RunScenario(Canonical(scenario), nullptr);
   std::vector<std::string> keys;
@@ -256,9 +265,8 @@ TEST(ScenarioRunner, ReportsMalformedSteps) {
   EXPECT_EQ(keys, (std::vector<std::string>{
                       "invalid_value@/cases/0/steps", "invalid_value@/cases/1",
                       "invalid_value@/cases/2/steps/0", "invalid_value@/cases/3/steps/0",
-                      "missing_field@/cases/4/steps/0",
-                      "wrong_type@/cases/5/steps/0/expect/effect", "wrong_type@/cases/6/steps",
-                      "too_many_items@/cases/7/steps"}));
+                      "missing_field@/cases/4/steps/0", "wrong_type@/cases/5/steps/0/expect/effect",
+                      "wrong_type@/cases/6/steps", "too_many_items@/cases/7/steps"}));
   EXPECT_TRUE(r.cases.empty());
 }
 

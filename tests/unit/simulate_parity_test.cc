@@ -1,12 +1,12 @@
 // Simulation applies role and status changes to an overlay and checks them
 // locally; the reference way recompiles the whole bundle after every operation.
 // Both must give the same bytes for every change set.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "simulate.h"
 #include "test_util.h"
@@ -31,10 +31,9 @@ TEST(SimulateParity, EveryScenarioChangeSet) {
     ASSERT_TRUE(doc.ok());
     const Json& bundle = doc.value["bundle"];
     LoadResult loaded =
-        bundle.is_string()
-            ? LoadPolicy(testing::ReadFileOrDie(
-                  (entry.path().parent_path() / bundle.get<std::string>()).string()))
-            : CompilePolicy(bundle);
+        bundle.is_string() ? LoadPolicy(testing::ReadFileOrDie(
+                                 (entry.path().parent_path() / bundle.get<std::string>()).string()))
+                           : CompilePolicy(bundle);
     if (!loaded.ok()) continue;  // scenarios that expect their bundle to fail
     for (const Json& c : doc.value.value("cases", Json::array())) {
       if (!c.contains("simulate")) continue;
@@ -86,10 +85,12 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
     if (!p.value("rankLimited", false)) actions.push_back(p["id"]);  // what `perform` takes
   }
   const std::vector<std::string> kinds = {
-      "assign_role", "change_role", "revoke_role", "remove_role", "remove_member",
-      "block",       "unblock",     "disable",     "enable",      "delete_member",
-      "resend_invitation", "claim_role", "invite", "accept_invitation",
-      "request_self_upgrade", "reset_password", "perform", "activate_member"};
+      "assign_role",    "change_role",       "revoke_role",
+      "remove_role",    "remove_member",     "block",
+      "unblock",        "disable",           "enable",
+      "delete_member",  "resend_invitation", "claim_role",
+      "invite",         "accept_invitation", "request_self_upgrade",
+      "reset_password", "perform",           "activate_member"};
   Lcg rng{seed};
   size_t allowed = 0;
   for (int round = 0; round < rounds; ++round) {
@@ -98,8 +99,8 @@ size_t RandomRounds(const Json& bundle, const std::vector<std::string>& managers
     for (int k = 0; k < n; ++k) {
       const std::string& kind = rng.Pick(kinds);
       Json op = {{"op", kind}};
-      if (kind != "claim_role" && kind != "accept_invitation" &&
-          kind != "request_self_upgrade" && kind != "perform") {
+      if (kind != "claim_role" && kind != "accept_invitation" && kind != "request_self_upgrade" &&
+          kind != "perform") {
         op["member"] = rng.Pick(members);
       }
       if (kind == "perform") {
@@ -180,11 +181,11 @@ TEST(SimulateParity, RandomChangeSetsWithOperationOptions) {
   b["notifications"].push_back({{"event", "action_performed"}, {"channels", {"in_app"}}});
   b["members"][2]["brandingDomain"] = "portal.example.net";
   b["members"][2]["language"] = "fr";
-  b["members"].push_back({{"id", "una"}, {"email", "una@example.org"}, {"status", "pending"},
-                          {"addedTo", "team-a"}});
+  b["members"].push_back(
+      {{"id", "una"}, {"email", "una@example.org"}, {"status", "pending"}, {"addedTo", "team-a"}});
   b["members"].push_back({{"id", "noe"}, {"status", "pending"}, {"addedTo", "repo-z"}});
-  size_t allowed = RandomRounds(b, {"olga", "mia"}, {"org-1", "team-a", "repo-x", "repo-z"},
-                                1000, 79);
+  size_t allowed =
+      RandomRounds(b, {"olga", "mia"}, {"org-1", "team-a", "repo-x", "repo-z"}, 1000, 79);
   EXPECT_GT(allowed, 200u);
 }
 
@@ -194,26 +195,33 @@ TEST(SimulateParity, RandomChangeSetsWithMemberConstraints) {
   Json b = testing::TinyBundle();
   b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}};
   b["scopes"][2]["attributes"] = {{"domains", "c.example"}};  // team-b: one value
-  b["invariants"].push_back({{"id", "named"}, {"kind", "member_field"}, {"severity", "error"},
-                             {"field", "name"}, {"required", true}});
-  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"},
-                             {"severity", "error"}, {"field", "brandingDomain"},
+  b["invariants"].push_back({{"id", "named"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "name"},
+                             {"required", true}});
+  b["invariants"].push_back({{"id", "domains"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "brandingDomain"},
                              {"valuesFromAttribute", "domains"}});
-  b["invariants"].push_back({{"id", "domains-soft"}, {"kind", "member_field"},
-                             {"severity", "warning"}, {"field", "brandingDomain"},
-                             {"required", true}, {"valuesFromAttribute", "domains"}});
+  b["invariants"].push_back({{"id", "domains-soft"},
+                             {"kind", "member_field"},
+                             {"severity", "warning"},
+                             {"field", "brandingDomain"},
+                             {"required", true},
+                             {"valuesFromAttribute", "domains"}});
   for (Json& m : b["members"]) m["kind"] = "staff";
-  b["members"][5]["kind"] = "auditor";                // vic
-  b["members"][6]["kind"] = "guest";                  // zed
-  b["members"][3]["brandingDomain"] = "a.example";    // ben, on team-a
-  b["members"][5]["brandingDomain"] = "b.example";    // vic, on repo-y
-  b["roles"][1]["memberKinds"] = {"staff"};            // dev.maintainer
-  b["roles"][3]["memberKinds"] = {"auditor", "staff"}; // ops.viewer
+  b["members"][5]["kind"] = "auditor";                  // vic
+  b["members"][6]["kind"] = "guest";                    // zed
+  b["members"][3]["brandingDomain"] = "a.example";      // ben, on team-a
+  b["members"][5]["brandingDomain"] = "b.example";      // vic, on repo-y
+  b["roles"][1]["memberKinds"] = {"staff"};             // dev.maintainer
+  b["roles"][3]["memberKinds"] = {"auditor", "staff"};  // ops.viewer
   b["operations"]["disable"] = {{"action", "members.manage"}};
   b["operations"]["enable"] = {{"action", "members.manage"}};
-  size_t allowed = RandomRounds(b, {"olga", "mia"}, {"org-1", "team-a", "team-b", "repo-x",
-                                                     "repo-z"},
-                                1000, 80);
+  size_t allowed =
+      RandomRounds(b, {"olga", "mia"}, {"org-1", "team-a", "team-b", "repo-x", "repo-z"}, 1000, 80);
   EXPECT_GT(allowed, 200u);
 }
 
@@ -229,17 +237,24 @@ TEST(SimulateParity, RandomChangeSetsWithScopeLimits) {
   b["members"].push_back({{"id", "ivy"}, {"kind", "staff"}, {"status", "invited"}});
   b["bindings"].push_back({{"member", "olga"}, {"role", "dev.owner"}, {"scope", "org-2"}});
   b["bindings"].push_back({{"member", "ivy"}, {"role", "dev.member"}, {"scope", "repo-w"}});
-  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"severity", "error"},
-                             {"scopeType", "team"}, {"max", 1}, {"kinds", {"staff"}}});
-  b["invariants"].push_back({{"id", "one-org"}, {"kind", "scope_limit"},
-                             {"severity", "warning"}, {"scopeType", "org"}, {"max", 1}});
+  b["invariants"].push_back({{"id", "one-team"},
+                             {"kind", "scope_limit"},
+                             {"severity", "error"},
+                             {"scopeType", "team"},
+                             {"max", 1},
+                             {"kinds", {"staff"}}});
+  b["invariants"].push_back({{"id", "one-org"},
+                             {"kind", "scope_limit"},
+                             {"severity", "warning"},
+                             {"scopeType", "org"},
+                             {"max", 1}});
   b["operations"]["disable"] = {{"action", "members.manage"}};
   b["operations"]["enable"] = {{"action", "members.manage"}};
   std::map<std::string, size_t> violations;
-  size_t allowed = RandomRounds(b, {"olga", "mia"},
-                                {"org-1", "org-2", "team-a", "team-b", "team-c", "repo-x",
-                                 "repo-z", "repo-w"},
-                                1000, 82, &violations);
+  size_t allowed =
+      RandomRounds(b, {"olga", "mia"},
+                   {"org-1", "org-2", "team-a", "team-b", "team-c", "repo-x", "repo-z", "repo-w"},
+                   1000, 82, &violations);
   EXPECT_GT(allowed, 200u);
   EXPECT_GT(violations["scope_limit/error"], 10u);
   EXPECT_GT(violations["scope_limit/warning"], 10u);
@@ -266,8 +281,8 @@ namespace {
 // e-mails taken by a member (in another case), by another new member, or
 // malformed, and a new member then edited.
 TEST(SimulateParity, NewMembersOnTheOverlay) {
-  LoadResult loaded = LoadPolicy(testing::ReadFileOrDie(
-      std::string(ROLEGATE_SOURCE_DIR) + "/examples/cloud-work/bundle.json"));
+  LoadResult loaded = LoadPolicy(testing::ReadFileOrDie(std::string(ROLEGATE_SOURCE_DIR) +
+                                                        "/examples/cloud-work/bundle.json"));
   ASSERT_TRUE(loaded.ok());
   const Policy& policy = *loaded.policy;
   auto add = [](const std::string& id, const std::string& email) {
@@ -277,37 +292,63 @@ TEST(SimulateParity, NewMembersOnTheOverlay) {
   const std::vector<Json> sets = {
       // Plain additions in three operations, then each acted on.
       Json::array({
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
-           {"members", {add("m-n1", "n1@larkspur-dental.example.com"),
-                        add("m-n2", "n2@larkspur-dental.example.com")}}},
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
+           {"members",
+            {add("m-n1", "n1@larkspur-dental.example.com"),
+             add("m-n2", "n2@larkspur-dental.example.com")}}},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
            {"members", {add("m-n3", "n3@larkspur-dental.example.com")}}},
-          {{"op", "activate_member"}, {"member", "m-n1"}, {"setup", "assign_credentials"},
-           {"role", "cw.standard"}, {"scope", "acct-7001"}},
+          {{"op", "activate_member"},
+           {"member", "m-n1"},
+           {"setup", "assign_credentials"},
+           {"role", "cw.standard"},
+           {"scope", "acct-7001"}},
           {{"op", "activate_member"}, {"member", "m-n2"}, {"setup", "send_invite"}},
-          {{"op", "assign_role"}, {"member", "m-n1"}, {"role", "cw.standard_international"},
+          {{"op", "assign_role"},
+           {"member", "m-n1"},
+           {"role", "cw.standard_international"},
            {"scope", "acct-7001"}},
           {{"op", "disable"}, {"member", "m-n1"}},
           {{"op", "edit_member"}, {"member", "m-n3"}, {"name", "Renamed"}},
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
            {"members", {add("m-n4", "n4@larkspur-dental.example.com")}}},
       }),
       // An e-mail an existing member has, in another case; one two new members
       // share; a malformed one; then more plain additions.
       Json::array({
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
            {"members", {add("m-x1", "PRIYA.SHAH@larkspur-dental.example.com")}}},
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
            {"members", {add("m-x2", "same@larkspur-dental.example.com")}}},
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
            {"members", {add("m-x3", "same@larkspur-dental.example.com")}}},
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
            {"members", {add("m-x4", "not-an-address")}}},
-          {{"op", "add_members"}, {"scope", "acct-7001"}, {"attributes", accepted},
-           {"members", {add("m-x5", "x5@larkspur-dental.example.com"),
-                        add("m-x6", "x6@larkspur-dental.example.com")}}},
-          {{"op", "activate_member"}, {"member", "m-x6"}, {"setup", "assign_credentials"},
-           {"role", "cw.standard"}, {"scope", "acct-7001"}},
+          {{"op", "add_members"},
+           {"scope", "acct-7001"},
+           {"attributes", accepted},
+           {"members",
+            {add("m-x5", "x5@larkspur-dental.example.com"),
+             add("m-x6", "x6@larkspur-dental.example.com")}}},
+          {{"op", "activate_member"},
+           {"member", "m-x6"},
+           {"setup", "assign_credentials"},
+           {"role", "cw.standard"},
+           {"scope", "acct-7001"}},
       }),
   };
   for (const Json& ops : sets) {

@@ -1,9 +1,10 @@
 // Change sets: validation, authorisation, sequencing, diffs, invariants, events,
 // the approval and verification lifecycles, and verify.
+#include "simulate.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "simulate.h"
 #include "test_util.h"
 
 namespace rolegate {
@@ -36,19 +37,22 @@ class SimulateTest : public ::testing::Test {
 };
 
 TEST_F(SimulateTest, MalformedChangeSetIsRejectedWholeWithPointers) {
-  Json cs = ChangeSet("olga", {{{"op", "change_role"}, {"member", "ghost"}, {"scope", "repo-x"},
-                                {"role", "dev.member"}},
-                               {{"op", "teleport"}},
-                               {{"op", "block"}, {"member", 7}},
-                               {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"},
-                                {"scope", "repo-y"}, {"colour", "red"}}});
+  Json cs = ChangeSet(
+      "olga",
+      {{{"op", "change_role"}, {"member", "ghost"}, {"scope", "repo-x"}, {"role", "dev.member"}},
+       {{"op", "teleport"}},
+       {{"op", "block"}, {"member", 7}},
+       {{"op", "assign_role"},
+        {"member", "dan"},
+        {"role", "dev.member"},
+        {"scope", "repo-y"},
+        {"colour", "red"}}});
   Json r = policy_->Simulate(cs);
   ASSERT_EQ(r["ok"], false);
-  EXPECT_THAT(Keys(r["errors"]),
-              ::testing::ElementsAre("unknown_member@/operations/0/member",
-                                     "unknown_operation@/operations/1/op",
-                                     "wrong_type@/operations/2/member",
-                                     "unknown_field@/operations/3/colour"));
+  EXPECT_THAT(Keys(r["errors"]), ::testing::ElementsAre("unknown_member@/operations/0/member",
+                                                        "unknown_operation@/operations/1/op",
+                                                        "wrong_type@/operations/2/member",
+                                                        "unknown_field@/operations/3/colour"));
   EXPECT_FALSE(r.contains("bundleAfter"));
 }
 
@@ -60,7 +64,9 @@ TEST_F(SimulateTest, StaleRevisionIsRejected) {
 }
 
 TEST_F(SimulateTest, UpgradeIsAllowedWithEventAndDiff) {
-  Json r = Run("olga", {{{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"},
+  Json r = Run("olga", {{{"op", "change_role"},
+                         {"member", "dan"},
+                         {"scope", "repo-x"},
                          {"role", "dev.maintainer"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "allow");
   ASSERT_EQ(r["events"].size(), 1u);
@@ -77,8 +83,9 @@ TEST_F(SimulateTest, UpgradeIsAllowedWithEventAndDiff) {
 }
 
 TEST_F(SimulateTest, RankLimitDeniesAndChangesNothing) {
-  Json r = Run("mia", {{{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"},
-                        {"role", "dev.owner"}}});
+  Json r =
+      Run("mia",
+          {{{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"}, {"role", "dev.owner"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["operations"][0]["checks"][0]["reasons"][0]["code"], "rank_too_low");
   EXPECT_EQ(r["revisionAfter"], r["baseRevision"]);
@@ -88,22 +95,24 @@ TEST_F(SimulateTest, RankLimitDeniesAndChangesNothing) {
 }
 
 TEST_F(SimulateTest, DowngradeRevealsWhoDidIt) {
-  Json r = Run("olga", {{{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"},
-                         {"role", "dev.member"}}});
+  Json r = Run(
+      "olga",
+      {{{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"}, {"role", "dev.member"}}});
   EXPECT_EQ(r["events"][0]["event"], "role_downgraded");
   EXPECT_EQ(r["events"][0]["by"], "olga");
   EXPECT_FALSE(r["events"][0].contains("byEmail"));
 }
 
 TEST_F(SimulateTest, OperationsSeeTheStateEarlierOnesProduced) {
-  Json r = Run("olga", {{{"op", "invite"},
-                         {"member", {{"id", "nia"}, {"email", "nia@example.org"}}},
-                         {"role", "dev.member"},
-                         {"scope", "repo-y"}},
-                        {{"op", "assign_role"}, {"member", "nia"}, {"role", "dev.member"},
-                         {"scope", "repo-z"}},
-                        {{"op", "block"}, {"member", "nia"}}},
-               true);
+  Json r =
+      Run("olga",
+          {{{"op", "invite"},
+            {"member", {{"id", "nia"}, {"email", "nia@example.org"}}},
+            {"role", "dev.member"},
+            {"scope", "repo-y"}},
+           {{"op", "assign_role"}, {"member", "nia"}, {"role", "dev.member"}, {"scope", "repo-z"}},
+           {{"op", "block"}, {"member", "nia"}}},
+          true);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(r["operations"][i]["effect"], "allow") << i;
   EXPECT_EQ(r["operations"][2]["checks"].size(), 2u);  // both of Nia's scopes
   const Json& after = r["bundleAfter"];
@@ -122,8 +131,7 @@ TEST_F(SimulateTest, OperationsSeeTheStateEarlierOnesProduced) {
 
 TEST_F(SimulateTest, RemovingTheLastOwnerBreaksMinHoldersAndIsRefused) {
   // The invariant is an error: the removal is refused, with the breach shown.
-  Json r = Run("olga", {{{"op", "remove_member"}, {"member", "olga"}, {"scope", "org-1"}}},
-               true);
+  Json r = Run("olga", {{{"op", "remove_member"}, {"member", "olga"}, {"scope", "org-1"}}}, true);
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["operations"][0]["reasons"][0]["code"], "violates_invariant");
   ASSERT_EQ(r["violations"].size(), 1u) << Canonical(r["violations"]);
@@ -139,10 +147,11 @@ TEST_F(SimulateTest, ALastHolderBreachThatIsAWarningIsAppliedAndShown) {
   Json b = testing::TinyBundle();
   b["invariants"][0]["severity"] = "warning";
   auto p = testing::MustLoad(b);
-  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
-                        {"now", testing::kNow},
-                        {"operations", {{{"op", "remove_member"}, {"member", "olga"},
-                                         {"scope", "org-1"}}}}});
+  Json r = p->Simulate(
+      {{"baseRevision", p->revision()},
+       {"actor", "olga"},
+       {"now", testing::kNow},
+       {"operations", {{{"op", "remove_member"}, {"member", "olga"}, {"scope", "org-1"}}}}});
   EXPECT_EQ(r["operations"][0]["effect"], "allow");
   ASSERT_EQ(r["violations"].size(), 1u);
   EXPECT_EQ(r["violations"][0]["severity"], "warning");
@@ -151,8 +160,8 @@ TEST_F(SimulateTest, ALastHolderBreachThatIsAWarningIsAppliedAndShown) {
 }
 
 TEST_F(SimulateTest, DuplicateEmailIsAnErrorViolationAndNotApplied) {
-  Json r = Run("olga", {{{"op", "edit_member"}, {"member", "dan"}, {"email", "MIA@example.org"}}},
-               true);
+  Json r =
+      Run("olga", {{{"op", "edit_member"}, {"member", "dan"}, {"email", "MIA@example.org"}}}, true);
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["operations"][0]["reasons"][0]["code"], "violates_invariant");
   ASSERT_EQ(r["violations"].size(), 1u);
@@ -161,7 +170,9 @@ TEST_F(SimulateTest, DuplicateEmailIsAnErrorViolationAndNotApplied) {
 }
 
 TEST_F(SimulateTest, SecondExclusiveRoleIsAnErrorViolation) {
-  Json r = Run("olga", {{{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.maintainer"},
+  Json r = Run("olga", {{{"op", "assign_role"},
+                         {"member", "dan"},
+                         {"role", "dev.maintainer"},
                          {"scope", "repo-x"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["violations"][0]["kind"], "exclusive_role");
@@ -170,19 +181,22 @@ TEST_F(SimulateTest, SecondExclusiveRoleIsAnErrorViolation) {
 TEST_F(SimulateTest, ApprovalLifecycle) {
   // A maintainer's role changes need an owner's approval: a request is recorded.
   Json b = testing::TinyBundle();
-  b["approvalRules"].push_back({{"id", "maintainer.changes"}, {"actions", {"members.manage"}},
+  b["approvalRules"].push_back({{"id", "maintainer.changes"},
+                                {"actions", {"members.manage"}},
                                 {"requesterRoles", {"dev.maintainer"}},
                                 {"approvers", {{"permission", "billing.pay"}}},
                                 {"expiresAfterDays", 7}});
   auto p = testing::MustLoad(b);
-  Json cs = {{"baseRevision", p->revision()}, {"actor", "mia"}, {"now", testing::kNow},
-             {"operations", {{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"},
-                              {"scope", "repo-y"}}}}};
+  Json cs = {
+      {"baseRevision", p->revision()},
+      {"actor", "mia"},
+      {"now", testing::kNow},
+      {"operations",
+       {{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"}, {"scope", "repo-y"}}}}};
   Json r = p->Simulate(cs, true);
   ASSERT_EQ(r["ok"], true) << Canonical(r);
   EXPECT_EQ(r["operations"][0]["effect"], "conditional");
-  EXPECT_EQ(r["operations"][0]["requirements"]["approvals"][0]["approvers"],
-            Json({"olga"}));
+  EXPECT_EQ(r["operations"][0]["requirements"]["approvals"][0]["approvers"], Json({"olga"}));
   ASSERT_EQ(r["bundleAfter"]["approvalRequests"].size(), 1u);
   const std::string id = r["bundleAfter"]["approvalRequests"][0]["id"];
   EXPECT_EQ(r["bundleAfter"]["approvalRequests"][0]["expiresAt"], "2026-12-08T09:00:00Z");
@@ -197,23 +211,24 @@ TEST_F(SimulateTest, ApprovalLifecycle) {
 
   // Mia cannot approve her own request; applying before approval is denied.
   auto step = [&](const std::shared_ptr<const Policy>& pol, const std::string& actor, Json ops) {
-    Json c = {{"baseRevision", pol->revision()}, {"actor", actor}, {"now", testing::kNow},
+    Json c = {{"baseRevision", pol->revision()},
+              {"actor", actor},
+              {"now", testing::kNow},
               {"operations", std::move(ops)}};
     return pol->Simulate(c, true);
   };
-  Json self = step(pending, "mia", {{{"op", "decide_request"}, {"request", id},
-                                     {"decision", "approve"}}});
+  Json self =
+      step(pending, "mia", {{{"op", "decide_request"}, {"request", id}, {"decision", "approve"}}});
   EXPECT_EQ(self["operations"][0]["reasons"][0]["code"], "not_an_approver");
   Json early = step(pending, "mia", {{{"op", "apply_approved"}, {"request", id}}});
   EXPECT_EQ(early["operations"][0]["reasons"][0]["code"], "request_not_approved");
 
   // Olga approves; then Mia applies it and Zed gains access.
-  Json approved = step(pending, "olga", {{{"op", "decide_request"}, {"request", id},
-                                         {"decision", "approve"}}});
+  Json approved =
+      step(pending, "olga", {{{"op", "decide_request"}, {"request", id}, {"decision", "approve"}}});
   ASSERT_EQ(approved["operations"][0]["effect"], "allow") << Canonical(approved);
   auto ready = testing::MustLoad(approved["bundleAfter"]);
-  EXPECT_EQ(ready->ApprovalStatus({{"request", id}, {"now", testing::kNow}})["status"],
-            "approved");
+  EXPECT_EQ(ready->ApprovalStatus({{"request", id}, {"now", testing::kNow}})["status"], "approved");
   Json applied = step(ready, "mia", {{{"op", "apply_approved"}, {"request", id}}});
   ASSERT_EQ(applied["operations"][0]["effect"], "allow") << Canonical(applied);
   EXPECT_EQ(applied["accessDiff"]["members"][0]["member"], "zed");
@@ -225,7 +240,9 @@ TEST_F(SimulateTest, SelfUpgradeVerificationLifecycle) {
   b["members"][0]["status"] = "disabled";  // nobody of rank >= 20 over repo-z
   auto p = testing::MustLoad(b);
   auto step = [&](const std::shared_ptr<const Policy>& pol, Json ops, const char* now) {
-    Json c = {{"baseRevision", pol->revision()}, {"actor", "dan"}, {"now", now},
+    Json c = {{"baseRevision", pol->revision()},
+              {"actor", "dan"},
+              {"now", now},
               {"operations", std::move(ops)}};
     Json r = pol->Simulate(c, true);
     EXPECT_EQ(r["ok"], true) << Canonical(r);
@@ -241,15 +258,15 @@ TEST_F(SimulateTest, SelfUpgradeVerificationLifecycle) {
 
   // Resending replaces the record: one record, new dates.
   auto issued = testing::MustLoad(first["bundleAfter"]);
-  Json resend = step(issued, {{{"op", "resend_verification"}, {"role", "dev.maintainer"},
-                               {"scope", "repo-z"}}},
-                     "2026-12-05T09:00:00Z");
+  Json resend = step(
+      issued, {{{"op", "resend_verification"}, {"role", "dev.maintainer"}, {"scope", "repo-z"}}},
+      "2026-12-05T09:00:00Z");
   EXPECT_EQ(resend["events"][0]["event"], "verification_resent");
   ASSERT_EQ(resend["bundleAfter"]["verifications"].size(), 1u);
   EXPECT_EQ(resend["bundleAfter"]["verifications"][0]["expiresAt"], "2027-01-02T09:00:00Z");
 
-  Json complete = {{"op", "complete_self_upgrade"}, {"role", "dev.maintainer"},
-                   {"scope", "repo-z"}};
+  Json complete = {
+      {"op", "complete_self_upgrade"}, {"role", "dev.maintainer"}, {"scope", "repo-z"}};
   auto reissued = testing::MustLoad(resend["bundleAfter"]);
   Json late = step(reissued, {complete}, "2027-01-03T00:00:00Z");
   EXPECT_EQ(late["operations"][0]["reasons"][0]["code"], "verification_expired");
@@ -272,7 +289,9 @@ TEST_F(SimulateTest, AResendIssuesANewVerificationIdAndTheOldOneNoLongerCounts) 
   b["members"][0]["status"] = "disabled";
   auto p = testing::MustLoad(b);
   auto step = [&](const std::shared_ptr<const Policy>& pol, Json op, const char* now) {
-    Json r = pol->Simulate({{"baseRevision", pol->revision()}, {"actor", "dan"}, {"now", now},
+    Json r = pol->Simulate({{"baseRevision", pol->revision()},
+                            {"actor", "dan"},
+                            {"now", now},
                             {"operations", Json::array({std::move(op)})}},
                            true);
     EXPECT_EQ(r["ok"], true) << Canonical(r);
@@ -321,7 +340,9 @@ TEST_F(SimulateTest, AResendIssuesANewVerificationIdAndTheOldOneNoLongerCounts) 
   }
   // Another member naming Dan's verification completes nothing of his.
   Json other = pending->Simulate(
-      {{"baseRevision", pending->revision()}, {"actor", "zed"}, {"now", "2026-12-03T09:00:00Z"},
+      {{"baseRevision", pending->revision()},
+       {"actor", "zed"},
+       {"now", "2026-12-03T09:00:00Z"},
        {"operations", {with("complete_self_upgrade", {{"verification", ids.back()}})}}},
       true);
   ASSERT_EQ(other["operations"][0]["effect"], "deny") << Canonical(other);
@@ -332,9 +353,12 @@ TEST_F(SimulateTest, AResendIssuesANewVerificationIdAndTheOldOneNoLongerCounts) 
   EXPECT_EQ(done["operations"][0]["effect"], "allow") << Canonical(done);
   EXPECT_TRUE(done["bundleAfter"]["verifications"].empty());
   // Asking again in one change set: the second request replaces the first.
-  Json twice = p->Simulate({{"baseRevision", p->revision()}, {"actor", "dan"}, {"now", testing::kNow},
-                            {"operations", {with("request_self_upgrade"), with("resend_verification")}}},
-                           true);
+  Json twice =
+      p->Simulate({{"baseRevision", p->revision()},
+                   {"actor", "dan"},
+                   {"now", testing::kNow},
+                   {"operations", {with("request_self_upgrade"), with("resend_verification")}}},
+                  true);
   ASSERT_EQ(twice["bundleAfter"]["verifications"].size(), 1u);
   EXPECT_NE(twice["events"][0]["verification"], twice["events"][1]["verification"]);
   EXPECT_EQ(twice["events"][1]["replaces"], twice["events"][0]["verification"]);
@@ -344,16 +368,22 @@ TEST_F(SimulateTest, CustomRoleMayNotExceedItsCreator) {
   // Whatever the bundle's invariants: a custom role grants only what its creator
   // holds (custom_role_within_creator adds nothing to that any more).
   Json b = testing::TinyBundle();
-  b["bindings"].push_back({{"member", "zed"}, {"role", "dev.owner"}, {"scope", "org-1"},
+  b["bindings"].push_back({{"member", "zed"},
+                           {"role", "dev.owner"},
+                           {"scope", "org-1"},
                            {"expiresAt", "2030-01-01T00:00:00Z"}});
   auto p = testing::MustLoad(b);
-  Json role = {{"id", "custom.reader"}, {"family", "dev"}, {"rank", 1},
-               {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
+  Json role = {{"id", "custom.reader"},
+               {"family", "dev"},
+               {"rank", 1},
+               {"permissions", {"code.read"}},
+               {"assignableAt", {"repo"}}};
   auto define = [&](const std::shared_ptr<const Policy>& policy, const Json& r) {
-    return policy->Simulate({{"baseRevision", policy->revision()}, {"actor", "olga"},
-                             {"now", testing::kNow},
-                             {"operations", {{{"op", "define_role"}, {"scope", "org-1"},
-                                              {"role", r}}}}});
+    return policy->Simulate(
+        {{"baseRevision", policy->revision()},
+         {"actor", "olga"},
+         {"now", testing::kNow},
+         {"operations", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", r}}}}});
   };
   Json ok = define(p, role);
   EXPECT_EQ(ok["operations"][0]["effect"], "allow") << Canonical(ok);
@@ -373,8 +403,11 @@ TEST_F(SimulateTest, CustomRoleMayNotExceedItsCreator) {
   EXPECT_EQ(reason["permissions"], Json({"secret.read"}));
   EXPECT_TRUE(beyond["violations"].empty());
   // Inherited permissions count: a role inheriting one the creator lacks.
-  b2["roles"].push_back({{"id", "ops.secret"}, {"family", "ops"}, {"rank", 1},
-                         {"permissions", {"secret.read"}}, {"assignableAt", {"repo"}}});
+  b2["roles"].push_back({{"id", "ops.secret"},
+                         {"family", "ops"},
+                         {"rank", 1},
+                         {"permissions", {"secret.read"}},
+                         {"assignableAt", {"repo"}}});
   auto p3 = testing::MustLoad(b2);
   role["permissions"] = {"code.read"};
   role["inherits"] = {"ops.secret"};
@@ -383,18 +416,30 @@ TEST_F(SimulateTest, CustomRoleMayNotExceedItsCreator) {
 
 TEST_F(SimulateTest, EditingARoleShowsInTheAccessOfRolesInheritingIt) {
   Json b = testing::TinyBundle();
-  b["roles"].push_back({{"id", "c.base"}, {"family", "dev"}, {"rank", 1}, {"custom", true},
-                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
-  b["roles"].push_back({{"id", "c.child"}, {"family", "dev"}, {"rank", 1}, {"custom", true},
-                        {"inherits", {"c.base"}}, {"assignableAt", {"repo"}}});
+  b["roles"].push_back({{"id", "c.base"},
+                        {"family", "dev"},
+                        {"rank", 1},
+                        {"custom", true},
+                        {"permissions", {"code.read"}},
+                        {"assignableAt", {"repo"}}});
+  b["roles"].push_back({{"id", "c.child"},
+                        {"family", "dev"},
+                        {"rank", 1},
+                        {"custom", true},
+                        {"inherits", {"c.base"}},
+                        {"assignableAt", {"repo"}}});
   b["bindings"].push_back({{"member", "zed"}, {"role", "c.child"}, {"scope", "repo-y"}});
   auto p = testing::MustLoad(b);
-  Json role = {{"id", "c.base"}, {"family", "dev"}, {"rank", 1},
-               {"permissions", {"code.read", "code.push"}}, {"assignableAt", {"repo"}}};
-  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
-                        {"now", testing::kNow},
-                        {"operations", {{{"op", "edit_role"}, {"scope", "org-1"},
-                                         {"role", role}}}}});
+  Json role = {{"id", "c.base"},
+               {"family", "dev"},
+               {"rank", 1},
+               {"permissions", {"code.read", "code.push"}},
+               {"assignableAt", {"repo"}}};
+  Json r =
+      p->Simulate({{"baseRevision", p->revision()},
+                   {"actor", "olga"},
+                   {"now", testing::kNow},
+                   {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
   ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
   ASSERT_EQ(r["accessDiff"]["members"].size(), 1u) << Canonical(r["accessDiff"]);
   EXPECT_EQ(r["accessDiff"]["members"][0]["member"], "zed");
@@ -404,7 +449,9 @@ TEST_F(SimulateTest, EditingARoleShowsInTheAccessOfRolesInheritingIt) {
 TEST_F(SimulateTest, ACallerCannotNarrowTheChecksOfAnOperation) {
   // Blocking names only the member: a caller-supplied `role` must not narrow the
   // target's rank to another family, nor `scope` replace the member's own scopes.
-  Json r = Run("mia", {{{"op", "block"}, {"member", "olga"}, {"scope", "repo-x"},
+  Json r = Run("mia", {{{"op", "block"},
+                        {"member", "olga"},
+                        {"scope", "repo-x"},
                         {"attributes", {{"role", "ops.viewer"}}}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["operations"][0]["checks"][0]["resource"], "org-1");
@@ -413,7 +460,8 @@ TEST_F(SimulateTest, ACallerCannotNarrowTheChecksOfAnOperation) {
 TEST_F(SimulateTest, StatusChangesStartFromTheStatusTheyUndo) {
   Json r = Run("olga", {{{"op", "unblock"}, {"member", "dan"}}});
   EXPECT_EQ(r["operations"][0]["reasons"][0]["code"], "wrong_status");
-  Json ok = Run("olga", {{{"op", "block"}, {"member", "dan"}}, {{"op", "unblock"}, {"member", "dan"}}});
+  Json ok =
+      Run("olga", {{{"op", "block"}, {"member", "dan"}}, {{"op", "unblock"}, {"member", "dan"}}});
   EXPECT_EQ(ok["operations"][1]["effect"], "allow");
 }
 
@@ -423,9 +471,9 @@ TEST_F(SimulateTest, UnmappedOperationIsNotSupported) {
 }
 
 TEST_F(SimulateTest, SimulationIsDeterministic) {
-  Json ops = {{{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"},
-               {"role", "dev.maintainer"}},
-              {{"op", "remove_member"}, {"member", "mia"}, {"scope", "team-a"}}};
+  Json ops = {
+      {{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"}, {"role", "dev.maintainer"}},
+      {{"op", "remove_member"}, {"member", "mia"}, {"scope", "team-a"}}};
   std::string a = Canonical(policy_->Simulate(ChangeSet("olga", ops), true));
   auto again = testing::MustLoad(testing::TinyBundle());
   Json cs = ChangeSet("olga", ops);
@@ -446,7 +494,8 @@ void Leaves(const Json& v, const std::string& pointer, std::vector<std::string>*
 }
 
 Json Tampered(const Json& v) {
-  if (v.is_string()) return v.get<std::string>() == "allow" ? Json("deny") : Json(v.get<std::string>() + "!");
+  if (v.is_string())
+    return v.get<std::string>() == "allow" ? Json("deny") : Json(v.get<std::string>() + "!");
   if (v.is_boolean()) return !v.get<bool>();
   if (v.is_number_integer()) return v.get<int64_t>() + 1;
   if (v.is_array()) return Json::array({"extra"});
@@ -455,12 +504,11 @@ Json Tampered(const Json& v) {
 }
 
 TEST_F(SimulateTest, VerifyCatchesEveryTamperedField) {
-  Json cs = ChangeSet("olga", {{{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"},
-                                {"role", "dev.member"}},
-                               {{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"},
-                                {"role", "dev.owner"}},
-                               {{"op", "remove_member"}, {"member", "olga"},
-                                {"scope", "org-1"}}});
+  Json cs = ChangeSet(
+      "olga",
+      {{{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"}, {"role", "dev.member"}},
+       {{"op", "change_role"}, {"member", "dan"}, {"scope", "repo-x"}, {"role", "dev.owner"}},
+       {{"op", "remove_member"}, {"member", "olga"}, {"scope", "org-1"}}});
   Json preview = policy_->Simulate(cs);
   Json ok = policy_->Verify(cs, preview);
   ASSERT_EQ(ok["match"], true) << Canonical(ok);
@@ -492,8 +540,9 @@ TEST_F(SimulateTest, VerifyCatchesEveryTamperedField) {
 // A what-if chain: each step verified on the bundle the step before leaves, the
 // chain document checked before any step is looked at.
 TEST_F(SimulateTest, VerifyChainJudgesEachStepOnTheBundleBeforeIt) {
-  const Json cs1 = ChangeSet("olga", {{{"op", "change_role"}, {"member", "mia"},
-                                       {"scope", "team-a"}, {"role", "dev.member"}}});
+  const Json cs1 = ChangeSet(
+      "olga",
+      {{{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"}, {"role", "dev.member"}}});
   const Json after = policy_->Simulate(cs1, true);
   ASSERT_EQ(after["ok"], true) << Canonical(after);
   const std::shared_ptr<const Policy> next = testing::MustLoad(after["bundleAfter"]);
@@ -575,13 +624,20 @@ Json FieldBundle() {
   Json b = testing::TinyBundle();
   b["scopes"][0]["attributes"] = {{"domains", {"a.example", "b.example"}}};
   b["scopes"][2]["attributes"] = {{"domains", {"c.example"}}};
-  b["invariants"].push_back({{"id", "named"}, {"kind", "member_field"}, {"severity", "error"},
-                             {"field", "name"}, {"required", true}});
-  b["invariants"].push_back({{"id", "languages"}, {"kind", "member_field"},
-                             {"severity", "error"}, {"field", "language"},
+  b["invariants"].push_back({{"id", "named"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "name"},
+                             {"required", true}});
+  b["invariants"].push_back({{"id", "languages"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "language"},
                              {"values", {"en", "fr"}}});
-  b["invariants"].push_back({{"id", "domains"}, {"kind", "member_field"},
-                             {"severity", "error"}, {"field", "brandingDomain"},
+  b["invariants"].push_back({{"id", "domains"},
+                             {"kind", "member_field"},
+                             {"severity", "error"},
+                             {"field", "brandingDomain"},
                              {"valuesFromAttribute", "domains"}});
   b["members"][5]["brandingDomain"] = "a.example";  // vic, on repo-y under org-1
   return b;
@@ -593,8 +649,9 @@ TEST_F(SimulateBothWaysTest, MemberFieldsOfNewAndEditedMembersAreChecked) {
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
   Json nameless = {{"id", "nell"}, {"email", "nell@example.org"}, {"language", "de"}};
-  Json r = Both("olga", {{{"op", "invite"}, {"member", nameless}, {"role", "dev.member"},
-                          {"scope", "repo-x"}}});
+  Json r =
+      Both("olga",
+           {{{"op", "invite"}, {"member", nameless}, {"role", "dev.member"}, {"scope", "repo-x"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_THAT(Reasons(r["operations"][0]),
               ::testing::ElementsAre("violates_invariant", "violates_invariant"));
@@ -610,16 +667,19 @@ TEST_F(SimulateBothWaysTest, MemberFieldsOfNewAndEditedMembersAreChecked) {
   nameless["name"] = "Nell New";
   nameless["language"] = "fr";
   nameless["brandingDomain"] = "b.example";
-  r = Both("olga", {{{"op", "invite"}, {"member", nameless}, {"role", "dev.member"},
-                     {"scope", "repo-x"}}});
+  r = Both("olga",
+           {{{"op", "invite"}, {"member", nameless}, {"role", "dev.member"}, {"scope", "repo-x"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "allow");
   EXPECT_TRUE(r["violations"].empty());
 
   // Added members hold no role: their domain is judged where they were added.
-  r = Both("olga", {{{"op", "add_members"}, {"scope", "org-1"},
-                     {"members", {{{"id", "pat"}, {"name", "Pat"}, {"brandingDomain", "c.example"}}}}},
-                    {{"op", "add_members"}, {"scope", "org-1"},
-                     {"members", {{{"id", "pam"}, {"name", "Pam"}, {"brandingDomain", "a.example"}}}}}});
+  r = Both("olga",
+           {{{"op", "add_members"},
+             {"scope", "org-1"},
+             {"members", {{{"id", "pat"}, {"name", "Pat"}, {"brandingDomain", "c.example"}}}}},
+            {{"op", "add_members"},
+             {"scope", "org-1"},
+             {"members", {{{"id", "pam"}, {"name", "Pam"}, {"brandingDomain", "a.example"}}}}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["violations"][0]["member"], "pat");
   EXPECT_EQ(r["violations"][0]["field"], "brandingDomain");
@@ -637,15 +697,17 @@ TEST_F(SimulateBothWaysTest, AMemberFieldOfferedByScopeIsCheckedWhenBindingsMove
   policy_ = testing::MustLoad(FieldBundle());
   ASSERT_TRUE(policy_);
   // Vic's a.example is one of org-1's; team-b offers only c.example.
-  Json r = Both("olga", {{{"op", "assign_role"}, {"member", "vic"}, {"role", "dev.member"},
-                          {"scope", "repo-z"}}});
+  Json r = Both(
+      "olga",
+      {{{"op", "assign_role"}, {"member", "vic"}, {"role", "dev.member"}, {"scope", "repo-z"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   ASSERT_EQ(r["violations"].size(), 1u);
   EXPECT_EQ(r["violations"][0]["member"], "vic");
   EXPECT_NE(r["violations"][0]["message"].get<std::string>().find("only `c.example`"),
             std::string::npos);
-  r = Both("olga", {{{"op", "assign_role"}, {"member", "vic"}, {"role", "dev.member"},
-                     {"scope", "repo-x"}}});
+  r = Both(
+      "olga",
+      {{{"op", "assign_role"}, {"member", "vic"}, {"role", "dev.member"}, {"scope", "repo-x"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "allow");
 }
 
@@ -667,21 +729,26 @@ TEST_F(SimulateBothWaysTest, AMemberFieldWarningIsShownOnceAndApplied) {
 TEST_F(SimulateBothWaysTest, RoleMemberKindsRefuseBindingsForOtherKinds) {
   Json b = testing::TinyBundle();
   for (Json& m : b["members"]) m["kind"] = "staff";
-  b["members"][6]["kind"] = "guest";                      // zed
-  b["roles"][1]["memberKinds"] = {"staff"};               // dev.maintainer
-  b["roles"][3]["memberKinds"] = {"staff"};               // ops.viewer
-  b["members"][0]["kind"] = "owner";                      // olga may not claim ops.viewer
-  b["roles"][2]["memberKinds"] = {"owner"};               // dev.owner
+  b["members"][6]["kind"] = "guest";         // zed
+  b["roles"][1]["memberKinds"] = {"staff"};  // dev.maintainer
+  b["roles"][3]["memberKinds"] = {"staff"};  // ops.viewer
+  b["members"][0]["kind"] = "owner";         // olga may not claim ops.viewer
+  b["roles"][2]["memberKinds"] = {"owner"};  // dev.owner
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
-  Json r = Both("olga", {
-      {{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.maintainer"}, {"scope", "repo-x"}},
-      {{"op", "invite"}, {"member", {{"id", "gus"}, {"email", "gus@example.org"}, {"kind", "guest"}}},
-       {"role", "dev.maintainer"}, {"scope", "repo-x"}},
-      {{"op", "invite"}, {"member", {{"id", "sue"}, {"email", "sue@example.org"}, {"kind", "staff"}}},
-       {"role", "dev.maintainer"}, {"scope", "repo-x"}},
-      {{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"}, {"role", "dev.member"}},
-      {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}}});
+  Json r = Both(
+      "olga",
+      {{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.maintainer"}, {"scope", "repo-x"}},
+       {{"op", "invite"},
+        {"member", {{"id", "gus"}, {"email", "gus@example.org"}, {"kind", "guest"}}},
+        {"role", "dev.maintainer"},
+        {"scope", "repo-x"}},
+       {{"op", "invite"},
+        {"member", {{"id", "sue"}, {"email", "sue@example.org"}, {"kind", "staff"}}},
+        {"role", "dev.maintainer"},
+        {"scope", "repo-x"}},
+       {{"op", "change_role"}, {"member", "mia"}, {"scope", "team-a"}, {"role", "dev.member"}},
+       {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}}});
   EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("member_kind_not_allowed"));
   EXPECT_EQ(r["operations"][0]["reasons"][0]["kind"], "guest");
   EXPECT_THAT(Reasons(r["operations"][1]), ::testing::ElementsAre("member_kind_not_allowed"));
@@ -690,14 +757,22 @@ TEST_F(SimulateBothWaysTest, RoleMemberKindsRefuseBindingsForOtherKinds) {
   EXPECT_THAT(Reasons(r["operations"][4]), ::testing::ElementsAre("member_kind_not_allowed"));
   EXPECT_EQ(r["summary"]["denied"], 3);
   // A custom role edited to leave out the kind of a member who holds it.
-  b["roles"].push_back({{"id", "dev.custom"}, {"family", "dev"}, {"rank", 1}, {"custom", true},
+  b["roles"].push_back({{"id", "dev.custom"},
+                        {"family", "dev"},
+                        {"rank", 1},
+                        {"custom", true},
                         {"assignableAt", {"repo"}}});
   b["bindings"].push_back({{"member", "dan"}, {"role", "dev.custom"}, {"scope", "repo-x"}});
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
-  r = Both("olga", {{{"op", "edit_role"}, {"scope", "org-1"},
-                     {"role", {{"id", "dev.custom"}, {"family", "dev"}, {"rank", 1},
-                               {"assignableAt", {"repo"}}, {"memberKinds", {"owner"}}}}}});
+  r = Both("olga", {{{"op", "edit_role"},
+                     {"scope", "org-1"},
+                     {"role",
+                      {{"id", "dev.custom"},
+                       {"family", "dev"},
+                       {"rank", 1},
+                       {"assignableAt", {"repo"}},
+                       {"memberKinds", {"owner"}}}}}});
   EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("member_kind_not_allowed"));
 }
 
@@ -709,18 +784,22 @@ Json ScopeLimitBundle(const char* severity) {
   b["members"][2]["kind"] = "contractor";  // dan
   b["members"].push_back({{"id", "ivy"}, {"kind", "staff"}, {"status", "invited"}});
   b["bindings"].push_back({{"member", "ivy"}, {"role", "dev.member"}, {"scope", "repo-x"}});
-  b["invariants"].push_back({{"id", "one-team"}, {"kind", "scope_limit"}, {"severity", severity},
-                             {"scopeType", "team"}, {"max", 1}, {"kinds", {"staff"}}});
+  b["invariants"].push_back({{"id", "one-team"},
+                             {"kind", "scope_limit"},
+                             {"severity", severity},
+                             {"scopeType", "team"},
+                             {"max", 1},
+                             {"kinds", {"staff"}}});
   return b;
 }
 
 TEST_F(SimulateBothWaysTest, ScopeLimitRefusesAMemberOnAnotherScope) {
   policy_ = testing::MustLoad(ScopeLimitBundle("error"));
   ASSERT_TRUE(policy_);
-  Json r = Both("olga", {{{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"},
-                          {"scope", "repo-z"}},
-                         {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"},
-                          {"scope", "repo-x"}}});
+  Json r = Both(
+      "olga",
+      {{{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "repo-z"}},
+       {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "repo-x"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_THAT(Reasons(r["operations"][0]), ::testing::ElementsAre("violates_invariant"));
   EXPECT_EQ(r["operations"][0]["reasons"][0]["invariant"], "one-team");
@@ -736,15 +815,20 @@ TEST_F(SimulateBothWaysTest, ScopeLimitRefusesAMemberOnAnotherScope) {
   // Two scopes at once; an invitation of an existing member; a new member invited
   // on one team and then given a role on another; an expired binding still counts;
   // a contractor is not judged.
-  r = Both("olga", {
-      {{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"},
-       {"scopes", {"repo-x", "repo-z"}}},
-      {{"op", "invite"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "team-b"}},
-      {{"op", "invite"}, {"member", {{"id", "nia"}, {"email", "nia@example.org"}, {"kind", "staff"}}},
-       {"role", "dev.member"}, {"scope", "repo-z"}},
-      {{"op", "assign_role"}, {"member", "nia"}, {"role", "dev.member"}, {"scope", "repo-y"}},
-      {{"op", "assign_role"}, {"member", "eve"}, {"role", "dev.member"}, {"scope", "repo-z"}},
-      {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "repo-y"}}});
+  r = Both(
+      "olga",
+      {{{"op", "assign_role"},
+        {"member", "zed"},
+        {"role", "dev.member"},
+        {"scopes", {"repo-x", "repo-z"}}},
+       {{"op", "invite"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "team-b"}},
+       {{"op", "invite"},
+        {"member", {{"id", "nia"}, {"email", "nia@example.org"}, {"kind", "staff"}}},
+        {"role", "dev.member"},
+        {"scope", "repo-z"}},
+       {{"op", "assign_role"}, {"member", "nia"}, {"role", "dev.member"}, {"scope", "repo-y"}},
+       {{"op", "assign_role"}, {"member", "eve"}, {"role", "dev.member"}, {"scope", "repo-z"}},
+       {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "repo-y"}}});
   const char* effects[] = {"deny", "deny", "allow", "deny", "deny", "allow"};
   for (size_t k = 0; k < 6; ++k) EXPECT_EQ(r["operations"][k]["effect"], effects[k]) << k;
   ASSERT_EQ(r["violations"].size(), 4u);
@@ -757,11 +841,13 @@ TEST_F(SimulateBothWaysTest, ScopeLimitRefusesAMemberOnAnotherScope) {
   // Inviting an invited member again with a role elsewhere (an invited member is
   // activated only by accepting); claiming a role on a second team (Olga's binding
   // on org-1 has no team at or above it, so it does not count).
-  r = Both("olga", {
-      {{"op", "activate_member"}, {"member", "ivy"}, {"setup", "activate_later"},
-       {"role", "dev.member"}, {"scope", "repo-z"}},
-      {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}},
-      {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-z"}}});
+  r = Both("olga", {{{"op", "activate_member"},
+                     {"member", "ivy"},
+                     {"setup", "activate_later"},
+                     {"role", "dev.member"},
+                     {"scope", "repo-z"}},
+                    {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-x"}},
+                    {{"op", "claim_role"}, {"role", "ops.viewer"}, {"scope", "repo-z"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "deny");
   EXPECT_EQ(r["operations"][1]["effect"], "allow");
   EXPECT_EQ(r["operations"][2]["effect"], "deny");
@@ -776,11 +862,12 @@ TEST_F(SimulateBothWaysTest, AScopeLimitWarningIsShownWhenTheCountGrows) {
   b["scopes"].push_back({{"id", "team-c"}, {"type", "team"}, {"parent", "org-1"}});
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
-  Json r = Both("olga", {
-      {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "repo-z"}},
-      {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "team-b"}},
-      {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "repo-y"}},
-      {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "team-c"}}});
+  Json r = Both(
+      "olga",
+      {{{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "repo-z"}},
+       {{"op", "assign_role"}, {"member", "mia"}, {"role", "dev.member"}, {"scope", "team-b"}},
+       {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "repo-y"}},
+       {{"op", "assign_role"}, {"member", "dan"}, {"role", "dev.member"}, {"scope", "team-c"}}});
   for (size_t k = 0; k < 4; ++k) EXPECT_EQ(r["operations"][k]["effect"], "allow") << k;
   ASSERT_EQ(r["violations"].size(), 2u);
   EXPECT_EQ(r["violations"][0]["severity"], "warning");
@@ -799,13 +886,15 @@ TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
   b["operations"]["delete_approval_rule"] = {{"action", "rules.set"}};
   policy_ = testing::MustLoad(b);
   ASSERT_TRUE(policy_);
-  Json rule = {{"id", "team-a.push"}, {"actions", {"code.push"}},
+  Json rule = {{"id", "team-a.push"},
+               {"actions", {"code.push"}},
                {"requesterRoles", {"dev.member"}},
-               {"approvers", {{"permission", "code.approve"}}}, {"scopes", {"team-a"}}};
+               {"approvers", {{"permission", "code.approve"}}},
+               {"scopes", {"team-a"}}};
   // Mia maintains team-a: a rule there is hers to set, and to delete.
-  Json r = Both("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}},
-                        {{"op", "delete_approval_rule"}, {"scope", "team-a"},
-                         {"rule", "team-a.push"}}});
+  Json r =
+      Both("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}},
+                   {{"op", "delete_approval_rule"}, {"scope", "team-a"}, {"rule", "team-a.push"}}});
   EXPECT_EQ(r["operations"][0]["effect"], "allow");
   EXPECT_EQ(r["operations"][0]["checks"].size(), 1u);
   EXPECT_EQ(r["operations"][0]["checks"][0]["resource"], "team-a");
@@ -817,11 +906,11 @@ TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
   everywhere.erase("scopes");
   Json narrowed = b["approvalRules"][0];
   narrowed["scopes"] = {"team-a"};
-  r = Both("mia", {{{"op", "set_approval_rule"}, {"scope", "team-b"}, {"rule", elsewhere}},
-                   {{"op", "set_approval_rule"}, {"scope", "org-1"}, {"rule", everywhere}},
-                   {{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", narrowed}},
-                   {{"op", "delete_approval_rule"}, {"scope", "team-a"},
-                    {"rule", "protected.push"}}});
+  r = Both("mia",
+           {{{"op", "set_approval_rule"}, {"scope", "team-b"}, {"rule", elsewhere}},
+            {{"op", "set_approval_rule"}, {"scope", "org-1"}, {"rule", everywhere}},
+            {{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", narrowed}},
+            {{"op", "delete_approval_rule"}, {"scope", "team-a"}, {"rule", "protected.push"}}});
   EXPECT_THAT(Reasons(r["operations"][0]["checks"][0]), ::testing::ElementsAre("no_binding"));
   for (int k = 0; k < 4; ++k) EXPECT_EQ(r["operations"][k]["effect"], "deny") << k;
   EXPECT_EQ(r["operations"][1]["checks"][0]["resource"], "org-1");
@@ -833,18 +922,19 @@ TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
   EXPECT_EQ(r["operations"][0]["effect"], "allow");
   auto after = testing::MustLoad(r["bundleAfter"]);
   ASSERT_TRUE(after);
-  EXPECT_EQ(after->Decide(testing::MakeRequest("dan", "code.push", "repo-z",
-                                               {{"branch", "main"}})).decision.effect,
+  EXPECT_EQ(after->Decide(testing::MakeRequest("dan", "code.push", "repo-z", {{"branch", "main"}}))
+                .decision.effect,
             Effect::kAllow);
-  EXPECT_EQ(after->Decide(testing::MakeRequest("dan", "code.push", "repo-x",
-                                               {{"branch", "main"}})).decision.effect,
+  EXPECT_EQ(after->Decide(testing::MakeRequest("dan", "code.push", "repo-x", {{"branch", "main"}}))
+                .decision.effect,
             Effect::kConditional);
   // Scopes named by a rule must exist.
   Json ghost = rule;
   ghost["scopes"] = {"team-q"};
-  Json bad = policy_->Simulate(ChangeSet("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"},
-                                                  {"rule", ghost}}}));
-  EXPECT_EQ(Keys(bad["errors"]), std::vector<std::string>{"unknown_scope@/operations/0/rule/scopes/0"});
+  Json bad = policy_->Simulate(
+      ChangeSet("mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", ghost}}}));
+  EXPECT_EQ(Keys(bad["errors"]),
+            std::vector<std::string>{"unknown_scope@/operations/0/rule/scopes/0"});
 }
 
 // The access diff shows changes in power, not only in permissions: whom a member
@@ -853,8 +943,10 @@ TEST_F(SimulateBothWaysTest, ScopedApprovalRulesAreSetWhereTheyHold) {
 TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
   auto p = testing::MustLoad(testing::TinyBundle());
   auto run = [&](Json ops) {
-    Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"},
-                          {"now", testing::kNow}, {"operations", std::move(ops)}});
+    Json r = p->Simulate({{"baseRevision", p->revision()},
+                          {"actor", "olga"},
+                          {"now", testing::kNow},
+                          {"operations", std::move(ops)}});
     EXPECT_EQ(r["ok"], true) << Canonical(r);
     return r;
   };
@@ -865,7 +957,9 @@ TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
     return Json();
   };
   // Dan, a member (sees maintainers and above), becomes a maintainer of repo-x.
-  Json promoted = run({{{"op", "change_role"}, {"member", "dan"}, {"role", "dev.maintainer"},
+  Json promoted = run({{{"op", "change_role"},
+                        {"member", "dan"},
+                        {"role", "dev.maintainer"},
                         {"scope", "repo-x"}}});
   Json dan = member(promoted, "dan");
   ASSERT_TRUE(dan.contains("power")) << Canonical(promoted);
@@ -878,17 +972,23 @@ TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
   // A change of rank alone (same permissions held) still shows: an owner's reach
   // over the family rises from 20 to 30 when a role's limit is edited.
   Json b = testing::TinyBundle();
-  b["roles"].push_back({{"id", "dev.lead"}, {"label", "Lead"}, {"family", "dev"}, {"rank", 20},
-                        {"custom", true}, {"permissions", {"code.read", "members.manage"}},
-                        {"assignableAt", {"repo"}}, {"manages", {{"upToRank", 10}}}});
+  b["roles"].push_back({{"id", "dev.lead"},
+                        {"label", "Lead"},
+                        {"family", "dev"},
+                        {"rank", 20},
+                        {"custom", true},
+                        {"permissions", {"code.read", "members.manage"}},
+                        {"assignableAt", {"repo"}},
+                        {"manages", {{"upToRank", 10}}}});
   b["bindings"].push_back({{"member", "zed"}, {"role", "dev.lead"}, {"scope", "repo-y"}});
   auto p2 = testing::MustLoad(b);
   Json lead = b["roles"].back();
   lead["manages"]["upToRank"] = 20;
-  Json edited = p2->Simulate({{"baseRevision", p2->revision()}, {"actor", "olga"},
-                              {"now", testing::kNow},
-                              {"operations", {{{"op", "edit_role"}, {"scope", "org-1"},
-                                               {"role", lead}}}}});
+  Json edited =
+      p2->Simulate({{"baseRevision", p2->revision()},
+                    {"actor", "olga"},
+                    {"now", testing::kNow},
+                    {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", lead}}}}});
   Json zed = member(edited, "zed");
   ASSERT_TRUE(zed.is_object()) << Canonical(edited);
   EXPECT_TRUE(zed["gained"].empty());
@@ -897,8 +997,8 @@ TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
 
   // Zed gains code.push on repo-y as a member: pushing to main needs an approval
   // (rule protected.push, approvers who hold code.approve there).
-  Json joined = run({{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"},
-                      {"scope", "repo-y"}}});
+  Json joined = run(
+      {{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.member"}, {"scope", "repo-y"}}});
   bool marked = false;
   const Json zed_joined = member(joined, "zed");
   for (const Json& g : zed_joined["gained"]) {
@@ -914,7 +1014,9 @@ TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
   }
   EXPECT_TRUE(marked) << Canonical(joined);
   // Power lost: removing Mia takes her reach with her.
-  Json removed = run({{{"op", "revoke_role"}, {"member", "mia"}, {"role", "dev.maintainer"},
+  Json removed = run({{{"op", "revoke_role"},
+                       {"member", "mia"},
+                       {"role", "dev.maintainer"},
                        {"scope", "team-a"}}});
   EXPECT_EQ(member(removed, "mia")["power"]["manages"],
             Json::parse(R"([{"scope":"team-a","family":"dev","from":20,"to":null}])"));
@@ -926,13 +1028,18 @@ TEST_F(SimulateTest, TheAccessDiffShowsChangesInPower) {
 TEST_F(SimulateTest, TheAccessDiffShowsSelfUpgradesAndClaimsOpeningAndClosing) {
   Json b = testing::TinyBundle();
   b["members"][0]["status"] = "disabled";  // Olga's ownership covers nothing now
-  b["members"].push_back({{"id", "tom"}, {"name", "Tom Team"}, {"email", "tom@example.org"},
-                          {"status", "active"}});
+  b["members"].push_back(
+      {{"id", "tom"}, {"name", "Tom Team"}, {"email", "tom@example.org"}, {"status", "active"}});
   b["bindings"].push_back({{"member", "tom"}, {"role", "dev.maintainer"}, {"scope", "team-b"}});
   auto p = testing::MustLoad(b);
-  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "tom"}, {"now", testing::kNow},
-                        {"operations", {{{"op", "revoke_role"}, {"member", "tom"},
-                                         {"role", "dev.maintainer"}, {"scope", "team-b"}}}}});
+  Json r = p->Simulate({{"baseRevision", p->revision()},
+                        {"actor", "tom"},
+                        {"now", testing::kNow},
+                        {"operations",
+                         {{{"op", "revoke_role"},
+                           {"member", "tom"},
+                           {"role", "dev.maintainer"},
+                           {"scope", "team-b"}}}}});
   ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
   Json dan;
   for (const Json& m : r["accessDiff"]["members"]) {
@@ -946,10 +1053,12 @@ TEST_F(SimulateTest, TheAccessDiffShowsSelfUpgradesAndClaimsOpeningAndClosing) {
 
   // A new owner may claim the viewer role within the organisation.
   auto p2 = testing::MustLoad(testing::TinyBundle());
-  Json owner = p2->Simulate({{"baseRevision", p2->revision()}, {"actor", "olga"},
-                             {"now", testing::kNow},
-                             {"operations", {{{"op", "assign_role"}, {"member", "zed"},
-                                              {"role", "dev.owner"}, {"scope", "org-1"}}}}});
+  Json owner = p2->Simulate(
+      {{"baseRevision", p2->revision()},
+       {"actor", "olga"},
+       {"now", testing::kNow},
+       {"operations",
+        {{{"op", "assign_role"}, {"member", "zed"}, {"role", "dev.owner"}, {"scope", "org-1"}}}}});
   ASSERT_EQ(owner["operations"][0]["effect"], "allow") << Canonical(owner);
   const Json& zed = owner["accessDiff"]["members"][0];
   ASSERT_EQ(zed["member"], "zed");
@@ -964,36 +1073,57 @@ TEST_F(SimulateTest, EditingTheRoleASelfUpgradeLeadsToShowsWhoMayNowUpgrade) {
   // Found in review: nobody holds c.lead, so the edit touched nobody, yet raising it
   // above dev.member opens a self-upgrade to every member.
   Json b = testing::TinyBundle();
-  b["roles"].push_back({{"id", "c.lead"}, {"family", "dev"}, {"rank", 5}, {"custom", true},
-                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
-  b["selfUpgrades"].push_back({{"id", "up.lead"}, {"action", "roles.self_upgrade"},
-                               {"from", {"dev.member"}}, {"to", {"c.lead"}}});
+  b["roles"].push_back({{"id", "c.lead"},
+                        {"family", "dev"},
+                        {"rank", 5},
+                        {"custom", true},
+                        {"permissions", {"code.read"}},
+                        {"assignableAt", {"repo"}}});
+  b["selfUpgrades"].push_back({{"id", "up.lead"},
+                               {"action", "roles.self_upgrade"},
+                               {"from", {"dev.member"}},
+                               {"to", {"c.lead"}}});
   auto p = testing::MustLoad(b);
-  Json role = {{"id", "c.lead"}, {"family", "dev"}, {"rank", 15},
-               {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
-  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"}, {"now", testing::kNow},
-                        {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
+  Json role = {{"id", "c.lead"},
+               {"family", "dev"},
+               {"rank", 15},
+               {"permissions", {"code.read"}},
+               {"assignableAt", {"repo"}}};
+  Json r =
+      p->Simulate({{"baseRevision", p->revision()},
+                   {"actor", "olga"},
+                   {"now", testing::kNow},
+                   {"operations", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", role}}}}});
   ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
   std::vector<std::string> opened;
   for (const Json& m : r["accessDiff"]["members"]) {
     for (const Json& u : m["power"]["selfUpgrades"]["gained"]) {
-      if (u["rule"] == "up.lead") opened.push_back(m["member"].get<std::string>() + "@" + u["scope"].get<std::string>());
+      if (u["rule"] == "up.lead")
+        opened.push_back(m["member"].get<std::string>() + "@" + u["scope"].get<std::string>());
     }
   }
-  EXPECT_EQ(opened, (std::vector<std::string>{"dan@repo-x", "dan@repo-z"})) << Canonical(r["accessDiff"]);
+  EXPECT_EQ(opened, (std::vector<std::string>{"dan@repo-x", "dan@repo-z"}))
+      << Canonical(r["accessDiff"]);
 }
 
 TEST_F(SimulateTest, ARankLimitedPermissionGainedUnderAnApprovalRuleIsMarked) {
   // Found in review: a rankLimited permission is checked with a role named, so the
   // diff did not ask and showed no approvals for it.
   Json b = testing::TinyBundle();
-  b["approvalRules"].push_back({{"id", "new.maintainers"}, {"actions", {"members.manage"}},
+  b["approvalRules"].push_back({{"id", "new.maintainers"},
+                                {"actions", {"members.manage"}},
                                 {"requesterRoles", {"dev.maintainer"}},
-                                {"approvers", {{"roles", {"dev.owner"}}}}, {"quorum", 1}});
+                                {"approvers", {{"roles", {"dev.owner"}}}},
+                                {"quorum", 1}});
   auto p = testing::MustLoad(b);
-  Json r = p->Simulate({{"baseRevision", p->revision()}, {"actor", "olga"}, {"now", testing::kNow},
-                        {"operations", {{{"op", "change_role"}, {"member", "dan"},
-                                         {"role", "dev.maintainer"}, {"scope", "repo-x"}}}}});
+  Json r = p->Simulate({{"baseRevision", p->revision()},
+                        {"actor", "olga"},
+                        {"now", testing::kNow},
+                        {"operations",
+                         {{{"op", "change_role"},
+                           {"member", "dan"},
+                           {"role", "dev.maintainer"},
+                           {"scope", "repo-x"}}}}});
   const Json dan = r["accessDiff"]["members"][0];
   ASSERT_EQ(dan["member"], "dan") << Canonical(r);
   bool marked = false;

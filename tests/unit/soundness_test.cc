@@ -14,9 +14,9 @@ Json Step(const Json& bundle, const std::string& actor, const Json& operations,
           const std::string& now = testing::kNow) {
   auto p = testing::MustLoad(bundle);
   if (!p) return Json();
-  return p->Simulate({{"baseRevision", p->revision()}, {"actor", actor}, {"now", now},
-                      {"operations", operations}},
-                     true);
+  return p->Simulate(
+      {{"baseRevision", p->revision()}, {"actor", actor}, {"now", now}, {"operations", operations}},
+      true);
 }
 
 const Json& MemberIn(const Json& bundle, const std::string& id) {
@@ -35,9 +35,11 @@ std::string FirstReason(const Json& r, size_t op = 0) {
 // The tiny bundle with an invitee: Ivy, invited on repo-x until `expires`.
 Json WithInvitee(const std::string& expires) {
   Json b = testing::TinyBundle();
-  b["members"].push_back({{"id", "ivy"}, {"email", "ivy@example.org"}, {"status", "invited"},
-                          {"invitation", {{"sentAt", "2026-11-20T09:00:00Z"},
-                                          {"expiresAt", expires}}}});
+  b["members"].push_back(
+      {{"id", "ivy"},
+       {"email", "ivy@example.org"},
+       {"status", "invited"},
+       {"invitation", {{"sentAt", "2026-11-20T09:00:00Z"}, {"expiresAt", expires}}}});
   b["bindings"].push_back({{"member", "ivy"}, {"role", "dev.member"}, {"scope", "repo-x"}});
   return b;
 }
@@ -75,8 +77,8 @@ TEST(SoundnessTest, DisableAndBlockNestAndUnwindInOrder) {
   Json b = WithInvitee("2026-12-08T09:00:00Z");
   b["operations"]["disable"] = {{"action", "members.manage"}};
   b["operations"]["enable"] = {{"action", "members.manage"}};
-  Json r = Step(b, "olga", {{{"op", "disable"}, {"member", "ivy"}},
-                            {{"op", "block"}, {"member", "ivy"}}});
+  Json r = Step(b, "olga",
+                {{{"op", "disable"}, {"member", "ivy"}}, {{"op", "block"}, {"member", "ivy"}}});
   ASSERT_EQ(r["summary"]["blocked"], false) << Canonical(r);
   const Json& ivy = MemberIn(r["bundleAfter"], "ivy");
   EXPECT_EQ(ivy["status"], "blocked");
@@ -86,8 +88,8 @@ TEST(SoundnessTest, DisableAndBlockNestAndUnwindInOrder) {
   Json after = r["bundleAfter"];
   EXPECT_EQ(FirstReason(Step(after, "olga", {{{"op", "enable"}, {"member", "ivy"}}})),
             "wrong_status");
-  r = Step(after, "olga", {{{"op", "unblock"}, {"member", "ivy"}},
-                           {{"op", "enable"}, {"member", "ivy"}}});
+  r = Step(after, "olga",
+           {{{"op", "unblock"}, {"member", "ivy"}}, {{"op", "enable"}, {"member", "ivy"}}});
   ASSERT_EQ(r["summary"]["blocked"], false) << Canonical(r);
   EXPECT_EQ(MemberIn(r["bundleAfter"], "ivy")["status"], "invited");
   EXPECT_FALSE(MemberIn(r["bundleAfter"], "ivy").contains("disabledFrom"));
@@ -119,23 +121,27 @@ TEST(SoundnessTest, ARuleItsAuthorCouldNotSetCannotBeReplacedOrDeletedByThem) {
   b["roles"][1]["permissions"].push_back("rules.set");
   b["operations"]["set_approval_rule"] = {{"action", "rules.set"}};
   b["operations"]["delete_approval_rule"] = {{"action", "rules.set"}};
-  Json rule = {{"id", "team-a.maintainers"}, {"actions", {"code.push"}},
-               {"requesterRoles", {"dev.maintainer"}}, {"scopes", {"team-a"}},
+  Json rule = {{"id", "team-a.maintainers"},
+               {"actions", {"code.push"}},
+               {"requesterRoles", {"dev.maintainer"}},
+               {"scopes", {"team-a"}},
                {"approvers", {{"permission", "billing.pay"}}}};
   Json r = Step(b, "olga", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}}});
   ASSERT_EQ(r["operations"][0]["effect"], "allow") << Canonical(r);
   Json after = r["bundleAfter"];
-  EXPECT_EQ(FirstReason(Step(after, "mia", {{{"op", "delete_approval_rule"}, {"scope", "team-a"},
-                                             {"rule", "team-a.maintainers"}}})),
-            "approval_rule_beyond_author");
+  EXPECT_EQ(
+      FirstReason(Step(
+          after, "mia",
+          {{{"op", "delete_approval_rule"}, {"scope", "team-a"}, {"rule", "team-a.maintainers"}}})),
+      "approval_rule_beyond_author");
   rule["requesterRoles"] = {"dev.member"};
-  EXPECT_EQ(FirstReason(Step(after, "mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"},
-                                             {"rule", rule}}})),
+  EXPECT_EQ(FirstReason(Step(after, "mia",
+                             {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}}})),
             "approval_rule_beyond_author");
   // Mia may set (and so replace) a rule gating members, below her.
   rule["id"] = "team-a.members";
-  Json own = Step(after, "mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"},
-                                  {"rule", rule}}});
+  Json own =
+      Step(after, "mia", {{{"op", "set_approval_rule"}, {"scope", "team-a"}, {"rule", rule}}});
   EXPECT_EQ(own["operations"][0]["effect"], "allow") << Canonical(own);
 }
 
@@ -149,15 +155,22 @@ TEST(SoundnessTest, EditingOrDeletingARoleNeedsItWithinTheActorsReach) {
   for (const char* k : {"define_role", "edit_role", "delete_role"}) {
     b["operations"][k] = {{"action", "roles.define"}};
   }
-  b["roles"].push_back({{"id", "dev.lead"}, {"family", "dev"}, {"rank", 25}, {"custom", true},
-                        {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}});
-  Json lead = {{"id", "dev.lead"}, {"family", "dev"}, {"rank", 5},
-               {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
-  EXPECT_EQ(FirstReason(Step(b, "mia", {{{"op", "edit_role"}, {"scope", "org-1"},
-                                         {"role", lead}}})),
-            "role_above_actor");
-  EXPECT_EQ(FirstReason(Step(b, "mia", {{{"op", "delete_role"}, {"scope", "org-1"},
-                                         {"role", "dev.lead"}}})),
+  b["roles"].push_back({{"id", "dev.lead"},
+                        {"family", "dev"},
+                        {"rank", 25},
+                        {"custom", true},
+                        {"permissions", {"code.read"}},
+                        {"assignableAt", {"repo"}}});
+  Json lead = {{"id", "dev.lead"},
+               {"family", "dev"},
+               {"rank", 5},
+               {"permissions", {"code.read"}},
+               {"assignableAt", {"repo"}}};
+  EXPECT_EQ(
+      FirstReason(Step(b, "mia", {{{"op", "edit_role"}, {"scope", "org-1"}, {"role", lead}}})),
+      "role_above_actor");
+  EXPECT_EQ(FirstReason(Step(b, "mia",
+                             {{{"op", "delete_role"}, {"scope", "org-1"}, {"role", "dev.lead"}}})),
             "role_above_actor");
   // The owner (up to 30) may; an unheld role may be re-ranked within reach.
   lead["rank"] = 30;
@@ -191,19 +204,23 @@ TEST(SoundnessTest, AnApprovedRequestIsJudgedAsItsRequesterWhenApplied) {
   b["roles"][1]["assignableAt"].push_back("org");
   b["bindings"].push_back({{"member", "mia"}, {"role", "dev.maintainer"}, {"scope", "org-1"}});
   b["operations"]["define_role"] = {{"action", "roles.define"}};
-  b["approvalRules"].push_back({{"id", "defs"}, {"actions", {"roles.define"}},
+  b["approvalRules"].push_back({{"id", "defs"},
+                                {"actions", {"roles.define"}},
                                 {"requesterRoles", {"dev.maintainer"}},
                                 {"approvers", {{"permission", "billing.pay"}}}});
-  Json role = {{"id", "dev.lead"}, {"family", "dev"}, {"rank", 25},
-               {"permissions", {"code.read"}}, {"assignableAt", {"repo"}}};
+  Json role = {{"id", "dev.lead"},
+               {"family", "dev"},
+               {"rank", 25},
+               {"permissions", {"code.read"}},
+               {"assignableAt", {"repo"}}};
   Json asked = Step(b, "mia", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
   ASSERT_EQ(asked["operations"][0]["effect"], "conditional") << Canonical(asked);
   const std::string id = asked["bundleAfter"]["approvalRequests"][0]["id"];
   Json approved = Step(asked["bundleAfter"], "olga",
                        {{{"op", "decide_request"}, {"request", id}, {"decision", "approve"}}});
   ASSERT_EQ(approved["operations"][0]["effect"], "allow") << Canonical(approved);
-  Json applied = Step(approved["bundleAfter"], "olga",
-                      {{{"op", "apply_approved"}, {"request", id}}});
+  Json applied =
+      Step(approved["bundleAfter"], "olga", {{{"op", "apply_approved"}, {"request", id}}});
   EXPECT_EQ(FirstReason(applied), "custom_role_beyond_creator") << Canonical(applied);
   EXPECT_EQ(applied["operations"][0]["reasons"][0]["need"], 25);
 }
@@ -213,14 +230,22 @@ TEST(SoundnessTest, ARoleSeesEMailOnlyFromARankOneOfItsCreatorsRolesDoes) {
   // sees `ops` from rank 0 without e-mail and one that sees it from 5 with e-mail:
   // a role seeing `ops` from 0 with e-mail is beyond both.
   Json b = testing::TinyBundle();
-  b["roles"].push_back({{"id", "ops.watch"}, {"family", "ops"}, {"rank", 1},
-                        {"assignableAt", {"org"}}, {"sees", {{"minRank", 0}}}});
-  b["roles"].push_back({{"id", "ops.lead"}, {"family", "ops"}, {"rank", 2},
+  b["roles"].push_back({{"id", "ops.watch"},
+                        {"family", "ops"},
+                        {"rank", 1},
+                        {"assignableAt", {"org"}},
+                        {"sees", {{"minRank", 0}}}});
+  b["roles"].push_back({{"id", "ops.lead"},
+                        {"family", "ops"},
+                        {"rank", 2},
                         {"assignableAt", {"org"}},
                         {"sees", {{"minRank", 5}, {"fields", {"email"}}}}});
   b["bindings"].push_back({{"member", "olga"}, {"role", "ops.watch"}, {"scope", "org-1"}});
   b["bindings"].push_back({{"member", "olga"}, {"role", "ops.lead"}, {"scope", "org-1"}});
-  Json role = {{"id", "dev.scout"}, {"family", "dev"}, {"rank", 1}, {"assignableAt", {"repo"}},
+  Json role = {{"id", "dev.scout"},
+               {"family", "dev"},
+               {"rank", 1},
+               {"assignableAt", {"repo"}},
                {"sees", {{"minRank", 0}, {"families", {"ops"}}, {"fields", {"email"}}}}};
   Json r = Step(b, "olga", {{{"op", "define_role"}, {"scope", "org-1"}, {"role", role}}});
   EXPECT_EQ(FirstReason(r), "custom_role_beyond_creator") << Canonical(r);

@@ -3,6 +3,7 @@
 // tries taken atomically, tokens revoked, the audit log read by its subjects and
 // a database of the schema before them migrated at open. A second Store
 // (PostgreSQL) must pass the same checks.
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -14,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "../../engine/server/audit_subjects.h"
 #include "../../engine/server/secrets.h"
@@ -43,7 +42,8 @@ class StoreTest : public ::testing::Test {
   static CommitRecord Next(const std::string& parent, const std::string& revision) {
     CommitRecord c;
     c.parent = parent;
-    c.next = StoredRevision{0, revision, parent, "{\"r\":\"" + revision + "\"}", "2026-12-01T00:00:01Z"};
+    c.next =
+        StoredRevision{0, revision, parent, "{\"r\":\"" + revision + "\"}", "2026-12-01T00:00:01Z"};
     c.audit = AuditEntry{0, "2026-12-01T00:00:01Z", "m-a", "change", parent, revision, "{}"};
     return c;
   }
@@ -457,19 +457,27 @@ TEST(StoreMigration, AnOldDatabaseGetsItsSubjectsOnceWhenOpened) {
     return "INSERT INTO audit VALUES (" + std::to_string(id) + ", 't', '" + actor +
            "', 'change', '" + before + "', 'after', '" + detail + "');";
   };
-  Sql(path, std::string(kSchemaVersion0) +
-                "INSERT INTO revisions VALUES (1, 'r0', '', '" + bundle + "', 't');" +
-                entry(1, "", "", "{}") +
-                entry(2, "m-a", "r0",
-                      R"({"changeSet": {"operations": [{"op": "assign_role", "member": "m-c", "role": "x", "scope": "acc-a", "attributes": {"scope": "acc-b"}}]},)"
-                      R"( "accessDiff": {"members": [{"member": "m-c", "gained": [{"scope": "acc-a", "permission": "p"}], "lost": []}]}})") +
-                entry(3, "m-a", "r0",
-                      R"({"changeSet": {"operations": [{"op": "decide_request", "request": "req-1", "decision": "approve"}]}, "request": "req-1"})") +
-                entry(4, "m-a", "r0", R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})") +
-                entry(5, "m-a", "r0", R"({"changeSet": {"operations": [{"op": "edit_member", "member": "m-p", "name": "P"}]}})") +
-                entry(6, "m-a", "r0", R"({"changeSet": {"operations": [{"op": "define_role", "scope": "acc-a", "role": {"id": "custom"}}]}})") +
-                entry(7, "m-a", "r-gone", R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})") +
-                entry(8, "m-a", "r0", "not json"));
+  Sql(path,
+      std::string(kSchemaVersion0) + "INSERT INTO revisions VALUES (1, 'r0', '', '" + bundle +
+          "', 't');" + entry(1, "", "", "{}") +
+          entry(
+              2, "m-a", "r0",
+              R"({"changeSet": {"operations": [{"op": "assign_role", "member": "m-c", "role": "x", "scope": "acc-a", "attributes": {"scope": "acc-b"}}]},)"
+              R"( "accessDiff": {"members": [{"member": "m-c", "gained": [{"scope": "acc-a", "permission": "p"}], "lost": []}]}})") +
+          entry(
+              3, "m-a", "r0",
+              R"({"changeSet": {"operations": [{"op": "decide_request", "request": "req-1", "decision": "approve"}]}, "request": "req-1"})") +
+          entry(4, "m-a", "r0",
+                R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})") +
+          entry(
+              5, "m-a", "r0",
+              R"({"changeSet": {"operations": [{"op": "edit_member", "member": "m-p", "name": "P"}]}})") +
+          entry(
+              6, "m-a", "r0",
+              R"({"changeSet": {"operations": [{"op": "define_role", "scope": "acc-a", "role": {"id": "custom"}}]}})") +
+          entry(7, "m-a", "r-gone",
+                R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})") +
+          entry(8, "m-a", "r0", "not json"));
   ASSERT_EQ(SqlInt(path, "PRAGMA user_version"), 0);
 
   {
@@ -523,7 +531,8 @@ TEST(AuditSubjects, NamedMembersAndScopesAndTheScopesOperationsAreCheckedOn) {
     "bindings": [{"member": "m-b", "role": "x", "scope": "acc-a"}, {"member": "m-b", "role": "y", "scope": "other-root"}],
     "approvalRules": [{"id": "rule-a", "scopes": ["acc-a"]}, {"id": "rule-all"}],
     "approvalRequests": [{"id": "req-1", "requester": "m-r", "resource": "acc-a",
-      "operation": {"op": "block", "member": "m-b"}, "decisions": [{"member": "m-d"}]}]})").value;
+      "operation": {"op": "block", "member": "m-b"}, "decisions": [{"member": "m-d"}]}]})")
+                          .value;
   int asked = 0;
   auto known = [&]() -> const Json* {
     ++asked;
@@ -546,23 +555,35 @@ TEST(AuditSubjects, NamedMembersAndScopesAndTheScopesOperationsAreCheckedOn) {
   EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root"}));
   EXPECT_EQ(asked, 1);
   // An approval rule: where it holds, before and after; without scopes, everywhere.
-  s = of("m-a", R"({"changeSet": {"operations": [{"op": "set_approval_rule", "scope": "acc-a", "rule": {"id": "rule-a", "scopes": ["acc-a"]}}]}})");
+  s = of(
+      "m-a",
+      R"({"changeSet": {"operations": [{"op": "set_approval_rule", "scope": "acc-a", "rule": {"id": "rule-a", "scopes": ["acc-a"]}}]}})");
   EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a"}));
-  s = of("m-a", R"({"changeSet": {"operations": [{"op": "set_approval_rule", "scope": "acc-a", "rule": {"id": "rule-all", "scopes": ["acc-a"]}}]}})");
+  s = of(
+      "m-a",
+      R"({"changeSet": {"operations": [{"op": "set_approval_rule", "scope": "acc-a", "rule": {"id": "rule-all", "scopes": ["acc-a"]}}]}})");
   EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root", "root"}));
-  s = of("m-a", R"({"changeSet": {"operations": [{"op": "delete_approval_rule", "scope": "acc-a", "rule": "rule-a"}]}})");
+  s = of(
+      "m-a",
+      R"({"changeSet": {"operations": [{"op": "delete_approval_rule", "scope": "acc-a", "rule": "rule-a"}]}})");
   EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a"}));
-  s = of("m-a", R"({"changeSet": {"operations": [{"op": "delete_approval_rule", "scope": "acc-a", "rule": "rule-gone"}]}})");
+  s = of(
+      "m-a",
+      R"({"changeSet": {"operations": [{"op": "delete_approval_rule", "scope": "acc-a", "rule": "rule-gone"}]}})");
   EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root", "root"}));
   // A decision: the request, its deciders and its operation's scopes.
-  s = of("m-a", R"({"changeSet": {"operations": [{"op": "decide_request", "request": "req-1", "decision": "approve"}, {"op": "apply_approved", "request": "req-1"}]}, "request": "req-1"})");
+  s = of(
+      "m-a",
+      R"({"changeSet": {"operations": [{"op": "decide_request", "request": "req-1", "decision": "approve"}, {"op": "apply_approved", "request": "req-1"}]}, "request": "req-1"})");
   EXPECT_EQ(s.members, (std::set<std::string>{"m-a", "m-b", "m-d", "m-r"}));
   EXPECT_EQ(s.scopes, (std::set<std::string>{"acc-a", "other-root"}));
   // An unknown request, or no bundle at all: only readers of everything.
   s = of("m-a", R"({"changeSet": {"operations": [{"op": "apply_approved", "request": "req-9"}]}})");
   EXPECT_EQ(s.scopes, (std::set<std::string>{"other-root", "root"}));
-  s = SubjectsOfEntry("m-a", ParseJson(R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})").value,
-                      [] { return static_cast<const Json*>(nullptr); });
+  s = SubjectsOfEntry(
+      "m-a",
+      ParseJson(R"({"changeSet": {"operations": [{"op": "block", "member": "m-b"}]}})").value,
+      [] { return static_cast<const Json*>(nullptr); });
   EXPECT_EQ(s.scopes, (std::set<std::string>{""}));
   // Accepting an invitation touches the invitee's scopes.
   s = of("m-b", R"({"changeSet": {"operations": [{"op": "accept_invitation"}]}})");

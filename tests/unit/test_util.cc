@@ -1,9 +1,9 @@
 #include "test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace rolegate {
 namespace testing {

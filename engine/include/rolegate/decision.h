@@ -18,9 +18,9 @@ enum class Effect { kAllow, kDeny, kConditional };
 const char* EffectName(Effect effect);
 
 struct Reason {
-  std::string code;     // e.g. "granted_by", "rank_too_low"
+  std::string code;             // e.g. "granted_by", "rank_too_low"
   Json facts = Json::object();  // the facts behind it, e.g. {"have": 30, "need": 40}
-  std::string message;  // plain words
+  std::string message;          // plain words
 };
 
 struct ApprovalRequirement {

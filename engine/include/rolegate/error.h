@@ -4,10 +4,9 @@
 #ifndef ROLEGATE_ERROR_H_
 #define ROLEGATE_ERROR_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace rolegate {
 

@@ -5,10 +5,9 @@
 #ifndef ROLEGATE_JSON_H_
 #define ROLEGATE_JSON_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "rolegate/error.h"
 #include "rolegate/limits.h"

@@ -87,9 +87,9 @@ class Policy {
   // JSON-level entry points. Each returns a canonical result object: the answer
   // with "ok": true, or {"ok": false, "errors": [...]}.
   Json Check(const Json& request) const;
-  Json WhatCan(const Json& query) const;        // {"member", "scope"}
-  Json WhoCan(const Json& query) const;         // {"action", "scope"}
-  Json VisibleMembers(const Json& query) const; // {"actor", "scope"}
+  Json WhatCan(const Json& query) const;         // {"member", "scope"}
+  Json WhoCan(const Json& query) const;          // {"action", "scope"}
+  Json VisibleMembers(const Json& query) const;  // {"actor", "scope"}
 
   // Change sets (docs/changes.md). Simulate returns the simulation result, with
   // "bundleAfter" when `include_bundle`; Verify recomputes it and lists every

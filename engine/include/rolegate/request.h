@@ -10,10 +10,10 @@
 namespace rolegate {
 
 struct Request {
-  std::string actor;     // member id
-  std::string action;    // permission id, self-upgrade action or claim action
-  std::string resource;  // scope id
-  std::string now;       // YYYY-MM-DDTHH:MM:SSZ
+  std::string actor;                 // member id
+  std::string action;                // permission id, self-upgrade action or claim action
+  std::string resource;              // scope id
+  std::string now;                   // YYYY-MM-DDTHH:MM:SSZ
   Json attributes = Json::object();  // strings, integers, booleans
 };
 

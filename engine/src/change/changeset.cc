@@ -38,9 +38,9 @@ Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, Chan
   std::string registering;
   if (operations != nullptr && !operations->empty()) {
     const Json& first = (*operations)[0];
-    if (first.is_object() && first.value("op", Json()) == "register" &&
-        first.contains("member") && first["member"].is_object() &&
-        first["member"].contains("id") && first["member"]["id"].is_string()) {
+    if (first.is_object() && first.value("op", Json()) == "register" && first.contains("member") &&
+        first["member"].is_object() && first["member"].contains("id") &&
+        first["member"]["id"].is_string()) {
       registering = first["member"]["id"].get<std::string>();
     }
   }

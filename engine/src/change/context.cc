@@ -13,9 +13,14 @@ namespace internal {
 
 Context::Context(const Policy& base, const std::string& actor, const std::string& now,
                  const SoundnessChecks& checks)
-    : base_(base), now_(now), checks_(checks), checkpoint_(&base),
-      overlay_(std::make_unique<Overlay>(base.model())), change_set_actor_(actor),
-      actor_(actor), field_rules_(MemberFieldRules(base.model())),
+    : base_(base),
+      now_(now),
+      checks_(checks),
+      checkpoint_(&base),
+      overlay_(std::make_unique<Overlay>(base.model())),
+      change_set_actor_(actor),
+      actor_(actor),
+      field_rules_(MemberFieldRules(base.model())),
       scope_rules_(ScopeLimitRules(base.model())) {}
 
 std::string Context::ActAs(const std::string& requester, Approvals approved) {
@@ -66,8 +71,8 @@ std::string Context::NextId(const Json& list, const std::string& prefix) const {
 }
 
 std::string Context::VerificationId(size_t op) const {
-  const std::string digest = ContentRevision(
-      Json::array({"verification", base_.revision(), change_set_actor_, op}));
+  const std::string digest =
+      ContentRevision(Json::array({"verification", base_.revision(), change_set_actor_, op}));
   return "verification-" + digest.substr(digest.find(':') + 1);
 }
 
@@ -88,15 +93,14 @@ const Json* Context::FindById(const Json& list, const std::string& id) {
 std::vector<std::string> Context::MemberScopes(const std::string& member) const {
   std::set<std::string> scopes;
   if (const Index* i = V().FindMember(member)) {
-    V().ForEachBindingOfMember(*i, [&](uint32_t b) {
-      scopes.insert(M().scopes[V().key(b).scope].id);
-    });
+    V().ForEachBindingOfMember(*i,
+                               [&](uint32_t b) { scopes.insert(M().scopes[V().key(b).scope].id); });
   }
   return std::vector<std::string>(scopes.begin(), scopes.end());
 }
 
 std::string Context::RoleOf(const std::string& member, const std::string& scope,
-                              Index family) const {
+                            Index family) const {
   const Index* i = V().FindMember(member);
   const Index* s = M().scope_index.Get(scope);
   std::string found;
@@ -113,8 +117,8 @@ std::string Context::RoleOf(const std::string& member, const std::string& scope,
 const std::string* Context::ActionFor(const std::string& kind, Outcome* out) {
   auto it = M().operation_rules.find(kind);
   if (it == M().operation_rules.end()) {
-    out->Deny(Reason("operation_not_supported",
-                     "this policy does not allow " + Q(kind) + " operations"));
+    out->Deny(
+        Reason("operation_not_supported", "this policy does not allow " + Q(kind) + " operations"));
     return nullptr;
   }
   return &it->second.action;
@@ -145,8 +149,8 @@ bool Context::PreconditionsHold(const Operation& op, Outcome* out) {
       why = r ? "it is " + a->dump() : "its value " + a->dump() + " cannot be compared";
     }
     out->Deny(Reason("precondition_failed",
-                     Q(kind) + " requires attribute " + Q(c.attribute) + " " + OpName(c.op) +
-                         " " + c.value.dump() + ", but " + why,
+                     Q(kind) + " requires attribute " + Q(c.attribute) + " " + OpName(c.op) + " " +
+                         c.value.dump() + ", but " + why,
                      std::move(facts)));
   }
   return hold;
@@ -159,21 +163,21 @@ bool Context::SetupOffered(const std::string& kind, const std::string& setup, Ou
   if (std::find(offered.begin(), offered.end(), setup) != offered.end()) return true;
   std::string list;
   for (const std::string& s : offered) list += (list.empty() ? "" : ", ") + s;
-  out->Deny(Reason("setup_not_supported",
-                   "set-up option " + Q(setup) + " is not offered for " + Q(kind) +
-                       ": offered are " + list,
-                   Json{{"setup", setup}, {"allowed", offered}}));
+  out->Deny(Reason(
+      "setup_not_supported",
+      "set-up option " + Q(setup) + " is not offered for " + Q(kind) + ": offered are " + list,
+      Json{{"setup", setup}, {"allowed", offered}}));
   return false;
 }
 
 bool Context::EmailReachable(const std::string& member, const std::string& email,
-                               const std::string& setup, Outcome* out) {
+                             const std::string& setup, Outcome* out) {
   if (setup != "send_invite" && setup != "activation_email") return true;
   if (!email.empty()) return true;
-  out->Deny(Reason("email_required",
-                   "set-up option " + Q(setup) + " e-mails member " + Q(member) +
-                       ", who has no e-mail address",
-                   Json{{"member", member}, {"setup", setup}}));
+  out->Deny(Reason(
+      "email_required",
+      "set-up option " + Q(setup) + " e-mails member " + Q(member) + ", who has no e-mail address",
+      Json{{"member", member}, {"setup", setup}}));
   return false;
 }
 
@@ -211,13 +215,13 @@ bool Context::KindAllowed(const Member& mb, const std::string& role, Outcome* ou
 }
 
 Effect Context::Check(const std::string& action, const std::string& scope, Json attrs,
-                        Outcome* out) {
+                      Outcome* out) {
   return CheckIn(V(), action, scope, std::move(attrs), out);
 }
 
 template <typename View>
 Effect Context::CheckIn(const View& view, const std::string& action, const std::string& scope,
-                          Json attrs, Outcome* out) {
+                        Json attrs, Outcome* out) {
   Request req;
   req.actor = actor_;
   req.action = action;
@@ -230,8 +234,7 @@ Effect Context::CheckIn(const View& view, const std::string& action, const std::
     Json errors = ErrorsToJson(r.errors)["errors"];
     out->checks.push_back(Json{{"action", action}, {"resource", scope}, {"errors", errors}});
     out->Deny(Reason("invalid_check", "the check of " + Q(action) + " on " + Q(scope) +
-                                          " could not be made: " +
-                                          r.errors[0].message));
+                                          " could not be made: " + r.errors[0].message));
     return effect;
   }
   Json d = DecisionToJson(r.decision);
@@ -261,7 +264,7 @@ Effect Context::CheckIn(const View& view, const std::string& action, const std::
 }
 
 void Context::CheckOnMemberScopes(const std::string& kind, const std::string& member,
-                                    const std::string& fallback, Json attrs, Outcome* out) {
+                                  const std::string& fallback, Json attrs, Outcome* out) {
   const std::string* action = ActionFor(kind, out);
   if (action == nullptr) return;
   // Every scope where the member holds a role: acting on a member reaches all of
@@ -309,19 +312,20 @@ bool Context::RoleWithinActor(const std::string& id, Outcome* out) {
   if (role.rank <= have) return true;
   out->Deny(Reason("role_above_actor",
                    "role " + Q(id) + " ranks " + std::to_string(role.rank) + " in family " +
-                       Q(family) + ", above the rank " + std::to_string(have) +
-                       " up to which " + Q(actor_) + " manages it",
+                       Q(family) + ", above the rank " + std::to_string(have) + " up to which " +
+                       Q(actor_) + " manages it",
                    Json{{"role", id}, {"family", family}, {"have", have}, {"need", role.rank}}));
   return false;
 }
 
 bool Context::RuleWithinAuthor(const std::string& id, const Json& requester_roles,
-                                 const std::vector<Index>& where, Outcome* out) {
+                               const std::vector<Index>& where, Outcome* out) {
   if (!checks_.approval_rule_below_author) return true;
   if (!requester_roles.is_array() || requester_roles.empty()) {
     out->Deny(Reason("approval_rule_beyond_author",
-                     "rule " + Q(id) + " names no requesterRoles, so it would gate every "
-                     "requester, its author's equals and superiors among them",
+                     "rule " + Q(id) +
+                         " names no requesterRoles, so it would gate every "
+                         "requester, its author's equals and superiors among them",
                      Json{{"rule", id}}));
     return false;
   }
@@ -334,21 +338,20 @@ bool Context::RuleWithinAuthor(const std::string& id, const Json& requester_role
       const std::string& family = M().families[role.family];
       const int64_t manages = reach.Manages(family), own = reach.Rank(family);
       if (role.rank <= manages && (own < 0 || role.rank < own)) continue;
-      out->Deny(Reason(
-          "approval_rule_beyond_author",
-          "rule " + Q(id) + " would gate holders of " + Q(role.id) + " (rank " +
-              std::to_string(role.rank) + " in family " + Q(family) + ") on " +
-              Q(M().scopes[scope].id) + ", whom " + Q(actor_) +
-              (own >= 0 && role.rank >= own
-                   ? " does not outrank (rank " + std::to_string(own) + ")"
-                   : " does not manage (up to rank " + std::to_string(manages) + ")"),
-          Json{{"rule", id},
-               {"role", role.id},
-               {"scope", M().scopes[scope].id},
-               {"family", family},
-               {"manages", manages},
-               {"rank", own},
-               {"need", role.rank}}));
+      out->Deny(Reason("approval_rule_beyond_author",
+                       "rule " + Q(id) + " would gate holders of " + Q(role.id) + " (rank " +
+                           std::to_string(role.rank) + " in family " + Q(family) + ") on " +
+                           Q(M().scopes[scope].id) + ", whom " + Q(actor_) +
+                           (own >= 0 && role.rank >= own
+                                ? " does not outrank (rank " + std::to_string(own) + ")"
+                                : " does not manage (up to rank " + std::to_string(manages) + ")"),
+                       Json{{"rule", id},
+                            {"role", role.id},
+                            {"scope", M().scopes[scope].id},
+                            {"family", family},
+                            {"manages", manages},
+                            {"rank", own},
+                            {"need", role.rank}}));
       return false;
     }
   }
@@ -389,10 +392,10 @@ std::optional<Beyond> Context::BeyondActor(const Model& after) const {
   return std::nullopt;
 }
 
-template Effect Context::CheckIn<Model>(const Model&, const std::string&, const std::string&,
-                                        Json, Outcome*);
-template Effect Context::CheckIn<Overlay>(const Overlay&, const std::string&,
-                                          const std::string&, Json, Outcome*);
+template Effect Context::CheckIn<Model>(const Model&, const std::string&, const std::string&, Json,
+                                        Outcome*);
+template Effect Context::CheckIn<Overlay>(const Overlay&, const std::string&, const std::string&,
+                                          Json, Outcome*);
 
 }  // namespace internal
 }  // namespace rolegate

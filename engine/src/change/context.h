@@ -70,8 +70,8 @@ class Context {
   // Whether the kind's entry in `operations` offers `setup`.
   bool SetupOffered(const std::string& kind, const std::string& setup, Outcome* out);
   // Whether a set-up that e-mails the member can reach `email`.
-  bool EmailReachable(const std::string& member, const std::string& email,
-                      const std::string& setup, Outcome* out);
+  bool EmailReachable(const std::string& member, const std::string& email, const std::string& setup,
+                      Outcome* out);
   // Whether `scope` may concern `member`: a member who holds no binding but was
   // added to a scope belongs there, and only there and below.
   bool WithinHome(const std::string& member, const std::string& scope, Outcome* out);
@@ -81,8 +81,8 @@ class Context {
   Effect Check(const std::string& action, const std::string& scope, Json attrs, Outcome* out);
   // The same, on another view of the state (a Model or an Overlay).
   template <typename View>
-  Effect CheckIn(const View& view, const std::string& action, const std::string& scope,
-                 Json attrs, Outcome* out);
+  Effect CheckIn(const View& view, const std::string& action, const std::string& scope, Json attrs,
+                 Outcome* out);
   // Roles and approval rules hold everywhere: the action on every root scope.
   void CheckPolicyWide(const std::string& action, const Json& attrs, Outcome* out);
   // The kind's action on every scope where `member` holds a binding (or, for a

@@ -21,7 +21,7 @@ void RereadMember(const Json& entry, Member* m) {
 }
 
 void Context::AddBinding(Edit* e, const std::string& member, const std::string& role,
-                           const std::string& scope) {
+                         const std::string& scope) {
   touching_.insert(member);
   e->changed = true;
   Json entry{{"member", member},
@@ -55,7 +55,8 @@ void Context::AddMemberEntry(Edit* e, Json entry) {
   const std::string email = entry.value("email", "");
   const std::string lower = Lower(email);  // as the load compares e-mails
   const size_t at = email.find('@');
-  const bool malformed = !email.empty() && (at == std::string::npos || at == 0 || at + 1 == email.size());
+  const bool malformed =
+      !email.empty() && (at == std::string::npos || at == 0 || at + 1 == email.size());
   if (!e->json && (malformed || e->overlay.member_count() + 1 > Limits().max_members ||
                    (!lower.empty() && EmailMayBeTaken(e->overlay, lower)))) {
     e->J();
@@ -76,7 +77,8 @@ void Context::AddMemberEntry(Edit* e, Json entry) {
   const Json inv = entry.value("invitation", Json::object());
   m.invitation_sent_at = inv.value("sentAt", "");
   m.invitation_expires_at = inv.value("expiresAt", "");
-  if (entry.contains("addedTo")) m.added_to = M().scope_index.at(entry["addedTo"].get<std::string>());
+  if (entry.contains("addedTo"))
+    m.added_to = M().scope_index.at(entry["addedTo"].get<std::string>());
   e->overlay.AddMember(std::move(m), std::move(entry), lower);
 }
 
@@ -91,8 +93,7 @@ bool Context::EmailMayBeTaken(const Overlay& o, const std::string& lower) {
   return checkpoint_emails_.count(lower) > 0 || o.AddedEmail(lower);
 }
 
-void Context::Emit(Outcome* out, size_t op, const char* event, const std::string& to,
-                     Json facts) {
+void Context::Emit(Outcome* out, size_t op, const char* event, const std::string& to, Json facts) {
   auto it = M().notification_rules.find(event);
   if (it == M().notification_rules.end()) return;
   const NotificationRule& rule = it->second;
@@ -141,24 +142,26 @@ void Context::RequestApprovals(size_t index, const Json& op, Edit* e, Outcome* o
     list.push_back(request);
     for (const Json& approver : a["approvers"]) {
       Emit(out, index, "approval_requested", approver.get<std::string>(),
-           Json{{"request", id}, {"rule", a["rule"]}, {"requester", actor_},
-                {"action", a["action"]}, {"scope", a["resource"]}});
+           Json{{"request", id},
+                {"rule", a["rule"]},
+                {"requester", actor_},
+                {"action", a["action"]},
+                {"scope", a["resource"]}});
     }
   }
 }
 
 Json Context::GrantOperation(const std::string& member, const std::string& role,
-                               const std::string& scope) const {
+                             const std::string& scope) const {
   return RoleGrant(V(), member, role, scope);
 }
 
-std::vector<std::string> Context::Deciders(const std::string& requester,
-                                              const Json& grant) const {
+std::vector<std::string> Context::Deciders(const std::string& requester, const Json& grant) const {
   return RoleDeciders(V(), requester, grant, now_);
 }
 
 bool Context::SeesEmail(const std::string& viewer, const std::string& target,
-                          const std::string& scope_id) const {
+                        const std::string& scope_id) const {
   const Index* v = V().FindMember(viewer);
   const Index* t = V().FindMember(target);
   const Index* scope = M().scope_index.Get(scope_id);
@@ -182,9 +185,8 @@ bool Context::SeesEmail(const std::string& viewer, const std::string& target,
     for (const SeesRule& rule : m.roles[V().key(b).role].sees_rules) {
       if (!rule.email) continue;
       for (const Role* h : held) {
-        if (h->rank >= rule.min_rank &&
-            std::find(rule.families.begin(), rule.families.end(), h->family) !=
-                rule.families.end()) {
+        if (h->rank >= rule.min_rank && std::find(rule.families.begin(), rule.families.end(),
+                                                  h->family) != rule.families.end()) {
           sees = true;
         }
       }

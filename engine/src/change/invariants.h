@@ -24,9 +24,8 @@ namespace internal {
 
 // A violation as the result lists it: the invariant, its kind and severity, the
 // operation that brought it, the message, and `details` (member, scope, ...).
-Json Violation(const std::string& invariant, const std::string& kind,
-               const std::string& severity, size_t op, const std::string& message,
-               const Json& details = Json::object());
+Json Violation(const std::string& invariant, const std::string& kind, const std::string& severity,
+               size_t op, const std::string& message, const Json& details = Json::object());
 
 // The violations of a simulation, and whether an error one stands.
 struct Violations {
@@ -97,8 +96,7 @@ class MinHolders {
                        const std::vector<Index>* only) const;
   static bool BreaksError(const HolderBreaches& fresh);
   // Refuses operation `i` for the error breaches among `fresh`.
-  static void Refuse(const HolderBreaches& fresh, size_t i, Outcome* out,
-                     Violations* violations);
+  static void Refuse(const HolderBreaches& fresh, size_t i, Outcome* out, Violations* violations);
   // Records `fresh` as brought by operation `i`.
   void Brought(const HolderBreaches& fresh, size_t i);
   // After the last operation: those brought and still standing are violations.

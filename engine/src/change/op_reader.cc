@@ -67,8 +67,8 @@ void OpReader::Scopes(const Json& op, const std::string& p) {
 }
 
 void OpReader::NewMember(const Json& v, const std::string& p) {
-  if (!shape_.Object(v, p, {"id", "email", "name", "kind", "registered", "brandingDomain",
-                            "language"})) {
+  if (!shape_.Object(v, p,
+                     {"id", "email", "name", "kind", "registered", "brandingDomain", "language"})) {
     return;
   }
   if (const std::string* id = shape_.Id(v, "id", p, true)) {
@@ -98,8 +98,7 @@ void OpReader::Proof(const Json& op, const std::string& p, const char* key, size
   if (const std::string* s = shape_.String(op, key, p, false)) {
     if (s->empty() || Utf8Length(*s) > max) {
       shape_.Add("invalid_value", PointerAppend(p, key),
-                 std::string("`") + key + "` must be 1 to " + std::to_string(max) +
-                     " characters");
+                 std::string("`") + key + "` must be 1 to " + std::to_string(max) + " characters");
     }
   }
 }

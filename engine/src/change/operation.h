@@ -31,22 +31,21 @@ struct Operation {
   // The caller's `attributes`, without `role`, `target` and `registering`: each
   // operation sets those from its own fields.
   Json attributes = Json::object();
-  std::string member;               // the member acted on, or the new member's id
-  std::optional<Json> new_member;   // invite, register: the new member as written
-  std::string role;                 // a role id (define_role, edit_role: the new one's)
+  std::string member;                   // the member acted on, or the new member's id
+  std::optional<Json> new_member;       // invite, register: the new member as written
+  std::string role;                     // a role id (define_role, edit_role: the new one's)
   std::optional<Json> role_definition;  // define_role, edit_role
   std::string scope;
-  std::vector<std::string> scopes;  // assign_role, revoke_role: `scope` or `scopes`
-  std::string setup;                // invite, activate_member
-  std::vector<Json> members;        // add_members: the new members as written
-  std::string rule;                 // an approval rule id (set_approval_rule: the new one's)
+  std::vector<std::string> scopes;      // assign_role, revoke_role: `scope` or `scopes`
+  std::string setup;                    // invite, activate_member
+  std::vector<Json> members;            // add_members: the new members as written
+  std::string rule;                     // an approval rule id (set_approval_rule: the new one's)
   std::optional<Json> rule_definition;  // set_approval_rule
   std::string request, decision, action, verification;
   std::optional<std::string> reason, until;  // request_role
   // edit_member: the details it sets, (field, value), in the order name, email,
   // language, brandingDomain.
   std::vector<std::pair<std::string, std::string>> details;
-
 };
 
 // An operation kind: its name, what it is, how it is read and how it applies.

@@ -16,15 +16,38 @@ extern const OpKind kInvite, kResendInvitation, kAcceptInvitation, kAssignRole, 
     kRequestRole, kWithdrawRequest;
 
 const std::vector<const OpKind*>& OpKinds() {
-  static const std::vector<const OpKind*> kinds = {
-      &kInvite,          &kResendInvitation,    &kAcceptInvitation,   &kAssignRole,
-      &kChangeRole,      &kRevokeRole,          &kRemoveRole,         &kRemoveMember,
-      &kDeleteMember,    &kBlock,               &kUnblock,            &kDisable,
-      &kEnable,          &kEditMember,          &kAddMembers,         &kActivateMember,
-      &kRequestSelfUpgrade, &kResendVerification, &kCompleteSelfUpgrade, &kClaimRole,
-      &kDefineRole,      &kEditRole,            &kDeleteRole,         &kSetApprovalRule,
-      &kDeleteApprovalRule, &kDecideRequest,    &kApplyApproved,      &kRegister,
-      &kResetPassword,   &kPerform,             &kRequestRole,        &kWithdrawRequest};
+  static const std::vector<const OpKind*> kinds = {&kInvite,
+                                                   &kResendInvitation,
+                                                   &kAcceptInvitation,
+                                                   &kAssignRole,
+                                                   &kChangeRole,
+                                                   &kRevokeRole,
+                                                   &kRemoveRole,
+                                                   &kRemoveMember,
+                                                   &kDeleteMember,
+                                                   &kBlock,
+                                                   &kUnblock,
+                                                   &kDisable,
+                                                   &kEnable,
+                                                   &kEditMember,
+                                                   &kAddMembers,
+                                                   &kActivateMember,
+                                                   &kRequestSelfUpgrade,
+                                                   &kResendVerification,
+                                                   &kCompleteSelfUpgrade,
+                                                   &kClaimRole,
+                                                   &kDefineRole,
+                                                   &kEditRole,
+                                                   &kDeleteRole,
+                                                   &kSetApprovalRule,
+                                                   &kDeleteApprovalRule,
+                                                   &kDecideRequest,
+                                                   &kApplyApproved,
+                                                   &kRegister,
+                                                   &kResetPassword,
+                                                   &kPerform,
+                                                   &kRequestRole,
+                                                   &kWithdrawRequest};
   return kinds;
 }
 
@@ -47,7 +70,8 @@ bool ReferencesExist(const Context& cx, const Operation& op, Outcome* out) {
     return false;
   }
   if (!op.new_member && !op.member.empty() && cx.V().FindMember(op.member) == nullptr) {
-    out->Deny(Reason("unknown_reference", "member " + Q(op.member) + " does not exist in this state"));
+    out->Deny(
+        Reason("unknown_reference", "member " + Q(op.member) + " does not exist in this state"));
     return false;
   }
   const bool names_role = !op.role.empty() && (!op.role_definition || op.name == "edit_role");

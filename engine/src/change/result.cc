@@ -7,19 +7,25 @@ namespace internal {
 
 void ResultBuilder::AddOperation(size_t i, const Operation& op, Outcome out) {
   switch (out.effect) {
-    case Effect::kAllow: ++allowed_; break;
-    case Effect::kDeny: ++denied_; break;
-    case Effect::kConditional: ++conditional_; break;
+    case Effect::kAllow:
+      ++allowed_;
+      break;
+    case Effect::kDeny:
+      ++denied_;
+      break;
+    case Effect::kConditional:
+      ++conditional_;
+      break;
   }
   for (Json& e : out.events) events_.push_back(std::move(e));
-  Json result{{"index", static_cast<int64_t>(i)},
-              {"op", op.name},
-              {"effect", EffectName(out.effect)},
-              {"checks", std::move(out.checks)},
-              {"reasons", std::move(out.reasons)},
-              {"requirements",
-               {{"approvals", std::move(out.approvals)},
-                {"verifications", std::move(out.verifications)}}}};
+  Json result{
+      {"index", static_cast<int64_t>(i)},
+      {"op", op.name},
+      {"effect", EffectName(out.effect)},
+      {"checks", std::move(out.checks)},
+      {"reasons", std::move(out.reasons)},
+      {"requirements",
+       {{"approvals", std::move(out.approvals)}, {"verifications", std::move(out.verifications)}}}};
   if (!out.request.is_null() && out.effect != Effect::kDeny) {
     result["request"] = std::move(out.request);
   }

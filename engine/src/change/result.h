@@ -18,8 +18,8 @@ class ResultBuilder {
   // Operation `i`'s outcome: its result entry, its events, the tally.
   void AddOperation(size_t i, const Operation& op, Outcome out);
   // The whole answer; `bundle_after` is null when not asked for.
-  Json Finish(const std::string& base_revision, const std::string& revision_after,
-              Json access_diff, Violations violations, Json bundle_after);
+  Json Finish(const std::string& base_revision, const std::string& revision_after, Json access_diff,
+              Violations violations, Json bundle_after);
 
  private:
   Json results_ = Json::array();

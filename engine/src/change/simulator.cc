@@ -36,8 +36,8 @@ class Simulator {
       Edit edit(cx_.V());
       ApplyOperation(cx_, i, op, &edit, &out);
       if (out.effect == Effect::kConditional && !out.approvals.empty()) {
-        cx_.RequestApprovals(i, out.pending_operation ? *out.pending_operation : op.written,
-                             &edit, &out);
+        cx_.RequestApprovals(i, out.pending_operation ? *out.pending_operation : op.written, &edit,
+                             &out);
       }
       if (out.effect != Effect::kDeny && edit.changed) commit_.Judge(i, op.written, &edit, &out);
       for (Json& e : out.events) cx_.Brand(&e);  // the recipient as the operation left them

@@ -108,10 +108,11 @@ Json Policy::VerifyChain(const Json& steps, const std::string& pointer) const {
     verdicts.push_back(std::move(verdict));
     if (k + 1 == steps.size()) break;
     // The next step is judged on the bundle this step leaves, recomputed here.
-    LoadResult next = CompilePolicy(policy->Simulate(change_set, true).value("bundleAfter", Json()));
+    LoadResult next =
+        CompilePolicy(policy->Simulate(change_set, true).value("bundleAfter", Json()));
     if (!next.ok()) {
-      return ErrorsToJson({{"invalid_change", at + "/changeSet",
-                            "the bundle after this step does not load"}});
+      return ErrorsToJson(
+          {{"invalid_change", at + "/changeSet", "the bundle after this step does not load"}});
     }
     owned = std::move(next.policy);
     policy = owned.get();

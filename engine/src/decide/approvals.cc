@@ -29,13 +29,20 @@ std::optional<bool> Compare(const Json& have, Op op, const Json& want) {
   bool both_int = have.is_number_integer() && want.is_number_integer();
   if (!both_int && have.type() != want.type()) return std::nullopt;
   switch (op) {
-    case Op::kEq: return have == want;
-    case Op::kNe: return have != want;
-    case Op::kLt: return have < want;
-    case Op::kLe: return have <= want;
-    case Op::kGt: return have > want;
-    case Op::kGe: return have >= want;
-    case Op::kIn: break;
+    case Op::kEq:
+      return have == want;
+    case Op::kNe:
+      return have != want;
+    case Op::kLt:
+      return have < want;
+    case Op::kLe:
+      return have <= want;
+    case Op::kGt:
+      return have > want;
+    case Op::kGe:
+      return have >= want;
+    case Op::kIn:
+      break;
   }
   return std::nullopt;
 }
@@ -45,9 +52,8 @@ std::optional<bool> CompareCondition(const Json& have, Op op, const Json& want) 
 }
 
 template <typename V>
-std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,
-                                           Index resource, Index requester,
-                                           const std::string& now) {
+std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule, Index resource,
+                                           Index requester, const std::string& now) {
   const Model& m = v.model();
   std::set<std::string> out;
   v.ForEachBindingCovering(resource, [&](uint32_t b) {
@@ -75,9 +81,9 @@ void Decider<V>::CheckApprovals(Index permission) {
   for (Index ri : m_.approval_rules_by_permission[permission]) {
     const ApprovalRule& rule = m_.approval_rules[ri];
     if (rule.scope_mask != 0 && !((rule.scope_mask >> scope.type) & 1u)) continue;
-    if (!rule.scopes.empty() &&
-        std::none_of(rule.scopes.begin(), rule.scopes.end(),
-                     [&](Index s) { return m_.IsAncestorOrSelf(s, resource_); })) {
+    if (!rule.scopes.empty() && std::none_of(rule.scopes.begin(), rule.scopes.end(), [&](Index s) {
+          return m_.IsAncestorOrSelf(s, resource_);
+        })) {
       continue;
     }
     if (!rule.requester_roles.empty()) {
@@ -108,34 +114,37 @@ void Decider<V>::CheckApprovals(Index permission) {
     }
     if (!applies) continue;
     for (const auto& [code, attribute] : notes) {
-      if (explain_) Add(code, Json{{"rule", rule.id}, {"attribute", attribute}},
-          std::string("rule ") + Q(rule.id) + " applies because attribute " + Q(attribute) +
-              (std::string(code) == "condition_attribute_missing"
-                   ? " is missing from the request"
-                   : " has a type its condition cannot compare"));
+      if (explain_)
+        Add(code, Json{{"rule", rule.id}, {"attribute", attribute}},
+            std::string("rule ") + Q(rule.id) + " applies because attribute " + Q(attribute) +
+                (std::string(code) == "condition_attribute_missing"
+                     ? " is missing from the request"
+                     : " has a type its condition cannot compare"));
     }
     std::vector<std::string> approvers = Approvers(rule);
     if (static_cast<int64_t>(approvers.size()) < rule.quorum) {
       unreachable = true;
-      if (explain_) Add("approval_unreachable",
-          Json{{"rule", rule.id},
-               {"have", static_cast<int64_t>(approvers.size())},
-               {"need", rule.quorum}},
-          "rule " + Q(rule.id) + " needs " + std::to_string(rule.quorum) +
-              " approval(s), but only " + std::to_string(approvers.size()) +
-              " member(s) could approve on " + ScopeWord(resource_));
+      if (explain_)
+        Add("approval_unreachable",
+            Json{{"rule", rule.id},
+                 {"have", static_cast<int64_t>(approvers.size())},
+                 {"need", rule.quorum}},
+            "rule " + Q(rule.id) + " needs " + std::to_string(rule.quorum) +
+                " approval(s), but only " + std::to_string(approvers.size()) +
+                " member(s) could approve on " + ScopeWord(resource_));
       continue;
     }
-    if (explain_) Add("approval_required", Json{{"rule", rule.id}},
-        "rule " + Q(rule.id) + " requires " + std::to_string(rule.quorum) +
-            " approval(s) from: " + [&] {
-              std::string s;
-              for (const std::string& a : approvers) s += (s.empty() ? "" : ", ") + Q(a);
-              return s;
-            }());
+    if (explain_)
+      Add(
+          "approval_required", Json{{"rule", rule.id}},
+          "rule " + Q(rule.id) + " requires " + std::to_string(rule.quorum) +
+              " approval(s) from: " + [&] {
+                std::string s;
+                for (const std::string& a : approvers) s += (s.empty() ? "" : ", ") + Q(a);
+                return s;
+              }());
     d_->approvals.push_back(
-        ApprovalRequirement{rule.id, std::move(approvers), rule.quorum,
-                            rule.expires_after_days});
+        ApprovalRequirement{rule.id, std::move(approvers), rule.quorum, rule.expires_after_days});
   }
   if (unreachable) {
     Deny();
@@ -150,11 +159,10 @@ template void Decider<Model>::CheckApprovals(Index);
 template std::vector<std::string> Decider<Overlay>::Approvers(const ApprovalRule&) const;
 template void Decider<Overlay>::CheckApprovals(Index);
 
-template std::vector<std::string> EligibleApprovers<Model>(const Model&, const ApprovalRule&,
-                                                           Index, Index, const std::string&);
-template std::vector<std::string> EligibleApprovers<Overlay>(const Overlay&,
-                                                             const ApprovalRule&, Index, Index,
-                                                             const std::string&);
+template std::vector<std::string> EligibleApprovers<Model>(const Model&, const ApprovalRule&, Index,
+                                                           Index, const std::string&);
+template std::vector<std::string> EligibleApprovers<Overlay>(const Overlay&, const ApprovalRule&,
+                                                             Index, Index, const std::string&);
 
 }  // namespace internal
 }  // namespace rolegate

@@ -1,11 +1,12 @@
 // Deciding a request (decider.h): the permission path and the request checks.
+#include "decide/decider.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "base/text.h"
 #include "bundle.h"
-#include "decide/decider.h"
 #include "shape.h"
 
 namespace rolegate {
@@ -15,14 +16,12 @@ template <typename V>
 void Decider<V>::GrantedBy(Index b) {
   if (!explain_) return;
   const Binding& bd = v_.binding(b);
-  Json facts{{"binding", bd.id}, {"role", m_.roles[bd.role].id},
-             {"scope", m_.scopes[bd.scope].id}};
-  std::string msg = "granted by role " + Q(m_.roles[bd.role].id) + " on " +
-                    ScopeWord(bd.scope) + " (binding " + Q(bd.id) + ")";
+  Json facts{{"binding", bd.id}, {"role", m_.roles[bd.role].id}, {"scope", m_.scopes[bd.scope].id}};
+  std::string msg = "granted by role " + Q(m_.roles[bd.role].id) + " on " + ScopeWord(bd.scope) +
+                    " (binding " + Q(bd.id) + ")";
   if (bd.scope != resource_) {
     facts["inheritedFrom"] = m_.scopes[bd.scope].id;
-    msg += ", inherited by " + ScopeWord(resource_) + " from its ancestor " +
-           ScopeWord(bd.scope);
+    msg += ", inherited by " + ScopeWord(resource_) + " from its ancestor " + ScopeWord(bd.scope);
   }
   if (explain_) Add("granted_by", std::move(facts), std::move(msg));
 }
@@ -33,9 +32,9 @@ void Decider<V>::DecidePermission(Index permission) {
   const Scope& scope = m_.scopes[resource_];
   if (!((perm.applies_mask >> scope.type) & 1u)) {
     Deny();
-    if (explain_) Add("action_not_applicable", Json{{"scopeType", m_.scope_types[scope.type].id}},
-        Q(perm.id) + " does not apply to scopes of type " +
-            Q(m_.scope_types[scope.type].id));
+    if (explain_)
+      Add("action_not_applicable", Json{{"scopeType", m_.scope_types[scope.type].id}},
+          Q(perm.id) + " does not apply to scopes of type " + Q(m_.scope_types[scope.type].id));
     return;
   }
   Cover();
@@ -73,17 +72,19 @@ void Decider<V>::DecidePermission(Index permission) {
     }
     for (Index b : lapsed) {
       const Binding& bd = v_.binding(b);
-      if (explain_) Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
-          "binding " + Q(bd.id) + " expired at " + bd.expires_at);
+      if (explain_)
+        Add("binding_expired", Json{{"binding", bd.id}, {"expiresAt", bd.expires_at}},
+            "binding " + Q(bd.id) + " expired at " + bd.expires_at);
     }
     if (!live_.empty()) {
       std::set<std::string> roles;
       for (Index b : live_) roles.insert(m_.roles[v_.binding(b).role].id);
       std::string list;
       for (const std::string& r : roles) list += (list.empty() ? "" : ", ") + Q(r);
-      if (explain_) Add("permission_not_granted", Json{{"roles", roles}},
-          "none of the roles held on " + ScopeWord(resource_) + " (" + list + ") grants " +
-              Q(perm.id));
+      if (explain_)
+        Add("permission_not_granted", Json{{"roles", roles}},
+            "none of the roles held on " + ScopeWord(resource_) + " (" + list + ") grants " +
+                Q(perm.id));
     }
     return;
   }
@@ -112,9 +113,8 @@ bool Decider<V>::TargetVisible() {
     const Role& held = m_.roles[v_.key(b).role];
     for (Index a : live_) {
       for (const SeesRule& rule : m_.roles[v_.key(a).role].sees_rules) {
-        if (held.rank >= rule.min_rank &&
-            std::find(rule.families.begin(), rule.families.end(), held.family) !=
-                rule.families.end()) {
+        if (held.rank >= rule.min_rank && std::find(rule.families.begin(), rule.families.end(),
+                                                    held.family) != rule.families.end()) {
           seen = true;
         }
       }
@@ -129,9 +129,10 @@ bool Decider<V>::TargetVisible() {
   });
   if (!present || seen) return true;
   Deny();
-  if (explain_) Add("target_not_visible", Json{{"target", v_.member(target).id}},
-      "member " + Q(v_.member(target).id) + " holds a role on " + ScopeWord(resource_) +
-          " that the actor's roles there do not let them see");
+  if (explain_)
+    Add("target_not_visible", Json{{"target", v_.member(target).id}},
+        "member " + Q(v_.member(target).id) + " holds a role on " + ScopeWord(resource_) +
+            " that the actor's roles there do not let them see");
   return false;
 }
 
@@ -142,9 +143,10 @@ void Decider<V>::Run(Index actor, Index resource, const Index* permission) {
   d_->effect = Effect::kDeny;
   const Member& mb = v_.member(actor);
   if (mb.status != MemberStatus::kActive) {
-    if (explain_) Add("member_not_active", Json{{"member", mb.id}, {"status", StatusName(mb.status)}},
-        "member " + Q(mb.id) + " is " + StatusName(mb.status) +
-            ", and only active members hold permissions");
+    if (explain_)
+      Add("member_not_active", Json{{"member", mb.id}, {"status", StatusName(mb.status)}},
+          "member " + Q(mb.id) + " is " + StatusName(mb.status) +
+              ", and only active members hold permissions");
     return;
   }
   if (permission != nullptr) {

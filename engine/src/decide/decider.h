@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "base/text.h"
 #include "model.h"
 #include "overlay.h"
-#include "base/text.h"
 #include "rolegate/decision.h"
 #include "rolegate/request.h"
 #include "small_vector.h"
@@ -88,7 +88,9 @@ class Decider {
 };
 
 template <typename V>
-inline std::string Decider<V>::ScopeWord(Index scope) const { return Q(m_.scopes[scope].id); }
+inline std::string Decider<V>::ScopeWord(Index scope) const {
+  return Q(m_.scopes[scope].id);
+}
 
 template <typename V>
 inline void Decider<V>::Cover() {

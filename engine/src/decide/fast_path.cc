@@ -15,9 +15,7 @@ namespace {
 int32_t IndexOf(const internal::Index* found) { return found ? static_cast<int32_t>(*found) : -1; }
 }  // namespace
 
-int32_t Policy::MemberIndex(const std::string& id) const {
-  return IndexOf(model_->FindMember(id));
-}
+int32_t Policy::MemberIndex(const std::string& id) const { return IndexOf(model_->FindMember(id)); }
 int32_t Policy::PermissionIndex(const std::string& id) const {
   return IndexOf(model_->Find(model_->permission_index, id));
 }

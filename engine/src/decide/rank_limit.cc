@@ -122,8 +122,8 @@ void Decider<V>::ExplainTargetBeyond(const RankCheck& c, const Bindings& grantin
   const std::string who = "member " + Q(v_.member(c.target).id);
   Json facts{{"target", v_.member(c.target).id}, {"have", c.best_have}, {"need", c.target_rank}};
   std::string message = who + " holds rank " + std::to_string(c.target_rank) + " on " +
-                        ScopeWord(resource_) + ", above the rank " +
-                        std::to_string(c.best_have) + " the actor may manage";
+                        ScopeWord(resource_) + ", above the rank " + std::to_string(c.best_have) +
+                        " the actor may manage";
   if (c.target_role == kNone) WholeMemberBeyond(c, granting, who, &facts, &message);
   Add("target_outranks_actor", std::move(facts), std::move(message));
 }
@@ -170,8 +170,10 @@ void Decider<V>::WholeMemberBeyond(const RankCheck& c, const Bindings& granting,
   }
   const std::string target = v_.member(c.target).id;
   if (orphan != nullptr) {
-    *facts = Json{{"target", target}, {"family", m_.families[orphan->family]},
-                  {"have", -1}, {"need", orphan->rank}};
+    *facts = Json{{"target", target},
+                  {"family", m_.families[orphan->family]},
+                  {"have", -1},
+                  {"need", orphan->rank}};
     *message = who + " holds role " + Q(orphan->id) + " of family " +
                Q(m_.families[orphan->family]) + " on " + ScopeWord(resource_) +
                ", a family the actor's roles there do not manage";
@@ -187,8 +189,8 @@ void Decider<V>::WholeMemberBeyond(const RankCheck& c, const Bindings& granting,
                " may manage every role " + who + " holds there";
   } else {
     (*facts)["have"] = -1;
-    *message = "no single role of the actor on " + ScopeWord(resource_) +
-               " manages every family " + who + " holds a role of there";
+    *message = "no single role of the actor on " + ScopeWord(resource_) + " manages every family " +
+               who + " holds a role of there";
   }
 }
 

@@ -35,8 +35,9 @@ void Decider<V>::DecideSelfUpgrade(const std::vector<Index>& rules) {
   }
   if (!any_rule) {
     // No rule to name: the facts say which role nothing leads to.
-    if (explain_) Add("not_eligible", Json{{"role", want.id}},
-        "no rule of " + Q(req_.action) + " lets a member upgrade themself to " + Q(want.id));
+    if (explain_)
+      Add("not_eligible", Json{{"role", want.id}},
+          "no rule of " + Q(req_.action) + " lets a member upgrade themself to " + Q(want.id));
   }
 }
 
@@ -56,17 +57,19 @@ bool Decider<V>::UpgradeEligible(const SelfUpgrade& rule, const Role& want,
     std::vector<std::string> from;
     for (Index r : rule.from) from.push_back(m_.roles[r].id);
     std::sort(from.begin(), from.end());
-    if (explain_) Add("not_eligible", Json{{"rule", rule.id}, {"from", from}},
-        "rule " + Q(rule.id) + " applies to members holding one of its roles on " +
-            ScopeWord(resource_) + ", and the actor holds none");
+    if (explain_)
+      Add("not_eligible", Json{{"rule", rule.id}, {"from", from}},
+          "rule " + Q(rule.id) + " applies to members holding one of its roles on " +
+              ScopeWord(resource_) + ", and the actor holds none");
     return false;
   }
   if (held != nullptr && want.rank <= m_.roles[held->role].rank) {
     const Role& have = m_.roles[held->role];
-    if (explain_) Add("not_an_upgrade", Json{{"have", have.rank}, {"need", want.rank}},
-        "role " + Q(want.id) + " (rank " + std::to_string(want.rank) +
-            ") is not above the role held, " + Q(have.id) + " (rank " +
-            std::to_string(have.rank) + ")");
+    if (explain_)
+      Add("not_an_upgrade", Json{{"have", have.rank}, {"need", want.rank}},
+          "role " + Q(want.id) + " (rank " + std::to_string(want.rank) +
+              ") is not above the role held, " + Q(have.id) + " (rank " +
+              std::to_string(have.rank) + ")");
     return false;
   }
   if (!rule.has_unless) return true;
@@ -78,10 +81,11 @@ bool Decider<V>::UpgradeEligible(const SelfUpgrade& rule, const Role& want,
   if (holders.empty()) return true;
   std::string list;
   for (const std::string& h : holders) list += (list.empty() ? "" : ", ") + Q(h);
-  if (explain_) Add("self_upgrade_blocked", Json{{"rule", rule.id}, {"holders", holders}},
-      "rule " + Q(rule.id) + " allows a self-upgrade only while nobody holds rank " +
-          std::to_string(rule.unless_min_rank) + " or above on " + ScopeWord(resource_) +
-          ", and " + list + " does");
+  if (explain_)
+    Add("self_upgrade_blocked", Json{{"rule", rule.id}, {"holders", holders}},
+        "rule " + Q(rule.id) + " allows a self-upgrade only while nobody holds rank " +
+            std::to_string(rule.unless_min_rank) + " or above on " + ScopeWord(resource_) +
+            ", and " + list + " does");
   return false;
 }
 
@@ -91,20 +95,23 @@ void Decider<V>::GrantUpgrade(const SelfUpgrade& rule, const Role& want, const B
   const std::string from = held != nullptr ? m_.roles[held->role].id : std::string();
   Json facts{{"rule", rule.id}};
   if (held != nullptr) facts["from"] = from;  // none when registering
-  if (explain_) Add("self_upgrade_allowed", std::move(facts),
-      "rule " + Q(rule.id) + (held != nullptr ? " lets a holder of " + Q(from)
-                                               : std::string(" lets a member with no role of its family")) +
-          " upgrade to " + Q(want.id) + " on " + ScopeWord(resource_));
+  if (explain_)
+    Add("self_upgrade_allowed", std::move(facts),
+        "rule " + Q(rule.id) +
+            (held != nullptr ? " lets a holder of " + Q(from)
+                             : std::string(" lets a member with no role of its family")) +
+            " upgrade to " + Q(want.id) + " on " + ScopeWord(resource_));
   if (!rule.has_verification) {
     d_->effect = Effect::kAllow;
     return;
   }
   d_->effect = Effect::kConditional;
   d_->verifications.push_back(VerificationRequirement{rule.id, rule.method, rule.valid_for_days});
-  if (explain_) Add("verification_required",
-      Json{{"rule", rule.id}, {"method", rule.method}, {"validForDays", rule.valid_for_days}},
-      "the upgrade needs verification by " + Q(rule.method) + ", valid for " +
-          std::to_string(rule.valid_for_days) + " days");
+  if (explain_)
+    Add("verification_required",
+        Json{{"rule", rule.id}, {"method", rule.method}, {"validForDays", rule.valid_for_days}},
+        "the upgrade needs verification by " + Q(rule.method) + ", valid for " +
+            std::to_string(rule.valid_for_days) + " days");
 }
 
 template <typename V>
@@ -138,10 +145,11 @@ void Decider<V>::DecideClaim(const std::vector<Index>& claims) {
         return;
       }
       d_->effect = Effect::kAllow;
-      if (explain_) Add("claimable", Json{{"claim", c.id}, {"binding", bd.id}},
-          "holding " + Q(m_.roles[bd.role].id) + " on " + ScopeWord(bd.scope) +
-              " lets the actor take " + Q(grants.id) + " on " + ScopeWord(resource_) +
-              " (claim " + Q(c.id) + ")");
+      if (explain_)
+        Add("claimable", Json{{"claim", c.id}, {"binding", bd.id}},
+            "holding " + Q(m_.roles[bd.role].id) + " on " + ScopeWord(bd.scope) +
+                " lets the actor take " + Q(grants.id) + " on " + ScopeWord(resource_) +
+                " (claim " + Q(c.id) + ")");
     });
     if (d_->effect == Effect::kAllow) return;
   }
@@ -150,11 +158,10 @@ void Decider<V>::DecideClaim(const std::vector<Index>& claims) {
     // The actor holds what the claim asks for; the role itself is not given here.
     const Role& grants = m_.roles[unassignable->grants];
     Add("claim_not_available",
-        Json{{"holder", holder_roles}, {"role", grants.id},
-             {"scopeType", m_.scope_types[type].id}},
+        Json{{"holder", holder_roles}, {"role", grants.id}, {"scopeType", m_.scope_types[type].id}},
         "role " + Q(grants.id) + " cannot be given on " + ScopeWord(resource_) +
-            ", a scope of type " + Q(m_.scope_types[type].id) + " (claim " +
-            Q(unassignable->id) + ")");
+            ", a scope of type " + Q(m_.scope_types[type].id) + " (claim " + Q(unassignable->id) +
+            ")");
     return;
   }
   std::string list;

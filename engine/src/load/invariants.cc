@@ -1,6 +1,4 @@
 // Invariants (docs/format.md, "Invariants") and how a load judges them.
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -10,6 +8,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -29,14 +28,13 @@ void BundleReader::ReadInvariants(const Json& list) {
     const std::string* kind = shape_.String(item, "kind", p, true);
     if (kind != nullptr) inv.kind = *kind;
     if (inv.kind == "min_holders") {
-      shape_.Object(item, p, {"id", "kind", "severity", "family", "minRank", "scopeType",
-                              "count"});
+      shape_.Object(item, p, {"id", "kind", "severity", "family", "minRank", "scopeType", "count"});
       if (const std::string* f = shape_.Id(item, "family", p, true)) {
         Family(*f, false, PointerAppend(p, "family"));
       }
       shape_.Integer(item, "minRank", p, true, 0, kMaxRank);
-      ResolveField(item, "scopeType", p, m_->scope_type_index, "unknown_scope_type",
-                   "scope type", true);
+      ResolveField(item, "scopeType", p, m_->scope_type_index, "unknown_scope_type", "scope type",
+                   true);
       shape_.Integer(item, "count", p, true, 1, 1000);
     } else if (inv.kind == "unique_email") {
       shape_.Object(item, p, {"id", "kind", "severity", "kinds"});
@@ -44,12 +42,13 @@ void BundleReader::ReadInvariants(const Json& list) {
     } else if (inv.kind == "custom_role_within_creator") {
       shape_.Object(item, p, {"id", "kind", "severity"});
     } else if (inv.kind == "member_field") {
-      shape_.Object(item, p, {"id", "kind", "severity", "field", "kinds", "required", "values",
-                              "valuesFromAttribute"});
+      shape_.Object(item, p,
+                    {"id", "kind", "severity", "field", "kinds", "required", "values",
+                     "valuesFromAttribute"});
       if (const std::string* f = shape_.String(item, "field", p, true); f && !IsMemberField(*f)) {
-        shape_.Add("invalid_value", PointerAppend(p, "field"),
-                   "unknown member field " + Q(*f) +
-                       ": expected name, email, language or brandingDomain");
+        shape_.Add(
+            "invalid_value", PointerAppend(p, "field"),
+            "unknown member field " + Q(*f) + ": expected name, email, language or brandingDomain");
       }
       shape_.IdList(item, "kinds", p, false, limits_.max_list);
       const bool required = shape_.Bool(item, "required", p).value_or(false);
@@ -62,8 +61,8 @@ void BundleReader::ReadInvariants(const Json& list) {
       }
     } else if (inv.kind == "scope_limit") {
       shape_.Object(item, p, {"id", "kind", "severity", "scopeType", "max", "kinds"});
-      ResolveField(item, "scopeType", p, m_->scope_type_index, "unknown_scope_type",
-                   "scope type", true);
+      ResolveField(item, "scopeType", p, m_->scope_type_index, "unknown_scope_type", "scope type",
+                   true);
       shape_.Integer(item, "max", p, true, 1, kMaxScopeLimit);
       shape_.IdList(item, "kinds", p, false, limits_.max_list);
     } else if (kind != nullptr) {

@@ -1,6 +1,4 @@
 // Members and bindings (docs/format.md, "Members", "Bindings").
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -10,6 +8,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -22,9 +21,8 @@ void BundleReader::ReadMembers(const Json& list) {
     std::string p = PointerAppend("/members", i);
     const Json& item = list[i];
     if (!shape_.Object(item, p,
-                       {"id", "email", "name", "kind", "status", "registered",
-                        "brandingDomain", "language", "invitation", "addedTo",
-                        "blockedFrom", "disabledFrom"})) {
+                       {"id", "email", "name", "kind", "status", "registered", "brandingDomain",
+                        "language", "invitation", "addedTo", "blockedFrom", "disabledFrom"})) {
       continue;
     }
     Member& mb = m_->members[i];
@@ -32,8 +30,7 @@ void BundleReader::ReadMembers(const Json& list) {
     if (const std::string* e = shape_.String(item, "email", p, false)) {
       size_t at = e->find('@');
       if (at == std::string::npos || at == 0 || at + 1 == e->size()) {
-        shape_.Add("invalid_value", PointerAppend(p, "email"),
-                   Q(*e) + " is not an e-mail address");
+        shape_.Add("invalid_value", PointerAppend(p, "email"), Q(*e) + " is not an e-mail address");
       }
       mb.email = *e;
     }
@@ -43,8 +40,8 @@ void BundleReader::ReadMembers(const Json& list) {
       mb.branding_domain = *s;
     }
     if (const std::string* s = shape_.String(item, "language", p, false)) mb.language = *s;
-    mb.added_to = ResolveField(item, "addedTo", p, m_->scope_index, "unknown_scope", "scope",
-                               false);
+    mb.added_to =
+        ResolveField(item, "addedTo", p, m_->scope_index, "unknown_scope", "scope", false);
     if (const std::string* s = shape_.String(item, "status", p, true)) {
       if (auto st = ParseStatus(*s)) {
         mb.status = *st;
@@ -110,13 +107,11 @@ void BundleReader::ReadBindings(const Json& list) {
     std::string p = PointerAppend("/bindings", i);
     const Json& item = list[i];
     if (!shape_.Object(item, p,
-                       {"id", "member", "role", "scope", "grantedBy", "grantedAt",
-                        "expiresAt"})) {
+                       {"id", "member", "role", "scope", "grantedBy", "grantedAt", "expiresAt"})) {
       continue;
     }
     Binding& b = m_->bindings[i];
-    b.member = ResolveField(item, "member", p, m_->member_index, "unknown_member", "member",
-                            true);
+    b.member = ResolveField(item, "member", p, m_->member_index, "unknown_member", "member", true);
     b.role = ResolveField(item, "role", p, m_->role_index, "unknown_role", "role", true);
     b.scope = ResolveField(item, "scope", p, m_->scope_index, "unknown_scope", "scope", true);
     if (const std::string* s = shape_.String(item, "grantedBy", p, false)) b.granted_by = *s;
@@ -129,8 +124,7 @@ void BundleReader::ReadBindings(const Json& list) {
     if (const std::string* id = shape_.Id(item, "id", p, false)) {
       b.id = *id;
     } else if (b.member != kNone && b.role != kNone && b.scope != kNone) {
-      b.id = m_->members[b.member].id + "/" + m_->roles[b.role].id + "@" +
-             m_->scopes[b.scope].id;
+      b.id = m_->members[b.member].id + "/" + m_->roles[b.role].id + "@" + m_->scopes[b.scope].id;
     }
     if (!b.id.empty() && !ids.emplace(b.id, static_cast<Index>(i)).second) {
       // A derived id repeats exactly when member, role and scope repeat: that is
@@ -144,7 +138,7 @@ void BundleReader::ReadBindings(const Json& list) {
 }
 
 void BundleReader::CheckBindings() {
-  std::set<std::tuple<Index, Index, Index>> seen;            // member, role, scope
+  std::set<std::tuple<Index, Index, Index>> seen;              // member, role, scope
   std::map<std::tuple<Index, Index, Index>, Index> exclusive;  // member, scope, family
   for (size_t i = 0; i < m_->bindings.size(); ++i) {
     const Binding& b = m_->bindings[i];
@@ -154,8 +148,8 @@ void BundleReader::CheckBindings() {
     std::string p = PointerAppend("/bindings", i);
     if (scope.type != kNone && !((role.assignable_mask >> scope.type) & 1u)) {
       shape_.Add("role_not_assignable_at", PointerAppend(p, "scope"),
-                 "role " + Q(role.id) + " cannot be bound on scope " + Q(scope.id) +
-                     " of type " + Q(m_->scope_types[scope.type].id));
+                 "role " + Q(role.id) + " cannot be bound on scope " + Q(scope.id) + " of type " +
+                     Q(m_->scope_types[scope.type].id));
     }
     if (!role.AllowsKind(m_->members[b.member].kind)) {
       shape_.Add("member_kind_not_allowed", PointerAppend(p, "member"),
@@ -163,19 +157,19 @@ void BundleReader::CheckBindings() {
     }
     if (!seen.insert({b.member, b.role, b.scope}).second) {
       shape_.Add("duplicate_binding", p,
-                 "member " + Q(m_->members[b.member].id) + " already holds role " +
-                     Q(role.id) + " on scope " + Q(scope.id));
+                 "member " + Q(m_->members[b.member].id) + " already holds role " + Q(role.id) +
+                     " on scope " + Q(scope.id));
       continue;
     }
     if (role.exclusive && role.family != kNone) {
-      auto [it, fresh] = exclusive.emplace(std::make_tuple(b.member, b.scope, role.family),
-                                           static_cast<Index>(i));
+      auto [it, fresh] =
+          exclusive.emplace(std::make_tuple(b.member, b.scope, role.family), static_cast<Index>(i));
       if (!fresh) {
         const Binding& first = m_->bindings[it->second];
         shape_.Add("exclusive_role_conflict", PointerAppend(p, "role"),
                    "member " + Q(m_->members[b.member].id) + " already holds role " +
-                       Q(m_->roles[first.role].id) + " of family " +
-                       Q(m_->families[role.family]) + " on scope " + Q(scope.id) +
+                       Q(m_->roles[first.role].id) + " of family " + Q(m_->families[role.family]) +
+                       " on scope " + Q(scope.id) +
                        ": a member holds one role of this family per scope");
       }
     }

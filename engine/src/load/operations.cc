@@ -1,7 +1,5 @@
 // The operations a bundle allows, the server section and notifications
 // (docs/changes.md, section 1).
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -11,6 +9,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -43,11 +42,11 @@ void BundleReader::ReadOperations() {
     }
     const bool takes_setup = it.key() == "invite" || it.key() == "activate_member";
     const bool is_request = it.key() == "request_role";
-    if (!(takes_setup  ? shape_.Object(it.value(), p,
-                                       {"action", "invitationValidForDays", "requires", "setups"})
-          : is_request ? shape_.Object(it.value(), p, {"action", "requestValidForDays", "requires"})
-                       : shape_.Object(it.value(), p,
-                                       {"action", "invitationValidForDays", "requires"}))) {
+    if (!(takes_setup ? shape_.Object(it.value(), p,
+                                      {"action", "invitationValidForDays", "requires", "setups"})
+          : is_request
+              ? shape_.Object(it.value(), p, {"action", "requestValidForDays", "requires"})
+              : shape_.Object(it.value(), p, {"action", "invitationValidForDays", "requires"}))) {
       continue;
     }
     OperationRule rule;
@@ -62,8 +61,10 @@ void BundleReader::ReadOperations() {
         const Index* perm = m_->permission_index.Get(*a);
         if (perm == nullptr || !m_->permissions[*perm].rank_limited) {
           shape_.Add("invalid_value", PointerAppend(p, "action"),
-                     Q(it.key()) + " acts on a member, so its action must be a "
-                     "rankLimited permission, and " + Q(*a) + " is not one");
+                     Q(it.key()) +
+                         " acts on a member, so its action must be a "
+                         "rankLimited permission, and " +
+                         Q(*a) + " is not one");
         }
       }
     }
@@ -79,8 +80,7 @@ void BundleReader::ReadOperations() {
                    "unknown set-up option " + Q(setup.id) +
                        ": expected send_invite, activation_email, assign_credentials or "
                        "activate_later");
-      } else if (std::find(rule.setups.begin(), rule.setups.end(), setup.id) !=
-                 rule.setups.end()) {
+      } else if (std::find(rule.setups.begin(), rule.setups.end(), setup.id) != rule.setups.end()) {
         shape_.Add("invalid_value", setup.pointer,
                    "set-up option " + Q(setup.id) + " is listed twice");
       } else {
@@ -114,9 +114,9 @@ void BundleReader::ReadNotifications() {
   for (size_t i = 0; i < list->size(); ++i) {
     std::string p = PointerAppend("/notifications", i);
     const Json& item = (*list)[i];
-    if (!shape_.Object(item, p,
-                       {"event", "channels", "revealActor", "revealActorEmail",
-                        "temporaryPassword"})) {
+    if (!shape_.Object(
+            item, p,
+            {"event", "channels", "revealActor", "revealActorEmail", "temporaryPassword"})) {
       continue;
     }
     NotificationRule rule;

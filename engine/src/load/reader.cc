@@ -17,8 +17,7 @@
 namespace rolegate {
 namespace internal {
 
-const Json* BundleReader::CollectIds(const char* key, size_t max_items,
-                                     IdIndex* index,
+const Json* BundleReader::CollectIds(const char* key, size_t max_items, IdIndex* index,
                                      size_t* count) {
   *count = 0;
   const Json* list = shape_.Array(doc_, key, "", false, max_items);
@@ -40,8 +39,8 @@ const Json* BundleReader::CollectIds(const char* key, size_t max_items,
   return list;
 }
 
-Index BundleReader::Resolve(const IdIndex& index,
-                            const IdAt& ref, const char* code, const char* what) {
+Index BundleReader::Resolve(const IdIndex& index, const IdAt& ref, const char* code,
+                            const char* what) {
   const Index* found = index.Get(ref.id);
   if (found == nullptr) {
     shape_.Add(code, ref.pointer, std::string("unknown ") + what + " " + Q(ref.id));
@@ -51,20 +50,19 @@ Index BundleReader::Resolve(const IdIndex& index,
 }
 
 Index BundleReader::ResolveField(const Json& obj, const char* key, const std::string& pointer,
-                                 const IdIndex& index,
-                                 const char* code, const char* what, bool required) {
+                                 const IdIndex& index, const char* code, const char* what,
+                                 bool required) {
   const std::string* id = shape_.Id(obj, key, pointer, required);
   if (id == nullptr) return kNone;
   return Resolve(index, IdAt{*id, PointerAppend(pointer, key)}, code, what);
 }
 
-std::vector<Index> BundleReader::ResolveList(
-    const Json& obj, const char* key, const std::string& pointer,
-    const IdIndex& index, const char* code, const char* what,
-    bool required, bool non_empty) {
+std::vector<Index> BundleReader::ResolveList(const Json& obj, const char* key,
+                                             const std::string& pointer, const IdIndex& index,
+                                             const char* code, const char* what, bool required,
+                                             bool non_empty) {
   std::vector<Index> out;
-  for (const IdAt& ref :
-       shape_.IdList(obj, key, pointer, required, limits_.max_list, non_empty)) {
+  for (const IdAt& ref : shape_.IdList(obj, key, pointer, required, limits_.max_list, non_empty)) {
     Index i = Resolve(index, ref, code, what);
     if (i != kNone && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
   }
@@ -82,7 +80,7 @@ uint64_t BundleReader::TypeMask(const Json& obj, const char* key, const std::str
 }
 
 std::vector<Condition> BundleReader::ReadConditions(const Json& obj, const char* key,
-                                                  const std::string& pointer) {
+                                                    const std::string& pointer) {
   std::vector<Condition> out;
   if (const Json* list = shape_.Array(obj, key, pointer, false, limits_.max_list)) {
     std::string wp = PointerAppend(pointer, key);
@@ -105,22 +103,19 @@ std::vector<Condition> BundleReader::ReadConditions(const Json& obj, const char*
         }
         if (!op_ok) {
           shape_.Add("invalid_value", PointerAppend(cp, "op"),
-                     "unknown operator " + Q(*op) +
-                         ": expected eq, ne, lt, le, gt, ge or in");
+                     "unknown operator " + Q(*op) + ": expected eq, ne, lt, le, gt, ge or in");
         }
       }
       if (const Json* v = shape_.Field(c, "value", cp, true)) {
         std::string vp = PointerAppend(cp, "value");
         auto scalar = [&](const Json& x, const std::string& xp) {
           if (x.is_number_float()) {
-            shape_.Add("not_an_integer", xp,
-                       "expected an integer, found a number with a fraction");
+            shape_.Add("not_an_integer", xp, "expected an integer, found a number with a fraction");
             return false;
           }
           if (!x.is_string() && !x.is_number_integer() && !x.is_boolean()) {
             shape_.Add("wrong_type", xp,
-                       std::string("expected a string, integer or boolean, found ") +
-                           TypeName(x));
+                       std::string("expected a string, integer or boolean, found ") + TypeName(x));
             return false;
           }
           return true;
@@ -157,10 +152,12 @@ Index BundleReader::Family(const std::string& name, bool create, const std::stri
 
 std::unique_ptr<Model> BundleReader::Run() {
   if (!shape_.Object(doc_, "",
-                     {"$schema", "format", "revision", "name", "description", "scopeTypes", "scopes",
-                      "permissions", "roles", "selfUpgrades", "claims", "approvalRules",
-                      "invariants", "members", "bindings", "operations", "notifications",
-                      "verifications", "approvalRequests", "roleRequests", "server"})) {
+                     {"$schema",       "format",        "revision",         "name",
+                      "description",   "scopeTypes",    "scopes",           "permissions",
+                      "roles",         "selfUpgrades",  "claims",           "approvalRules",
+                      "invariants",    "members",       "bindings",         "operations",
+                      "notifications", "verifications", "approvalRequests", "roleRequests",
+                      "server"})) {
     return nullptr;
   }
   if (const std::string* f = shape_.String(doc_, "format", "", true)) {
@@ -185,8 +182,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   const Json* bindings = shape_.Array(doc_, "bindings", "", false, limits_.max_bindings);
   const Json* self_upgrades = shape_.Array(doc_, "selfUpgrades", "", false, limits_.max_rules);
   const Json* claims = shape_.Array(doc_, "claims", "", false, limits_.max_rules);
-  const Json* approval_rules =
-      shape_.Array(doc_, "approvalRules", "", false, limits_.max_rules);
+  const Json* approval_rules = shape_.Array(doc_, "approvalRules", "", false, limits_.max_rules);
   const Json* invariants = shape_.Array(doc_, "invariants", "", false, limits_.max_rules);
 
   if (scope_types) ReadScopeTypes(*scope_types);
@@ -197,8 +193,7 @@ std::unique_ptr<Model> BundleReader::Run() {
   if (bindings) ReadBindings(*bindings);
   if (self_upgrades) ReadSelfUpgrades(*self_upgrades);
   for (size_t i = 0; i < m_->self_upgrades.size(); ++i) {
-    m_->self_upgrades_by_action[m_->self_upgrades[i].action].push_back(
-        static_cast<Index>(i));
+    m_->self_upgrades_by_action[m_->self_upgrades[i].action].push_back(static_cast<Index>(i));
   }
   if (claims) ReadClaims(*claims);
   for (size_t i = 0; i < m_->claims.size(); ++i) {

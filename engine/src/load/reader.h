@@ -25,28 +25,27 @@ inline constexpr int64_t kMaxDays = 36500;
 class BundleReader {
  public:
   BundleReader(const Json& bundle, const Limits& limits, Errors* errors, Errors* warnings)
-      : doc_(bundle), limits_(limits), shape_(errors), errors_(errors),
-        warnings_(warnings), m_(std::make_unique<Model>()) {}
+      : doc_(bundle),
+        limits_(limits),
+        shape_(errors),
+        errors_(errors),
+        warnings_(warnings),
+        m_(std::make_unique<Model>()) {}
 
   std::unique_ptr<Model> Run();
 
  private:
   // Registers the id of each element of a top-level list, reporting duplicates.
   // Returns the list (or null when absent or malformed).
-  const Json* CollectIds(const char* key, size_t max_items,
-                         IdIndex* index, size_t* count);
+  const Json* CollectIds(const char* key, size_t max_items, IdIndex* index, size_t* count);
 
-  Index Resolve(const IdIndex& index, const IdAt& ref,
-                const char* code, const char* what);
+  Index Resolve(const IdIndex& index, const IdAt& ref, const char* code, const char* what);
   Index ResolveField(const Json& obj, const char* key, const std::string& pointer,
-                     const IdIndex& index, const char* code,
-                     const char* what, bool required);
+                     const IdIndex& index, const char* code, const char* what, bool required);
   std::vector<Index> ResolveList(const Json& obj, const char* key, const std::string& pointer,
-                                 const IdIndex& index,
-                                 const char* code, const char* what, bool required,
-                                 bool non_empty);
-  uint64_t TypeMask(const Json& obj, const char* key, const std::string& pointer,
-                    bool required);
+                                 const IdIndex& index, const char* code, const char* what,
+                                 bool required, bool non_empty);
+  uint64_t TypeMask(const Json& obj, const char* key, const std::string& pointer, bool required);
   Index Family(const std::string& name, bool create, const std::string& pointer);
   // The list `key` of `obj`: conditions on attributes, as approval rules' `when`.
   std::vector<Condition> ReadConditions(const Json& obj, const char* key,

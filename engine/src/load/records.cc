@@ -1,7 +1,5 @@
 // Pending records: verifications, approval requests and role requests
 // (docs/changes.md, section 1).
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -11,6 +9,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -24,9 +23,9 @@ void BundleReader::ReadVerifications() {
   for (size_t i = 0; i < list->size(); ++i) {
     std::string p = PointerAppend("/verifications", i);
     const Json& item = (*list)[i];
-    if (!shape_.Object(item, p,
-                       {"id", "member", "role", "scope", "rule", "method", "issuedAt",
-                        "expiresAt"})) {
+    if (!shape_.Object(
+            item, p,
+            {"id", "member", "role", "scope", "rule", "method", "issuedAt", "expiresAt"})) {
       continue;
     }
     if (const std::string* id = shape_.Id(item, "id", p, true); id && !ids.insert(*id).second) {
@@ -104,9 +103,9 @@ void BundleReader::ReadRoleRequests() {
   for (size_t i = 0; i < list->size(); ++i) {
     std::string p = PointerAppend("/roleRequests", i);
     const Json& item = (*list)[i];
-    if (!shape_.Object(item, p,
-                       {"id", "requester", "role", "scope", "reason", "until", "createdAt",
-                        "expiresAt"})) {
+    if (!shape_.Object(
+            item, p,
+            {"id", "requester", "role", "scope", "reason", "until", "createdAt", "expiresAt"})) {
       continue;
     }
     if (const std::string* id = shape_.Id(item, "id", p, true); id && !ids.insert(*id).second) {

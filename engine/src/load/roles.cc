@@ -1,7 +1,5 @@
 // Permissions and roles (docs/format.md, "Roles"): ranks, families, what a role
 // sees and manages, and inheritance.
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -11,6 +9,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -51,9 +50,9 @@ void BundleReader::ReadRoles(const Json& list) {
     std::string p = PointerAppend("/roles", i);
     const Json& item = list[i];
     if (!shape_.Object(item, p,
-                       {"id", "label", "description", "family", "rank", "permissions",
-                        "inherits", "assignableAt", "exclusive", "hasService", "custom",
-                        "appliesToDescendants", "sees", "manages", "memberKinds"})) {
+                       {"id", "label", "description", "family", "rank", "permissions", "inherits",
+                        "assignableAt", "exclusive", "hasService", "custom", "appliesToDescendants",
+                        "sees", "manages", "memberKinds"})) {
       continue;
     }
     Role& r = m_->roles[i];
@@ -105,8 +104,7 @@ void BundleReader::ReadRoleSees(const Json& item, const std::string& p, Role* ro
     if (shape_.Object(*sees, sp, {"minRank", "families", "fields"})) {
       r.sees = true;
       r.sees_min_rank = shape_.Integer(*sees, "minRank", sp, false, 0, kMaxRank).value_or(0);
-      for (const IdAt& f :
-           shape_.IdList(*sees, "families", sp, false, limits_.max_list, true)) {
+      for (const IdAt& f : shape_.IdList(*sees, "families", sp, false, limits_.max_list, true)) {
         Index fi = Family(f.id, false, f.pointer);
         if (fi != kNone) r.sees_families.push_back(fi);
       }
@@ -133,8 +131,7 @@ void BundleReader::ReadRoleManages(const Json& item, const std::string& p, Role*
     auto limit = [&](const Json& entry, const std::string& at) {
       if (!shape_.Object(entry, at, {"upToRank", "families"})) return;
       r.manages = true;
-      const int64_t up_to =
-          shape_.Integer(entry, "upToRank", at, true, 0, kMaxRank).value_or(0);
+      const int64_t up_to = shape_.Integer(entry, "upToRank", at, true, 0, kMaxRank).value_or(0);
       auto add = [&](Index family, const std::string& pointer) {
         for (const ManagesLimit& l : r.manages_limits) {
           if (l.family == family) {

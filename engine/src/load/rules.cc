@@ -1,6 +1,4 @@
 // Self-upgrades, claims and approval rules (docs/format.md).
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -10,6 +8,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -21,9 +20,9 @@ void BundleReader::ReadSelfUpgrades(const Json& list) {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string p = PointerAppend("/selfUpgrades", i);
     const Json& item = list[i];
-    if (!shape_.Object(item, p,
-                       {"id", "action", "from", "onRegistration", "to", "unlessPresent",
-                        "verification"})) {
+    if (!shape_.Object(
+            item, p,
+            {"id", "action", "from", "onRegistration", "to", "unlessPresent", "verification"})) {
       continue;
     }
     SelfUpgrade u;
@@ -61,8 +60,7 @@ void BundleReader::ReadSelfUpgrades(const Json& list) {
       std::string up = PointerAppend(p, "unlessPresent");
       if (shape_.Object(*unless, up, {"minRank"})) {
         u.has_unless = true;
-        u.unless_min_rank =
-            shape_.Integer(*unless, "minRank", up, true, 0, kMaxRank).value_or(0);
+        u.unless_min_rank = shape_.Integer(*unless, "minRank", up, true, 0, kMaxRank).value_or(0);
       }
     }
     if (const Json* v = shape_.Field(item, "verification", p, false)) {
@@ -70,8 +68,7 @@ void BundleReader::ReadSelfUpgrades(const Json& list) {
       if (shape_.Object(*v, vp, {"method", "validForDays"})) {
         u.has_verification = true;
         if (const std::string* m = shape_.Id(*v, "method", vp, true)) u.method = *m;
-        u.valid_for_days =
-            shape_.Integer(*v, "validForDays", vp, true, 1, kMaxDays).value_or(0);
+        u.valid_for_days = shape_.Integer(*v, "validForDays", vp, true, 1, kMaxDays).value_or(0);
       }
     }
     m_->self_upgrades.push_back(std::move(u));
@@ -102,8 +99,7 @@ void BundleReader::ReadClaims(const Json& list) {
                    "action " + Q(c.action) + " is already a self-upgrade action");
       }
     }
-    c.holder = ResolveList(item, "holder", p, m_->role_index, "unknown_role", "role", true,
-                           true);
+    c.holder = ResolveList(item, "holder", p, m_->role_index, "unknown_role", "role", true, true);
     c.grants = ResolveField(item, "grants", p, m_->role_index, "unknown_role", "role", true);
     c.within = ResolveField(item, "within", p, m_->scope_type_index, "unknown_scope_type",
                             "scope type", true);
@@ -132,10 +128,10 @@ void BundleReader::ReadApprovalRules(const Json& list) {
     r.actions = ResolveList(item, "actions", p, m_->permission_index, "unknown_permission",
                             "permission", true, true);
     r.scope_mask = TypeMask(item, "scopeTypes", p, false);
-    r.scopes = ResolveList(item, "scopes", p, m_->scope_index, "unknown_scope", "scope", false,
-                           true);
-    r.requester_roles = ResolveList(item, "requesterRoles", p, m_->role_index,
-                                    "unknown_role", "role", false, false);
+    r.scopes =
+        ResolveList(item, "scopes", p, m_->scope_index, "unknown_scope", "scope", false, true);
+    r.requester_roles = ResolveList(item, "requesterRoles", p, m_->role_index, "unknown_role",
+                                    "role", false, false);
     r.when = ReadConditions(item, "when", p);
     if (const Json* ap = shape_.Field(item, "approvers", p, true)) {
       std::string app = PointerAppend(p, "approvers");
@@ -148,8 +144,8 @@ void BundleReader::ReadApprovalRules(const Json& list) {
           r.approver_permission = ResolveField(*ap, "permission", app, m_->permission_index,
                                                "unknown_permission", "permission", true);
         } else {
-          r.approver_roles = ResolveList(*ap, "roles", app, m_->role_index, "unknown_role",
-                                         "role", true, true);
+          r.approver_roles =
+              ResolveList(*ap, "roles", app, m_->role_index, "unknown_role", "role", true, true);
         }
       }
     }
@@ -175,8 +171,7 @@ void BundleReader::CheckApprovers() {
     if (r.approver_permission == kNone) continue;
     if (!granted[r.approver_permission]) {
       shape_.Add("unapprovable_rule", PointerAppend(p, "permission"),
-                 "no role grants permission " +
-                     Q(m_->permissions[r.approver_permission].id) +
+                 "no role grants permission " + Q(m_->permissions[r.approver_permission].id) +
                      ", so nobody could ever approve rule " + Q(r.id));
     }
   }

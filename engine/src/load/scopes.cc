@@ -1,6 +1,4 @@
 // Scope types and scopes (docs/format.md, "Scopes"): the forest they form.
-#include "load/reader.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -10,6 +8,7 @@
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
+#include "load/reader.h"
 #include "member_fields.h"
 #include "scope_limits.h"
 
@@ -38,10 +37,9 @@ void BundleReader::ReadScopes(const Json& list) {
     Scope& s = m_->scopes[i];
     if (const std::string* id = shape_.Id(item, "id", p, true)) s.id = *id;
     if (const std::string* n = shape_.String(item, "name", p, false)) s.name = *n;
-    s.type = ResolveField(item, "type", p, m_->scope_type_index, "unknown_scope_type",
-                          "scope type", true);
-    s.parent = ResolveField(item, "parent", p, m_->scope_index, "unknown_scope", "scope",
-                            false);
+    s.type = ResolveField(item, "type", p, m_->scope_type_index, "unknown_scope_type", "scope type",
+                          true);
+    s.parent = ResolveField(item, "parent", p, m_->scope_index, "unknown_scope", "scope", false);
     if (const Json* a = ScopeAttributes(item, p)) s.attributes = *a;
   }
 }
@@ -100,8 +98,7 @@ void BundleReader::CheckScopeForest() {
       }
     } else if (s.parent == kNone) {
       if (!doc_["scopes"][i].contains("parent")) {
-        shape_.Add("invalid_parent_type", p,
-                   "a scope of type " + Q(t.id) + " needs a parent");
+        shape_.Add("invalid_parent_type", p, "a scope of type " + Q(t.id) + " needs a parent");
       }
     } else {
       Index pt = scopes[s.parent].type;

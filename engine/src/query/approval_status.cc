@@ -35,9 +35,10 @@ Json Policy::ApprovalStatus(const Json& query) const {
   if (request != nullptr) return internal::RequestStatus(*model_, *request, now);
   // A role request: open until it lapses; any one of its deciders decides it.
   const std::string requester = asked->value("requester", "");
-  const bool lapsed = asked->contains("expiresAt") && (*asked)["expiresAt"].get<std::string>() <= now;
-  const Json grant = internal::RoleGrant(*model_, requester, asked->value("role", ""),
-                                         asked->value("scope", ""));
+  const bool lapsed =
+      asked->contains("expiresAt") && (*asked)["expiresAt"].get<std::string>() <= now;
+  const Json grant =
+      internal::RoleGrant(*model_, requester, asked->value("role", ""), asked->value("scope", ""));
   return Json{{"ok", true},
               {"request", id},
               {"status", lapsed ? "expired" : "pending"},

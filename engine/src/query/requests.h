@@ -92,8 +92,8 @@ Json RoleGrant(const V& v, const std::string& member, const std::string& role,
 // members, never `requester`, whom the grant's check allows (outright or subject
 // to an approval), sorted.
 template <typename V>
-std::vector<std::string> RoleDeciders(const V& v, const std::string& requester,
-                                      const Json& grant, const std::string& now) {
+std::vector<std::string> RoleDeciders(const V& v, const std::string& requester, const Json& grant,
+                                      const std::string& now) {
   std::vector<std::string> out;
   const Model& m = v.model();
   auto rule = m.operation_rules.find(grant["op"].get<std::string>());

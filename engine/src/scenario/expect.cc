@@ -97,16 +97,15 @@ void CheckOperation(const Json& want, const Json& got, const std::string& at,
 
 void CheckOperations(const Json& expect, const Json& ops, std::vector<std::string>* f) {
   if (expect["operations"].size() != ops.size()) {
-    f->push_back("operations: expected " + std::to_string(expect["operations"].size()) +
-                 ", got " + std::to_string(ops.size()));
+    f->push_back("operations: expected " + std::to_string(expect["operations"].size()) + ", got " +
+                 std::to_string(ops.size()));
   }
   for (size_t i = 0; i < expect["operations"].size() && i < ops.size(); ++i) {
     CheckOperation(expect["operations"][i], ops[i], "operation " + std::to_string(i) + ": ", f);
   }
 }
 
-void CheckEventsAndViolations(const Json& expect, const Json& actual,
-                              std::vector<std::string>* f) {
+void CheckEventsAndViolations(const Json& expect, const Json& actual, std::vector<std::string>* f) {
   const Json& events = actual["events"];
   for (const Json& e : expect.value("events", Json::array())) {
     if (!AnyMatches(e, events)) {
@@ -123,8 +122,8 @@ void CheckEventsAndViolations(const Json& expect, const Json& actual,
   const Json& violations = actual["violations"];
   for (const Json& v : expect.value("violations", Json::array())) {
     if (!AnyMatches(v, violations)) {
-      f->push_back("no violation matches " + Canonical(v) + "; violations: " +
-                   Canonical(violations));
+      f->push_back("no violation matches " + Canonical(v) +
+                   "; violations: " + Canonical(violations));
     }
   }
   if (expect.value("noViolations", false) && !violations.empty()) {

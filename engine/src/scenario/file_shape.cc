@@ -68,7 +68,7 @@ void CheckExpectedMembers(const Json& e, const std::string& p, Shape* shape) {
   for (size_t i = 0; i < members->size(); ++i) {
     const Json& m = (*members)[i];
     std::string ip = PointerAppend(mp, i);
-    if (m.is_string()) continue;  // whoCan: member ids
+    if (m.is_string()) continue;                      // whoCan: member ids
     if (shape->Object(m, ip, {"member", "email"})) {  // visibleMembers
       shape->Id(m, "member", ip, true);
       shape->Bool(m, "email", ip);
@@ -78,11 +78,11 @@ void CheckExpectedMembers(const Json& e, const std::string& p, Shape* shape) {
 
 // The shape of a case's `expect`.
 void CheckExpect(const Json& e, const std::string& p, Shape* shape) {
-  if (!shape->Object(e, p,
-                     {"effect", "reasons", "absentReasons", "approvals", "verifications",
-                      "errors", "permissions", "includes", "excludes", "members",
-                      "operations", "events", "absentEvents", "eventCount", "violations",
-                      "noViolations", "accessDiff", "blocked"})) {
+  if (!shape->Object(
+          e, p,
+          {"effect", "reasons", "absentReasons", "approvals", "verifications", "errors",
+           "permissions", "includes", "excludes", "members", "operations", "events", "absentEvents",
+           "eventCount", "violations", "noViolations", "accessDiff", "blocked"})) {
     return;
   }
   CheckExpectedOperations(e, p, shape);
@@ -146,13 +146,15 @@ void CheckSteps(const Json& c, const std::string& p, Shape* shape) {
     const std::string kp = PointerAppend(sp, k);
     const Json& step = (*steps)[k];
     if (!shape->Object(step, kp,
-                       {"description", "check", "whatCan", "whoCan", "visibleMembers",
-                        "simulate", "expect"})) {
+                       {"description", "check", "whatCan", "whoCan", "visibleMembers", "simulate",
+                        "expect"})) {
       continue;
     }
     shape->String(step, "description", kp, false);
-    CheckQuestion(step, kp, "a step needs exactly one of `check`, `whatCan`, `whoCan`, "
-                            "`visibleMembers`, `simulate`", shape);
+    CheckQuestion(step, kp,
+                  "a step needs exactly one of `check`, `whatCan`, `whoCan`, "
+                  "`visibleMembers`, `simulate`",
+                  shape);
   }
 }
 
@@ -192,8 +194,10 @@ void CheckCases(const Json& cases, Shape* shape) {
     if (c.contains("steps")) {
       CheckSteps(c, p, shape);
     } else {
-      CheckQuestion(c, p, "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
-                          "`visibleMembers`, `simulate`, `steps`", shape);
+      CheckQuestion(c, p,
+                    "a case needs exactly one of `check`, `whatCan`, `whoCan`, "
+                    "`visibleMembers`, `simulate`, `steps`",
+                    shape);
     }
   }
 }

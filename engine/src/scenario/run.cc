@@ -1,13 +1,12 @@
 // The scenario runner: one implementation for every place scenarios run. A
 // scenario's shape is checked whole (file_shape.cc), its bundle loaded, then each
 // case asked and its answer compared with what it expects (expect.cc).
-#include "rolegate/scenario.h"
-
 #include <memory>
 #include <optional>
 
 #include "base/text.h"
 #include "rolegate/policy.h"
+#include "rolegate/scenario.h"
 #include "scenario/expect.h"
 #include "scenario/file_shape.h"
 #include "shape.h"
@@ -83,8 +82,8 @@ Asked Ask(const Policy& policy, const Json& c, const std::string& now, bool foll
 
 // The scenario's own fields; the cases' shape. Its `cases` and
 // `expectBundleErrors` (null when absent) and its `now` go to the caller.
-void ReadScenario(const Json& doc, const Limits& limits, ScenarioReport* report,
-                  const Json** cases, const Json** expect_errors, std::string* now) {
+void ReadScenario(const Json& doc, const Limits& limits, ScenarioReport* report, const Json** cases,
+                  const Json** expect_errors, std::string* now) {
   Shape shape(&report->errors);
   if (!shape.Object(doc, "",
                     {"$schema", "format", "name", "description", "bundle", "now", "cases",
@@ -121,8 +120,8 @@ std::optional<LoadResult> LoadBundle(const Json& bundle, const BundleResolver& r
   if (!bundle.is_string()) return CompilePolicy(bundle, limits);
   std::optional<std::string> text = resolve(bundle.get<std::string>());
   if (!text) {
-    report->errors.push_back({"bundle_unreadable", "/bundle",
-                              "cannot read bundle " + Q(bundle.get<std::string>())});
+    report->errors.push_back(
+        {"bundle_unreadable", "/bundle", "cannot read bundle " + Q(bundle.get<std::string>())});
     return std::nullopt;
   }
   return LoadPolicy(*text, limits);

@@ -44,16 +44,16 @@ void CheckAdded(const Model& m, const Overlay& o, uint32_t b, Errors* errors) {
     if (r.exclusive && r.family == role.family && first_exclusive == nullptr) first_exclusive = &r;
   });
   if (duplicate) {
-    errors->push_back({"duplicate_binding", p,
-                       "member " + Q(member) + " already holds role " + Q(role.id) +
-                           " on scope " + Q(scope.id)});
+    errors->push_back(
+        {"duplicate_binding", p,
+         "member " + Q(member) + " already holds role " + Q(role.id) + " on scope " + Q(scope.id)});
     return;
   }
   if (role.exclusive && role.family != kNone && first_exclusive != nullptr) {
     errors->push_back({"exclusive_role_conflict", PointerAppend(p, "role"),
                        "member " + Q(member) + " already holds role " + Q(first_exclusive->id) +
-                           " of family " + Q(m.families[role.family]) + " on scope " +
-                           Q(scope.id) + ": a member holds one role of this family per scope"});
+                           " of family " + Q(m.families[role.family]) + " on scope " + Q(scope.id) +
+                           ": a member holds one role of this family per scope"});
   }
 }
 
@@ -85,11 +85,11 @@ void RefuseLoadErrors(const Model& m, const Errors& errors, size_t i, Outcome* o
       out->Deny(Reason("member_kind_not_allowed", e.message, Json{{"error", e.code}}));
       continue;
     }
-    out->Deny(Reason(kind.empty() ? "invalid_change" : "violates_invariant",
-                     kind.empty() ? "the change would make the policy invalid: " + e.pointer +
-                                        ": " + e.message
-                                  : e.message,
-                     Json{{"error", e.code}}));
+    out->Deny(Reason(
+        kind.empty() ? "invalid_change" : "violates_invariant",
+        kind.empty() ? "the change would make the policy invalid: " + e.pointer + ": " + e.message
+                     : e.message,
+        Json{{"error", e.code}}));
   }
   out->Withdraw();
 }

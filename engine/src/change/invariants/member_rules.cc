@@ -5,9 +5,8 @@
 namespace rolegate {
 namespace internal {
 
-Json Violation(const std::string& invariant, const std::string& kind,
-               const std::string& severity, size_t op, const std::string& message,
-               const Json& details) {
+Json Violation(const std::string& invariant, const std::string& kind, const std::string& severity,
+               size_t op, const std::string& message, const Json& details) {
   Json v = details;
   v["invariant"] = invariant;
   v["kind"] = kind;

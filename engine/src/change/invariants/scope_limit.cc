@@ -65,9 +65,8 @@ class ScopeLimit : public MemberRule {
       b.invariant = rule.invariant;
       b.member = id;
       b.message = ScopeLimitMessage(m, rule, mb, counted);
-      b.details = Json{{"member", id},
-                       {"scopeType", m.scope_types[rule.scope_type].id},
-                       {"max", rule.max}};
+      b.details =
+          Json{{"member", id}, {"scopeType", m.scope_types[rule.scope_type].id}, {"max", rule.max}};
       b.facts = Json{{"member", id}};
       out->push_back(std::move(b));
     }

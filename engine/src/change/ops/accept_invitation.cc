@@ -36,8 +36,8 @@ void Apply(Context& cx, size_t i, const Operation&, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kAcceptInvitation{"accept_invitation", false, false, "invitation_token",
-                                      nullptr, Read, Apply};
+extern const OpKind kAcceptInvitation{
+    "accept_invitation", false, false, "invitation_token", nullptr, Read, Apply};
 
 }  // namespace internal
 }  // namespace rolegate

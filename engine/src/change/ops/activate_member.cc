@@ -46,12 +46,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   if (!cx.EmailReachable(member, cx.MemberById(member)->email, setup, out)) return;
   if (out->effect != Effect::kAllow) return;
   const MemberStatus status = cx.MemberById(member)->status;
-  const std::optional<MemberStatus> next = NextStatus(
-      "activate_member", setup, status, cx.V().MemberJson(*cx.V().FindMember(member)));
+  const std::optional<MemberStatus> next =
+      NextStatus("activate_member", setup, status, cx.V().MemberJson(*cx.V().FindMember(member)));
   if (!next) {
-    out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(status) +
-                                         ": " + Q(setup) + " activates only " +
-                                         StatusesFrom("activate_member", setup) + " members",
+    out->Deny(Reason("wrong_status",
+                     "member " + Q(member) + " is " + StatusName(status) + ": " + Q(setup) +
+                         " activates only " + StatusesFrom("activate_member", setup) + " members",
                      Json{{"status", StatusName(status)}}));
     return;
   }
@@ -70,8 +70,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kActivateMember{"activate_member", true, /*gives_role=*/true, nullptr,
-                                    nullptr, Read, Apply};
+extern const OpKind kActivateMember{
+    "activate_member", true, /*gives_role=*/true, nullptr, nullptr, Read, Apply};
 
 }  // namespace internal
 }  // namespace rolegate

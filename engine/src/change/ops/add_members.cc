@@ -24,8 +24,8 @@ void Apply(Context& cx, size_t, const Operation& op, Edit* e, Outcome* out) {
   if (out->effect != Effect::kAllow) return;
   for (const Json& mb : op.members) {
     Json entry = mb;
-    entry["status"] = "pending";   // unassigned until activated
-    entry["addedTo"] = op.scope;   // where it belongs until then
+    entry["status"] = "pending";  // unassigned until activated
+    entry["addedTo"] = op.scope;  // where it belongs until then
     cx.AddMemberEntry(e, std::move(entry));
   }
   e->changed = true;

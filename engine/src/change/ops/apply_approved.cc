@@ -28,10 +28,10 @@ bool GroupApproved(Context& cx, const std::string& group, std::vector<std::strin
     if (r.value("group", r.value("id", "")) != group) continue;
     Json status = RequestStatus(cx.V(), r, cx.now());
     if (status["status"] != "approved") {
-      out->Deny(Reason("request_not_approved",
-                       "request " + Q(r.value("id", "")) + " is " +
-                           status["status"].get<std::string>(),
-                       Json{{"request", r.value("id", "")}, {"status", status["status"]}}));
+      out->Deny(
+          Reason("request_not_approved",
+                 "request " + Q(r.value("id", "")) + " is " + status["status"].get<std::string>(),
+                 Json{{"request", r.value("id", "")}, {"status", status["status"]}}));
       return false;
     }
     members->push_back(r.value("id", ""));
@@ -47,9 +47,9 @@ bool Runnable(const Context& cx, const std::string& id, const Json& operation, O
     kind = operation["op"].get<std::string>();
   }
   if (invalid.empty() && kind != "apply_approved" && kind != "decide_request") return true;
-  out->Deny(Reason("invalid_change", "request " + Q(id) + " holds an operation that cannot run" +
-                                         (invalid.empty() ? std::string()
-                                                          : ": " + invalid[0].message)));
+  out->Deny(
+      Reason("invalid_change", "request " + Q(id) + " holds an operation that cannot run" +
+                                   (invalid.empty() ? std::string() : ": " + invalid[0].message)));
   return false;
 }
 

@@ -136,10 +136,10 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kSetApprovalRule{"set_approval_rule", false, false, nullptr, nullptr, ReadSet,
-                                     Apply};
-extern const OpKind kDeleteApprovalRule{"delete_approval_rule", false, false, nullptr, nullptr,
-                                        ReadDelete, Apply};
+extern const OpKind kSetApprovalRule{
+    "set_approval_rule", false, false, nullptr, nullptr, ReadSet, Apply};
+extern const OpKind kDeleteApprovalRule{
+    "delete_approval_rule", false, false, nullptr, nullptr, ReadDelete, Apply};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -26,8 +26,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kClaimRole{"claim_role", false, /*gives_role=*/true, nullptr, nullptr, Read,
-                               Apply};
+extern const OpKind kClaimRole{"claim_role", false, /*gives_role=*/true, nullptr, nullptr,
+                               Read,         Apply};
 
 }  // namespace internal
 }  // namespace rolegate

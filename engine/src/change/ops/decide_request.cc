@@ -49,8 +49,8 @@ void DecideRoleRequest(Context& cx, size_t i, const Operation& op, const Json& r
   const std::string id = request["id"], requester = request["requester"];
   const std::string role = request["role"], scope = request["scope"];
   if (requester == cx.actor()) {
-    out->Deny(Reason("own_request", "member " + Q(cx.actor()) +
-                                        " cannot decide their own request " + Q(id)));
+    out->Deny(Reason("own_request",
+                     "member " + Q(cx.actor()) + " cannot decide their own request " + Q(id)));
     return;
   }
   if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() <= cx.now()) {
@@ -70,8 +70,8 @@ void DecideRoleRequest(Context& cx, size_t i, const Operation& op, const Json& r
     const std::vector<std::string> deciders = cx.Deciders(requester, grant);
     if (!std::binary_search(deciders.begin(), deciders.end(), cx.actor())) {
       out->Deny(Reason("not_a_decider",
-                       "member " + Q(cx.actor()) + " may not give " + Q(role) + " on " +
-                           Q(scope) + ", so cannot decide request " + Q(id),
+                       "member " + Q(cx.actor()) + " may not give " + Q(role) + " on " + Q(scope) +
+                           ", so cannot decide request " + Q(id),
                        Json{{"eligible", deciders}}));
       return;
     }
@@ -109,8 +109,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
     return;
   }
   if (status["status"] != "pending") {
-    out->Deny(Reason("request_not_pending", "request " + Q(id) + " is already " +
-                                                status["status"].get<std::string>()));
+    out->Deny(Reason("request_not_pending",
+                     "request " + Q(id) + " is already " + status["status"].get<std::string>()));
     return;
   }
   const std::string requester = (*request)["requester"];
@@ -118,8 +118,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   (*pending)["decisions"].push_back(
       Json{{"member", cx.actor()}, {"decision", op.decision}, {"at", cx.now()}});
   e->changed = true;
-  cx.Emit(out, i, "request_decided", requester,
-          Json{{"request", id}, {"decision", op.decision}});
+  cx.Emit(out, i, "request_decided", requester, Json{{"request", id}, {"decision", op.decision}});
 }
 
 }  // namespace

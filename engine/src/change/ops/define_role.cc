@@ -37,8 +37,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   if (kind == "edit_role") {
     const Role* r = cx.RoleById(id);
     if (r == nullptr || !r->custom) {
-      out->Deny(Reason("role_not_custom",
-                       "role " + Q(id) + " is part of the policy, not a custom role"));
+      out->Deny(
+          Reason("role_not_custom", "role " + Q(id) + " is part of the policy, not a custom role"));
       return;
     }
   }

@@ -7,8 +7,9 @@ namespace internal {
 namespace {
 
 void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "member", "scope", "name", "email", "language",
-                           "brandingDomain"});
+  r.shape().Object(
+      op, p,
+      {"op", "attributes", "member", "scope", "name", "email", "language", "brandingDomain"});
   r.Member(op, p, true);
   r.Scope(op, p, false);
   for (const char* f : {"name", "email", "language", "brandingDomain"}) {

@@ -1,12 +1,12 @@
 // The registry of operation kinds (change/registry.h) against what documents
 // them: the bundle schema's list of kinds, the change set schema's shape for each,
 // and docs/changes.md.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "change/registry.h"
 #include "rolegate/operations.h"
@@ -76,7 +76,8 @@ TEST(OpKinds, ThePublicListMirrorsTheRegistry) {
     EXPECT_EQ(kinds[i].gives_role, OpKinds()[i]->gives_role);
   }
   const Json json = OperationKindsJson();
-  EXPECT_EQ(json["kinds"][0], (Json{{"name", "invite"}, {"actsOnMember", true}, {"givesRole", true}}));
+  EXPECT_EQ(json["kinds"][0],
+            (Json{{"name", "invite"}, {"actsOnMember", true}, {"givesRole", true}}));
   const OpKind* complete = FindOpKind("complete_self_upgrade");
   EXPECT_STREQ(complete->checked_by_server, "pin");
   EXPECT_STREQ(complete->authorised_by, "request_self_upgrade");

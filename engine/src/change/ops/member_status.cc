@@ -35,8 +35,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& member = op.member;
   const Member* mb = cx.MemberById(member);
   if (kind == "resend_invitation" && mb->status != MemberStatus::kInvited) {
-    out->Deny(Reason("not_invited", "member " + Q(member) + " is " + StatusName(mb->status) +
-                                        ", not invited"));
+    out->Deny(Reason("not_invited",
+                     "member " + Q(member) + " is " + StatusName(mb->status) + ", not invited"));
     return;
   }
   // The one state machine (status.h) says where the operation leads from here:
@@ -45,19 +45,20 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
       NextStatus(kind, "", mb->status, cx.V().MemberJson(*cx.V().FindMember(member)),
                  cx.checks().status_machine);
   if (!next) {
-    out->Deny(Reason("wrong_status", "member " + Q(member) + " is " + StatusName(mb->status) +
-                                         ", so " + Q(kind) + " does not apply (only to " +
-                                         StatusesFrom(kind, "") + " members)",
+    out->Deny(Reason("wrong_status",
+                     "member " + Q(member) + " is " + StatusName(mb->status) + ", so " + Q(kind) +
+                         " does not apply (only to " + StatusesFrom(kind, "") + " members)",
                      Json{{"status", StatusName(mb->status)}}));
     return;
   }
   cx.CheckOnMemberScopes(kind, member, op.scope, op.attributes, out);
   if (out->effect != Effect::kAllow) return;
   if (kind == "resend_invitation") return Resend(cx, i, member, e, out);
-  static const std::map<std::string, const char*> kEvent = {
-      {"block", "member_blocked"},     {"unblock", "member_unblocked"},
-      {"disable", "member_disabled"},  {"enable", "member_enabled"},
-      {"delete_member", "member_deleted"}};
+  static const std::map<std::string, const char*> kEvent = {{"block", "member_blocked"},
+                                                            {"unblock", "member_unblocked"},
+                                                            {"disable", "member_disabled"},
+                                                            {"enable", "member_enabled"},
+                                                            {"delete_member", "member_deleted"}};
   const MemberStatus from = mb->status;
   cx.UpdateMember(e, member, [&](Json& j) { WriteStatus(kind, from, *next, &j); });
   if (kind == "delete_member") {
@@ -68,8 +69,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kResendInvitation{"resend_invitation", true, false, nullptr, nullptr, Read,
-                                      Apply};
+extern const OpKind kResendInvitation{
+    "resend_invitation", true, false, nullptr, nullptr, Read, Apply};
 extern const OpKind kDeleteMember{"delete_member", true, false, nullptr, nullptr, Read, Apply};
 extern const OpKind kBlock{"block", true, false, nullptr, nullptr, Read, Apply};
 extern const OpKind kUnblock{"unblock", true, false, nullptr, nullptr, Read, Apply};

@@ -46,8 +46,11 @@ void IssueVerification(Context& cx, size_t i, const Operation& op, Edit* e, Outc
               {"expiresAt", AddDays(cx.now(), v["validForDays"].get<int64_t>())}};
   list.push_back(record);
   cx.Emit(out, i, "verification_sent", cx.actor(),
-          Json{{"scope", op.scope}, {"role", op.role}, {"method", v["method"]},
-               {"expiresAt", record["expiresAt"]}, {"verification", record["id"]}});
+          Json{{"scope", op.scope},
+               {"role", op.role},
+               {"method", v["method"]},
+               {"expiresAt", record["expiresAt"]},
+               {"verification", record["id"]}});
 }
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
@@ -67,9 +70,9 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   e->changed = true;
   LoadResult joined = CompilePolicy(Probe(cx, e));
   if (!joined.ok()) {
-    out->Deny(Reason("invalid_change", "the new member cannot be recorded: " +
-                                           joined.errors[0].pointer + ": " +
-                                           joined.errors[0].message,
+    out->Deny(Reason("invalid_change",
+                     "the new member cannot be recorded: " + joined.errors[0].pointer + ": " +
+                         joined.errors[0].message,
                      Json{{"error", joined.errors[0].code}}));
     return;
   }
@@ -87,8 +90,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRegister{"register", false, /*gives_role=*/false, nullptr, nullptr, Read,
-                              Apply};
+extern const OpKind kRegister{"register", false, /*gives_role=*/false, nullptr, nullptr,
+                              Read,       Apply};
 
 }  // namespace internal
 }  // namespace rolegate

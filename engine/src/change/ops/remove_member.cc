@@ -40,7 +40,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
     cx.Check(*action, scope, attrs, out);
   }
   if (out->effect != Effect::kAllow) return;
-  cx.RemoveBindings(e, member, [&](const std::string&, const std::string& s) { return s == scope; });
+  cx.RemoveBindings(e, member,
+                    [&](const std::string&, const std::string& s) { return s == scope; });
   cx.Emit(out, i, "member_removed", member, Json{{"scope", scope}});
 }
 

@@ -67,8 +67,8 @@ bool MayAsk(Context& cx, const Operation& op, const Member& me, Outcome* out) {
     }
   }
   if (op.until && *op.until <= cx.now()) {
-    out->Deny(Reason("invalid_until", "the role would end at " + *op.until +
-                                          ", which is not after now",
+    out->Deny(Reason("invalid_until",
+                     "the role would end at " + *op.until + ", which is not after now",
                      Json{{"until", *op.until}}));
     return false;
   }
@@ -124,7 +124,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 }  // namespace
 
 extern const OpKind kRequestRole{"request_role", false, /*gives_role=*/true, nullptr, nullptr,
-                                 Read, Apply};
+                                 Read,           Apply};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -17,8 +17,9 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
 void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
   const MemberStatus status = cx.MemberById(op.member)->status;
   if (status != MemberStatus::kActive && status != MemberStatus::kInvited) {
-    out->Deny(Reason("wrong_status", "member " + Q(op.member) + " is " + StatusName(status) +
-                                         ": only active or invited members have a password",
+    out->Deny(Reason("wrong_status",
+                     "member " + Q(op.member) + " is " + StatusName(status) +
+                         ": only active or invited members have a password",
                      Json{{"status", StatusName(status)}}));
     return;
   }

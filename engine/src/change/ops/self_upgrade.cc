@@ -56,8 +56,8 @@ bool RecordHolds(const Context& cx, const Operation& op, const Json* record, Out
   const std::string& kind = op.name;
   if (kind == "request_self_upgrade") return true;
   if (record == nullptr) {
-    out->Deny(Reason("no_pending_verification", "there is no pending verification for " +
-                                                    Q(op.role) + " on " + Q(op.scope)));
+    out->Deny(Reason("no_pending_verification",
+                     "there is no pending verification for " + Q(op.role) + " on " + Q(op.scope)));
     return false;
   }
   // An operation naming its verification must name the pending one: a resend
@@ -125,8 +125,11 @@ void Issue(Context& cx, size_t i, const Operation& op, Json* list, Outcome* out)
   fresh["id"] = cx.VerificationId(i);
   kept.push_back(fresh);
   *list = std::move(kept);
-  Json facts{{"scope", op.scope}, {"role", op.role}, {"method", v["method"]},
-             {"expiresAt", fresh["expiresAt"]}, {"verification", fresh["id"]}};
+  Json facts{{"scope", op.scope},
+             {"role", op.role},
+             {"method", v["method"]},
+             {"expiresAt", fresh["expiresAt"]},
+             {"verification", fresh["id"]}};
   if (!replaced.empty()) facts["replaces"] = replaced;
   cx.Emit(out, i, replaced.empty() ? "verification_sent" : "verification_resent", actor,
           std::move(facts));
@@ -166,12 +169,14 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRequestSelfUpgrade{"request_self_upgrade", false, /*gives_role=*/true,
-                                        nullptr, nullptr, ReadRequest, Apply};
-extern const OpKind kResendVerification{"resend_verification", false, /*gives_role=*/true,
-                                        nullptr, "request_self_upgrade", ReadResend, Apply};
-extern const OpKind kCompleteSelfUpgrade{"complete_self_upgrade", false, /*gives_role=*/true,
-                                         "pin", "request_self_upgrade", ReadComplete, Apply};
+extern const OpKind kRequestSelfUpgrade{
+    "request_self_upgrade", false, /*gives_role=*/true, nullptr, nullptr, ReadRequest, Apply};
+extern const OpKind kResendVerification{
+    "resend_verification", false,
+    /*gives_role=*/true,   nullptr, "request_self_upgrade", ReadResend, Apply};
+extern const OpKind kCompleteSelfUpgrade{
+    "complete_self_upgrade", false,
+    /*gives_role=*/true,     "pin", "request_self_upgrade", ReadComplete, Apply};
 
 }  // namespace internal
 }  // namespace rolegate

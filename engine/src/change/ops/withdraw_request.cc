@@ -26,9 +26,10 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   }
   const Json request = *found;
   if (request.value("requester", "") != cx.actor()) {
-    out->Deny(Reason("not_the_requester", "only " + Q(request.value("requester", "")) +
-                                              ", who asked, may withdraw request " + Q(id),
-                     Json{{"requester", request["requester"]}}));
+    out->Deny(Reason(
+        "not_the_requester",
+        "only " + Q(request.value("requester", "")) + ", who asked, may withdraw request " + Q(id),
+        Json{{"requester", request["requester"]}}));
     return;
   }
   const std::string role = request["role"], scope = request["scope"];
@@ -41,8 +42,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kWithdrawRequest{"withdraw_request", false, false, nullptr, nullptr, Read,
-                                     Apply};
+extern const OpKind kWithdrawRequest{
+    "withdraw_request", false, false, nullptr, nullptr, Read, Apply};
 
 }  // namespace internal
 }  // namespace rolegate
