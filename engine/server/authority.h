@@ -97,7 +97,7 @@ class Authority {
  private:
   // What a commit adds beyond the change itself.
   struct Extra {
-    std::string kind = "change";  // the audit entry's kind
+    std::string kind = "change";   // the audit entry's kind
     Json detail = Json::object();  // merged into the audit detail
     std::vector<std::string> secrets_used;
     std::vector<std::pair<std::string, std::string>> tokens;
@@ -115,6 +115,9 @@ class Authority {
   std::optional<Reply> PreviewHolds(const Policy& policy, const Json& cs, const Json& preview,
                                     Json* at_server);
   std::optional<Reply> PinsHold(const std::string& caller, const Json& ops, Extra* extra);
+  // POST /v1/requests/{id}/decision on a role request.
+  Reply DecideRoleRequest(const Head& head, const std::string& caller, const Json& decide,
+                          const Extra& extra);
   // GET /v1/audit: the entries found, as the caller may read them.
   Json ReadableEntries(const Policy& policy, const std::string& caller, const std::string& now,
                        const std::vector<AuditEntry>& found);
@@ -152,15 +155,15 @@ class Authority {
       uint32_t scope = 0;    // index
       bool subtree = false;  // the whole subtree; else this scope only
     };
-    std::vector<At> scopes;  // in preorder; none lies in another's subtree
+    std::vector<At> scopes;     // in preorder; none lies in another's subtree
     std::vector<uint8_t> held;  // by preorder position (Model::preorder): 1 where held
     size_t count = 0;           // positions held
     bool Everywhere() const { return count > 0 && count == held.size(); }
   };
   // The scopes marked held (HeldScopes), tops of whole subtrees and single scopes.
   static void Gather(const internal::Model& m, const std::vector<uint8_t>& mark, Holding* out);
-  Holding HeldScopes(const Policy& policy, const std::string& member,
-                     const std::string& permission, const std::string& now) const;
+  Holding HeldScopes(const Policy& policy, const std::string& member, const std::string& permission,
+                     const std::string& now) const;
   std::string ServerPermission(const Policy& policy, const char* key) const;
   Json NewChangeSet(const Head& head, const std::string& actor, Json operations) const;
 

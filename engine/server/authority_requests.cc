@@ -1,6 +1,4 @@
 // Pending requests, verifications, invitations and the outbox (authority.h).
-#include "authority.h"
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -10,6 +8,7 @@
 #include <vector>
 
 #include "audit_subjects.h"
+#include "authority.h"
 #include "authority_util.h"
 #include "model.h"
 #include "secrets.h"
@@ -19,7 +18,6 @@ namespace rolegate::server {
 using internal::MemberStatus;
 using namespace authority_detail;
 
-
 Reply Authority::Requests(const std::string& caller) {
   Head head = Current();
   if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
@@ -27,8 +25,9 @@ Reply Authority::Requests(const std::string& caller) {
   // Approval requests, then role requests: the caller's own, and those the caller
   // may decide now and has not decided yet (a role request carries no decisions).
   Json mine = Json::array(), to_decide = Json::array();
-  for (const auto& [list, kind] : {std::pair<const char*, const char*>{"approvalRequests", "approval"},
-                                   std::pair<const char*, const char*>{"roleRequests", "role"}}) {
+  for (const auto& [list, kind] :
+       {std::pair<const char*, const char*>{"approvalRequests", "approval"},
+        std::pair<const char*, const char*>{"roleRequests", "role"}}) {
     for (const Json& r : head.policy->model().bundle.value(list, Json::array())) {
       Json status = head.policy->ApprovalStatus(Json{{"request", r.value("id", "")}, {"now", now}});
       if (Failed(status)) continue;
@@ -71,18 +70,37 @@ Reply Authority::Requests(const std::string& caller) {
                          {"verifications", std::move(verifications)}}};
 }
 
+// A role request: deciding it is the whole of it (approving gives the role, as
+// the caller's own grant, checked now); nothing is left to apply.
+Reply Authority::DecideRoleRequest(const Head& head, const std::string& caller, const Json& decide,
+                                   const Extra& extra) {
+  Json simulation;
+  Reply reply = CommitChange(NewChangeSet(head, caller, Json::array({decide})), extra, &simulation);
+  if (reply.status == 422 && simulation.is_object()) {
+    for (const Json& r : simulation["operations"][0]["reasons"]) {
+      if (r.value("code", "") == "not_a_decider") {
+        return Fail(403, "not_a_decider", "", r.value("message", "not a decider"));
+      }
+    }
+  }
+  if (reply.status == 200) reply.body["applied"] = decide["decision"] == "approve";
+  return reply;
+}
+
 Reply Authority::Decide(const std::string& caller, const std::string& request_id,
                         const Json& body) {
   Head head = Current();
   if (!ActiveMember(*head.policy, caller)) return NotActive(caller);
   if (!body.is_object() || !body.contains("decision")) {
-    return Fail(400, "missing_field", "/decision", "expected {\"decision\": \"approve\"|\"reject\"}");
+    return Fail(400, "missing_field", "/decision",
+                "expected {\"decision\": \"approve\"|\"reject\"}");
   }
   const Json decision = body["decision"];
   if (decision != "approve" && decision != "reject") {
     return Fail(400, "invalid_value", "/decision", "expected `approve` or `reject`");
   }
-  if (body.contains("comment") && (!body["comment"].is_string() || body["comment"].get<std::string>().size() > 2000)) {
+  if (body.contains("comment") &&
+      (!body["comment"].is_string() || body["comment"].get<std::string>().size() > 2000)) {
     return Fail(400, "invalid_value", "/comment", "expected a string of at most 2,000 characters");
   }
   const Json* request = FindById(head.policy->model().bundle, "approvalRequests", request_id);
@@ -91,35 +109,21 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
     return Fail(404, "unknown_request", "", "no request `" + request_id + "`");
   }
   if ((request != nullptr ? request : asked)->value("requester", "") == caller) {
-    return Fail(403, "not_an_approver", "",
-                "a requester never decides their own request");
+    return Fail(403, "not_an_approver", "", "a requester never decides their own request");
   }
   Json decide{{"op", "decide_request"}, {"request", request_id}, {"decision", decision}};
   Extra extra;
   extra.kind = "decision";
   extra.detail = Json{{"request", request_id}, {"decision", decision}};
   if (body.contains("comment")) extra.detail["comment"] = body["comment"];
+  if (asked != nullptr) return DecideRoleRequest(head, caller, decide, extra);
   Json simulation;
-  if (asked != nullptr) {
-    // A role request: deciding it is the whole of it (approving gives the role,
-    // as the caller's own grant, checked now); nothing is left to apply.
-    Reply reply = CommitChange(NewChangeSet(head, caller, Json::array({decide})), extra, &simulation);
-    if (reply.status == 422 && simulation.is_object()) {
-      for (const Json& r : simulation["operations"][0]["reasons"]) {
-        if (r.value("code", "") == "not_a_decider") {
-          return Fail(403, "not_a_decider", "", r.value("message", "not a decider"));
-        }
-      }
-    }
-    if (reply.status == 200) reply.body["applied"] = decision == "approve";
-    return reply;
-  }
   // At quorum the request is applied at once, after a fresh check at the
   // server's time, in the same commit as the decision.
   if (decision == "approve") {
-    Json both = NewChangeSet(head, caller,
-                             Json::array({decide, Json{{"op", "apply_approved"},
-                                                       {"request", request_id}}}));
+    Json both = NewChangeSet(
+        head, caller,
+        Json::array({decide, Json{{"op", "apply_approved"}, {"request", request_id}}}));
     Json trial = head.policy->Simulate(both);
     if (!Failed(trial) && !Blocked(trial)) {
       extra.detail["applied"] = true;
@@ -132,7 +136,8 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
       // Approved but not applied: not at quorum yet, or denied now.
       const Json& reasons = trial["operations"][1]["reasons"];
       bool not_yet = false;
-      for (const Json& r : reasons) not_yet = not_yet || r.value("code", "") == "request_not_approved";
+      for (const Json& r : reasons)
+        not_yet = not_yet || r.value("code", "") == "request_not_approved";
       if (!not_yet) extra.detail["applyRefused"] = reasons;
     }
   }
@@ -146,7 +151,8 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
   }
   if (reply.status == 200) {
     reply.body["applied"] = false;
-    if (extra.detail.contains("applyRefused")) reply.body["applyRefused"] = extra.detail["applyRefused"];
+    if (extra.detail.contains("applyRefused"))
+      reply.body["applyRefused"] = extra.detail["applyRefused"];
   }
   return reply;
 }
@@ -268,7 +274,8 @@ Reply Authority::AcceptInvitation(const Json& body) {
   }
   const std::string now = clock_();
   if (secret->expires_at <= now) {
-    return Fail(422, "invitation_expired", "/token", "the invitation expired at " + secret->expires_at,
+    return Fail(422, "invitation_expired", "/token",
+                "the invitation expired at " + secret->expires_at,
                 Json{{"expiresAt", secret->expires_at}, {"now", now}});
   }
   Head head = Current();
@@ -312,7 +319,9 @@ Reply Authority::Outbox(const std::string& caller, int64_t after, int64_t limit)
     last = m.id;
   }
   const bool more = static_cast<int64_t>(messages.size()) == limit;
-  return Reply{200, Json{{"ok", true}, {"messages", std::move(messages)}, {"next", more ? Json(last) : Json()}}};
+  return Reply{
+      200,
+      Json{{"ok", true}, {"messages", std::move(messages)}, {"next", more ? Json(last) : Json()}}};
 }
 
 Reply Authority::DemoMembers() {
@@ -336,7 +345,9 @@ Reply Authority::DemoMembers() {
                            {"status", internal::StatusName(mb.status)},
                            {"roles", std::move(roles)}});
   }
-  return Reply{200, Json{{"ok", true}, {"demo", true}, {"revision", head.revision},
+  return Reply{200, Json{{"ok", true},
+                         {"demo", true},
+                         {"revision", head.revision},
                          {"members", std::move(members)}}};
 }
 
@@ -348,7 +359,8 @@ Reply Authority::DemoSignIn(const Json& body) {
   std::string error;
   const std::string token = MintToken(body["member"].get<std::string>(), &error);
   if (token.empty()) return Fail(404, "unknown_member", "/member", error);
-  return Reply{200, Json{{"ok", true}, {"demo", true}, {"member", body["member"]}, {"token", token}}};
+  return Reply{200,
+               Json{{"ok", true}, {"demo", true}, {"member", body["member"]}, {"token", token}}};
 }
 
 }  // namespace rolegate::server
