@@ -178,6 +178,20 @@ std::string CheckBatch(int handle, const std::string& text) {
   });
 }
 
+// 0 allow, 1 deny, 2 conditional; -1 for none.
+int EffectCode(const std::optional<rolegate::Effect>& e) {
+  if (!e) return -1;
+  switch (*e) {
+    case rolegate::Effect::kAllow:
+      return 0;
+    case rolegate::Effect::kDeny:
+      return 1;
+    case rolegate::Effect::kConditional:
+      return 2;
+  }
+  return -1;
+}
+
 // The fast path: the effect of one request named by ids, without reasons.
 // 0 allow, 1 deny, 2 conditional, -1 an invalid request or handle.
 int Decide(int handle, const std::string& actor, const std::string& action,
@@ -191,15 +205,7 @@ int Decide(int handle, const std::string& actor, const std::string& action,
   r.now = now;
   rolegate::DecideResult d = p->Decide(r, false);
   if (!d.ok()) return -1;
-  switch (d.decision.effect) {
-    case rolegate::Effect::kAllow:
-      return 0;
-    case rolegate::Effect::kDeny:
-      return 1;
-    case rolegate::Effect::kConditional:
-      return 2;
-  }
-  return 1;
+  return EffectCode(d.decision.effect);
 }
 
 // The interned index of an id: kind 0 a member, 1 a permission, 2 a scope; -1
@@ -226,19 +232,6 @@ bool SetNow(int handle, const std::string& now) {
   const bool valid = rolegate::internal::IsTimestamp(now);
   l->now = valid ? now : std::string();
   return valid;
-}
-
-int EffectCode(const std::optional<rolegate::Effect>& e) {
-  if (!e) return -1;
-  switch (*e) {
-    case rolegate::Effect::kAllow:
-      return 0;
-    case rolegate::Effect::kDeny:
-      return 1;
-    case rolegate::Effect::kConditional:
-      return 2;
-  }
-  return -1;
 }
 
 // Runs a scenario file. The bundle files it names arrive as bytes, as read, so

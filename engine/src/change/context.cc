@@ -304,6 +304,14 @@ void Context::CheckPolicyWide(const std::string& action, const Json& attrs, Outc
   if (!any) out->Deny(Reason("no_scope", "the policy has no scopes to authorise this on"));
 }
 
+bool Context::CustomRole(const std::string& id, Outcome* out) {
+  const Role* r = RoleById(id);
+  if (r != nullptr && r->custom) return true;
+  out->Deny(
+      Reason("role_not_custom", "role " + Q(id) + " is part of the policy, not a custom role"));
+  return false;
+}
+
 bool Context::RoleWithinActor(const std::string& id, Outcome* out) {
   if (!checks_.role_edit_keeps_holders_in_reach) return true;
   const Role& role = M().roles[M().role_index.at(id)];

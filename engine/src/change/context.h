@@ -89,7 +89,9 @@ class Context {
   // member who holds none, where it was added and on `fallback`).
   void CheckOnMemberScopes(const std::string& kind, const std::string& member,
                            const std::string& fallback, Json attrs, Outcome* out);
-  // edit_role, delete_role: the role as it stands must be within the actor's reach.
+  // edit_role, delete_role: the role must be a custom one (role_not_custom)...
+  bool CustomRole(const std::string& id, Outcome* out);
+  // ...and, as it stands, within the actor's reach.
   bool RoleWithinActor(const std::string& id, Outcome* out);
   // set_approval_rule, delete_approval_rule: a rule may gate only requester roles
   // strictly below its author, on every scope where it holds.
@@ -132,6 +134,10 @@ class Context {
   // of the one it replaces. Not from the time: a preview made a second before the
   // server judges the change names the id the server records.
   std::string VerificationId(size_t op) const;
+  // The record of a verification operation `op` issues for the actor's upgrade to
+  // `role` on `scope`, as its requirement `v` (rule, method, validForDays) asks.
+  Json NewVerification(size_t op, const Json& v, const std::string& role,
+                       const std::string& scope) const;
   static Json* FindById(Json* list, const std::string& id);
   static const Json* FindById(const Json& list, const std::string& id);
 

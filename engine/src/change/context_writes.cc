@@ -195,5 +195,17 @@ bool Context::SeesEmail(const std::string& viewer, const std::string& target,
   return sees;
 }
 
+Json Context::NewVerification(size_t op, const Json& v, const std::string& role,
+                              const std::string& scope) const {
+  return Json{{"id", VerificationId(op)},
+              {"member", actor_},
+              {"role", role},
+              {"scope", scope},
+              {"rule", v["rule"]},
+              {"method", v["method"]},
+              {"issuedAt", now_},
+              {"expiresAt", AddDays(now_, v["validForDays"].get<int64_t>())}};
+}
+
 }  // namespace internal
 }  // namespace rolegate

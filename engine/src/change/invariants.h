@@ -10,6 +10,7 @@
 #ifndef ROLEGATE_CHANGE_INVARIANTS_H_
 #define ROLEGATE_CHANGE_INVARIANTS_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,14 @@ class MemberRule {
   // Those that stood before it (a warning is reported only when new).
   virtual MemberBreaches Before(const Context& cx) const = 0;
 };
+
+// A member the operation touches, read from the whole bundle after it as loading
+// would read it: its entry, and the scopes of its bindings, in bundle order.
+struct TouchedEntry {
+  Member member;
+  std::vector<Index> bound;
+};
+std::map<std::string, TouchedEntry> TouchedEntries(const Context& cx, const Json& bundle);
 
 // The member rules, in the order their breaches are reported: member_field, scope_limit.
 std::vector<std::unique_ptr<MemberRule>> MemberRules();

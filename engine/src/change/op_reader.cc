@@ -115,5 +115,32 @@ void OpReader::Setup(const Json& op, const std::string& p, bool required) {
   }
 }
 
+void OpReader::Request(const Json& op, const std::string& p, const char* what) {
+  if (const std::string* id = shape_.Id(op, "request", p, true); id && !KnowsRequest(*id)) {
+    shape_.Add("unknown_request", PointerAppend(p, "request"),
+               std::string("unknown ") + what + " " + Q(*id));
+  }
+}
+
+void OpReader::RoleOnScope(const Json& op, const std::string& p,
+                           std::initializer_list<std::string_view> keys) {
+  shape_.Object(op, p, keys);
+  Role(op, p);
+  Scope(op, p, true);
+}
+
+void OpReader::MemberOnScope(const Json& op, const std::string& p, bool scope_required) {
+  shape_.Object(op, p, {"op", "attributes", "member", "scope"});
+  Member(op, p, true);
+  Scope(op, p, scope_required);
+}
+
+void OpReader::MemberRoleOnScopes(const Json& op, const std::string& p) {
+  shape_.Object(op, p, {"op", "attributes", "member", "role", "scope", "scopes"});
+  Member(op, p, true);
+  Role(op, p);
+  Scopes(op, p);
+}
+
 }  // namespace internal
 }  // namespace rolegate

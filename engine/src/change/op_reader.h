@@ -3,8 +3,10 @@
 #ifndef ROLEGATE_CHANGE_OP_READER_H_
 #define ROLEGATE_CHANGE_OP_READER_H_
 
+#include <initializer_list>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "model.h"
 #include "rolegate/error.h"
@@ -46,6 +48,17 @@ class OpReader {
   void Proof(const Json& op, const std::string& p, const char* key, size_t max);
   // `setup`: one of the set-up options.
   void Setup(const Json& op, const std::string& p, bool required);
+  // `request`: a pending approval or role request (`what` names it in the message).
+  void Request(const Json& op, const std::string& p, const char* what);
+
+  // The shapes several kinds share (`keys`: the fields the operation takes).
+  // A role on a scope (`role`, `scope`).
+  void RoleOnScope(const Json& op, const std::string& p,
+                   std::initializer_list<std::string_view> keys);
+  // A member, on an optional scope (`member`, `scope`).
+  void MemberOnScope(const Json& op, const std::string& p, bool scope_required);
+  // A member and a role, on `scope` or `scopes`.
+  void MemberRoleOnScopes(const Json& op, const std::string& p);
 
   // Roles: `id` defined by this operation (false when it exists already), or known.
   bool DefineRole(const std::string& id) { return roles_.insert(id); }

@@ -29,34 +29,12 @@ class MemberField : public MemberRule {
   MemberBreaches After(const Context& cx, const Json& bundle) const override {
     MemberBreaches out;
     if (cx.field_rules().empty()) return out;
-    // The touched members' entries and scopes, read as loading the bundle would.
-    std::map<std::string, Member> members;
-    std::map<std::string, std::vector<Index>> scopes;
-    auto scope = [&](const Json& id) -> Index {
-      const Index* s = id.is_string() ? cx.M().scope_index.Get(id.get<std::string>()) : nullptr;
-      return s ? *s : kNone;
-    };
-    for (const Json& entry : bundle.value("members", Json::array())) {
-      const std::string id = entry.value("id", "");
-      if (!cx.touching().count(id)) continue;
-      Member& mb = members[id];
-      mb.id = id;
-      mb.kind = entry.value("kind", "");
-      mb.name = entry.value("name", "");
-      mb.email = entry.value("email", "");
-      mb.language = entry.value("language", "");
-      mb.branding_domain = entry.value("brandingDomain", "");
-      mb.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
-      if (entry.contains("addedTo")) mb.added_to = scope(entry["addedTo"]);
-      if (mb.added_to != kNone) scopes[id].push_back(mb.added_to);
-    }
-    for (const Json& b : bundle.value("bindings", Json::array())) {
-      const std::string member = b.value("member", "");
-      if (!members.count(member) || !b.contains("scope")) continue;
-      if (Index s = scope(b["scope"]); s != kNone) scopes[member].push_back(s);
-    }
-    for (const auto& [id, mb] : members) {
-      for (FieldBreach& b : MemberFieldBreaches(cx.M(), cx.field_rules(), mb, scopes[id])) {
+    for (auto& [id, touched] : TouchedEntries(cx, bundle)) {
+      // The scope it was added to counts, then those it is bound on.
+      std::vector<Index> scopes;
+      if (touched.member.added_to != kNone) scopes.push_back(touched.member.added_to);
+      scopes.insert(scopes.end(), touched.bound.begin(), touched.bound.end());
+      for (FieldBreach& b : MemberFieldBreaches(cx.M(), cx.field_rules(), touched.member, scopes)) {
         out.push_back(Breach(id, std::move(b)));
       }
     }

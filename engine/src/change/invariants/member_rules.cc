@@ -16,6 +16,33 @@ Json Violation(const std::string& invariant, const std::string& kind, const std:
   return v;
 }
 
+std::map<std::string, TouchedEntry> TouchedEntries(const Context& cx, const Json& bundle) {
+  std::map<std::string, TouchedEntry> out;
+  auto scope = [&](const Json& id) -> Index {
+    const Index* s = id.is_string() ? cx.M().scope_index.Get(id.get<std::string>()) : nullptr;
+    return s ? *s : kNone;
+  };
+  for (const Json& entry : bundle.value("members", Json::array())) {
+    const std::string id = entry.value("id", "");
+    if (!cx.touching().count(id)) continue;
+    Member& mb = out[id].member;
+    mb.id = id;
+    mb.kind = entry.value("kind", "");
+    mb.name = entry.value("name", "");
+    mb.email = entry.value("email", "");
+    mb.language = entry.value("language", "");
+    mb.branding_domain = entry.value("brandingDomain", "");
+    mb.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
+    if (entry.contains("addedTo")) mb.added_to = scope(entry["addedTo"]);
+  }
+  for (const Json& b : bundle.value("bindings", Json::array())) {
+    auto it = out.find(b.value("member", ""));
+    if (it == out.end() || !b.contains("scope")) continue;
+    if (Index s = scope(b["scope"]); s != kNone) it->second.bound.push_back(s);
+  }
+  return out;
+}
+
 std::vector<std::unique_ptr<MemberRule>> MemberRules() {
   std::vector<std::unique_ptr<MemberRule>> rules;
   rules.push_back(MemberFieldInvariant());

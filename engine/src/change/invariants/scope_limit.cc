@@ -25,25 +25,9 @@ class ScopeLimit : public MemberRule {
   MemberBreaches After(const Context& cx, const Json& bundle) const override {
     MemberBreaches out;
     if (cx.scope_rules().empty()) return out;
-    // The touched members' entries and bound scopes, read as loading the bundle would.
-    std::map<std::string, Member> members;
-    std::map<std::string, std::vector<Index>> bound;
-    for (const Json& entry : bundle.value("members", Json::array())) {
-      const std::string id = entry.value("id", "");
-      if (!cx.touching().count(id)) continue;
-      Member& mb = members[id];
-      mb.id = id;
-      mb.kind = entry.value("kind", "");
-      mb.status = ParseStatus(entry.value("status", "active")).value_or(MemberStatus::kActive);
+    for (const auto& [id, touched] : TouchedEntries(cx, bundle)) {
+      Judge(cx, id, touched.member, touched.bound, &out);
     }
-    for (const Json& b : bundle.value("bindings", Json::array())) {
-      const std::string member = b.value("member", "");
-      if (!members.count(member) || !b.contains("scope") || !b["scope"].is_string()) continue;
-      if (const Index* s = cx.M().scope_index.Get(b["scope"].get<std::string>())) {
-        bound[member].push_back(*s);
-      }
-    }
-    for (const auto& [id, mb] : members) Judge(cx, id, mb, bound[id], &out);
     return out;
   }
 

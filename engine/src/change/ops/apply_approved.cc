@@ -15,10 +15,7 @@ namespace {
 
 void Read(OpReader& r, const Json& op, const std::string& p) {
   r.shape().Object(op, p, {"op", "attributes", "request"});
-  if (const std::string* id = r.shape().Id(op, "request", p, true); id && !r.KnowsRequest(*id)) {
-    r.shape().Add("unknown_request", PointerAppend(p, "request"),
-                  "unknown approval request " + Q(*id));
-  }
+  r.Request(op, p, "approval request");
 }
 
 // The ids of the requests of `group`, when every one is approved; else denies.

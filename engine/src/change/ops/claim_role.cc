@@ -7,9 +7,7 @@ namespace internal {
 namespace {
 
 void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "role", "scope"});
-  r.Role(op, p);
-  r.Scope(op, p, true);
+  r.RoleOnScope(op, p, {"op", "attributes", "role", "scope"});
 }
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {

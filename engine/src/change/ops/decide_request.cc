@@ -21,10 +21,7 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
     r.shape().Add("invalid_value", PointerAppend(p, "decision"),
                   "unknown decision " + Q(*d) + ": expected approve or reject");
   }
-  if (const std::string* id = r.shape().Id(op, "request", p, true); id && !r.KnowsRequest(*id)) {
-    r.shape().Add("unknown_request", PointerAppend(p, "request"),
-                  "unknown approval request " + Q(*id));
-  }
+  r.Request(op, p, "approval request");
 }
 
 // Approving gives the role as the decider would give it now: every check of

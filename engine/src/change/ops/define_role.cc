@@ -34,14 +34,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string* action = cx.ActionFor(kind, out);
   if (action == nullptr) return;
   const std::string& id = op.role;
-  if (kind == "edit_role") {
-    const Role* r = cx.RoleById(id);
-    if (r == nullptr || !r->custom) {
-      out->Deny(
-          Reason("role_not_custom", "role " + Q(id) + " is part of the policy, not a custom role"));
-      return;
-    }
-  }
+  if (kind == "edit_role" && !cx.CustomRole(id, out)) return;
   cx.CheckPolicyWide(*action, op.attributes, out);
   if (out->effect != Effect::kAllow) return;
   if (kind == "edit_role" && !cx.RoleWithinActor(id, out)) return;

@@ -9,9 +9,7 @@ namespace internal {
 namespace {
 
 void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "role", "scope"});
-  r.Role(op, p);
-  r.Scope(op, p, true);
+  r.RoleOnScope(op, p, {"op", "attributes", "role", "scope"});
 }
 
 // Removes the entries of `list` for which drop(entry) holds.
@@ -28,12 +26,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string* action = cx.ActionFor("delete_role", out);
   if (action == nullptr) return;
   const std::string& id = op.role;
-  const Role* r = cx.RoleById(id);
-  if (r == nullptr || !r->custom) {
-    out->Deny(
-        Reason("role_not_custom", "role " + Q(id) + " is part of the policy, not a custom role"));
-    return;
-  }
+  if (!cx.CustomRole(id, out)) return;
   cx.CheckPolicyWide(*action, op.attributes, out);
   if (out->effect != Effect::kAllow) return;
   if (!cx.RoleWithinActor(id, out)) return;

@@ -13,11 +13,7 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "member", "scope"});
-  r.Member(op, p, true);
-  r.Scope(op, p, false);
-}
+void Read(OpReader& r, const Json& op, const std::string& p) { r.MemberOnScope(op, p, false); }
 
 // resend_invitation: a fresh invitation, valid as long as invite's says.
 void Resend(Context& cx, size_t i, const std::string& member, Edit* e, Outcome* out) {

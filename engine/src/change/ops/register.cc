@@ -36,14 +36,7 @@ Json Probe(const Context& cx, Edit* e) {
 void IssueVerification(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const Json& v = out->verifications[0];
   Json& list = e->List("verifications");
-  Json record{{"id", cx.VerificationId(i)},
-              {"member", cx.actor()},
-              {"role", op.role},
-              {"scope", op.scope},
-              {"rule", v["rule"]},
-              {"method", v["method"]},
-              {"issuedAt", cx.now()},
-              {"expiresAt", AddDays(cx.now(), v["validForDays"].get<int64_t>())}};
+  Json record = cx.NewVerification(i, v, op.role, op.scope);
   list.push_back(record);
   cx.Emit(out, i, "verification_sent", cx.actor(),
           Json{{"scope", op.scope},

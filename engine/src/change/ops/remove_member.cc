@@ -11,11 +11,7 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "member", "scope"});
-  r.Member(op, p, true);
-  r.Scope(op, p, true);
-}
+void Read(OpReader& r, const Json& op, const std::string& p) { r.MemberOnScope(op, p, true); }
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& member = op.member;

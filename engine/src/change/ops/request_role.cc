@@ -12,9 +12,7 @@ namespace internal {
 namespace {
 
 void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "role", "scope", "reason", "until"});
-  r.Role(op, p);
-  r.Scope(op, p, true);
+  r.RoleOnScope(op, p, {"op", "attributes", "role", "scope", "reason", "until"});
   if (const std::string* reason = r.shape().String(op, "reason", p, false);
       reason && Utf8Length(*reason) > kMaxRequestReason) {
     r.shape().Add("invalid_value", PointerAppend(p, "reason"),

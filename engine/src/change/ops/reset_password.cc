@@ -8,11 +8,7 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "member", "scope"});
-  r.Member(op, p, true);
-  r.Scope(op, p, false);
-}
+void Read(OpReader& r, const Json& op, const std::string& p) { r.MemberOnScope(op, p, false); }
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
   const MemberStatus status = cx.MemberById(op.member)->status;

@@ -7,12 +7,7 @@ namespace rolegate {
 namespace internal {
 namespace {
 
-void Read(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "member", "role", "scope", "scopes"});
-  r.Member(op, p, true);
-  r.Role(op, p);
-  r.Scopes(op, p);
-}
+void Read(OpReader& r, const Json& op, const std::string& p) { r.MemberRoleOnScopes(op, p); }
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& member = op.member;

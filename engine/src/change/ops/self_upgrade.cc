@@ -13,23 +13,17 @@ namespace internal {
 namespace {
 
 void ReadRequest(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "role", "scope"});
-  r.Role(op, p);
-  r.Scope(op, p, true);
+  r.RoleOnScope(op, p, {"op", "attributes", "role", "scope"});
 }
 
 void ReadResend(OpReader& r, const Json& op, const std::string& p) {
-  r.shape().Object(op, p, {"op", "attributes", "role", "scope", "verification"});
-  r.Role(op, p);
-  r.Scope(op, p, true);
+  r.RoleOnScope(op, p, {"op", "attributes", "role", "scope", "verification"});
   r.shape().Id(op, "verification", p, false);
 }
 
 void ReadComplete(OpReader& r, const Json& op, const std::string& p) {
   // `pin`: the PIN the member received, opaque here, checked by the server of record.
-  r.shape().Object(op, p, {"op", "attributes", "role", "scope", "pin", "verification"});
-  r.Role(op, p);
-  r.Scope(op, p, true);
+  r.RoleOnScope(op, p, {"op", "attributes", "role", "scope", "pin", "verification"});
   r.Proof(op, p, "pin", 64);
   r.shape().Id(op, "verification", p, false);
 }
@@ -106,13 +100,7 @@ void Upgrade(Context& cx, size_t i, const Operation& op, Json* list, Edit* e, Ou
 void Issue(Context& cx, size_t i, const Operation& op, Json* list, Outcome* out) {
   const std::string& actor = cx.actor();
   const Json& v = out->verifications[0];
-  Json fresh{{"member", actor},
-             {"role", op.role},
-             {"scope", op.scope},
-             {"rule", v["rule"]},
-             {"method", v["method"]},
-             {"issuedAt", cx.now()},
-             {"expiresAt", AddDays(cx.now(), v["validForDays"].get<int64_t>())}};
+  Json fresh = cx.NewVerification(i, v, op.role, op.scope);
   std::string replaced;
   Json kept = Json::array();
   for (Json& r : *list) {
@@ -122,7 +110,6 @@ void Issue(Context& cx, size_t i, const Operation& op, Json* list, Outcome* out)
       kept.push_back(std::move(r));
     }
   }
-  fresh["id"] = cx.VerificationId(i);
   kept.push_back(fresh);
   *list = std::move(kept);
   Json facts{{"scope", op.scope},

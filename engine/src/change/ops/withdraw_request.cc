@@ -11,9 +11,7 @@ namespace {
 
 void Read(OpReader& r, const Json& op, const std::string& p) {
   r.shape().Object(op, p, {"op", "attributes", "request"});
-  if (const std::string* id = r.shape().Id(op, "request", p, true); id && !r.KnowsRequest(*id)) {
-    r.shape().Add("unknown_request", PointerAppend(p, "request"), "unknown request " + Q(*id));
-  }
+  r.Request(op, p, "request");
 }
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
