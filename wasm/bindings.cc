@@ -147,6 +147,20 @@ std::string VerifyChain(int handle, const std::string& chain) {
 
 // Static findings about the policy (Policy::Analyze).
 // The operation kinds change sets may use (rolegate/operations.h).
+// {"ok": true, "differences": [...]} between two JSON texts, as Policy::Verify lists
+// them, or the first text's parse errors.
+std::string Diff(const std::string& expected_text, const std::string& actual_text) {
+  return Guarded([&] {
+    Json expected, actual;
+    std::string failure;
+    if (!Parse(expected_text, &expected, &failure) || !Parse(actual_text, &actual, &failure)) {
+      return failure;
+    }
+    return rolegate::Canonical(
+        Json{{"ok", true}, {"differences", rolegate::Differences(expected, actual)}});
+  });
+}
+
 std::string OperationKinds() {
   return Guarded([&] { return rolegate::Canonical(rolegate::OperationKindsJson()); });
 }
@@ -306,10 +320,12 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("whoCan", &Query<&rolegate::Policy::WhoCan>);
   emscripten::function("visibleMembers", &Query<&rolegate::Policy::VisibleMembers>);
   emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
+  emscripten::function("memberAbilities", &Query<&rolegate::Policy::MemberAbilities>);
   emscripten::function("simulate", &Simulate);
   emscripten::function("verify", &Verify);
   emscripten::function("verifyChain", &VerifyChain);
   emscripten::function("analyze", &Analyze);
   emscripten::function("operationKinds", &OperationKinds);
+  emscripten::function("diff", &Diff);
   emscripten::function("runScenario", &RunScenarioText);
 }

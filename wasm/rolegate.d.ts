@@ -101,7 +101,7 @@ export interface Verification {
   /** The preview matches and nothing blocks the change: it may be committed as it stands. */
   committable: boolean;
   revision: string;
-  differences: { pointer: string; expected?: unknown; actual?: unknown }[];
+  differences: Difference[];
 }
 
 /**
@@ -114,7 +114,7 @@ export interface ChainVerification {
   match: boolean;
   committable: boolean;
   revision: string;
-  differences: { pointer: string; expected?: unknown; actual?: unknown }[];
+  differences: Difference[];
   steps: Verification[];
 }
 
@@ -164,6 +164,8 @@ export declare class Engine {
   whoCan(action: string | object | Bytes, scope?: string, now?: string): object;
   visibleMembers(actor: string | object | Bytes, scope?: string, now?: string): object;
   approvalStatus(request: string | object | Bytes, now?: string): object;
+  /** What `actor` may do to `member` at `now` (docs/queries.md, "Abilities"). */
+  memberAbilities(actor: string | object | Bytes, member?: string, now?: string): MemberAbilities | Failure;
   simulate(changeSet: object | string | Bytes, options?: { bundleAfter?: boolean }): Simulation | Failure;
   verify(changeSet: object | string | Bytes, preview: object | string | Bytes): Verification | Failure;
   /** Verifies a what-if chain step by step from this policy, as `rolegate verify-chain` does. */
@@ -185,7 +187,39 @@ export interface OperationKind {
   checkedByServer?: "pin" | "invitation_token";
   /** The kind whose entry in the bundle's `operations` authorises it. */
   authorisedBy?: string;
+  /**
+   * How it reaches an existing member it acts on: every scope where they hold a role, the
+   * scopes it names, or a scope where they hold a role it changes or takes.
+   */
+  onMember?: "every_scope" | "named_scope" | "held_scope";
+  /** The statuses the member it acts on must have; absent: any. */
+  memberStatuses?: MemberStatus[];
 }
+
+export type MemberStatus = "active" | "invited" | "pending" | "blocked" | "disabled" | "removed";
+
+/** What an actor may do to a member (`memberAbilities`). */
+export interface MemberAbilities {
+  ok: true;
+  actor: string;
+  member: string;
+  status: MemberStatus;
+  /** In the order of `operationKinds()`; a kind the actor may not do is left out. */
+  abilities: { op: string; effect: "allow" | "conditional" }[];
+}
+
+/** A place where two JSON documents differ; a side that lacks the value has no key. */
+export interface Difference {
+  pointer: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+/** Every place where two JSON documents differ, as `verify` lists a preview's differences. */
+export declare function diff(
+  expected: object | string | Bytes,
+  actual: object | string | Bytes,
+): Promise<{ ok: true; differences: Difference[] } | Failure>;
 
 /** The operation kinds, in the order docs/changes.md lists them. */
 export declare function operationKinds(): Promise<{ ok: true; kinds: OperationKind[] }>;

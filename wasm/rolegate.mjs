@@ -71,6 +71,15 @@ export async function operationKinds() {
 }
 
 /**
+ * Every place where two JSON documents differ, as `verify` lists a preview's
+ * differences: { ok: true, differences: [{ pointer, expected?, actual? }] }.
+ */
+export async function diff(expected, actual) {
+  const module = await core();
+  return JSON.parse(module.diff(asDocument(expected), asDocument(actual)));
+}
+
+/**
  * Loads a bundle (text, bytes or an object). Returns an Engine, or { ok: false, errors }
  * when the bundle is invalid.
  */
@@ -262,6 +271,11 @@ export class Engine {
   /** The other members `actor` may see on `scope`. */
   visibleMembers(actor, scope, now) {
     return this.#call("visibleMembers", asDocument(query({ actor, scope }, now, actor)));
+  }
+
+  /** What `actor` may do to `member` at `now`: the operations on them, each allowed or needing approval. */
+  memberAbilities(actor, member, now) {
+    return this.#call("memberAbilities", asDocument(query({ actor, member }, now, actor)));
   }
 
   /** The status of an approval request of the bundle at `now`. */

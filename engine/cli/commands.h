@@ -45,6 +45,7 @@ void AddWhoCan(CLI::App& app, Context& ctx);       // default format: json
 void AddApproval(CLI::App& app, Context& ctx);     // default format: json
 void AddWhatCan(CLI::App& app, Context& ctx);      // default format: json
 void AddVisible(CLI::App& app, Context& ctx);      // default format: json
+void AddAbilities(CLI::App& app, Context& ctx);    // default format: json
 void AddTest(CLI::App& app, Context& ctx);         // default format: text
 void AddSimulate(CLI::App& app, Context& ctx);     // default format: json
 void AddVerify(CLI::App& app, Context& ctx);       // default format: json

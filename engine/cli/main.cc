@@ -6,6 +6,7 @@
 //   rolegate who-can BUNDLE ACTION SCOPE
 //   rolegate what-can BUNDLE MEMBER SCOPE
 //   rolegate visible BUNDLE ACTOR SCOPE
+//   rolegate abilities BUNDLE ACTOR MEMBER --now T
 //   rolegate test PATH...
 //   rolegate simulate BUNDLE CHANGESET [--bundle-after]   (CHANGESET: a file, or -)
 //   rolegate verify BUNDLE CHANGESET PREVIEW
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     AddApproval(app, ctx);
     AddWhatCan(app, ctx);
     AddVisible(app, ctx);
+    AddAbilities(app, ctx);
     AddTest(app, ctx);
     AddSimulate(app, ctx);
     AddVerify(app, ctx);

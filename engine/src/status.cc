@@ -1,5 +1,6 @@
 #include "status.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace rolegate {
@@ -29,6 +30,7 @@ const std::vector<Move>& Moves() {
       {"activate_member", "activation_email", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
       {"activate_member", "activate_later", {S::kPending, S::kInvited}, To::kSame, S::kPending},
       {"resend_invitation", "", {S::kInvited}, To::kSame, S::kInvited},
+      {"reset_password", "", {S::kActive, S::kInvited}, To::kSame, S::kActive},
       {"block", "", {S::kActive, S::kInvited, S::kPending, S::kDisabled}, To::kFixed, S::kBlocked},
       {"unblock", "", {S::kBlocked}, To::kBlockedFrom, S::kActive},
       {"disable", "", {S::kActive, S::kInvited, S::kPending}, To::kFixed, S::kDisabled},
@@ -86,6 +88,17 @@ std::string StatusesFrom(const std::string& kind, const std::string& setup) {
   for (size_t i = 0; i < m->from.size(); ++i) {
     if (i > 0) out += i + 1 == m->from.size() ? " or " : ", ";
     out += StatusName(m->from[i]);
+  }
+  return out;
+}
+
+std::vector<MemberStatus> StatusesOf(const std::string& kind) {
+  std::vector<MemberStatus> out;
+  for (const Move& m : Moves()) {
+    if (kind != m.kind) continue;
+    for (S s : m.from) {
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
   }
   return out;
 }

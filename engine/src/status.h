@@ -7,6 +7,7 @@
 //   pending, invited --activate_member send_invite | activation_email--> invited
 //   pending --activate_member activate_later--> pending
 //   invited --resend_invitation--> invited
+//   active, invited --reset_password--> the same (only they have a password)
 //   active, invited, pending, disabled --block--> blocked       (records blockedFrom)
 //   blocked --unblock--> the status recorded in blockedFrom
 //   active, invited, pending --disable--> disabled              (records disabledFrom)
@@ -20,6 +21,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model.h"
 #include "rolegate/json.h"
@@ -38,6 +40,11 @@ std::optional<MemberStatus> NextStatus(const std::string& kind, const std::strin
 // The statuses `kind` applies from, in words ("active, invited or pending"), for
 // a wrong_status message.
 std::string StatusesFrom(const std::string& kind, const std::string& setup);
+
+// The statuses `kind` applies from under any set-up, in the order the state
+// machine lists them; empty when the state machine does not name the kind (it
+// then applies whatever the member's status).
+std::vector<MemberStatus> StatusesOf(const std::string& kind);
 
 // Writes the move from `from` to `to` by `kind` into the member's bundle entry:
 // the status, the status a suspension must give back (blockedFrom, disabledFrom),

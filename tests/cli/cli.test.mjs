@@ -363,3 +363,22 @@ test("test --answers: each case also gives the engine's answer, as a snapshot re
   assert.equal(raj.passed, true);
   assert.deepEqual(raj.actual.accessDiff.members[0].power.manages, [{ family: "billing", from: 30, scope: "acc-1001", to: 40 }]);
 });
+
+test("abilities: what an actor may do to a member, as JSON and in words; a bad query exits 3", () => {
+  const r = run(["abilities", EXAMPLE, "m-olivia", "m-alex", "--now", NOW]);
+  assert.equal(r.code, 0, describe(r));
+  const answer = json(r);
+  assert.equal(answer.ok, true);
+  assert.ok(answer.abilities.some((a) => a.op === "change_role" && a.effect === "allow"), describe(r));
+  const words = run(["abilities", EXAMPLE, "m-olivia", "m-alex", "--now", NOW, "--format", "text"]);
+  assert.equal(words.code, 0, describe(words));
+  assert.match(words.stdout, /may do \d+ kinds? of operation to .*\(m-alex\) \(active\)\n  /);
+  assert.match(words.stdout, /\n  change_role\n/);
+  const none = json(run(["abilities", EXAMPLE, "m-raj", "m-olivia", "--now", NOW]));
+  assert.deepEqual(none.abilities, [], "an admin may do nothing to the super admin");
+  const ghost = run(["abilities", EXAMPLE, "m-ghost", "m-alex", "--now", NOW]);
+  assert.equal(ghost.code, 3, describe(ghost));
+  assert.deepEqual(json(ghost).errors.map((e) => `${e.code}@${e.pointer}`), ["unknown_member@/actor"]);
+  const noTime = run(["abilities", EXAMPLE, "m-olivia", "m-alex"]);
+  assert.equal(noTime.code, 3, `--now is required\n${describe(noTime)}`);
+});

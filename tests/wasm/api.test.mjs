@@ -253,6 +253,41 @@ if (skip) {
     engine.close();
   });
 
+  test("memberAbilities answers as the native abilities, for every actor and member of the example", async () => {
+    const engine = await createEngine(exampleText);
+    const members = JSON.parse(exampleText).members.map((/** @type {{ id: string }} */ m) => m.id);
+    let offered = 0;
+    for (const actor of members) {
+      for (const member of members) {
+        const answer = engine.memberAbilities(actor, member, NOW);
+        assert.deepEqual(answer, nativeJson(["abilities", EXAMPLE, actor, member, "--now", NOW]), `${actor} on ${member}`);
+        assert.deepEqual(engine.memberAbilities({ actor, member, now: NOW }), answer, "with a query object");
+        offered += answer.abilities.length;
+      }
+    }
+    assert.ok(offered > 0);
+    // Olivia (super admin) may change Alex's role; Raj (admin) may not touch Olivia.
+    assert.ok(engine.memberAbilities("m-olivia", "m-alex", NOW).abilities.some((a) => a.op === "change_role"));
+    assert.deepEqual(engine.memberAbilities("m-raj", "m-olivia", NOW).abilities, []);
+    const ghost = engine.memberAbilities("m-ghost", "m-alex", NOW);
+    assert.deepEqual(codes(ghost), ["unknown_member@/actor"]);
+    engine.close();
+  });
+
+  test("diff lists the differences verify lists", async () => {
+    const engine = await createEngine(exampleText);
+    const cs = { format: "rolegate-changeset/1", baseRevision: engine.revision, actor: "m-olivia", now: NOW,
+      operations: [{ op: "change_role", member: "m-alex", scope: "acc-1001", role: "billing.user" }] };
+    const preview = engine.simulate(cs);
+    const tampered = { ...preview, summary: { ...preview.summary, allowed: 0 }, extra: [1] };
+    const verified = engine.verify(cs, tampered);
+    assert.equal(verified.match, false);
+    assert.deepEqual((await api.diff(tampered, preview)).differences, verified.differences);
+    assert.deepEqual(await api.diff("{}", "{}"), { ok: true, differences: [] });
+    assert.equal((await api.diff("{", "{}")).ok, false, "text that is not JSON is an error");
+    engine.close();
+  });
+
   test("whatCan, whoCan and visibleMembers answer as the native what-can, who-can and visible", async () => {
     const engine = await createEngine(exampleText);
     const cases = [

@@ -13,7 +13,8 @@
 //    one produced (`simulate --bundle-after`), with `verify` on some and `approval`
 //    on the approval requests they record; then more than 100,000 random requests,
 //    valid and invalid (one `rolegate check BUNDLE -` per bundle against wasm
-//    checkBatch, single checks and the decide fast path) and random queries;
+//    checkBatch, single checks and the decide fast path), random queries and
+//    random member abilities (`abilities`);
 // 3. `analyze --format json` against wasm analyze on every valid bundle loaded
 //    above (scenario bundles, generated ones, a quarter of the bundles after a
 //    change set) and on every examples/*/bundle.json.
@@ -42,6 +43,7 @@ const REQUESTS_PER_DERIVED_BUNDLE = 2000;
 const CHAINS = 420; // change-set chains of 1 to 6 steps
 const MUTATIONS_PER_BUNDLE = 24;
 const QUERIES_PER_BUNDLE = 30;
+const ABILITIES_PER_BUNDLE = 30;
 const BATCH = 4000; // requests per checkBatch crossing
 
 if (skip) {
@@ -53,7 +55,7 @@ if (skip) {
 
   const count = {
     requests: 0, changeSets: 0, bundles: 0, queries: 0, verifications: 0, approvals: 0, analyses: 0,
-    scenarioReports: 0, fastPath: 0, singleChecks: 0, batches: 0,
+    scenarioReports: 0, fastPath: 0, singleChecks: 0, batches: 0, abilities: 0, abilitiesOffered: 0,
   };
   const differences = [];
   const opEffects = {}; // "op:effect" -> n, for the coverage line
@@ -124,6 +126,16 @@ if (skip) {
     const q = JSON.stringify({ [key]: first, scope });
     same(`${label}: ${kind}`, q, stdoutLine(nativeOut), core[kind](b.handle, q));
     count.queries++;
+  }
+
+  /** What `actor` may do to `member`, through the CLI (`abilities`) and the wasm module. */
+  async function abilitiesBoth(b, actor, member, label) {
+    const nativeOut = await nativeAsync(["abilities", b.file, actor, member, "--now", NOW]);
+    const q = JSON.stringify({ actor, member, now: NOW });
+    const wasm = core.memberAbilities(b.handle, q);
+    same(`${label}: memberAbilities`, q, stdoutLine(nativeOut), wasm);
+    count.abilities++;
+    if ((JSON.parse(wasm).abilities ?? []).length > 0) count.abilitiesOffered++;
   }
 
   /** A change set simulated natively (`simulate [--bundle-after]`) and in wasm; the wasm text. */
@@ -449,6 +461,11 @@ if (skip) {
         const scope = rng.chance(0.05) ? "no-such-scope" : rng.chance(0.6) ? rng.pick(info.busy) : rng.pick(info.scopes);
         tasks.push(() => queryBoth(b, kind, first, scope, `${job.label} query ${k}`));
       }
+      for (let k = 0; k < ABILITIES_PER_BUNDLE; k++) {
+        const actor = rng.chance(0.05) ? "no-such-member" : rng.pick(info.members);
+        const member = rng.pick(info.members);
+        tasks.push(() => abilitiesBoth(b, actor, member, `${job.label} abilities ${k}`));
+      }
       await pool(tasks, 2);
       core.release(b.handle);
     }
@@ -460,12 +477,14 @@ if (skip) {
     console.log(`parity coverage (generated operations by effect): ${coverage}`);
     console.log(
       `parity details: ${count.requests} requests (${count.batches} batches, ${count.singleChecks} single checks, ${count.fastPath} fast-path decisions), ` +
-        `${count.changeSets} change sets, ${count.verifications} verifications, ${count.queries} queries, ${count.approvals} approval statuses, ` +
+        `${count.changeSets} change sets, ${count.verifications} verifications, ${count.queries} queries, ` +
+        `${count.abilities} member abilities (${count.abilitiesOffered} offering something), ${count.approvals} approval statuses, ` +
         `${count.scenarioReports} scenario reports, ${count.bundles} bundles, ${count.analyses} analyses`,
     );
     console.log(
       `parity: ${count.requests} requests, ${count.changeSets} change sets, ${count.bundles} bundles compared; ${differences.length} differences`,
     );
     assert.deepEqual(differences, []);
+    assert.ok(count.abilitiesOffered > 0, "no generated member abilities offered anything: the comparison is of refusals only");
   });
 }

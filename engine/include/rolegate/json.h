@@ -41,6 +41,11 @@ std::string Canonical(const Json& value);
 // The canonical text of `value`, indented by two spaces, for people.
 std::string Pretty(const Json& value);
 
+// Every place where two values differ, as Policy::Verify lists them: an array of
+// {"pointer", "expected"?, "actual"?} (a side that lacks the value has no key), object
+// keys visited in sorted order, array elements by index, numbers compared by value.
+Json Differences(const Json& expected, const Json& actual);
+
 }  // namespace rolegate
 
 #endif  // ROLEGATE_JSON_H_

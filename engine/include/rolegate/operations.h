@@ -21,13 +21,21 @@ struct OperationKind {
   std::string checked_by_server;
   // The kind whose entry in the bundle's `operations` authorises it, or "".
   std::string authorised_by;
+  // How it reaches an existing member it acts on: "every_scope" (every scope where
+  // they hold a role: a status, their details), "named_scope" (the scopes the
+  // operation names), "held_scope" (a scope where they hold a role it changes or
+  // takes), or "" when it acts on no existing member.
+  std::string on_member;
+  // The statuses the member it acts on must have (docs/changes.md, "Member
+  // status"); empty: any status.
+  std::vector<std::string> member_statuses;
 };
 
 // Every operation kind, in the order docs/changes.md lists them.
 std::vector<OperationKind> OperationKinds();
 
 // The same as JSON: {"ok": true, "kinds": [{"name", "actsOnMember", "givesRole",
-// "checkedByServer"?, "authorisedBy"?}, ...]}.
+// "checkedByServer"?, "authorisedBy"?, "onMember"?, "memberStatuses"?}, ...]}.
 Json OperationKindsJson();
 
 }  // namespace rolegate

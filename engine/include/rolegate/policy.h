@@ -91,6 +91,15 @@ class Policy {
   Json WhoCan(const Json& query) const;          // {"action", "scope"}
   Json VisibleMembers(const Json& query) const;  // {"actor", "scope"}
 
+  // What `actor` may do to `member` at `now` (docs/queries.md, "Abilities"): each
+  // kind of operation on an existing member that the bundle's `operations` maps and
+  // whose status rule fits, when its action is allowed or needs approval where the
+  // kind acts (every scope of the member's for a kind on the whole member, one of
+  // them for the others). {"actor", "member", "now"} -> {"ok", "actor", "member",
+  // "status", "abilities": [{"op", "effect": "allow" | "conditional"}...]}, kinds
+  // in the order of OperationKinds().
+  Json MemberAbilities(const Json& query) const;
+
   // Change sets (docs/changes.md). Simulate returns the simulation result, with
   // "bundleAfter" when `include_bundle`; Verify recomputes it and lists every
   // difference from `preview`, and says whether the change may be committed as it

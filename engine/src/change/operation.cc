@@ -42,6 +42,20 @@ Json OpAttributes(const Json& op) {
   return attrs;
 }
 
+const char* OnMemberName(OnMember on) {
+  switch (on) {
+    case OnMember::kEveryScope:
+      return "every_scope";
+    case OnMember::kNamedScope:
+      return "named_scope";
+    case OnMember::kHeldScope:
+      return "held_scope";
+    case OnMember::kNot:
+      break;
+  }
+  return "";
+}
+
 Json WithoutProof(const Json& op) {
   if (!op.is_object() || (!op.contains("pin") && !op.contains("token"))) return op;
   Json out = op;

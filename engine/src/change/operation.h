@@ -48,6 +48,13 @@ struct Operation {
   std::vector<std::pair<std::string, std::string>> details;
 };
 
+// How a kind that acts on an existing member reaches them, which is also how the
+// members view's abilities (query/member_abilities.cc) are judged: on every scope
+// where they hold a role (all of their membership: a status, their details), on
+// the scopes it names (assign_role), or on a scope where they hold a role that it
+// changes or takes (change_role, revoke_role, remove_role, remove_member).
+enum class OnMember { kNot, kEveryScope, kNamedScope, kHeldScope };
+
 // An operation kind: its name, what it is, how it is read and how it applies.
 struct OpKind {
   const char* name;
@@ -66,7 +73,14 @@ struct OpKind {
   // Applies it to the state of `cx` (operation `index` of the change set): fills
   // `out` and records its changes in `e`, which the caller judges and keeps.
   void (*apply)(Context& cx, size_t index, const Operation& op, Edit* e, Outcome* out) = nullptr;
+  // How it reaches an existing member it acts on (kNot: it acts on none). The
+  // statuses it applies from are the state machine's (status.h, StatusesOf).
+  OnMember on_member = OnMember::kNot;
 };
+
+// The name of `on` in the operation kinds' list ("every_scope", "named_scope",
+// "held_scope"), or "" for kNot.
+const char* OnMemberName(OnMember on);
 
 // The caller's `attributes` of operation `op`, without those each operation sets.
 Json OpAttributes(const Json& op);

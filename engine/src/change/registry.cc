@@ -3,6 +3,7 @@
 #include "base/text.h"
 #include "change/context.h"
 #include "rolegate/operations.h"
+#include "status.h"
 
 namespace rolegate {
 namespace internal {
@@ -104,6 +105,12 @@ std::vector<OperationKind> OperationKinds() {
     kind.gives_role = k->gives_role;
     if (k->checked_by_server != nullptr) kind.checked_by_server = k->checked_by_server;
     if (k->authorised_by != nullptr) kind.authorised_by = k->authorised_by;
+    kind.on_member = internal::OnMemberName(k->on_member);
+    if (k->on_member != internal::OnMember::kNot) {
+      for (internal::MemberStatus s : internal::StatusesOf(k->name)) {
+        kind.member_statuses.push_back(internal::StatusName(s));
+      }
+    }
     out.push_back(std::move(kind));
   }
   return out;
@@ -115,6 +122,8 @@ Json OperationKindsJson() {
     Json entry{{"name", k.name}, {"actsOnMember", k.acts_on_member}, {"givesRole", k.gives_role}};
     if (!k.checked_by_server.empty()) entry["checkedByServer"] = k.checked_by_server;
     if (!k.authorised_by.empty()) entry["authorisedBy"] = k.authorised_by;
+    if (!k.on_member.empty()) entry["onMember"] = k.on_member;
+    if (!k.member_statuses.empty()) entry["memberStatuses"] = k.member_statuses;
     kinds.push_back(std::move(entry));
   }
   return Json{{"ok", true}, {"kinds", std::move(kinds)}};

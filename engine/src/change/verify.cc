@@ -54,11 +54,16 @@ void Diff(const Json& expected, const Json& actual, const std::string& pointer, 
 }  // namespace
 }  // namespace internal
 
+Json Differences(const Json& expected, const Json& actual) {
+  Json differences = Json::array();
+  internal::Diff(expected, actual, "", &differences);
+  return differences;
+}
+
 Json Policy::Verify(const Json& change_set, const Json& preview) const {
   Json actual = Simulate(change_set, preview.is_object() && preview.contains("bundleAfter"));
   if (!actual.value("ok", false)) return actual;
-  Json differences = Json::array();
-  internal::Diff(preview, actual, "", &differences);
+  Json differences = Differences(preview, actual);
   // A preview that matches a change nothing blocks may be committed; one that
   // matches a blocked change (a denial, an approval or verification still
   // needed, an error invariant broken) may not, match or no match.

@@ -71,7 +71,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 }  // namespace
 
 extern const OpKind kActivateMember{
-    "activate_member", true, /*gives_role=*/true, nullptr, nullptr, Read, Apply};
+    "activate_member",    true, /*gives_role=*/true, nullptr, nullptr, Read, Apply,
+    OnMember::kEveryScope};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -37,8 +37,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kAssignRole{"assign_role", true, /*gives_role=*/true, nullptr, nullptr,
-                                Read,          Apply};
+extern const OpKind kAssignRole{"assign_role", true,  /*gives_role=*/true,  nullptr, nullptr,
+                                Read,          Apply, OnMember::kNamedScope};
 
 }  // namespace internal
 }  // namespace rolegate

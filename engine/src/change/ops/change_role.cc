@@ -49,8 +49,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kChangeRole{"change_role", true, /*gives_role=*/true, nullptr, nullptr,
-                                Read,          Apply};
+extern const OpKind kChangeRole{"change_role", true,  /*gives_role=*/true, nullptr, nullptr,
+                                Read,          Apply, OnMember::kHeldScope};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -33,7 +33,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kEditMember{"edit_member", true, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kEditMember{"edit_member", true, false, nullptr,
+                                nullptr,       Read, Apply, OnMember::kEveryScope};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -66,12 +66,17 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 }  // namespace
 
 extern const OpKind kResendInvitation{
-    "resend_invitation", true, false, nullptr, nullptr, Read, Apply};
-extern const OpKind kDeleteMember{"delete_member", true, false, nullptr, nullptr, Read, Apply};
-extern const OpKind kBlock{"block", true, false, nullptr, nullptr, Read, Apply};
-extern const OpKind kUnblock{"unblock", true, false, nullptr, nullptr, Read, Apply};
-extern const OpKind kDisable{"disable", true, false, nullptr, nullptr, Read, Apply};
-extern const OpKind kEnable{"enable", true, false, nullptr, nullptr, Read, Apply};
+    "resend_invitation", true, false, nullptr, nullptr, Read, Apply, OnMember::kEveryScope};
+extern const OpKind kDeleteMember{"delete_member", true, false, nullptr,
+                                  nullptr,         Read, Apply, OnMember::kEveryScope};
+extern const OpKind kBlock{"block", true, false, nullptr,
+                           nullptr, Read, Apply, OnMember::kEveryScope};
+extern const OpKind kUnblock{"unblock", true, false, nullptr,
+                             nullptr,   Read, Apply, OnMember::kEveryScope};
+extern const OpKind kDisable{"disable", true, false, nullptr,
+                             nullptr,   Read, Apply, OnMember::kEveryScope};
+extern const OpKind kEnable{"enable", true, false, nullptr,
+                            nullptr,  Read, Apply, OnMember::kEveryScope};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -43,7 +43,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRemoveMember{"remove_member", true, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kRemoveMember{"remove_member", true, false, nullptr,
+                                  nullptr,         Read, Apply, OnMember::kHeldScope};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -45,7 +45,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRemoveRole{"remove_role", true, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kRemoveRole{"remove_role", true, false, nullptr,
+                                nullptr,       Read, Apply, OnMember::kHeldScope};
 
 }  // namespace internal
 }  // namespace rolegate

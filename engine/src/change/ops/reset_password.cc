@@ -3,6 +3,7 @@
 #include "base/text.h"
 #include "change/context.h"
 #include "change/op_reader.h"
+#include "status.h"
 
 namespace rolegate {
 namespace internal {
@@ -12,10 +13,11 @@ void Read(OpReader& r, const Json& op, const std::string& p) { r.MemberOnScope(o
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
   const MemberStatus status = cx.MemberById(op.member)->status;
-  if (status != MemberStatus::kActive && status != MemberStatus::kInvited) {
+  // status.h: a reset leaves the status as it is, from the statuses that have a password.
+  if (!NextStatus("reset_password", "", status, Json::object())) {
     out->Deny(Reason("wrong_status",
-                     "member " + Q(op.member) + " is " + StatusName(status) +
-                         ": only active or invited members have a password",
+                     "member " + Q(op.member) + " is " + StatusName(status) + ": only " +
+                         StatusesFrom("reset_password", "") + " members have a password",
                      Json{{"status", StatusName(status)}}));
     return;
   }
@@ -26,7 +28,8 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kResetPassword{"reset_password", true, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kResetPassword{"reset_password", true, false, nullptr,
+                                   nullptr,          Read, Apply, OnMember::kEveryScope};
 
 }  // namespace internal
 }  // namespace rolegate
