@@ -3,8 +3,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEngine } from "../../build/wasm/rolegate.mjs";
+import { createEngine, operationKinds } from "../../build/wasm/rolegate.mjs";
 import { indexBundle } from "../../web/js/logic/bundle-index.js";
+import { useEngineKinds } from "../../web/js/ops/index.js";
+
+// What the engine says of each operation kind, as the app learns it when the engine starts.
+useEngineKinds((await operationKinds()).kinds);
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const NOW = "2026-12-01T09:00:00Z";

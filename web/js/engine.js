@@ -1,6 +1,7 @@
 // @ts-check
 // Loads the WebAssembly engine (engine/rolegate.mjs beside the app, put there by
 // scripts/build-web) once. Its types are those of wasm/rolegate.d.ts.
+import { useEngineKinds } from "./ops/index.js";
 
 /** @typedef {typeof import("../../wasm/rolegate.js")} EngineModule */
 
@@ -23,5 +24,6 @@ export function loadEngineModule() {
 export async function startEngine() {
   const module = await loadEngineModule();
   await module.validate("{}");
+  useEngineKinds((await module.operationKinds()).kinds);
   return module;
 }

@@ -2,6 +2,7 @@
 // Submitting the change to a backend of the page's choosing (offline mode): the
 // backend's verdict compared with the preview.
 import { chainSteps } from "../logic/chain.js";
+import { loadEngineModule } from "../engine.js";
 import { compareVerdict } from "../logic/compare.js";
 
 /** @typedef {import("./context.js").AppContext} AppContext */
@@ -43,8 +44,9 @@ export async function submit(c) {
   store.set({ submission: { status: "sending", url: backendUrl } });
   try {
     const answer = await post(backendUrl, submitted);
+    const comparison = await compareVerdict(answer, simulation, await loadEngineModule());
     if (get().changeSet !== changeSet) return; // the change moved on meanwhile
-    store.set({ submission: { status: "done", url: backendUrl, answer, comparison: compareVerdict(answer, simulation), submitted } });
+    store.set({ submission: { status: "done", url: backendUrl, answer, comparison, submitted } });
   } catch (error) {
     store.set({ submission: { status: "failed", url: backendUrl, error: /** @type {Error} */ (error).message } });
   }

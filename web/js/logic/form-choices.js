@@ -3,7 +3,7 @@
 // filled before it. A kind whose field offers other choices says so in its own
 // module (ops/<kind>.js, `choices`).
 import { allRoles, allScopes, assignableScopes, one, roleOptions, scopeOptions } from "../ops/choices.js";
-import { opKind } from "../ops/index.js";
+import { engineKind, opKind } from "../ops/index.js";
 import { approvalRequestChoices } from "../ops/requests.js";
 import { setupChoices } from "../ops/setups.js";
 
@@ -14,6 +14,9 @@ import { setupChoices } from "../ops/setups.js";
  * @typedef {import("./types.js").Operation} Operation
  * @typedef {(kind: string, values: FormValues, ctx: FormContext) => Option[]} FieldChoices
  */
+
+/** The statuses of a member who has not been deleted (docs/changes.md, "Member status"). */
+const LIVING = ["active", "invited", "pending", "blocked", "disabled"];
 
 /**
  * Members that earlier operations of the draft create: id -> name.
@@ -36,7 +39,10 @@ export function draftMembers(operations) {
 function memberChoices(kind, _values, ctx) {
   const { index } = ctx;
   const spec = opKind(kind);
-  const statuses = spec?.memberStatuses;
+  // The statuses the engine says the kind applies from (none: any); a kind that applies
+  // to a member of every status, as delete_member does, also takes those the change creates.
+  const statuses = /** @type {string[] | undefined} */ (engineKind(kind)?.memberStatuses);
+  const anyStatus = !statuses || LIVING.every((s) => statuses.includes(s));
   /** @type {Option[]} */
   const out = [];
   for (const id of new Set([ctx.actor, ...ctx.visible])) {
@@ -47,7 +53,7 @@ function memberChoices(kind, _values, ctx) {
     out.push({ value: id, label: `${m.name ?? id} (${m.status}${you})` });
   }
   out.sort((a, b) => a.label.localeCompare(b.label));
-  if (!statuses || spec?.offersNewMembers) {
+  if (anyStatus || spec?.offersNewMembers) {
     for (const [id, name] of draftMembers(ctx.operations)) {
       if (!index.members.has(id)) out.push({ value: id, label: `${name} (new in this change)` });
     }

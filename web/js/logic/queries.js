@@ -2,7 +2,7 @@
 // Questions the views ask the engine, answered from its JSON results. The engine
 // is passed in (the browser's or Node's build of the same module), so these run
 // under node --test as they do in the page.
-import { opKind } from "../ops/index.js";
+import { engineKind } from "../ops/index.js";
 import { mergeVisible } from "./members.js";
 
 /**
@@ -44,34 +44,12 @@ export function visibleTo(engine, index, actor, now) {
 }
 
 /**
- * Whether the engine knows the `perform` operation (docs/changes.md): a change
- * set with one is either simulated or rejected as `unknown_operation`.
- * @param {EngineLike} engine
- * @param {BundleIndex} index
- * @param {string} now
+ * Whether the engine knows the `perform` operation (docs/changes.md), as its list of
+ * operation kinds says.
+ * @param {EngineLike} [_engine] @param {BundleIndex} [_index] @param {string} [_now]
  */
-export function supportsPerform(engine, index, now) {
-  const actor = index.members.keys().next().value;
-  let action = null, scope = null;
-  for (const p of index.permissions.values()) {
-    if (p.rankLimited) continue;
-    const s = index.tree.find((n) => p.appliesTo.includes(index.scopeTypeOf(n.id)));
-    if (s) {
-      action = p.id;
-      scope = s.id;
-      break;
-    }
-  }
-  if (!actor || !action || !scope) return false;
-  const result = engine.simulate({
-    format: "rolegate-changeset/1",
-    baseRevision: engine.revision,
-    actor,
-    now,
-    operations: [{ op: "perform", action, scope }],
-  });
-  if (result.ok) return true;
-  return !result.errors.some((/** @type {{ code: string }} */ e) => e.code === "unknown_operation" || e.code === "unknown_field");
+export function supportsPerform(_engine, _index, _now) {
+  return engineKind("perform") !== undefined;
 }
 
 /** Operations on a member the members view offers, in order. */
@@ -91,43 +69,21 @@ export const MEMBER_ACTIONS = [
 ];
 
 /**
- * What `actor` may do to `target`, by the bundle's `operations`: for each mapped
- * member operation whose status rule fits (ops/<kind>.js, `memberStatuses`), the effect of its action on the
- * target's scopes (allowed when some scope allows it; for whole-member operations
- * such as block, every scope must). Operations the actor may not do are left out.
+ * What `actor` may do to `target`, as the engine answers it (`memberAbilities`): the
+ * operations of the members view (MEMBER_ACTIONS, in its order) the engine lists, each
+ * allowed or needing approval. Operations the actor may not do are left out.
  * @param {EngineLike} engine
- * @param {BundleIndex} index
+ * @param {BundleIndex} _index
  * @param {string} actor
  * @param {string} target
  * @param {string} now
  * @returns {{ kind: string, effect: "allow" | "conditional" }[]}
  */
-export function memberAbilities(engine, index, actor, target, now) {
-  const member = index.members.get(target);
-  if (!member || member.status === "removed") return [];
-  const held = [...new Set((index.bindingsByMember.get(target) ?? []).map((b) => b.scope))];
-  const scopes = held.length ? held : member.addedTo ? [member.addedTo] : [];
-  /** @type {{ kind: string, effect: "allow" | "conditional" }[]} */
-  const out = [];
-  for (const kind of MEMBER_ACTIONS) {
-    const entry = index.operations[kind];
-    if (!entry) continue;
-    const spec = opKind(kind);
-    const statuses = spec?.memberStatuses;
-    if (statuses && !statuses.includes(member.status)) continue;
-    if (!index.permissions.has(entry.action)) continue;
-    if (scopes.length === 0) continue;
-    if (held.length === 0 && spec?.onMember?.needsRole) continue; // no role to change or remove
-    const requests = scopes.map((scope) => ({ actor, action: entry.action, resource: scope, now, attributes: { target } }));
-    const decisions = engine.checkBatch(requests);
-    if (!Array.isArray(decisions)) continue;
-    const effects = decisions.map((d) => (d && d.ok ? d.effect : "deny"));
-    const wholeMember = !spec?.onMember?.perScope;
-    const usable = wholeMember ? effects.every((e) => e !== "deny") : effects.some((e) => e !== "deny");
-    if (!usable) continue;
-    out.push({ kind, effect: effects.includes("allow") && !effects.includes("conditional") ? "allow" : "conditional" });
-  }
-  return out;
+export function memberAbilities(engine, _index, actor, target, now) {
+  const answer = /** @type {any} */ (engine.memberAbilities(actor, target, now));
+  if (!answer || !answer.ok) return [];
+  const effects = new Map(answer.abilities.map((/** @type {{ op: string, effect: "allow" | "conditional" }} */ a) => [a.op, a.effect]));
+  return MEMBER_ACTIONS.filter((kind) => effects.has(kind)).map((kind) => ({ kind, effect: effects.get(kind) }));
 }
 
 /**

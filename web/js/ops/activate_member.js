@@ -10,9 +10,7 @@ export const activate_member = {
   group: "Members",
   help: "Choose how the member is set up: an invitation, an activation e-mail, credentials, or later.",
   fields: ["member", "setup", "scope?", "role?"],
-  memberStatuses: ["pending", "invited"],
   offersNewMembers: true,
-  onMember: { perScope: false, needsRole: false },
   check: (op, errors) => {
     if ((op.role === undefined) !== (op.scope === undefined)) errors[op.role === undefined ? "role" : "scope"] = "give both a role and a scope, or neither";
   },

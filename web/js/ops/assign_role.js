@@ -10,6 +10,5 @@ export const assign_role = {
   group: "Members",
   help: "Gives the member a role on one or more scopes.",
   fields: ["member", "role", "scopes"],
-  onMember: { perScope: true, needsRole: false },
   describe: (_op, w) => `Give ${w.member()} ${w.role()} on ${w.scopes()}`,
 };

@@ -28,7 +28,6 @@ export const change_role = {
   shortLabel: "Change role",
   group: "Members",
   fields: ["member", "scope", "role"],
-  onMember: { perScope: true, needsRole: true },
   choices: { scope: memberScopeChoices, role: roleChoices },
   describe: (op, w) => {
     const { index } = w;

@@ -8,6 +8,5 @@ export const delete_member = {
   shortLabel: "Delete",
   group: "Members",
   fields: ["member"],
-  onMember: { perScope: false, needsRole: false },
   describe: (_op, w) => `Delete ${w.member()}`,
 };

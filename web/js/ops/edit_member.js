@@ -9,7 +9,6 @@ export const edit_member = {
   shortLabel: "Edit",
   group: "Members",
   fields: ["member", "name?", "email?"],
-  onMember: { perScope: false, needsRole: false },
   check: (op, errors) => {
     if (op.name === undefined && op.email === undefined) errors.name = "change the name, the e-mail or both";
   },

@@ -2,4 +2,4 @@
 // `enable`: enables a disabled member.
 import { memberStatusKind } from "./member-status.js";
 
-export const enable = memberStatusKind("enable", "Enable a member", ["disabled"]);
+export const enable = memberStatusKind("enable", "Enable a member");

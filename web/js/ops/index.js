@@ -81,6 +81,28 @@ export function opKind(name) {
 }
 
 /**
+ * What the engine says of each kind (`operationKinds()` of the JavaScript API): how it
+ * reaches the member it acts on and the statuses it applies from. Set once the engine
+ * has started (engine.js), before any form is drawn.
+ * @type {Map<string, import("../../../wasm/rolegate.js").OperationKind> | null}
+ */
+let engineKinds = null;
+
+/** @param {import("../../../wasm/rolegate.js").OperationKind[]} kinds the engine's list */
+export function useEngineKinds(kinds) {
+  engineKinds = new Map(kinds.map((k) => [k.name, k]));
+}
+
+/**
+ * The engine's description of a kind, or undefined when the engine has no such kind.
+ * @param {string} name
+ */
+export function engineKind(name) {
+  if (engineKinds === null) throw new Error("the engine's operation kinds are not loaded (useEngineKinds)");
+  return engineKinds.get(name);
+}
+
+/**
  * The order the change builder lists the kinds in: by group (Members, Transactions,
  * Yourself, Policy, Approvals), the most used first within each.
  */

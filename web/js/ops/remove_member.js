@@ -9,7 +9,6 @@ export const remove_member = {
   shortLabel: "Remove",
   group: "Members",
   fields: ["member", "scope"],
-  onMember: { perScope: true, needsRole: true },
   choices: { scope: memberScopeChoices },
   describe: (_op, w) => `Remove ${w.member()} from ${w.scope()}`,
 };

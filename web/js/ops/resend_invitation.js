@@ -8,7 +8,5 @@ export const resend_invitation = {
   shortLabel: "Resend invite",
   group: "Members",
   fields: ["member"],
-  memberStatuses: ["invited"],
-  onMember: { perScope: false, needsRole: false },
   describe: (_op, w) => `Resend ${w.member()}'s invitation`,
 };

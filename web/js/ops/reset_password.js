@@ -8,7 +8,5 @@ export const reset_password = {
   shortLabel: "Reset password",
   group: "Members",
   fields: ["member"],
-  memberStatuses: ["active", "invited"],
-  onMember: { perScope: false, needsRole: false },
   describe: (_op, w) => `Reset ${w.member()}'s password`,
 };

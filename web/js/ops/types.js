@@ -43,9 +43,7 @@
  *   roleEditor?: "new" | "existing",
  *   submitLabel?: string,
  *   choices?: Record<string, Choices>,
- *   memberStatuses?: string[],
  *   offersNewMembers?: boolean,
- *   onMember?: { perScope: boolean, needsRole: boolean },
  *   offered?: "always" | "perform" | { with: string },
  *   check?: (op: Operation, errors: Record<string, string>, ctx: FormContext, options: { asJson?: boolean }) => void,
  *   newMembers?: (op: Operation) => any[],
@@ -64,11 +62,10 @@
  *   a custom role chosen first ("existing"); `submitLabel`: the label of the builder's
  *   button that adds it to the change, when not "Add to the change"; `choices`: the choices
  *   of its fields that differ from the usual ones (logic/op-form.js `fieldOptions`);
- *   `memberStatuses`: the statuses a member must have for it to apply (docs/changes.md
- *   section 2), none: any; `offersNewMembers`: its member field offers the members the
- *   change creates even with `memberStatuses`; `onMember`: on the members view, whether
- *   it acts on each of the member's scopes (allowed where one scope allows it) rather
- *   than on the whole member (every scope must), and whether it needs a role to act on;
+ *   `offersNewMembers`: its member field offers the members the change creates even
+ *   though the engine names statuses it applies from (`engineKind(name).memberStatuses`:
+ *   what the engine says of a kind, its statuses and how it reaches a member, is the
+ *   engine's alone);
  *   `offered`: when a bundle offers it without mapping it (always; when the engine has
  *   `perform`; with another kind the bundle maps), none: when the bundle's `operations`
  *   maps it; `check`: what the form's values must satisfy together, beyond each field;
