@@ -6,15 +6,24 @@
 
 #include "analyze.h"
 #include "base/text.h"
+#include "change/registry.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
 
 // The operations that bind a role to a member chosen by the actor, checked with
-// `role` (and `target`). Only invite, assign_role and change_role can name the
-// actor themself; change_role only replaces a role the member holds.
-constexpr const char* kAssigning[] = {"invite", "assign_role", "change_role", "activate_member"};
+// `role` (and `target`): the kinds that act on a member and give the role they
+// name (registry.h: invite, assign_role, change_role, activate_member). Only
+// invite, assign_role and change_role can name the actor themself; change_role
+// only replaces a role the member holds.
+std::vector<const char*> Assigning() {
+  std::vector<const char*> kinds;
+  for (const OpKind* k : OpKinds()) {
+    if (k->acts_on_member && k->gives_role) kinds.push_back(k->name);
+  }
+  return kinds;
+}
 
 // What role `to` holds that `from` does not: permissions (inherited ones
 // included) and managed ranks.
@@ -214,7 +223,7 @@ bool EscalationFinding(const Model& m, const Edge& edge, Index r, Index h, Findi
 void FindEscalationPaths(const Analysis& a, std::vector<Finding>* out) {
   const Model& m = a.m;
   std::vector<Assigner> ops;
-  for (const char* kind : kAssigning) {
+  for (const char* kind : Assigning()) {
     Index p = a.OperationPermission(kind);
     if (p != kNone) ops.push_back(Assigner{kind, p});
   }
@@ -256,7 +265,7 @@ void FindUnreachableRoles(const Analysis& a, std::vector<Finding>* out) {
     }
   }
   std::vector<Index> ops;
-  for (const char* kind : kAssigning) {
+  for (const char* kind : Assigning()) {
     Index p = a.OperationPermission(kind);
     if (p != kNone) ops.push_back(p);
   }

@@ -113,6 +113,11 @@ const char* TypeName(const Json& v) {
 
 bool Shape::Object(const Json& v, const std::string& pointer,
                    std::initializer_list<std::string_view> allowed) {
+  return Object(v, pointer, std::vector<std::string_view>(allowed));
+}
+
+bool Shape::Object(const Json& v, const std::string& pointer,
+                   const std::vector<std::string_view>& allowed) {
   if (!v.is_object()) {
     Add("wrong_type", pointer, std::string("expected an object, found ") + TypeName(v));
     return false;

@@ -49,6 +49,8 @@ class Shape {
   // `v` must be an object whose keys are all in `allowed`.
   bool Object(const Json& v, const std::string& pointer,
               std::initializer_list<std::string_view> allowed);
+  bool Object(const Json& v, const std::string& pointer,
+              const std::vector<std::string_view>& allowed);
 
   // The field `key` of `obj` (an object), or null when absent. Reports
   // missing_field when `required`.

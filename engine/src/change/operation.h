@@ -55,6 +55,14 @@ struct Operation {
 // changes or takes (change_role, revoke_role, remove_role, remove_member).
 enum class OnMember { kNot, kEveryScope, kNamedScope, kHeldScope };
 
+// The fields its entry in the bundle's `operations` may hold beside `action` and
+// `requires` (docs/changes.md, section 1), as bits.
+enum EntryField : unsigned {
+  kInvitationValidForDays = 1,  // how long an invitation it sends lasts
+  kRequestValidForDays = 2,     // how long a request it records stays open
+  kSetups = 4,                  // the set-up options offered (invite, activate_member)
+};
+
 // An operation kind: its name, what it is, how it is read and how it applies.
 struct OpKind {
   const char* name;
@@ -76,6 +84,11 @@ struct OpKind {
   // How it reaches an existing member it acts on (kNot: it acts on none). The
   // statuses it applies from are the state machine's (status.h, StatusesOf).
   OnMember on_member = OnMember::kNot;
+  // What its entry in `operations` may hold (EntryField bits).
+  unsigned entry_fields = kInvitationValidForDays;
+  // Why it takes no entry in `operations` (the end of the message refusing one), or
+  // null when it takes one.
+  const char* no_entry = nullptr;
 };
 
 // The name of `on` in the operation kinds' list ("every_scope", "named_scope",

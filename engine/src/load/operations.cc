@@ -29,32 +29,23 @@ void BundleReader::ReadOperations() {
       shape_.Add("unknown_operation", p, "unknown operation kind " + Q(it.key()));
       continue;
     }
-    if (it.key() == "perform") {
-      shape_.Add("invalid_value", p,
-                 "`perform` is authorised by the action it names and takes no entry here");
+    const OpKind& kind = *FindOpKind(it.key());
+    if (kind.no_entry != nullptr) {
+      shape_.Add("invalid_value", p, Q(it.key()) + " " + kind.no_entry);
       continue;
     }
-    if (it.key() == "withdraw_request") {
-      shape_.Add("invalid_value", p,
-                 "`withdraw_request` is open to the member who asked, wherever `request_role` "
-                 "is, and takes no entry here");
-      continue;
-    }
-    const bool takes_setup = it.key() == "invite" || it.key() == "activate_member";
-    const bool is_request = it.key() == "request_role";
-    if (!(takes_setup ? shape_.Object(it.value(), p,
-                                      {"action", "invitationValidForDays", "requires", "setups"})
-          : is_request
-              ? shape_.Object(it.value(), p, {"action", "requestValidForDays", "requires"})
-              : shape_.Object(it.value(), p, {"action", "invitationValidForDays", "requires"}))) {
-      continue;
-    }
+    // The fields the kind's entry may hold (OpKind::entry_fields).
+    std::vector<std::string_view> fields = {"action", "requires"};
+    if (kind.entry_fields & kInvitationValidForDays) fields.push_back("invitationValidForDays");
+    if (kind.entry_fields & kRequestValidForDays) fields.push_back("requestValidForDays");
+    if (kind.entry_fields & kSetups) fields.push_back("setups");
+    if (!shape_.Object(it.value(), p, fields)) continue;
     OperationRule rule;
     if (const std::string* a = shape_.Id(it.value(), "action", p, true)) {
       rule.action = *a;
       if (!IsAction(*a)) {
         shape_.Add("unknown_action", PointerAppend(p, "action"), "unknown action " + Q(*a));
-      } else if (FindOpKind(it.key())->acts_on_member) {
+      } else if (kind.acts_on_member) {
         // An operation on another member is limited by rank: only a member who
         // manages the target (and the role handed out) may do it (docs/changes.md,
         // section 2a, I2).

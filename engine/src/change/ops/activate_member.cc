@@ -70,9 +70,15 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kActivateMember{
-    "activate_member",    true, /*gives_role=*/true, nullptr, nullptr, Read, Apply,
-    OnMember::kEveryScope};
+extern const OpKind kActivateMember{"activate_member",
+                                    true,
+                                    /*gives_role=*/true,
+                                    nullptr,
+                                    nullptr,
+                                    Read,
+                                    Apply,
+                                    OnMember::kEveryScope,
+                                    kSetups | kInvitationValidForDays};
 
 }  // namespace internal
 }  // namespace rolegate

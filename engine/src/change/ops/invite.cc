@@ -71,8 +71,15 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kInvite{
-    "invite", /*acts_on_member=*/true, /*gives_role=*/true, nullptr, nullptr, Read, Apply};
+extern const OpKind kInvite{"invite",
+                            /*acts_on_member=*/true,
+                            /*gives_role=*/true,
+                            nullptr,
+                            nullptr,
+                            Read,
+                            Apply,
+                            OnMember::kNot,
+                            kSetups | kInvitationValidForDays};
 
 }  // namespace internal
 }  // namespace rolegate

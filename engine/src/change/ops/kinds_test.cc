@@ -58,6 +58,36 @@ TEST(OpKinds, TheChangeSetSchemaShapesEveryKind) {
   EXPECT_EQ(shaped, RegistryNames());
 }
 
+// The bundle's `operations` entry of each kind, as the loader reads it from the
+// registry (OpKind::entry_fields, no_entry), is the one the schema describes.
+TEST(OpKinds, TheBundleSchemaShapesEachKindsEntryAsTheRegistrySays) {
+  const Json schema = ReadJsonFile(ROLEGATE_SOURCE_DIR "/schemas/bundle.schema.json");
+  const Json& operations = schema["properties"]["operations"];
+  std::vector<std::string> no_entry;
+  for (const OpKind* k : OpKinds()) {
+    if (k->no_entry != nullptr) {
+      no_entry.push_back(k->name);
+      continue;
+    }
+    const Json& entry = operations["properties"].contains(k->name)
+                            ? operations["properties"][k->name]
+                            : operations["additionalProperties"];
+    const std::string ref = entry["$ref"];
+    const Json& def = schema["$defs"][ref.substr(std::string("#/$defs/").size())];
+    std::set<std::string> fields = {"action", "requires"};
+    if (k->entry_fields & kInvitationValidForDays) fields.insert("invitationValidForDays");
+    if (k->entry_fields & kRequestValidForDays) fields.insert("requestValidForDays");
+    if (k->entry_fields & kSetups) fields.insert("setups");
+    std::set<std::string> described;
+    for (auto it = def["properties"].begin(); it != def["properties"].end(); ++it) {
+      described.insert(it.key());
+    }
+    EXPECT_EQ(described, fields) << k->name << " (" << ref << ")";
+    EXPECT_EQ(def["additionalProperties"], false) << ref;
+  }
+  EXPECT_EQ(operations["propertyNames"]["not"]["enum"], Json(no_entry));
+}
+
 TEST(OpKinds, DocsChangesNamesEveryKind) {
   std::ifstream in(ROLEGATE_SOURCE_DIR "/docs/changes.md");
   std::stringstream text;

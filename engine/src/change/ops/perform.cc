@@ -34,7 +34,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kPerform{"perform", false, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kPerform{
+    "perform", false,
+    false,     nullptr,
+    nullptr,   Read,
+    Apply,     OnMember::kNot,
+    0,         "is authorised by the action it names and takes no entry here"};
 
 }  // namespace internal
 }  // namespace rolegate

@@ -121,8 +121,9 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRequestRole{"request_role", false, /*gives_role=*/true, nullptr, nullptr,
-                                 Read,           Apply};
+extern const OpKind kRequestRole{"request_role", false,          /*gives_role=*/true,
+                                 nullptr,        nullptr,        Read,
+                                 Apply,          OnMember::kNot, kRequestValidForDays};
 
 }  // namespace internal
 }  // namespace rolegate

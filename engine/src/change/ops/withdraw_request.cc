@@ -41,7 +41,16 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 }  // namespace
 
 extern const OpKind kWithdrawRequest{
-    "withdraw_request", false, false, nullptr, nullptr, Read, Apply};
+    "withdraw_request",
+    false,
+    false,
+    nullptr,
+    nullptr,
+    Read,
+    Apply,
+    OnMember::kNot,
+    0,
+    "is open to the member who asked, wherever `request_role` is, and takes no entry here"};
 
 }  // namespace internal
 }  // namespace rolegate
