@@ -97,7 +97,7 @@ std::string Validate(const std::string& bundle) {
   });
 }
 
-// A query taking one JSON document.
+// A query taking one JSON document (a change set, for openVerifications).
 template <Json (rolegate::Policy::*Method)(const Json&) const>
 std::string Query(int handle, const std::string& text) {
   return Guarded([&] {
@@ -322,6 +322,7 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
   emscripten::function("memberAbilities", &Query<&rolegate::Policy::MemberAbilities>);
   emscripten::function("simulate", &Simulate);
+  emscripten::function("openVerifications", &Query<&rolegate::Policy::OpenVerifications>);
   emscripten::function("verify", &Verify);
   emscripten::function("verifyChain", &VerifyChain);
   emscripten::function("analyze", &Analyze);

@@ -167,6 +167,8 @@ export declare class Engine {
   /** What `actor` may do to `member` at `now` (docs/queries.md, "Abilities"). */
   memberAbilities(actor: string | object | Bytes, member?: string, now?: string): MemberAbilities | Failure;
   simulate(changeSet: object | string | Bytes, options?: { bundleAfter?: boolean }): Simulation | Failure;
+  /** The actor's self-upgrades waiting for their PIN once the change set is applied, as `rolegate verifications`. */
+  openVerifications(changeSet: object | string | Bytes): OpenVerifications | Failure;
   verify(changeSet: object | string | Bytes, preview: object | string | Bytes): Verification | Failure;
   /** Verifies a what-if chain step by step from this policy, as `rolegate verify-chain` does. */
   verifyChain(chain: Chain | string | Bytes): ChainVerification | Failure;
@@ -197,6 +199,28 @@ export interface OperationKind {
 }
 
 export type MemberStatus = "active" | "invited" | "pending" | "blocked" | "disabled" | "removed";
+
+/** A self-upgrade waiting for its PIN, as the bundle records it (`verifications`). */
+export interface VerificationRecord {
+  id: string;
+  member: string;
+  role: string;
+  scope: string;
+  rule: string;
+  method: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/** The actor's self-upgrades waiting for their PIN once a change set is applied. */
+export interface OpenVerifications {
+  ok: true;
+  actor: string;
+  /** The actor's records in the state the change set leaves. */
+  verifications: VerificationRecord[];
+  /** The ids of those the change set itself made: they change with the operations before them. */
+  made: string[];
+}
 
 /** What an actor may do to a member (`memberAbilities`). */
 export interface MemberAbilities {

@@ -283,6 +283,11 @@ export class Engine {
     return this.#call("approvalStatus", asDocument(typeof request === "object" && request !== null ? request : { request, now }));
   }
 
+  /** The actor's self-upgrades waiting for their PIN once a change set is applied. */
+  openVerifications(changeSet) {
+    return this.#call("openVerifications", asDocument(changeSet));
+  }
+
   /** What a change set would do (docs/changes.md); { bundleAfter: true } adds the bundle after. */
   simulate(changeSet, { bundleAfter = false } = {}) {
     return this.#call("simulate", asDocument(changeSet), bundleAfter);

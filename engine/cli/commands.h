@@ -38,23 +38,24 @@ inline void AddFormatOption(CLI::App* cmd, Context& ctx, Format fallback) {
       ->check(CLI::IsMember({"json", "text"}));
 }
 
-void AddValidate(CLI::App& app, Context& ctx);     // default format: text
-void AddCheck(CLI::App& app, Context& ctx);        // default format: json
-void AddExplain(CLI::App& app, Context& ctx);      // default format: text
-void AddWhoCan(CLI::App& app, Context& ctx);       // default format: json
-void AddApproval(CLI::App& app, Context& ctx);     // default format: json
-void AddWhatCan(CLI::App& app, Context& ctx);      // default format: json
-void AddVisible(CLI::App& app, Context& ctx);      // default format: json
-void AddAbilities(CLI::App& app, Context& ctx);    // default format: json
-void AddTest(CLI::App& app, Context& ctx);         // default format: text
-void AddSimulate(CLI::App& app, Context& ctx);     // default format: json
-void AddVerify(CLI::App& app, Context& ctx);       // default format: json
-void AddVerifyChain(CLI::App& app, Context& ctx);  // default format: json
-void AddApply(CLI::App& app, Context& ctx);        // default format: text
-void AddServe(CLI::App& app, Context& ctx);        // JSON over HTTP
-void AddAnalyze(CLI::App& app, Context& ctx);      // default format: text
-void AddToken(CLI::App& app, Context& ctx);        // the database of record (cmd_store.cc)
-void AddOutbox(CLI::App& app, Context& ctx);       // the database of record (cmd_store.cc)
+void AddValidate(CLI::App& app, Context& ctx);       // default format: text
+void AddCheck(CLI::App& app, Context& ctx);          // default format: json
+void AddExplain(CLI::App& app, Context& ctx);        // default format: text
+void AddWhoCan(CLI::App& app, Context& ctx);         // default format: json
+void AddApproval(CLI::App& app, Context& ctx);       // default format: json
+void AddWhatCan(CLI::App& app, Context& ctx);        // default format: json
+void AddVisible(CLI::App& app, Context& ctx);        // default format: json
+void AddAbilities(CLI::App& app, Context& ctx);      // default format: json
+void AddVerifications(CLI::App& app, Context& ctx);  // default format: json
+void AddTest(CLI::App& app, Context& ctx);           // default format: text
+void AddSimulate(CLI::App& app, Context& ctx);       // default format: json
+void AddVerify(CLI::App& app, Context& ctx);         // default format: json
+void AddVerifyChain(CLI::App& app, Context& ctx);    // default format: json
+void AddApply(CLI::App& app, Context& ctx);          // default format: text
+void AddServe(CLI::App& app, Context& ctx);          // JSON over HTTP
+void AddAnalyze(CLI::App& app, Context& ctx);        // default format: text
+void AddToken(CLI::App& app, Context& ctx);          // the database of record (cmd_store.cc)
+void AddOutbox(CLI::App& app, Context& ctx);         // the database of record (cmd_store.cc)
 
 // The requests in a check/explain input (defined in cmd_check.cc).
 struct RequestInput {

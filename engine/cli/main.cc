@@ -5,8 +5,9 @@
 //   rolegate explain BUNDLE REQUEST
 //   rolegate who-can BUNDLE ACTION SCOPE
 //   rolegate what-can BUNDLE MEMBER SCOPE
-//   rolegate visible BUNDLE ACTOR SCOPE
+//   rolegate visible BUNDLE ACTOR [SCOPE]
 //   rolegate abilities BUNDLE ACTOR MEMBER --now T
+//   rolegate verifications BUNDLE CHANGESET
 //   rolegate test PATH...
 //   rolegate simulate BUNDLE CHANGESET [--bundle-after]   (CHANGESET: a file, or -)
 //   rolegate verify BUNDLE CHANGESET PREVIEW
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     AddWhatCan(app, ctx);
     AddVisible(app, ctx);
     AddAbilities(app, ctx);
+    AddVerifications(app, ctx);
     AddTest(app, ctx);
     AddSimulate(app, ctx);
     AddVerify(app, ctx);

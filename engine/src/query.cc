@@ -1,5 +1,5 @@
-// Queries over a compiled policy: what a member can do on a scope, who can do an
-// action on a scope, and which members an actor may see.
+// Queries over a compiled policy: what a member can do on a scope and who can do an
+// action on a scope (which members an actor may see: query/visible.cc).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -131,77 +131,6 @@ Json Policy::WhoCan(const Json& query) const {
   }
   Json result{{"ok", true}, {"action", perm.id}, {"scope", scope.id}, {"members", out}};
   if (!applies) result["applies"] = false;
-  return result;
-}
-
-Json Policy::VisibleMembers(const Json& query) const {
-  const Model& m = *model_;
-  QueryArgs args;
-  // The query names the actor; reuse the member reader under the key "actor".
-  Errors errors = ReadQuery(m, query, "actor", m.member_index, "unknown_member", "member", &args);
-  if (!errors.empty()) return ErrorsToJson(errors);
-  const internal::Member& actor = m.members[args.first];
-  const internal::Scope& scope = m.scopes[args.scope];
-  Json result{{"ok", true}, {"actor", actor.id}, {"scope", scope.id}};
-  // The actor's `sees` rules that apply on the scope.
-  struct Rule {
-    int64_t min_rank;
-    const std::vector<Index>* families;
-    bool email;
-  };
-  std::vector<Rule> rules;
-  if (actor.status == MemberStatus::kActive) {
-    m.ForEachBindingOfMember(args.first, [&](uint32_t bi) {
-      const Binding& b = m.bindings[bi];
-      if (!m.BindingCovers(b, args.scope) || Model::Expired(b, args.now)) return;
-      const internal::Role& r = m.roles[b.role];
-      for (const internal::SeesRule& rule : r.sees_rules) {
-        rules.push_back(Rule{rule.min_rank, &rule.families, rule.email});
-      }
-    });
-  }
-  struct Seen {
-    bool email = false;
-    std::set<std::pair<std::string, std::string>> roles;  // role, scope
-  };
-  std::map<Index, Seen> seen;
-  auto consider = [&](uint32_t bi) {
-    const Binding& b = m.bindings[bi];
-    if (b.member == args.first || Model::Expired(b, args.now)) return;
-    if (m.members[b.member].status == MemberStatus::kRemoved) return;
-    const internal::Role& r = m.roles[b.role];
-    for (const Rule& rule : rules) {
-      if (r.rank < rule.min_rank) continue;
-      if (std::find(rule.families->begin(), rule.families->end(), r.family) ==
-          rule.families->end()) {
-        continue;
-      }
-      Seen& s = seen[b.member];
-      s.email = s.email || rule.email;
-      s.roles.insert({r.id, m.scopes[b.scope].id});
-    }
-  };
-  if (!rules.empty()) {
-    // Holders on the scope or an ancestor...
-    m.ForEachBindingCovering(args.scope, consider);
-    // ...and on its descendants, a contiguous run of the depth-first order.
-    for (uint32_t i = scope.pre + 1; i < scope.subtree_end; ++i) {
-      m.ForEachBindingOnScope(m.preorder[i], consider);
-    }
-  }
-  Json members = Json::array();
-  for (const auto& [member, s] : seen) {
-    const internal::Member& mb = m.members[member];
-    Json entry{{"member", mb.id}, {"name", mb.name}, {"status", internal::StatusName(mb.status)}};
-    if (s.email && !mb.email.empty()) entry["email"] = mb.email;
-    Json roles = Json::array();
-    for (const auto& [role, at] : s.roles) roles.push_back(Json{{"role", role}, {"scope", at}});
-    entry["roles"] = std::move(roles);
-    members.push_back(std::move(entry));
-  }
-  std::sort(members.begin(), members.end(),
-            [](const Json& a, const Json& b) { return ById(a, b, "member"); });
-  result["members"] = std::move(members);
   return result;
 }
 

@@ -382,3 +382,21 @@ test("abilities: what an actor may do to a member, as JSON and in words; a bad q
   const noTime = run(["abilities", EXAMPLE, "m-olivia", "m-alex"]);
   assert.equal(noTime.code, 3, `--now is required\n${describe(noTime)}`);
 });
+
+test("verifications: the self-upgrades waiting for a PIN after a change set, as JSON and in words", (t) => {
+  const { bundle, revision } = workspace(t);
+  const cs = JSON.stringify({ format: "rolegate-changeset/1", baseRevision: revision, actor: "m-george", now: NOW,
+    operations: [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }] });
+  const r = run(["verifications", bundle, "-"], cs);
+  assert.equal(r.code, 0, describe(r));
+  const answer = json(r);
+  assert.equal(answer.verifications.length, 1);
+  assert.deepEqual(answer.made, [answer.verifications[0].id]);
+  const words = run(["verifications", bundle, "-", "--format", "text"], cs);
+  assert.match(words.stdout, /has 1 self-upgrade waiting for a PIN\n  .* on .*: verification-[0-9a-f]{16} \(made by this change\), until 2026-12-29T09:00:00Z\n/, describe(words));
+  const stale = run(["verifications", bundle, "-"], cs.replace(revision, "fnv1a64:0000000000000000"));
+  assert.equal(stale.code, 3, describe(stale));
+  const broken = run(["verifications", bundle, "-", "--format", "text"], "{");
+  assert.equal(broken.code, 3, describe(broken));
+  assert.match(broken.stdout, /^invalid change set `-`:\n  \(root\): parse_error/);
+});

@@ -107,6 +107,37 @@ TEST_F(QueryTest, SeesIsInheritedAsTheUnionOfTheRules) {
   EXPECT_EQ(block["effect"], "allow") << Canonical(block);
 }
 
+// Without a scope: every scope where the actor holds a role, merged, and the members
+// added to a scope within the actor's reach who hold no role yet, to be activated.
+TEST_F(QueryTest, VisibleMembersEverywhereAddsUnassignedMembersWithinReach) {
+  Json b = Json::parse(testing::ReadFileOrDie(std::string(ROLEGATE_SOURCE_DIR) +
+                                              "/examples/cloud-work/bundle.json"));
+  b["members"][0]["addedTo"] = "acct-7001";  // holds a role: listed by their roles only
+  for (Json& m : b["members"]) {
+    if (m["id"] == "m-ext-1022") m["status"] = "removed";
+  }
+  const auto policy = testing::MustLoad(b);
+  const Json tom = policy->VisibleMembers({{"actor", "m-tom"}, {"now", testing::kNow}});
+  ASSERT_EQ(tom["ok"], true) << Canonical(tom);
+  EXPECT_FALSE(tom.contains("scope"));
+  std::vector<std::string> unassigned;
+  for (const Json& m : tom["members"]) {
+    if (!m.contains("addedTo")) continue;
+    unassigned.push_back(m["member"]);
+    EXPECT_EQ(m["roles"], Json::array());
+    EXPECT_FALSE(m.contains("email"));
+  }
+  // Not 2031 (added to another account), not 1022 (removed).
+  EXPECT_THAT(unassigned, ::testing::ElementsAre("m-ext-1021"));
+  // On the one scope Tom holds a role on, the same members but the unassigned ones.
+  const Json on =
+      policy->VisibleMembers({{"actor", "m-tom"}, {"scope", "acct-7001"}, {"now", testing::kNow}});
+  EXPECT_EQ(on["members"].size() + unassigned.size(), tom["members"].size());
+  // Someone with no role sees nobody, unassigned members included.
+  const Json ext = policy->VisibleMembers({{"actor", "m-ext-1021"}});
+  EXPECT_EQ(ext["members"], Json::array());
+}
+
 TEST_F(QueryTest, QueriesReportUnknownReferences) {
   Json r = policy_->WhoCan({{"action", "code.fly"}, {"scope", "nowhere"}});
   EXPECT_EQ(r["ok"], false);

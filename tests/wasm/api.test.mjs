@@ -274,6 +274,31 @@ if (skip) {
     engine.close();
   });
 
+  test("openVerifications answers as the native verifications", async (t) => {
+    const engine = await createEngine(exampleText);
+    const cs = (/** @type {string} */ actor, /** @type {object[]} */ operations) =>
+      ({ format: "rolegate-changeset/1", baseRevision: engine.revision, actor, now: NOW, operations });
+    const dir = tempDir(t);
+    const cases = [
+      cs("m-george", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }]),
+      cs("m-george", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }, { op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }]),
+      cs("m-olivia", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }]),
+      cs("m-george", []),
+      { ...cs("m-george", []), baseRevision: "fnv1a64:0000000000000000" },
+    ];
+    cases.forEach((c, i) => {
+      const file = path.join(dir, `cs-${i}.json`);
+      fs.writeFileSync(file, JSON.stringify(c));
+      assert.deepEqual(engine.openVerifications(c), nativeJson(["verifications", EXAMPLE, file]), `case ${i}`);
+    });
+    const asked = engine.openVerifications(cases[0]);
+    assert.equal(asked.verifications.length, 1);
+    assert.deepEqual(asked.made, [asked.verifications[0].id]);
+    assert.deepEqual(engine.openVerifications(cases[1]).verifications, []);
+    assert.deepEqual(codes(engine.openVerifications(cases[4])), codes(engine.simulate(cases[4])));
+    engine.close();
+  });
+
   test("diff lists the differences verify lists", async () => {
     const engine = await createEngine(exampleText);
     const cs = { format: "rolegate-changeset/1", baseRevision: engine.revision, actor: "m-olivia", now: NOW,

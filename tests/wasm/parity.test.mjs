@@ -14,7 +14,8 @@
 //    on the approval requests they record; then more than 100,000 random requests,
 //    valid and invalid (one `rolegate check BUNDLE -` per bundle against wasm
 //    checkBatch, single checks and the decide fast path), random queries and
-//    random member abilities (`abilities`);
+//    random member abilities (`abilities`); the open verifications after scenario
+//    change sets and half the generated ones (`verifications`);
 // 3. `analyze --format json` against wasm analyze on every valid bundle loaded
 //    above (scenario bundles, generated ones, a quarter of the bundles after a
 //    change set) and on every examples/*/bundle.json.
@@ -56,6 +57,7 @@ if (skip) {
   const count = {
     requests: 0, changeSets: 0, bundles: 0, queries: 0, verifications: 0, approvals: 0, analyses: 0,
     scenarioReports: 0, fastPath: 0, singleChecks: 0, batches: 0, abilities: 0, abilitiesOffered: 0,
+    openVerifications: 0, openVerificationsFound: 0,
   };
   const differences = [];
   const opEffects = {}; // "op:effect" -> n, for the coverage line
@@ -119,11 +121,14 @@ if (skip) {
     visibleMembers: ["visible", "actor"],
   };
 
-  /** One query through the CLI (`what-can BUNDLE MEMBER SCOPE` ...) and the wasm module. */
+  /**
+   * One query through the CLI (`what-can BUNDLE MEMBER SCOPE` ...) and the wasm module;
+   * `scope` null: visibleMembers everywhere (`visible BUNDLE ACTOR`).
+   */
   async function queryBoth(b, kind, first, scope, label) {
     const [cli, key] = QUERIES[kind];
-    const nativeOut = await nativeAsync([cli, b.file, first, scope]);
-    const q = JSON.stringify({ [key]: first, scope });
+    const nativeOut = await nativeAsync(scope === null ? [cli, b.file, first] : [cli, b.file, first, scope]);
+    const q = JSON.stringify(scope === null ? { [key]: first } : { [key]: first, scope });
     same(`${label}: ${kind}`, q, stdoutLine(nativeOut), core[kind](b.handle, q));
     count.queries++;
   }
@@ -136,6 +141,15 @@ if (skip) {
     same(`${label}: memberAbilities`, q, stdoutLine(nativeOut), wasm);
     count.abilities++;
     if ((JSON.parse(wasm).abilities ?? []).length > 0) count.abilitiesOffered++;
+  }
+
+  /** The actor's open verifications after a change set, natively (`verifications`) and in wasm. */
+  async function verificationsBoth(b, csText, file, label) {
+    const nativeOut = await nativeAsync(["verifications", b.file, file]);
+    const wasm = core.openVerifications(b.handle, csText);
+    same(`${label}: openVerifications`, csText, stdoutLine(nativeOut), wasm);
+    count.openVerifications++;
+    if ((JSON.parse(wasm).verifications ?? []).length > 0) count.openVerificationsFound++;
   }
 
   /** A change set simulated natively (`simulate [--bundle-after]`) and in wasm; the wasm text. */
@@ -207,8 +221,9 @@ if (skip) {
           }
           const csText = JSON.stringify(cs);
           tasks.push(async () => {
-            await simulateBoth(b, csText, false, `${rel} case ${c.id}`);
+            const { file } = await simulateBoth(b, csText, false, `${rel} case ${c.id}`);
             await simulateBoth(b, csText, true, `${rel} case ${c.id}`);
+            await verificationsBoth(b, csText, file, `${rel} case ${c.id}`);
             count.changeSets++;
           });
         }
@@ -321,6 +336,7 @@ if (skip) {
         const withBundle = rng.chance(0.75);
         const { wasm, file } = await simulateBoth(b, csText, withBundle, label);
         count.changeSets++;
+        if (s % 2 === 0) await verificationsBoth(b, csText, file, label);
         const result = JSON.parse(wasm);
         if (result.ok) {
           for (const op of result.operations) {
@@ -459,7 +475,8 @@ if (skip) {
         const ghost = rng.chance(0.1);
         const first = kind === "whoCan" ? rng.pick(info.actions.concat(ghost ? ["no.such.action"] : [])) : ghost ? "no-such-member" : rng.pick(info.members);
         const scope = rng.chance(0.05) ? "no-such-scope" : rng.chance(0.6) ? rng.pick(info.busy) : rng.pick(info.scopes);
-        tasks.push(() => queryBoth(b, kind, first, scope, `${job.label} query ${k}`));
+        const everywhere = kind === "visibleMembers" && k % 3 === 0;
+        tasks.push(() => queryBoth(b, kind, first, everywhere ? null : scope, `${job.label} query ${k}`));
       }
       for (let k = 0; k < ABILITIES_PER_BUNDLE; k++) {
         const actor = rng.chance(0.05) ? "no-such-member" : rng.pick(info.members);
@@ -478,7 +495,8 @@ if (skip) {
     console.log(
       `parity details: ${count.requests} requests (${count.batches} batches, ${count.singleChecks} single checks, ${count.fastPath} fast-path decisions), ` +
         `${count.changeSets} change sets, ${count.verifications} verifications, ${count.queries} queries, ` +
-        `${count.abilities} member abilities (${count.abilitiesOffered} offering something), ${count.approvals} approval statuses, ` +
+        `${count.abilities} member abilities (${count.abilitiesOffered} offering something), ` +
+        `${count.openVerifications} open verifications (${count.openVerificationsFound} with a record), ${count.approvals} approval statuses, ` +
         `${count.scenarioReports} scenario reports, ${count.bundles} bundles, ${count.analyses} analyses`,
     );
     console.log(
@@ -486,5 +504,6 @@ if (skip) {
     );
     assert.deepEqual(differences, []);
     assert.ok(count.abilitiesOffered > 0, "no generated member abilities offered anything: the comparison is of refusals only");
+    assert.ok(count.openVerificationsFound > 0, "no change set left a verification record: the comparison is of empty lists only");
   });
 }

@@ -99,10 +99,15 @@ test("a self-upgrade asked for, then completed with the PIN on the bundle after"
   const id = records[0].id;
   assert.match(id, /^verification-[0-9a-f]{16}$/);
   assert.equal(first.step.preview.events.find((e) => e.event === "verification_sent").verification, id, "the letter's event names the verification");
-  assert.deepEqual(pendingUpgrades([], records, "m-george"), [{ role: "billing.admin", scope: "acc-1003", verification: id }], "the PIN step is offered from the record, naming it");
-  assert.deepEqual(pendingUpgrades([], records, "m-olivia"), [], "only to the member who asked");
-  assert.deepEqual(pendingUpgrades([{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }], records, "m-george"), []);
-  assert.deepEqual(pendingUpgrades([{ op: "resend_verification", role: "billing.admin", scope: "acc-1003" }], records, "m-george"), [{ role: "billing.admin", scope: "acc-1003" }], "a resend in the change: its new id is not known yet");
+  // The PIN step, as the engine says (openVerifications) of the change on the bundle after.
+  const pending = (/** @type {string} */ actor, /** @type {object[]} */ ops) => pendingUpgrades(first.next, changeSet(first.next, actor, ops));
+  assert.deepEqual(pending("m-george", []), [{ role: "billing.admin", scope: "acc-1003", verification: id }], "the PIN step is offered from the record, naming it");
+  assert.deepEqual(pending("m-olivia", []), [], "only to the member who asked");
+  assert.deepEqual(pending("m-george", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003" }]), []);
+  assert.deepEqual(pending("m-george", [{ op: "resend_verification", role: "billing.admin", scope: "acc-1003" }]), [{ role: "billing.admin", scope: "acc-1003" }], "a resend in the change: its new id changes with the change");
+  // Asked for in the change itself; none when the engine denies the request.
+  assert.deepEqual(pendingUpgrades(engine, changeSet(engine, "m-george", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }])), [{ role: "billing.admin", scope: "acc-1003" }]);
+  assert.deepEqual(pendingUpgrades(engine, changeSet(engine, "m-olivia", [{ op: "request_self_upgrade", role: "billing.admin", scope: "acc-1003" }])), [], "a denied request sends no PIN");
   const cs2 = changeSet(first.next, "m-george", [{ op: "complete_self_upgrade", role: "billing.admin", scope: "acc-1003", verification: id }]);
   const preview2 = first.next.simulate(cs2);
   assert.equal(preview2.operations[0].effect, "allow", JSON.stringify(preview2.operations[0].reasons));

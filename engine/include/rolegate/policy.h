@@ -106,6 +106,14 @@ class Policy {
   // stands ("committable": it matches and nothing blocks it). Both reject a change
   // set whose baseRevision is not this policy's revision.
   Json Simulate(const Json& change_set, bool include_bundle = false) const;
+
+  // The actor's self-upgrades waiting for their PIN once the change set is applied
+  // as Simulate applies it (docs/changes.md, "Self-upgrades"): {"ok", "actor",
+  // "verifications": [record...] (the actor's verification records in the state
+  // it leaves, as the bundle writes them), "made": [id...] (those the change set
+  // itself made, whose ids change with the operations before them)}. A change set
+  // with no operations gives the records of this policy.
+  Json OpenVerifications(const Json& change_set) const;
   Json Verify(const Json& change_set, const Json& preview) const;
 
   // A what-if chain: `steps` is [{"changeSet", "preview"}...], step 0 built on this

@@ -8,6 +8,8 @@
 //   OperationResult (result.cc)                   what the answer says of it
 //
 // The result is canonical and deterministic.
+#include <set>
+
 #include "access.h"
 #include "bundle.h"
 #include "change/changeset.h"
@@ -29,20 +31,7 @@ class Simulator {
 
   Json Run(bool include_bundle) {
     ResultBuilder result;
-    for (size_t i = 0; i < cs_.operations.size(); ++i) {
-      const Operation& op = cs_.operations[i];
-      Outcome out;
-      cx_.BeginOperation();
-      Edit edit(cx_.V());
-      ApplyOperation(cx_, i, op, &edit, &out);
-      if (out.effect == Effect::kConditional && !out.approvals.empty()) {
-        cx_.RequestApprovals(i, out.pending_operation ? *out.pending_operation : op.written, &edit,
-                             &out);
-      }
-      if (out.effect != Effect::kDeny && edit.changed) commit_.Judge(i, op.written, &edit, &out);
-      for (Json& e : out.events) cx_.Brand(&e);  // the recipient as the operation left them
-      result.AddOperation(i, op, std::move(out));
-    }
+    RunOperations(&result);
     Violations violations = commit_.Finish();
     const std::string revision_after = RevisionAfter();
     Json after;
@@ -56,7 +45,47 @@ class Simulator {
         std::move(violations), std::move(after));
   }
 
+  // The actor's verification records in the state the change set leaves
+  // (Policy::OpenVerifications), and which of them it made.
+  Json OpenVerifications() {
+    ResultBuilder result;
+    RunOperations(&result);
+    std::set<std::string> before;
+    for (const Json& r : Records(cx_.base().model())) before.insert(r.value("id", ""));
+    Json open = Json::array(), made = Json::array();
+    for (const Json& r : Records(cx_.V().model())) {
+      if (r.value("member", "") != cs_.actor) continue;
+      open.push_back(r);
+      if (!before.count(r.value("id", ""))) made.push_back(r.value("id", ""));
+    }
+    return Json{{"ok", true}, {"actor", cs_.actor}, {"verifications", open}, {"made", made}};
+  }
+
  private:
+  static const Json& Records(const Model& m) {
+    static const Json kNone = Json::array();
+    auto it = m.bundle.find("verifications");
+    return it != m.bundle.end() && it->is_array() ? *it : kNone;
+  }
+
+  // Each operation in turn, on the state those before it left.
+  void RunOperations(ResultBuilder* result) {
+    for (size_t i = 0; i < cs_.operations.size(); ++i) {
+      const Operation& op = cs_.operations[i];
+      Outcome out;
+      cx_.BeginOperation();
+      Edit edit(cx_.V());
+      ApplyOperation(cx_, i, op, &edit, &out);
+      if (out.effect == Effect::kConditional && !out.approvals.empty()) {
+        cx_.RequestApprovals(i, out.pending_operation ? *out.pending_operation : op.written, &edit,
+                             &out);
+      }
+      if (out.effect != Effect::kDeny && edit.changed) commit_.Judge(i, op.written, &edit, &out);
+      for (Json& e : out.events) cx_.Brand(&e);  // the recipient as the operation left them
+      result->AddOperation(i, op, std::move(out));
+    }
+  }
+
   // The revision after: the base revision and the operations that changed it,
   // hashed, so that it costs nothing in proportion to the bundle.
   std::string RevisionAfter() const {
@@ -84,6 +113,13 @@ Json SimulateWith(const Policy& policy, const Json& change_set, bool include_bun
 
 Json Policy::Simulate(const Json& change_set, bool include_bundle) const {
   return internal::SimulateWith(*this, change_set, include_bundle, false);
+}
+
+Json Policy::OpenVerifications(const Json& change_set) const {
+  internal::ChangeSet cs;
+  Errors errors = internal::ReadChangeSet(model(), change_set, Limits(), &cs);
+  if (!errors.empty()) return ErrorsToJson(errors);
+  return internal::Simulator(*this, cs, false, internal::SoundnessChecks()).OpenVerifications();
 }
 
 }  // namespace rolegate

@@ -78,31 +78,21 @@ export function describeChainVerification(result) {
 }
 
 /**
- * Self-upgrades waiting for their PIN: the actor's verification records in the
- * policy (a request continued from) and those asked for earlier in the change,
- * less those the change completes. `verification` is the id of a record of the
- * policy (an operation completing it names it); one asked for again in the change
- * gets a new id only when the change is simulated, so it has none here.
- * @param {import("./types.js").Operation[]} operations
- * @param {{ id?: string, member: string, role: string, scope: string }[]} records the policy's `verifications`
- * @param {string} actor
+ * Self-upgrades waiting for their PIN once the change is applied, as the engine says
+ * (`openVerifications`, docs/changes.md section 3a): the actor's records in the state the
+ * change leaves. One the change itself made is offered without its id, which changes with
+ * the operations before it (a completion in the same change is matched by role and
+ * scope); one of the policy (a request continued from) names its record.
+ * @param {import("../../../wasm/rolegate.js").Engine | null} engine
+ * @param {object | null} changeSet the change as built (state.changeSet)
  * @returns {{ role: string, scope: string, verification?: string }[]}
  */
-export function pendingUpgrades(operations, records, actor) {
-  /** @type {{ role: string, scope: string, verification?: string }[]} */
-  const pending = [];
-  const add = (/** @type {string} */ role, /** @type {string} */ scope, /** @type {string | undefined} */ verification) => {
-    const i = pending.findIndex((p) => p.role === role && p.scope === scope);
-    if (i >= 0) pending.splice(i, 1);
-    pending.push(verification ? { role, scope, verification } : { role, scope });
-  };
-  for (const r of records) if (r.member === actor) add(r.role, r.scope, r.id);
-  for (const op of operations) {
-    if (op.op === "request_self_upgrade" || op.op === "resend_verification") add(op.role, op.scope, undefined);
-    if (op.op === "complete_self_upgrade") {
-      const i = pending.findIndex((p) => p.role === op.role && p.scope === op.scope);
-      if (i >= 0) pending.splice(i, 1);
-    }
-  }
-  return pending;
+export function pendingUpgrades(engine, changeSet) {
+  if (!engine || !changeSet) return [];
+  const answer = /** @type {any} */ (engine.openVerifications(changeSet));
+  if (!answer.ok) return [];
+  const made = new Set(answer.made);
+  return answer.verifications.map((/** @type {{ id: string, role: string, scope: string }} */ r) =>
+    made.has(r.id) ? { role: r.role, scope: r.scope } : { role: r.role, scope: r.scope, verification: r.id },
+  );
 }

@@ -17,31 +17,6 @@
  */
 
 /**
- * Merges the answers of visibleMembers on several scopes: one entry per member,
- * roles without repeats, the e-mail when any answer shows it.
- * @param {VisibleMember[][]} answers
- * @returns {Map<string, VisibleMember>}
- */
-export function mergeVisible(answers) {
-  /** @type {Map<string, VisibleMember>} */
-  const out = new Map();
-  for (const list of answers) {
-    for (const v of list) {
-      const seen = out.get(v.member);
-      if (!seen) {
-        out.set(v.member, { ...v, roles: [...v.roles] });
-        continue;
-      }
-      if (v.email && !seen.email) seen.email = v.email;
-      for (const r of v.roles) {
-        if (!seen.roles.some((x) => x.role === r.role && x.scope === r.scope)) seen.roles.push(r);
-      }
-    }
-  }
-  return out;
-}
-
-/**
  * The rows of the members view: the actor (with every role they hold) and the
  * members they may see (with the roles they may see).
  * @param {BundleIndex} index

@@ -3,7 +3,6 @@
 // is passed in (the browser's or Node's build of the same module), so these run
 // under node --test as they do in the page.
 import { engineKind } from "../ops/index.js";
-import { mergeVisible } from "./members.js";
 
 /**
  * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
@@ -13,33 +12,21 @@ import { mergeVisible } from "./members.js";
  */
 
 /**
- * The other members `actor` may see anywhere: visibleMembers asked on every scope
- * the actor holds a role on (an answer covers the scope, what lies below it and
- * the holders above it whose roles reach down). Unassigned members (no role yet,
- * `addedTo` a scope) are in no answer, since `sees` rules admit members by their
- * roles; those added to a scope within the actor's reach are listed too, with
- * their name and status only, so that they can be activated.
+ * The other members `actor` may see anywhere, as the engine answers it
+ * (`visibleMembers` without a scope, docs/format.md "Queries"): on every scope the actor
+ * holds a role on, merged, and the members added to a scope within their reach who
+ * hold no role yet (name and status only, with `addedTo`), so that they can be activated.
  * @param {EngineLike} engine
- * @param {BundleIndex} index
+ * @param {BundleIndex} _index
  * @param {string} actor
  * @param {string} now
  * @returns {Map<string, VisibleMember>}
  */
-export function visibleTo(engine, index, actor, now) {
-  const scopes = [...new Set((index.bindingsByMember.get(actor) ?? []).map((b) => b.scope))];
-  /** @type {VisibleMember[][]} */
-  const answers = [];
-  for (const scope of scopes) {
-    const answer = /** @type {any} */ (engine.visibleMembers(actor, scope, now));
-    if (answer && answer.ok) answers.push(answer.members);
-  }
-  const visible = mergeVisible(answers);
-  const reach = new Set(scopes.flatMap((s) => [...index.subtree(s)]));
-  for (const m of index.members.values()) {
-    if (m.id === actor || !m.addedTo || m.status === "removed" || visible.has(m.id)) continue;
-    if ((index.bindingsByMember.get(m.id) ?? []).length > 0 || !reach.has(m.addedTo)) continue;
-    visible.set(m.id, { member: m.id, name: m.name, status: m.status, roles: [], addedTo: m.addedTo });
-  }
+export function visibleTo(engine, _index, actor, now) {
+  const answer = /** @type {any} */ (engine.visibleMembers({ actor, now }));
+  /** @type {Map<string, VisibleMember>} */
+  const visible = new Map();
+  if (answer && answer.ok) for (const m of answer.members) visible.set(m.member, m);
   return visible;
 }
 

@@ -1,6 +1,8 @@
 // @ts-check
 // What the views and actions read off the state that is worked out from it.
 
+import { pendingUpgrades } from "../logic/chain.js";
+
 /** @typedef {import("../logic/bundle-index.js").BundleIndex} BundleIndex */
 
 /**
@@ -22,3 +24,18 @@ export function defaultActor(index) {
   return best || (index.members.keys().next().value ?? "");
 }
 
+
+/** @type {{ engine: unknown, changeSet: unknown, value: { role: string, scope: string, verification?: string }[] }} */
+let pending = { engine: null, changeSet: null, value: [] };
+
+/**
+ * The actor's self-upgrades waiting for their PIN once the change is applied
+ * (logic/chain.js `pendingUpgrades`), asked of the engine once per change.
+ * @param {{ engine: any, changeSet: any }} state
+ */
+export function pendingUpgradesOf(state) {
+  if (pending.engine !== state.engine || pending.changeSet !== state.changeSet) {
+    pending = { engine: state.engine, changeSet: state.changeSet, value: pendingUpgrades(state.engine, state.changeSet) };
+  }
+  return pending.value;
+}

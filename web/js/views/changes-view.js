@@ -3,7 +3,6 @@
 // an operation to the change, and the list of operations with undo and redo.
 import { formValues, h, mount } from "../lib/dom.js";
 import { canRedo, canUndo } from "../logic/history.js";
-import { pendingUpgrades } from "../logic/chain.js";
 import { buildOperation, editPlan, operationsBefore } from "../logic/op-form.js";
 import { availableKinds, describeOperation, fieldsOf, kindLabel } from "../logic/operations.js";
 import { newRoleDraft, roleDraft } from "../logic/roles.js";
@@ -11,6 +10,7 @@ import { effectLabel } from "../logic/reasons.js";
 import { decidableRoleRequests } from "../logic/queries.js";
 import { count, formatTime } from "../logic/words.js";
 import { opKind } from "../ops/index.js";
+import { pendingUpgradesOf } from "../state/selectors.js";
 import { badge, button, field, input, select } from "./controls.js";
 import { renderField } from "./op-fields.js";
 
@@ -38,7 +38,7 @@ let editAsJson = false;
  */
 function pinSteps(state, app, kind) {
   const index = /** @type {BundleIndex} */ (state.index);
-  const pending = pendingUpgrades(state.draft.present, state.bundle?.verifications ?? [], state.actor);
+  const pending = pendingUpgradesOf(state);
   const selfUpgrade = kind === "request_self_upgrade" || kind === "complete_self_upgrade" || kind === "resend_verification";
   return pending.map((p, i) => {
     const pinId = `pin-step-${i}`;
