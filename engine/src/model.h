@@ -142,6 +142,29 @@ struct BindingKey {
   uint32_t expires = 0;  // 1 when the binding has an expiry
 };
 
+// A self-upgrade waiting for its PIN (bundle "verifications"; docs/changes.md,
+// section 1), as simulation reads it. The bundle's list stays the record of it:
+// simulation writes there, and the next compile reads it back into these.
+struct VerificationRecord {
+  std::string id, member, role, scope, rule, method, issued_at, expires_at;
+  // As the bundle writes it.
+  Json ToJson() const {
+    return Json{
+        {"id", id},     {"member", member}, {"role", role},          {"scope", scope},
+        {"rule", rule}, {"method", method}, {"issuedAt", issued_at}, {"expiresAt", expires_at}};
+  }
+};
+
+// A member's request for a role (bundle "roleRequests"; docs/changes.md, "Access
+// requests"), open until it is decided, withdrawn or lapses. Kept as the
+// verification records are.
+struct RoleRequestRecord {
+  std::string id, requester, role, scope, created_at;
+  std::optional<std::string> reason, until, expires_at;
+  // Whether it has lapsed by `now`.
+  bool Lapsed(const std::string& now) const { return expires_at && *expires_at <= now; }
+};
+
 struct SelfUpgrade {
   std::string id, action;
   std::vector<Index> from, to;
@@ -233,6 +256,15 @@ struct Model {
   };
   std::vector<Span> spans;  // parallel to scopes: their Euler-tour intervals
   std::vector<SelfUpgrade> self_upgrades;
+  std::vector<VerificationRecord> verifications;  // in the bundle's order
+  std::vector<RoleRequestRecord> role_requests;   // in the bundle's order
+  // The role request `id`, or null.
+  const RoleRequestRecord* FindRoleRequest(const std::string& id) const {
+    for (const RoleRequestRecord& r : role_requests) {
+      if (r.id == id) return &r;
+    }
+    return nullptr;
+  }
   std::vector<Claim> claims;
   std::vector<ApprovalRule> approval_rules;
   std::vector<Invariant> invariants;

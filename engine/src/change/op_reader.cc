@@ -10,11 +10,10 @@ namespace internal {
 OpReader::OpReader(const Model& m, const Limits& limits, Errors* errors)
     : m_(m), limits_(limits), shape_(errors), members_(m.member_index), roles_(m.role_index) {
   for (const ApprovalRule& r : m.approval_rules) rules_.insert(r.id);
-  for (const char* list : {"approvalRequests", "roleRequests"}) {
-    if (auto it = m.bundle.find(list); it != m.bundle.end()) {
-      for (const Json& r : *it) requests_.insert(r.value("id", ""));
-    }
+  if (auto it = m.bundle.find("approvalRequests"); it != m.bundle.end()) {
+    for (const Json& r : *it) requests_.insert(r.value("id", ""));
   }
+  for (const RoleRequestRecord& r : m.role_requests) requests_.insert(r.id);
 }
 
 void OpReader::Operation(const Json& op, const std::string& p) {

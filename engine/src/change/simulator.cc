@@ -51,23 +51,17 @@ class Simulator {
     ResultBuilder result;
     RunOperations(&result);
     std::set<std::string> before;
-    for (const Json& r : Records(cx_.base().model())) before.insert(r.value("id", ""));
+    for (const VerificationRecord& r : cx_.base().model().verifications) before.insert(r.id);
     Json open = Json::array(), made = Json::array();
-    for (const Json& r : Records(cx_.V().model())) {
-      if (r.value("member", "") != cs_.actor) continue;
-      open.push_back(r);
-      if (!before.count(r.value("id", ""))) made.push_back(r.value("id", ""));
+    for (const VerificationRecord& r : cx_.V().model().verifications) {
+      if (r.member != cs_.actor) continue;
+      open.push_back(r.ToJson());
+      if (!before.count(r.id)) made.push_back(r.id);
     }
     return Json{{"ok", true}, {"actor", cs_.actor}, {"verifications", open}, {"made", made}};
   }
 
  private:
-  static const Json& Records(const Model& m) {
-    static const Json kNone = Json::array();
-    auto it = m.bundle.find("verifications");
-    return it != m.bundle.end() && it->is_array() ? *it : kNone;
-  }
-
   // Each operation in turn, on the state those before it left.
   void RunOperations(ResultBuilder* result) {
     for (size_t i = 0; i < cs_.operations.size(); ++i) {

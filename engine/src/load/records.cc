@@ -15,6 +15,17 @@
 
 namespace rolegate {
 namespace internal {
+namespace {
+
+// A record's field as text, "" when it is not. The records are kept typed as they
+// are read; a bundle with an error in one is refused whole, so only valid records
+// are ever used.
+std::string Text(const Json& item, const char* key) {
+  auto it = item.find(key);
+  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
 
 void BundleReader::ReadVerifications() {
   const Json* list = shape_.Array(doc_, "verifications", "", false, limits_.max_members);
@@ -44,6 +55,9 @@ void BundleReader::ReadVerifications() {
     shape_.Id(item, "method", p, true);
     shape_.Timestamp(item, "issuedAt", p, true);
     shape_.Timestamp(item, "expiresAt", p, true);
+    m_->verifications.push_back(VerificationRecord{
+        Text(item, "id"), Text(item, "member"), Text(item, "role"), Text(item, "scope"),
+        Text(item, "rule"), Text(item, "method"), Text(item, "issuedAt"), Text(item, "expiresAt")});
   }
 }
 
@@ -122,6 +136,17 @@ void BundleReader::ReadRoleRequests() {
     shape_.Timestamp(item, "until", p, false);
     shape_.Timestamp(item, "createdAt", p, true);
     shape_.Timestamp(item, "expiresAt", p, false);
+    RoleRequestRecord r;
+    r.id = Text(item, "id");
+    r.requester = Text(item, "requester");
+    r.role = Text(item, "role");
+    r.scope = Text(item, "scope");
+    r.created_at = Text(item, "createdAt");
+    for (auto [key, field] : {std::pair{"reason", &r.reason}, std::pair{"until", &r.until},
+                              std::pair{"expiresAt", &r.expires_at}}) {
+      if (item.contains(key)) *field = Text(item, key);
+    }
+    m_->role_requests.push_back(std::move(r));
   }
 }
 

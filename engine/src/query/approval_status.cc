@@ -15,18 +15,14 @@ Json Policy::ApprovalStatus(const Json& query) const {
     if (const std::string* n = shape.Timestamp(query, "now", "", true)) now = *n;
   }
   const Json* request = nullptr;
-  const Json* asked = nullptr;  // a role request
+  const internal::RoleRequestRecord* asked = nullptr;
   if (errors.empty()) {
     if (auto it = model_->bundle.find("approvalRequests"); it != model_->bundle.end()) {
       for (const Json& r : *it) {
         if (r.value("id", "") == id) request = &r;
       }
     }
-    if (auto it = model_->bundle.find("roleRequests"); it != model_->bundle.end()) {
-      for (const Json& r : *it) {
-        if (r.value("id", "") == id) asked = &r;
-      }
-    }
+    asked = model_->FindRoleRequest(id);
     if (request == nullptr && asked == nullptr) {
       errors.push_back({"unknown_request", "/request", "unknown request `" + id + "`"});
     }
@@ -34,11 +30,9 @@ Json Policy::ApprovalStatus(const Json& query) const {
   if (!errors.empty()) return ErrorsToJson(errors);
   if (request != nullptr) return internal::RequestStatus(*model_, *request, now);
   // A role request: open until it lapses; any one of its deciders decides it.
-  const std::string requester = asked->value("requester", "");
-  const bool lapsed =
-      asked->contains("expiresAt") && (*asked)["expiresAt"].get<std::string>() <= now;
-  const Json grant =
-      internal::RoleGrant(*model_, requester, asked->value("role", ""), asked->value("scope", ""));
+  const std::string& requester = asked->requester;
+  const bool lapsed = asked->Lapsed(now);
+  const Json grant = internal::RoleGrant(*model_, requester, asked->role, asked->scope);
   return Json{{"ok", true},
               {"request", id},
               {"status", lapsed ? "expired" : "pending"},

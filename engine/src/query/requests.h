@@ -120,13 +120,6 @@ std::vector<std::string> RoleDeciders(const V& v, const std::string& requester, 
   return out;
 }
 
-// The role requests of the state (request_role).
-inline const Json& RoleRequestsOf(const Model& m) {
-  static const Json kEmpty = Json::array();
-  auto it = m.bundle.find("roleRequests");
-  return it == m.bundle.end() ? kEmpty : *it;
-}
-
 }  // namespace internal
 }  // namespace rolegate
 

@@ -26,34 +26,34 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
 
 // Approving gives the role as the decider would give it now: every check of
 // assign_role (or change_role) applies, at this time.
-void Grant(Context& cx, size_t i, const Json& request, Json grant, Edit* e, Outcome* out) {
+void Grant(Context& cx, size_t i, const RoleRequestRecord& request, Json grant, Edit* e,
+           Outcome* out) {
   ApplyOperation(cx, i, TypedOperation(grant), e, out);
   if (out->effect == Effect::kDeny) return;
   if (out->effect == Effect::kConditional) {
     out->pending_operation = std::move(grant);  // the grant waits for its approvals
-  } else if (request.contains("until")) {
+  } else if (request.until) {
     for (Json& b : e->List("bindings")) {
-      if (b.value("member", "") == request["requester"] && b.value("role", "") == request["role"] &&
-          b.value("scope", "") == request["scope"] && !b.contains("expiresAt")) {
-        b["expiresAt"] = request["until"];
+      if (b.value("member", "") == request.requester && b.value("role", "") == request.role &&
+          b.value("scope", "") == request.scope && !b.contains("expiresAt")) {
+        b["expiresAt"] = *request.until;
       }
     }
   }
 }
 
-void DecideRoleRequest(Context& cx, size_t i, const Operation& op, const Json& request, Edit* e,
-                       Outcome* out) {
-  const std::string id = request["id"], requester = request["requester"];
-  const std::string role = request["role"], scope = request["scope"];
+void DecideRoleRequest(Context& cx, size_t i, const Operation& op, const RoleRequestRecord& request,
+                       Edit* e, Outcome* out) {
+  const std::string &id = request.id, &requester = request.requester;
+  const std::string &role = request.role, &scope = request.scope;
   if (requester == cx.actor()) {
     out->Deny(Reason("own_request",
                      "member " + Q(cx.actor()) + " cannot decide their own request " + Q(id)));
     return;
   }
-  if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() <= cx.now()) {
-    out->Deny(Reason("request_expired",
-                     "request " + Q(id) + " lapsed at " + request["expiresAt"].get<std::string>(),
-                     Json{{"expiresAt", request["expiresAt"]}}));
+  if (request.Lapsed(cx.now())) {
+    out->Deny(Reason("request_expired", "request " + Q(id) + " lapsed at " + *request.expires_at,
+                     Json{{"expiresAt", *request.expires_at}}));
     return;
   }
   Json grant = cx.GrantOperation(requester, role, scope);
@@ -88,8 +88,8 @@ void DecideRoleRequest(Context& cx, size_t i, const Operation& op, const Json& r
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& id = op.request;
-  if (const Json* asked = Context::FindById(RoleRequestsOf(cx.M()), id)) {
-    const Json request = *asked;  // `asked` lives in the state the edit replaces
+  if (const RoleRequestRecord* asked = cx.M().FindRoleRequest(id)) {
+    const RoleRequestRecord request = *asked;  // `asked` lives in the state the edit replaces
     return DecideRoleRequest(cx, i, op, request, e, out);
   }
   const Json* request = Context::FindById(RequestsOf(cx.M()), id);

@@ -53,14 +53,12 @@ bool MayAsk(Context& cx, const Operation& op, const Member& me, Outcome* out) {
                      Json{{"role", op.role}, {"scope", op.scope}}));
     return false;
   }
-  for (const Json& r : RoleRequestsOf(m)) {
-    if (r.value("requester", "") == actor && r.value("role", "") == op.role &&
-        r.value("scope", "") == op.scope &&
-        !(r.contains("expiresAt") && r["expiresAt"].get<std::string>() <= cx.now())) {
+  for (const RoleRequestRecord& r : m.role_requests) {
+    if (r.requester == actor && r.role == op.role && r.scope == op.scope && !r.Lapsed(cx.now())) {
       out->Deny(Reason("request_pending",
                        "member " + Q(actor) + " has already asked for " + Q(op.role) + " on " +
-                           Q(op.scope) + " (request " + Q(r.value("id", "")) + ")",
-                       Json{{"request", r.value("id", "")}}));
+                           Q(op.scope) + " (request " + Q(r.id) + ")",
+                       Json{{"request", r.id}}));
       return false;
     }
   }

@@ -34,19 +34,18 @@ bool IsFor(const Json& record, const std::string& member, const Operation& op) {
 }
 
 // The actor's pending verification for the role on the scope, or null.
-const Json* PendingRecord(const Context& cx, const Operation& op) {
-  const Json* record = nullptr;
-  if (auto it = cx.V().model().bundle.find("verifications"); it != cx.V().model().bundle.end()) {
-    for (const Json& v : *it) {
-      if (IsFor(v, cx.actor(), op)) record = &v;
-    }
+const VerificationRecord* PendingRecord(const Context& cx, const Operation& op) {
+  const VerificationRecord* record = nullptr;
+  for (const VerificationRecord& v : cx.V().model().verifications) {
+    if (v.member == cx.actor() && v.role == op.role && v.scope == op.scope) record = &v;
   }
   return record;
 }
 
 // Whether the operation may go on from `record`: one must be pending (except for
 // a request), be the one it names, and (to complete) not have expired.
-bool RecordHolds(const Context& cx, const Operation& op, const Json* record, Outcome* out) {
+bool RecordHolds(const Context& cx, const Operation& op, const VerificationRecord* record,
+                 Outcome* out) {
   const std::string& kind = op.name;
   if (kind == "request_self_upgrade") return true;
   if (record == nullptr) {
@@ -56,7 +55,7 @@ bool RecordHolds(const Context& cx, const Operation& op, const Json* record, Out
   }
   // An operation naming its verification must name the pending one: a resend
   // replaced the record (and its PIN) with a new id.
-  const std::string current = record->value("id", "");
+  const std::string& current = record->id;
   if (!op.verification.empty() && op.verification != current) {
     out->Deny(Reason("verification_superseded",
                      "verification " + Q(op.verification) + " is not the pending one for " +
@@ -65,10 +64,9 @@ bool RecordHolds(const Context& cx, const Operation& op, const Json* record, Out
                      Json{{"verification", op.verification}, {"current", current}}));
     return false;
   }
-  if (kind == "complete_self_upgrade" && (*record)["expiresAt"].get<std::string>() <= cx.now()) {
-    out->Deny(Reason("verification_expired",
-                     "the verification expired at " + (*record)["expiresAt"].get<std::string>(),
-                     Json{{"expiresAt", (*record)["expiresAt"]}}));
+  if (kind == "complete_self_upgrade" && record->expires_at <= cx.now()) {
+    out->Deny(Reason("verification_expired", "the verification expired at " + record->expires_at,
+                     Json{{"expiresAt", record->expires_at}}));
     return false;
   }
   return true;
@@ -134,14 +132,14 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   }
   const std::string action = rule_it->second.action;
   if (!cx.KindAllowed(*cx.MemberById(cx.actor()), op.role, out)) return;
-  const Json* record = PendingRecord(cx, op);
+  const VerificationRecord* record = PendingRecord(cx, op);
   if (!RecordHolds(cx, op, record, out)) return;
   Json attrs = op.attributes;
   attrs["role"] = op.role;
   // A verification issued at registration is judged by the registration rule.
   if (record != nullptr) {
     for (const internal::SelfUpgrade& u : cx.M().self_upgrades) {
-      if (u.id == record->value("rule", "") && u.on_registration) attrs["registering"] = true;
+      if (u.id == record->rule && u.on_registration) attrs["registering"] = true;
     }
   }
   cx.Check(action, op.scope, attrs, out);

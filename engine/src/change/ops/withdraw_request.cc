@@ -17,20 +17,20 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& id = op.request;
   if (cx.ActionFor("request_role", out) == nullptr) return;
-  const Json* found = Context::FindById(RoleRequestsOf(cx.M()), id);
+  const RoleRequestRecord* found = cx.M().FindRoleRequest(id);
   if (found == nullptr) {
     out->Deny(Reason("unknown_request", "there is no role request " + Q(id) + " to withdraw"));
     return;
   }
-  const Json request = *found;
-  if (request.value("requester", "") != cx.actor()) {
-    out->Deny(Reason(
-        "not_the_requester",
-        "only " + Q(request.value("requester", "")) + ", who asked, may withdraw request " + Q(id),
-        Json{{"requester", request["requester"]}}));
+  const RoleRequestRecord request = *found;  // `found` lives in the state the edit replaces
+  if (request.requester != cx.actor()) {
+    out->Deny(Reason("not_the_requester",
+                     "only " + Q(request.requester) + ", who asked, may withdraw request " + Q(id),
+                     Json{{"requester", request.requester}}));
     return;
   }
-  const std::string role = request["role"], scope = request["scope"];
+  const std::string& role = request.role;
+  const std::string& scope = request.scope;
   e->RemoveById("roleRequests", id);
   for (const std::string& d : cx.Deciders(cx.actor(), cx.GrantOperation(cx.actor(), role, scope))) {
     cx.Emit(out, i, "role_request_withdrawn", d,
