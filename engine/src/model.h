@@ -165,6 +165,21 @@ struct RoleRequestRecord {
   bool Lapsed(const std::string& now) const { return expires_at && *expires_at <= now; }
 };
 
+// An operation waiting for approval (bundle "approvalRequests"; docs/changes.md,
+// "Approvals"), with the decisions made on it so far. Kept as the verification
+// records are.
+struct ApprovalRequestRecord {
+  struct Decision {
+    std::string member, decision, at;  // decision: "approve" or "reject"
+  };
+  std::string id, group, requester, rule, action, resource, created_at;
+  std::optional<std::string> expires_at;
+  Json operation;  // the operation it holds, as written (without its secret)
+  std::vector<Decision> decisions;
+  // The requests approved together (`group`; a request alone is its own group).
+  const std::string& Group() const { return group.empty() ? id : group; }
+};
+
 struct SelfUpgrade {
   std::string id, action;
   std::vector<Index> from, to;
@@ -256,8 +271,16 @@ struct Model {
   };
   std::vector<Span> spans;  // parallel to scopes: their Euler-tour intervals
   std::vector<SelfUpgrade> self_upgrades;
-  std::vector<VerificationRecord> verifications;  // in the bundle's order
-  std::vector<RoleRequestRecord> role_requests;   // in the bundle's order
+  std::vector<VerificationRecord> verifications;         // in the bundle's order
+  std::vector<RoleRequestRecord> role_requests;          // in the bundle's order
+  std::vector<ApprovalRequestRecord> approval_requests;  // in the bundle's order
+  // The approval request `id`, or null.
+  const ApprovalRequestRecord* FindApprovalRequest(const std::string& id) const {
+    for (const ApprovalRequestRecord& r : approval_requests) {
+      if (r.id == id) return &r;
+    }
+    return nullptr;
+  }
   // The role request `id`, or null.
   const RoleRequestRecord* FindRoleRequest(const std::string& id) const {
     for (const RoleRequestRecord& r : role_requests) {

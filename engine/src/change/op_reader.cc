@@ -10,9 +10,7 @@ namespace internal {
 OpReader::OpReader(const Model& m, const Limits& limits, Errors* errors)
     : m_(m), limits_(limits), shape_(errors), members_(m.member_index), roles_(m.role_index) {
   for (const ApprovalRule& r : m.approval_rules) rules_.insert(r.id);
-  if (auto it = m.bundle.find("approvalRequests"); it != m.bundle.end()) {
-    for (const Json& r : *it) requests_.insert(r.value("id", ""));
-  }
+  for (const ApprovalRequestRecord& r : m.approval_requests) requests_.insert(r.id);
   for (const RoleRequestRecord& r : m.role_requests) requests_.insert(r.id);
 }
 

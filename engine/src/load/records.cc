@@ -107,6 +107,23 @@ void BundleReader::ReadApprovalRequests() {
         shape_.Timestamp(d, "at", dp, true);
       }
     }
+    ApprovalRequestRecord r;
+    r.id = Text(item, "id");
+    r.group = Text(item, "group");
+    r.requester = Text(item, "requester");
+    r.rule = Text(item, "rule");
+    r.action = Text(item, "action");
+    r.resource = Text(item, "resource");
+    r.created_at = Text(item, "createdAt");
+    if (item.contains("expiresAt")) r.expires_at = Text(item, "expiresAt");
+    if (auto op = item.find("operation"); op != item.end()) r.operation = *op;
+    if (auto ds = item.find("decisions"); ds != item.end() && ds->is_array()) {
+      for (const Json& d : *ds) {
+        if (!d.is_object()) continue;
+        r.decisions.push_back({Text(d, "member"), Text(d, "decision"), Text(d, "at")});
+      }
+    }
+    m_->approval_requests.push_back(std::move(r));
   }
 }
 

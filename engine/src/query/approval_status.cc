@@ -14,14 +14,10 @@ Json Policy::ApprovalStatus(const Json& query) const {
     if (const std::string* r = shape.Id(query, "request", "", true)) id = *r;
     if (const std::string* n = shape.Timestamp(query, "now", "", true)) now = *n;
   }
-  const Json* request = nullptr;
+  const internal::ApprovalRequestRecord* request = nullptr;
   const internal::RoleRequestRecord* asked = nullptr;
   if (errors.empty()) {
-    if (auto it = model_->bundle.find("approvalRequests"); it != model_->bundle.end()) {
-      for (const Json& r : *it) {
-        if (r.value("id", "") == id) request = &r;
-      }
-    }
+    request = model_->FindApprovalRequest(id);
     asked = model_->FindRoleRequest(id);
     if (request == nullptr && asked == nullptr) {
       errors.push_back({"unknown_request", "/request", "unknown request `" + id + "`"});

@@ -21,23 +21,22 @@ namespace internal {
 
 // The status of an approval request in state `v` at `now`, as in ApprovalStatus.
 template <typename V>
-Json RequestStatus(const V& v, const Json& request, const std::string& now) {
+Json RequestStatus(const V& v, const ApprovalRequestRecord& request, const std::string& now) {
   const Model& m = v.model();
   const ApprovalRule* rule = nullptr;
   for (const ApprovalRule& r : m.approval_rules) {
-    if (r.id == request.value("rule", "")) rule = &r;
+    if (r.id == request.rule) rule = &r;
   }
-  const Index* resource = m.scope_index.Get(request.value("resource", ""));
-  const Index* requester = v.FindMember(request.value("requester", ""));
+  const Index* resource = m.scope_index.Get(request.resource);
+  const Index* requester = v.FindMember(request.requester);
   std::vector<std::string> eligible;
   if (rule != nullptr && resource != nullptr && requester != nullptr) {
     eligible = EligibleApprovers(v, *rule, *resource, *requester, now);
   }
   std::set<std::string> approvals, rejections;
-  for (const Json& d : request.value("decisions", Json::array())) {
-    std::string who = d.value("member", "");
-    if (!std::binary_search(eligible.begin(), eligible.end(), who)) continue;
-    (d.value("decision", "") == "approve" ? approvals : rejections).insert(who);
+  for (const ApprovalRequestRecord::Decision& d : request.decisions) {
+    if (!std::binary_search(eligible.begin(), eligible.end(), d.member)) continue;
+    (d.decision == "approve" ? approvals : rejections).insert(d.member);
   }
   int64_t quorum = rule ? rule->quorum : 1;
   std::string status = "pending";
@@ -47,23 +46,16 @@ Json RequestStatus(const V& v, const Json& request, const std::string& now) {
     status = "rejected";
   } else if (static_cast<int64_t>(approvals.size()) >= quorum) {
     status = "approved";
-  } else if (request.contains("expiresAt") && request["expiresAt"].get<std::string>() <= now) {
+  } else if (request.expires_at && *request.expires_at <= now) {
     status = "expired";
   }
   return Json{{"ok", true},
-              {"request", request.value("id", "")},
+              {"request", request.id},
               {"status", status},
               {"approvals", approvals},
               {"rejections", rejections},
               {"eligible", eligible},
               {"quorum", quorum}};
-}
-
-// The approval requests of the state.
-inline const Json& RequestsOf(const Model& m) {
-  static const Json kEmpty = Json::array();
-  auto it = m.bundle.find("approvalRequests");
-  return it == m.bundle.end() ? kEmpty : *it;
 }
 
 // The operation that gives `member` `role` on `scope` in state `v`: change_role

@@ -21,17 +21,16 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
 // The ids of the requests of `group`, when every one is approved; else denies.
 bool GroupApproved(Context& cx, const std::string& group, std::vector<std::string>* members,
                    Outcome* out) {
-  for (const Json& r : RequestsOf(cx.M())) {
-    if (r.value("group", r.value("id", "")) != group) continue;
+  for (const ApprovalRequestRecord& r : cx.M().approval_requests) {
+    if (r.Group() != group) continue;
     Json status = RequestStatus(cx.V(), r, cx.now());
     if (status["status"] != "approved") {
-      out->Deny(
-          Reason("request_not_approved",
-                 "request " + Q(r.value("id", "")) + " is " + status["status"].get<std::string>(),
-                 Json{{"request", r.value("id", "")}, {"status", status["status"]}}));
+      out->Deny(Reason("request_not_approved",
+                       "request " + Q(r.id) + " is " + status["status"].get<std::string>(),
+                       Json{{"request", r.id}, {"status", status["status"]}}));
       return false;
     }
-    members->push_back(r.value("id", ""));
+    members->push_back(r.id);
   }
   return true;
 }
@@ -52,27 +51,25 @@ bool Runnable(const Context& cx, const std::string& id, const Json& operation, O
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& id = op.request;
-  const Json* request = Context::FindById(RequestsOf(cx.M()), id);
+  const ApprovalRequestRecord* request = cx.M().FindApprovalRequest(id);
   if (request == nullptr) {
     out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
     return;
   }
-  const std::string group = request->value("group", id);
+  const std::string group = request->Group();
   std::vector<std::string> members;
   if (!GroupApproved(cx, group, &members, out)) return;
   if (cx.V().member(*cx.V().FindMember(cx.actor())).status != MemberStatus::kActive) {
     out->Deny(Reason("member_not_active", "member " + Q(cx.actor()) + " is not active"));
     return;
   }
-  const Json operation = (*request)["operation"];
+  const Json operation = request->operation;
   if (!Runnable(cx, id, operation, out)) return;
   Context::Approvals approved;
-  for (const Json& r : RequestsOf(cx.M())) {
-    if (r.value("group", r.value("id", "")) == group) {
-      approved.insert({r.value("rule", ""), r.value("action", ""), r.value("resource", "")});
-    }
+  for (const ApprovalRequestRecord& r : cx.M().approval_requests) {
+    if (r.Group() == group) approved.insert({r.rule, r.action, r.resource});
   }
-  const std::string saved = cx.ActAs(request->value("requester", ""), std::move(approved));
+  const std::string saved = cx.ActAs(request->requester, std::move(approved));
   ApplyOperation(cx, i, TypedOperation(operation), e, out);
   cx.Restore(saved);
   if (out->effect != Effect::kAllow) return;

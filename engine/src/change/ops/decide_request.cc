@@ -92,7 +92,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
     const RoleRequestRecord request = *asked;  // `asked` lives in the state the edit replaces
     return DecideRoleRequest(cx, i, op, request, e, out);
   }
-  const Json* request = Context::FindById(RequestsOf(cx.M()), id);
+  const ApprovalRequestRecord* request = cx.M().FindApprovalRequest(id);
   if (request == nullptr) {
     out->Deny(Reason("unknown_request", "approval request " + Q(id) + " no longer exists"));
     return;
@@ -110,7 +110,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
                      "request " + Q(id) + " is already " + status["status"].get<std::string>()));
     return;
   }
-  const std::string requester = (*request)["requester"];
+  const std::string requester = request->requester;
   Json* pending = Context::FindById(&e->List("approvalRequests"), id);
   (*pending)["decisions"].push_back(
       Json{{"member", cx.actor()}, {"decision", op.decision}, {"at", cx.now()}});
