@@ -83,13 +83,6 @@ Json* Context::FindById(Json* list, const std::string& id) {
   return nullptr;
 }
 
-const Json* Context::FindById(const Json& list, const std::string& id) {
-  for (const Json& x : list) {
-    if (x.value("id", "") == id) return &x;
-  }
-  return nullptr;
-}
-
 std::vector<std::string> Context::MemberScopes(const std::string& member) const {
   std::set<std::string> scopes;
   if (const Index* i = V().FindMember(member)) {

@@ -139,7 +139,6 @@ class Context {
   Json NewVerification(size_t op, const Json& v, const std::string& role,
                        const std::string& scope) const;
   static Json* FindById(Json* list, const std::string& id);
-  static const Json* FindById(const Json& list, const std::string& id);
 
   // ---- Access requests (docs/changes.md, "Access requests").
   // The operation that gives `member` `role` on `scope`: change_role when they
