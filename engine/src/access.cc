@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "overlay.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {

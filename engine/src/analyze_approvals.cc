@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "base/text.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -93,7 +94,7 @@ bool MayRequest(const Analysis& a, Index member, const ApprovalRule& rule, Index
   const Model& m = a.m;
   bool found = false;
   m.ForEachBindingOfMember(member, [&](uint32_t b) {
-    if (found || !a.Standing(b) || !m.Covers(b, scope)) return;
+    if (found || !a.Standing(b) || !Covers(m, b, scope)) return;
     found = Requests(m, m.binding_keys[b].role, rule, m.scopes[scope].type);
   });
   return found;

@@ -303,9 +303,9 @@ struct Model {
   std::vector<uint32_t> member_binding_start, member_bindings;
   std::vector<uint32_t> scope_binding_start, scope_bindings;
 
-  // The read interface shared with Overlay (overlay.h): decisions and access
-  // computations are written against it, so they run on a compiled bundle and on
-  // a simulated state alike.
+  // The read interface shared with Overlay (overlay.h; view.h says what it is and
+  // derives the rest): decisions and access computations are written against it,
+  // so they run on a compiled bundle and on a simulated state alike.
   const Model& model() const { return *this; }
   const Member& member(Index i) const { return members[i]; }
   const Binding& binding(uint32_t b) const { return bindings[b]; }
@@ -317,12 +317,6 @@ struct Model {
     const Span& a = spans[ancestor];
     const Span& d = spans[scope];
     return a.tin <= d.tin && d.tout <= a.tout;
-  }
-  // Whether binding `b` applies on `scope` (ignores member status and expiry).
-  bool Covers(uint32_t b, Index scope) const {
-    const BindingKey& k = binding_keys[b];
-    if (k.scope == scope) return true;
-    return roles[k.role].descendants && IsAncestorOrSelf(k.scope, scope);
   }
   // Whether binding `b` applies on `scope` (ignores member status and expiry).
   bool BindingCovers(const Binding& b, Index scope) const {
@@ -341,16 +335,6 @@ struct Model {
       f(scope_bindings[i]);
     }
   }
-  // Every binding that applies on `scope`: bound on it, or bound on an ancestor
-  // with a role that applies to descendants. Ignores status and expiry.
-  template <typename F>
-  void ForEachBindingCovering(Index scope, F&& f) const {
-    for (Index s = scope; s != kNone; s = scopes[s].parent) {
-      ForEachBindingOnScope(s, [&](uint32_t b) {
-        if (s == scope || roles[bindings[b].role].descendants) f(b);
-      });
-    }
-  }
   // Whether binding `b` has expired at `now` (an empty `now` never expires it).
   static bool Expired(const Binding& b, const std::string& now) {
     return !now.empty() && !b.expires_at.empty() && b.expires_at <= now;
@@ -366,23 +350,6 @@ inline bool ManagesAnyone(const Model& m, const Role& r) {
     if (m.permissions[p].rank_limited && r.permissions.Test(static_cast<Index>(p))) return true;
   }
   return false;
-}
-
-// Calls f(binding) for each live binding at `now` covering `scope` (on it, or on an
-// ancestor with a role that applies below) of a role of `family` from rank
-// `min_rank`, held by an active member: who is present there, as `unlessPresent`
-// and `min_holders` count. V: Model or Overlay.
-template <typename V, typename F>
-void ForEachPresent(const V& v, Index scope, Index family, int64_t min_rank, const std::string& now,
-                    F&& f) {
-  const Model& m = v.model();
-  v.ForEachBindingCovering(scope, [&](uint32_t b) {
-    const Binding& bd = v.binding(b);
-    const Role& r = m.roles[bd.role];
-    if (r.family != family || r.rank < min_rank || Model::Expired(bd, now)) return;
-    if (v.member(bd.member).status != MemberStatus::kActive) return;
-    f(bd);
-  });
 }
 
 // The active members other than `requester` who could approve under `rule` on

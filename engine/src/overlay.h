@@ -48,11 +48,6 @@ class Overlay {
     return nullptr;
   }
   size_t member_count() const { return base_->members.size() + added_member_count(); }
-  bool Covers(uint32_t b, Index scope) const {
-    const BindingKey& k = key(b);
-    if (k.scope == scope) return true;
-    return base_->roles[k.role].descendants && base_->IsAncestorOrSelf(k.scope, scope);
-  }
   bool Live(uint32_t b) const { return removed_.empty() || !removed_.count(b); }
   template <typename F>
   void ForEachBindingOfMember(Index m, F&& f) const {
@@ -76,14 +71,6 @@ class Overlay {
       for (uint32_t b : it->second) {
         if (Live(b)) f(b);
       }
-    }
-  }
-  template <typename F>
-  void ForEachBindingCovering(Index scope, F&& f) const {
-    for (Index s = scope; s != kNone; s = base_->scopes[s].parent) {
-      ForEachBindingOnScope(s, [&](uint32_t b) {
-        if (s == scope || base_->roles[key(b).role].descendants) f(b);
-      });
     }
   }
 

@@ -9,6 +9,7 @@
 #include "model.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace {
@@ -113,7 +114,7 @@ Json Policy::WhoCan(const Json& query) const {
   std::map<std::string, Json> members;
   bool applies = (perm.applies_mask >> scope.type) & 1u;
   if (applies) {
-    m.ForEachBindingCovering(args.scope, [&](uint32_t bi) {
+    internal::ForEachBindingCovering(m, args.scope, [&](uint32_t bi) {
       const Binding& b = m.bindings[bi];
       if (Model::Expired(b, args.now)) return;
       if (m.members[b.member].status != MemberStatus::kActive) return;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/text.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -27,7 +28,7 @@ Reach ReachOf(const Overlay& v, const std::string& member, const std::string& no
   if (i == nullptr || v.member(*i).status != MemberStatus::kActive) return reach;
   v.ForEachBindingOfMember(*i, [&](uint32_t b) {
     if (Model::Expired(v.binding(b), now)) return;
-    if (scope != kNone && !v.Covers(b, scope)) return;
+    if (scope != kNone && !Covers(v, b, scope)) return;
     const Role& r = m.roles[v.key(b).role];
     const std::string& family = m.families[r.family];
     auto held = reach.rank.try_emplace(family, r.rank).first;
@@ -299,7 +300,7 @@ std::optional<Beyond> UnsatisfiableRule(const Model& after, const ApprovalRule& 
     }
     bool requester = false;
     std::set<Index> approvers;
-    after.ForEachBindingCovering(s, [&](uint32_t b) {
+    ForEachBindingCovering(after, s, [&](uint32_t b) {
       const Binding& bd = after.bindings[b];
       if (Model::Expired(bd, now)) return;
       const MemberStatus status = after.members[bd.member].status;

@@ -3,6 +3,7 @@
 
 #include "model.h"
 #include "test_util.h"
+#include "view.h"
 
 namespace rolegate {
 namespace {
@@ -50,8 +51,8 @@ TEST_F(CompileTest, BindingsAreIndexedByMemberAndScope) {
 
 TEST_F(CompileTest, CoveringBindingsWalkAncestorsAndRespectNonInheritingRoles) {
   std::vector<std::string> ids;
-  m().ForEachBindingCovering(Scope("repo-x"),
-                             [&](uint32_t b) { ids.push_back(m().bindings[b].id); });
+  internal::ForEachBindingCovering(m(), Scope("repo-x"),
+                                   [&](uint32_t b) { ids.push_back(m().bindings[b].id); });
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<std::string>{"b-ben", "b-dan", "b-eve", "b-mia", "b-olga"}));
 }

@@ -6,6 +6,7 @@
 #include "change/context.h"
 #include "query/requests.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -175,13 +176,13 @@ bool Context::SeesEmail(const std::string& viewer, const std::string& target,
     if (Model::Expired(V().binding(b), now_)) return;
     const BindingKey& k = V().key(b);
     const Scope& s = m.scopes[k.scope];
-    if (V().Covers(b, *scope) || (s.pre > at.pre && s.pre < at.subtree_end)) {
+    if (Covers(V(), b, *scope) || (s.pre > at.pre && s.pre < at.subtree_end)) {
       held.push_back(&m.roles[k.role]);
     }
   });
   bool sees = false;
   V().ForEachBindingOfMember(*v, [&](uint32_t b) {
-    if (sees || Model::Expired(V().binding(b), now_) || !V().Covers(b, *scope)) return;
+    if (sees || Model::Expired(V().binding(b), now_) || !Covers(V(), b, *scope)) return;
     for (const SeesRule& rule : m.roles[V().key(b).role].sees_rules) {
       if (!rule.email) continue;
       for (const Role* h : held) {

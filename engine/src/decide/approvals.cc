@@ -8,6 +8,7 @@
 #include "bundle.h"
 #include "decide/decider.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -56,7 +57,7 @@ std::vector<std::string> EligibleApprovers(const V& v, const ApprovalRule& rule,
                                            Index requester, const std::string& now) {
   const Model& m = v.model();
   std::set<std::string> out;
-  v.ForEachBindingCovering(resource, [&](uint32_t b) {
+  ForEachBindingCovering(v, resource, [&](uint32_t b) {
     const Binding& bd = v.binding(b);
     if (bd.member == requester || Model::Expired(bd, now)) return;
     if (v.member(bd.member).status != MemberStatus::kActive) return;

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "bundle.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -122,7 +123,7 @@ bool Decider<V>::TargetVisible() {
   };
   v_.ForEachBindingOfMember(target, [&](uint32_t b) {
     const BindingKey& k = v_.key(b);
-    if (v_.Covers(b, resource_) ||
+    if (Covers(v_, b, resource_) ||
         (scope.pre < m_.scopes[k.scope].pre && m_.scopes[k.scope].pre < scope.subtree_end)) {
       consider(b);
     }

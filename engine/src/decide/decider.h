@@ -23,6 +23,7 @@
 #include "rolegate/decision.h"
 #include "rolegate/request.h"
 #include "small_vector.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -95,7 +96,7 @@ inline std::string Decider<V>::ScopeWord(Index scope) const {
 template <typename V>
 inline void Decider<V>::Cover() {
   v_.ForEachBindingOfMember(actor_, [&](uint32_t b) {
-    if (!v_.Covers(b, resource_)) return;
+    if (!Covers(v_, b, resource_)) return;
     bool expired = v_.key(b).expires && Model::Expired(v_.binding(b), req_.now);
     (expired ? expired_ : live_).push_back(b);
   });

@@ -8,6 +8,7 @@
 #include "bundle.h"
 #include "decide/decider.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {
@@ -17,7 +18,7 @@ int64_t Decider<V>::RankOn(Index member, const std::vector<Index>& families) con
   int64_t best = -1;
   v_.ForEachBindingOfMember(member, [&](uint32_t b) {
     const Binding& bd = v_.binding(b);
-    if (!v_.Covers(b, resource_) || Model::Expired(bd, req_.now)) return;
+    if (!Covers(v_, b, resource_) || Model::Expired(bd, req_.now)) return;
     const Role& r = m_.roles[bd.role];
     if (std::find(families.begin(), families.end(), r.family) == families.end()) return;
     best = std::max(best, r.rank);
@@ -63,7 +64,7 @@ bool Decider<V>::WithinRank(Index b, RankCheck* c) const {
     beyond = tr > r.ManagesUpTo(m_.roles[c->target_role].family);
   } else {
     v_.ForEachBindingOfMember(c->target, [&](uint32_t tb) {
-      if (!v_.Covers(tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
+      if (!Covers(v_, tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
       const Role& held = m_.roles[v_.key(tb).role];
       tr = std::max(tr, held.rank);
       if (held.rank > r.ManagesUpTo(held.family)) beyond = true;
@@ -136,7 +137,7 @@ void Decider<V>::WholeMemberBeyond(const RankCheck& c, const Bindings& granting,
   // managed by none of the actor's roles here, or only the rank falls short.
   std::map<Index, const Role*> held;  // family -> the target's highest role in it
   v_.ForEachBindingOfMember(c.target, [&](uint32_t tb) {
-    if (!v_.Covers(tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
+    if (!Covers(v_, tb, resource_) || Model::Expired(v_.binding(tb), req_.now)) return;
     const Role& r = m_.roles[v_.key(tb).role];
     const Role*& top = held[r.family];
     if (top == nullptr || r.rank > top->rank) top = &r;

@@ -7,6 +7,7 @@
 #include "bundle.h"
 #include "decide/decider.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace internal {

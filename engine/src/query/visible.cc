@@ -11,6 +11,7 @@
 #include "pointer_order.h"
 #include "rolegate/policy.h"
 #include "shape.h"
+#include "view.h"
 
 namespace rolegate {
 namespace {
@@ -97,7 +98,7 @@ Json VisibleOn(const Model& m, Index actor, Index scope, const std::string& now)
   if (!rules.empty()) {
     const internal::Scope& at = m.scopes[scope];
     // Holders on the scope or an ancestor...
-    m.ForEachBindingCovering(scope, consider);
+    ForEachBindingCovering(m, scope, consider);
     // ...and on its descendants, a contiguous run of the depth-first order.
     for (uint32_t i = at.pre + 1; i < at.subtree_end; ++i) {
       m.ForEachBindingOnScope(m.preorder[i], consider);
