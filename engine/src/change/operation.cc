@@ -1,22 +1,11 @@
 #include "change/operation.h"
 
+#include "base/fields.h"
 #include "change/registry.h"
 
 namespace rolegate {
 namespace internal {
 namespace {
-
-// The string at `key`, or "" when absent or not a string.
-std::string StringAt(const Json& op, const char* key) {
-  auto it = op.find(key);
-  return it != op.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<std::string> OptionalString(const Json& op, const char* key) {
-  auto it = op.find(key);
-  if (it == op.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
 
 // `member`, `role` and `rule` are an id or, for the kinds that create one, an
 // object with its id.

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "base/fields.h"
 #include "base/text.h"
 #include "change/events.h"
 #include "change/registry.h"
@@ -15,17 +16,6 @@
 
 namespace rolegate {
 namespace internal {
-namespace {
-
-// A record's field as text, "" when it is not. The records are kept typed as they
-// are read; a bundle with an error in one is refused whole, so only valid records
-// are ever used.
-std::string Text(const Json& item, const char* key) {
-  auto it = item.find(key);
-  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-}  // namespace
 
 void BundleReader::ReadVerifications() {
   const Json* list = shape_.Array(doc_, "verifications", "", false, limits_.max_members);
@@ -55,9 +45,12 @@ void BundleReader::ReadVerifications() {
     shape_.Id(item, "method", p, true);
     shape_.Timestamp(item, "issuedAt", p, true);
     shape_.Timestamp(item, "expiresAt", p, true);
+    // Kept typed (model.h); a bundle with an error in a record is refused whole, so
+    // only valid records are ever used.
     m_->verifications.push_back(VerificationRecord{
-        Text(item, "id"), Text(item, "member"), Text(item, "role"), Text(item, "scope"),
-        Text(item, "rule"), Text(item, "method"), Text(item, "issuedAt"), Text(item, "expiresAt")});
+        StringAt(item, "id"), StringAt(item, "member"), StringAt(item, "role"),
+        StringAt(item, "scope"), StringAt(item, "rule"), StringAt(item, "method"),
+        StringAt(item, "issuedAt"), StringAt(item, "expiresAt")});
   }
 }
 
@@ -108,19 +101,19 @@ void BundleReader::ReadApprovalRequests() {
       }
     }
     ApprovalRequestRecord r;
-    r.id = Text(item, "id");
-    r.group = Text(item, "group");
-    r.requester = Text(item, "requester");
-    r.rule = Text(item, "rule");
-    r.action = Text(item, "action");
-    r.resource = Text(item, "resource");
-    r.created_at = Text(item, "createdAt");
-    if (item.contains("expiresAt")) r.expires_at = Text(item, "expiresAt");
+    r.id = StringAt(item, "id");
+    r.group = StringAt(item, "group");
+    r.requester = StringAt(item, "requester");
+    r.rule = StringAt(item, "rule");
+    r.action = StringAt(item, "action");
+    r.resource = StringAt(item, "resource");
+    r.created_at = StringAt(item, "createdAt");
+    r.expires_at = OptionalString(item, "expiresAt");
     if (auto op = item.find("operation"); op != item.end()) r.operation = *op;
     if (auto ds = item.find("decisions"); ds != item.end() && ds->is_array()) {
       for (const Json& d : *ds) {
         if (!d.is_object()) continue;
-        r.decisions.push_back({Text(d, "member"), Text(d, "decision"), Text(d, "at")});
+        r.decisions.push_back({StringAt(d, "member"), StringAt(d, "decision"), StringAt(d, "at")});
       }
     }
     m_->approval_requests.push_back(std::move(r));
@@ -154,15 +147,14 @@ void BundleReader::ReadRoleRequests() {
     shape_.Timestamp(item, "createdAt", p, true);
     shape_.Timestamp(item, "expiresAt", p, false);
     RoleRequestRecord r;
-    r.id = Text(item, "id");
-    r.requester = Text(item, "requester");
-    r.role = Text(item, "role");
-    r.scope = Text(item, "scope");
-    r.created_at = Text(item, "createdAt");
-    for (auto [key, field] : {std::pair{"reason", &r.reason}, std::pair{"until", &r.until},
-                              std::pair{"expiresAt", &r.expires_at}}) {
-      if (item.contains(key)) *field = Text(item, key);
-    }
+    r.id = StringAt(item, "id");
+    r.requester = StringAt(item, "requester");
+    r.role = StringAt(item, "role");
+    r.scope = StringAt(item, "scope");
+    r.created_at = StringAt(item, "createdAt");
+    r.reason = OptionalString(item, "reason");
+    r.until = OptionalString(item, "until");
+    r.expires_at = OptionalString(item, "expiresAt");
     m_->role_requests.push_back(std::move(r));
   }
 }
