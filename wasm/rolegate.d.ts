@@ -196,6 +196,25 @@ export interface OperationKind {
   onMember?: "every_scope" | "named_scope" | "held_scope";
   /** The statuses the member it acts on must have; absent: any. */
   memberStatuses?: MemberStatus[];
+  /**
+   * The secret the server of record sends when the operation leaves one to be proven: a PIN
+   * by post for a verification it leaves open, an invitation token by e-mail for an
+   * invitation it sends.
+   */
+  serverSends?: "pin" | "invitation_token";
+  /**
+   * The scopes it concerns beyond those it names (the audit log's subjects): the scopes of
+   * the member it acts on, the actor's, every root scope, where the approval rule it sets or
+   * deletes holds, or those of the approval request it decides or applies.
+   */
+  concerns?: "member_scopes" | "actor_scopes" | "every_root" | "rule_scopes" | "request";
+  /**
+   * Every policy supports it, mapped in its `operations` or not: its own conditions
+   * authorise it (an invitation, being a decider, the approvals given, the action it names).
+   */
+  everyPolicy?: boolean;
+  /** The kind whose entry in a policy's `operations` supports it, when not its own. */
+  entryOf?: string;
 }
 
 export type MemberStatus = "active" | "invited" | "pending" | "blocked" | "disabled" | "removed";

@@ -1,21 +1,14 @@
 #include "audit_subjects.h"
 
 #include <map>
-#include <set>
 #include <utility>
 #include <vector>
+
+#include "kinds.h"
 
 namespace rolegate::server {
 
 namespace {
-
-// Operations checked on "the member's scopes" (docs/changes.md, section 2): the
-// scopes where the member named holds a binding, or was added to.
-const std::set<std::string> kOnTheMembersScopes = {
-    "resend_invitation", "delete_member", "block",           "unblock",    "disable", "enable",
-    "reset_password",    "edit_member",   "activate_member", "remove_role"};
-// Operations checked on every root scope: roles hold everywhere.
-const std::set<std::string> kEverywhere = {"define_role", "edit_role", "delete_role"};
 
 const std::string* String(const Json& object, const char* key) {
   if (!object.is_object()) return nullptr;
@@ -60,17 +53,19 @@ class Collector {
     }
   }
 
-  // The scopes `op` (by `actor`) is checked on without naming them.
+  // The scopes `op` (by `actor`) concerns without naming them, as its kind says
+  // (OperationKind::concerns).
   void Unnamed(const Json& op, const std::string& actor, int depth) {
-    const std::string* kind = String(op, "op");
+    const OperationKind* kind = KindOf(op);
     if (kind == nullptr) return;
-    if (kOnTheMembersScopes.count(*kind)) {
+    const std::string& concerns = kind->concerns;
+    if (concerns == "member_scopes") {
       if (const std::string* m = String(op, "member")) MemberScopes(*m);
-    } else if (*kind == "accept_invitation") {
+    } else if (concerns == "actor_scopes") {
       MemberScopes(actor);
-    } else if (kEverywhere.count(*kind)) {
+    } else if (concerns == "every_root") {
       EveryRoot();
-    } else if (*kind == "set_approval_rule" || *kind == "delete_approval_rule") {
+    } else if (concerns == "rule_scopes") {
       auto rule = op.find("rule");
       if (rule == op.end()) return;
       if (rule->is_object()) RuleScopes(*rule);  // the rule set
@@ -82,10 +77,10 @@ class Collector {
       auto found = rules_.find(*id);
       if (found != rules_.end()) {
         RuleScopes(*found->second);  // the rule replaced or deleted
-      } else if (*kind == "delete_approval_rule") {
-        EveryRoot();  // not found: cannot say where it held
+      } else if (!rule->is_object()) {
+        EveryRoot();  // deleted but not found: cannot say where it held
       }
-    } else if (*kind == "decide_request" || *kind == "apply_approved") {
+    } else if (concerns == "request") {
       const std::string* id = String(op, "request");
       if (id == nullptr) return;
       if (!Index()) return EveryRoot();

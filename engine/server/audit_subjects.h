@@ -9,13 +9,14 @@
 //     new members), `scope`, `scopes`, `resource`, `addedTo`, wherever they are
 //     (operations, new members, approval rules, the access diff, violations,
 //     refusals), except inside `attributes` (free-form request attributes);
-//   - the scopes an operation is checked on without naming them, from the bundle
-//     the change was made on: a member's scopes (their bindings, and the scope
-//     they were added to) for operations on a whole member; every root scope for
-//     operations that hold everywhere (defining a role, an approval rule without
-//     `scopes`); the scopes of an approval rule that is replaced or deleted;
-//   - for `decide_request` and `apply_approved`: the request decided (its
-//     requester, resource and deciders) and its operation, as above.
+//   - the scopes an operation concerns without naming them, as its kind says
+//     (OperationKind::concerns), from the bundle the change was made on: a
+//     member's scopes (their bindings, and the scope they were added to) for
+//     operations on a whole member, or on the actor's own invitation; every root
+//     scope for operations that hold everywhere (defining a role, an approval
+//     rule without `scopes`); the scopes of an approval rule that is replaced or
+//     deleted; for operations on an approval request (deciding, applying): the
+//     request (its requester, resource and deciders) and its operation, as above.
 // A scope that cannot be named because the bundle is not known is recorded as ""
 // (no scope has that id): only a reader who may see every scope sees the entry.
 #ifndef ROLEGATE_SERVER_AUDIT_SUBJECTS_H_

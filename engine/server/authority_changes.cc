@@ -11,6 +11,7 @@
 #include "audit_subjects.h"
 #include "authority.h"
 #include "authority_util.h"
+#include "kinds.h"
 #include "model.h"
 #include "secrets.h"
 
@@ -89,11 +90,9 @@ std::optional<Reply> LetterPins(Store& store, const Json& change_set, const Json
   const Json& ops = change_set["operations"];
   for (const Json& op_result : result["operations"]) {
     const size_t i = op_result["index"].get<size_t>();
-    const std::string kind = OpKind(ops[i]);
+    const OperationKind* kind = KindOf(ops[i]);
     if (op_result.value("effect", "") != "conditional") continue;
-    if (kind != "request_self_upgrade" && kind != "resend_verification" && kind != "register") {
-      continue;
-    }
+    if (kind == nullptr || kind->server_sends != "pin") continue;
     if (op_result["requirements"]["verifications"].empty()) continue;
     const std::string role = ops[i].value("role", ""), scope = ops[i].value("scope", "");
     const std::optional<Json> v = LeftVerification(bundle_after, actor, role, scope);
@@ -130,9 +129,9 @@ std::set<std::string> Invited(const Json& change_set, const Json& result, const 
   const Json& ops = change_set["operations"];
   for (const Json& op_result : result["operations"]) {
     const Json& op = ops[op_result["index"].get<size_t>()];
-    const std::string kind = OpKind(op);
+    const OperationKind* kind = KindOf(op);
     if (op_result.value("effect", "") != "allow") continue;
-    if (kind == "resend_invitation" || kind == "invite" || kind == "activate_member") {
+    if (kind != nullptr && kind->server_sends == "invitation_token") {
       const Json mb = op.value("member", Json());
       invited.insert(mb.is_object()   ? mb.value("id", "")
                      : mb.is_string() ? mb.get<std::string>()
@@ -281,15 +280,13 @@ std::optional<Reply> WithinServerLimits(const Json& ops) {
   // Members added in one change set are capped, so that one request cannot
   // hold a worker for long (the engine adds them in time proportional to
   // their number; larger imports go in several change sets).
+  // A new member is written out whole: `member` as an object (invite, register),
+  // or each of `members` (add_members).
   size_t added = 0;
   for (const Json& op : ops) {
-    const std::string kind = OpKind(op);
-    if (kind == "add_members" && op.contains("members") && op["members"].is_array()) {
-      added += op["members"].size();
-    } else if ((kind == "invite" && op.contains("member") && op["member"].is_object()) ||
-               kind == "register") {
-      ++added;
-    }
+    if (!op.is_object()) continue;
+    if (op.contains("members") && op["members"].is_array()) added += op["members"].size();
+    if (op.contains("member") && op["member"].is_object()) ++added;
   }
   if (added > kMaxAddedMembers) {
     return Fail(413, "too_many_additions", "/changeSet/operations",
@@ -303,18 +300,22 @@ std::optional<Reply> WithinServerLimits(const Json& ops) {
 // token on its own; a completion carries its PIN.
 std::optional<Reply> ProofsInPlace(const Json& ops) {
   for (size_t i = 0; i < ops.size(); ++i) {
-    const std::string kind = OpKind(ops[i]);
+    const OperationKind* kind = KindOf(ops[i]);
+    if (kind == nullptr) continue;
     const std::string at = "/changeSet/operations/" + std::to_string(i);
-    if (kind == "accept_invitation") {
+    const std::string& proof = kind->checked_by_server;
+    if (proof == "invitation_token") {
       // The invitee has no bearer token yet: the token is presented on its own.
       return Fail(422, "proof_required", at + "/op",
-                  "`accept_invitation` is made with the e-mailed token at "
-                  "POST /v1/invitations/accept");
+                  "`" + kind->name +
+                      "` is made with the e-mailed token at "
+                      "POST /v1/invitations/accept");
     }
-    if (kind == "complete_self_upgrade" && !(ops[i].contains("pin") && ops[i]["pin"].is_string())) {
+    if (proof == "pin" && !(ops[i].contains("pin") && ops[i]["pin"].is_string())) {
       return Fail(422, "proof_required", at + "/pin",
-                  "`complete_self_upgrade` carries the PIN the member received, which the "
-                  "server checks");
+                  "`" + kind->name +
+                      "` carries the PIN the member received, which the "
+                      "server checks");
     }
   }
   return std::nullopt;
@@ -371,7 +372,8 @@ std::optional<Reply> Authority::PreviewHolds(const Policy& policy, const Json& c
 
 std::optional<Reply> Authority::PinsHold(const std::string& caller, const Json& ops, Extra* extra) {
   for (size_t i = 0; i < ops.size(); ++i) {
-    if (OpKind(ops[i]) != "complete_self_upgrade") continue;
+    const OperationKind* kind = KindOf(ops[i]);
+    if (kind == nullptr || kind->checked_by_server != "pin") continue;
     const std::string at = "/changeSet/operations/" + std::to_string(i) + "/pin";
     // The verification the operation names, or else the newest of its upgrade.
     std::optional<Secret> secret =

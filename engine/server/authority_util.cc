@@ -118,13 +118,6 @@ std::string EmailDomain(const std::string& email) {
   return at == std::string::npos ? "invalid" : email.substr(at + 1);
 }
 
-// The `op` of an operation, or "" when it is not an object with a string `op`.
-std::string OpKind(const Json& op) {
-  if (!op.is_object()) return "";
-  auto it = op.find("op");
-  return it != op.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 std::string FormatTime(int64_t seconds) {
   const std::time_t t = static_cast<std::time_t>(seconds);
   std::tm utc{};
@@ -195,10 +188,9 @@ void RedactOperation(Json* op) {
   if (member != op->end() && member->is_object()) {
     Withhold(&*member, member->value("id", ""), true, true);
   }
-  if (OpKind(*op) == "edit_member") {
-    Withhold(op, member != op->end() && member->is_string() ? member->get<std::string>() : "", true,
-             true);
-  }
+  // The details an operation writes about the member it names (edit_member's).
+  Withhold(op, member != op->end() && member->is_string() ? member->get<std::string>() : "", true,
+           true);
   if (auto list = op->find("members"); list != op->end() && list->is_array()) {
     for (Json& mb : *list) {
       if (mb.is_object()) Withhold(&mb, mb.value("id", ""), true, true);

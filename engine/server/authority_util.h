@@ -36,8 +36,6 @@ Json OutcomeDifferences(const Json& verification, const Json& client_now, const 
 // At most a thousand differences in `body` (the rest counted).
 Json Capped(Json differences, Json* body);
 std::string EmailDomain(const std::string& email);
-// The `op` of an operation, or "" when it is not an object with a string `op`.
-std::string OpKind(const Json& op);
 std::string FormatTime(int64_t seconds);
 // The placeholder of a member's e-mail, keeping its domain.
 std::string Placeholder(const std::string& member, const std::string& email);

@@ -3,50 +3,19 @@
 #include <algorithm>
 #include <vector>
 
+#include "change/operation.h"
+
 namespace rolegate {
 namespace internal {
 namespace {
 
 using S = MemberStatus;
+using To = StatusMove::To;
 
-// Where a move leads: a fixed status, the status the member had, or the status a
-// suspension recorded.
-enum class To { kFixed, kSame, kBlockedFrom, kDisabledFrom };
-
-struct Move {
-  const char* kind;
-  const char* setup;  // activate_member only; "" for the others
-  std::vector<S> from;
-  To to;
-  S status;  // with To::kFixed
-};
-
-// The state machine of status.h, as data: the only list of status moves.
-const std::vector<Move>& Moves() {
-  static const std::vector<Move> kMoves = {
-      {"accept_invitation", "", {S::kInvited}, To::kFixed, S::kActive},
-      {"activate_member", "assign_credentials", {S::kPending}, To::kFixed, S::kActive},
-      {"activate_member", "send_invite", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
-      {"activate_member", "activation_email", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
-      {"activate_member", "activate_later", {S::kPending, S::kInvited}, To::kSame, S::kPending},
-      {"resend_invitation", "", {S::kInvited}, To::kSame, S::kInvited},
-      {"reset_password", "", {S::kActive, S::kInvited}, To::kSame, S::kActive},
-      {"block", "", {S::kActive, S::kInvited, S::kPending, S::kDisabled}, To::kFixed, S::kBlocked},
-      {"unblock", "", {S::kBlocked}, To::kBlockedFrom, S::kActive},
-      {"disable", "", {S::kActive, S::kInvited, S::kPending}, To::kFixed, S::kDisabled},
-      {"enable", "", {S::kDisabled}, To::kDisabledFrom, S::kActive},
-      {"delete_member",
-       "",
-       {S::kActive, S::kInvited, S::kPending, S::kBlocked, S::kDisabled},
-       To::kFixed,
-       S::kRemoved},
-  };
-  return kMoves;
-}
-
-const Move* Find(const std::string& kind, const std::string& setup) {
-  for (const Move& m : Moves()) {
-    if (kind == m.kind && (std::string(m.setup).empty() || setup == m.setup)) return &m;
+const StatusMove* Find(const OpKind& kind, const std::string& setup) {
+  if (kind.moves == nullptr) return nullptr;
+  for (const StatusMove& m : *kind.moves) {
+    if (std::string(m.setup).empty() || setup == m.setup) return &m;
   }
   return nullptr;
 }
@@ -61,9 +30,9 @@ S Recorded(const Json& entry, const char* field) {
 
 }  // namespace
 
-std::optional<MemberStatus> NextStatus(const std::string& kind, const std::string& setup,
+std::optional<MemberStatus> NextStatus(const OpKind& kind, const std::string& setup,
                                        MemberStatus from, const Json& entry, bool restore) {
-  const Move* m = Find(kind, setup);
+  const StatusMove* m = Find(kind, setup);
   if (m == nullptr) return std::nullopt;
   bool applies = false;
   for (S s : m->from) applies = applies || s == from;
@@ -81,8 +50,8 @@ std::optional<MemberStatus> NextStatus(const std::string& kind, const std::strin
   return std::nullopt;
 }
 
-std::string StatusesFrom(const std::string& kind, const std::string& setup) {
-  const Move* m = Find(kind, setup);
+std::string StatusesFrom(const OpKind& kind, const std::string& setup) {
+  const StatusMove* m = Find(kind, setup);
   if (m == nullptr) return "";
   std::string out;
   for (size_t i = 0; i < m->from.size(); ++i) {
@@ -92,10 +61,10 @@ std::string StatusesFrom(const std::string& kind, const std::string& setup) {
   return out;
 }
 
-std::vector<MemberStatus> StatusesOf(const std::string& kind) {
+std::vector<MemberStatus> StatusesOf(const OpKind& kind) {
   std::vector<MemberStatus> out;
-  for (const Move& m : Moves()) {
-    if (kind != m.kind) continue;
+  if (kind.moves == nullptr) return out;
+  for (const StatusMove& m : *kind.moves) {
     for (S s : m.from) {
       if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
     }
@@ -103,12 +72,16 @@ std::vector<MemberStatus> StatusesOf(const std::string& kind) {
   return out;
 }
 
-void WriteStatus(const std::string& kind, MemberStatus from, MemberStatus to, Json* entry) {
+void WriteStatus(const OpKind& kind, const std::string& setup, MemberStatus from, MemberStatus to,
+                 Json* entry) {
   (*entry)["status"] = StatusName(to);
-  if (kind == "block") (*entry)["blockedFrom"] = StatusName(from);
-  if (kind == "disable") (*entry)["disabledFrom"] = StatusName(from);
-  if (kind == "unblock" || kind == "delete_member") entry->erase("blockedFrom");
-  if (kind == "enable" || kind == "delete_member") entry->erase("disabledFrom");
+  const StatusMove* m = Find(kind, setup);
+  const To how = m != nullptr ? m->to : To::kSame;
+  const bool fixed = m != nullptr && m->to == To::kFixed;
+  if (fixed && m->status == S::kBlocked) (*entry)["blockedFrom"] = StatusName(from);
+  if (fixed && m->status == S::kDisabled) (*entry)["disabledFrom"] = StatusName(from);
+  if (how == To::kBlockedFrom || to == S::kRemoved) entry->erase("blockedFrom");
+  if (how == To::kDisabledFrom || to == S::kRemoved) entry->erase("disabledFrom");
   // The invitation lasts while the member is invited, or suspended from it.
   if (to == S::kActive || to == S::kPending || to == S::kRemoved) entry->erase("invitation");
 }

@@ -17,11 +17,13 @@ test("operationKinds lists the schema's kinds, in order, with their flags", { sk
   const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "schemas", "bundle.schema.json"), "utf8"));
   assert.deepEqual(answer.kinds.map((k) => k.name), schema.$defs.operationKind.enum);
   const byName = Object.fromEntries(answer.kinds.map((k) => [k.name, k]));
-  assert.deepEqual(byName.invite, { name: "invite", actsOnMember: true, givesRole: true });
+  assert.deepEqual(byName.invite, { name: "invite", actsOnMember: true, givesRole: true, serverSends: "invitation_token" });
   assert.deepEqual(byName.complete_self_upgrade, {
     name: "complete_self_upgrade", actsOnMember: false, givesRole: true,
-    checkedByServer: "pin", authorisedBy: "request_self_upgrade",
+    checkedByServer: "pin", authorisedBy: "request_self_upgrade", entryOf: "request_self_upgrade",
   });
+  assert.equal(byName.decide_request.everyPolicy, true);
+  assert.equal(byName.block.concerns, "member_scopes");
   assert.equal(byName.accept_invitation.checkedByServer, "invitation_token");
   assert.equal(byName.block.actsOnMember, true);
   assert.equal(byName.define_role.actsOnMember, false);

@@ -29,13 +29,31 @@ struct OperationKind {
   // The statuses the member it acts on must have (docs/changes.md, "Member
   // status"); empty: any status.
   std::vector<std::string> member_statuses;
+  // The secret the server of record sends when the operation leaves one to be
+  // proven: "pin" (by post, for a verification it leaves open) or
+  // "invitation_token" (by e-mail, for an invitation it sends), or "".
+  std::string server_sends;
+  // The scopes it concerns beyond those it names (the audit log's subjects):
+  // "member_scopes" (where the member it acts on holds a role or was added),
+  // "actor_scopes", "every_root" (roles hold everywhere), "rule_scopes" (where
+  // the approval rule it sets or deletes holds), "request" (those of the approval
+  // request it decides or applies), or "" (only those it names).
+  std::string concerns;
+  // Every policy supports it, mapped in its `operations` or not: its own
+  // conditions authorise it (an invitation, being a decider, the approvals given,
+  // the action it names).
+  bool every_policy = false;
+  // The kind whose entry in a policy's `operations` supports it, when not its own
+  // ("request_self_upgrade" for the PIN steps, "request_role" for withdrawing), or "".
+  std::string entry_of;
 };
 
 // Every operation kind, in the order docs/changes.md lists them.
 std::vector<OperationKind> OperationKinds();
 
 // The same as JSON: {"ok": true, "kinds": [{"name", "actsOnMember", "givesRole",
-// "checkedByServer"?, "authorisedBy"?, "onMember"?, "memberStatuses"?}, ...]}.
+// "checkedByServer"?, "authorisedBy"?, "onMember"?, "memberStatuses"?, "serverSends"?,
+// "concerns"?, "everyPolicy"?, "entryOf"?}, ...]}.
 Json OperationKindsJson();
 
 }  // namespace rolegate

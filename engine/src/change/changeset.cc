@@ -5,10 +5,23 @@
 #include "base/text.h"
 #include "bundle.h"
 #include "change/op_reader.h"
+#include "change/registry.h"
 #include "shape.h"
 
 namespace rolegate {
 namespace internal {
+namespace {
+
+// Whether `op` is of a kind by which the actor comes into being (register).
+bool CreatesActor(const Json& op) {
+  if (!op.is_object()) return false;
+  auto name = op.find("op");
+  if (name == op.end() || !name->is_string()) return false;
+  const OpKind* kind = FindOpKind(name->get<std::string>());
+  return kind != nullptr && (kind->creates & kCreatesActor) != 0;
+}
+
+}  // namespace
 
 Errors ReadOperation(const Model& m, const Json& op) {
   Errors errors;
@@ -38,9 +51,8 @@ Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, Chan
   std::string registering;
   if (operations != nullptr && !operations->empty()) {
     const Json& first = (*operations)[0];
-    if (first.is_object() && first.value("op", Json()) == "register" && first.contains("member") &&
-        first["member"].is_object() && first["member"].contains("id") &&
-        first["member"]["id"].is_string()) {
+    if (CreatesActor(first) && first.contains("member") && first["member"].is_object() &&
+        first["member"].contains("id") && first["member"]["id"].is_string()) {
       registering = first["member"]["id"].get<std::string>();
     }
   }
@@ -57,10 +69,10 @@ Errors ReadChangeSet(const Model& m, const Json& doc, const Limits& limits, Chan
       const Json& op = (*operations)[i];
       std::string p = PointerAppend("/operations", i);
       reader.Operation(op, p);
-      if (op.is_object() && op.value("op", Json()) == "register" &&
-          (i != 0 || registering.empty() || registering != out->actor)) {
+      if (CreatesActor(op) && (i != 0 || registering.empty() || registering != out->actor)) {
         shape.Add("invalid_value", p,
-                  "`register` must be the first operation, by the member it registers");
+                  "`" + op["op"].get<std::string>() +
+                      "` must be the first operation, by the member it registers");
       }
     }
   }

@@ -359,15 +359,13 @@ bool Context::RuleWithinAuthor(const std::string& id, const Json& requester_role
   return true;
 }
 
-void Context::Judge(const std::string& kind, const std::string& id) {
-  judge_ = Judgement{kind, id, actor_};
-}
+void Context::Judge(Judged what, const std::string& id) { judge_ = Judgement{what, id, actor_}; }
 
 std::optional<Beyond> Context::BeyondActor(const Model& after) const {
   if (!judge_) return std::nullopt;
   const Judgement& j = *judge_;
-  const std::string& kind = j.kind;
-  if (kind == "define_role" || kind == "edit_role") {
+  const bool edited = j.what == Judged::kRoleEdited;
+  if (j.what == Judged::kRoleDefined || edited) {
     const std::string& id = j.id;
     const Role& role = after.roles[after.role_index.at(id)];
     RoleLimits limits;
@@ -377,15 +375,15 @@ std::optional<Beyond> Context::BeyondActor(const Model& after) const {
     limits.manages = checks_.role_manages_within_creator;
     const Reach reach = ReachOf(V(), j.actor, now_);
     if (auto b = RoleBeyondReach(after, role, reach, limits)) return b;
-    if (kind == "edit_role" && limits.manages) {
+    if (edited && limits.manages) {
       if (auto b = InheritorsBeyondReach(V().model(), after, id, reach)) return b;
     }
-    if (kind == "edit_role" && checks_.role_edit_keeps_holders_in_reach) {
+    if (edited && checks_.role_edit_keeps_holders_in_reach) {
       return HoldersBeyondReach(V(), after, id);
     }
     return std::nullopt;
   }
-  if (kind == "set_approval_rule" && checks_.approval_rule_satisfiable) {
+  if (j.what == Judged::kApprovalRuleSet && checks_.approval_rule_satisfiable) {
     for (const ApprovalRule& rule : after.approval_rules) {
       if (rule.id == j.id) return UnsatisfiableRule(after, rule, now_);
     }

@@ -97,9 +97,12 @@ class Context {
   // strictly below its author, on every scope where it holds.
   bool RuleWithinAuthor(const std::string& id, const Json& requester_roles,
                         const std::vector<Index>& where, Outcome* out);
-  // A define_role, edit_role or set_approval_rule (of role or rule `id`) to judge
-  // once its result is compiled (BeyondActor), as the current actor.
-  void Judge(const std::string& kind, const std::string& id);
+  // What an operation's result is judged by once compiled (BeyondActor): a role
+  // it defines, a role it edits (whose holders and inheritors are judged too), an
+  // approval rule it sets.
+  enum class Judged { kRoleDefined, kRoleEdited, kApprovalRuleSet };
+  // Judge the role or rule `id` as `what`, as the current actor.
+  void Judge(Judged what, const std::string& id);
   // Why the judged operation, compiled into `after`, goes beyond its actor
   // (reach.h), if there is one and it does.
   std::optional<Beyond> BeyondActor(const Model& after) const;
@@ -181,7 +184,8 @@ class Context {
   std::set<std::string> touching_, touching_roles_, touched_, touched_roles_;
   Approvals approved_;  // apply_approved: the approvals already given
   struct Judgement {
-    std::string kind, id, actor;
+    Judged what;
+    std::string id, actor;
   };
   std::optional<Judgement> judge_;
   std::vector<MemberFieldRule> field_rules_;

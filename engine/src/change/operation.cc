@@ -45,6 +45,24 @@ const char* OnMemberName(OnMember on) {
   return "";
 }
 
+const char* ConcernsName(Concerns c) {
+  switch (c) {
+    case Concerns::kMemberScopes:
+      return "member_scopes";
+    case Concerns::kActorScopes:
+      return "actor_scopes";
+    case Concerns::kEveryRoot:
+      return "every_root";
+    case Concerns::kRuleScopes:
+      return "rule_scopes";
+    case Concerns::kRequest:
+      return "request";
+    case Concerns::kNamed:
+      break;
+  }
+  return "";
+}
+
 Json WithoutProof(const Json& op) {
   if (!op.is_object() || (!op.contains("pin") && !op.contains("token"))) return op;
   Json out = op;

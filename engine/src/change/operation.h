@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rolegate/json.h"
+#include "status.h"
 
 namespace rolegate {
 namespace internal {
@@ -63,6 +64,19 @@ enum EntryField : unsigned {
   kSetups = 4,                  // the set-up options offered (invite, activate_member)
 };
 
+// What an operation brings into being that the change set may then name (bits).
+enum Creates : unsigned {
+  kCreatesActor = 1,  // the actor: the member it registers acts before they exist
+  kCreatesRole = 2,   // the role it names (define_role)
+};
+
+// The scopes an operation concerns beyond those it names, for the audit log's
+// subjects (docs/server.md, "Storage"): the member's scopes (where the member it
+// acts on holds a role or was added), the actor's, every root scope (roles hold
+// everywhere), where the approval rule it sets or deletes holds, or those of the
+// approval request it decides or applies.
+enum class Concerns { kNamed, kMemberScopes, kActorScopes, kEveryRoot, kRuleScopes, kRequest };
+
 // An operation kind: its name, what it is, how it is read and how it applies.
 struct OpKind {
   const char* name;
@@ -89,11 +103,33 @@ struct OpKind {
   // Why it takes no entry in `operations` (the end of the message refusing one), or
   // null when it takes one.
   const char* no_entry = nullptr;
+  // What it creates that later operations, and the change set's actor, may name
+  // (Creates bits).
+  unsigned creates = 0;
+  // Its moves in the member status state machine (status.h), or null when it
+  // moves no member's status.
+  const std::vector<StatusMove>* moves = nullptr;
+  // The secret the server of record sends when it leaves one to be proven ("pin"
+  // by post for a verification it leaves open, "invitation_token" by e-mail for an
+  // invitation it sends), or null.
+  const char* server_sends = nullptr;
+  // The scopes it concerns beyond those it names.
+  Concerns concerns = Concerns::kNamed;
+  // Every policy supports it: its own conditions authorise it (an invitation, the
+  // approvals, being a decider, the action it names), not an entry in `operations`.
+  bool every_policy = false;
+  // The kind whose entry in `operations` supports it when it takes none of its own
+  // (withdraw_request: request_role's), or null (then `authorised_by`, if any).
+  const char* entry_of = nullptr;
 };
 
 // The name of `on` in the operation kinds' list ("every_scope", "named_scope",
 // "held_scope"), or "" for kNot.
 const char* OnMemberName(OnMember on);
+
+// The name of `c` in the operation kinds' list ("member_scopes", "actor_scopes",
+// "every_root", "rule_scopes", "request"), or "" for kNamed.
+const char* ConcernsName(Concerns c);
 
 // The caller's `attributes` of operation `op`, without those each operation sets.
 Json OpAttributes(const Json& op);

@@ -63,9 +63,10 @@ namespace {
 
 // The change set named members and roles that exist or that earlier operations
 // create; an operation that would have created one may have been denied. The
-// actor too: a member registering does not exist once `register` was denied.
+// actor too: a member registering does not exist once their registration was denied.
 bool ReferencesExist(const Context& cx, const Operation& op, Outcome* out) {
-  if (op.kind->name != std::string("register") && cx.V().FindMember(cx.actor()) == nullptr) {
+  const unsigned creates = op.kind->creates;
+  if (!(creates & kCreatesActor) && cx.V().FindMember(cx.actor()) == nullptr) {
     out->Deny(Reason("unknown_reference",
                      "member " + Q(cx.actor()) + " (the actor) does not exist in this state"));
     return false;
@@ -75,7 +76,7 @@ bool ReferencesExist(const Context& cx, const Operation& op, Outcome* out) {
         Reason("unknown_reference", "member " + Q(op.member) + " does not exist in this state"));
     return false;
   }
-  const bool names_role = !op.role.empty() && (!op.role_definition || op.name == "edit_role");
+  const bool names_role = !op.role.empty() && !(creates & kCreatesRole);
   if (names_role && cx.M().role_index.Get(op.role) == nullptr) {
     out->Deny(Reason("unknown_reference", "role " + Q(op.role) + " does not exist in this state"));
     return false;
@@ -107,9 +108,15 @@ std::vector<OperationKind> OperationKinds() {
     if (k->authorised_by != nullptr) kind.authorised_by = k->authorised_by;
     kind.on_member = internal::OnMemberName(k->on_member);
     if (k->on_member != internal::OnMember::kNot) {
-      for (internal::MemberStatus s : internal::StatusesOf(k->name)) {
+      for (internal::MemberStatus s : internal::StatusesOf(*k)) {
         kind.member_statuses.push_back(internal::StatusName(s));
       }
+    }
+    if (k->server_sends != nullptr) kind.server_sends = k->server_sends;
+    kind.concerns = internal::ConcernsName(k->concerns);
+    kind.every_policy = k->every_policy;
+    if (k->entry_of != nullptr || k->authorised_by != nullptr) {
+      kind.entry_of = k->entry_of != nullptr ? k->entry_of : k->authorised_by;
     }
     out.push_back(std::move(kind));
   }
@@ -124,6 +131,10 @@ Json OperationKindsJson() {
     if (!k.authorised_by.empty()) entry["authorisedBy"] = k.authorised_by;
     if (!k.on_member.empty()) entry["onMember"] = k.on_member;
     if (!k.member_statuses.empty()) entry["memberStatuses"] = k.member_statuses;
+    if (!k.server_sends.empty()) entry["serverSends"] = k.server_sends;
+    if (!k.concerns.empty()) entry["concerns"] = k.concerns;
+    if (k.every_policy) entry["everyPolicy"] = true;
+    if (!k.entry_of.empty()) entry["entryOf"] = k.entry_of;
     kinds.push_back(std::move(entry));
   }
   return Json{{"ok", true}, {"kinds", std::move(kinds)}};

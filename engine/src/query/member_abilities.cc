@@ -70,7 +70,7 @@ std::vector<Index> MemberScopes(const Model& m, Index member, bool* holds_role) 
 }
 
 bool Applies(const OpKind& kind, MemberStatus status) {
-  const std::vector<MemberStatus> from = internal::StatusesOf(kind.name);
+  const std::vector<MemberStatus> from = internal::StatusesOf(kind);
   return from.empty() || std::find(from.begin(), from.end(), status) != from.end();
 }
 

@@ -15,7 +15,7 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
   r.Proof(op, p, "token", 256);
 }
 
-void Apply(Context& cx, size_t i, const Operation&, Edit* e, Outcome* out) {
+void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& actor = cx.actor();
   const Member* mb = cx.MemberById(actor);
   if (mb->status != MemberStatus::kInvited) {
@@ -27,17 +27,25 @@ void Apply(Context& cx, size_t i, const Operation&, Edit* e, Outcome* out) {
                      Json{{"expiresAt", mb->invitation_expires_at}}));
     return;
   }
-  cx.UpdateMember(e, actor, [](Json& entry) {
-    WriteStatus("accept_invitation", MemberStatus::kInvited, MemberStatus::kActive, &entry);
+  cx.UpdateMember(e, actor, [&op](Json& entry) {
+    WriteStatus(*op.kind, "", MemberStatus::kInvited, MemberStatus::kActive, &entry);
     entry["registered"] = true;
   });
   cx.Emit(out, i, "invitation_accepted", actor, Json::object());
 }
 
+const std::vector<StatusMove> kMoves = {
+    {"", {MemberStatus::kInvited}, StatusMove::To::kFixed, MemberStatus::kActive}};
+
 }  // namespace
 
-extern const OpKind kAcceptInvitation{
-    "accept_invitation", false, false, "invitation_token", nullptr, Read, Apply};
+extern const OpKind kAcceptInvitation = [] {
+  OpKind k{"accept_invitation", false, false, "invitation_token", nullptr, Read, Apply};
+  k.moves = &kMoves;
+  k.concerns = Concerns::kActorScopes;
+  k.every_policy = true;  // the invitation authorises it
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

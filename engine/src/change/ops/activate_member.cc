@@ -47,16 +47,16 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   if (out->effect != Effect::kAllow) return;
   const MemberStatus status = cx.MemberById(member)->status;
   const std::optional<MemberStatus> next =
-      NextStatus("activate_member", setup, status, cx.V().MemberJson(*cx.V().FindMember(member)));
+      NextStatus(*op.kind, setup, status, cx.V().MemberJson(*cx.V().FindMember(member)));
   if (!next) {
     out->Deny(Reason("wrong_status",
                      "member " + Q(member) + " is " + StatusName(status) + ": " + Q(setup) +
-                         " activates only " + StatusesFrom("activate_member", setup) + " members",
+                         " activates only " + StatusesFrom(*op.kind, setup) + " members",
                      Json{{"status", StatusName(status)}}));
     return;
   }
   cx.UpdateMember(e, member, [&](Json& entry) {
-    WriteStatus("activate_member", status, *next, &entry);
+    WriteStatus(*op.kind, setup, status, *next, &entry);
     if (setup == "send_invite" || setup == "activation_email") {
       entry["invitation"] = Json{{"sentAt", cx.now()}};
     }
@@ -68,17 +68,33 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   if (setup == "activation_email") cx.Emit(out, i, "activation_email", member, facts);
 }
 
+using S = MemberStatus;
+using To = StatusMove::To;
+
+// Its moves in the state machine (status.h), by set-up.
+const std::vector<StatusMove> kMoves = {
+    {"assign_credentials", {S::kPending}, To::kFixed, S::kActive},
+    {"send_invite", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
+    {"activation_email", {S::kPending, S::kInvited}, To::kFixed, S::kInvited},
+    {"activate_later", {S::kPending, S::kInvited}, To::kSame, S::kPending}};
+
 }  // namespace
 
-extern const OpKind kActivateMember{"activate_member",
-                                    true,
-                                    /*gives_role=*/true,
-                                    nullptr,
-                                    nullptr,
-                                    Read,
-                                    Apply,
-                                    OnMember::kEveryScope,
-                                    kSetups | kInvitationValidForDays};
+extern const OpKind kActivateMember = [] {
+  OpKind k{"activate_member",
+           true,
+           /*gives_role=*/true,
+           nullptr,
+           nullptr,
+           Read,
+           Apply,
+           OnMember::kEveryScope,
+           kSetups | kInvitationValidForDays};
+  k.moves = &kMoves;
+  k.server_sends = "invitation_token";
+  k.concerns = Concerns::kMemberScopes;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -86,7 +86,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kApplyApproved{"apply_approved", false, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kApplyApproved = [] {
+  OpKind k{"apply_approved", false, false, nullptr, nullptr, Read, Apply};
+  k.concerns = Concerns::kRequest;
+  k.every_policy = true;  // the approvals given authorise it
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -117,7 +117,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   Authorise(cx, *action, op, out);
   if (out->effect != Effect::kAllow) return;
   if (!WithinAuthor(cx, op, out)) return;
-  if (kind == "set_approval_rule") cx.Judge(kind, op.rule);
+  if (kind == "set_approval_rule") cx.Judge(Context::Judged::kApprovalRuleSet, op.rule);
   Json& rules = e->List("approvalRules");
   e->changed = true;
   if (kind == "delete_approval_rule") {
@@ -136,10 +136,17 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kSetApprovalRule{
-    "set_approval_rule", false, false, nullptr, nullptr, ReadSet, Apply};
-extern const OpKind kDeleteApprovalRule{
-    "delete_approval_rule", false, false, nullptr, nullptr, ReadDelete, Apply};
+// Both concern where the rule holds (and, set, where the new one does).
+extern const OpKind kSetApprovalRule = [] {
+  OpKind k{"set_approval_rule", false, false, nullptr, nullptr, ReadSet, Apply};
+  k.concerns = Concerns::kRuleScopes;
+  return k;
+}();
+extern const OpKind kDeleteApprovalRule = [] {
+  OpKind k{"delete_approval_rule", false, false, nullptr, nullptr, ReadDelete, Apply};
+  k.concerns = Concerns::kRuleScopes;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -120,7 +120,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kDecideRequest{"decide_request", false, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kDecideRequest = [] {
+  OpKind k{"decide_request", false, false, nullptr, nullptr, Read, Apply};
+  k.concerns = Concerns::kRequest;
+  k.every_policy = true;  // being a decider of the request authorises it
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -38,7 +38,7 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   cx.CheckPolicyWide(*action, op.attributes, out);
   if (out->effect != Effect::kAllow) return;
   if (kind == "edit_role" && !cx.RoleWithinActor(id, out)) return;
-  cx.Judge(kind, id);
+  cx.Judge(kind == "edit_role" ? Context::Judged::kRoleEdited : Context::Judged::kRoleDefined, id);
   Json& roles = e->List("roles");
   e->changed = true;
   cx.TouchRole(id);
@@ -55,8 +55,18 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kDefineRole{"define_role", false, false, nullptr, nullptr, Read, Apply};
-extern const OpKind kEditRole{"edit_role", false, false, nullptr, nullptr, Read, Apply};
+// Roles hold everywhere: both concern every root scope.
+extern const OpKind kDefineRole = [] {
+  OpKind k{"define_role", false, false, nullptr, nullptr, Read, Apply};
+  k.creates = kCreatesRole;
+  k.concerns = Concerns::kEveryRoot;
+  return k;
+}();
+extern const OpKind kEditRole = [] {
+  OpKind k{"edit_role", false, false, nullptr, nullptr, Read, Apply};
+  k.concerns = Concerns::kEveryRoot;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

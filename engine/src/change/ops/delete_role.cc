@@ -48,7 +48,11 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kDeleteRole{"delete_role", false, false, nullptr, nullptr, Read, Apply};
+extern const OpKind kDeleteRole = [] {
+  OpKind k{"delete_role", false, false, nullptr, nullptr, Read, Apply};
+  k.concerns = Concerns::kEveryRoot;  // roles hold everywhere
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

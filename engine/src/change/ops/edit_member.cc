@@ -33,8 +33,11 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kEditMember{"edit_member", true, false, nullptr,
-                                nullptr,       Read, Apply, OnMember::kEveryScope};
+extern const OpKind kEditMember = [] {
+  OpKind k{"edit_member", true, false, nullptr, nullptr, Read, Apply, OnMember::kEveryScope};
+  k.concerns = Concerns::kMemberScopes;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

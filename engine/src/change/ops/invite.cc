@@ -71,15 +71,19 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kInvite{"invite",
-                            /*acts_on_member=*/true,
-                            /*gives_role=*/true,
-                            nullptr,
-                            nullptr,
-                            Read,
-                            Apply,
-                            OnMember::kNot,
-                            kSetups | kInvitationValidForDays};
+extern const OpKind kInvite = [] {
+  OpKind k{"invite",
+           /*acts_on_member=*/true,
+           /*gives_role=*/true,
+           nullptr,
+           nullptr,
+           Read,
+           Apply,
+           OnMember::kNot,
+           kSetups | kInvitationValidForDays};
+  k.server_sends = "invitation_token";  // when it sends the invitation
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

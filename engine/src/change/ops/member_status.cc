@@ -38,12 +38,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   // The one state machine (status.h) says where the operation leads from here:
   // unblocking or enabling gives back the status the member had, never more.
   const std::optional<MemberStatus> next =
-      NextStatus(kind, "", mb->status, cx.V().MemberJson(*cx.V().FindMember(member)),
+      NextStatus(*op.kind, "", mb->status, cx.V().MemberJson(*cx.V().FindMember(member)),
                  cx.checks().status_machine);
   if (!next) {
     out->Deny(Reason("wrong_status",
                      "member " + Q(member) + " is " + StatusName(mb->status) + ", so " + Q(kind) +
-                         " does not apply (only to " + StatusesFrom(kind, "") + " members)",
+                         " does not apply (only to " + StatusesFrom(*op.kind, "") + " members)",
                      Json{{"status", StatusName(mb->status)}}));
     return;
   }
@@ -56,27 +56,50 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
                                                             {"enable", "member_enabled"},
                                                             {"delete_member", "member_deleted"}};
   const MemberStatus from = mb->status;
-  cx.UpdateMember(e, member, [&](Json& j) { WriteStatus(kind, from, *next, &j); });
+  cx.UpdateMember(e, member, [&](Json& j) { WriteStatus(*op.kind, "", from, *next, &j); });
   if (kind == "delete_member") {
     cx.RemoveBindings(e, member, [](const std::string&, const std::string&) { return true; });
   }
   cx.Emit(out, i, kEvent.at(kind), member, Json::object());
 }
 
+using S = MemberStatus;
+using To = StatusMove::To;
+
+// Each kind's moves in the state machine (status.h).
+const std::vector<StatusMove> kResendMoves = {{"", {S::kInvited}, To::kSame, S::kInvited}};
+const std::vector<StatusMove> kBlockMoves = {
+    {"", {S::kActive, S::kInvited, S::kPending, S::kDisabled}, To::kFixed, S::kBlocked}};
+const std::vector<StatusMove> kUnblockMoves = {{"", {S::kBlocked}, To::kBlockedFrom, S::kActive}};
+const std::vector<StatusMove> kDisableMoves = {
+    {"", {S::kActive, S::kInvited, S::kPending}, To::kFixed, S::kDisabled}};
+const std::vector<StatusMove> kEnableMoves = {{"", {S::kDisabled}, To::kDisabledFrom, S::kActive}};
+const std::vector<StatusMove> kDeleteMoves = {
+    {"",
+     {S::kActive, S::kInvited, S::kPending, S::kBlocked, S::kDisabled},
+     To::kFixed,
+     S::kRemoved}};
+
+// A status operation on the whole member, with its moves.
+constexpr OpKind StatusKind(const char* name, const std::vector<StatusMove>* moves) {
+  OpKind k{name, true, false, nullptr, nullptr, Read, Apply, OnMember::kEveryScope};
+  k.moves = moves;
+  k.concerns = Concerns::kMemberScopes;
+  return k;
+}
+
 }  // namespace
 
-extern const OpKind kResendInvitation{
-    "resend_invitation", true, false, nullptr, nullptr, Read, Apply, OnMember::kEveryScope};
-extern const OpKind kDeleteMember{"delete_member", true, false, nullptr,
-                                  nullptr,         Read, Apply, OnMember::kEveryScope};
-extern const OpKind kBlock{"block", true, false, nullptr,
-                           nullptr, Read, Apply, OnMember::kEveryScope};
-extern const OpKind kUnblock{"unblock", true, false, nullptr,
-                             nullptr,   Read, Apply, OnMember::kEveryScope};
-extern const OpKind kDisable{"disable", true, false, nullptr,
-                             nullptr,   Read, Apply, OnMember::kEveryScope};
-extern const OpKind kEnable{"enable", true, false, nullptr,
-                            nullptr,  Read, Apply, OnMember::kEveryScope};
+extern const OpKind kResendInvitation = [] {
+  OpKind k = StatusKind("resend_invitation", &kResendMoves);
+  k.server_sends = "invitation_token";
+  return k;
+}();
+extern const OpKind kDeleteMember = StatusKind("delete_member", &kDeleteMoves);
+extern const OpKind kBlock = StatusKind("block", &kBlockMoves);
+extern const OpKind kUnblock = StatusKind("unblock", &kUnblockMoves);
+extern const OpKind kDisable = StatusKind("disable", &kDisableMoves);
+extern const OpKind kEnable = StatusKind("enable", &kEnableMoves);
 
 }  // namespace internal
 }  // namespace rolegate

@@ -34,12 +34,15 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kPerform{
-    "perform", false,
-    false,     nullptr,
-    nullptr,   Read,
-    Apply,     OnMember::kNot,
-    0,         "is authorised by the action it names and takes no entry here"};
+extern const OpKind kPerform = [] {
+  OpKind k{"perform", false,
+           false,     nullptr,
+           nullptr,   Read,
+           Apply,     OnMember::kNot,
+           0,         "is authorised by the action it names and takes no entry here"};
+  k.every_policy = true;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

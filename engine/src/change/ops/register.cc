@@ -83,8 +83,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRegister{"register", false, /*gives_role=*/false, nullptr, nullptr,
-                              Read,       Apply};
+extern const OpKind kRegister = [] {
+  OpKind k{"register", false, /*gives_role=*/false, nullptr, nullptr, Read, Apply};
+  k.creates = kCreatesActor;  // the member it registers acts
+  k.server_sends = "pin";     // when the registration leaves a verification open
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -45,8 +45,12 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRemoveRole{"remove_role", true, false, nullptr,
-                                nullptr,       Read, Apply, OnMember::kHeldScope};
+// It names no scope: it concerns every scope of the member's.
+extern const OpKind kRemoveRole = [] {
+  OpKind k{"remove_role", true, false, nullptr, nullptr, Read, Apply, OnMember::kHeldScope};
+  k.concerns = Concerns::kMemberScopes;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -14,10 +14,10 @@ void Read(OpReader& r, const Json& op, const std::string& p) { r.MemberOnScope(o
 void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
   const MemberStatus status = cx.MemberById(op.member)->status;
   // status.h: a reset leaves the status as it is, from the statuses that have a password.
-  if (!NextStatus("reset_password", "", status, Json::object())) {
+  if (!NextStatus(*op.kind, "", status, Json::object())) {
     out->Deny(Reason("wrong_status",
                      "member " + Q(op.member) + " is " + StatusName(status) + ": only " +
-                         StatusesFrom("reset_password", "") + " members have a password",
+                         StatusesFrom(*op.kind, "") + " members have a password",
                      Json{{"status", StatusName(status)}}));
     return;
   }
@@ -26,10 +26,20 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit*, Outcome* out) {
   cx.Emit(out, i, "password_reset", op.member, Json::object());
 }
 
+// It moves no one: it applies from the statuses that have a password (status.h).
+const std::vector<StatusMove> kMoves = {{"",
+                                         {MemberStatus::kActive, MemberStatus::kInvited},
+                                         StatusMove::To::kSame,
+                                         MemberStatus::kActive}};
+
 }  // namespace
 
-extern const OpKind kResetPassword{"reset_password", true, false, nullptr,
-                                   nullptr,          Read, Apply, OnMember::kEveryScope};
+extern const OpKind kResetPassword = [] {
+  OpKind k{"reset_password", true, false, nullptr, nullptr, Read, Apply, OnMember::kEveryScope};
+  k.moves = &kMoves;
+  k.concerns = Concerns::kMemberScopes;
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate

@@ -154,11 +154,20 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kRequestSelfUpgrade{
-    "request_self_upgrade", false, /*gives_role=*/true, nullptr, nullptr, ReadRequest, Apply};
-extern const OpKind kResendVerification{
-    "resend_verification", false,
-    /*gives_role=*/true,   nullptr, "request_self_upgrade", ReadResend, Apply};
+// Asking, or asking again, leaves a verification open: the server posts its PIN.
+extern const OpKind kRequestSelfUpgrade = [] {
+  OpKind k{
+      "request_self_upgrade", false, /*gives_role=*/true, nullptr, nullptr, ReadRequest, Apply};
+  k.server_sends = "pin";
+  return k;
+}();
+extern const OpKind kResendVerification = [] {
+  const bool gives_role = true;
+  OpKind k{"resend_verification",  false,      gives_role, nullptr,
+           "request_self_upgrade", ReadResend, Apply};
+  k.server_sends = "pin";
+  return k;
+}();
 extern const OpKind kCompleteSelfUpgrade{
     "complete_self_upgrade", false,
     /*gives_role=*/true,     "pin", "request_self_upgrade", ReadComplete, Apply};

@@ -16,7 +16,7 @@ void Read(OpReader& r, const Json& op, const std::string& p) {
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   const std::string& id = op.request;
-  if (cx.ActionFor("request_role", out) == nullptr) return;
+  if (cx.ActionFor(op.kind->entry_of, out) == nullptr) return;
   const RoleRequestRecord* found = cx.M().FindRoleRequest(id);
   if (found == nullptr) {
     out->Deny(Reason("unknown_request", "there is no role request " + Q(id) + " to withdraw"));
@@ -40,17 +40,20 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
 
 }  // namespace
 
-extern const OpKind kWithdrawRequest{
-    "withdraw_request",
-    false,
-    false,
-    nullptr,
-    nullptr,
-    Read,
-    Apply,
-    OnMember::kNot,
-    0,
-    "is open to the member who asked, wherever `request_role` is, and takes no entry here"};
+extern const OpKind kWithdrawRequest = [] {
+  OpKind k{"withdraw_request",
+           false,
+           false,
+           nullptr,
+           nullptr,
+           Read,
+           Apply,
+           OnMember::kNot,
+           0,
+           "is open to the member who asked, wherever `request_role` is, and takes no entry here"};
+  k.entry_of = "request_role";
+  return k;
+}();
 
 }  // namespace internal
 }  // namespace rolegate
