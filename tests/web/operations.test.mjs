@@ -11,14 +11,21 @@ async function context(name, actor, operations = []) {
   return { index, actor, visible: new Set(visibleTo(engine, index, actor, NOW).keys()), operations };
 }
 
-test("a bundle offers the kinds it maps, the always-available ones and the PIN steps", async () => {
+test("a bundle offers the kinds it maps, those every policy supports and the PIN steps, as the engine says", async () => {
   const { index } = await example("bt-business");
-  const kinds = availableKinds(index.operations, { perform: true }).map((k) => k.kind);
+  const kinds = availableKinds(index.operations).map((k) => k.kind);
   for (const k of ["invite", "change_role", "remove_member", "request_self_upgrade", "complete_self_upgrade", "resend_verification", "claim_role", "accept_invitation", "decide_request", "apply_approved", "perform"]) {
     assert.ok(kinds.includes(k), k);
   }
   for (const k of ["block", "delete_member", "define_role", "disable"]) assert.ok(!kinds.includes(k), `${k} is not mapped by BT`);
-  assert.ok(!availableKinds(index.operations).some((k) => k.kind === "perform"), "perform only when the engine has it");
+  // The PIN steps go with the self-upgrade's entry (the engine's `entryOf`).
+  const steps = ["complete_self_upgrade", "resend_verification"];
+  const unmapped = (/** @type {string[]} */ names) => Object.fromEntries(Object.entries(index.operations).filter(([k]) => !names.includes(k)));
+  const withUpgrade = availableKinds(unmapped(steps)).map((k) => k.kind);
+  for (const k of steps) assert.ok(withUpgrade.includes(k), `${k} with the self-upgrade's entry`);
+  const rest = availableKinds(unmapped(["request_self_upgrade", ...steps])).map((k) => k.kind);
+  for (const k of ["request_self_upgrade", ...steps]) assert.ok(!rest.includes(k), k);
+  assert.ok(rest.includes("decide_request") && rest.includes("perform"), "every policy supports these");
   const unknown = availableKinds({ teleport: { action: "x" } });
   assert.equal(unknown[unknown.length - 1].group, "Other");
 });

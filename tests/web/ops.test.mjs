@@ -4,8 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { operationKinds } from "../../build/wasm/rolegate.mjs";
-import { BUILDER_ORDER, KINDS, opKind } from "../../web/js/ops/index.js";
-import { FIELDS, OPERATION_KINDS } from "../../web/js/logic/operations.js";
+import { BUILDER_ORDER, KINDS, opKind, useEngineKinds } from "../../web/js/ops/index.js";
+import { FIELDS, OPERATION_KINDS, availableKinds } from "../../web/js/logic/operations.js";
 
 /**
  * Kinds of the engine the app deliberately never offers, with the reason. None:
@@ -39,10 +39,17 @@ test("the builder lists every kind once; a kind without a form is made in the ro
   }
 });
 
-test("a kind the bundle offers with another is authorised by it, as the engine says", async () => {
-  const engine = new Map((await operationKinds()).kinds.map((k) => [k.name, k]));
+test("a bundle offers a kind as the engine says policies support it", async () => {
+  const { kinds } = await operationKinds();
+  useEngineKinds(kinds);  // as the app does when the engine starts
+  const engine = new Map(kinds.map((k) => [k.name, k]));
+  const offeredBy = (/** @type {Record<string, unknown>} */ mapped) => new Set(availableKinds(mapped).map((k) => k.kind));
+  const none = offeredBy({});
   for (const kind of KINDS) {
-    const by = engine.get(kind.name)?.authorisedBy;
-    if (by) assert.deepEqual(kind.offered, { with: by }, `${kind.name} is offered with ${by}`);
+    const e = engine.get(kind.name);
+    if (!BUILDER_ORDER.includes(kind.name)) continue;
+    assert.equal(none.has(kind.name), e?.everyPolicy === true, `${kind.name} in a policy that maps nothing`);
+    assert.ok(offeredBy({ [kind.name]: { action: "x" } }).has(kind.name), `${kind.name} when mapped`);
+    if (e?.entryOf) assert.ok(offeredBy({ [e.entryOf]: { action: "x" } }).has(kind.name), `${kind.name} with ${e.entryOf}`);
   }
 });

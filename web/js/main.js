@@ -175,7 +175,7 @@ const tabRegions = {
     new Region(accessResults, (s) => [s.index, s.checks, s.visible], renderAccessResults),
   ],
   changes: [
-    new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.features, s.source, s.examples, s.editing], (s) => renderBuilder(s, app)),
+    new Region(builder, (s) => [s.index, s.actor, s.visible, s.builderEpoch, s.draft, s.simulation, s.source, s.examples, s.editing], (s) => renderBuilder(s, app)),
     new Region(opList, (s) => [s.index, s.draft, s.simulation, s.actor, s.now, s.editing], (s) => renderOperationList(s, app)),
     new Region(preview, (s) => [s.index, s.simulation, s.changeSet, s.mode], (s) => renderPreview(s, app)),
     new Region(submit, (s) => [s.changeSet, s.simulation, s.backendUrl, s.submission, s.chain, s.mode, s.commit, s.headRevision, s.draft], (s) => (s.mode === "connected" ? renderCommit(s, app) : renderSubmit(s, app))),
@@ -183,7 +183,7 @@ const tabRegions = {
   inbox: [new Region(inbox, (s) => [s.index, s.inbox, s.session], (s) => renderInbox(s, app))],
   audit: [new Region(audit, (s) => [s.index, s.audit], (s) => renderAudit(s, app))],
   findings: [new Region(findings, (s) => [s.index, s.analysis], (s) => renderFindings(s, app))],
-  settings: [new Region(settings, (s) => [s.index, s.engine, s.backendUrl, s.warnings, s.features, s.source], (s) => renderSettings(s, app))],
+  settings: [new Region(settings, (s) => [s.index, s.engine, s.backendUrl, s.warnings, s.source], (s) => renderSettings(s, app))],
 };
 
 /** @param {AppState} s */

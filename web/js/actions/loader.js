@@ -6,7 +6,6 @@ import { indexBundle } from "../logic/bundle-index.js";
 import { emptyDraft } from "../logic/changeset.js";
 import { createHistory } from "../logic/history.js";
 import { readableErrors } from "../logic/errors.js";
-import { supportsPerform } from "../logic/queries.js";
 import { isTimestamp } from "../logic/words.js";
 import { loadEngineModule } from "../engine.js";
 import { defaultActor } from "../state/selectors.js";
@@ -130,7 +129,6 @@ export async function loadBundleText(c, contents, source, options = {}) {
     engine,
     errors: [],
     warnings: engine.warnings,
-    features: { perform: supportsPerform(engine, index, now) },
     actor,
     now,
     draft: options.resume ? createHistory(options.resume.operations) : emptyDraft(),

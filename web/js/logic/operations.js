@@ -2,7 +2,7 @@
 // The operation kinds of a change set (docs/changes.md): which a bundle offers,
 // the fields each takes, and each operation in words. What each kind is lives in
 // its own module, ops/<kind>.js.
-import { BUILDER_ORDER, KINDS, opKind } from "../ops/index.js";
+import { BUILDER_ORDER, KINDS, engineKind, opKind } from "../ops/index.js";
 import { withChangeNames } from "./change-names.js";
 import { formatAttributes, humanize, joinList } from "./words.js";
 
@@ -24,29 +24,27 @@ export const OPERATION_KINDS = /** @type {OperationKind[]} */ (
   })
 );
 
-/** Kinds authorised by their own conditions: available in every bundle. */
-export const ALWAYS_AVAILABLE = KINDS.filter((k) => k.offered === "always").map((k) => k.name);
-
 /** @param {string} kind */
 export function kindLabel(kind) {
   return opKind(kind)?.label ?? humanize(kind);
 }
 
 /**
- * The operation kinds a bundle offers: those its `operations` maps, the ones
- * authorised by their own conditions, the verification steps of a mapped
- * self-upgrade, and `perform` when the engine has it. Kinds the app has no form
- * for come last, with a JSON form.
+ * The operation kinds a bundle offers, as the engine says a policy supports them
+ * (`operationKinds()`): those its `operations` maps, those every policy supports
+ * (`everyPolicy`: authorised by their own conditions), and those supported by the
+ * entry of a kind it offers (`entryOf`: the verification steps of a mapped
+ * self-upgrade, withdrawing with asking for a role). Kinds the app has no form for
+ * come last, with a JSON form.
  * @param {Record<string, unknown>} mapped the bundle's `operations`
- * @param {{ perform?: boolean }} [features]
  * @returns {OperationKind[]}
  */
-export function availableKinds(mapped, features = {}) {
+export function availableKinds(mapped) {
   const offered = new Set(Object.keys(mapped));
-  for (const kind of ALWAYS_AVAILABLE) offered.add(kind);
-  // The verification steps go with a mapped self-upgrade; withdrawing with asking for a role.
-  for (const k of KINDS) if (typeof k.offered === "object" && offered.has(k.offered.with)) offered.add(k.name);
-  if (features.perform) for (const k of KINDS) if (k.offered === "perform") offered.add(k.name);
+  for (const { kind } of OPERATION_KINDS) {
+    const engine = engineKind(kind);
+    if (engine?.everyPolicy || (engine?.entryOf !== undefined && offered.has(engine.entryOf))) offered.add(kind);
+  }
   const known = OPERATION_KINDS.filter((k) => offered.has(k.kind));
   const unknown = [...offered]
     .filter((kind) => !opKind(kind))

@@ -2,7 +2,7 @@
 // Questions the views ask the engine, answered from its JSON results. The engine
 // is passed in (the browser's or Node's build of the same module), so these run
 // under node --test as they do in the page.
-import { engineKind } from "../ops/index.js";
+import { KINDS, engineKind } from "../ops/index.js";
 
 /**
  * @typedef {import("./bundle-index.js").BundleIndex} BundleIndex
@@ -39,21 +39,10 @@ export function supportsPerform(_engine, _index, _now) {
   return engineKind("perform") !== undefined;
 }
 
-/** Operations on a member the members view offers, in order. */
-export const MEMBER_ACTIONS = [
-  "change_role",
-  "assign_role",
-  "remove_member",
-  "resend_invitation",
-  "activate_member",
-  "edit_member",
-  "reset_password",
-  "block",
-  "unblock",
-  "disable",
-  "enable",
-  "delete_member",
-];
+/** Operations on a member the members view offers, in order (each kind's `memberMenu`). */
+export const MEMBER_ACTIONS = KINDS.filter((k) => k.memberMenu !== undefined)
+  .sort((a, b) => (a.memberMenu ?? 0) - (b.memberMenu ?? 0))
+  .map((k) => k.name);
 
 /**
  * What `actor` may do to `target`, as the engine answers it (`memberAbilities`): the

@@ -7,6 +7,5 @@ export const accept_invitation = {
   label: "Accept your invitation",
   group: "Yourself",
   fields: [],
-  offered: "always",
   describe: (_op, w) => `${w.you} accepts the invitation`,
 };

@@ -6,6 +6,7 @@ import { setupLabel } from "./setups.js";
 export const activate_member = {
   name: "activate_member",
   label: "Activate an unassigned member",
+  memberMenu: 5,
   shortLabel: "Activate",
   group: "Members",
   help: "Choose how the member is set up: an invitation, an activation e-mail, credentials, or later.",

@@ -7,7 +7,6 @@ export const apply_approved = {
   label: "Apply an approved request",
   group: "Approvals",
   fields: ["request"],
-  offered: "always",
   describe: (op, w) => {
     const { index } = w;
     const request = index.approvalRequests.get(op.request);

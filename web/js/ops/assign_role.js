@@ -6,6 +6,7 @@
 export const assign_role = {
   name: "assign_role",
   label: "Assign accounts or lines (give a role)",
+  memberMenu: 2,
   shortLabel: "Assign",
   group: "Members",
   help: "Gives the member a role on one or more scopes.",

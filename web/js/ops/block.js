@@ -2,4 +2,4 @@
 // `block`: blocks a member.
 import { memberStatusKind } from "./member-status.js";
 
-export const block = memberStatusKind("block", "Block a member");
+export const block = memberStatusKind("block", "Block a member", 8);

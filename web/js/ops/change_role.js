@@ -25,6 +25,7 @@ function roleChoices(values, ctx) {
 export const change_role = {
   name: "change_role",
   label: "Change a role (upgrade or downgrade)",
+  memberMenu: 1,
   shortLabel: "Change role",
   group: "Members",
   fields: ["member", "scope", "role"],

@@ -9,7 +9,6 @@ export const complete_self_upgrade = {
   label: "Complete your upgrade with the PIN",
   group: "Yourself",
   fields: ["scope", "role", "pin"],
-  offered: { with: "request_self_upgrade" },
   choices: SELF_UPGRADE_CHOICES,
   describe: (_op, w) => `${w.you} completes the upgrade to ${w.role()} on ${w.scope()} with the PIN`,
 };

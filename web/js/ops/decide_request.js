@@ -10,7 +10,6 @@ export const decide_request = {
   group: "Approvals",
   fields: ["request", "decision"],
   fieldLabels: { request: "Request" },
-  offered: "always",
   choices: { request: (_values, ctx) => [...approvalRequestChoices(ctx), ...decidableRoleRequestChoices(ctx)] },
   describe: (op, w) => {
     const { index } = w;

@@ -5,6 +5,7 @@
 export const delete_member = {
   name: "delete_member",
   label: "Delete a member",
+  memberMenu: 12,
   shortLabel: "Delete",
   group: "Members",
   fields: ["member"],

@@ -2,4 +2,4 @@
 // `disable`: disables a member.
 import { memberStatusKind } from "./member-status.js";
 
-export const disable = memberStatusKind("disable", "Disable a member");
+export const disable = memberStatusKind("disable", "Disable a member", 10);

@@ -6,6 +6,7 @@ import { joinList } from "../logic/words.js";
 export const edit_member = {
   name: "edit_member",
   label: "Edit a member's name or e-mail",
+  memberMenu: 6,
   shortLabel: "Edit",
   group: "Members",
   fields: ["member", "name?", "email?"],

@@ -7,13 +7,14 @@ import { humanize } from "../logic/words.js";
 /** @typedef {import("./types.js").OpKind} OpKind */
 
 /**
- * @param {string} name @param {string} label
+ * @param {string} name @param {string} label @param {number} memberMenu its place in a member's menu
  * @returns {OpKind}
  */
-export function memberStatusKind(name, label) {
+export function memberStatusKind(name, label, memberMenu) {
   return {
     name,
     label,
+    memberMenu,
     shortLabel: humanize(name)[0].toUpperCase() + name.slice(1),
     group: "Members",
     fields: ["member"],

@@ -1,6 +1,6 @@
 // @ts-check
 // `perform`: a domain action (placing an order…), checked with its attributes.
-// Offered when the engine has it (logic/queries.js `supportsPerform`).
+// Every policy supports it (the engine's `everyPolicy`).
 import { actorReach, allScopes, scopeOptions } from "./choices.js";
 
 /** @type {import("./types.js").OpKind} */
@@ -10,7 +10,6 @@ export const perform = {
   group: "Transactions",
   help: "A domain action, such as placing an order, checked with its attributes.",
   fields: ["scope", "action", "attributes?"],
-  offered: "perform",
   attributesOfAction: true,
   choices: {
     scope: (_values, ctx) => {

@@ -6,6 +6,7 @@ import { memberScopeChoices } from "./choices.js";
 export const remove_member = {
   name: "remove_member",
   label: "Remove a member from a scope",
+  memberMenu: 3,
   shortLabel: "Remove",
   group: "Members",
   fields: ["member", "scope"],

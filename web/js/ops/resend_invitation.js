@@ -5,6 +5,7 @@
 export const resend_invitation = {
   name: "resend_invitation",
   label: "Resend an invitation",
+  memberMenu: 4,
   shortLabel: "Resend invite",
   group: "Members",
   fields: ["member"],

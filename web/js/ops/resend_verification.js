@@ -8,7 +8,6 @@ export const resend_verification = {
   label: "Send a new PIN",
   group: "Yourself",
   fields: ["scope", "role"],
-  offered: { with: "request_self_upgrade" },
   choices: SELF_UPGRADE_CHOICES,
   describe: (_op, w) => `${w.you} asks for a new PIN for ${w.role()} on ${w.scope()}`,
 };

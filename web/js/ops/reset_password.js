@@ -5,6 +5,7 @@
 export const reset_password = {
   name: "reset_password",
   label: "Reset a member's password",
+  memberMenu: 7,
   shortLabel: "Reset password",
   group: "Members",
   fields: ["member"],

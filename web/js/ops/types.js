@@ -44,7 +44,7 @@
  *   submitLabel?: string,
  *   choices?: Record<string, Choices>,
  *   offersNewMembers?: boolean,
- *   offered?: "always" | "perform" | { with: string },
+ *   memberMenu?: number,
  *   check?: (op: Operation, errors: Record<string, string>, ctx: FormContext, options: { asJson?: boolean }) => void,
  *   newMembers?: (op: Operation) => any[],
  *   newRoles?: (op: Operation) => any[],
@@ -66,9 +66,9 @@
  *   though the engine names statuses it applies from (`engineKind(name).memberStatuses`:
  *   what the engine says of a kind, its statuses and how it reaches a member, is the
  *   engine's alone);
- *   `offered`: when a bundle offers it without mapping it (always; when the engine has
- *   `perform`; with another kind the bundle maps), none: when the bundle's `operations`
- *   maps it; `check`: what the form's values must satisfy together, beyond each field;
+ *   `memberMenu`: its place in a member's menu on the members view, when it is offered
+ *   there (whether the actor may do it is the engine's `memberAbilities`);
+ *   (which bundles offer it is the engine's: `everyPolicy`, `entryOf`); `check`: what the form's values must satisfy together, beyond each field;
  *   `newMembers`: the members it creates (as written: objects with `id`, maybe `name`);
  *   `newRoles`: the roles it creates (as written: objects with `id`, maybe `label`);
  *   `describe`: the operation in words.

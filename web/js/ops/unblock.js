@@ -2,4 +2,4 @@
 // `unblock`: unblocks a blocked member.
 import { memberStatusKind } from "./member-status.js";
 
-export const unblock = memberStatusKind("unblock", "Unblock a member");
+export const unblock = memberStatusKind("unblock", "Unblock a member", 9);

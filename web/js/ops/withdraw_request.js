@@ -10,7 +10,6 @@ export const withdraw_request = {
   group: "Yourself",
   fields: ["request"],
   fieldLabels: { request: "Your request" },
-  offered: { with: "request_role" },
   choices: { request: (_values, ctx) => ownRoleRequestChoices(ctx) },
   describe: (op, w) => {
     const request = w.index.roleRequests.get(op.request);

@@ -89,7 +89,7 @@ function pinSteps(state, app, kind) {
  * @param {AppState} state @param {BundleIndex} index @param {Operation | undefined} editOp
  */
 function builderKinds(state, index, editOp) {
-  const kinds = availableKinds(index.operations, state.features);
+  const kinds = availableKinds(index.operations);
   if (editOp && !kinds.some((k) => k.kind === editOp.op)) kinds.push({ kind: editOp.op, label: kindLabel(editOp.op), group: "Other" });
   const kind = kinds.some((k) => k.kind === state.builderKind) ? state.builderKind : kinds[0]?.kind ?? "";
   return { kinds, kind };

@@ -3,6 +3,7 @@
 import { formValues, h } from "../lib/dom.js";
 import { rewriteMessage } from "../logic/bundle-index.js";
 import { kindLabel } from "../logic/operations.js";
+import { supportsPerform } from "../logic/queries.js";
 import { count, countsWords } from "../logic/words.js";
 import { button, field, input } from "./controls.js";
 
@@ -65,7 +66,7 @@ export function renderSettings(state, app) {
           h("dt", null, "Operations offered"),
           h("dd", null, Object.keys(index.operations).map(kindLabel).join(", ") || "none"),
           h("dt", null, "Domain transactions (perform)"),
-          h("dd", null, state.features.perform ? "supported by this engine" : "not supported by this engine"),
+          h("dd", null, supportsPerform() ? "supported by this engine" : "not supported by this engine"),
         ),
         state.warnings.length
           ? h("div", null, h("h3", null, count(state.warnings.length, "warning")), h("ul", { class: "lines" }, state.warnings.map((w) => h("li", null, h("code", { class: "pointer" }, w.pointer), ` ${rewriteMessage(w.message, index)}`))))
