@@ -134,19 +134,17 @@ void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
   cx.Emit(out, i, "approval_rule_changed", cx.actor(), Json{{"rule", op.rule}});
 }
 
+// Both concern where the rule holds (and, set, where the new one does).
+constexpr OpKind RuleKind(const char* name, decltype(OpKind::read) read) {
+  OpKind k{name, false, false, nullptr, nullptr, read, Apply};
+  k.concerns = Concerns::kRuleScopes;
+  return k;
+}
+
 }  // namespace
 
-// Both concern where the rule holds (and, set, where the new one does).
-extern const OpKind kSetApprovalRule = [] {
-  OpKind k{"set_approval_rule", false, false, nullptr, nullptr, ReadSet, Apply};
-  k.concerns = Concerns::kRuleScopes;
-  return k;
-}();
-extern const OpKind kDeleteApprovalRule = [] {
-  OpKind k{"delete_approval_rule", false, false, nullptr, nullptr, ReadDelete, Apply};
-  k.concerns = Concerns::kRuleScopes;
-  return k;
-}();
+extern const OpKind kSetApprovalRule = RuleKind("set_approval_rule", ReadSet);
+extern const OpKind kDeleteApprovalRule = RuleKind("delete_approval_rule", ReadDelete);
 
 }  // namespace internal
 }  // namespace rolegate
