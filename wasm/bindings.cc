@@ -321,6 +321,7 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("visibleMembers", &Query<&rolegate::Policy::VisibleMembers>);
   emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
   emscripten::function("memberAbilities", &Query<&rolegate::Policy::MemberAbilities>);
+  emscripten::function("checkAttributes", &Query<&rolegate::Policy::CheckAttributes>);
   emscripten::function("simulate", &Simulate);
   emscripten::function("openVerifications", &Query<&rolegate::Policy::OpenVerifications>);
   emscripten::function("verify", &Verify);

@@ -164,8 +164,10 @@ export declare class Engine {
   whoCan(action: string | object | Bytes, scope?: string, now?: string): object;
   visibleMembers(actor: string | object | Bytes, scope?: string, now?: string): object;
   approvalStatus(request: string | object | Bytes, now?: string): object;
-  /** What `actor` may do to `member` at `now` (docs/queries.md, "Abilities"). */
+  /** What `actor` may do to `member` at `now` (docs/format.md, "Queries"). */
   memberAbilities(actor: string | object | Bytes, member?: string, now?: string): MemberAbilities | Failure;
+  /** The attributes a check of `action` reads (docs/format.md, "Queries"), as `rolegate attributes`. */
+  checkAttributes(action: string | object | Bytes): CheckAttributes | Failure;
   simulate(changeSet: object | string | Bytes, options?: { bundleAfter?: boolean }): Simulation | Failure;
   /** The actor's self-upgrades waiting for their PIN once the change set is applied, as `rolegate verifications`. */
   openVerifications(changeSet: object | string | Bytes): OpenVerifications | Failure;
@@ -249,6 +251,18 @@ export interface MemberAbilities {
   status: MemberStatus;
   /** In the order of `operationKinds()`; a kind the actor may not do is left out. */
   abilities: { op: string; effect: "allow" | "conditional" }[];
+}
+
+/** The attributes a check of an action reads (`checkAttributes`). */
+export interface CheckAttributes {
+  ok: true;
+  action: string;
+  /** The role handed out, changed or wanted: a rankLimited permission, a self-upgrade, a claim. */
+  role: boolean;
+  /** The member acted on: a rankLimited permission. */
+  target: boolean;
+  /** The attributes the approval rules on the action compare, in the order they list them. */
+  others: string[];
 }
 
 /** A place where two JSON documents differ; a side that lacks the value has no key. */

@@ -278,6 +278,11 @@ export class Engine {
     return this.#call("memberAbilities", asDocument(query({ actor, member }, now, actor)));
   }
 
+  /** The attributes a check of `action` reads: `role`, `target`, and those approval rules compare. */
+  checkAttributes(action) {
+    return this.#call("checkAttributes", asDocument(typeof action === "object" && action !== null ? action : { action }));
+  }
+
   /** The status of an approval request of the bundle at `now`. */
   approvalStatus(request, now) {
     return this.#call("approvalStatus", asDocument(typeof request === "object" && request !== null ? request : { request, now }));

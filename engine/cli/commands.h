@@ -46,6 +46,7 @@ void AddApproval(CLI::App& app, Context& ctx);       // default format: json
 void AddWhatCan(CLI::App& app, Context& ctx);        // default format: json
 void AddVisible(CLI::App& app, Context& ctx);        // default format: json
 void AddAbilities(CLI::App& app, Context& ctx);      // default format: json
+void AddAttributes(CLI::App& app, Context& ctx);     // default format: json
 void AddVerifications(CLI::App& app, Context& ctx);  // default format: json
 void AddTest(CLI::App& app, Context& ctx);           // default format: text
 void AddSimulate(CLI::App& app, Context& ctx);       // default format: json

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     AddWhatCan(app, ctx);
     AddVisible(app, ctx);
     AddAbilities(app, ctx);
+    AddAttributes(app, ctx);
     AddVerifications(app, ctx);
     AddTest(app, ctx);
     AddSimulate(app, ctx);

@@ -194,3 +194,67 @@ TEST(MemberAbilities, BadQueriesAreErrorsWithPointers) {
 
 }  // namespace
 }  // namespace rolegate
+
+namespace rolegate {
+namespace {
+
+// Policy::CheckAttributes: the attributes a check reads, held to the decider. A
+// check of an action that reads `role` or `target` without them is refused as
+// missing_attribute exactly where the answer says one is read and required.
+TEST(CheckAttributes, SaysWhatTheDeciderReads) {
+  auto bt = Example("bt-business");
+  auto attrs = [](const Policy& p, const std::string& action) {
+    return p.CheckAttributes({{"action", action}});
+  };
+  EXPECT_EQ(attrs(*bt, "roles.manage"), (Json{{"ok", true},
+                                              {"action", "roles.manage"},
+                                              {"role", true},
+                                              {"target", true},
+                                              {"others", Json::array()}}));
+  EXPECT_EQ(attrs(*bt, "roles.self_upgrade")["role"], true);
+  EXPECT_EQ(attrs(*bt, "roles.self_upgrade")["target"], false);
+  EXPECT_EQ(attrs(*bt, "billing.pay")["role"], false);
+  auto hub = Example("account-hub");
+  EXPECT_EQ(attrs(*hub, "orders.place")["others"], Json::array({"orderTotal"}));
+  const Json unknown = attrs(*bt, "no.such");
+  EXPECT_EQ(unknown["ok"], false);
+  EXPECT_EQ(unknown["errors"][0]["code"], "unknown_action");
+  EXPECT_EQ(unknown["errors"][0]["pointer"], "/action");
+  EXPECT_EQ(attrs(*bt, "")["errors"][0]["pointer"], "/action");
+  EXPECT_EQ(bt->CheckAttributes(Json::array())["ok"], false);
+
+  for (const char* name : kExamples) {
+    const Json bundle = ExampleBundle(name);
+    auto p = Example(name);
+    const std::string actor = bundle["members"][0]["id"];
+    const std::string scope = bundle["scopes"][0]["id"];
+    std::vector<std::string> actions;
+    for (const Json& perm : bundle["permissions"]) actions.push_back(perm["id"]);
+    for (const char* list : {"selfUpgrades", "claims"}) {
+      for (const Json& x : bundle.value(list, Json::array())) actions.push_back(x["action"]);
+    }
+    for (const std::string& action : actions) {
+      const Json a = attrs(*p, action);
+      ASSERT_EQ(a["ok"], true) << name << " " << action;
+      const Json r =
+          p->Check({{"actor", actor}, {"action", action}, {"resource", scope}, {"now", kNow}});
+      bool missing = false;
+      for (const Json& e : r.value("errors", Json::array()))
+        missing |= e["code"] == "missing_attribute";
+      // A claim reads `role` when given; a rank-limited permission or a self-upgrade needs it.
+      const bool claim = bundle.contains("claims") && [&] {
+        for (const Json& c : bundle["claims"]) {
+          if (c["action"] == action) return true;
+        }
+        return false;
+      }();
+      EXPECT_EQ(missing, a["role"] == true && !claim) << name << " " << action << Canonical(r);
+      if (a["target"] == true) {
+        EXPECT_EQ(a["role"], true) << name << " " << action;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rolegate

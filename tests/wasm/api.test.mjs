@@ -274,6 +274,23 @@ if (skip) {
     engine.close();
   });
 
+  test("checkAttributes answers as the native attributes, for every action of the example", async () => {
+    const engine = await createEngine(exampleText);
+    const bundle = JSON.parse(exampleText);
+    const actions = [
+      ...bundle.permissions.map((/** @type {{ id: string }} */ p) => p.id),
+      ...(bundle.selfUpgrades ?? []).map((/** @type {{ action: string }} */ u) => u.action),
+      ...(bundle.claims ?? []).map((/** @type {{ action: string }} */ c) => c.action),
+    ];
+    for (const action of actions) {
+      const answer = engine.checkAttributes(action);
+      assert.deepEqual(answer, nativeJson(["attributes", EXAMPLE, action]), action);
+      assert.deepEqual(engine.checkAttributes({ action }), answer, "with a query object");
+    }
+    assert.deepEqual(codes(engine.checkAttributes("no.such")), ["unknown_action@/action"]);
+    engine.close();
+  });
+
   test("openVerifications answers as the native verifications", async (t) => {
     const engine = await createEngine(exampleText);
     const cs = (/** @type {string} */ actor, /** @type {object[]} */ operations) =>

@@ -84,13 +84,14 @@ test("what the acting member may do to another", async () => {
   assert.deepEqual(memberAbilities(engine, index, "m-uma", "m-raj", NOW), []);
 });
 
-test("which attributes a check needs", async () => {
-  const { index } = await example("bt-business");
-  assert.deepEqual(checkAttributes(index, "roles.manage"), { role: true, target: true, others: [] });
-  assert.deepEqual(checkAttributes(index, "roles.self_upgrade"), { role: true, target: false, others: [] });
-  assert.deepEqual(checkAttributes(index, "billing.pay"), { role: false, target: false, others: [] });
+test("which attributes a check needs, as the engine reads them", async () => {
+  const { engine } = await example("bt-business");
+  assert.deepEqual(checkAttributes(engine, "roles.manage"), { role: true, target: true, others: [] });
+  assert.deepEqual(checkAttributes(engine, "roles.self_upgrade"), { role: true, target: false, others: [] });
+  assert.deepEqual(checkAttributes(engine, "billing.pay"), { role: false, target: false, others: [] });
+  assert.deepEqual(checkAttributes(engine, "no.such.action"), { role: false, target: false, others: [] });
   const hub = await example("account-hub");
-  assert.deepEqual(checkAttributes(hub.index, "orders.place").others, ["orderTotal"]);
+  assert.deepEqual(checkAttributes(hub.engine, "orders.place").others, ["orderTotal"]);
 });
 
 test("the engine's support of `perform` is detected", async () => {

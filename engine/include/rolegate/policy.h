@@ -100,6 +100,13 @@ class Policy {
   // in the order of OperationKinds().
   Json MemberAbilities(const Json& query) const;
 
+  // The attributes a check of `action` reads (docs/format.md, "Queries"): `role`
+  // and `target` for a rankLimited permission, `role` for a self-upgrade or a
+  // claim, and those the approval rules on the action compare. {"action"} ->
+  // {"ok", "action", "role", "target", "others": [name...]}, `others` in the order
+  // the rules and their conditions list them, without `role` and `target`.
+  Json CheckAttributes(const Json& query) const;
+
   // Change sets (docs/changes.md). Simulate returns the simulation result, with
   // "bundleAfter" when `include_bundle`; Verify recomputes it and lists every
   // difference from `preview`, and says whether the change may be committed as it

@@ -63,24 +63,18 @@ export function memberAbilities(engine, _index, actor, target, now) {
 }
 
 /**
- * The attribute names that matter for a check of `action`: `role` and `target`
- * for a rank-limited permission, `role` for a self-upgrade or claim, and those
- * the approval rules on the action look at.
- * @param {BundleIndex} index
+ * The attribute names that matter for a check of `action`, as the engine reads them
+ * (`checkAttributes`): `role` and `target` for a rank-limited permission, `role` for a
+ * self-upgrade or claim, and those the approval rules on the action look at. Nothing
+ * for an action the engine does not know.
+ * @param {EngineLike | null} engine
  * @param {string} action
  * @returns {{ role: boolean, target: boolean, others: string[] }}
  */
-export function checkAttributes(index, action) {
-  const info = index.actionsById.get(action);
-  const others = new Set();
-  for (const rule of index.approvalRules.values()) {
-    if (rule.actions.includes(action)) for (const c of rule.when ?? []) if (c.attribute !== "role" && c.attribute !== "target") others.add(c.attribute);
-  }
-  return {
-    role: info?.rankLimited === true || info?.kind === "self_upgrade" || info?.kind === "claim",
-    target: info?.rankLimited === true,
-    others: [...others],
-  };
+export function checkAttributes(engine, action) {
+  const answer = /** @type {any} */ (engine?.checkAttributes(action));
+  if (!answer || !answer.ok) return { role: false, target: false, others: [] };
+  return { role: answer.role, target: answer.target, others: answer.others };
 }
 
 /**

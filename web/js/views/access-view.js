@@ -54,7 +54,7 @@ function actionSelect(index, permissionsOnly, id, name = "action") {
 /**
  * What the forms offer: the members the actor may ask about (the actor first
  * chosen), the scopes (the actor's first one chosen).
- * @typedef {{ index: BundleIndex, actor: string, members: Option[], scopes: Option[], defaultScope: string }} Choices
+ * @typedef {{ index: BundleIndex, engine: import("../../../wasm/rolegate.js").Engine | null, actor: string, members: Option[], scopes: Option[], defaultScope: string }} Choices
  * @typedef {import("./controls.js").Option} Option
  */
 
@@ -79,6 +79,7 @@ export function renderAccessForms(state, app) {
   /** @type {Choices} */
   const choices = {
     index,
+    engine: state.engine,
     actor: state.actor,
     members: memberOptions(state, index),
     scopes,
@@ -93,8 +94,9 @@ export function renderAccessForms(state, app) {
  * The check form's action, and the fields it asks for besides (a role, a member
  * acted on, other attributes), shown as the action chosen needs them (`sync`).
  * @param {BundleIndex} index @param {Option[]} members
+ * @param {import("../../../wasm/rolegate.js").Engine | null} engine
  */
-function checkControls(index, members) {
+function checkControls(index, members, engine) {
   const roles = [...index.roles.values()].map((r) => ({ value: r.id, label: `${index.roleName(r.id)} · rank ${r.rank}` }));
   const action = actionSelect(index, false, "check-action");
   const roleField = field({ label: "With role (handed out or wanted)", control: select({ name: "role", id: "check-role", options: roles, placeholder: "None" }) });
@@ -103,7 +105,7 @@ function checkControls(index, members) {
   const attributesField = field({ label: "Other attributes (optional)", control: attributesText, hint: "One a line: name = value. Approval rules may look at them." });
   const errorLine = h("p", { class: "field-error", role: "alert", hidden: true });
   const sync = () => {
-    const needs = checkAttributes(index, action.value);
+    const needs = checkAttributes(engine, action.value);
     roleField.hidden = !needs.role;
     targetField.hidden = !needs.target;
     attributesText.placeholder = needs.others.length ? needs.others.map((a) => `${a} = `).join("\n") : "name = value";
@@ -117,7 +119,7 @@ function checkControls(index, members) {
  * @param {Choices} choices @param {App} app
  */
 function renderCheckForm(choices, app) {
-  const controls = checkControls(choices.index, choices.members);
+  const controls = checkControls(choices.index, choices.members, choices.engine);
   const { roleField, targetField, errorLine } = controls;
   /** @type {HTMLFormElement} */
   const form = h(
