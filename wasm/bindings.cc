@@ -322,6 +322,7 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("approvalStatus", &Query<&rolegate::Policy::ApprovalStatus>);
   emscripten::function("memberAbilities", &Query<&rolegate::Policy::MemberAbilities>);
   emscripten::function("checkAttributes", &Query<&rolegate::Policy::CheckAttributes>);
+  emscripten::function("requestableRoles", &Query<&rolegate::Policy::RequestableRoles>);
   emscripten::function("simulate", &Simulate);
   emscripten::function("openVerifications", &Query<&rolegate::Policy::OpenVerifications>);
   emscripten::function("verify", &Verify);

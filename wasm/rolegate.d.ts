@@ -168,6 +168,8 @@ export declare class Engine {
   memberAbilities(actor: string | object | Bytes, member?: string, now?: string): MemberAbilities | Failure;
   /** The attributes a check of `action` reads (docs/format.md, "Queries"), as `rolegate attributes`. */
   checkAttributes(action: string | object | Bytes): CheckAttributes | Failure;
+  /** The roles `actor` could ask for at `now` (docs/format.md, "Queries"), as `rolegate requestable`. */
+  requestableRoles(actor: string | object | Bytes, now?: string): RequestableRoles | Failure;
   simulate(changeSet: object | string | Bytes, options?: { bundleAfter?: boolean }): Simulation | Failure;
   /** The actor's self-upgrades waiting for their PIN once the change set is applied, as `rolegate verifications`. */
   openVerifications(changeSet: object | string | Bytes): OpenVerifications | Failure;
@@ -263,6 +265,14 @@ export interface CheckAttributes {
   target: boolean;
   /** The attributes the approval rules on the action compare, in the order they list them. */
   others: string[];
+}
+
+/** The roles a member could ask for (`requestableRoles`). */
+export interface RequestableRoles {
+  ok: true;
+  actor: string;
+  /** The scopes where they hold a role, in the order of the scope tree, each with the roles (bundle order). */
+  scopes: { scope: string; roles: string[] }[];
 }
 
 /** A place where two JSON documents differ; a side that lacks the value has no key. */

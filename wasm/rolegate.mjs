@@ -283,6 +283,11 @@ export class Engine {
     return this.#call("checkAttributes", asDocument(typeof action === "object" && action !== null ? action : { action }));
   }
 
+  /** The roles `actor` could ask for with `request_role` at `now`, on each scope where they hold one. */
+  requestableRoles(actor, now) {
+    return this.#call("requestableRoles", asDocument(typeof actor === "object" && actor !== null ? actor : { actor, now }));
+  }
+
   /** The status of an approval request of the bundle at `now`. */
   approvalStatus(request, now) {
     return this.#call("approvalStatus", asDocument(typeof request === "object" && request !== null ? request : { request, now }));

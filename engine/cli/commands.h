@@ -47,6 +47,7 @@ void AddWhatCan(CLI::App& app, Context& ctx);        // default format: json
 void AddVisible(CLI::App& app, Context& ctx);        // default format: json
 void AddAbilities(CLI::App& app, Context& ctx);      // default format: json
 void AddAttributes(CLI::App& app, Context& ctx);     // default format: json
+void AddRequestable(CLI::App& app, Context& ctx);    // default format: json
 void AddVerifications(CLI::App& app, Context& ctx);  // default format: json
 void AddTest(CLI::App& app, Context& ctx);           // default format: text
 void AddSimulate(CLI::App& app, Context& ctx);       // default format: json

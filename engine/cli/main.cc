@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     AddVisible(app, ctx);
     AddAbilities(app, ctx);
     AddAttributes(app, ctx);
+    AddRequestable(app, ctx);
     AddVerifications(app, ctx);
     AddTest(app, ctx);
     AddSimulate(app, ctx);

@@ -258,3 +258,76 @@ TEST(CheckAttributes, SaysWhatTheDeciderReads) {
 
 }  // namespace
 }  // namespace rolegate
+
+namespace rolegate {
+namespace {
+
+// Policy::RequestableRoles lists a role on a scope exactly when simulating
+// `request_role` for it is not denied, or denied only because nobody could decide
+// it (which the request's preview says): on every scope where each member of every
+// example holds a role, for every role.
+TEST(RequestableRoles, AreTheRequestsTheSimulationWouldNotDeny) {
+  size_t listed = 0, compared = 0;
+  for (const char* name : kExamples) {
+    const Json bundle = ExampleBundle(name);
+    auto p = Example(name);
+    for (const std::string& actor : MemberIds(bundle)) {
+      const Json answer = p->RequestableRoles({{"actor", actor}, {"now", kNow}});
+      ASSERT_EQ(answer["ok"], true) << Canonical(answer);
+      std::set<std::pair<std::string, std::string>> offered;
+      for (const Json& s : answer["scopes"]) {
+        for (const Json& r : s["roles"]) {
+          offered.insert({s["scope"].get<std::string>(), r.get<std::string>()});
+        }
+      }
+      listed += offered.size();
+      std::set<std::string> scopes;
+      for (const Json& b : bundle["bindings"]) {
+        if (b["member"] == actor && (!b.contains("expiresAt") || b["expiresAt"] > kNow)) {
+          scopes.insert(b["scope"].get<std::string>());
+        }
+      }
+      for (const std::string& scope : scopes) {
+        for (const Json& role : bundle["roles"]) {
+          const Json cs{{"format", "rolegate-changeset/1"},
+                        {"baseRevision", p->revision()},
+                        {"actor", actor},
+                        {"now", kNow},
+                        {"operations",
+                         Json::array({Json{
+                             {"op", "request_role"}, {"role", role["id"]}, {"scope", scope}}})}};
+          const Json r = p->Simulate(cs);
+          ASSERT_EQ(r["ok"], true) << Canonical(r);
+          const Json& op = r["operations"][0];
+          bool asks = op["effect"] != "deny";
+          if (!asks) {  // denied for want of a decider alone
+            asks = !op["reasons"].empty();
+            for (const Json& reason : op["reasons"]) asks &= reason["code"] == "no_decider";
+          }
+          EXPECT_EQ(offered.count({scope, role["id"].get<std::string>()}) == 1, asks)
+              << name << " " << actor << " asks for " << role["id"] << " on " << scope << ": "
+              << Canonical(op);
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(listed, 0u);
+  EXPECT_GT(compared, listed);
+}
+
+TEST(RequestableRoles, NamesTheActorAndRefusesBadQueries) {
+  auto bt = Example("bt-business");
+  EXPECT_EQ(bt->RequestableRoles({{"actor", "m-ghost"}, {"now", kNow}})["errors"][0]["code"],
+            "unknown_member");
+  EXPECT_EQ(bt->RequestableRoles({{"actor", "m-raj"}})["errors"][0]["code"], "missing_field");
+  EXPECT_EQ(bt->RequestableRoles(Json::array())["ok"], false);
+  // A policy that does not map request_role offers nothing.
+  auto hub = Example("account-hub");
+  const Json bundle = ExampleBundle("account-hub");
+  const Json none = hub->RequestableRoles({{"actor", bundle["members"][0]["id"]}, {"now", kNow}});
+  EXPECT_EQ(none["scopes"], Json::array());
+}
+
+}  // namespace
+}  // namespace rolegate

@@ -291,6 +291,21 @@ if (skip) {
     engine.close();
   });
 
+  test("requestableRoles answers as the native requestable, for every member of the example", async () => {
+    const engine = await createEngine(exampleText);
+    const members = JSON.parse(exampleText).members.map((/** @type {{ id: string }} */ m) => m.id);
+    let offered = 0;
+    for (const actor of members) {
+      const answer = engine.requestableRoles(actor, NOW);
+      assert.deepEqual(answer, nativeJson(["requestable", EXAMPLE, actor, "--now", NOW]), actor);
+      assert.deepEqual(engine.requestableRoles({ actor, now: NOW }), answer, "with a query object");
+      offered += answer.scopes.length;
+    }
+    assert.ok(offered > 0);
+    assert.deepEqual(codes(engine.requestableRoles("m-ghost", NOW)), ["unknown_member@/actor"]);
+    engine.close();
+  });
+
   test("openVerifications answers as the native verifications", async (t) => {
     const engine = await createEngine(exampleText);
     const cs = (/** @type {string} */ actor, /** @type {object[]} */ operations) =>

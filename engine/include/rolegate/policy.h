@@ -107,6 +107,14 @@ class Policy {
   // the rules and their conditions list them, without `role` and `target`.
   Json CheckAttributes(const Json& query) const;
 
+  // The roles a member could ask for with `request_role` (docs/format.md,
+  // "Queries"), judged as its simulation judges a request, but for whether anyone
+  // could decide it: {"actor", "now"} -> {"ok", "actor", "scopes": [{"scope",
+  // "roles": [role...]}...]}, the scopes where they hold a live role in the order
+  // of the scope tree, roles in the bundle's order; none when the policy does not
+  // map `request_role` or the member is not active.
+  Json RequestableRoles(const Json& query) const;
+
   // Change sets (docs/changes.md). Simulate returns the simulation result, with
   // "bundleAfter" when `include_bundle`; Verify recomputes it and lists every
   // difference from `preview`, and says whether the change may be committed as it

@@ -78,29 +78,20 @@ export function checkAttributes(engine, action) {
 }
 
 /**
- * The scopes where `actor` may ask for a role (`request_role`): those they hold a role
- * on where some other role is given, when the policy maps the operation and its action
- * is not denied to them there. Which role, and whether anyone could give it, the preview
- * of the request says.
+ * The scopes where `actor` may ask for a role (`request_role`), as the engine answers it
+ * (`requestableRoles`): those they hold a role on where they could ask for another, in
+ * the order of the scope tree. Whether anyone could give it, the preview of the request
+ * says.
  * @param {EngineLike} engine
- * @param {BundleIndex} index
+ * @param {BundleIndex} _index
  * @param {string} actor
  * @param {string} now
  * @returns {string[]}
  */
-export function roleRequestScopes(engine, index, actor, now) {
-  const entry = index.operations.request_role;
-  const member = index.members.get(actor);
-  if (!entry || !member || member.status !== "active" || !index.permissions.has(entry.action)) return [];
-  const scopes = [...new Set((index.bindingsByMember.get(actor) ?? []).map((b) => b.scope))].filter((scope) => {
-    const held = new Set((index.bindingsByMember.get(actor) ?? []).filter((b) => b.scope === scope).map((b) => b.role));
-    return index.assignableRoles(scope).some((r) => !held.has(r.id));
-  });
-  if (scopes.length === 0) return [];
-  const decisions = engine.checkBatch(scopes.map((scope) => ({ actor, action: entry.action, resource: scope, now })));
-  if (!Array.isArray(decisions)) return [];
-  const order = new Map(index.tree.map((n, i) => [n.id, i]));
-  return scopes.filter((_, i) => decisions[i]?.ok && decisions[i].effect !== "deny").sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+export function roleRequestScopes(engine, _index, actor, now) {
+  const answer = /** @type {any} */ (engine.requestableRoles(actor, now));
+  if (!answer || !answer.ok) return [];
+  return answer.scopes.map((/** @type {{ scope: string }} */ s) => s.scope);
 }
 
 /**
