@@ -35,5 +35,14 @@ void MoveStatus(Context& cx, const Operation& op, MemberStatus to, Edit* e) {
   cx.UpdateMember(e, op.member, [&](Json& j) { WriteStatus(*op.kind, "", from, to, &j); });
 }
 
+bool ApplyStatusChange(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out,
+                       const char* event) {
+  const std::optional<MemberStatus> to = AuthoriseStatusChange(cx, op, out);
+  if (!to) return false;
+  MoveStatus(cx, op, *to, e);
+  cx.Emit(out, i, event, op.member, Json::object());
+  return true;
+}
+
 }  // namespace internal
 }  // namespace rolegate

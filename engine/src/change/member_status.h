@@ -29,6 +29,12 @@ std::optional<MemberStatus> AuthoriseStatusChange(Context& cx, const Operation& 
 // Writes the move of the member `op` names to `to` into `e` (status.h, WriteStatus).
 void MoveStatus(Context& cx, const Operation& op, MemberStatus to, Edit* e);
 
+// Applies operation `i` as a status change: authorised, the move written, `event`
+// sent to the member. False when it is not applied now (denied, or needing
+// approval).
+bool ApplyStatusChange(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out,
+                       const char* event);
+
 // A kind that moves a member's status, with its `apply` and its moves.
 constexpr OpKind StatusKind(const char* name, decltype(OpKind::apply) apply,
                             const std::vector<StatusMove>* moves) {

@@ -9,10 +9,7 @@ namespace {
 using S = MemberStatus;
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
-  const std::optional<MemberStatus> to = AuthoriseStatusChange(cx, op, out);
-  if (!to) return;
-  MoveStatus(cx, op, *to, e);
-  cx.Emit(out, i, "member_blocked", op.member, Json::object());
+  ApplyStatusChange(cx, i, op, e, out, "member_blocked");
 }
 
 const std::vector<StatusMove> kMoves = {{"",

@@ -8,11 +8,8 @@ namespace {
 using S = MemberStatus;
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
-  const std::optional<MemberStatus> to = AuthoriseStatusChange(cx, op, out);
-  if (!to) return;
-  MoveStatus(cx, op, *to, e);
+  if (!ApplyStatusChange(cx, i, op, e, out, "member_deleted")) return;
   cx.RemoveBindings(e, op.member, [](const std::string&, const std::string&) { return true; });
-  cx.Emit(out, i, "member_deleted", op.member, Json::object());
 }
 
 // Final: nothing moves a removed member.

@@ -6,10 +6,7 @@ namespace internal {
 namespace {
 
 void Apply(Context& cx, size_t i, const Operation& op, Edit* e, Outcome* out) {
-  const std::optional<MemberStatus> to = AuthoriseStatusChange(cx, op, out);
-  if (!to) return;
-  MoveStatus(cx, op, *to, e);
-  cx.Emit(out, i, "member_enabled", op.member, Json::object());
+  ApplyStatusChange(cx, i, op, e, out, "member_enabled");
 }
 
 const std::vector<StatusMove> kMoves = {
