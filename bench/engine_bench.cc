@@ -173,6 +173,22 @@ void BM_CheckJsonRoundTrip(benchmark::State& state) {
 }
 BENCHMARK(BM_CheckJsonRoundTrip);
 
+// The same answers through CheckText: a plain request read and its decision
+// written without a JSON document (the JS API's check and the server's).
+void BM_CheckText(benchmark::State& state) {
+  const rolegate::Policy& policy = SharedPolicy();
+  std::vector<std::string> texts;
+  for (const rolegate::Request& r : Requests(1024)) {
+    texts.push_back(rolegate::Canonical(rolegate::RequestToJson(r)));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    std::string out = policy.CheckText(texts[i++ & 1023]);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_CheckText);
+
 void BM_WhoCan(benchmark::State& state) {
   const rolegate::Policy& policy = SharedPolicy();
   Json q = {{"action", "perm.3"}, {"scope", "a17"}};

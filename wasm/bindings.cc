@@ -175,6 +175,16 @@ std::string Analyze(int handle) {
 
 // Many requests in one crossing: a JSON array of requests in, a JSON array of
 // results out (each a decision or its own errors).
+// One request's decision (Policy::CheckText: a plain request is read and its
+// decision written without a JSON document).
+std::string Check(int handle, const std::string& text) {
+  return Guarded([&] {
+    const rolegate::Policy* p = Find(handle);
+    if (p == nullptr) return NoPolicy();
+    return p->CheckText(text);
+  });
+}
+
 std::string CheckBatch(int handle, const std::string& text) {
   return Guarded([&] {
     const rolegate::Policy* p = Find(handle);
@@ -311,7 +321,7 @@ EMSCRIPTEN_BINDINGS(rolegate) {
   emscripten::function("load", &Load);
   emscripten::function("release", &Release);
   emscripten::function("validate", &Validate);
-  emscripten::function("check", &Query<&rolegate::Policy::Check>);
+  emscripten::function("check", &Check);
   emscripten::function("checkBatch", &CheckBatch);
   emscripten::function("decide", &Decide);
   emscripten::function("intern", &Intern);

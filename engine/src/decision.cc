@@ -1,5 +1,7 @@
 #include "rolegate/decision.h"
 
+#include "canonical_text.h"
+
 namespace rolegate {
 
 const char* EffectName(Effect effect) {
@@ -41,6 +43,110 @@ Json DecisionToJson(const Decision& d) {
               {"reasons", std::move(reasons)},
               {"requirements",
                {{"approvals", std::move(approvals)}, {"verifications", std::move(verifications)}}}};
+}
+
+namespace {
+
+using internal::AppendCanonical;
+using internal::AppendInt;
+using internal::AppendString;
+
+void AppendStrings(std::string* out, const std::vector<std::string>& list) {
+  out->push_back('[');
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendString(out, list[i]);
+  }
+  out->push_back(']');
+}
+
+// A reason as DecisionToJson makes it: its facts with "code" and "message" set,
+// keys in byte order.
+void AppendReason(std::string* out, const Reason& r) {
+  out->push_back('{');
+  bool code = false, message = false, first = true;
+  auto key = [&](std::string_view k) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendString(out, k);
+    out->push_back(':');
+  };
+  auto own_before = [&](std::string_view k) {
+    if (!code && std::string_view("code") < k) {
+      key("code");
+      AppendString(out, r.code);
+      code = true;
+    }
+    if (!message && std::string_view("message") < k) {
+      key("message");
+      AppendString(out, r.message);
+      message = true;
+    }
+  };
+  if (r.facts.is_object()) {
+    for (auto it = r.facts.begin(); it != r.facts.end(); ++it) {
+      const std::string& k = it.key();
+      if (k == "code" || k == "message") continue;  // set over by the reason's own
+      own_before(k);
+      key(k);
+      AppendCanonical(out, it.value());
+    }
+  }
+  own_before("\x7f\x7f");  // whatever is left, after every fact
+  out->push_back('}');
+}
+
+}  // namespace
+
+std::string DecisionToCanonical(const Decision& d) {
+  if (!d.reasons.empty() && !d.reasons.front().facts.is_object()) {
+    return Canonical(DecisionToJson(d));  // never built so; the general path says what it means
+  }
+  std::string out;
+  out.reserve(256 + 160 * d.reasons.size());
+  out += "{\"action\":";
+  AppendString(&out, d.action);
+  out += ",\"actor\":";
+  AppendString(&out, d.actor);
+  out += ",\"effect\":";
+  AppendString(&out, EffectName(d.effect));
+  out += ",\"ok\":true,\"reasons\":[";
+  for (size_t i = 0; i < d.reasons.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendReason(&out, d.reasons[i]);
+  }
+  out += "],\"requirements\":{\"approvals\":[";
+  for (size_t i = 0; i < d.approvals.size(); ++i) {
+    const ApprovalRequirement& a = d.approvals[i];
+    if (i > 0) out.push_back(',');
+    out += "{\"approvers\":";
+    AppendStrings(&out, a.approvers);
+    if (a.expires_after_days) {
+      out += ",\"expiresAfterDays\":";
+      AppendInt(&out, *a.expires_after_days);
+    }
+    out += ",\"quorum\":";
+    AppendInt(&out, a.quorum);
+    out += ",\"rule\":";
+    AppendString(&out, a.rule);
+    out.push_back('}');
+  }
+  out += "],\"verifications\":[";
+  for (size_t i = 0; i < d.verifications.size(); ++i) {
+    const VerificationRequirement& v = d.verifications[i];
+    if (i > 0) out.push_back(',');
+    out += "{\"method\":";
+    AppendString(&out, v.method);
+    out += ",\"rule\":";
+    AppendString(&out, v.rule);
+    out += ",\"validForDays\":";
+    AppendInt(&out, v.valid_for_days);
+    out.push_back('}');
+  }
+  out += "]},\"resource\":";
+  AppendString(&out, d.resource);
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace rolegate

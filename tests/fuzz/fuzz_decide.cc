@@ -4,7 +4,8 @@
 //
 // Properties (docs/fuzzing.md):
 //   - Check gives the same bytes twice, and exactly Decide's answer (the decision,
-//     or Decide's errors) for a request whose shape is valid;
+//     or Decide's errors) for a request whose shape is valid; CheckText of the
+//     text gives Check's bytes (its plain-request path included);
 //   - Decide without reasons (explain = false) has the full decision's effect and
 //     requirements;
 //   - the effect-only path (MemberIndex/PermissionIndex/ScopeIndex, DecideEffect)
@@ -165,6 +166,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const std::string check_text = Canonical(policy.Check(doc));
   fuzz::RequireSame(kTarget, "Check is deterministic", check_text, Canonical(policy.Check(doc)));
+  fuzz::RequireSame(
+      kTarget, "CheckText answers as Check on the parsed text",
+      policy.CheckText(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1)),
+      check_text);
   CheckRequest(policy, doc, check_text);
 
   if (doc.is_object() && doc.contains("scope")) {

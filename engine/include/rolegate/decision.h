@@ -48,6 +48,10 @@ struct Decision {
 // "effect", "reasons", "requirements"}.
 Json DecisionToJson(const Decision& decision);
 
+// Canonical(DecisionToJson(decision)), byte for byte, written without building
+// the JSON document: the explained check's answer, on its hot path.
+std::string DecisionToCanonical(const Decision& decision);
+
 }  // namespace rolegate
 
 #endif  // ROLEGATE_DECISION_H_

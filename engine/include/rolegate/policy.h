@@ -87,6 +87,11 @@ class Policy {
   // JSON-level entry points. Each returns a canonical result object: the answer
   // with "ok": true, or {"ok": false, "errors": [...]}.
   Json Check(const Json& request) const;
+  // Check of a request given as text: Canonical(Check(request)) byte for byte,
+  // or the canonical errors of a text that is not JSON, as ParseJson reports
+  // them with `limits`. A plain request (strings without escapes, scalar
+  // attributes) and its decision are read and written without a JSON document.
+  std::string CheckText(std::string_view text, const Limits& limits = Limits()) const;
   Json WhatCan(const Json& query) const;         // {"member", "scope"}
   Json WhoCan(const Json& query) const;          // {"action", "scope"}
   Json VisibleMembers(const Json& query) const;  // {"actor", "scope"}

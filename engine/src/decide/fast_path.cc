@@ -2,6 +2,7 @@
 // without building reasons.
 #include "bundle.h"
 #include "decide/decider.h"
+#include "request_text.h"
 #include "rolegate/policy.h"
 #include "shape.h"
 
@@ -97,6 +98,18 @@ Json Policy::Check(const Json& request) const {
   }
   internal::SortErrors(&errors);
   return ErrorsToJson(errors);
+}
+
+std::string Policy::CheckText(std::string_view text, const Limits& limits) const {
+  Request req;
+  if (internal::ReadPlainRequest(text, limits, &req)) {
+    DecideResult r = Decide(req, true);
+    if (r.ok()) return DecisionToCanonical(r.decision);
+    // An unknown id and the like: the general path reports it with the rest.
+  }
+  ParsedJson parsed = ParseJson(text, limits);
+  if (!parsed.ok()) return Canonical(ErrorsToJson(parsed.errors));
+  return Canonical(Check(parsed.value));
 }
 
 }  // namespace rolegate
