@@ -177,13 +177,15 @@ std::string Analyze(int handle) {
 // results out (each a decision or its own errors).
 // One request's decision (Policy::CheckText: a plain request is read and its
 // decision written without a JSON document).
-std::string Check(int handle, const std::string& text) {
+std::string CheckView(int handle, std::string_view text) {
   return Guarded([&] {
     const rolegate::Policy* p = Find(handle);
     if (p == nullptr) return NoPolicy();
     return p->CheckText(text);
   });
 }
+
+std::string Check(int handle, const std::string& text) { return CheckView(handle, text); }
 
 std::string CheckBatch(int handle, const std::string& text) {
   return Guarded([&] {
@@ -200,6 +202,12 @@ std::string CheckBatch(int handle, const std::string& text) {
     }
     return out + "]";
   });
+}
+
+// The last answer of rg_check.
+std::string& Answer() {
+  static auto* answer = new std::string();
+  return *answer;
 }
 
 // 0 allow, 1 deny, 2 conditional; -1 for none.
@@ -306,6 +314,18 @@ EMSCRIPTEN_KEEPALIVE int rg_effect(int handle, int member, int permission, int s
 // `count` requests as index triples (member, permission, scope) at `triples`;
 // writes one code per request (as rg_effect, -1 stored as 255) to `out`.
 // Returns the number decided, or -1 for an unknown handle.
+// The explained check without embind's conversions of strings, which scan every
+// byte in JavaScript: the request is `size` bytes of text at `text`; the answer
+// (Policy::CheckText) stays in the module until the next call, at the address
+// returned, rg_answer_size() bytes long.
+EMSCRIPTEN_KEEPALIVE const char* rg_check(int handle, const char* text, int size) {
+  std::string& answer = Answer();
+  answer = CheckView(handle, std::string_view(text, size < 0 ? 0 : static_cast<size_t>(size)));
+  return answer.data();
+}
+
+EMSCRIPTEN_KEEPALIVE int rg_answer_size() { return static_cast<int>(Answer().size()); }
+
 EMSCRIPTEN_KEEPALIVE int rg_effects(int handle, const int32_t* triples, int count, uint8_t* out) {
   const Loaded* l = FindLoaded(handle);
   if (l == nullptr || count < 0) return -1;
