@@ -8,6 +8,8 @@
 // line, in order, errors naming their line; exit 3 if any line was invalid, else 0.
 // --format text prints "<effect> <actor> <action> <resource>: <reason codes>".
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -57,23 +59,101 @@ void PrintTextResult(const RequestInput& item, const Json& result, bool batch) {
   std::cout << '\n';
 }
 
+// Reads the requests of `in` as SplitRequests reads a whole text, handing each to
+// `each` (with whether the input is one document) as soon as it is known. JSON
+// Lines whose first non-blank line is an object on its own stream: once another
+// non-blank line follows, the input cannot be one document, so each line is
+// decided as it is read and none is kept. Any other input is read whole first.
+// `idle` is called before a read that may wait for more input, so that what was
+// decided so far can be flushed to a reader at the other end of a pipe.
+// False when the input cannot be read.
+bool StreamRequests(std::istream& in,
+                    const std::function<void(const RequestInput&, bool single)>& each,
+                    const std::function<void()>& idle) {
+  std::string text, line;
+  size_t number = 0;
+  bool streamed = false;
+  auto next = [&] {
+    if (in.rdbuf()->in_avail() <= 0) idle();
+    if (!std::getline(in, line)) return false;
+    ++number;
+    return true;
+  };
+  // Kept as it was read: getline drops the newline, and the last line may have none.
+  auto keep = [&] {
+    text += line;
+    if (!in.eof()) text += '\n';
+  };
+  bool found = false;
+  while (!found && next()) {
+    keep();
+    found = !IsBlank(line);
+  }
+  if (found) {
+    const size_t first = number;
+    ParsedJson head = ParseJsonAt(line, number);
+    if (head.ok() && head.value.is_object()) {
+      while (!streamed && next()) {
+        if (IsBlank(line)) {
+          keep();
+          continue;
+        }
+        streamed = true;
+        text = std::string();
+        each(RequestInput{first, std::move(head)}, false);
+        do {
+          if (!IsBlank(line)) each(RequestInput{number, ParseJsonAt(line, number)}, false);
+        } while (next());
+      }
+    } else {
+      while (next()) keep();
+    }
+  }
+  if (in.bad()) return false;
+  if (!streamed) {
+    RequestBatch batch = SplitRequests(text);
+    for (const RequestInput& item : batch.items) each(item, batch.single);
+  }
+  return true;
+}
+
+// Decides and prints each request as it is read: memory stays the same whatever
+// the number of lines.
 int RunCheck(const std::string& bundle_path, const std::string& request_path, Format format) {
   std::optional<Bundle> bundle = LoadValidBundle(bundle_path, format);
   if (!bundle) return kExitInvalid;
-  RequestBatch batch;
-  if (!ReadRequests(request_path, &batch)) return kExitInvalid;
-
-  std::vector<Json> results;
-  results.reserve(batch.items.size());
-  for (const RequestInput& item : batch.items) {
-    results.push_back(CheckItem(*bundle->loaded.policy, item));
-    if (format == Format::kJson) {
-      PrintJson(results.back());
-    } else {
-      PrintTextResult(item, results.back(), !batch.single);
-    }
+  std::ifstream file;
+  std::istream* in = nullptr;
+  std::string error;
+  if (!OpenInput(request_path, &file, &in, &error)) {
+    std::cerr << "rolegate: " << error << "\n";
+    return kExitInvalid;
   }
-  return ExitCodeForBatch(batch, results);
+  int code = kExitOk;
+  const bool read = StreamRequests(
+      *in,
+      [&](const RequestInput& item, bool single) {
+        const Json result = CheckItem(*bundle->loaded.policy, item);
+        if (format == Format::kJson) {
+          PrintJson(result);
+        } else {
+          PrintTextResult(item, result, !single);
+        }
+        if (single) {
+          code = ExitCodeForResult(result);
+        } else if (IsFailure(result)) {
+          code = kExitInvalid;
+        }
+      },
+      [] { std::cout.flush(); });
+  if (!read) {
+    std::cerr << "rolegate: "
+              << CannotRead(request_path,
+                            request_path == "-" ? "read error on standard input" : "read error")
+              << "\n";
+    return kExitInvalid;
+  }
+  return code;
 }
 
 }  // namespace

@@ -31,10 +31,6 @@ std::string Lowercased(std::string reason) {
   return reason;
 }
 
-std::string CannotRead(const std::string& path, const std::string& reason) {
-  return "cannot read `" + path + "`: " + Lowercased(reason);
-}
-
 // Reads names from `list` (an array of objects) into `map`: id -> object[key].
 void Collect(const Json& bundle, const char* list, const char* key,
              std::unordered_map<std::string, std::string>* map) {
@@ -93,6 +89,10 @@ bool SyncDirectory(const std::string& dir, std::string* reason) {
 }
 
 }  // namespace
+
+std::string CannotRead(const std::string& path, const std::string& reason) {
+  return "cannot read `" + path + "`: " + Lowercased(reason);
+}
 
 std::optional<FileLock> FileLock::Acquire(const std::string& path, std::string* error) {
   const std::string lock_path = path + ".lock";
@@ -173,6 +173,26 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
                                    Lowercased(reason));
     return false;
   }
+  return true;
+}
+
+bool OpenInput(const std::string& path, std::ifstream* file, std::istream** in,
+               std::string* error) {
+  if (path == "-") {
+    *in = &std::cin;
+    return true;
+  }
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    *error = CannotRead(path, "is a directory");
+    return false;
+  }
+  file->open(path, std::ios::binary);
+  if (!*file) {
+    *error = CannotRead(path, std::strerror(errno));
+    return false;
+  }
+  *in = file;
   return true;
 }
 

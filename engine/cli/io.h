@@ -6,8 +6,10 @@
 #ifndef ROLEGATE_CLI_IO_H_
 #define ROLEGATE_CLI_IO_H_
 
+#include <fstream>
 #include <functional>
 #include <iosfwd>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +33,13 @@ enum class Format { kJson, kText };
 // Reads the whole file at `path` ("-" reads stdin) as bytes. On failure returns
 // nullopt and sets *error to "cannot read `path`: reason".
 std::optional<std::string> ReadInput(const std::string& path, std::string* error);
+
+// Opens `path` ("-" is stdin) to be read as it comes: *in is `file` opened, or
+// std::cin. On failure returns false and sets *error as ReadInput does.
+bool OpenInput(const std::string& path, std::ifstream* file, std::istream** in, std::string* error);
+
+// "cannot read `path`: reason" (the reason lowercased).
+std::string CannotRead(const std::string& path, const std::string& reason);
 
 // A bundle file, read and loaded.
 struct Bundle {

@@ -88,3 +88,42 @@ test("explain reads its input the same way", { skip }, () => {
   assert.equal(r.status, 3);
   assert.match(r.stdout + r.stderr, /parse_error|invalid json/);
 });
+
+// JSON Lines stream: each line is decided as it is read and its answer written
+// before the next line is waited for, so a caller can keep the command open on a
+// pipe and read each answer as it goes (and memory does not grow with the lines).
+test("JSON Lines are answered line by line while the input is still open", { skip, timeout: 60000 }, async () => {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(BIN, ["check", BUNDLE, "-"], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let waiting = null;
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (d) => {
+    out += d;
+    if (waiting) waiting();
+  });
+  // Resolves once `n` answer lines have arrived (the test's own timeout bounds it).
+  const answers = (n) =>
+    new Promise((resolve) => {
+      waiting = () => {
+        if (out.split("\n").filter(Boolean).length >= n) resolve(out.split("\n").filter(Boolean));
+      };
+      waiting();
+    });
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  try {
+    child.stdin.write(JSON.stringify(request) + "\n");
+    child.stdin.write(JSON.stringify({ ...request, actor: "m-nobody" }) + "\n");
+    let lines = await answers(2);
+    assert.equal(JSON.parse(lines[0]).effect, "allow");
+    assert.equal(JSON.parse(lines[1]).ok, false);
+    child.stdin.write("\n" + JSON.stringify({ ...request, action: "billing.nothing" }) + "\n");
+    lines = await answers(3);
+    assert.equal(JSON.parse(lines[2]).ok, false);
+    child.stdin.end();
+    assert.equal(await exited, 3); // a line was invalid
+    assert.equal(out.split("\n").filter(Boolean).length, 3);
+  } finally {
+    child.kill();
+  }
+});
