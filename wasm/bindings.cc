@@ -9,6 +9,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,7 +26,7 @@ using rolegate::Json;
 // A loaded policy and the time its fast-path checks are made at (setNow).
 struct Loaded {
   std::shared_ptr<const rolegate::Policy> policy;
-  std::string now;
+  std::optional<rolegate::CheckTime> at;  // none until setNow gives a valid time
 };
 
 std::map<int, Loaded>& Policies() {
@@ -51,9 +52,18 @@ std::string Guarded(F&& f) {
   }
 }
 
+// The last policy found, for the fast path's call after call on one handle (a
+// map's elements stay where they are until erased; Release forgets it).
+int last_handle = 0;
+Loaded* last_loaded = nullptr;
+
 Loaded* FindLoaded(int handle) {
+  if (handle == last_handle && last_loaded != nullptr) return last_loaded;
   auto it = Policies().find(handle);
-  return it == Policies().end() ? nullptr : &it->second;
+  if (it == Policies().end()) return nullptr;
+  last_handle = handle;
+  last_loaded = &it->second;
+  return last_loaded;
 }
 
 const rolegate::Policy* Find(int handle) {
@@ -83,13 +93,16 @@ std::string Load(const std::string& bundle) {
     Json answer = rolegate::ValidationToJson(r);
     if (r.ok()) {
       answer["handle"] = next_handle++;
-      Policies()[answer["handle"].get<int>()] = Loaded{r.policy, std::string()};
+      Policies()[answer["handle"].get<int>()] = Loaded{r.policy, std::nullopt};
     }
     return rolegate::Canonical(answer);
   });
 }
 
-void Release(int handle) { Policies().erase(handle); }
+void Release(int handle) {
+  if (handle == last_handle) last_loaded = nullptr;
+  Policies().erase(handle);
+}
 
 std::string Validate(const std::string& bundle) {
   return Guarded([&] {
@@ -261,9 +274,8 @@ int Intern(int handle, int kind, const std::string& id) {
 bool SetNow(int handle, const std::string& now) {
   Loaded* l = FindLoaded(handle);
   if (l == nullptr) return false;
-  const bool valid = rolegate::internal::IsTimestamp(now);
-  l->now = valid ? now : std::string();
-  return valid;
+  l->at = rolegate::CheckTime::Parse(now);
+  return l->at.has_value();
 }
 
 // Runs a scenario file. The bundle files it names arrive as bytes, as read, so
@@ -307,13 +319,10 @@ extern "C" {
 // rank-limited permission, which needs attributes, or no such handle).
 EMSCRIPTEN_KEEPALIVE int rg_effect(int handle, int member, int permission, int scope) {
   const Loaded* l = FindLoaded(handle);
-  if (l == nullptr || l->now.empty()) return -1;
-  return EffectCode(l->policy->DecideEffect(member, permission, scope, l->now));
+  if (l == nullptr || !l->at) return -1;
+  return EffectCode(l->policy->DecideEffect(member, permission, scope, *l->at));
 }
 
-// `count` requests as index triples (member, permission, scope) at `triples`;
-// writes one code per request (as rg_effect, -1 stored as 255) to `out`.
-// Returns the number decided, or -1 for an unknown handle.
 // The explained check without embind's conversions of strings, which scan every
 // byte in JavaScript: the request is `size` bytes of text at `text`; the answer
 // (Policy::CheckText) stays in the module until the next call, at the address
@@ -326,12 +335,19 @@ EMSCRIPTEN_KEEPALIVE const char* rg_check(int handle, const char* text, int size
 
 EMSCRIPTEN_KEEPALIVE int rg_answer_size() { return static_cast<int>(Answer().size()); }
 
+// `count` requests as index triples (member, permission, scope) at `triples`;
+// writes one code per request (as rg_effect, -1 stored as 255) to `out`.
+// Returns the number decided, or -1 for an unknown handle.
 EMSCRIPTEN_KEEPALIVE int rg_effects(int handle, const int32_t* triples, int count, uint8_t* out) {
   const Loaded* l = FindLoaded(handle);
   if (l == nullptr || count < 0) return -1;
   // -1 (int8) is stored as 255 (uint8): an invalid request.
-  l->policy->DecideEffects(triples, static_cast<size_t>(count), l->now,
-                           reinterpret_cast<int8_t*>(out));
+  if (!l->at) {
+    std::fill(out, out + count, uint8_t{255});
+  } else {
+    l->policy->DecideEffects(triples, static_cast<size_t>(count), l->at->now(),
+                             reinterpret_cast<int8_t*>(out));
+  }
   return count;
 }
 

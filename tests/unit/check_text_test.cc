@@ -164,6 +164,37 @@ TEST(CheckText, LeavesEveryOtherTextToTheGeneralPath) {
   EXPECT_EQ(p->CheckText(text, small), Canonical(ErrorsToJson(parsed.errors)));
 }
 
+// The effect-only path at a time checked once answers as at the same time given
+// as text, for every member, permission and scope of every example, and a time
+// that is not one is refused once, up front.
+TEST(CheckTime, DecidesAsTheTimeGivenAsText) {
+  EXPECT_FALSE(CheckTime::Parse("2026-13-01T09:00:00Z"));
+  EXPECT_FALSE(CheckTime::Parse("2026-12-01 09:00:00"));
+  EXPECT_FALSE(CheckTime::Parse(""));
+  for (const std::string now : {"2026-12-01T09:00:00Z", "2030-01-01T00:00:00Z"}) {
+    const std::optional<CheckTime> at = CheckTime::Parse(now);
+    ASSERT_TRUE(at);
+    EXPECT_EQ(at->now(), now);
+    for (const char* example : kExamples) {
+      SCOPED_TRACE(example);
+      auto p = Example(example);
+      ASSERT_NE(p, nullptr);
+      const internal::Model& m = p->model();
+      const int32_t members = static_cast<int32_t>(m.members.size()),
+                    permissions = static_cast<int32_t>(m.permissions.size()),
+                    scopes = static_cast<int32_t>(m.scopes.size());
+      for (int32_t mi = -1; mi <= members; ++mi) {
+        for (int32_t pi = -1; pi <= permissions; ++pi) {
+          for (int32_t si = -1; si <= scopes; ++si) {
+            ASSERT_EQ(p->DecideEffect(mi, pi, si, *at), p->DecideEffect(mi, pi, si, now))
+                << mi << " " << pi << " " << si;
+          }
+        }
+      }
+    }
+  }
+}
+
 // The canonical writer gives Canonical()'s bytes on values of every kind.
 TEST(CanonicalText, WritesWhatCanonicalWrites) {
   const std::vector<Json> values = {

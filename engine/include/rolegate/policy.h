@@ -51,6 +51,20 @@ struct DecideResult {
   bool ok() const { return errors.empty(); }
 };
 
+// A time for effect-only decisions (Policy::DecideEffect), checked once, so that
+// the interned fast path decides many requests at it without reading it again.
+class CheckTime {
+ public:
+  // nullopt when `now` is not a timestamp of the form YYYY-MM-DDTHH:MM:SSZ.
+  static std::optional<CheckTime> Parse(const std::string& now);
+  const std::string& now() const { return request_.now; }
+
+ private:
+  CheckTime() = default;
+  friend class Policy;
+  Request request_;  // `now` set and no attributes: all the decider reads here
+};
+
 class Policy {
  public:
   explicit Policy(std::unique_ptr<internal::Model> model);
@@ -77,6 +91,9 @@ class Policy {
   // a timestamp, a rankLimited permission, which needs attributes).
   std::optional<Effect> DecideEffect(int32_t member, int32_t permission, int32_t scope,
                                      const std::string& now) const;
+  // The same at a time checked once.
+  std::optional<Effect> DecideEffect(int32_t member, int32_t permission, int32_t scope,
+                                     const CheckTime& at) const;
 
   // DecideEffect for `count` requests at one time: `triples` holds (member,
   // permission, scope) indexes, and out[i] is 0 allow, 1 deny, 2 conditional, or

@@ -47,23 +47,31 @@ std::optional<Effect> EffectAt(const internal::Model& m, const Request& req, int
 
 }  // namespace
 
+std::optional<CheckTime> CheckTime::Parse(const std::string& now) {
+  if (!internal::IsTimestamp(now)) return std::nullopt;
+  CheckTime t;
+  t.request_.now = now;
+  return t;
+}
+
 std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
                                            const std::string& now) const {
-  if (!internal::IsTimestamp(now)) return std::nullopt;
-  // One request per thread, reused, so the hot loop allocates nothing.
-  thread_local Request req;
-  req.now = now;
-  return EffectAt(*model_, req, member, permission, scope);
+  const std::optional<CheckTime> at = CheckTime::Parse(now);
+  if (!at) return std::nullopt;
+  return DecideEffect(member, permission, scope, *at);
+}
+
+std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
+                                           const CheckTime& at) const {
+  return EffectAt(*model_, at.request_, member, permission, scope);
 }
 
 void Policy::DecideEffects(const int32_t* triples, size_t count, const std::string& now,
                            int8_t* out) const {
-  Request req;
-  req.now = now;
-  const bool valid = internal::IsTimestamp(now);
+  const std::optional<CheckTime> at = CheckTime::Parse(now);
   for (size_t i = 0; i < count; ++i) {
     std::optional<Effect> e;
-    if (valid) e = EffectAt(*model_, req, triples[3 * i], triples[3 * i + 1], triples[3 * i + 2]);
+    if (at) e = DecideEffect(triples[3 * i], triples[3 * i + 1], triples[3 * i + 2], *at);
     out[i] = !e ? -1 : *e == Effect::kAllow ? 0 : *e == Effect::kDeny ? 1 : 2;
   }
 }
