@@ -37,6 +37,18 @@ test("the page shows a loading state, then opens with the BT Business example", 
   });
 });
 
+test("a page address with a doubled slash opens and keeps its state in the address", async () => {
+  await flow({}, async (page) => {
+    // "//?example=…" read as a relative address would name another host.
+    await page.goto(`${new URL(app.env.url).origin}//?example=account-hub`);
+    await page.waitForSelector("body[data-phase=ready]", { timeout: 30000 });
+    const url = new URL(page.url());
+    assert.equal(url.pathname, "//");
+    assert.equal(url.searchParams.get("example"), "account-hub");
+    assert.ok(url.searchParams.get("actor"), "the acting member is written into the address");
+  });
+});
+
 test("acting as a billing user shows only the admins and super admins they may see", async () => {
   await flow({}, async (page) => {
     await openApp(page, app.env.url, "?example=bt-business");

@@ -68,7 +68,7 @@ const app = createApp({
   onUrlChange: (state) => {
     if (state.mode !== "offline") {
       // Signed in, the page shows the server's policy as the member: only the tab is worth keeping.
-      history.replaceState(null, "", `${location.pathname}${writeParams({ tab: state.tab === "members" ? null : state.tab })}`);
+      history.replaceState(null, "", `${location.origin}${location.pathname}${writeParams({ tab: state.tab === "members" ? null : state.tab })}`);
       return;
     }
     const query = writeParams({
@@ -78,7 +78,7 @@ const app = createApp({
       tab: state.tab === "members" ? null : state.tab,
       backend: params.backend,
     });
-    history.replaceState(null, "", `${location.pathname}${query}`);
+    history.replaceState(null, "", `${location.origin}${location.pathname}${query}`);
   },
 });
 
@@ -342,7 +342,7 @@ if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
 /** The token of an invitation link (#invitation=TOKEN), taken out of the address bar. */
 function takeInvitation() {
   const invitation = new URLSearchParams(location.hash.slice(1)).get("invitation") ?? "";
-  if (invitation) history.replaceState(null, "", `${location.pathname}${location.search}`);
+  if (invitation) history.replaceState(null, "", `${location.origin}${location.pathname}${location.search}`);
   return invitation;
 }
 
