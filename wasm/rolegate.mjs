@@ -56,7 +56,7 @@ const decoder = new TextDecoder();
 const SCRATCH_CHARS = 16384;
 let scratchAt = 0, scratchBytes = 0;
 function scratch(module, bytes) {
-  if (bytes > scratchBytes) {
+  if (bytes > scratchBytes || !scratchAt) {
     if (scratchAt) module._free(scratchAt);
     scratchBytes = Math.max(bytes, 1024);
     scratchAt = module._malloc(scratchBytes);

@@ -158,6 +158,28 @@ if (skip) {
     engine.close();
   });
 
+  test("check takes any text as the native build does: empty, long, bytes, beyond ASCII", async () => {
+    const engine = await createEngine(fs.readFileSync(EXAMPLE));
+    const valid = JSON.stringify(req("m-uma", "billing.pay", "acc-1001"));
+    const texts = [
+      "",
+      "   ",
+      valid,
+      " ".repeat(20000) + valid, // longer than the buffer kept for requests
+      " ".repeat(3000) + valid,
+      valid,
+      JSON.stringify(req("m-uma", "billing.pay", "acc-1001", { note: "café ☕" })),
+      JSON.stringify(req("m-uma", "billing.pay", "acc-1001", { note: "tab\there" })),
+    ];
+    for (const text of texts) {
+      const expected = nativeJson(["check", EXAMPLE, "-"], text);
+      assert.deepEqual(engine.check(text), expected, `text of ${text.length} characters`);
+      assert.deepEqual(engine.check(new TextEncoder().encode(text)), expected, `bytes of ${text.length} characters`);
+    }
+    engine.close();
+    assert.equal(engine.check(valid).errors[0].code, "engine_closed");
+  });
+
   test("checkBatch decides many requests in one call, each as check would", async () => {
     const engine = await createEngine(exampleText);
     const requests = [
