@@ -17,6 +17,9 @@ namespace internal {
 // when the bundle is invalid. Problems that do not stop loading go to `warnings`.
 std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
                                   Errors* warnings);
+// The same, keeping `bundle` itself in the model rather than a copy of it.
+std::unique_ptr<Model> ReadBundle(Json&& bundle, const Limits& limits, Errors* errors,
+                                  Errors* warnings);
 
 // `s` with ASCII capitals made small, and nothing else: how e-mails are compared
 // (no locale: the same in every build).

@@ -185,6 +185,14 @@ LoadResult CompilePolicy(const Json& bundle, const Limits& limits) {
   return out;
 }
 
+LoadResult CompilePolicy(Json&& bundle, const Limits& limits) {
+  LoadResult out;
+  std::unique_ptr<internal::Model> model =
+      internal::ReadBundle(std::move(bundle), limits, &out.errors, &out.warnings);
+  if (model) out.policy = std::make_shared<const Policy>(std::move(model));
+  return out;
+}
+
 LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits) {
   ParsedJson parsed = ParseJson(bundle_text, limits);
   if (!parsed.ok()) {
@@ -192,7 +200,7 @@ LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits) {
     out.errors = std::move(parsed.errors);
     return out;
   }
-  return CompilePolicy(parsed.value, limits);
+  return CompilePolicy(std::move(parsed.value), limits);
 }
 
 Json ValidationToJson(const LoadResult& loaded) {

@@ -40,6 +40,8 @@ struct LoadResult {
 // Parses, validates and compiles a bundle.
 LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits = Limits());
 LoadResult CompilePolicy(const Json& bundle, const Limits& limits = Limits());
+// The same, keeping `bundle` itself (moved into the policy) rather than a copy.
+LoadResult CompilePolicy(Json&& bundle, const Limits& limits = Limits());
 
 // The answer of `rolegate validate --format json` (and the JS API's validate):
 // {"ok": true, "revision", "summary", "warnings"}, or {"ok": false, "errors"}.

@@ -218,7 +218,6 @@ std::unique_ptr<Model> BundleReader::Run() {
   if (!errors_->empty()) return nullptr;
 
   BuildIndexes(m_.get());
-  m_->bundle = doc_;
   return std::move(m_);
 }
 
@@ -260,14 +259,33 @@ std::string ContentRevision(const Json& bundle) {
   return std::string("fnv1a64:") + buf;
 }
 
-std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
-                                  Errors* warnings) {
+namespace {
+
+// Reads `bundle` into a model, without keeping the document yet.
+std::unique_ptr<Model> Read(const Json& bundle, const Limits& limits, Errors* errors,
+                            Errors* warnings) {
   BundleReader reader(bundle, limits, errors, warnings);
   std::unique_ptr<Model> model = reader.Run();
   SortErrors(errors);
   SortErrors(warnings);
   if (model && model->revision.empty()) model->revision = ContentRevision(bundle);
   if (model) model->warnings = *warnings;
+  return model;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
+                                  Errors* warnings) {
+  std::unique_ptr<Model> model = Read(bundle, limits, errors, warnings);
+  if (model) model->bundle = bundle;
+  return model;
+}
+
+std::unique_ptr<Model> ReadBundle(Json&& bundle, const Limits& limits, Errors* errors,
+                                  Errors* warnings) {
+  std::unique_ptr<Model> model = Read(bundle, limits, errors, warnings);
+  if (model) model->bundle = std::move(bundle);
   return model;
 }
 
