@@ -182,6 +182,8 @@ export declare class Engine {
 }
 
 export declare function createEngine(bundle: object | string | Bytes): Promise<Engine | Failure>;
+/** The bytes of the module's linear memory, which every engine lives in: it grows, never shrinks. */
+export declare function memoryBytes(): Promise<number>;
 /** An operation kind change sets may use (docs/changes.md, section 2). */
 export interface OperationKind {
   name: string;

@@ -68,10 +68,47 @@ function scratch(module, bytes) {
   return scratchAt;
 }
 
+/**
+ * Places a document's UTF-8 in the module's memory, runs `call(address, size)`,
+ * and reads the JSON answer the call leaves in the module (rg_answer_size() bytes
+ * at the address it returns), decoded natively: nothing crosses character by
+ * character in JavaScript. Short texts go into the kept buffer; anything longer
+ * into its own, exactly as long as the bytes, freed after the call.
+ */
+function crossing(module, document, call) {
+  let bytes = null, size, at;
+  if (typeof document === "string" && document.length <= SCRATCH_CHARS) {
+    at = scratch(module, document.length * 3);
+    size = encoder.encodeInto(document, module.HEAPU8.subarray(at, at + document.length * 3)).written;
+  } else {
+    bytes = typeof document === "string" ? encoder.encode(document) : document;
+    size = bytes.length;
+    at = module._malloc(Math.max(size, 1));
+    if (!at) throw new RangeError(`rolegate: no memory for a document of ${size} bytes`);
+  }
+  try {
+    if (bytes !== null) module.HEAPU8.set(bytes, at);
+    const answer = call(at, size);
+    // Read the memory's view afresh: the call may have grown it.
+    return JSON.parse(decoder.decode(module.HEAPU8.subarray(answer, answer + module._rg_answer_size())));
+  } finally {
+    if (bytes !== null) module._free(at);
+  }
+}
+
 const EFFECTS = ["allow", "deny", "conditional"];
 const MEMBER = 0, PERMISSION = 1, SCOPE = 2;
 
 const released = new FinalizationRegistry(({ module, handle }) => module.release(handle));
+
+/**
+ * The bytes of the WebAssembly module's linear memory: every engine of this
+ * module lives in it. It grows as bundles are loaded and never shrinks (released
+ * engines leave room that later ones reuse).
+ */
+export async function memoryBytes() {
+  return (await core()).HEAPU8.length;
+}
 
 /** Validates a bundle: { ok: true, revision, summary, warnings } or { ok: false, errors }. */
 export async function validate(bundle) {
@@ -103,7 +140,7 @@ export async function diff(expected, actual) {
  */
 export async function createEngine(bundle) {
   const module = await core();
-  const loaded = JSON.parse(module.load(asDocument(bundle)));
+  const loaded = crossing(module, asDocument(bundle), (at, size) => module._rg_load(at, size));
   if (!loaded.ok) return loaded;
   return new Engine(module, loaded);
 }
@@ -166,28 +203,8 @@ export class Engine {
   /** Decides one request: the decision with its reasons and requirements. */
   check(request) {
     if (this.#handle === null) return this.#call("check");
-    const module = this.#module;
-    const document = asDocument(request);
-    // The text goes in and the answer comes out as bytes of the module's memory,
-    // decoded natively: no conversion byte by byte in JavaScript.
-    let bytes = null, size;
-    if (typeof document === "string" && document.length <= SCRATCH_CHARS) {
-      const at = scratch(module, document.length * 3);
-      size = encoder.encodeInto(document, module.HEAPU8.subarray(at, at + document.length * 3)).written;
-    } else {
-      bytes = typeof document === "string" ? encoder.encode(document) : document;
-      size = bytes.length;
-    }
-    const at = bytes === null ? scratchAt : module._malloc(Math.max(size, 1));
-    if (!at) throw new RangeError(`rolegate: no memory for a request of ${size} bytes`);
-    try {
-      if (bytes !== null) module.HEAPU8.set(bytes, at);
-      const answer = module._rg_check(this.#handle, at, size);
-      // Read the memory's view afresh: deciding may have grown it.
-      return JSON.parse(decoder.decode(module.HEAPU8.subarray(answer, answer + module._rg_answer_size())));
-    } finally {
-      if (bytes !== null) module._free(at);
-    }
+    const handle = this.#handle;
+    return crossing(this.#module, asDocument(request), (at, size) => this.#module._rg_check(handle, at, size));
   }
 
   /** Decides many requests in one crossing; one result per request, in order. */

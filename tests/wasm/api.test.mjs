@@ -571,10 +571,14 @@ if (skip) {
     const bundle = largeBundle(new Rng(2026), { members: 50000, groups: 500, accountsPerGroup: 10, bindingsPerMember: 2 });
     const text = JSON.stringify(bundle);
     assert.ok(text.length > 8 * 1024 * 1024, "larger than the module's initial memory allows without growing");
+    const before = await api.memoryBytes();
     const t0 = performance.now();
     const engine = await createEngine(text);
     const loadMs = performance.now() - t0;
     assert.equal(engine.ok, true, JSON.stringify(engine.errors?.slice(0, 3)));
+    const after = await api.memoryBytes();
+    assert.equal(after % 65536, 0, "whole pages of WebAssembly memory");
+    assert.ok(after >= before && after > text.length, `the module's memory holds the bundle: ${before} -> ${after}`);
     assert.equal(engine.summary.counts.members, 50000);
     assert.equal(engine.summary.counts.bindings, 100000);
     assert.equal(engine.summary.counts.scopes, 5500);
