@@ -56,9 +56,12 @@ std::optional<CheckTime> CheckTime::Parse(const std::string& now) {
 
 std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
                                            const std::string& now) const {
-  const std::optional<CheckTime> at = CheckTime::Parse(now);
-  if (!at) return std::nullopt;
-  return DecideEffect(member, permission, scope, *at);
+  if (!internal::IsTimestamp(now)) return std::nullopt;
+  // One request per thread, reused, so that a call allocates nothing (a
+  // CheckTime made per call would build its request anew each time).
+  thread_local Request req;
+  req.now = now;
+  return EffectAt(*model_, req, member, permission, scope);
 }
 
 std::optional<Effect> Policy::DecideEffect(int32_t member, int32_t permission, int32_t scope,
