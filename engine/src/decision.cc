@@ -51,11 +51,13 @@ using internal::AppendCanonical;
 using internal::AppendInt;
 using internal::AppendString;
 
-void AppendStrings(std::string* out, const std::vector<std::string>& list) {
+// A JSON array of `list`, each element written by `write`.
+template <typename T, typename F>
+void AppendEach(std::string* out, const std::vector<T>& list, F&& write) {
   out->push_back('[');
   for (size_t i = 0; i < list.size(); ++i) {
     if (i > 0) out->push_back(',');
-    AppendString(out, list[i]);
+    write(list[i]);
   }
   out->push_back(']');
 }
@@ -99,9 +101,6 @@ void AppendReason(std::string* out, const Reason& r) {
 }  // namespace
 
 std::string DecisionToCanonical(const Decision& d) {
-  if (!d.reasons.empty() && !d.reasons.front().facts.is_object()) {
-    return Canonical(DecisionToJson(d));  // never built so; the general path says what it means
-  }
   std::string out;
   out.reserve(256 + 160 * d.reasons.size());
   out += "{\"action\":";
@@ -110,17 +109,12 @@ std::string DecisionToCanonical(const Decision& d) {
   AppendString(&out, d.actor);
   out += ",\"effect\":";
   AppendString(&out, EffectName(d.effect));
-  out += ",\"ok\":true,\"reasons\":[";
-  for (size_t i = 0; i < d.reasons.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    AppendReason(&out, d.reasons[i]);
-  }
-  out += "],\"requirements\":{\"approvals\":[";
-  for (size_t i = 0; i < d.approvals.size(); ++i) {
-    const ApprovalRequirement& a = d.approvals[i];
-    if (i > 0) out.push_back(',');
+  out += ",\"ok\":true,\"reasons\":";
+  AppendEach(&out, d.reasons, [&](const Reason& r) { AppendReason(&out, r); });
+  out += ",\"requirements\":{\"approvals\":";
+  AppendEach(&out, d.approvals, [&](const ApprovalRequirement& a) {
     out += "{\"approvers\":";
-    AppendStrings(&out, a.approvers);
+    AppendEach(&out, a.approvers, [&](const std::string& m) { AppendString(&out, m); });
     if (a.expires_after_days) {
       out += ",\"expiresAfterDays\":";
       AppendInt(&out, *a.expires_after_days);
@@ -130,11 +124,9 @@ std::string DecisionToCanonical(const Decision& d) {
     out += ",\"rule\":";
     AppendString(&out, a.rule);
     out.push_back('}');
-  }
-  out += "],\"verifications\":[";
-  for (size_t i = 0; i < d.verifications.size(); ++i) {
-    const VerificationRequirement& v = d.verifications[i];
-    if (i > 0) out.push_back(',');
+  });
+  out += ",\"verifications\":";
+  AppendEach(&out, d.verifications, [&](const VerificationRequirement& v) {
     out += "{\"method\":";
     AppendString(&out, v.method);
     out += ",\"rule\":";
@@ -142,8 +134,8 @@ std::string DecisionToCanonical(const Decision& d) {
     out += ",\"validForDays\":";
     AppendInt(&out, v.valid_for_days);
     out.push_back('}');
-  }
-  out += "]},\"resource\":";
+  });
+  out += "},\"resource\":";
   AppendString(&out, d.resource);
   out.push_back('}');
   return out;
