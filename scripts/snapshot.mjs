@@ -10,7 +10,9 @@
 // simulated (JSON and text) and applied (the bundle after, byte for byte, at the change
 // set's time); and a generated corpus (tests/wasm/generate.mjs, fixed seeds) of
 // bundles, change sets chained on the bundle each leaves (simulated and applied) and
-// requests. One JSON line per answer: {"key", "exit", "out"}, sorted by key.
+// requests; and every example bundle and two generated ones made wrong in the ways
+// MUTATIONS lists (validated). One JSON line per answer: {"key", "exit", "out"},
+// sorted by key.
 // `diff` exits 1 when an answer differs, is new or is gone, naming each.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -68,6 +70,7 @@ function answer() {
       for (const file of list(path.join(dir, "changes"))) {
         changeSetAnswers(`example ${name} ${path.basename(file)}`, bundle, file, tmp, add);
       }
+      mutatedAnswers(`example ${name}`, JSON.parse(fs.readFileSync(bundle, "utf8")), tmp, add);
     }
     // A generated corpus: bundles, change sets chained on the bundle each leaves, requests.
     for (let i = 0; i < GENERATED_BUNDLES; i++) {
@@ -78,6 +81,7 @@ function answer() {
       const validation = run(["validate", "--format", "json", bundleFile]);
       add(`generated ${i} validate`, validation);
       if (validation.exit !== 0) continue;
+      if (i < 2) mutatedAnswers(`generated ${i}`, bundle, tmp, add);
       const info = bundleInfo(bundle);
       const requests = [];
       // Valid and invalid requests, one a line.
@@ -101,6 +105,98 @@ function answer() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return new Map([...answers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Ways to make a bundle wrong, or right in an unusual way, aimed at how a bundle is
+ * read: its big lists (scopes, members, bindings) element by element, ids that
+ * refer to a list later in the text, the revision computed from the content, and
+ * errors the parser finds inside a list's elements. Each takes the bundle (a copy
+ * to change) and returns it, or text.
+ */
+const MUTATIONS = {
+  "no revision": (b) => (delete b.revision, b),
+  "schema, no revision": (b) => (delete b.revision, (b.$schema = "https://example.test/s.json"), b),
+  "keys reversed": (b) => (delete b.revision, Object.fromEntries(Object.entries(b).reverse())),
+  "members an object": (b) => ((b.members = {}), b),
+  "scopes a string": (b) => ((b.scopes = "x"), b),
+  "bindings null": (b) => ((b.bindings = null), b),
+  "lists empty": (b) => ((b.members = []), (b.bindings = []), (b.scopes = []), b),
+  "member not an object": (b) => (b.members?.length && (b.members[b.members.length - 1] = 5), b),
+  "member unknown field, bad status, unknown addedTo": (b) => {
+    if (b.members?.length) Object.assign(b.members[0], { extra: 1, status: "asleep", addedTo: "nowhere" });
+    return b;
+  },
+  "member id repeated": (b) => (b.members?.length && b.members.push({ ...b.members[0] }), b),
+  "member text with escapes and accents": (b) => {
+    if (b.members?.length) Object.assign(b.members[0], { name: "Zoë \"Q\"\n\u0001", language: "é" });
+    return b;
+  },
+  "member id invalid": (b) => (b.members?.length > 1 && (b.members[1].id = ""), b),
+  "binding without member": (b) => (b.bindings?.length && delete b.bindings[0].member, b),
+  "binding unknown role, scope a number": (b) => {
+    if (b.bindings?.length) Object.assign(b.bindings[b.bindings.length - 1], { role: "nope", scope: 7 });
+    return b;
+  },
+  "binding repeated": (b) => (b.bindings?.length && b.bindings.push({ ...b.bindings[0] }), b),
+  "binding ids repeated": (b) => {
+    if (b.bindings?.length > 1) (b.bindings[0].id = "same"), (b.bindings[1].id = "same");
+    return b;
+  },
+  "binding id not a string, repeated": (b) => (b.bindings?.length && b.bindings.push({ ...b.bindings[0], id: 5 }), b),
+  "binding not an object": (b) => (b.bindings?.length && b.bindings.splice(1, 0, "x"), b),
+  "scope id repeated": (b) => (b.scopes?.length && b.scopes.push({ ...b.scopes[0] }), b),
+  "scope parent unknown": (b) => (b.scopes?.length && (b.scopes[b.scopes.length - 1].parent = "zzz"), b),
+  "scope parent not a string": (b) => (b.scopes?.length && (b.scopes[0].parent = 3), b),
+  "scope parent null": (b) => (b.scopes?.length > 1 && (b.scopes[1].parent = null), b),
+  "scope parent removed": (b) => {
+    const s = b.scopes?.find((x) => x.parent);
+    if (s) delete s.parent;
+    return b;
+  },
+  "scope cycle": (b) => {
+    const child = b.scopes?.find((x) => x.parent);
+    const parent = child && b.scopes.find((x) => x.id === child.parent);
+    if (parent) parent.parent = child.id;
+    return b;
+  },
+  "scope type unknown": (b) => (b.scopes?.length && (b.scopes[0].type = "planet"), b),
+  "scope attributes wrong": (b) => (b.scopes?.length && (b.scopes[0].attributes = { a: 1.5, b: [1], c: {} }), b),
+  "scope types after scopes, unknown type": (b) => {
+    delete b.revision;
+    const { scopeTypes, ...rest } = b;
+    if (rest.scopes?.length) rest.scopes[0].type = "planet";
+    return { ...rest, scopeTypes };
+  },
+  "a key repeated inside a member": (b) => JSON.stringify(b).replace('"members":[{', '"members":[{"id":"a","id":"b",'),
+  "a key repeated inside a later binding": (b) => {
+    if (!(b.bindings?.length > 2)) return b;
+    b.bindings[2] = { member: "x" };
+    return JSON.stringify(b).replace('{"member":"x"}', '{"member":"x","member":"y"}');
+  },
+  "a string too long in a binding": (b) => (b.bindings?.length > 1 && (b.bindings[1].grantedBy = "g".repeat(5000)), b),
+  "nesting too deep in a scope": (b) => {
+    let deep = [];
+    for (let k = 0; k < 40; k++) deep = [deep];
+    if (b.scopes?.length > 1) b.scopes[1].attributes = { deep };
+    return b;
+  },
+  "a syntax error among the bindings": (b) => {
+    if (!(b.bindings?.length > 1)) return b;
+    b.bindings[1] = { member: "BROKEN" };
+    return JSON.stringify(b, null, 1).replace('"member": "BROKEN"', '"member": BROKEN');
+  },
+  "members twice": (b) => JSON.stringify(b).replace('"members":[', '"members":[],"members":['),
+};
+
+/** The validation of each mutation of `bundle`. */
+function mutatedAnswers(key, bundle, tmp, add) {
+  for (const [name, mutate] of Object.entries(MUTATIONS)) {
+    const out = mutate(structuredClone(bundle));
+    const file = path.join(tmp, "mutated.json");
+    fs.writeFileSync(file, typeof out === "string" ? out : JSON.stringify(out));
+    add(`${key} mutated: ${name}`, run(["validate", "--format", "json", file]));
+  }
 }
 
 /**
