@@ -32,7 +32,7 @@ std::string Authority::SeedIfEmpty(const std::string& bundle_text, std::string* 
     return "";
   }
   const std::string now = clock_();
-  Json bundle = loaded.policy->model().bundle;
+  Json bundle = loaded.policy->model().Document();
   bundle["revision"] = loaded.policy->revision();
   StoredRevision first{0, loaded.policy->revision(), "", Canonical(bundle), now};
   AuditEntry audit{0, now, "", "seed", "", first.revision, Canonical(Json::object())};
@@ -87,8 +87,8 @@ bool Authority::ActiveMember(const Policy& policy, const std::string& member) co
 }
 
 std::string Authority::ServerPermission(const Policy& policy, const char* key) const {
-  auto it = policy.model().bundle.find("server");
-  if (it == policy.model().bundle.end()) return "";
+  auto it = policy.model().rest.find("server");
+  if (it == policy.model().rest.end()) return "";
   return it->value(key, "");
 }
 
@@ -319,7 +319,7 @@ Reply Authority::Bundle(const std::string& caller) {
   if (!ActiveMember(policy, caller)) return NotActive(caller);
   const std::string now = clock_();
   const Withheld w = WithheldFrom(policy, caller, now);
-  Json bundle = policy.model().bundle;
+  Json bundle = policy.model().Document();
   bundle["revision"] = head.revision;
   int64_t withheld = 0;
   if (auto it = bundle.find("members"); it != bundle.end()) {

@@ -295,7 +295,7 @@ Json Authority::ReadableEntries(const Policy& policy, const std::string& caller,
   const internal::Model& m = policy.model();
   const Withheld w = WithheldFrom(policy, caller, now);
   AuditSight sight(policy, caller, w.names_seen, w.emails_seen, w.emails);
-  for (const Json& request : m.bundle.value("approvalRequests", Json::array())) {
+  for (const Json& request : m.rest.value("approvalRequests", Json::array())) {
     const Json operation = request.value("operation", Json());
     bool sees = request.value("requester", "") == caller;
     if (!sees) {

@@ -213,7 +213,7 @@ Reply Authority::CommitChange(const Json& change_set, const Extra& extra, Json* 
   const std::string now = change_set["now"];
   const std::string actor = change_set["actor"];
   const std::string after = result["revisionAfter"];
-  const Json& base = head.policy->model().bundle;
+  const Json base = head.policy->model().Document();
 
   CommitRecord record;
   record.parent = head.revision;

@@ -28,7 +28,7 @@ Reply Authority::Requests(const std::string& caller) {
   for (const auto& [list, kind] :
        {std::pair<const char*, const char*>{"approvalRequests", "approval"},
         std::pair<const char*, const char*>{"roleRequests", "role"}}) {
-    for (const Json& r : head.policy->model().bundle.value(list, Json::array())) {
+    for (const Json& r : head.policy->model().rest.value(list, Json::array())) {
       Json status = head.policy->ApprovalStatus(Json{{"request", r.value("id", "")}, {"now", now}});
       if (Failed(status)) continue;
       Json entry{{"request", r}, {"status", status}, {"kind", kind}};
@@ -47,7 +47,7 @@ Reply Authority::Requests(const std::string& caller) {
   // The caller's self-upgrades waiting on a PIN: the PIN's id (the newest letter's),
   // its expiry, and how many tries are left, never the PIN.
   Json verifications = Json::array();
-  for (const Json& v : head.policy->model().bundle.value("verifications", Json::array())) {
+  for (const Json& v : head.policy->model().rest.value("verifications", Json::array())) {
     if (v.value("member", "") != caller) continue;
     const std::optional<Secret> secret =
         store_.LatestSecret("pin", caller, v.value("role", ""), v.value("scope", ""));
@@ -103,8 +103,8 @@ Reply Authority::Decide(const std::string& caller, const std::string& request_id
       (!body["comment"].is_string() || body["comment"].get<std::string>().size() > 2000)) {
     return Fail(400, "invalid_value", "/comment", "expected a string of at most 2,000 characters");
   }
-  const Json* request = FindById(head.policy->model().bundle, "approvalRequests", request_id);
-  const Json* asked = FindById(head.policy->model().bundle, "roleRequests", request_id);
+  const Json* request = FindById(head.policy->model().rest, "approvalRequests", request_id);
+  const Json* asked = FindById(head.policy->model().rest, "roleRequests", request_id);
   if (request == nullptr && asked == nullptr) {
     return Fail(404, "unknown_request", "", "no request `" + request_id + "`");
   }

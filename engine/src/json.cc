@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "json_stream.h"
 #include "pointer_order.h"
 
 namespace rolegate {
@@ -21,6 +22,14 @@ class LimitedBuilder {
 
   LimitedBuilder(const Limits& limits, Json* root, Errors* errors)
       : limits_(limits), root_(root), errors_(errors) {}
+
+  // Hands each element of the root object's arrays named in `lists` to `sink` as
+  // soon as it is complete, rather than keeping it: such an array stays empty in
+  // the document. Pointers in errors count the elements handed over.
+  void Divert(const std::vector<std::string_view>* lists, internal::ElementSink* sink) {
+    lists_ = lists;
+    sink_ = sink;
+  }
 
   bool null() { return Put(Json(nullptr)); }
   bool boolean(bool v) { return Put(Json(v)); }
@@ -93,6 +102,8 @@ class LimitedBuilder {
     Json* node;
     std::string key;         // last key seen, for objects
     bool skip_next = false;  // the value belongs to a duplicate key
+    size_t count = 0;        // elements added, for arrays
+    int divert = -1;         // for a diverted array, its index in `lists_`
   };
 
   std::string PointerOfTop() const {
@@ -102,7 +113,7 @@ class LimitedBuilder {
       if (f.node->is_object()) {
         p = PointerAppend(p, f.key);
       } else {
-        p = PointerAppend(p, f.node->size() - 1);
+        p = PointerAppend(p, f.count - 1);
       }
     }
     return p;
@@ -113,7 +124,26 @@ class LimitedBuilder {
     if (stack_.empty()) return "";
     std::string p = PointerOfTop();
     const Frame& f = stack_.back();
-    return f.node->is_object() ? PointerAppend(p, f.key) : PointerAppend(p, f.node->size());
+    return f.node->is_object() ? PointerAppend(p, f.key) : PointerAppend(p, f.count);
+  }
+
+  // The index in `lists_` of the array about to be opened under the root, or -1.
+  int DivertedList() const {
+    if (lists_ == nullptr || stack_.size() != 1) return -1;
+    const Frame& root = stack_.back();
+    if (!root.node->is_object() || root.skip_next) return -1;
+    for (size_t i = 0; i < lists_->size(); ++i) {
+      if ((*lists_)[i] == root.key) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // The element just completed in the diverted array on top goes to the sink.
+  void HandOver() {
+    Frame& f = stack_.back();
+    Json::array_t& array = f.node->get_ref<Json::array_t&>();
+    sink_->Element(static_cast<size_t>(f.divert), f.count - 1, std::move(array.back()));
+    array.pop_back();
   }
 
   // Adds a value to the current container (or as the root); returns its address.
@@ -133,12 +163,14 @@ class LimitedBuilder {
       slot = std::move(v);
       return &slot;
     }
+    ++f.count;
     f.node->push_back(std::move(v));
     return &f.node->back();
   }
 
   bool Put(Json&& v) {
     Insert(std::move(v));
+    if (!stack_.empty() && stack_.back().divert >= 0) HandOver();
     return true;
   }
 
@@ -147,6 +179,7 @@ class LimitedBuilder {
       return Fail("nesting_too_deep", CurrentPointer(),
                   "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
     }
+    const int divert = container.is_array() ? DivertedList() : -1;
     Json* node = Insert(std::move(container));
     // A duplicate key's container is parsed into a scratch value that must not be
     // reused while open; give it its own storage.
@@ -154,12 +187,13 @@ class LimitedBuilder {
       scratch_.emplace_back(std::move(discard_));
       node = &scratch_.back();
     }
-    stack_.push_back(Frame{node, std::string(), false});
+    stack_.push_back(Frame{node, std::string(), false, 0, divert});
     return true;
   }
 
   bool Close() {
     stack_.pop_back();
+    if (!stack_.empty() && stack_.back().divert >= 0) HandOver();
     return true;
   }
 
@@ -175,6 +209,8 @@ class LimitedBuilder {
   Json discard_;
   std::deque<Json> scratch_;  // values under duplicate keys; a deque keeps
                               // addresses stable while their frames are open
+  const std::vector<std::string_view>* lists_ = nullptr;
+  internal::ElementSink* sink_ = nullptr;
   bool parse_failed_ = false;
   bool parse_ended_ = false;
   size_t parse_position_ = 0;
@@ -253,6 +289,13 @@ ParsedJson ParseJson(std::string_view text, const Limits& limits) {
 }
 
 ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& limits) {
+  return internal::ParseJsonDiverting(text, first_line, limits, {}, nullptr);
+}
+
+namespace internal {
+
+ParsedJson ParseJsonDiverting(std::string_view text, size_t first_line, const Limits& limits,
+                              const std::vector<std::string_view>& lists, ElementSink* sink) {
   ParsedJson out;
   if (text.size() > limits.max_bytes) {
     out.errors.push_back({"input_too_large", "",
@@ -262,6 +305,7 @@ ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& l
     return out;
   }
   LimitedBuilder builder(limits, &out.value, &out.errors);
+  if (sink != nullptr) builder.Divert(&lists, sink);
   bool ok = Json::sax_parse(text.begin(), text.end(), &builder, Json::input_format_t::json,
                             /*strict=*/true);
   if (builder.parse_failed()) {
@@ -300,6 +344,8 @@ ParsedJson ParseJsonAt(std::string_view text, size_t first_line, const Limits& l
   internal::SortErrors(&out.errors);
   return out;
 }
+
+}  // namespace internal
 
 std::string Canonical(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -5,10 +5,12 @@
 #define ROLEGATE_MODEL_H_
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +41,36 @@ class PermissionSet {
 
  private:
   std::vector<uint64_t> words_;
+};
+
+// The bundle's big lists, which are read element by element (load/reader.h) and
+// kept as text rather than as documents: their keys, by BigList.
+enum BigList : size_t { kScopeList, kMemberList, kBindingList, kBigLists };
+inline constexpr std::array<std::string_view, kBigLists> kBigListKeys = {"scopes", "members",
+                                                                         "bindings"};
+
+// The elements of a list, each as its canonical text, one after another: a
+// fraction of the memory a document of them takes.
+class ElementTexts {
+ public:
+  void Add(const Json& element);
+  size_t size() const { return ends_.size(); }
+  std::string_view at(size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
+  // Element `i` as a document.
+  Json Parse(size_t i) const;
+  // The list's canonical text, "[" + the elements joined by "," + "]".
+  void AppendList(std::string* out) const;
+  void Clear() {
+    text_.clear();
+    ends_.clear();
+  }
+
+ private:
+  std::string text_;
+  std::vector<size_t> ends_;
 };
 
 struct ScopeType {
@@ -253,7 +285,13 @@ struct Invariant {
 };
 
 struct Model {
-  Json bundle;                  // the source document, as read
+  // The source document as read, in two parts: `rest` is the document where
+  // each big list present is an empty array, and `lists` holds those lists'
+  // elements (by BigList).
+  Json rest;
+  std::array<ElementTexts, kBigLists> lists;
+  // The whole source document.
+  Json Document() const;
   std::vector<Error> warnings;  // problems found on load that did not stop it
   std::string revision, name;
 

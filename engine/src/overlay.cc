@@ -22,7 +22,7 @@ size_t Overlay::MaterializedPosition(uint32_t b) const {
 }
 
 Json Overlay::Materialize() const {
-  Json out = base_->bundle;
+  Json out = base_->Document();
   if (!changed_json_.empty()) {
     Json& members = out["members"];
     for (const auto& [i, entry] : changed_json_) members[i] = entry;
@@ -36,10 +36,9 @@ Json Overlay::Materialize() const {
   }
   if (!added_.empty() || !removed_.empty()) {
     Json bindings = Json::array();
-    const Json& base =
-        base_->bundle.contains("bindings") ? base_->bundle["bindings"] : Json::array();
+    Json base = out.contains("bindings") ? std::move(out["bindings"]) : Json::array();
     for (uint32_t b = 0; b < base_count(); ++b) {
-      if (Live(b)) bindings.push_back(base[b]);
+      if (Live(b)) bindings.push_back(std::move(base[b]));
     }
     for (uint32_t k = 0; k < added_.size(); ++k) {
       if (Live(base_count() + k)) bindings.push_back(added_json_[k]);

@@ -128,13 +128,13 @@ class Overlay {
     return false;
   }
   // The member's bundle JSON as it stands.
-  const Json& MemberJson(Index i) const {
+  Json MemberJson(Index i) const {
     if (i >= base_members()) {
       const MemberChunk& c = ChunkOf(i);
       return c.json[i - c.start];
     }
     auto it = changed_json_.find(i);
-    return it == changed_json_.end() ? base_->bundle["members"][i] : it->second;
+    return it == changed_json_.end() ? base_->lists[kMemberList].Parse(i) : it->second;
   }
   uint32_t AddBinding(Binding b, Json entry);
   void RemoveBinding(uint32_t b) { removed_.insert(b); }

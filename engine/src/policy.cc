@@ -194,13 +194,11 @@ LoadResult CompilePolicy(Json&& bundle, const Limits& limits) {
 }
 
 LoadResult LoadPolicy(std::string_view bundle_text, const Limits& limits) {
-  ParsedJson parsed = ParseJson(bundle_text, limits);
-  if (!parsed.ok()) {
-    LoadResult out;
-    out.errors = std::move(parsed.errors);
-    return out;
-  }
-  return CompilePolicy(std::move(parsed.value), limits);
+  LoadResult out;
+  std::unique_ptr<internal::Model> model =
+      internal::ReadBundleText(bundle_text, limits, &out.errors, &out.warnings);
+  if (model) out.policy = std::make_shared<const Policy>(std::move(model));
+  return out;
 }
 
 Json ValidationToJson(const LoadResult& loaded) {

@@ -45,6 +45,8 @@ class Shape {
     errors_->push_back({code, pointer, std::move(message)});
   }
   size_t error_count() const { return errors_->size(); }
+  // Where problems go from now on.
+  void set_errors(Errors* errors) { errors_ = errors; }
 
   // `v` must be an object whose keys are all in `allowed`.
   bool Object(const Json& v, const std::string& pointer,

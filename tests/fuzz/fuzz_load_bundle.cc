@@ -6,12 +6,15 @@
 //   - a bundle that parses loads from its canonical text exactly as from the
 //     original bytes (same errors, warnings, summary and findings): layout,
 //     escapes and key order change nothing;
-//   - when it loads, Summary() and Analyze() give the same bytes every time.
+//   - when it loads, Summary() and Analyze() give the same bytes every time;
+//   - the text, read as it is parsed (its big lists element by element), loads as
+//     the document it parses to does, and keeps that document (Model::Document).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "fuzz_util.h"
+#include "model.h"
 
 namespace {
 
@@ -48,7 +51,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                   Canonical(ErrorsToJson(parsed.errors)));
     return 0;
   }
+  const LoadResult from_document = CompilePolicy(parsed.value);
+  RequireSame(kTarget, "the text loads as the document it parses to", loaded_text,
+              fuzz::LoadResultText(from_document));
   const std::string canonical = Canonical(parsed.value);
+  if (first.ok()) {
+    RequireSame(kTarget, "the model keeps the bundle it read", canonical,
+                Canonical(first.policy->model().Document()));
+  }
   const LoadResult again = LoadPolicy(canonical);
   RequireSame(kTarget, "the canonical text loads as the original bytes do", loaded_text,
               fuzz::LoadResultText(again));

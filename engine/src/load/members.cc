@@ -1,8 +1,8 @@
 // Members and bindings (docs/format.md, "Members", "Bindings").
 #include <algorithm>
 #include <cstdio>
-#include <map>
-#include <set>
+#include <functional>
+#include <string_view>
 #include <tuple>
 
 #include "base/text.h"
@@ -15,55 +15,59 @@
 namespace rolegate {
 namespace internal {
 
-void BundleReader::ReadMembers(const Json& list) {
-  m_->members.resize(list.size());
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string p = PointerAppend("/members", i);
-    const Json& item = list[i];
-    if (!shape_.Object(item, p,
-                       {"id", "email", "name", "kind", "status", "registered", "brandingDomain",
-                        "language", "invitation", "addedTo", "blockedFrom", "disabledFrom"})) {
-      continue;
+void BundleReader::MemberElement(size_t i, const Json& item) {
+  RegisterId(item, "members", i, &m_->member_index);
+  Member& mb = m_->members.emplace_back();
+  std::string p = PointerAppend("/members", i);
+  if (!shape_.Object(item, p,
+                     {"id", "email", "name", "kind", "status", "registered", "brandingDomain",
+                      "language", "invitation", "addedTo", "blockedFrom", "disabledFrom"})) {
+    streamed_[kMemberList].refs.emplace_back();
+    return;
+  }
+  if (const std::string* id = shape_.Id(item, "id", p, true)) mb.id = *id;
+  if (const std::string* e = shape_.String(item, "email", p, false)) {
+    size_t at = e->find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == e->size()) {
+      shape_.Add("invalid_value", PointerAppend(p, "email"), Q(*e) + " is not an e-mail address");
     }
-    Member& mb = m_->members[i];
-    if (const std::string* id = shape_.Id(item, "id", p, true)) mb.id = *id;
-    if (const std::string* e = shape_.String(item, "email", p, false)) {
-      size_t at = e->find('@');
-      if (at == std::string::npos || at == 0 || at + 1 == e->size()) {
-        shape_.Add("invalid_value", PointerAppend(p, "email"), Q(*e) + " is not an e-mail address");
+    mb.email = *e;
+  }
+  if (const std::string* s = shape_.String(item, "name", p, false)) mb.name = *s;
+  if (const std::string* s = shape_.String(item, "kind", p, false)) mb.kind = *s;
+  if (const std::string* s = shape_.String(item, "brandingDomain", p, false)) {
+    mb.branding_domain = *s;
+  }
+  if (const std::string* s = shape_.String(item, "language", p, false)) mb.language = *s;
+  AddRef(kMemberList, item, "addedTo", p, false);
+  if (const std::string* s = shape_.String(item, "status", p, true)) {
+    if (auto st = ParseStatus(*s)) {
+      mb.status = *st;
+    } else {
+      shape_.Add("invalid_value", PointerAppend(p, "status"),
+                 "unknown status " + Q(*s) +
+                     ": expected pending, invited, active, blocked, disabled or removed");
+    }
+  }
+  mb.registered = shape_.Bool(item, "registered", p).value_or(true);
+  ReadSuspension(item, p, mb.status);
+  if (const Json* inv = shape_.Field(item, "invitation", p, false)) {
+    std::string ip = PointerAppend(p, "invitation");
+    if (shape_.Object(*inv, ip, {"sentAt", "expiresAt"})) {
+      if (const std::string* t = shape_.Timestamp(*inv, "sentAt", ip, true)) {
+        mb.invitation_sent_at = *t;
       }
-      mb.email = *e;
-    }
-    if (const std::string* s = shape_.String(item, "name", p, false)) mb.name = *s;
-    if (const std::string* s = shape_.String(item, "kind", p, false)) mb.kind = *s;
-    if (const std::string* s = shape_.String(item, "brandingDomain", p, false)) {
-      mb.branding_domain = *s;
-    }
-    if (const std::string* s = shape_.String(item, "language", p, false)) mb.language = *s;
-    mb.added_to =
-        ResolveField(item, "addedTo", p, m_->scope_index, "unknown_scope", "scope", false);
-    if (const std::string* s = shape_.String(item, "status", p, true)) {
-      if (auto st = ParseStatus(*s)) {
-        mb.status = *st;
-      } else {
-        shape_.Add("invalid_value", PointerAppend(p, "status"),
-                   "unknown status " + Q(*s) +
-                       ": expected pending, invited, active, blocked, disabled or removed");
-      }
-    }
-    mb.registered = shape_.Bool(item, "registered", p).value_or(true);
-    ReadSuspension(item, p, mb.status);
-    if (const Json* inv = shape_.Field(item, "invitation", p, false)) {
-      std::string ip = PointerAppend(p, "invitation");
-      if (shape_.Object(*inv, ip, {"sentAt", "expiresAt"})) {
-        if (const std::string* t = shape_.Timestamp(*inv, "sentAt", ip, true)) {
-          mb.invitation_sent_at = *t;
-        }
-        if (const std::string* t = shape_.Timestamp(*inv, "expiresAt", ip, false)) {
-          mb.invitation_expires_at = *t;
-        }
+      if (const std::string* t = shape_.Timestamp(*inv, "expiresAt", ip, false)) {
+        mb.invitation_expires_at = *t;
       }
     }
+  }
+}
+
+void BundleReader::ResolveMembers() {
+  for (size_t i = 0; i < m_->members.size(); ++i) {
+    m_->members[i].added_to =
+        ResolveRef(kMemberList, i, 0, "addedTo", m_->scope_index, "unknown_scope", "scope");
   }
 }
 
@@ -100,78 +104,135 @@ void BundleReader::ReadSuspension(const Json& item, const std::string& p, Member
         "active, invited or pending");
 }
 
-void BundleReader::ReadBindings(const Json& list) {
-  m_->bindings.resize(list.size());
-  std::unordered_map<std::string, Index> ids;
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string p = PointerAppend("/bindings", i);
-    const Json& item = list[i];
-    if (!shape_.Object(item, p,
-                       {"id", "member", "role", "scope", "grantedBy", "grantedAt", "expiresAt"})) {
-      continue;
+void BundleReader::BindingElement(size_t i, const Json& item) {
+  Streamed& st = streamed_[kBindingList];
+  Binding& b = m_->bindings.emplace_back();
+  st.id_written.push_back(item.is_object() && item.contains("id"));
+  std::string p = PointerAppend("/bindings", i);
+  if (!shape_.Object(item, p,
+                     {"id", "member", "role", "scope", "grantedBy", "grantedAt", "expiresAt"})) {
+    st.refs.resize(st.refs.size() + 3);
+    return;
+  }
+  AddRef(kBindingList, item, "member", p, true);
+  AddRef(kBindingList, item, "role", p, true);
+  AddRef(kBindingList, item, "scope", p, true);
+  if (const std::string* s = shape_.String(item, "grantedBy", p, false)) b.granted_by = *s;
+  if (const std::string* s = shape_.Timestamp(item, "grantedAt", p, false)) b.granted_at = *s;
+  if (const std::string* s = shape_.Timestamp(item, "expiresAt", p, false)) b.expires_at = *s;
+  if (const std::string* id = shape_.Id(item, "id", p, false)) b.id = *id;
+}
+
+void BundleReader::ResolveBindings() {
+  const Streamed& st = streamed_[kBindingList];
+  std::vector<Binding>& bindings = m_->bindings;
+  // Repeated ids, found with a table of binding indexes rather than of copies of
+  // the ids: open addressing, at most half full.
+  size_t capacity = 16;
+  while (capacity < 2 * bindings.size()) capacity <<= 1;
+  std::vector<Index> table(capacity, kNone);
+  const std::hash<std::string_view> hash;
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    Binding& b = bindings[i];
+    b.member = ResolveRef(kBindingList, i, 0, "member", m_->member_index, "unknown_member",
+                          "member");
+    b.role = ResolveRef(kBindingList, i, 1, "role", m_->role_index, "unknown_role", "role");
+    b.scope = ResolveRef(kBindingList, i, 2, "scope", m_->scope_index, "unknown_scope", "scope");
+    if (b.id.empty() && b.member != kNone && b.role != kNone && b.scope != kNone) {
+      const std::string& member = m_->members[b.member].id;
+      const std::string& role = m_->roles[b.role].id;
+      const std::string& scope = m_->scopes[b.scope].id;
+      b.id.reserve(member.size() + role.size() + scope.size() + 2);
+      b.id.append(member).append("/").append(role).append("@").append(scope);
     }
-    Binding& b = m_->bindings[i];
-    b.member = ResolveField(item, "member", p, m_->member_index, "unknown_member", "member", true);
-    b.role = ResolveField(item, "role", p, m_->role_index, "unknown_role", "role", true);
-    b.scope = ResolveField(item, "scope", p, m_->scope_index, "unknown_scope", "scope", true);
-    if (const std::string* s = shape_.String(item, "grantedBy", p, false)) b.granted_by = *s;
-    if (const std::string* s = shape_.Timestamp(item, "grantedAt", p, false)) {
-      b.granted_at = *s;
-    }
-    if (const std::string* s = shape_.Timestamp(item, "expiresAt", p, false)) {
-      b.expires_at = *s;
-    }
-    if (const std::string* id = shape_.Id(item, "id", p, false)) {
-      b.id = *id;
-    } else if (b.member != kNone && b.role != kNone && b.scope != kNone) {
-      b.id = m_->members[b.member].id + "/" + m_->roles[b.role].id + "@" + m_->scopes[b.scope].id;
-    }
-    if (!b.id.empty() && !ids.emplace(b.id, static_cast<Index>(i)).second) {
+    if (b.id.empty()) continue;
+    for (size_t h = hash(b.id) & (capacity - 1);; h = (h + 1) & (capacity - 1)) {
+      if (table[h] == kNone) {
+        table[h] = static_cast<Index>(i);
+        break;
+      }
+      if (bindings[table[h]].id != b.id) continue;
       // A derived id repeats exactly when member, role and scope repeat: that is
       // reported as duplicate_binding by CheckBindings.
-      if (item.contains("id")) {
-        shape_.Add("duplicate_id", PointerAppend(p, "id"),
+      if (st.id_written[i]) {
+        shape_.Add("duplicate_id", PointerAppend(PointerAppend("/bindings", i), "id"),
                    "duplicate id " + Q(b.id) + " in `bindings`");
       }
+      break;
     }
   }
 }
 
 void BundleReader::CheckBindings() {
-  std::set<std::tuple<Index, Index, Index>> seen;              // member, role, scope
-  std::map<std::tuple<Index, Index, Index>, Index> exclusive;  // member, scope, family
-  for (size_t i = 0; i < m_->bindings.size(); ++i) {
-    const Binding& b = m_->bindings[i];
-    if (b.member == kNone || b.role == kNone || b.scope == kNone) continue;
+  const std::vector<Binding>& bindings = m_->bindings;
+  const auto resolved = [](const Binding& b) {
+    return b.member != kNone && b.role != kNone && b.scope != kNone;
+  };
+  // For each binding, the first (in the bindings' order) with the same member, role
+  // and scope, and the first with the same member, scope and family of an exclusive
+  // role: found by sorting, which stays cheap for a million bindings.
+  struct Key {
+    Index a, b, c, i;
+    bool operator<(const Key& o) const { return std::tie(a, b, c, i) < std::tie(o.a, o.b, o.c, o.i); }
+  };
+  const auto firsts = [&bindings](std::vector<Key>* keys) {
+    std::sort(keys->begin(), keys->end());
+    std::vector<Index> first(bindings.size(), kNone);
+    for (size_t k = 1, run = 0; k < keys->size(); ++k) {
+      const Key& x = (*keys)[k];
+      const Key& y = (*keys)[run];
+      if (x.a == y.a && x.b == y.b && x.c == y.c) {
+        first[x.i] = y.i;
+      } else {
+        run = k;
+      }
+    }
+    return first;
+  };
+  std::vector<Key> keys;
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    const Binding& b = bindings[i];
+    if (resolved(b)) keys.push_back({b.member, b.role, b.scope, static_cast<Index>(i)});
+  }
+  const std::vector<Index> repeats = firsts(&keys);
+  keys.clear();
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    const Binding& b = bindings[i];
+    if (!resolved(b) || repeats[i] != kNone) continue;
+    const Role& role = m_->roles[b.role];
+    if (role.exclusive && role.family != kNone) {
+      keys.push_back({b.member, b.scope, role.family, static_cast<Index>(i)});
+    }
+  }
+  const std::vector<Index> conflicts = firsts(&keys);
+
+  for (size_t i = 0; i < bindings.size(); ++i) {
+    const Binding& b = bindings[i];
+    if (!resolved(b)) continue;
     const Role& role = m_->roles[b.role];
     const Scope& scope = m_->scopes[b.scope];
-    std::string p = PointerAppend("/bindings", i);
     if (scope.type != kNone && !((role.assignable_mask >> scope.type) & 1u)) {
-      shape_.Add("role_not_assignable_at", PointerAppend(p, "scope"),
+      shape_.Add("role_not_assignable_at", PointerAppend(PointerAppend("/bindings", i), "scope"),
                  "role " + Q(role.id) + " cannot be bound on scope " + Q(scope.id) + " of type " +
                      Q(m_->scope_types[scope.type].id));
     }
     if (!role.AllowsKind(m_->members[b.member].kind)) {
-      shape_.Add("member_kind_not_allowed", PointerAppend(p, "member"),
+      shape_.Add("member_kind_not_allowed", PointerAppend(PointerAppend("/bindings", i), "member"),
                  KindNotAllowedMessage(m_->members[b.member], role));
     }
-    if (!seen.insert({b.member, b.role, b.scope}).second) {
-      shape_.Add("duplicate_binding", p,
+    if (repeats[i] != kNone) {
+      shape_.Add("duplicate_binding", PointerAppend("/bindings", i),
                  "member " + Q(m_->members[b.member].id) + " already holds role " + Q(role.id) +
                      " on scope " + Q(scope.id));
       continue;
     }
-    if (role.exclusive && role.family != kNone) {
-      auto [it, fresh] =
-          exclusive.emplace(std::make_tuple(b.member, b.scope, role.family), static_cast<Index>(i));
-      if (!fresh) {
-        const Binding& first = m_->bindings[it->second];
-        shape_.Add("exclusive_role_conflict", PointerAppend(p, "role"),
-                   "member " + Q(m_->members[b.member].id) + " already holds role " +
-                       Q(m_->roles[first.role].id) + " of family " + Q(m_->families[role.family]) +
-                       " on scope " + Q(scope.id) +
-                       ": a member holds one role of this family per scope");
-      }
+    if (conflicts[i] != kNone) {
+      const Binding& first = bindings[conflicts[i]];
+      shape_.Add("exclusive_role_conflict", PointerAppend(PointerAppend("/bindings", i), "role"),
+                 "member " + Q(m_->members[b.member].id) + " already holds role " +
+                     Q(m_->roles[first.role].id) + " of family " + Q(m_->families[role.family]) +
+                     " on scope " + Q(scope.id) +
+                     ": a member holds one role of this family per scope");
     }
   }
 }

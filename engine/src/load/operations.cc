@@ -17,7 +17,7 @@ namespace rolegate {
 namespace internal {
 
 void BundleReader::ReadOperations() {
-  const Json* ops = shape_.Field(doc_, "operations", "", false);
+  const Json* ops = shape_.Field(*doc_, "operations", "", false);
   if (ops == nullptr) return;
   if (!ops->is_object()) {
     shape_.Add("wrong_type", "/operations", "expected an object of operation kinds");
@@ -86,7 +86,7 @@ void BundleReader::ReadOperations() {
 // (docs/server.md): a permission id each.
 
 void BundleReader::ReadServer() {
-  const Json* server = shape_.Field(doc_, "server", "", false);
+  const Json* server = shape_.Field(*doc_, "server", "", false);
   if (server == nullptr) return;
   if (!shape_.Object(*server, "/server", {"auditPermission", "decisionsPermission"})) return;
   for (const char* key : {"auditPermission", "decisionsPermission"}) {
@@ -100,7 +100,7 @@ void BundleReader::ReadServer() {
 }
 
 void BundleReader::ReadNotifications() {
-  const Json* list = shape_.Array(doc_, "notifications", "", false, limits_.max_rules);
+  const Json* list = shape_.Array(*doc_, "notifications", "", false, limits_.max_rules);
   if (list == nullptr) return;
   for (size_t i = 0; i < list->size(); ++i) {
     std::string p = PointerAppend("/notifications", i);

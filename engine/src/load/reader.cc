@@ -17,26 +17,116 @@
 namespace rolegate {
 namespace internal {
 
+void BundleReader::RegisterId(const Json& item, const char* key, size_t i, IdIndex* index) {
+  if (!item.is_object()) return;  // reported by the Read pass
+  auto it = item.find("id");
+  if (it == item.end() || !it->is_string()) return;
+  const std::string& id = *it->get_ptr<const std::string*>();
+  if (!IsValidId(id)) return;  // reported by the Read pass
+  if (!index->emplace(id, static_cast<Index>(i)).second) {
+    shape_.Add("duplicate_id", PointerAppend(PointerAppend(PointerAppend("", key), i), "id"),
+               "duplicate id " + Q(id) + " in `" + key + "`");
+  }
+}
+
 const Json* BundleReader::CollectIds(const char* key, size_t max_items, IdIndex* index,
                                      size_t* count) {
   *count = 0;
-  const Json* list = shape_.Array(doc_, key, "", false, max_items);
+  const Json* list = shape_.Array(*doc_, key, "", false, max_items);
   if (list == nullptr) return nullptr;
-  std::string at = PointerAppend("", key);
   *count = list->size();
-  for (size_t i = 0; i < list->size(); ++i) {
-    const Json& item = (*list)[i];
-    if (!item.is_object()) continue;  // reported by the Read pass
-    auto it = item.find("id");
-    if (it == item.end() || !it->is_string()) continue;
-    const std::string& id = *it->get_ptr<const std::string*>();
-    if (!IsValidId(id)) continue;  // reported by the Read pass
-    if (!index->emplace(id, static_cast<Index>(i)).second) {
-      shape_.Add("duplicate_id", PointerAppend(PointerAppend(at, i), "id"),
-                 "duplicate id " + Q(id) + " in `" + key + "`");
-    }
-  }
+  for (size_t i = 0; i < list->size(); ++i) RegisterId((*list)[i], key, i, index);
   return list;
+}
+
+size_t BundleReader::MaxItems(size_t list) const {
+  switch (list) {
+    case kScopeList:
+      return limits_.max_scopes;
+    case kMemberList:
+      return limits_.max_members;
+    default:
+      return limits_.max_bindings;
+  }
+}
+
+void BundleReader::Element(size_t list, size_t index, Json&& item) {
+  Streamed& st = streamed_[list];
+  st.count = index + 1;
+  // Past the limit the list is refused whole (TakeList): only count.
+  if (index >= MaxItems(list)) return;
+  shape_.set_errors(&st.errors);
+  switch (list) {
+    case kScopeList:
+      ScopeElement(index, item);
+      break;
+    case kMemberList:
+      MemberElement(index, item);
+      break;
+    default:
+      BindingElement(index, item);
+      break;
+  }
+  shape_.set_errors(errors_);
+  m_->lists[list].Add(item);
+}
+
+void BundleReader::AddRef(size_t list, const Json& item, const char* key,
+                          const std::string& pointer, bool required) {
+  Streamed& st = streamed_[list];
+  Ref ref;
+  if (const std::string* id = shape_.Id(item, key, pointer, required)) {
+    ref.begin = static_cast<uint32_t>(st.ids.size());
+    ref.size = static_cast<uint32_t>(id->size());
+    st.ids += *id;
+  } else if (item.contains(key)) {
+    ref.size = Ref::kInvalid;
+  }
+  st.refs.push_back(ref);
+}
+
+Index BundleReader::ResolveRef(size_t list, size_t i, size_t slot, const char* key,
+                               const IdIndex& index, const char* code, const char* what) {
+  const Streamed& st = streamed_[list];
+  const Ref& ref = st.refs[i * RefSlots(list) + slot];
+  if (ref.size == Ref::kAbsent || ref.size == Ref::kInvalid) return kNone;
+  const std::string_view id = std::string_view(st.ids).substr(ref.begin, ref.size);
+  if (const Index* found = index.Get(id)) return *found;
+  shape_.Add(code, PointerAppend(PointerAppend(PointerAppend("", kBigListKeys[list].data()), i), key),
+             std::string("unknown ") + what + " " + Q(std::string(id)));
+  return kNone;
+}
+
+bool BundleReader::TakeList(size_t list) {
+  const char* key = kBigListKeys[list].data();
+  Streamed& st = streamed_[list];
+  // Not an array: Element never saw it, and Shape says why.
+  if (shape_.Array(*doc_, key, "", false, MaxItems(list)) == nullptr) return false;
+  if (st.count > MaxItems(list)) {
+    shape_.Add("too_many_items", PointerAppend("", key),
+               "list of " + std::to_string(st.count) + " items exceeds the limit of " +
+                   std::to_string(MaxItems(list)));
+    st = Streamed();
+    m_->lists[list].Clear();
+    switch (list) {
+      case kScopeList:
+        m_->scopes.clear();
+        m_->scope_index = IdIndex();
+        break;
+      case kMemberList:
+        m_->members.clear();
+        m_->member_index = IdIndex();
+        break;
+      default:
+        m_->bindings.clear();
+        break;
+    }
+    return false;
+  }
+  errors_->insert(errors_->end(), std::make_move_iterator(st.errors.begin()),
+                  std::make_move_iterator(st.errors.end()));
+  st.errors = Errors();
+  return true;
 }
 
 Index BundleReader::Resolve(const IdIndex& index, const IdAt& ref, const char* code,
@@ -150,8 +240,14 @@ Index BundleReader::Family(const std::string& name, bool create, const std::stri
   return f;
 }
 
+std::unique_ptr<Model> BundleReader::Finish(Json&& rest) {
+  m_->rest = std::move(rest);
+  doc_ = &m_->rest;
+  return Run();
+}
+
 std::unique_ptr<Model> BundleReader::Run() {
-  if (!shape_.Object(doc_, "",
+  if (!shape_.Object(*doc_, "",
                      {"$schema",       "format",        "revision",         "name",
                       "description",   "scopeTypes",    "scopes",           "permissions",
                       "roles",         "selfUpgrades",  "claims",           "approvalRules",
@@ -160,37 +256,37 @@ std::unique_ptr<Model> BundleReader::Run() {
                       "server"})) {
     return nullptr;
   }
-  if (const std::string* f = shape_.String(doc_, "format", "", true)) {
+  if (const std::string* f = shape_.String(*doc_, "format", "", true)) {
     if (*f != "rolegate/1") {
       shape_.Add("unsupported_format", "/format",
                  "unsupported format " + Q(*f) + ": expected `rolegate/1`");
     }
   }
-  if (const std::string* r = shape_.String(doc_, "revision", "", false)) m_->revision = *r;
-  if (const std::string* n = shape_.String(doc_, "name", "", false)) m_->name = *n;
-  shape_.String(doc_, "description", "", false);
-  shape_.String(doc_, "$schema", "", false);  // for editors; the engine ignores it
+  if (const std::string* r = shape_.String(*doc_, "revision", "", false)) m_->revision = *r;
+  if (const std::string* n = shape_.String(*doc_, "name", "", false)) m_->name = *n;
+  shape_.String(*doc_, "description", "", false);
+  shape_.String(*doc_, "$schema", "", false);  // for editors; the engine ignores it
 
   size_t n = 0;
   const Json* scope_types =
       CollectIds("scopeTypes", limits_.max_scope_types, &m_->scope_type_index, &n);
-  const Json* scopes = CollectIds("scopes", limits_.max_scopes, &m_->scope_index, &n);
+  const bool scopes = TakeList(kScopeList);
   const Json* permissions =
       CollectIds("permissions", limits_.max_permissions, &m_->permission_index, &n);
   const Json* roles = CollectIds("roles", limits_.max_roles, &m_->role_index, &n);
-  const Json* members = CollectIds("members", limits_.max_members, &m_->member_index, &n);
-  const Json* bindings = shape_.Array(doc_, "bindings", "", false, limits_.max_bindings);
-  const Json* self_upgrades = shape_.Array(doc_, "selfUpgrades", "", false, limits_.max_rules);
-  const Json* claims = shape_.Array(doc_, "claims", "", false, limits_.max_rules);
-  const Json* approval_rules = shape_.Array(doc_, "approvalRules", "", false, limits_.max_rules);
-  const Json* invariants = shape_.Array(doc_, "invariants", "", false, limits_.max_rules);
+  const bool members = TakeList(kMemberList);
+  const bool bindings = TakeList(kBindingList);
+  const Json* self_upgrades = shape_.Array(*doc_, "selfUpgrades", "", false, limits_.max_rules);
+  const Json* claims = shape_.Array(*doc_, "claims", "", false, limits_.max_rules);
+  const Json* approval_rules = shape_.Array(*doc_, "approvalRules", "", false, limits_.max_rules);
+  const Json* invariants = shape_.Array(*doc_, "invariants", "", false, limits_.max_rules);
 
   if (scope_types) ReadScopeTypes(*scope_types);
-  if (scopes) ReadScopes(*scopes);
+  if (scopes) ResolveScopes();
   if (permissions) ReadPermissions(*permissions);
   if (roles) ReadRoles(*roles);
-  if (members) ReadMembers(*members);
-  if (bindings) ReadBindings(*bindings);
+  if (members) ResolveMembers();
+  if (bindings) ResolveBindings();
   if (self_upgrades) ReadSelfUpgrades(*self_upgrades);
   for (size_t i = 0; i < m_->self_upgrades.size(); ++i) {
     m_->self_upgrades_by_action[m_->self_upgrades[i].action].push_back(static_cast<Index>(i));
@@ -229,64 +325,115 @@ std::string Lower(const std::string& s) {
   return out;
 }
 
-std::string ContentRevision(const Json& bundle) {
-  uint64_t h = 1469598103934665603ull;
-  const auto feed = [&h](const std::string& text) {
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-  };
-  if (bundle.is_object() && bundle.contains("$schema")) {
-    // The canonical text of the bundle without its `$schema`, which only tells an
-    // editor where the schema is: the same policy has the same revision with it or
-    // without it. Written member by member, in canonical (sorted) order, rather
-    // than copying a bundle that may be large.
-    feed("{");
-    bool first = true;
-    for (auto it = bundle.begin(); it != bundle.end(); ++it) {
-      if (it.key() == "$schema") continue;
-      feed(std::string(first ? "" : ",") + Canonical(Json(it.key())) + ":");
-      feed(Canonical(it.value()));
-      first = false;
-    }
-    feed("}");
-  } else {
-    feed(Canonical(bundle));
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return std::string("fnv1a64:") + buf;
-}
-
 namespace {
 
-// Reads `bundle` into a model, without keeping the document yet.
-std::unique_ptr<Model> Read(const Json& bundle, const Limits& limits, Errors* errors,
-                            Errors* warnings) {
-  BundleReader reader(bundle, limits, errors, warnings);
-  std::unique_ptr<Model> model = reader.Run();
+// FNV-1a, 64 bits, of text fed in pieces.
+class Fnv {
+ public:
+  void Feed(std::string_view text) {
+    for (unsigned char c : text) {
+      h_ ^= c;
+      h_ *= 1099511628211ull;
+    }
+  }
+  std::string Revision() const {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
+    return std::string("fnv1a64:") + buf;
+  }
+
+ private:
+  uint64_t h_ = 1469598103934665603ull;
+};
+
+// Feeds the canonical text of `value`. An object's `$schema`, which only tells an
+// editor where the schema is, is left out: the same policy has the same revision
+// with it or without it. With `lists`, the root object's big lists are empty
+// arrays whose elements are there. Written member by member, in canonical
+// (sorted) order, rather than copying a bundle that may be large.
+void FeedCanonical(const Json& value, const std::array<ElementTexts, kBigLists>* lists, Fnv* fnv) {
+  if (!value.is_object()) {
+    fnv->Feed(Canonical(value));
+    return;
+  }
+  fnv->Feed("{");
+  bool first = true;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (it.key() == "$schema") continue;
+    fnv->Feed(std::string(first ? "" : ",") + Canonical(Json(it.key())) + ":");
+    first = false;
+    const auto big = std::find(kBigListKeys.begin(), kBigListKeys.end(), it.key());
+    if (lists != nullptr && big != kBigListKeys.end() && it.value().is_array()) {
+      const ElementTexts& elements = (*lists)[static_cast<size_t>(big - kBigListKeys.begin())];
+      fnv->Feed("[");
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (i > 0) fnv->Feed(",");
+        fnv->Feed(elements.at(i));
+      }
+      fnv->Feed("]");
+    } else {
+      fnv->Feed(Canonical(it.value()));
+    }
+  }
+  fnv->Feed("}");
+}
+
+// What is left to do once the reader is done.
+std::unique_ptr<Model> Done(std::unique_ptr<Model> model, Errors* errors, Errors* warnings) {
   SortErrors(errors);
   SortErrors(warnings);
-  if (model && model->revision.empty()) model->revision = ContentRevision(bundle);
+  if (model && model->revision.empty()) {
+    Fnv fnv;
+    FeedCanonical(model->rest, &model->lists, &fnv);
+    model->revision = fnv.Revision();
+  }
   if (model) model->warnings = *warnings;
   return model;
 }
 
 }  // namespace
 
+std::string ContentRevision(const Json& bundle) {
+  Fnv fnv;
+  FeedCanonical(bundle, nullptr, &fnv);
+  return fnv.Revision();
+}
+
 std::unique_ptr<Model> ReadBundle(const Json& bundle, const Limits& limits, Errors* errors,
                                   Errors* warnings) {
-  std::unique_ptr<Model> model = Read(bundle, limits, errors, warnings);
-  if (model) model->bundle = bundle;
-  return model;
+  return ReadBundle(Json(bundle), limits, errors, warnings);
 }
 
 std::unique_ptr<Model> ReadBundle(Json&& bundle, const Limits& limits, Errors* errors,
                                   Errors* warnings) {
-  std::unique_ptr<Model> model = Read(bundle, limits, errors, warnings);
-  if (model) model->bundle = std::move(bundle);
-  return model;
+  BundleReader reader(limits, errors, warnings);
+  if (bundle.is_object()) {
+    // The big lists go to the reader element by element, as a streaming parse
+    // hands them over (ReadBundleText), each element freed once read.
+    for (size_t k = 0; k < kBigLists; ++k) {
+      auto it = bundle.find(std::string(kBigListKeys[k]));
+      if (it == bundle.end() || !it->is_array()) continue;
+      Json::array_t list = std::move(it->get_ref<Json::array_t&>());
+      *it = Json::array();
+      for (size_t i = 0; i < list.size(); ++i) {
+        Json item = std::move(list[i]);
+        reader.Element(k, i, std::move(item));
+      }
+    }
+  }
+  return Done(reader.Finish(std::move(bundle)), errors, warnings);
+}
+
+std::unique_ptr<Model> ReadBundleText(std::string_view text, const Limits& limits,
+                                      Errors* errors, Errors* warnings) {
+  BundleReader reader(limits, errors, warnings);
+  static const std::vector<std::string_view> kLists(kBigListKeys.begin(), kBigListKeys.end());
+  ParsedJson parsed = ParseJsonDiverting(text, 1, limits, kLists, &reader);
+  if (!parsed.ok()) {
+    *errors = std::move(parsed.errors);
+    return nullptr;
+  }
+  return Done(reader.Finish(std::move(parsed.value)), errors, warnings);
 }
 
 }  // namespace internal

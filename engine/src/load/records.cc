@@ -18,7 +18,7 @@ namespace rolegate {
 namespace internal {
 
 void BundleReader::ReadVerifications() {
-  const Json* list = shape_.Array(doc_, "verifications", "", false, limits_.max_members);
+  const Json* list = shape_.Array(*doc_, "verifications", "", false, limits_.max_members);
   if (list == nullptr) return;
   std::set<std::string> ids;
   for (size_t i = 0; i < list->size(); ++i) {
@@ -55,7 +55,7 @@ void BundleReader::ReadVerifications() {
 }
 
 void BundleReader::ReadApprovalRequests() {
-  const Json* list = shape_.Array(doc_, "approvalRequests", "", false, limits_.max_members);
+  const Json* list = shape_.Array(*doc_, "approvalRequests", "", false, limits_.max_members);
   if (list == nullptr) return;
   std::set<std::string> ids;
   for (size_t i = 0; i < list->size(); ++i) {
@@ -121,7 +121,7 @@ void BundleReader::ReadApprovalRequests() {
 }
 
 void BundleReader::ReadRoleRequests() {
-  const Json* list = shape_.Array(doc_, "roleRequests", "", false, limits_.max_members);
+  const Json* list = shape_.Array(*doc_, "roleRequests", "", false, limits_.max_members);
   if (list == nullptr) return;
   std::set<std::string> ids;
   for (size_t i = 0; i < list->size(); ++i) {

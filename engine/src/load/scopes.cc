@@ -28,19 +28,27 @@ void BundleReader::ReadScopeTypes(const Json& list) {
   }
 }
 
-void BundleReader::ReadScopes(const Json& list) {
-  m_->scopes.resize(list.size());
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string p = PointerAppend("/scopes", i);
-    const Json& item = list[i];
-    if (!shape_.Object(item, p, {"id", "type", "parent", "name", "attributes"})) continue;
+void BundleReader::ScopeElement(size_t i, const Json& item) {
+  RegisterId(item, "scopes", i, &m_->scope_index);
+  Scope& s = m_->scopes.emplace_back();
+  std::string p = PointerAppend("/scopes", i);
+  if (!shape_.Object(item, p, {"id", "type", "parent", "name", "attributes"})) {
+    streamed_[kScopeList].refs.resize(streamed_[kScopeList].refs.size() + 2);
+    return;
+  }
+  if (const std::string* id = shape_.Id(item, "id", p, true)) s.id = *id;
+  if (const std::string* n = shape_.String(item, "name", p, false)) s.name = *n;
+  AddRef(kScopeList, item, "type", p, true);
+  AddRef(kScopeList, item, "parent", p, false);
+  if (const Json* a = ScopeAttributes(item, p)) s.attributes = *a;
+}
+
+void BundleReader::ResolveScopes() {
+  for (size_t i = 0; i < m_->scopes.size(); ++i) {
     Scope& s = m_->scopes[i];
-    if (const std::string* id = shape_.Id(item, "id", p, true)) s.id = *id;
-    if (const std::string* n = shape_.String(item, "name", p, false)) s.name = *n;
-    s.type = ResolveField(item, "type", p, m_->scope_type_index, "unknown_scope_type", "scope type",
-                          true);
-    s.parent = ResolveField(item, "parent", p, m_->scope_index, "unknown_scope", "scope", false);
-    if (const Json* a = ScopeAttributes(item, p)) s.attributes = *a;
+    s.type = ResolveRef(kScopeList, i, 0, "type", m_->scope_type_index, "unknown_scope_type",
+                        "scope type");
+    s.parent = ResolveRef(kScopeList, i, 1, "parent", m_->scope_index, "unknown_scope", "scope");
   }
 }
 
@@ -97,7 +105,7 @@ void BundleReader::CheckScopeForest() {
                    "a scope of type " + Q(t.id) + " is a root and cannot have a parent");
       }
     } else if (s.parent == kNone) {
-      if (!doc_["scopes"][i].contains("parent")) {
+      if (streamed_[kScopeList].refs[2 * i + 1].size == Ref::kAbsent) {
         shape_.Add("invalid_parent_type", p, "a scope of type " + Q(t.id) + " needs a parent");
       }
     } else {
