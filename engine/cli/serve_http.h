@@ -133,7 +133,9 @@ class Server {
 
   static http::Options MakeOptions(http::Options o, const std::string& allow_origin,
                                    std::shared_ptr<std::atomic<int>> loopback_port) {
-    o.max_body = Limits().max_bytes;
+    // Bodies are requests and change sets: 16 MiB is far more than they need, and
+    // less than a document may be (Limits::max_bytes), which comes from a file.
+    o.max_body = 16u << 20;
     // No answer is cached by the browser or shown inside another site's frame.
     o.default_headers = {{"Cache-Control", "no-store"},
                          {"X-Frame-Options", "DENY"},

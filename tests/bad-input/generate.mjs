@@ -15,7 +15,7 @@ const json = (value) => Buffer.from(JSON.stringify(value, null, 1), "utf8");
 
 // The limits (engine/include/rolegate/limits.h).
 export const LIMITS = {
-  maxBytes: 16 * 1024 * 1024,
+  maxBytes: 64 * 1024 * 1024,
   maxDepth: 32,
   maxString: 4096,
   maxPermissions: 1024,
@@ -52,12 +52,12 @@ function onlyList(list, n, item, withType = true) {
 }
 
 export const GENERATORS = {
-  // --- input_too_large: one byte over 16 MiB, the rest of it insignificant whitespace.
-  "bundle-over-16mib": () => {
+  // --- input_too_large: one byte over 64 MiB, the rest of it insignificant whitespace.
+  "bundle-over-64mib": () => {
     const head = Buffer.from('{"format": "rolegate/1"}', "utf8");
     return Buffer.concat([head, Buffer.alloc(LIMITS.maxBytes + 1 - head.length, 0x20)]);
   },
-  "request-over-16mib": () => {
+  "request-over-64mib": () => {
     const head = fs.readFileSync(path.join(DIR, "base", "request.json"));
     return Buffer.concat([head, Buffer.alloc(LIMITS.maxBytes + 1 - head.length, 0x20)]);
   },

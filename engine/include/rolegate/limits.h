@@ -8,7 +8,7 @@
 namespace rolegate {
 
 struct Limits {
-  size_t max_bytes = 16u << 20;   // input_too_large
+  size_t max_bytes = 64u << 20;   // input_too_large
   size_t max_depth = 32;          // nesting_too_deep
   size_t max_string = 4096;       // string_too_long
   size_t max_permissions = 1024;  // too_many_items, and so on
