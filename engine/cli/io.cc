@@ -216,7 +216,15 @@ std::optional<std::string> ReadInput(const std::string& path, std::string* error
     *error = CannotRead(path, std::strerror(errno));
     return std::nullopt;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // In blocks, into a string sized from the file's size (a hint: the file may
+  // change while it is read), rather than byte by byte into one that keeps growing.
+  std::string text;
+  const auto size = fs::file_size(path, ec);
+  if (!ec) text.reserve(static_cast<size_t>(size));
+  char block[1 << 16];
+  while (in.read(block, sizeof block), in.gcount() > 0) {
+    text.append(block, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) {
     *error = CannotRead(path, "read error");
     return std::nullopt;

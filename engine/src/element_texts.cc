@@ -1,26 +1,35 @@
 // The bundle's big lists as canonical text (model.h).
 #include "model.h"
 
+#include <algorithm>
+
+#include "canonical_text.h"
+
 namespace rolegate {
 namespace internal {
 
 void ElementTexts::Add(const Json& element) {
-  text_ += Canonical(element);
-  ends_.push_back(text_.size());
+  // Canonical(element), written into a buffer that is kept for the next one.
+  scratch_.clear();
+  AppendCanonical(&scratch_, element);
+  if (blocks_.empty() || blocks_.back().size() + scratch_.size() > blocks_.back().capacity()) {
+    // Each block as large as all before it, from 4 KB up to kBlock: a short list
+    // takes little, a long one a megabyte at a time.
+    size_t total = 0;
+    for (const std::string& b : blocks_) total += b.size();
+    blocks_.emplace_back().reserve(
+        std::max(std::min(kBlock, std::max<size_t>(4096, total)), scratch_.size()));
+  }
+  std::string& block = blocks_.back();
+  spans_.push_back(Span{static_cast<uint32_t>(blocks_.size() - 1),
+                        static_cast<uint32_t>(block.size()),
+                        static_cast<uint32_t>(scratch_.size())});
+  block += scratch_;
 }
 
 Json ElementTexts::Parse(size_t i) const {
   // Canonical text of a document read before: it parses, and within the limits.
   return Json::parse(at(i), nullptr, /*allow_exceptions=*/false);
-}
-
-void ElementTexts::AppendList(std::string* out) const {
-  out->push_back('[');
-  for (size_t i = 0; i < ends_.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    out->append(at(i));
-  }
-  out->push_back(']');
 }
 
 Json Model::Document() const {

@@ -68,12 +68,16 @@ class IdIndex {
     return h ^ (h >> 29);
   }
 
+  // Twice the slots; each key moves to its new slot with the hash it has.
   void Grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 16 : old.size() * 2, Slot());
-    size_ = 0;
+    const size_t mask = slots_.size() - 1;
     for (Slot& s : old) {
-      if (s.used) emplace(s.key, s.value);
+      if (!s.used) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].used) i = (i + 1) & mask;
+      slots_[i] = std::move(s);
     }
   }
 

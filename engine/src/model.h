@@ -49,28 +49,32 @@ enum BigList : size_t { kScopeList, kMemberList, kBindingList, kBigLists };
 inline constexpr std::array<std::string_view, kBigLists> kBigListKeys = {"scopes", "members",
                                                                          "bindings"};
 
-// The elements of a list, each as its canonical text, one after another: a
-// fraction of the memory a document of them takes.
+// The elements of a list, each as its canonical text: a fraction of the memory a
+// document of them takes. The text lies in blocks of up to a megabyte, so that
+// growing never copies what is there (and never holds it twice).
 class ElementTexts {
  public:
   void Add(const Json& element);
-  size_t size() const { return ends_.size(); }
+  size_t size() const { return spans_.size(); }
   std::string_view at(size_t i) const {
-    const size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(text_).substr(begin, ends_[i] - begin);
+    const Span& s = spans_[i];
+    return std::string_view(blocks_[s.block]).substr(s.begin, s.size);
   }
   // Element `i` as a document.
   Json Parse(size_t i) const;
-  // The list's canonical text, "[" + the elements joined by "," + "]".
-  void AppendList(std::string* out) const;
   void Clear() {
-    text_.clear();
-    ends_.clear();
+    blocks_.clear();
+    spans_.clear();
   }
 
  private:
-  std::string text_;
-  std::vector<size_t> ends_;
+  static constexpr size_t kBlock = size_t{1} << 20;
+  struct Span {
+    uint32_t block, begin, size;
+  };
+  std::vector<std::string> blocks_;
+  std::vector<Span> spans_;
+  std::string scratch_;  // the element being written
 };
 
 struct ScopeType {
@@ -164,7 +168,9 @@ struct Member {
 struct Binding {
   std::string id;
   Index member = kNone, role = kNone, scope = kNone;
-  std::string granted_by, granted_at, expires_at;
+  std::string expires_at;
+  // Who granted it and when are in the bundle (Model::lists) and nowhere else: no
+  // decision reads them.
 };
 
 // The fields of a binding a check reads, packed apart from its strings so that the

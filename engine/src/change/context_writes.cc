@@ -39,8 +39,6 @@ void Context::AddBinding(Edit* e, const std::string& member, const std::string& 
   b.role = M().role_index.at(role);
   b.scope = M().scope_index.at(scope);
   b.id = member + "/" + role + "@" + scope;
-  b.granted_by = actor_;
-  b.granted_at = now_;
   e->added.push_back(e->overlay.AddBinding(std::move(b), std::move(entry)));
 }
 

@@ -117,8 +117,8 @@ void BundleReader::BindingElement(size_t i, const Json& item) {
   AddRef(kBindingList, item, "member", p, true);
   AddRef(kBindingList, item, "role", p, true);
   AddRef(kBindingList, item, "scope", p, true);
-  if (const std::string* s = shape_.String(item, "grantedBy", p, false)) b.granted_by = *s;
-  if (const std::string* s = shape_.Timestamp(item, "grantedAt", p, false)) b.granted_at = *s;
+  shape_.String(item, "grantedBy", p, false);
+  shape_.Timestamp(item, "grantedAt", p, false);
   if (const std::string* s = shape_.Timestamp(item, "expiresAt", p, false)) b.expires_at = *s;
   if (const std::string* id = shape_.Id(item, "id", p, false)) b.id = *id;
 }
@@ -190,6 +190,7 @@ void BundleReader::CheckBindings() {
     return first;
   };
   std::vector<Key> keys;
+  keys.reserve(bindings.size());
   for (size_t i = 0; i < bindings.size(); ++i) {
     const Binding& b = bindings[i];
     if (resolved(b)) keys.push_back({b.member, b.role, b.scope, static_cast<Index>(i)});

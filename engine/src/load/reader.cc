@@ -87,11 +87,16 @@ void BundleReader::AddRef(size_t list, const Json& item, const char* key,
 
 Index BundleReader::ResolveRef(size_t list, size_t i, size_t slot, const char* key,
                                const IdIndex& index, const char* code, const char* what) {
-  const Streamed& st = streamed_[list];
+  Streamed& st = streamed_[list];
   const Ref& ref = st.refs[i * RefSlots(list) + slot];
   if (ref.size == Ref::kAbsent || ref.size == Ref::kInvalid) return kNone;
   const std::string_view id = std::string_view(st.ids).substr(ref.begin, ref.size);
-  if (const Index* found = index.Get(id)) return *found;
+  if (st.last_found[slot] != kNone && st.last_id[slot] == id) return st.last_found[slot];
+  if (const Index* found = index.Get(id)) {
+    st.last_id[slot] = id;
+    st.last_found[slot] = *found;
+    return *found;
+  }
   shape_.Add(code, PointerAppend(PointerAppend(PointerAppend("", kBigListKeys[list].data()), i), key),
              std::string("unknown ") + what + " " + Q(std::string(id)));
   return kNone;

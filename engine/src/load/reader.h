@@ -57,6 +57,10 @@ class BundleReader : public ElementSink {
     std::string ids;        // the ids the elements name, one after another
     std::vector<Ref> refs;  // per element, RefSlots(list) of them
     std::vector<bool> id_written;  // bindings: whether the element has an `id` field
+    // Per slot, the last id resolved and what it resolved to: elements of a list
+    // often name what the one before named (a member's bindings are together).
+    std::string_view last_id[3];
+    Index last_found[3] = {kNone, kNone, kNone};
   };
   static size_t RefSlots(size_t list) { return list == kScopeList ? 2 : list == kMemberList ? 1 : 3; }
   size_t MaxItems(size_t list) const;
