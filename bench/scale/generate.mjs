@@ -19,17 +19,19 @@ const ROLES = ["user", "advanced_user", "admin", "super_admin"];
 const ACTIONS = ["view", "edit", "manage", "delete"];
 
 /**
- * The bundle of a size, and facts the suite needs about it: `superAdmins[g]` the
- * super admin of group g, `accountMembers[a]` the members with a role on account
- * a (index), `busiest` the account with the most bindings.
+ * The bundle of a size (its name, or { members, groups }), and facts the suite
+ * needs about it: `superAdmins[g]` the super admin of group g,
+ * `accountMembers[a]` the members with a role on account a (index), `busiest`
+ * the account with the most bindings.
  */
 export function generate(size) {
-  const { members, groups } = SIZES[size];
+  // A size's name, or its own { members, groups } (the tests' smaller ones).
+  const { members, groups } = typeof size === "string" ? SIZES[size] : size;
   const accounts = groups * ACCOUNTS_PER_GROUP;
   const rng = new Lcg(2027);
   const b = {
     format: "rolegate/1",
-    revision: `scale-${size}`,
+    revision: `scale-${typeof size === "string" ? size : `${members}-${groups}`}`,
     scopeTypes: [{ id: "group" }, { id: "account", parents: ["group"] }, { id: "line", parents: ["account"] }],
     permissions: [
       ...ACTIONS.map((id) => ({ id, appliesTo: ["group", "account", "line"] })),

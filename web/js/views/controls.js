@@ -2,6 +2,7 @@
 // Form controls and small pieces shared by the views. Every control gets a
 // visible label (or an aria-label) tied to it.
 import { h, uid } from "../lib/dom.js";
+import { matchOptions, searchText } from "../logic/match.js";
 
 /**
  * @typedef {import("../lib/dom.js").Child} Child
@@ -12,7 +13,9 @@ import { h, uid } from "../lib/dom.js";
  * A labelled field: the label, the control, a hint and an error line.
  * @param {{ label: string, control: HTMLElement, hint?: string, error?: string, id?: string }} props
  */
-export function field({ label, control, hint, error }) {
+export function field({ label, control: given, hint, error }) {
+  // A search box's own input is what the label names (combobox).
+  const control = /** @type {HTMLElement} */ (given.classList.contains("combo") ? given.querySelector("[role=combobox]") : given);
   const id = control.id || uid("field");
   control.id = id;
   const described = [];
@@ -30,15 +33,24 @@ export function field({ label, control, hint, error }) {
     control.setAttribute("aria-invalid", "true");
   }
   if (described.length) control.setAttribute("aria-describedby", described.join(" "));
-  return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl, errorEl);
+  return h("div", { class: "field" }, h("label", { for: id }, label), given, hintEl, errorEl);
 }
 
+// Past this many options a select becomes a search box with a short list of
+// matches (combobox): a page with 100,000 options in one select takes seconds to
+// build and to lay out, and nobody scrolls through them.
+export const SEARCH_ABOVE = 500;
+// The matches a search box lists at once; typing more narrows them.
+export const MATCHES_SHOWN = 50;
+
 /**
- * A select of options; `placeholder` adds a first, empty choice.
+ * A select of options; `placeholder` adds a first, empty choice. With more than
+ * SEARCH_ABOVE options, a search box instead (combobox).
  * @param {{ name?: string, options: Option[], value?: string, placeholder?: string, id?: string,
  *   label?: string, onChange?: (value: string) => void, required?: boolean }} props
  */
 export function select({ name, options, value = "", placeholder, id, label, onChange, required }) {
+  if (options.length > SEARCH_ABOVE) return combobox({ name, options, value, placeholder, id, label, onChange });
   const el = h(
     "select",
     {
@@ -53,6 +65,127 @@ export function select({ name, options, value = "", placeholder, id, label, onCh
   );
   if (value && options.some((o) => o.value === value)) el.value = value;
   return el;
+}
+
+/**
+ * A search box over many options (the WAI-ARIA combobox pattern, list
+ * autocomplete): typing lists the first MATCHES_SHOWN matches, the arrow keys
+ * move through them, Enter or a click chooses, Escape gives up. It shows the
+ * chosen option's label; its value goes with the form in a hidden input named
+ * `name`. `placeholder` is the choice of nothing (an empty value).
+ * @param {{ name?: string, options: Option[], value?: string, placeholder?: string, id?: string,
+ *   label?: string, onChange?: (value: string) => void }} props
+ */
+export function combobox({ name, options, value = "", placeholder, id, label, onChange }) {
+  const inputId = id ?? uid("combo");
+  const listId = `${inputId}-list`;
+  const all = placeholder !== undefined ? [{ value: "", label: placeholder }, ...options] : options;
+  /** @type {string[] | null} */
+  let haystack = null; // made on first use: a search box may never be opened
+  let current = all.find((o) => o.value === value) ?? (placeholder !== undefined ? all[0] : null);
+  /** @type {Option[]} */
+  let shown = [];
+  let active = -1;
+  const hidden = h("input", { type: "hidden", name, value: current?.value ?? "" });
+  const list = h("ul", { id: listId, role: "listbox", class: "combo-list", "aria-label": label, hidden: true });
+  const box = h("input", {
+    type: "text",
+    id: inputId,
+    role: "combobox",
+    "aria-autocomplete": "list",
+    "aria-expanded": "false",
+    "aria-controls": listId,
+    "aria-label": label,
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: `Search ${options.length.toLocaleString("en")}…`,
+    value: current?.label.trim() ?? "",
+    "data-value": current?.value ?? "",
+  });
+
+  const optionId = (/** @type {number} */ i) => `${inputId}-option-${i}`;
+  const show = (/** @type {string} */ query) => {
+    haystack ??= all.map(searchText);
+    const found = matchOptions(all, haystack, query, MATCHES_SHOWN);
+    shown = found.shown;
+    active = shown.length ? 0 : -1;
+    list.replaceChildren(
+      ...shown.map((o, i) =>
+        h("li", {
+          id: optionId(i),
+          role: "option",
+          class: "combo-option",
+          "aria-selected": String(i === active),
+          "data-value": o.value,
+          // Before the box loses the focus to the list.
+          onMousedown: (/** @type {MouseEvent} */ e) => {
+            e.preventDefault();
+            choose(o);
+          },
+        }, o.label || "\u00a0"),
+      ),
+      ...(found.total > shown.length ? [h("li", { class: "combo-more", "aria-hidden": "true" }, `${(found.total - shown.length).toLocaleString("en")} more: type to narrow`)] : []),
+      ...(found.total === 0 ? [h("li", { class: "combo-more", "aria-hidden": "true" }, "No match")] : []),
+    );
+    list.hidden = false;
+    box.setAttribute("aria-expanded", "true");
+    mark();
+  };
+  const mark = () => {
+    list.querySelectorAll("[role=option]").forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
+    if (active >= 0) {
+      box.setAttribute("aria-activedescendant", optionId(active));
+      document.getElementById(optionId(active))?.scrollIntoView({ block: "nearest" });
+    } else {
+      box.removeAttribute("aria-activedescendant");
+    }
+  };
+  const close = () => {
+    list.hidden = true;
+    box.setAttribute("aria-expanded", "false");
+    box.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const restore = () => {
+    box.value = current?.label.trim() ?? ""; // without a tree's indentation
+    close();
+  };
+  const choose = (/** @type {Option} */ o) => {
+    const changed = o.value !== current?.value;
+    current = o;
+    hidden.value = o.value;
+    box.dataset.value = o.value;
+    restore();
+    if (changed) onChange?.(o.value);
+  };
+  // Shows `value` again without telling anyone (a choice the app did not take).
+  box.addEventListener("combo-reset", (e) => {
+    const value = /** @type {CustomEvent<string>} */ (e).detail;
+    current = all.find((o) => o.value === value) ?? current;
+    hidden.value = current?.value ?? "";
+    box.dataset.value = current?.value ?? "";
+    restore();
+  });
+  box.addEventListener("focus", () => box.select());
+  box.addEventListener("input", () => show(box.value));
+  box.addEventListener("blur", restore);
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (list.hidden) return show(box.value === current?.label.trim() ? "" : box.value);
+      if (!shown.length) return;
+      active = (active + (e.key === "ArrowDown" ? 1 : shown.length - 1)) % shown.length;
+      mark();
+    } else if (e.key === "Enter") {
+      if (list.hidden) return;
+      e.preventDefault();
+      if (active >= 0) choose(shown[active]);
+    } else if (e.key === "Escape") {
+      if (!list.hidden) e.preventDefault();
+      restore();
+    }
+  });
+  return h("div", { class: "combo" }, box, hidden, list);
 }
 
 /**

@@ -150,6 +150,7 @@ function actorControl(state, options, app) {
           onCancel: () => {
             const picker = document.getElementById("actor-select");
             if (picker instanceof HTMLSelectElement) picker.value = app.get().actor;
+            else picker?.dispatchEvent(new CustomEvent("combo-reset", { detail: app.get().actor }));
           },
         }),
     }),
