@@ -62,6 +62,7 @@ class ElementTexts {
   }
   // Element `i` as a document.
   Json Parse(size_t i) const;
+  void Reserve(size_t elements) { spans_.reserve(elements); }
   void Clear() {
     blocks_.clear();
     spans_.clear();

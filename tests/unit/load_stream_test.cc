@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bundle.h"
+#include "load/reader.h"
 #include "model.h"
 #include "test_util.h"
 
@@ -175,6 +176,23 @@ TEST(LoadStream, ParseErrorsInsideAListNameTheElement) {
   const std::string pointer = "/bindings/" + std::to_string(b["bindings"].size() - 1) + "/member";
   EXPECT_THAT(Keys(LoadPolicy(text)), ElementsAre("duplicate_key@" + pointer));
   EXPECT_EQ(Answer(LoadPolicy(text)), DocumentAnswer(text));
+}
+
+TEST(LoadStream, TheListsAreCountedBeforeTheyAreRead) {
+  using Counts = std::array<size_t, internal::kBigLists>;
+  EXPECT_EQ(internal::CountBigLists(Canonical(testing::TinyBundle())),
+            (Counts{testing::TinyBundle()["scopes"].size(), testing::TinyBundle()["members"].size(),
+                    testing::TinyBundle()["bindings"].size()}));
+  // Brackets, commas and quotes inside strings, nested lists, scalars, empty lists,
+  // the same keys deeper down, layout.
+  const std::string text = R"({"name": "members: [1,2]", "scopes" : [ ],
+    "members": [{"id": "a\"],[", "x": [1, [2, 3], {"members": [4, 5]}]}, 7, "s", null],
+    "roles": [{"bindings": [1, 2, 3]}],
+    "bindings": [[], {}, "]"]})";
+  EXPECT_EQ(internal::CountBigLists(text), (Counts{0, 4, 3}));
+  // Not JSON: some count, and no harm.
+  EXPECT_EQ(internal::CountBigLists(R"({"members": [1, 2)"), (Counts{0, 0, 0}));
+  EXPECT_EQ(internal::CountBigLists(R"(]]]}}}"\)"), (Counts{0, 0, 0}));
 }
 
 }  // namespace

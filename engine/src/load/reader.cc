@@ -50,6 +50,25 @@ size_t BundleReader::MaxItems(size_t list) const {
   }
 }
 
+void BundleReader::Expect(size_t list, size_t count) {
+  count = std::min(count, MaxItems(list));
+  Streamed& st = streamed_[list];
+  st.refs.reserve(count * RefSlots(list));
+  m_->lists[list].Reserve(count);
+  switch (list) {
+    case kScopeList:
+      m_->scopes.reserve(count);
+      break;
+    case kMemberList:
+      m_->members.reserve(count);
+      break;
+    default:
+      m_->bindings.reserve(count);
+      st.id_written.reserve(count);
+      break;
+  }
+}
+
 void BundleReader::Element(size_t list, size_t index, Json&& item) {
   Streamed& st = streamed_[list];
   st.count = index + 1;
@@ -310,6 +329,9 @@ std::unique_ptr<Model> BundleReader::Run() {
   ReadRoleRequests();
 
   if (!m_->scopes.empty()) CheckScopeForest();
+  // The ids the big lists named are resolved: their text goes before the checks
+  // that allocate for every binding.
+  streamed_ = {};
   CheckRoleInheritance();
   CheckBindings();
   CheckUniqueEmail();
@@ -420,6 +442,7 @@ std::unique_ptr<Model> ReadBundle(Json&& bundle, const Limits& limits, Errors* e
       if (it == bundle.end() || !it->is_array()) continue;
       Json::array_t list = std::move(it->get_ref<Json::array_t&>());
       *it = Json::array();
+      reader.Expect(k, list.size());
       for (size_t i = 0; i < list.size(); ++i) {
         Json item = std::move(list[i]);
         reader.Element(k, i, std::move(item));
@@ -429,9 +452,67 @@ std::unique_ptr<Model> ReadBundle(Json&& bundle, const Limits& limits, Errors* e
   return Done(reader.Finish(std::move(bundle)), errors, warnings);
 }
 
+std::array<size_t, kBigLists> CountBigLists(std::string_view text) {
+  std::array<size_t, kBigLists> counts{};
+  size_t depth = 0;
+  int list = -1;  // the big list the bytes are in (its elements at depth 2)
+  size_t commas = 0;
+  bool item = false;
+  std::string_view last_string, key;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const size_t start = i + 1;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      if (depth == 1) last_string = text.substr(start, std::min(i, text.size()) - start);
+      if (depth == 2 && list >= 0) item = true;
+      continue;
+    }
+    switch (c) {
+      case ' ': case '\t': case '\n': case '\r':
+        break;
+      case ':':
+        if (depth == 1) key = last_string;
+        break;
+      case '{': case '[':
+        if (depth == 2 && list >= 0) item = true;
+        ++depth;
+        if (depth == 2 && c == '[') {
+          const auto big = std::find(kBigListKeys.begin(), kBigListKeys.end(), key);
+          list = big == kBigListKeys.end() ? -1 : static_cast<int>(big - kBigListKeys.begin());
+          commas = 0;
+          item = false;
+        }
+        break;
+      case '}': case ']':
+        if (depth == 2 && list >= 0) {
+          counts[static_cast<size_t>(list)] = item ? commas + 1 : 0;
+          list = -1;
+        }
+        if (depth > 0) --depth;
+        break;
+      case ',':
+        if (depth == 2 && list >= 0) ++commas;
+        break;
+      default:
+        if (depth == 2 && list >= 0) item = true;
+        break;
+    }
+  }
+  return counts;
+}
+
 std::unique_ptr<Model> ReadBundleText(std::string_view text, const Limits& limits,
                                       Errors* errors, Errors* warnings) {
   BundleReader reader(limits, errors, warnings);
+  // For a big bundle, room for its lists first (reserving for a small one costs
+  // more than it saves).
+  if (text.size() >= (size_t{1} << 20) && text.size() <= limits.max_bytes) {
+    const std::array<size_t, kBigLists> counts = CountBigLists(text);
+    for (size_t k = 0; k < kBigLists; ++k) reader.Expect(k, counts[k]);
+  }
   static const std::vector<std::string_view> kLists(kBigListKeys.begin(), kBigListKeys.end());
   ParsedJson parsed = ParseJsonDiverting(text, 1, limits, kLists, &reader);
   if (!parsed.ok()) {

@@ -4,7 +4,9 @@
 #ifndef ROLEGATE_LOAD_READER_H_
 #define ROLEGATE_LOAD_READER_H_
 
+#include <array>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,12 @@ namespace rolegate {
 namespace internal {
 
 inline constexpr int64_t kMaxRank = 1000000;
+
+// How many elements each big list of a bundle's text has (by BigList), by a quick
+// look at its bytes (strings, nesting, the root's keys): a hint for
+// BundleReader::Expect, which the parse then checks. Not a parser: text that is
+// not JSON gives some count, and a key written with escapes is not recognised.
+std::array<size_t, kBigLists> CountBigLists(std::string_view text);
 inline constexpr int64_t kMaxDays = 36500;
 
 // Reads a bundle in two steps. The elements of its big lists (scopes, members,
@@ -37,6 +45,9 @@ class BundleReader : public ElementSink {
         warnings_(warnings),
         m_(std::make_unique<Model>()) {}
 
+  // Room for `count` elements of `list` (a hint: the elements that come decide),
+  // so that the lists never grow by copying, and never hold twice their size.
+  void Expect(size_t list, size_t count);
   void Element(size_t list, size_t index, Json&& item) override;
   // `rest` is the document, where each big list whose elements went to Element
   // is an empty array.
