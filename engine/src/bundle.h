@@ -24,8 +24,8 @@ std::unique_ptr<Model> ReadBundle(Json&& bundle, const Limits& limits, Errors* e
 // The same, from the bundle's text, which is parsed as it is read: the elements
 // of the big lists (model.h) are read one by one and never held as a document.
 // Parse errors are those of ParseJson.
-std::unique_ptr<Model> ReadBundleText(std::string_view text, const Limits& limits,
-                                      Errors* errors, Errors* warnings);
+std::unique_ptr<Model> ReadBundleText(std::string_view text, const Limits& limits, Errors* errors,
+                                      Errors* warnings);
 
 // `s` with ASCII capitals made small, and nothing else: how e-mails are compared
 // (no locale: the same in every build).

@@ -1,9 +1,8 @@
 // The bundle's big lists as canonical text (model.h).
-#include "model.h"
-
 #include <algorithm>
 
 #include "canonical_text.h"
+#include "model.h"
 
 namespace rolegate {
 namespace internal {

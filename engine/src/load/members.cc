@@ -134,8 +134,8 @@ void BundleReader::ResolveBindings() {
   const std::hash<std::string_view> hash;
   for (size_t i = 0; i < bindings.size(); ++i) {
     Binding& b = bindings[i];
-    b.member = ResolveRef(kBindingList, i, 0, "member", m_->member_index, "unknown_member",
-                          "member");
+    b.member =
+        ResolveRef(kBindingList, i, 0, "member", m_->member_index, "unknown_member", "member");
     b.role = ResolveRef(kBindingList, i, 1, "role", m_->role_index, "unknown_role", "role");
     b.scope = ResolveRef(kBindingList, i, 2, "scope", m_->scope_index, "unknown_scope", "scope");
     if (b.id.empty() && b.member != kNone && b.role != kNone && b.scope != kNone) {
@@ -173,7 +173,9 @@ void BundleReader::CheckBindings() {
   // role: found by sorting, which stays cheap for a million bindings.
   struct Key {
     Index a, b, c, i;
-    bool operator<(const Key& o) const { return std::tie(a, b, c, i) < std::tie(o.a, o.b, o.c, o.i); }
+    bool operator<(const Key& o) const {
+      return std::tie(a, b, c, i) < std::tie(o.a, o.b, o.c, o.i);
+    }
   };
   const auto firsts = [&bindings](std::vector<Key>* keys) {
     std::sort(keys->begin(), keys->end());

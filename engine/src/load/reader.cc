@@ -116,7 +116,8 @@ Index BundleReader::ResolveRef(size_t list, size_t i, size_t slot, const char* k
     st.last_found[slot] = *found;
     return *found;
   }
-  shape_.Add(code, PointerAppend(PointerAppend(PointerAppend("", kBigListKeys[list].data()), i), key),
+  shape_.Add(code,
+             PointerAppend(PointerAppend(PointerAppend("", kBigListKeys[list].data()), i), key),
              std::string("unknown ") + what + " " + Q(std::string(id)));
   return kNone;
 }
@@ -471,12 +472,16 @@ std::array<size_t, kBigLists> CountBigLists(std::string_view text) {
       continue;
     }
     switch (c) {
-      case ' ': case '\t': case '\n': case '\r':
+      case ' ':
+      case '\t':
+      case '\n':
+      case '\r':
         break;
       case ':':
         if (depth == 1) key = last_string;
         break;
-      case '{': case '[':
+      case '{':
+      case '[':
         if (depth == 2 && list >= 0) item = true;
         ++depth;
         if (depth == 2 && c == '[') {
@@ -486,7 +491,8 @@ std::array<size_t, kBigLists> CountBigLists(std::string_view text) {
           item = false;
         }
         break;
-      case '}': case ']':
+      case '}':
+      case ']':
         if (depth == 2 && list >= 0) {
           counts[static_cast<size_t>(list)] = item ? commas + 1 : 0;
           list = -1;
@@ -504,8 +510,8 @@ std::array<size_t, kBigLists> CountBigLists(std::string_view text) {
   return counts;
 }
 
-std::unique_ptr<Model> ReadBundleText(std::string_view text, const Limits& limits,
-                                      Errors* errors, Errors* warnings) {
+std::unique_ptr<Model> ReadBundleText(std::string_view text, const Limits& limits, Errors* errors,
+                                      Errors* warnings) {
   BundleReader reader(limits, errors, warnings);
   // For a big bundle, room for its lists first (reserving for a small one costs
   // more than it saves).

@@ -6,8 +6,8 @@
 
 #include <array>
 #include <memory>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bundle.h"
@@ -57,7 +57,7 @@ class BundleReader : public ElementSink {
   // An id an element of a big list names, waiting to be resolved: a span of
   // Streamed::ids, or none.
   struct Ref {
-    static constexpr uint32_t kAbsent = 0xffffffffu;  // no such field
+    static constexpr uint32_t kAbsent = 0xffffffffu;   // no such field
     static constexpr uint32_t kInvalid = 0xfffffffeu;  // a field that is not an id
     uint32_t begin = 0, size = kAbsent;
   };
@@ -65,15 +65,17 @@ class BundleReader : public ElementSink {
   struct Streamed {
     Errors errors;  // joined with the others' when the list is taken (TakeList)
     size_t count = 0;
-    std::string ids;        // the ids the elements name, one after another
-    std::vector<Ref> refs;  // per element, RefSlots(list) of them
+    std::string ids;               // the ids the elements name, one after another
+    std::vector<Ref> refs;         // per element, RefSlots(list) of them
     std::vector<bool> id_written;  // bindings: whether the element has an `id` field
     // Per slot, the last id resolved and what it resolved to: elements of a list
     // often name what the one before named (a member's bindings are together).
     std::string_view last_id[3];
     Index last_found[3] = {kNone, kNone, kNone};
   };
-  static size_t RefSlots(size_t list) { return list == kScopeList ? 2 : list == kMemberList ? 1 : 3; }
+  static size_t RefSlots(size_t list) {
+    return list == kScopeList ? 2 : list == kMemberList ? 1 : 3;
+  }
   size_t MaxItems(size_t list) const;
   // Records the id field `key` of an element of `list` (checked as Shape::Id).
   void AddRef(size_t list, const Json& item, const char* key, const std::string& pointer,
