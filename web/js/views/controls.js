@@ -68,6 +68,34 @@ export function select({ name, options, value = "", placeholder, id, label, onCh
 }
 
 /**
+ * The list a search box shows: the matches `shown` (the `active` one marked), and a
+ * line saying how many more there are, or that nothing matches.
+ * @param {HTMLElement} list @param {string} inputId @param {Option[]} shown @param {number} total
+ * @param {number} active @param {(o: Option) => void} choose
+ */
+function drawMatches(list, inputId, shown, total, active, choose) {
+  const note = (/** @type {string} */ text) => h("li", { class: "combo-more", "aria-hidden": "true" }, text);
+  list.replaceChildren(
+    ...shown.map((o, i) =>
+      h("li", {
+        id: `${inputId}-option-${i}`,
+        role: "option",
+        class: "combo-option",
+        "aria-selected": String(i === active),
+        "data-value": o.value,
+        // Before the box loses the focus to the list.
+        onMousedown: (/** @type {MouseEvent} */ e) => {
+          e.preventDefault();
+          choose(o);
+        },
+      }, o.label || "\u00a0"),
+    ),
+    ...(total > shown.length ? [note(`${(total - shown.length).toLocaleString("en")} more: type to narrow`)] : []),
+    ...(total === 0 ? [note("No match")] : []),
+  );
+}
+
+/**
  * A search box over many options (the WAI-ARIA combobox pattern, list
  * autocomplete): typing lists the first MATCHES_SHOWN matches, the arrow keys
  * move through them, Enter or a click chooses, Escape gives up. It shows the
@@ -78,7 +106,6 @@ export function select({ name, options, value = "", placeholder, id, label, onCh
  */
 export function combobox({ name, options, value = "", placeholder, id, label, onChange }) {
   const inputId = id ?? uid("combo");
-  const listId = `${inputId}-list`;
   const all = placeholder !== undefined ? [{ value: "", label: placeholder }, ...options] : options;
   /** @type {string[] | null} */
   let haystack = null; // made on first use: a search box may never be opened
@@ -86,98 +113,59 @@ export function combobox({ name, options, value = "", placeholder, id, label, on
   /** @type {Option[]} */
   let shown = [];
   let active = -1;
+  const shownLabel = () => current?.label.trim() ?? ""; // without a tree's indentation
   const hidden = h("input", { type: "hidden", name, value: current?.value ?? "" });
-  const list = h("ul", { id: listId, role: "listbox", class: "combo-list", "aria-label": label, hidden: true });
+  const list = h("ul", { id: `${inputId}-list`, role: "listbox", class: "combo-list", "aria-label": label, hidden: true });
   const box = h("input", {
-    type: "text",
-    id: inputId,
-    role: "combobox",
-    "aria-autocomplete": "list",
-    "aria-expanded": "false",
-    "aria-controls": listId,
-    "aria-label": label,
-    autocomplete: "off",
-    spellcheck: "false",
-    placeholder: `Search ${options.length.toLocaleString("en")}…`,
-    value: current?.label.trim() ?? "",
-    "data-value": current?.value ?? "",
+    type: "text", id: inputId, role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+    "aria-controls": list.id, "aria-label": label, autocomplete: "off", spellcheck: "false",
+    placeholder: `Search ${options.length.toLocaleString("en")}…`, value: shownLabel(), "data-value": current?.value ?? "",
   });
-
-  const optionId = (/** @type {number} */ i) => `${inputId}-option-${i}`;
+  const mark = () => {
+    list.querySelectorAll("[role=option]").forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
+    if (active < 0) return box.removeAttribute("aria-activedescendant");
+    box.setAttribute("aria-activedescendant", `${inputId}-option-${active}`);
+    document.getElementById(`${inputId}-option-${active}`)?.scrollIntoView({ block: "nearest" });
+  };
   const show = (/** @type {string} */ query) => {
     haystack ??= all.map(searchText);
     const found = matchOptions(all, haystack, query, MATCHES_SHOWN);
     shown = found.shown;
     active = shown.length ? 0 : -1;
-    list.replaceChildren(
-      ...shown.map((o, i) =>
-        h("li", {
-          id: optionId(i),
-          role: "option",
-          class: "combo-option",
-          "aria-selected": String(i === active),
-          "data-value": o.value,
-          // Before the box loses the focus to the list.
-          onMousedown: (/** @type {MouseEvent} */ e) => {
-            e.preventDefault();
-            choose(o);
-          },
-        }, o.label || "\u00a0"),
-      ),
-      ...(found.total > shown.length ? [h("li", { class: "combo-more", "aria-hidden": "true" }, `${(found.total - shown.length).toLocaleString("en")} more: type to narrow`)] : []),
-      ...(found.total === 0 ? [h("li", { class: "combo-more", "aria-hidden": "true" }, "No match")] : []),
-    );
+    drawMatches(list, inputId, shown, found.total, active, choose);
     list.hidden = false;
     box.setAttribute("aria-expanded", "true");
     mark();
   };
-  const mark = () => {
-    list.querySelectorAll("[role=option]").forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
-    if (active >= 0) {
-      box.setAttribute("aria-activedescendant", optionId(active));
-      document.getElementById(optionId(active))?.scrollIntoView({ block: "nearest" });
-    } else {
-      box.removeAttribute("aria-activedescendant");
-    }
-  };
-  const close = () => {
+  const restore = () => {
+    box.value = shownLabel();
     list.hidden = true;
     box.setAttribute("aria-expanded", "false");
     box.removeAttribute("aria-activedescendant");
     active = -1;
   };
-  const restore = () => {
-    box.value = current?.label.trim() ?? ""; // without a tree's indentation
-    close();
-  };
-  const choose = (/** @type {Option} */ o) => {
+  /** Shows `o` as chosen; tells onChange when it is another. @param {Option} o @param {boolean} [quiet] */
+  const choose = (o, quiet = false) => {
     const changed = o.value !== current?.value;
     current = o;
     hidden.value = o.value;
     box.dataset.value = o.value;
     restore();
-    if (changed) onChange?.(o.value);
+    if (changed && !quiet) onChange?.(o.value);
   };
-  // Shows `value` again without telling anyone (a choice the app did not take).
-  box.addEventListener("combo-reset", (e) => {
-    const value = /** @type {CustomEvent<string>} */ (e).detail;
-    current = all.find((o) => o.value === value) ?? current;
-    hidden.value = current?.value ?? "";
-    box.dataset.value = current?.value ?? "";
-    restore();
-  });
+  // Shows a value again without telling anyone (a choice the app did not take).
+  box.addEventListener("combo-reset", (e) => choose(all.find((o) => o.value === /** @type {CustomEvent<string>} */ (e).detail) ?? current ?? all[0], true));
   box.addEventListener("focus", () => box.select());
   box.addEventListener("input", () => show(box.value));
   box.addEventListener("blur", restore);
   box.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
-      if (list.hidden) return show(box.value === current?.label.trim() ? "" : box.value);
+      if (list.hidden) return show(box.value === shownLabel() ? "" : box.value);
       if (!shown.length) return;
       active = (active + (e.key === "ArrowDown" ? 1 : shown.length - 1)) % shown.length;
       mark();
-    } else if (e.key === "Enter") {
-      if (list.hidden) return;
+    } else if (e.key === "Enter" && !list.hidden) {
       e.preventDefault();
       if (active >= 0) choose(shown[active]);
     } else if (e.key === "Escape") {
